@@ -1,0 +1,96 @@
+# Northeast China population outflow — build everything with `make report`.
+# Run `make help` for the targets. The dependency graph is drawn in README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := report
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON_SYS ?= python3
+VENV       := .venv
+PY         := $(VENV)/bin/python
+KERNEL     := neoutflow
+# The venv stamp names the requirements' hash, so changed pins reinstall and nothing else does.
+REQ_HASH   := $(shell cat requirements.txt pyproject.toml 2>/dev/null | sha256sum | cut -c1-12)
+VENV_STAMP := $(VENV)/.installed-$(REQ_HASH)
+
+# Parameter overrides, e.g. `make report PARAMS="end_year=2020 outcome=population_growth"`.
+PARAMS     ?=
+# Render engine: auto (Quarto if installed, else the registry-only route), quarto, or pandoc.
+ENGINE     ?= auto
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k data -x"`.
+PYTEST_ARGS ?=
+
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH ?= 1704067200
+export MPLBACKEND := Agg
+
+RAW_DATA   := $(wildcard data/raw/*.csv data/raw/*/*.geojson) data/datapackage.json
+PKG_SRC    := $(shell find src/neoutflow -name '*.py' -o -name '*.lua' -o -name '*.yaml' 2>/dev/null | sort)
+DATA_STAMP := data/processed/.validated
+PARAMS_STAMP := build/params.json
+NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
+NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
+REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.csl report/*.typ report/*.yml)
+REPORT_OUT := _output/report.pdf
+
+.PHONY: help report test data notebooks extract clean distclean env lock bench
+
+help: ## List the targets with a one-line description
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-11s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  variables: PARAMS=\"key=value ...\"  ENGINE=auto|quarto|pandoc  PYTEST_ARGS=..."
+
+env: $(VENV_STAMP) ## Create .venv from the pinned requirements and register the Jupyter kernel
+
+$(VENV_STAMP): requirements.txt pyproject.toml
+	@echo "==> creating $(VENV) from requirements.txt (first run only)"
+	@$(PYTHON_SYS) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required, found " + sys.version.split()[0]'
+	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2> >(grep -v "is ignored: it is neither" >&2)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (neoutflow)" >/dev/null
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+extract: $(VENV_STAMP) ## Re-derive data/raw/ from ../shared/sources (developers only)
+	$(PY) -m neoutflow.extract
+
+data: $(DATA_STAMP) ## Validate data/raw/ and build the analysis tables in data/processed/
+
+$(DATA_STAMP): $(RAW_DATA) $(PKG_SRC) | $(VENV_STAMP)
+	$(PY) -m neoutflow.data
+
+# The parameters actually in force; rewritten only when they change, so that
+# unchanged parameters do not rerun the notebooks.
+$(PARAMS_STAMP): params.yaml $(PKG_SRC) FORCE | $(VENV_STAMP)
+	@$(PY) -m neoutflow.params --write $@ $(PARAMS)
+
+notebooks: $(NB_STAMPS) ## Run every notebook with papermill into build/
+
+build/notebooks/%.ipynb: notebooks/%.ipynb $(DATA_STAMP) $(PARAMS_STAMP) $(PKG_SRC) | $(VENV_STAMP)
+	$(PY) -m neoutflow.run_notebook $*
+
+report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)
+
+$(REPORT_OUT): $(NB_STAMPS) $(REPORT_SRC) | $(VENV_STAMP)
+	$(PY) -m neoutflow.render --engine $(ENGINE)
+
+test: $(VENV_STAMP) ## Run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV_STAMP) ## Time cold, no-op, one-data-file and prose-only builds
+	$(PY) bench/build_times.py
+
+lock: ## Re-resolve requirements.in into pinned requirements.txt (needs network)
+	rm -rf /tmp/neoutflow-lock && $(PYTHON_SYS) -m venv /tmp/neoutflow-lock
+	/tmp/neoutflow-lock/bin/pip install --quiet -r requirements.in
+	/tmp/neoutflow-lock/bin/pip freeze --exclude-editable | grep -v '^neoutflow' > requirements.txt
+
+clean: ## Remove generated outputs (build/, data/processed/, _output/), keep .venv
+	rm -rf build data/processed _output _variables.yml .quarto
+
+distclean: clean ## Also remove .venv
+	rm -rf $(VENV)
+
+FORCE:

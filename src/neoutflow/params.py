@@ -1,0 +1,146 @@
+"""The project's single parameter file, read and validated in one place.
+
+``params.yaml`` at the project root holds the defaults; the Makefile passes
+them to papermill, and a user may override any of them on the command line
+(``make report PARAMS="end_year=2030"``). Unknown or mistyped keys and values
+of the wrong type are rejected with a message naming the key.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import paths
+
+
+class Params(BaseModel):
+    """Every parameter the notebooks accept, with its type and allowed values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_year: int = Field(2010, ge=1950, le=2100, description="first census year")
+    end_year: int = Field(2020, ge=1950, le=2100, description="second census year")
+    highlight_regions: list[str] = Field(
+        default_factory=lambda: ["210000", "220000", "230000"],
+        description="GB/T 2260 codes drawn out in figures",
+    )
+    outcome: str = Field("net_migration_rate", description="outcome of the province regressions")
+    cov_type: Literal["HC3", "HC1", "HC0", "nonrobust"] = "HC3"
+    bootstrap_reps: int = Field(999, ge=0, le=100_000)
+    seed: int = 20201101
+
+    @field_validator("highlight_regions")
+    @classmethod
+    def _six_digit_codes(cls, codes: list[str]) -> list[str]:
+        for code in codes:
+            if not (len(code) == 6 and code.isdigit()):
+                raise ValueError(f"{code!r} is not a six-digit GB/T 2260 code")
+        return codes
+
+    def model_post_init(self, __context) -> None:  # noqa: D401
+        if self.end_year - self.base_year not in (5, 10):
+            raise ValueError(
+                f"end_year - base_year must be 5 or 10 (five-year age groups need a "
+                f"5- or 10-year interval); got {self.base_year}..{self.end_year}"
+            )
+
+
+class ParamsError(ValueError):
+    """Raised for a parameter file or override that does not fit ``Params``."""
+
+
+def _explain(err: ValidationError, origin: str) -> str:
+    lines = [f"invalid parameters in {origin}:"]
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"]) or "(file)"
+        if e["type"] == "extra_forbidden":
+            lines.append(f"  - unknown parameter {key!r}; known: {', '.join(Params.model_fields)}")
+        else:
+            lines.append(f"  - {key}: {e['msg']} (got {e.get('input')!r})")
+    return "\n".join(lines)
+
+
+def load(path: Path | None = None, overrides: dict | None = None) -> Params:
+    """Read ``params.yaml`` (or ``path``), apply ``overrides``, validate."""
+    path = path or paths.PARAMS_FILE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of parameter: value")
+    raw.update(overrides or {})
+    try:
+        return Params(**raw)
+    except ValidationError as exc:
+        raise ParamsError(_explain(exc, str(path))) from None
+    except ValueError as exc:
+        raise ParamsError(f"invalid parameters in {path}: {exc}") from None
+
+
+def parse_overrides(pairs: list[str]) -> dict:
+    """Turn ``key=value`` strings (values in YAML syntax) into a dict."""
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ParamsError(f"override {pair!r} is not of the form key=value")
+        key, value = pair.split("=", 1)
+        out[key.strip()] = yaml.safe_load(value)
+    return out
+
+
+def write_if_changed(params: Params, path: Path) -> bool:
+    """Write the parameters as JSON unless the file already holds the same; return True if written.
+
+    Keeping the file's timestamp when nothing changed is what lets make skip the notebooks.
+    """
+    text = json.dumps(params.model_dump(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    path = Path(path)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m neoutflow.params [--write PATH] [key=value ...]``.
+
+    Validates ``params.yaml`` with the overrides; prints them as YAML, or with
+    ``--write`` stores them as JSON for the notebooks (only when changed).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    target = None
+    if argv[:1] == ["--write"]:
+        if len(argv) < 2:
+            print("--write needs a path", file=sys.stderr)
+            return 2
+        target, argv = Path(argv[1]), argv[2:]
+    try:
+        p = load(overrides=parse_overrides(argv))
+    except ParamsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if target is None:
+        print(yaml.safe_dump(p.model_dump(), allow_unicode=True, sort_keys=True), end="")
+    elif write_if_changed(p, target):
+        print(f"==> parameters changed; wrote {target}")
+    return 0
+
+
+def load_json(path: Path | None = None) -> Params:
+    """Read the parameters the Makefile stored in ``build/params.json``."""
+    path = Path(path or paths.BUILD / "params.json")
+    return Params(**json.loads(path.read_text(encoding="utf-8")))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""Run one numbered notebook with papermill, atomically.
+
+``python -m neoutflow.run_notebook 01_outflow`` executes ``notebooks/01_outflow.ipynb``
+with the parameters in ``build/params.json`` (those the notebook's ``parameters``
+cell declares) and its ``output_dir`` pointed at a staging folder. Only when
+every cell succeeds are the executed notebook and the staged results, figures
+and tables moved into ``build/``; a failure leaves the previous outputs as they
+were, names the cell and the exception, and keeps the partly executed notebook.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from . import params as params_mod
+from . import paths
+
+KERNEL = "neoutflow"
+OUTPUT_KINDS = ("results", "figures", "tables")
+
+
+class NotebookFailed(RuntimeError):
+    pass
+
+
+def notebook_parameters(notebook: Path) -> set[str]:
+    import papermill
+
+    return set(papermill.inspect_notebook(str(notebook)))
+
+
+def run(name: str, overrides: dict | None = None, build_dir: Path | None = None,
+        progress: bool = True) -> Path:
+    """Execute ``notebooks/<name>.ipynb``; return the executed notebook's path."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    build_dir = Path(build_dir or paths.BUILD)
+    source = paths.NOTEBOOKS / f"{name}.ipynb"
+    if not source.is_file():
+        raise NotebookFailed(f"no notebook {source}")
+    params_file = build_dir / "params.json"
+    p = params_mod.load_json(params_file) if params_file.is_file() else params_mod.load()
+    declared = notebook_parameters(source)
+    staging = build_dir / ".staging" / name
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    values = {k: v for k, v in p.model_dump().items() if k in declared}
+    values.update(overrides or {})
+    if "output_dir" in declared:
+        values["output_dir"] = str(staging.resolve())
+    executed_dir = build_dir / "notebooks"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    partial = executed_dir / f"{name}.partial.ipynb"
+    failed = executed_dir / f"{name}.failed.ipynb"
+    print(f"==> running notebook {name} with {values}", flush=True)
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(source), str(partial), parameters=values, kernel_name=KERNEL,
+            cwd=str(paths.ROOT), progress_bar=progress, log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        partial.replace(failed)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise NotebookFailed(
+            f"notebook {source.relative_to(paths.ROOT)} failed in cell {exc.cell_index} "
+            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
+            f"the partly executed notebook is kept at {failed}; previous outputs are unchanged"
+        ) from None
+    except Exception as exc:  # kernel died, bad parameters, ...
+        if partial.exists():
+            partial.replace(failed)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise NotebookFailed(f"notebook {source} could not run: {type(exc).__name__}: {exc}") from None
+    # Success: publish staged outputs, then the executed notebook (the make target) last.
+    for kind in OUTPUT_KINDS:
+        src_dir = staging / kind
+        if not src_dir.is_dir():
+            continue
+        dest_dir = build_dir / kind
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        for f in sorted(src_dir.iterdir()):
+            f.replace(dest_dir / f.name)
+    shutil.rmtree(staging, ignore_errors=True)
+    failed.unlink(missing_ok=True)
+    target = executed_dir / f"{name}.ipynb"
+    partial.replace(target)
+    print(f"==> {name} done in {time.perf_counter() - start:.1f} s", flush=True)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        print("usage: python -m neoutflow.run_notebook NAME [key=value ...]", file=sys.stderr)
+        return 2
+    try:
+        run(argv[0], params_mod.parse_overrides(argv[1:]))
+    except (NotebookFailed, params_mod.ParamsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
