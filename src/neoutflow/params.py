@@ -30,7 +30,12 @@ class Params(BaseModel):
         default_factory=lambda: ["210000", "220000", "230000"],
         description="GB/T 2260 codes drawn out in figures",
     )
-    outcome: str = Field("net_migration_rate", description="outcome of the province regressions")
+    outcome: Literal[
+        "net_migration_rate", "residual_migration_rate", "population_growth",
+        "young_adult_net_migration_rate",
+    ] = Field("net_migration_rate", description="outcome of the province regressions")
+    regressors: Literal["baseline", "industry", "education", "wages", "full"] = Field(
+        "baseline", description="regressor set of the province regressions")
     cov_type: Literal["HC3", "HC1", "HC0", "nonrobust"] = "HC3"
     bootstrap_reps: int = Field(999, ge=0, le=100_000)
     seed: int = 20201101

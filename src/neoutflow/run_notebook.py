@@ -10,6 +10,8 @@ were, names the cell and the exception, and keeps the partly executed notebook.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import sys
 import time
@@ -30,6 +32,16 @@ def notebook_parameters(notebook: Path) -> set[str]:
     import papermill
 
     return set(papermill.inspect_notebook(str(notebook)))
+
+
+def _write_manifest(path: Path, name: str, values: dict, published: dict) -> None:
+    """Record which outputs a notebook made (for the report's figure/table map)."""
+    shown = {k: v for k, v in values.items() if k != "output_dir"}
+    record = {"notebook": f"notebooks/{name}.ipynb", "parameters": shown, "outputs": published}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
 
 
 def run(name: str, overrides: dict | None = None, build_dir: Path | None = None,
@@ -77,6 +89,7 @@ def run(name: str, overrides: dict | None = None, build_dir: Path | None = None,
         shutil.rmtree(staging, ignore_errors=True)
         raise NotebookFailed(f"notebook {source} could not run: {type(exc).__name__}: {exc}") from None
     # Success: publish staged outputs, then the executed notebook (the make target) last.
+    published = {}
     for kind in OUTPUT_KINDS:
         src_dir = staging / kind
         if not src_dir.is_dir():
@@ -84,7 +97,9 @@ def run(name: str, overrides: dict | None = None, build_dir: Path | None = None,
         dest_dir = build_dir / kind
         dest_dir.mkdir(parents=True, exist_ok=True)
         for f in sorted(src_dir.iterdir()):
+            published[f"{kind}/{f.name}"] = hashlib.sha256(f.read_bytes()).hexdigest()
             f.replace(dest_dir / f.name)
+    _write_manifest(build_dir / "manifest" / f"{name}.json", name, values, published)
     shutil.rmtree(staging, ignore_errors=True)
     failed.unlink(missing_ok=True)
     target = executed_dir / f"{name}.ipynb"
