@@ -23,7 +23,9 @@ ENGINE     ?= auto
 PYTEST_ARGS ?=
 
 export PYTHONHASHSEED := 0
-export SOURCE_DATE_EPOCH ?= 1704067200
+# Dates embedded in figures, PDF and the appendix come from the last commit, not the clock.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1704067200)
+export SOURCE_DATE_EPOCH
 export MPLBACKEND := Agg
 
 RAW_DATA   := $(wildcard data/raw/*.csv data/raw/*/*.geojson) data/datapackage.json
