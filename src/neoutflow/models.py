@@ -156,8 +156,8 @@ def fit_ols(data: pd.DataFrame, outcome: str, regressors: Sequence[str], cov_typ
         groups = pd.factorize(frame[cluster])[0]
         return model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=use_t)
     if cov_type.startswith("HC"):
-        h = model.exog @ np.linalg.pinv(model.exog)
-        if np.any(np.isclose(np.diag(h), 1.0)):
+        q, _ = np.linalg.qr(model.exog)  # leverage h_i = ‖row i of Q‖², without the n×n hat matrix
+        if np.any(np.isclose((q ** 2).sum(axis=1), 1.0)):
             raise ModelError("an observation has leverage 1 (e.g. a singleton fixed-effect group); "
                              "HC standard errors are undefined — drop it first")
     return model.fit(cov_type=cov_type, use_t=use_t)
