@@ -1,0 +1,64 @@
+"""Reference facts shared by extraction, validation and analysis.
+
+Codes are GB/T 2260 six-digit strings. ``100000`` is not a GB/T 2260 code: the
+project uses it for 全国 (the national figure) in the yearly series.
+"""
+
+from __future__ import annotations
+
+NATIONAL_CODE = "100000"
+NORTHEAST = ("210000", "220000", "230000")
+
+# Five-year groups as tabulated in the 2010 and 2020 census yearbooks (0-4 = 0岁 + 1-4岁).
+AGE_GROUPS: list[str] = [f"{a}-{a + 4}" for a in range(0, 85, 5)] + ["85+"]
+SEXES = ("male", "female")
+LEVELS = ("province", "prefecture")
+REGIONS = ("east", "central", "west", "northeast")
+
+# Province code -> (English name as used by NBS, NBS four-region group).
+PROVINCES: dict[str, tuple[str, str]] = {
+    "110000": ("Beijing", "east"),
+    "120000": ("Tianjin", "east"),
+    "130000": ("Hebei", "east"),
+    "140000": ("Shanxi", "central"),
+    "150000": ("Inner Mongolia", "west"),
+    "210000": ("Liaoning", "northeast"),
+    "220000": ("Jilin", "northeast"),
+    "230000": ("Heilongjiang", "northeast"),
+    "310000": ("Shanghai", "east"),
+    "320000": ("Jiangsu", "east"),
+    "330000": ("Zhejiang", "east"),
+    "340000": ("Anhui", "central"),
+    "350000": ("Fujian", "east"),
+    "360000": ("Jiangxi", "central"),
+    "370000": ("Shandong", "east"),
+    "410000": ("Henan", "central"),
+    "420000": ("Hubei", "central"),
+    "430000": ("Hunan", "central"),
+    "440000": ("Guangdong", "east"),
+    "450000": ("Guangxi", "west"),
+    "460000": ("Hainan", "east"),
+    "500000": ("Chongqing", "west"),
+    "510000": ("Sichuan", "west"),
+    "520000": ("Guizhou", "west"),
+    "530000": ("Yunnan", "west"),
+    "540000": ("Tibet", "west"),
+    "610000": ("Shaanxi", "west"),
+    "620000": ("Gansu", "west"),
+    "630000": ("Qinghai", "west"),
+    "640000": ("Ningxia", "west"),
+    "650000": ("Xinjiang", "west"),
+}
+
+# Official 31-province census totals (SOURCES.md): the national figures add the
+# active military (and in 2010 persons whose residence could not be determined).
+PROVINCE_TOTALS = {2000: 1_242_612_226, 2010: 1_332_810_869, 2020: 1_409_778_724}
+
+# The municipalities: one prefecture-level unit each (code xx0100), as in the
+# boundary-adjusted city file (Chongqing's 市辖区 and 县 rows are merged).
+MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+
+
+def province_of(code: str) -> str:
+    """``"210100"`` → ``"210000"``."""
+    return str(code)[:2] + "0000"
