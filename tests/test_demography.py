@@ -319,3 +319,44 @@ def test_summary_with_residual_and_population_change():
     assert ch.loc["B", "population_change_pct"] == pytest.approx(5)
     with pytest.raises(DemographyError, match="no year 2000"):
         dm.population_change(census, 2000, 2020)
+
+
+# ---------------------------------------------------------------- the shipped census table
+
+
+def _independent_net_migration_10plus(csv_path, codes, base=2010, end=2020):
+    """Net migration aged 10+ at ``end`` straight from the CSV, with plain pandas/numpy and
+    an age-lower-bound bookkeeping of its own (not the module's cohort matrix)."""
+    raw = pd.read_csv(csv_path, dtype={"code": str})
+    raw = raw[raw["code"].str.endswith("0000")]                      # the 31 provinces
+    raw["low"] = raw["age_group"].str.extract(r"^(\d+)")[0].astype(int)
+    shift = end - base
+    top = raw["low"].max()                                           # 85: the open group
+    # the age (lower bound) each base-year group reaches at the end census, capped at the open group
+    base_rows = raw[raw["year"] == base].assign(low_end=lambda d: np.minimum(d["low"] + shift, top))
+    cohort = base_rows.groupby(["code", "sex", "low_end"])["population"].sum()
+    observed = raw[(raw["year"] == end) & (raw["low"] >= shift)].set_index(["code", "sex", "low"])["population"]
+    observed.index = observed.index.rename("low_end", level="low")
+    national_ratio = observed.groupby(level=["sex", "low_end"]).sum() / cohort.groupby(level=["sex", "low_end"]).sum()
+    out = {}
+    for code in codes:
+        total = 0.0
+        for (sex, low_end), s in national_ratio.items():
+            total += observed[(code, sex, low_end)] - s * cohort[(code, sex, low_end)]
+        out[code] = total
+    return out
+
+
+def test_northeast_matches_independent_computation_on_shipped_census():
+    from neoutflow import data, paths
+
+    ne = list(data.NORTHEAST)
+    expected = _independent_net_migration_10plus(paths.RAW / "census_population.csv", ne)
+    net = dm.survival_ratio_net_migration(data.load_population("province", [2010, 2020]), 2010, 2020)
+    got = net.groupby("code")["net_migration"].sum()
+    for code in ne:
+        assert got[code] == pytest.approx(expected[code], rel=0.01), code
+        assert got[code] < -500_000  # all three lost people through migration
+    # zero over the 31 provinces, within rounding
+    assert abs(got.sum()) < 1.0
+    assert len(got) == 31
