@@ -521,7 +521,7 @@ def validate_frame(name: str, raw: pd.DataFrame, label: str, regions: pd.DataFra
     df, problems = coerce(raw, spec, label)
     problems += run_pandera(df, spec, label)
     if name != "regions" and regions is not None:
-        allow = (NATIONAL_CODE,) if name == "province_series" else ()
+        allow = (NATIONAL_CODE,) if name in ("province_series", "census_indicators") else ()
         problems += check_known_codes(df, regions, label, allow)
     if not problems:  # table checks need clean cells
         if name == "regions":
