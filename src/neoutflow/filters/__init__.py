@@ -1,0 +1,1 @@
+"""Pandoc filters (panflute) used by the registry-only render route."""
