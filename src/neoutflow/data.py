@@ -334,6 +334,7 @@ def run(raw_dir=None, processed=None, datapackage_path=None, strict: bool = Fals
              f"{_label(dp_path)} (commit both)")
     processed.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".processed-", dir=processed.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; processed/ is an ordinary folder
     try:
         written = build_processed(raw_dir, tmp)
         manifest = {"raw": datapackage.file_hashes(raw_dir),
