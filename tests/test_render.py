@@ -23,6 +23,7 @@ from neoutflow.results import ResultSet
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_report"
 EPOCH = "1704067200"  # 2024-01-01 UTC
 CSL_NAME = "china-national-standard-gb-t-7714-2015-numeric"
+LONG_ROWS = 70  # more than a page: the table must break, not overflow
 
 
 def _make_build(root: Path) -> str:
@@ -46,6 +47,9 @@ def _make_build(root: Path) -> str:
         "| 省份 | 2010年（人） | 2020年（人） |\n|:---|---:|---:|\n"
         "| 辽宁 | 43,746,323 | 42,591,407 |\n| 吉林 | 27,452,815 | 24,073,453 |\n"
         "| 黑龙江 | 38,313,991 | 31,850,088 |\n\n: 三省常住人口 {#tbl-demo}\n", encoding="utf-8")
+    rows = "".join(f"| 地区{i:02d} | {i * 1000:,} |\n" for i in range(1, LONG_ROWS + 1))
+    (tables / "long.md").write_text(f"| 地区 | 人口 |\n|:---|---:|\n{rows}\n: 一张长表 {{#tbl-long}}\n",
+                                    encoding="utf-8")
     nb = root / "build" / "notebooks"
     nb.mkdir(parents=True, exist_ok=True)
     (nb / "01_demo.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4,
@@ -166,6 +170,13 @@ def test_pdf_text(rendered):
         assert expected in text, expected
     for leftover in ("??", "@fig-", "@tbl-", "@sec-", "@zhang", "{{<", "\\"):
         assert leftover not in text, leftover
+    assert "表2：一张长表" in text and "表2较长" in text
+    # The long table is longer than a page, so it must continue on the next page: a
+    # table that cannot break runs off the bottom of one page and loses rows.
+    pages = [_squash(page.extract_text() or "") for page in PdfReader(out["pdf"]).pages]
+    first = next(i for i, p in enumerate(pages) if "地区01" in p)
+    last = next(i for i, p in enumerate(pages) if f"地区{LONG_ROWS}" in p)
+    assert last > first
 
 
 def test_pdf_embeds_cjk_fonts(rendered):
