@@ -4,8 +4,9 @@ Only what the report uses is interpreted: ``_quarto.yml`` (``project:`` render
 list and output folder, shared options, ``format:`` options per format) and each
 document's YAML front matter. Options merge in Quarto's order, later winning:
 project-wide, project per-format, document-wide, document per-format. Relative
-paths (bibliography, csl, css) are resolved where they were written: from the
-project root for ``_quarto.yml``, from the document's folder for front matter.
+paths (bibliography, csl, css, include-in-header files) are resolved where they
+were written: from the project root for ``_quarto.yml``, from the document's
+folder for front matter.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import yaml
 
 PROJECT_FILE = "_quarto.yml"
 # Options that name files; resolved to absolute paths layer by layer.
-PATH_KEYS = ("bibliography", "csl", "css")
+PATH_KEYS = ("bibliography", "csl", "css", "include-in-header")
 # Keys that only steer Quarto itself, never passed on as document metadata.
 NON_META_KEYS = ("project", "format", "execute", "jupyter", "engine")
 
@@ -79,7 +80,7 @@ def _resolve_paths(options: dict, base: Path) -> dict:
             continue
         value = out[key]
         values = value if isinstance(value, list) else [value]
-        resolved = [str((base / str(v)).resolve()) if not str(v).startswith(("http://", "https://")) else str(v)
+        resolved = [str((base / v).resolve()) if isinstance(v, str) and "://" not in v else v
                     for v in values]
         out[key] = resolved if isinstance(value, list) else resolved[0]
     return out

@@ -162,7 +162,7 @@ def _images(doc: pf.Doc, base: Path, root: Path, fmt: str) -> None:
     doc.walk(action)
 
 
-def _header_includes(options: dict, fmt: str, base: Path) -> list[str]:
+def _header_includes(options: dict, base: Path) -> list[str]:
     """Quarto's ``include-in-header`` (``text:`` or file entries) as raw text."""
     out = []
     for item in _as_list(options.get("include-in-header")):
@@ -178,6 +178,8 @@ def _header_includes(options: dict, fmt: str, base: Path) -> list[str]:
 def pandoc_metadata(job: Job, options: dict) -> dict:
     """The metadata block pandoc reads with the body (title, author, references...)."""
     meta = {k: options[k] for k in META_KEYS if k in options}
+    if "author" in meta:  # Quarto's author objects ({name: ..., affiliations: ...}) → names
+        meta["author"] = [a.get("name", "") if isinstance(a, dict) else a for a in _as_list(meta["author"])]
     if job.date and str(meta.get("date", "")) in ("", "today", "now", "last-modified"):
         meta["date"] = job.date
     base, region = _lang(options)
@@ -262,7 +264,7 @@ def write_typst(job: Job, ast: pf.Doc, options: dict, workdir: Path) -> Path:
     args += [f"--variable=pdf-author:{_typst_escape(a)}" for a in authors if a]
     if options.get("toc"):
         args.append("--variable=toc:true")
-    for raw in _header_includes(options, "typst", job.document.path.parent):
+    for raw in _header_includes(options, job.document.path.parent):
         args.append(f"--variable=header-includes:{raw}")
     args += _citeproc_args(options)
     typ = run_pandoc(args, _dump(ast), job.document.path.parent, "writing Typst")
@@ -302,7 +304,7 @@ def write_html(job: Job, ast: pf.Doc, options: dict, out: Path) -> Path:
         if not Path(css).is_file():
             raise RouteError(f"CSS file not found: {css}")
         args.append(f"--css={css}")
-    for raw in _header_includes(options, "html", job.document.path.parent):
+    for raw in _header_includes(options, job.document.path.parent):
         args.append(f"--variable=header-includes:{raw}")
     args += _citeproc_args(options)
     run_pandoc(args, _dump(ast), job.document.path.parent, "writing HTML")
