@@ -30,6 +30,8 @@ export MPLBACKEND := Agg
 
 RAW_DATA   := $(wildcard data/raw/*.csv data/raw/*/*.geojson) data/datapackage.json
 PKG_SRC    := $(shell find src/neoutflow -name '*.py' -o -name '*.lua' -o -name '*.yaml' 2>/dev/null | sort)
+# Analysis code: what notebooks and data depend on (the render code only affects the report).
+ANALYSIS_SRC := $(filter-out src/neoutflow/render% src/neoutflow/repro.py src/neoutflow/filters/% src/neoutflow/templates/%,$(PKG_SRC))
 DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
@@ -60,22 +62,29 @@ extract: $(VENV_STAMP) ## Re-derive data/raw/ from ../shared/sources (developers
 
 data: $(DATA_STAMP) ## Validate data/raw/ and build the analysis tables in data/processed/
 
-$(DATA_STAMP): $(RAW_DATA) $(PKG_SRC) | $(VENV_STAMP)
+$(DATA_STAMP): $(RAW_DATA) $(ANALYSIS_SRC) | $(VENV_STAMP)
 	$(PY) -m neoutflow.data
 
 # The parameters actually in force; rewritten only when they change, so that
 # unchanged parameters do not rerun the notebooks.
-$(PARAMS_STAMP): params.yaml $(PKG_SRC) FORCE | $(VENV_STAMP)
+$(PARAMS_STAMP): params.yaml FORCE | $(VENV_STAMP)
 	@$(PY) -m neoutflow.params --write $@ $(PARAMS)
 
 notebooks: $(NB_STAMPS) ## Run every notebook with papermill into build/
 
-build/notebooks/%.ipynb: notebooks/%.ipynb $(DATA_STAMP) $(PARAMS_STAMP) $(PKG_SRC) | $(VENV_STAMP)
+# Each notebook depends on the raw files it reads (validated first: the data
+# stamp is order-only, so a change to one file reruns only the notebooks that
+# read it), the parameters in force, and the package source.
+NB_DATA_01_outflow      := $(filter-out %census_indicators.csv,$(RAW_DATA))
+NB_DATA_02_determinants := $(RAW_DATA)
+.SECONDEXPANSION:
+build/notebooks/%.ipynb: notebooks/%.ipynb $$(NB_DATA_$$*) $(PARAMS_STAMP) $(ANALYSIS_SRC) | $(DATA_STAMP) $(VENV_STAMP)
 	$(PY) -m neoutflow.run_notebook $*
 
 report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)
 
-$(REPORT_OUT): $(NB_STAMPS) $(REPORT_SRC) | $(VENV_STAMP)
+$(REPORT_OUT): $(NB_STAMPS) $(REPORT_SRC) $(PARAMS_STAMP) $(PKG_SRC) | $(VENV_STAMP)
+	$(PY) -m neoutflow.repro
 	$(PY) -m neoutflow.render --engine $(ENGINE)
 
 test: $(VENV_STAMP) ## Run the whole test suite
