@@ -27,6 +27,8 @@ export PYTHONHASHSEED := 0
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1704067200)
 export SOURCE_DATE_EPOCH
 export MPLBACKEND := Agg
+# This checkout's package source comes first, whichever checkout .venv was installed from.
+export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 RAW_DATA   := $(wildcard data/raw/*.csv data/raw/*/*.geojson) data/datapackage.json
 PKG_SRC    := $(shell find src/neoutflow -name '*.py' -o -name '*.lua' -o -name '*.yaml' 2>/dev/null | sort)
@@ -47,7 +49,9 @@ help: ## List the targets with a one-line description
 
 env: $(VENV_STAMP) ## Create .venv from the pinned requirements and register the Jupyter kernel
 
-$(VENV_STAMP): requirements.txt pyproject.toml
+# No file prerequisites: the hash in the stamp's name already changes with the pins
+# (file times are unreliable in fresh clones and copies).
+$(VENV_STAMP):
 	@echo "==> creating $(VENV) from requirements.txt (first run only)"
 	@$(PYTHON_SYS) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required, found " + sys.version.split()[0]'
 	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)

@@ -59,14 +59,28 @@ def build_date() -> str:
 
 
 def data_table(datapackage: Path | None = None) -> str:
+    """One row per shipped data file: the source files it derives from, their
+    compiler's repository, and the file's own checksum (full hashes are in
+    data/datapackage.json)."""
     dp = json.loads(Path(datapackage or paths.DATAPACKAGE).read_text(encoding="utf-8"))
     rows = []
     for res in dp.get("resources", []):
         digest = str(res.get("hash", "")).removeprefix("sha256:")
         sources = res.get("sources") or []
-        origin = "；".join(str(s.get("title") or s.get("path") or "") for s in sources)
-        rows.append([f"`{res['path']}`", origin or "—", f"`{digest[:16]}…`"])
-    return md_table(["文件", "来源表", "SHA-256（前16位）"], rows, "数据文件、来源与校验和", "repro-data")
+        files = dict.fromkeys(Path(str(s.get("path", ""))).name for s in sources if s.get("path"))
+        repos = dict.fromkeys(
+            str(s.get("repository", "")).rstrip("/").split("/")[-2:] and
+            "/".join(str(s.get("repository", "")).rstrip("/").split("/")[-2:])
+            for s in sources if s.get("repository")
+        )
+        rows.append([
+            f"`{res['path']}`",
+            "；".join(files) or "—",
+            "；".join(repos) or "—",
+            f"`{digest[:16]}`",
+        ])
+    return md_table(["数据文件", "来源文件", "整理者（仓库）", "SHA-256（前16位）"], rows,
+                    "随附数据文件、来源与校验和（完整校验和见 data/datapackage.json）", "repro-data")
 
 
 def parameters_table(params_json: Path | None = None) -> str:
