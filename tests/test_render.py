@@ -343,6 +343,19 @@ def test_crossref_numbers_and_labels():
         crossref.apply(_ast("![a](x.png){#fig-a}\n\n![b](x.png){#fig-a}\n"), style)
 
 
+def test_tbl_colwidths_like_quarto():
+    wide = "| 地区 | " + " | ".join(f"很长的列名{i}" for i in range(8)) + " |\n|:---|" + "---:|" * 8 + "\n" \
+        + "| 辽宁 | " + " | ".join(["1"] * 8) + " |\n"
+    doc = _ast(wide)
+    assert doc.content[0].colspec[0][1] != "ColWidthDefault"  # pandoc fixed widths from the dashes
+    render_pandoc._table_widths(doc, False)
+    assert all(w == "ColWidthDefault" for _, w in doc.content[0].colspec)
+    render_pandoc._table_widths(doc, [20] + [10] * 8)
+    assert [w for _, w in doc.content[0].colspec][:2] == [0.2, 0.1]
+    with pytest.raises(render_pandoc.RouteError, match="2 widths for a table of 9 columns"):
+        render_pandoc._table_widths(doc, [50, 50])
+
+
 # --- the real project's Quarto configuration ------------------------------------------------
 
 def test_project_config_and_citations(root):
@@ -357,7 +370,7 @@ def test_project_config_and_citations(root):
     html = render_config.merged_options(p, doc, "html")
     assert typst["lang"] == "zh" and typst["number-sections"] is True and typst["citeproc"] is True
     assert typst["papersize"] == "a4" and typst["toc"] is True and html["embed-resources"] is True
-    assert p.config["execute"] == {"enabled": False}
+    assert p.config["execute"] == {"enabled": False} and typst["tbl-colwidths"] is False
     assert Path(typst["csl"]) == root / "build" / "csl" / f"{CSL_NAME}.csl"
     keys = render_pandoc.bibliography_keys([typst["bibliography"]], root)
     for required in ("zhang_seed", "gao_wenshu2023", "gao_li2019", "lv_jingquan2022", "hamilton_henderson1944",

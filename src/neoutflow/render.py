@@ -158,7 +158,9 @@ def ensure_csl(path: Path) -> Path:
 
 def stage_notebooks(root: Path, staging: Path) -> list[Path]:
     """Copy ``build/notebooks/*.ipynb`` to ``<staging>/notebooks/`` (linked from the HTML)."""
-    notebooks = sorted((root / "build" / "notebooks").glob("*.ipynb"))
+    # A failed run leaves <name>.partial.ipynb (see run_notebook); only finished notebooks are linked.
+    notebooks = sorted(nb for nb in (root / "build" / "notebooks").glob("*.ipynb")
+                       if not nb.name.endswith(".partial.ipynb"))
     if not notebooks:
         return []
     dest = staging / "notebooks"

@@ -162,6 +162,27 @@ def _images(doc: pf.Doc, base: Path, root: Path, fmt: str) -> None:
     doc.walk(action)
 
 
+def _table_widths(doc: pf.Doc, setting) -> None:
+    """Quarto's ``tbl-colwidths``: ``false`` drops the widths pandoc derives from a wide
+    pipe table's dashes (the engine sizes columns to their content), a list of
+    percentages sets them; ``true``/``auto`` keep pandoc's."""
+    if setting is None or setting is True or setting == "auto":
+        return
+    if setting is not False and not (isinstance(setting, list) and all(isinstance(w, (int, float)) for w in setting)):
+        raise RouteError(f"tbl-colwidths must be true, false, auto or a list of percentages, not {setting!r}")
+
+    def action(elem, doc):
+        if isinstance(elem, pf.Table):
+            if setting is False:
+                elem.colspec = [(align, "ColWidthDefault") for align, _ in elem.colspec]
+            elif len(setting) == len(elem.colspec):
+                elem.colspec = [(align, w / 100) for (align, _), w in zip(elem.colspec, setting)]
+            else:
+                raise RouteError(f"tbl-colwidths gives {len(setting)} widths for a table of "
+                                 f"{len(elem.colspec)} columns (#{elem.identifier or 'unlabelled'})")
+    doc.walk(action)
+
+
 def _header_includes(options: dict, base: Path) -> list[str]:
     """Quarto's ``include-in-header`` (``text:`` or file entries) as raw text."""
     out = []
@@ -221,6 +242,7 @@ def prepare_ast(job: Job) -> tuple[pf.Doc, dict]:
                              f"{', '.join(Path(b).name for b in bib)}"
                              + (f"; also missing: {', '.join(missing[1:])}" if missing[1:] else ""))
     _images(ast, doc.path.parent, project.root, job.fmt)
+    _table_widths(ast, options.get("tbl-colwidths"))
     return ast, options
 
 
