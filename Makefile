@@ -31,14 +31,14 @@ export MPLBACKEND := Agg
 export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 RAW_DATA   := $(wildcard data/raw/*.csv data/raw/*/*.geojson) data/datapackage.json
-PKG_SRC    := $(shell find src/neoutflow -name '*.py' -o -name '*.lua' -o -name '*.yaml' 2>/dev/null | sort)
+PKG_SRC    := $(shell find src/neoutflow -name '*.py' -o -name '*.lua' -o -name '*.yaml' -o -name '*.typ' 2>/dev/null | sort)
 # Analysis code: what notebooks and data depend on (the render code only affects the report).
 ANALYSIS_SRC := $(filter-out src/neoutflow/render% src/neoutflow/repro.py src/neoutflow/filters/% src/neoutflow/templates/%,$(PKG_SRC))
 DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
 NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
-REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.csl report/*.typ report/*.yml)
+REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml)
 REPORT_OUT := _output/report.pdf
 
 .PHONY: help report test data notebooks extract clean distclean env lock bench
