@@ -55,8 +55,11 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def extract_all(sources: Path, out: Path, only: list[str] | None = None) -> list[Path]:
-    """Write every extract (or those in ``only``) under ``out``; returns the files written."""
+def extract_all(sources: Path, out: Path, only: list[str] | None = None, census=None) -> list[Path]:
+    """Write every extract (or those in ``only``) under ``out``; returns the files written.
+
+    ``census``: an already read ``extract_census.CensusUnits`` (tests reuse one).
+    """
     from . import extract_census as ec
 
     if not sources.is_dir():
@@ -69,8 +72,9 @@ def extract_all(sources: Path, out: Path, only: list[str] | None = None) -> list
 
     census_needed = want & {"regions", "census_population", "census_totals", "census_indicators"}
     if census_needed:
-        print("reading census yearbooks (about 30 s) ...", flush=True)
-        cu = ec.CensusUnits(sources)
+        if census is None:
+            print("reading census yearbooks (about 30 s) ...", flush=True)
+        cu = census or ec.CensusUnits(sources)
         city = ec.read_city(sources)
         if "regions" in want:
             written.append(write_csv(ec.build_regions(cu, city), out / FILES["regions"]))

@@ -248,7 +248,7 @@ def coerce(df: pd.DataFrame, spec: FileSpec, label: str) -> tuple[pd.DataFrame, 
     out = pd.DataFrame(index=df.index)
     problems: list[Problem] = []
     for name, col in spec.columns.items():
-        raw = df[name].astype(str).str.strip()
+        raw = df[name].fillna("").astype(str).str.strip()  # blank lines read as missing
         empty = raw == ""
         for i in raw.index[empty & (not col.nullable)]:
             problems.append(Problem(label, i + 2, name, "", _expect(col) + " (the cell is empty)"))
@@ -413,21 +413,23 @@ def check_totals(totals: pd.DataFrame, df: pd.DataFrame, label: str, column: str
                  exceptions: dict | None = None) -> list[Problem]:
     """Magnitudes, official 31-province sums and prefecture sums, on code × year totals."""
     out = []
+    first = df.reset_index().groupby(["code", "year"])["index"].min() + 2  # first CSV line of each code × year
+
+    def line(code, year):
+        return int(first.get((code, year))) if (code, year) in first.index else None
+
     prov = totals[totals["level"] == "province"]
-    for _, r in prov.iterrows():
-        if r["population"] < PROVINCE_POPULATION_FLOOR:
-            out.append(Problem(label, _line(df, (df["code"] == r["code"]) & (df["year"] == r["year"])), column,
-                               int(r["population"]),
-                               f"persons: {r['code']} in {int(r['year'])} totals {int(r['population']):,}, "
-                               f"under {PROVINCE_POPULATION_FLOOR:,} — looks like 万人 entered as persons"))
+    for _, r in prov[prov["population"] < PROVINCE_POPULATION_FLOOR].iterrows():
+        out.append(Problem(label, line(r["code"], r["year"]), column, int(r["population"]),
+                           f"persons: {r['code']} in {int(r['year'])} totals {int(r['population']):,}, "
+                           f"under {PROVINCE_POPULATION_FLOOR:,} — looks like 万人 entered as persons"))
     # any unit: a year 100 times smaller than another year of the same unit is a unit slip
-    for code, g in totals.groupby("code"):
-        top = g["population"].max()
-        for _, r in g[(g["population"] > 0) & (g["population"] * 100 < top)].iterrows():
-            out.append(Problem(label, _line(df, (df["code"] == code) & (df["year"] == r["year"])), column,
-                               int(r["population"]),
-                               f"persons: {code} in {int(r['year'])} totals {int(r['population']):,}, under 1/100 "
-                               f"of its other census ({int(top):,}) — looks like 万人 entered as persons"))
+    top = totals.groupby("code")["population"].transform("max")
+    for i in totals.index[(totals["population"] > 0) & (totals["population"] * 100 < top)]:
+        r = totals.loc[i]
+        out.append(Problem(label, line(r["code"], r["year"]), column, int(r["population"]),
+                           f"persons: {r['code']} in {int(r['year'])} totals {int(r['population']):,}, under 1/100 "
+                           f"of its other census ({int(top[i]):,}) — looks like 万人 entered as persons"))
     for year, g in prov.groupby("year"):
         official = PROVINCE_TOTALS.get(int(year))
         if official is None or len(g) != len(PROVINCES):
@@ -437,10 +439,9 @@ def check_totals(totals: pd.DataFrame, df: pd.DataFrame, label: str, column: str
             out.append(Problem(label, _line(df, df["year"] == year), column, total,
                                f"the 31 provinces to sum to the official {int(year)} total {official:,} "
                                f"(difference {total - official:+,})"))
-    pref = totals[totals["level"] == "prefecture"].copy()
+    pref = totals[totals["level"] == "prefecture"]
     if not pref.empty:
-        pref["province"] = pref["code"].str[:2] + "0000"
-        sums = pref.groupby(["province", "year"])["population"].sum()
+        sums = pref.groupby([pref["code"].str[:2] + "0000", "year"])["population"].sum()
         pv = prov.set_index(["code", "year"])["population"]
         for (pc, year), s in sums.items():
             if (pc, year) not in pv.index:
@@ -464,40 +465,41 @@ def check_census_totals(df: pd.DataFrame, regions: pd.DataFrame, label: str) -> 
 
 def check_indicator_table(df: pd.DataFrame, regions: pd.DataFrame, label: str,
                           registry: dict[str, Indicator]) -> list[Problem]:
+    """Units as registered, values within bounds, no 万人/万元 magnitudes for provinces."""
     out = []
-    lv = _levels(df, regions)
-    for i, r in df.iterrows():
-        ind = registry.get(r["indicator"])
-        if ind is None:
-            continue  # reported by the schema
-        if r["unit"] != ind.unit:
-            out.append(Problem(label, i + 2, "unit", r["unit"], f"'{ind.unit}' for {ind.name}"))
-        v = r["value"]
-        if pd.isna(v):
-            continue
-        if ind.lower is not None and v < ind.lower:
-            out.append(Problem(label, i + 2, "value", float(v), f"{ind.name} ≥ {ind.lower:g} {ind.unit}"))
-        if ind.upper is not None and v > ind.upper:
-            out.append(Problem(label, i + 2, "value", float(v), f"{ind.name} ≤ {ind.upper:g} {ind.unit}"))
-        if (ind.magnitude_floor is not None and v < ind.magnitude_floor
-                and (lv[i] == "province" or r["code"] == NATIONAL_CODE)):
-            wan = "万元" if ind.unit == "yuan" else "万人"
-            out.append(Problem(label, i + 2, "value", float(v),
-                               f"{ind.magnitude_hint} for {ind.name} of a province (≥ {ind.magnitude_floor:,g}); "
-                               f"looks like {wan}"))
-    return out
+    known = df["indicator"].isin(list(registry))
+    ind = df["indicator"].where(known)
+    unit = ind.map({k: v.unit for k, v in registry.items()})
+    lower = ind.map({k: v.lower for k, v in registry.items()}).astype(float)
+    upper = ind.map({k: v.upper for k, v in registry.items()}).astype(float)
+    floor = ind.map({k: v.magnitude_floor for k, v in registry.items()}).astype(float)
+    v = df["value"].astype(float)
+    province_like = (_levels(df, regions) == "province") | (df["code"] == NATIONAL_CODE)
+    for i in df.index[known & (df["unit"] != unit)]:
+        out.append(Problem(label, i + 2, "unit", df.at[i, "unit"], f"'{unit[i]}' for {ind[i]}"))
+    for i in df.index[known & (v < lower)]:
+        out.append(Problem(label, i + 2, "value", v[i], f"{ind[i]} ≥ {lower[i]:g} {unit[i]}"))
+    for i in df.index[known & (v > upper)]:
+        out.append(Problem(label, i + 2, "value", v[i], f"{ind[i]} ≤ {upper[i]:g} {unit[i]}"))
+    for i in df.index[known & province_like & (v < floor)]:
+        spec = registry[ind[i]]
+        wan = "万元" if spec.unit == "yuan" else "万人"
+        out.append(Problem(label, i + 2, "value", v[i],
+                           f"{spec.magnitude_hint} for {spec.name} of a province (≥ {spec.magnitude_floor:,g}); "
+                           f"looks like {wan}"))
+    return sorted(out, key=lambda p: p.row or 0)
 
 
 def check_shares_sum(df: pd.DataFrame, label: str) -> list[Problem]:
     """primary + secondary + tertiary employment shares add up to 100."""
-    out = []
     parts = ["primary_share", "secondary_share", "tertiary_share"]
     sub = df[df["indicator"].isin(parts)]
-    for (code, year), g in sub.groupby(["code", "year"]):
-        if len(g) == 3 and abs(g["value"].sum() - 100) > 0.05:
-            out.append(Problem(label, int(g.index[0]) + 2, "value", float(g["value"].sum()),
-                               f"primary + secondary + tertiary shares of {code} in {int(year)} to add up to 100"))
-    return out
+    g = sub.groupby(["code", "year"])["value"]
+    total, n, first = g.sum(), g.size(), sub.reset_index().groupby(["code", "year"])["index"].min()
+    bad = (n == 3) & ((total - 100).abs() > 0.05)
+    return [Problem(label, int(first[k]) + 2, "value", float(total[k]),
+                    f"primary + secondary + tertiary shares of {k[0]} in {int(k[1])} to add up to 100")
+            for k in total.index[bad]]
 
 
 def check_series(df: pd.DataFrame, regions: pd.DataFrame, label: str) -> list[Problem]:
