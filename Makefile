@@ -30,7 +30,8 @@ export MPLBACKEND := Agg
 # This checkout's package source comes first, whichever checkout .venv was installed from.
 export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-RAW_DATA   := $(wildcard data/raw/*.csv data/raw/*/*.geojson) data/datapackage.json
+RAW_FILES  := $(wildcard data/raw/*.csv data/raw/*/*.geojson)
+RAW_DATA   := $(RAW_FILES) data/datapackage.json
 PKG_SRC    := $(shell find src/neoutflow -name '*.py' -o -name '*.lua' -o -name '*.yaml' -o -name '*.typ' 2>/dev/null | sort)
 # Analysis code: what notebooks and data depend on (the render code only affects the report).
 ANALYSIS_SRC := $(filter-out src/neoutflow/render% src/neoutflow/repro.py src/neoutflow/filters/% src/neoutflow/templates/%,$(PKG_SRC))
@@ -79,8 +80,8 @@ notebooks: $(NB_STAMPS) ## Run every notebook with papermill into build/
 # Each notebook depends on the raw files it reads (validated first: the data
 # stamp is order-only, so a change to one file reruns only the notebooks that
 # read it), the parameters in force, and the package source.
-NB_DATA_01_outflow      := $(filter-out %census_indicators.csv,$(RAW_DATA))
-NB_DATA_02_determinants := $(RAW_DATA)
+NB_DATA_01_outflow      := $(RAW_FILES)
+NB_DATA_02_determinants := $(filter-out %.geojson,$(RAW_FILES))
 .SECONDEXPANSION:
 build/notebooks/%.ipynb: notebooks/%.ipynb $$(NB_DATA_$$*) $(PARAMS_STAMP) $(ANALYSIS_SRC) | $(DATA_STAMP) $(VENV_STAMP)
 	$(PY) -m neoutflow.run_notebook $*
