@@ -125,3 +125,17 @@ def test_source_files_unchanged(shared_sources):
     for r in dp["resources"]:
         for s in r["sources"]:
             assert datapackage.sha256(shared_sources / s["path"]) == s["sha256"], s["path"]
+
+
+def test_readme_documents_every_file_column_and_indicator():
+    from neoutflow.indicators import CENSUS, SERIES
+    from neoutflow.schemas import SPECS
+
+    readme = (paths.DATA / "README.md").read_text(encoding="utf-8")
+    for spec in SPECS.values():
+        assert f"raw/{spec.path}" in readme
+        for col in spec.columns:
+            assert f"`{col}`" in readme, col
+    for name in list(CENSUS) + list(SERIES):
+        assert f"`{name}`" in readme, name
+    assert "How to add a new census or survey year" in readme
