@@ -146,13 +146,15 @@ def test_bootstrap_is_seeded_and_close_to_delta_method_in_homoskedastic_data():
 def test_leave_one_out_refits_without_each_row():
     df = synthetic(31, seed=23)
     loo = models.leave_one_out(df, "y", REG)
-    assert len(loo) == 31 and list(loo["dropped"]) == list(df["code"])
-    x, y = design(df, REG), df["y"].to_numpy()
+    assert len(loo) == 31 * 4 and list(loo["dropped"].unique()) == list(df["code"])
     keep = np.arange(31) != 4
-    b, *_ = np.linalg.lstsq(x[keep], y[keep], rcond=None)
-    np.testing.assert_allclose(loo.loc[4, ["Intercept", *REG]].to_numpy(float), b, atol=1e-10)
+    b, cov = numpy_ols_hc3(design(df, REG)[keep], df["y"].to_numpy()[keep])
+    row = loo[loo["dropped"] == df["code"].iloc[4]].set_index("term")
+    np.testing.assert_allclose(row.loc[["Intercept", *REG], "coef"].to_numpy(float), b, atol=1e-10)
+    np.testing.assert_allclose(row.loc[["Intercept", *REG], "se"].to_numpy(float), np.sqrt(np.diag(cov)), rtol=1e-10)
     summary = models.leave_one_out_summary(loo, models.fit_ols(df, "y", REG)).set_index("term")
     assert (summary["loo_min"] <= summary["coef"]).all() and (summary["coef"] <= summary["loo_max"]).all()
+    assert (summary["n_refits"] == 31).all() and summary.loc["x1", "n_significant"] <= 31
 
 
 def test_influence_cooks_distance_by_hand():

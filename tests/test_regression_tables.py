@@ -50,7 +50,7 @@ def test_markdown_has_caption_after_table_and_is_deterministic(tmp_path):
     text = md_path.read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0].startswith("| 变量 | (1) | (2) |") and lines[1] == "|:---|---:|---:|"
-    assert ": 示例回归 {#tbl-demo}" in lines
+    assert ": 示例回归 {#tbl-demo}" in lines and rt.table_label("a_b") == "tbl-a-b"
     assert lines.index(": 示例回归 {#tbl-demo}") == len(table) + 3  # header, rule, rows, blank line
     assert "HC3" in text and "*** p<0.01" in text
     first = md_path.read_bytes(), csv_path.read_bytes()

@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import analysis_data, models
@@ -32,13 +33,15 @@ class SpecRegistry:
     def __init__(self):
         self.specs: dict[str, dict] = {}
 
-    def add(self, prefix: str, dataset: str, outcome: str, regressors: Sequence[str], cov_type: str,
-            fixed_effects: str | None = None, cluster: str | None = None, standardised: bool = False) -> None:
+    def add(self, prefix: str, dataset: str, codes: Sequence[str], outcome: str, regressors: Sequence[str],
+            cov_type: str, fixed_effects: str | None = None, cluster: str | None = None,
+            standardised: bool = False) -> None:
+        """``codes``: the rows of ``dataset`` (by ``code``) the model was fitted on."""
         if prefix in self.specs:
             raise ValueError(f"model prefix {prefix!r} recorded twice")
-        self.specs[prefix] = {"dataset": dataset, "outcome": outcome, "regressors": list(regressors),
-                              "cov_type": cov_type, "fixed_effects": fixed_effects, "cluster": cluster,
-                              "standardised": standardised}
+        self.specs[prefix] = {"dataset": dataset, "codes": [str(c) for c in codes], "outcome": outcome,
+                              "regressors": list(regressors), "cov_type": cov_type,
+                              "fixed_effects": fixed_effects, "cluster": cluster, "standardised": standardised}
 
     def save(self, path: Path) -> Path:
         path = Path(path)
@@ -51,12 +54,15 @@ def _digits(se: float) -> int:
     return row_decimals([se], base=3)
 
 
-def record_fit(rs, registry: SpecRegistry, prefix: str, fit, title: str, *, dataset: str, outcome: str,
-               regressors: Sequence[str], cov_type: str, fixed_effects: str | None = None,
+def record_fit(rs, registry: SpecRegistry, prefix: str, fit, title: str, *, dataset: str, codes: Sequence[str],
+               outcome: str, regressors: Sequence[str], cov_type: str, fixed_effects: str | None = None,
                cluster: str | None = None, standardised: bool = False, terms: Sequence[str] | None = None) -> None:
     """Record ``<prefix>_coef_<term>``, ``_se_``, ``_p_`` for each term (fixed-effect dummies
-    excepted unless listed in ``terms``), and ``<prefix>_n``, ``_r2``, ``_adj_r2``."""
-    registry.add(prefix, dataset, outcome, regressors, cov_type, fixed_effects, cluster, standardised)
+    excepted unless listed in ``terms``), and ``<prefix>_n``, ``_r2``, ``_adj_r2``; register
+    the specification (``codes``: the rows of ``dataset`` used)."""
+    if len(codes) != int(fit.nobs):
+        raise ValueError(f"{prefix}: {len(codes)} codes for a fit on {int(fit.nobs)} observations")
+    registry.add(prefix, dataset, codes, outcome, regressors, cov_type, fixed_effects, cluster, standardised)
     terms = [t for t in fit.params.index if not t.startswith("C(")] if terms is None else list(terms)
     for t in terms:
         key, name = models.term_key(t), analysis_data.label(t) if t != models.INTERCEPT else "常数项"
@@ -103,3 +109,78 @@ def record_counterfactuals(rs, cf: pd.DataFrame, outcome_label: str, names: Mapp
                     rs.record(f"{key}_{b}", float(r[b]), "百分点", what + f"（自助法 {b[5:]}）", digits=2,
                               signed=b != "boot_se")
             rs.record(f"{key}_level", float(r["counterfactual"]), "%", f"{nm}：反事实{outcome_label}", digits=2)
+
+
+def fit_record(rs, registry: SpecRegistry, prefix: str, title: str, data: pd.DataFrame, outcome: str,
+               regressors: Sequence[str], cov_type: str, dataset: str, fixed_effects: str | None = None,
+               standardised: bool = False):
+    """Fit one model (:func:`models.fit_ols`, or :func:`models.standardised_fit`), record it
+    with :func:`record_fit` and return the fit. ``cov_type="cluster"`` clusters on
+    ``fixed_effects`` (the province)."""
+    cluster = fixed_effects if cov_type == "cluster" else None
+    if standardised:
+        if fixed_effects:
+            raise ValueError("standardised fits with fixed effects are not supported")
+        fit = models.standardised_fit(data, outcome, regressors, cov_type=cov_type)
+    else:
+        fit = models.fit_ols(data, outcome, regressors, cov_type=cov_type, fixed_effects=fixed_effects,
+                             cluster=cluster)
+    terms = list(regressors) if standardised else None
+    record_fit(rs, registry, prefix, fit, title, dataset=dataset, codes=list(data["code"]), outcome=outcome,
+               regressors=regressors, cov_type=cov_type, fixed_effects=fixed_effects, cluster=cluster,
+               standardised=standardised, terms=terms)
+    return fit
+
+
+def robustness_summary(main_fit, loo_summary: pd.DataFrame, outcome_fits: Mapping[str, object],
+                       set_fits: Mapping[str, object], variables: Sequence[str], alpha: float = 0.05) -> pd.DataFrame:
+    """Which findings survive: per variable of the main model, its sign and p-value, the
+    leave-one-out record, its sign and significance across outcomes and across the
+    regressor sets that contain it, and a verdict.
+
+    Verdicts: ``robust`` (significant at ``alpha``, no leave-one-out sign change,
+    significant in at least 90% of the refits, same sign for every outcome);
+    ``direction`` (same sign everywhere but not reliably significant); ``fragile``
+    (the sign changes when one province is dropped or with the outcome).
+    """
+    loo = loo_summary.set_index("term")
+    rows = []
+    for v in variables:
+        sign = np.sign(main_fit.params[v])
+        out_same = sum(np.sign(f.params[v]) == sign for f in outcome_fits.values())
+        out_sig = sum(f.pvalues[v] < alpha for f in outcome_fits.values())
+        holders = [f for f in set_fits.values() if v in f.params.index]
+        set_same = sum(np.sign(f.params[v]) == sign for f in holders)
+        n_refits = int(loo.loc[v, "n_refits"])
+        stable = loo.loc[v, "sign_changes"] == 0 and out_same == len(outcome_fits)
+        if stable and main_fit.pvalues[v] < alpha and loo.loc[v, "n_significant"] >= 0.9 * n_refits:
+            verdict = "robust"
+        elif stable:
+            verdict = "direction"
+        else:
+            verdict = "fragile"
+        rows.append({"variable": v, "coef": float(main_fit.params[v]), "p": float(main_fit.pvalues[v]),
+                     "loo_sign_changes": int(loo.loc[v, "sign_changes"]),
+                     "loo_significant": int(loo.loc[v, "n_significant"]), "loo_refits": n_refits,
+                     "outcomes_same_sign": int(out_same), "outcomes_significant": int(out_sig),
+                     "outcomes": len(outcome_fits), "sets_same_sign": int(set_same), "sets": len(holders),
+                     "verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+VERDICT_LABELS = {"robust": "显著且稳健", "direction": "方向稳定，但统计上不确定", "fragile": "不稳健"}
+
+
+def robustness_markdown(summary: pd.DataFrame, alpha: float = 0.05) -> str:
+    """One Chinese sentence per variable, generated from :func:`robustness_summary`."""
+    lines = []
+    for _, r in summary.iterrows():
+        direction = "正" if r["coef"] > 0 else "负"
+        lines.append(
+            f"- **{analysis_data.label(r['variable'])}**：主模型系数为{direction}（p = {r['p']:.3f}）；"
+            f"逐一剔除一个省份的 {r['loo_refits']} 次重估中符号改变 {r['loo_sign_changes']} 次，"
+            f"在 {alpha:g} 水平显著 {r['loo_significant']} 次；{r['outcomes']} 个结果变量中符号相同 "
+            f"{r['outcomes_same_sign']} 个、显著 {r['outcomes_significant']} 个；"
+            f"含该变量的 {r['sets']} 个回归设定中符号相同 {r['sets_same_sign']} 个。"
+            f"判断：{VERDICT_LABELS[r['verdict']]}。")
+    return "\n".join(lines)

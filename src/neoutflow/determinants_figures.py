@@ -84,7 +84,7 @@ def coefficient_figure(table: pd.DataFrame, labels: Mapping[str, str], xlabel: s
     ax.set_yticks(range(len(terms)), [labels.get(t, t) for t in reversed(terms)])
     ax.set_xlabel(xlabel)
     if len(model_names) > 1:
-        ax.legend(frameon=False, fontsize=8, loc="best")
+        ax.legend(frameon=False, fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     fig.tight_layout()
     return fig
 
@@ -116,8 +116,9 @@ def counterfactual_figure(cf: pd.DataFrame, names: Mapping[str, str], outcome_la
 
 
 def leave_one_out_figure(loo: pd.DataFrame, fit, variables: Sequence[str], labels: Mapping[str, str],
-                         names: Mapping[str, str], northeast: Sequence[str]):
-    """Each coefficient re-estimated 31 times, one province left out each time.
+                         northeast: Sequence[str]):
+    """Each coefficient re-estimated n times, one province left out each time
+    (``loo``: :func:`models.leave_one_out`).
 
     Values are divided by the full-sample standard error, so every panel reads
     the same way: a dot beyond ±2 of zero is a "significant-looking" estimate.
@@ -125,9 +126,10 @@ def leave_one_out_figure(loo: pd.DataFrame, fit, variables: Sequence[str], label
     fig, ax = plt.subplots(figsize=(6.4, 0.5 * len(variables) + 1.3))
     for i, var in enumerate(variables):
         y = len(variables) - 1 - i
-        scaled = loo[var] / float(fit.bse[var])
-        ne = _is_ne(loo["dropped"], northeast)
-        jitter = np.linspace(-0.15, 0.15, len(loo))
+        part = loo[loo["term"] == var]
+        scaled = (part["coef"] / float(fit.bse[var])).to_numpy()
+        ne = _is_ne(part["dropped"], northeast)
+        jitter = np.linspace(-0.15, 0.15, len(part))
         ax.scatter(scaled[~ne], y + jitter[~ne], s=10, color=PALETTE["other"], alpha=0.6)
         ax.scatter(scaled[ne], y + jitter[ne], s=18, color=PALETTE["northeast"])
         ax.plot([fit.params[var] / fit.bse[var]] * 2, [y - 0.3, y + 0.3], color="black", lw=1.5)
@@ -135,19 +137,25 @@ def leave_one_out_figure(loo: pd.DataFrame, fit, variables: Sequence[str], label
         ax.axvline(x, color=PALETTE["neutral"], lw=0.6, ls=":")
     ax.axvline(0, color=PALETTE["neutral"], lw=0.8)
     ax.set_yticks(range(len(variables)), [labels.get(v, v) for v in reversed(variables)])
-    ax.set_xlabel("系数 / 全样本稳健标准误（黑线：全样本；红点：去掉一个东北省份）")
+    ax.set_xlabel("系数 / 全样本稳健标准误（黑线：全样本；朱红点：去掉的是东北省份）")
     fig.tight_layout()
     return fig
 
 
 def scatter_figure(data: pd.DataFrame, x: str, y: str, labels: Mapping[str, str], northeast: Sequence[str],
-                   name_col: str = "name_zh", id_col: str = "code", annotate_all: bool = False):
-    """Two variables across provinces, the Northeast named, with the Pearson correlation."""
+                   name_col: str = "name_zh", id_col: str = "code", extremes: float = 0.1):
+    """Two variables across provinces with the Pearson correlation; the Northeast is
+    named, and so is every province outside the ``extremes``–``1 − extremes``
+    quantile range of either variable (the points that drive the correlation)."""
     ne = _is_ne(data[id_col], northeast)
+    outer = np.zeros(len(data), dtype=bool)
+    for v in (x, y):
+        lo, hi = data[v].quantile([extremes, 1 - extremes])
+        outer |= ((data[v] < lo) | (data[v] > hi)).to_numpy()
     fig, ax = plt.subplots(figsize=(4.8, 3.8))
     ax.scatter(data.loc[~ne, x], data.loc[~ne, y], s=18, color=PALETTE["other"], alpha=0.75, label="其他省份")
     ax.scatter(data.loc[ne, x], data.loc[ne, y], s=28, color=PALETTE["northeast"], label="东北三省")
-    for _, r in data[ne | annotate_all].iterrows():
+    for _, r in data[ne | outer].iterrows():
         colour = PALETTE["northeast"] if str(r[id_col]) in northeast else PALETTE["neutral"]
         ax.annotate(r[name_col], (r[x], r[y]), fontsize=7, xytext=(3, 3), textcoords="offset points", color=colour)
     r = float(np.corrcoef(data[x].astype(float), data[y].astype(float))[0, 1])

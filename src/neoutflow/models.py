@@ -202,17 +202,19 @@ def zscore(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def standardised_coefficients(data: pd.DataFrame, outcome: str, regressors: Sequence[str],
-                              cov_type: str = "HC3") -> pd.DataFrame:
-    """Beta coefficients: the regression refitted on z-scored outcome and regressors.
+def standardised_fit(data: pd.DataFrame, outcome: str, regressors: Sequence[str], cov_type: str = "HC3"):
+    """The regression refitted on z-scored outcome and regressors (beta coefficients).
 
     A beta is the change in the outcome, in its standard deviations, for one
     standard deviation of the regressor; it equals ``coef × sd(x) / sd(y)``.
-    Returns the :func:`coefficient_table` columns without the intercept.
     """
-    z = zscore(data, [outcome, *regressors])
-    fit = fit_ols(z, outcome, regressors, cov_type=cov_type)
-    return coefficient_table(fit, terms=list(regressors))
+    return fit_ols(zscore(data, [outcome, *regressors]), outcome, regressors, cov_type=cov_type)
+
+
+def standardised_coefficients(data: pd.DataFrame, outcome: str, regressors: Sequence[str],
+                              cov_type: str = "HC3") -> pd.DataFrame:
+    """:func:`coefficient_table` of :func:`standardised_fit`, without the intercept."""
+    return coefficient_table(standardised_fit(data, outcome, regressors, cov_type), terms=list(regressors))
 
 
 def vif_table(data: pd.DataFrame, regressors: Sequence[str]) -> pd.DataFrame:
@@ -233,33 +235,38 @@ def vif_table(data: pd.DataFrame, regressors: Sequence[str]) -> pd.DataFrame:
 # ---------------------------------------------------------------- influence
 
 
-def leave_one_out(data: pd.DataFrame, outcome: str, regressors: Sequence[str],
-                  id_col: str = "code") -> pd.DataFrame:
-    """Coefficients with each observation dropped in turn (n refits).
+def leave_one_out(data: pd.DataFrame, outcome: str, regressors: Sequence[str], id_col: str = "code",
+                  cov_type: str = "HC3") -> pd.DataFrame:
+    """Each observation dropped in turn (n refits): ``dropped, term, coef, se, p``.
 
-    Returns a wide table: ``dropped`` (the id left out) and one column per term.
+    Standard errors and p-values use ``cov_type``, so one can also see whether a
+    coefficient stays "significant" without any single province.
     """
     if id_col not in data.columns:
         raise ModelError(f"data lack the id column {id_col!r}")
-    rows = []
+    parts = []
     for i in range(len(data)):
-        sub = data.drop(index=data.index[i])
-        fit = fit_ols(sub, outcome, regressors, cov_type="nonrobust")
-        rows.append({"dropped": str(data[id_col].iloc[i]), **fit.params.to_dict()})
-    return pd.DataFrame(rows)
+        fit = fit_ols(data.drop(index=data.index[i]), outcome, regressors, cov_type=cov_type)
+        parts.append(pd.DataFrame({"dropped": str(data[id_col].iloc[i]), "term": list(fit.params.index),
+                                   "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy(),
+                                   "p": fit.pvalues.to_numpy()}))
+    return pd.concat(parts, ignore_index=True)
 
 
-def leave_one_out_summary(loo: pd.DataFrame, fit) -> pd.DataFrame:
+def leave_one_out_summary(loo: pd.DataFrame, fit, alpha: float = 0.05) -> pd.DataFrame:
     """Per term: the full-sample coefficient, the leave-one-out range, which drop
-    moves it most each way, and in how many refits its sign differs from the full fit."""
+    moves it most each way, in how many refits its sign differs from the full fit,
+    and in how many it is significant at ``alpha``."""
     rows = []
     for term in fit.params.index:
-        col = loo[term]
+        part = loo[loo["term"] == term].reset_index(drop=True)
         full = float(fit.params[term])
-        rows.append({"term": term, "coef": full, "loo_min": float(col.min()), "loo_max": float(col.max()),
-                     "dropped_at_min": loo["dropped"].iloc[int(col.to_numpy().argmin())],
-                     "dropped_at_max": loo["dropped"].iloc[int(col.to_numpy().argmax())],
-                     "sign_changes": int((np.sign(col) != np.sign(full)).sum())})
+        rows.append({"term": term, "coef": full, "loo_min": float(part["coef"].min()),
+                     "loo_max": float(part["coef"].max()),
+                     "dropped_at_min": part["dropped"].iloc[int(part["coef"].to_numpy().argmin())],
+                     "dropped_at_max": part["dropped"].iloc[int(part["coef"].to_numpy().argmax())],
+                     "sign_changes": int((np.sign(part["coef"]) != np.sign(full)).sum()),
+                     "n_significant": int((part["p"] < alpha).sum()), "n_refits": len(part)})
     return pd.DataFrame(rows)
 
 

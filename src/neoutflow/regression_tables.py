@@ -127,15 +127,21 @@ def regression_table(columns: Sequence[Column], labels: Mapping[str, str], terms
     return table
 
 
+def table_label(name: str) -> str:
+    """Quarto cross-reference label of a table file name: ``determinants_sets`` → ``tbl-determinants-sets``."""
+    return "tbl-" + name.replace("_", "-")
+
+
 def to_markdown(table: pd.DataFrame, caption: str, name: str, note: str | None = None) -> str:
-    """A pipe table, then the Quarto caption line ``: caption {#tbl-name}``, then the note."""
+    """A pipe table, then the Quarto caption line ``: caption {#tbl-name}`` (underscores of
+    ``name`` become hyphens, as Quarto labels prefer), then the note."""
     if not name.replace("-", "").replace("_", "").isalnum():
         raise TableError(f"table name {name!r} must be letters, digits, '-' or '_'")
     cells = table.astype(str).map(lambda s: s.replace("|", "\\|"))
     header = "| " + " | ".join(str(c) for c in table.columns) + " |"
     align = "|:---|" + "|".join("---:" for _ in table.columns[1:]) + "|"
     body = ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False, name=None)]
-    text = "\n".join([header, align, *body]) + f"\n\n: {caption} {{#tbl-{name}}}\n"
+    text = "\n".join([header, align, *body]) + f"\n\n: {caption} {{#{table_label(name)}}}\n"
     if note:
         text += f"\n{note}\n"
     return text
