@@ -43,6 +43,7 @@ REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css repo
 REPORT_OUT := _output/report.pdf
 
 .PHONY: help report test data notebooks extract clean distclean env lock bench
+.SECONDARY:
 
 help: ## List the targets with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-11s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -70,10 +71,22 @@ data: $(DATA_STAMP) ## Validate data/raw/ and build the analysis tables in data/
 $(DATA_STAMP): $(RAW_DATA) $(ANALYSIS_SRC) | $(VENV_STAMP)
 	$(PY) -m neoutflow.data
 
-# The parameters actually in force; rewritten only when they change, so that
-# unchanged parameters do not rerun the notebooks.
-$(PARAMS_STAMP): params.yaml FORCE | $(VENV_STAMP)
+# PARAMS is remembered in a file rewritten only when it changes, so that a
+# different override reruns what depends on it and the same one reruns nothing.
+OVERRIDES_FILE := build/params-overrides.txt
+ifneq ($(wildcard $(OVERRIDES_FILE))|$(file < $(OVERRIDES_FILE)),$(OVERRIDES_FILE)|$(PARAMS))
+$(shell mkdir -p build)
+$(file > $(OVERRIDES_FILE),$(PARAMS))
+endif
+
+# The parameters in force: all of them (for the report's appendix) and, per
+# notebook, those it declares. Each file is rewritten only when its content
+# changes, so changing `outcome` reruns only the notebook that uses it.
+$(PARAMS_STAMP): params.yaml $(OVERRIDES_FILE) | $(VENV_STAMP)
 	@$(PY) -m neoutflow.params --write $@ $(PARAMS)
+
+build/params/%.json: notebooks/%.ipynb params.yaml $(OVERRIDES_FILE) | $(VENV_STAMP)
+	@$(PY) -m neoutflow.params --notebook $< --write $@ $(PARAMS)
 
 notebooks: $(NB_STAMPS) ## Run every notebook with papermill into build/
 
@@ -83,7 +96,7 @@ notebooks: $(NB_STAMPS) ## Run every notebook with papermill into build/
 NB_DATA_01_outflow      := $(RAW_FILES)
 NB_DATA_02_determinants := $(filter-out %.geojson,$(RAW_FILES))
 .SECONDEXPANSION:
-build/notebooks/%.ipynb: notebooks/%.ipynb $$(NB_DATA_$$*) $(PARAMS_STAMP) $(ANALYSIS_SRC) | $(DATA_STAMP) $(VENV_STAMP)
+build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(DATA_STAMP) $(VENV_STAMP)
 	$(PY) -m neoutflow.run_notebook $*
 
 report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)
@@ -109,4 +122,3 @@ clean: ## Remove generated outputs (build/, data/processed/, _output/), keep .ve
 distclean: clean ## Also remove .venv
 	rm -rf $(VENV)
 
-FORCE:

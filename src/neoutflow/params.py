@@ -40,6 +40,14 @@ class Params(BaseModel):
     bootstrap_reps: int = Field(999, ge=0, le=100_000)
     seed: int = 20201101
 
+    @field_validator("highlight_regions", mode="before")
+    @classmethod
+    def _codes_as_text(cls, codes):
+        # `PARAMS="highlight_regions=[220000]"` arrives as YAML integers
+        if isinstance(codes, (str, int)):
+            codes = [codes]
+        return [str(c) for c in codes] if isinstance(codes, list) else codes
+
     @field_validator("highlight_regions")
     @classmethod
     def _six_digit_codes(cls, codes: list[str]) -> list[str]:
@@ -100,12 +108,39 @@ def parse_overrides(pairs: list[str]) -> dict:
     return out
 
 
-def write_if_changed(params: Params, path: Path) -> bool:
-    """Write the parameters as JSON unless the file already holds the same; return True if written.
+def declared_parameters(notebook: Path) -> list[str]:
+    """Names assigned in a notebook's cell tagged ``parameters`` (read with nbformat + ast)."""
+    import ast
 
-    Keeping the file's timestamp when nothing changed is what lets make skip the notebooks.
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            names = []
+            for node in ast.parse(cell.source).body:
+                targets = node.targets if isinstance(node, ast.Assign) else (
+                    [node.target] if isinstance(node, ast.AnnAssign) else [])
+                names += [t.id for t in targets if isinstance(t, ast.Name)]
+            return names
+    raise ParamsError(f"{notebook}: no code cell tagged 'parameters'")
+
+
+def notebook_values(params: Params, notebook: Path) -> dict:
+    """The parameters in force that ``notebook`` declares (others are not passed)."""
+    declared = set(declared_parameters(notebook))
+    return {k: v for k, v in params.model_dump().items() if k in declared}
+
+
+def write_if_changed(values: Params | dict, path: Path) -> bool:
+    """Write parameters as JSON unless the file already holds the same; return True if written.
+
+    Keeping the file's timestamp when nothing changed is what lets make skip the
+    notebooks whose parameters did not change.
     """
-    text = json.dumps(params.model_dump(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if isinstance(values, Params):
+        values = values.model_dump()
+    text = json.dumps(values, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     path = Path(path)
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
@@ -117,34 +152,36 @@ def write_if_changed(params: Params, path: Path) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m neoutflow.params [--write PATH] [key=value ...]``.
+    """``python -m neoutflow.params [--notebook NB] [--write PATH] [key=value ...]``.
 
     Validates ``params.yaml`` with the overrides; prints them as YAML, or with
-    ``--write`` stores them as JSON for the notebooks (only when changed).
+    ``--write`` stores them as JSON (only when changed). With ``--notebook``,
+    only the parameters that notebook declares are kept.
     """
-    argv = list(sys.argv[1:] if argv is None else argv)
-    target = None
-    if argv[:1] == ["--write"]:
-        if len(argv) < 2:
-            print("--write needs a path", file=sys.stderr)
-            return 2
-        target, argv = Path(argv[1]), argv[2:]
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m neoutflow.params")
+    ap.add_argument("--write", type=Path)
+    ap.add_argument("--notebook", type=Path)
+    ap.add_argument("overrides", nargs="*", help="key=value (YAML values)")
+    args = ap.parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        p = load(overrides=parse_overrides(argv))
+        p = load(overrides=parse_overrides(args.overrides))
+        values = notebook_values(p, args.notebook) if args.notebook else p.model_dump()
     except ParamsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if target is None:
-        print(yaml.safe_dump(p.model_dump(), allow_unicode=True, sort_keys=True), end="")
-    elif write_if_changed(p, target):
-        print(f"==> parameters changed; wrote {target}")
+    if args.write is None:
+        print(yaml.safe_dump(values, allow_unicode=True, sort_keys=True), end="")
+    elif write_if_changed(values, args.write):
+        print(f"==> parameters changed; wrote {args.write}")
     return 0
 
 
-def load_json(path: Path | None = None) -> Params:
-    """Read the parameters the Makefile stored in ``build/params.json``."""
+def load_json(path: Path | None = None) -> dict:
+    """Read parameters the Makefile stored (``build/params.json`` or ``build/params/<nb>.json``)."""
     path = Path(path or paths.BUILD / "params.json")
-    return Params(**json.loads(path.read_text(encoding="utf-8")))
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

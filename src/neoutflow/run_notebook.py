@@ -1,8 +1,8 @@
 """Run one numbered notebook with papermill, atomically.
 
 ``python -m neoutflow.run_notebook 01_outflow`` executes ``notebooks/01_outflow.ipynb``
-with the parameters in ``build/params.json`` (those the notebook's ``parameters``
-cell declares) and its ``output_dir`` pointed at a staging folder. Only when
+with the parameters in ``build/params/01_outflow.json`` (those of params.yaml
+that the notebook's ``parameters`` cell declares) and its ``output_dir`` pointed at a staging folder. Only when
 every cell succeeds are the executed notebook and the staged results, figures
 and tables moved into ``build/``; a failure leaves the previous outputs as they
 were, names the cell and the exception, and keeps the partly executed notebook.
@@ -28,12 +28,6 @@ class NotebookFailed(RuntimeError):
     pass
 
 
-def notebook_parameters(notebook: Path) -> set[str]:
-    import papermill
-
-    return set(papermill.inspect_notebook(str(notebook)))
-
-
 def _write_manifest(path: Path, name: str, values: dict, published: dict) -> None:
     """Record which outputs a notebook made (for the report's figure/table map)."""
     shown = {k: v for k, v in values.items() if k != "output_dir"}
@@ -42,6 +36,20 @@ def _write_manifest(path: Path, name: str, values: dict, published: dict) -> Non
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(path)
+
+
+def _strip_timings(path: Path) -> None:
+    """Drop execution timestamps papermill and nbclient record, so that the same
+    inputs give the same executed notebook bytes."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    for meta in [nb.metadata.get("papermill", {})] + [c.metadata.get("papermill", {}) for c in nb.cells]:
+        for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
+            meta.pop(key, None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, str(path))
 
 
 def run(name: str, overrides: dict | None = None, build_dir: Path | None = None,
@@ -54,14 +62,22 @@ def run(name: str, overrides: dict | None = None, build_dir: Path | None = None,
     source = paths.NOTEBOOKS / f"{name}.ipynb"
     if not source.is_file():
         raise NotebookFailed(f"no notebook {source}")
-    params_file = build_dir / "params.json"
-    p = params_mod.load_json(params_file) if params_file.is_file() else params_mod.load()
-    declared = notebook_parameters(source)
+    # The Makefile stores each notebook's parameters in build/params/<name>.json;
+    # by hand, params.yaml is read and validated directly.
+    params_file = build_dir / "params" / f"{name}.json"
+    if params_file.is_file():
+        values = params_mod.load_json(params_file)
+    else:
+        values = params_mod.notebook_values(params_mod.load(), source)
+    declared = set(params_mod.declared_parameters(source))
+    unknown = set(overrides or {}) - declared
+    if unknown:
+        raise NotebookFailed(f"{source.name} declares no parameter {', '.join(sorted(unknown))}; "
+                             f"it declares: {', '.join(sorted(declared))}")
+    values.update(overrides or {})
     staging = build_dir / ".staging" / name
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    values = {k: v for k, v in p.model_dump().items() if k in declared}
-    values.update(overrides or {})
     if "output_dir" in declared:
         values["output_dir"] = str(staging.resolve())
     executed_dir = build_dir / "notebooks"
@@ -102,6 +118,7 @@ def run(name: str, overrides: dict | None = None, build_dir: Path | None = None,
     _write_manifest(build_dir / "manifest" / f"{name}.json", name, values, published)
     shutil.rmtree(staging, ignore_errors=True)
     failed.unlink(missing_ok=True)
+    _strip_timings(partial)
     target = executed_dir / f"{name}.ipynb"
     partial.replace(target)
     print(f"==> {name} done in {time.perf_counter() - start:.1f} s", flush=True)
