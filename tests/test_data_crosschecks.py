@@ -68,6 +68,8 @@ def test_inmigrants_and_college():
     college = {"210000": 18_216, "220000": 16_738, "230000": 14_793}
     for code, v in college.items():
         assert ind[(code, 2020, "college_per_100k")] == v
+    # the corrected 河北 2010 row matches the yearbook's printed 第一产业 share
+    assert round(ind[("130000", 2010, "primary_share")], 2) == 59.70
     nat = data.load_census_indicators().set_index(["code", "year", "indicator"])["value"]
     assert nat[("100000", 2020, "college_per_100k")] == 15_467
     assert nat[("100000", 2020, "years_of_schooling")] == 9.91

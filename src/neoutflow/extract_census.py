@@ -37,6 +37,19 @@ def short_province_name(name: str) -> str:
     return name
 
 
+# Source errors found by comparing each province row with the sum of its prefecture
+# rows: (year, province, column) -> the share the yearbook prints for the corrected
+# value, which confirms the sum of prefectures. The sum replaces the province cell.
+CORRECTIONS = {
+    # 河北 2010: 农林牧渔业 printed as 2,006; its prefectures sum to 2,390,479 = 59.70% of
+    # the employed, the 第一产业（%） the same row prints.
+    (2010, "130000", "ind_primary"): ("ind_total", 59.70),
+}
+# Province rows must equal the sum of their prefecture-level units within this
+# relative tolerance (blank cells of tiny units such as 三沙 aside).
+CONSISTENCY_TOLERANCE = 1e-4
+
+
 class CensusUnits:
     """Province and prefecture-level units of both yearbooks, read once."""
 
@@ -48,10 +61,37 @@ class CensusUnits:
         missing = set(self.prefectures[2020]["code"]) - set(self.prefectures[2010]["code"])
         if missing:
             raise ValueError(f"2020 prefecture-level units without 2010 counties: {sorted(missing)}")
+        for year in (2010, 2020):
+            self.provinces[year] = correct_provinces(self.provinces[year], self.prefectures[year], year)
 
     def table(self, year: int, level: str) -> pd.DataFrame:
         """Units of one year and level, with the project's column names."""
         return (self.provinces if level == "province" else self.prefectures)[year]
+
+
+def prefecture_sums(prefectures: pd.DataFrame, year: int) -> pd.DataFrame:
+    cols = ey.count_columns(year)
+    return prefectures.groupby(prefectures["code"].str[:2] + "0000")[cols].sum(min_count=1)
+
+
+def correct_provinces(provinces: pd.DataFrame, prefectures: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Apply CORRECTIONS (each confirmed by the printed share), then require province = Σ prefectures."""
+    out = provinces.set_index("code").copy()
+    sums = prefecture_sums(prefectures, year)
+    for (y, code, col), (base, printed) in CORRECTIONS.items():
+        if y != year:
+            continue
+        value = sums.at[code, col]
+        share = value / out.at[code, base] * 100
+        if abs(share - printed) > 0.01:
+            raise ValueError(f"{year} {code} {col}: prefecture sum gives {share:.2f}%, the yearbook prints {printed}%")
+        out.at[code, col] = value
+    cols = ey.count_columns(year)
+    diff = ((out[cols] - sums.loc[out.index, cols]).abs() / out[cols]).stack()
+    bad = diff[diff > CONSISTENCY_TOLERANCE]
+    if not bad.empty:
+        raise ValueError(f"{year}: province rows differ from the sum of their prefectures: {bad.to_dict()}")
+    return out.reset_index()
 
 
 # ------------------------------------------------------------------ regions
@@ -101,8 +141,9 @@ def boundary_notes(cu: CensusUnits, city: pd.DataFrame) -> dict[str, str]:
         diff = ours[both] - theirs[both]
         for code in sorted(both):
             if abs(diff[code]) > BOUNDARY_FLAG_TOLERANCE * theirs[code]:
+                what = "regrouped 2010 yearbook total" if year == 2010 else "2020 yearbook total"
                 notes.setdefault(code, []).append(
-                    f"{year} yearbook total differs from the boundary-adjusted city file by {int(diff[code]):+d}")
+                    f"{what} differs from the boundary-adjusted city file (census_totals) by {int(diff[code]):+d}")
     return {k: "; ".join(v) for k, v in notes.items()}
 
 
