@@ -151,7 +151,7 @@ def scatter_figure(data: pd.DataFrame, x: str, y: str, labels: Mapping[str, str]
     outer = np.zeros(len(data), dtype=bool)
     for v in (x, y):
         lo, hi = data[v].quantile([extremes, 1 - extremes])
-        outer |= ((data[v] < lo) | (data[v] > hi)).to_numpy()
+        outer |= ((data[v] <= lo) | (data[v] >= hi)).to_numpy()
     fig, ax = plt.subplots(figsize=(4.8, 3.8))
     ax.scatter(data.loc[~ne, x], data.loc[~ne, y], s=18, color=PALETTE["other"], alpha=0.75, label="其他省份")
     ax.scatter(data.loc[ne, x], data.loc[ne, y], s=28, color=PALETTE["northeast"], label="东北三省")

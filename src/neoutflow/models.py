@@ -48,6 +48,13 @@ REGRESSOR_SETS: dict[str, tuple[str, ...]] = {
              "higher_education_per_million", "log_relative_wage", "wage_growth") + CONTROLS,
 }
 
+# Prefecture models: the census variables that exist by prefecture (no wages or GDP
+# there), one per family, and an alternative measure of each.
+PREFECTURE_SETS: dict[str, tuple[str, ...]] = {
+    "pref": ("manufacturing_share", "college_per_100k") + CONTROLS,
+    "pref_alt": ("secondary_share", "years_of_schooling") + CONTROLS,
+}
+
 # The paper's recommendation each counterfactual informs (section 三 of the seed paper).
 RECOMMENDATIONS: dict[str, str] = {
     "education": "完善全龄化教育链条（全年龄段教育）",
