@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .reference import AGE_GROUPS, LEVELS, NATIONAL_CODE, NORTHEAST, PROVINCES  # noqa: F401  (re-exported)
+from .reference import AGE_GROUPS, LEVELS, NATIONAL_CODE, NORTHEAST
 from .schemas import SPECS, DataValidationError, Problem, read_text_table, to_plain, validate_frame
 
 __all__ = [
@@ -85,7 +85,7 @@ def _regions(raw_dir=None) -> pd.DataFrame:
     return _read_valid("regions", raw_dir)[0]
 
 
-def _with_level(df: pd.DataFrame, regions: pd.DataFrame, level: str | None, name: str) -> pd.DataFrame:
+def _with_level(df: pd.DataFrame, regions: pd.DataFrame, level: str | None) -> pd.DataFrame:
     if level is None:
         return df
     if level not in LEVELS:
@@ -120,7 +120,7 @@ def load_population(level: str | None = None, years: list[int] | None = None, ra
     """code, year, sex, age_group (ordered categorical), population (persons)."""
     regions = _regions(raw_dir)
     df, _ = _read_valid("census_population", raw_dir, regions)
-    df = _check_years(_with_level(df, regions, level, "census_population"), years, "census_population", raw_dir)
+    df = _check_years(_with_level(df, regions, level), years, "census_population", raw_dir)
     df = df[["code", "year", "sex", "age_group", "population"]].copy()
     df["age_group"] = pd.Categorical(df["age_group"], categories=AGE_GROUPS, ordered=True)
     return df.sort_values(["code", "year", "sex", "age_group"]).reset_index(drop=True)
@@ -130,14 +130,14 @@ def load_census_totals(level: str | None = None, raw_dir=None) -> pd.DataFrame:
     """code, year, population, source, boundary."""
     regions = _regions(raw_dir)
     df, _ = _read_valid("census_totals", raw_dir, regions)
-    return _with_level(df, regions, level, "census_totals").sort_values(["code", "year"]).reset_index(drop=True)
+    return _with_level(df, regions, level).sort_values(["code", "year"]).reset_index(drop=True)
 
 
 def load_census_indicators(level: str | None = None, wide: bool = False, raw_dir=None) -> pd.DataFrame:
     """Long: code, year, indicator, value, unit, source. Wide: index (code, year), one column per indicator."""
     regions = _regions(raw_dir)
     df, _ = _read_valid("census_indicators", raw_dir, regions)
-    df = _with_level(df, regions, level, "census_indicators")
+    df = _with_level(df, regions, level)
     df = df.sort_values(["code", "year", "indicator"]).reset_index(drop=True)
     return _widen(df) if wide else df
 
