@@ -214,6 +214,7 @@ def test_regressor_sets_and_families():
     fams = models.family_variables(models.regressor_set("baseline"))
     assert set(fams) == {"industry", "education", "wages", "all"}
     assert all(len(fams[f]) == 1 for f in ("industry", "education", "wages"))
+    assert set(models.family_variables(models.regressor_set("wages"))) == {"wages"}  # no "all" for one family
     with pytest.raises(models.ModelError, match="unknown regressor set"):
         models.regressor_set("kitchen_sink")
 

@@ -81,10 +81,11 @@ def regressor_set(name: str) -> list[str]:
 
 
 def family_variables(regressors: Sequence[str]) -> dict[str, list[str]]:
-    """``{family: [its variables among regressors]}`` for the families present, plus ``all``."""
+    """``{family: [its variables among regressors]}`` for the families present, plus ``all``
+    when there are two or more."""
     out = {fam: [v for v in regressors if VARIABLE_FAMILY.get(v) == fam] for fam in FAMILIES}
     out = {fam: vs for fam, vs in out.items() if vs}
-    if out:
+    if len(out) > 1:
         out["all"] = [v for vs in out.values() for v in vs]
     return out
 
