@@ -23,7 +23,7 @@ FIGURES = ["determinants_coefficients", "determinants_counterfactuals", "determi
            "determinants_partial_regression", "determinants_wage_gdp"]
 TABLES = ["determinants_sets", "determinants_outcomes", "determinants_northeast", "determinants_prefecture",
           "determinants_prefecture_dropped", "determinants_counterfactuals", "determinants_vif",
-          "determinants_descriptive"]
+          "determinants_descriptive", "determinants_robustness"]
 
 
 def run_notebook(out: Path, **parameters) -> Path:
