@@ -91,7 +91,7 @@ def test_tables_markdown_and_full_csv(tmp_path):
     md, csv = tables.write_table(shown, full, tmp_path, "toy_table", "测试表")
     text = md.read_text(encoding="utf-8")
     assert text.startswith("| 地区 | 净迁移（万人） | 净迁移率（%） |")
-    assert ": 测试表 {#tbl-toy_table}" in text
+    assert ": 测试表 {#tbl-toy-table}" in text
     back = pd.read_csv(csv, encoding="utf-8-sig")
     assert back["net"].tolist() == [-12345.678, 1e6]
     with pytest.raises(ValueError, match="lacks columns"):
