@@ -55,7 +55,7 @@ def test_default_run_outputs(default_run):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
     for name in TABLES:
         md = (out / "tables" / f"{name}.md").read_text(encoding="utf-8")
-        assert f"{{#tbl-{name}}}" in md and md.lstrip().startswith("|"), name
+        assert f"{{#tbl-{name.replace('_', '-')}}}" in md and md.lstrip().startswith("|"), name
         assert (out / "tables" / f"{name}.csv").stat().st_size > 0
     provinces = (out / "tables" / "outflow_provinces.md").read_text(encoding="utf-8")
     assert provinces.count("\n|") == 31 + 1  # header rule + 31 provinces (header is the first line)

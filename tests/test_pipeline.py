@@ -51,7 +51,8 @@ def pdf_text(path: Path) -> str:
 
 
 def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Text without white space, with Typst's typographic minus read as a hyphen-minus."""
+    return re.sub(r"\s+", "", text).replace("\u2212", "-")
 
 
 def key_numbers(project: Path) -> dict[str, str]:

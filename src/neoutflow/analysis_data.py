@@ -210,8 +210,13 @@ def build_province_dataset(population: pd.DataFrame, census_totals: pd.DataFrame
         out[col] = census[col]
 
     # Yearly series: GDP per capita, universities per million, relative wage, wage growth.
-    base = _at_year(ser, ["gdp", "yearend_population", "avg_wage", "higher_education_institutions"],
-                    base_year, "province series")
+    # A yearly series that ends before the base census (GDP and university counts
+    # stop in 2019 in the shipped data) is read at its latest year within
+    # SERIES_MAX_LAG years before it; the years used are kept in ``attrs``.
+    series_years = {name: latest_year_at_or_before(ser, name, codes, base_year)
+                    for name in ("gdp", "yearend_population", "avg_wage", "higher_education_institutions")}
+    base = pd.concat([_at_year(ser, [name], year, "province series") for name, year in series_years.items()],
+                     axis=1)
     persons = base["yearend_population"]
     out["log_gdp_per_capita"] = np.log(base["gdp"] * 1e8 / persons)  # GDP in 100 million yuan
     out["higher_education_per_million"] = base["higher_education_institutions"] / persons * 1e6
@@ -222,11 +227,30 @@ def build_province_dataset(population: pd.DataFrame, census_totals: pd.DataFrame
     out["wage_growth"] = np.log(end_wage / base["avg_wage"])
     out["population_base"] = change["population_base"]
 
+    out.attrs["series_years"] = series_years
     missing = out.drop(columns=["region"]).isna()
     if missing.any().any():
         where = {c: list(out.index[missing[c]]) for c in missing.columns if missing[c].any()}
         raise AnalysisDataError(f"province dataset has missing values: {where}")
     return out.reset_index()
+
+
+SERIES_MAX_LAG = 3
+
+
+def latest_year_at_or_before(series: pd.DataFrame, indicator: str, codes: Sequence[str], year: int,
+                             max_lag: int = SERIES_MAX_LAG) -> int:
+    """``year`` if every code has ``indicator`` then, else the latest such year within ``max_lag`` before it."""
+    long = _long(series, "series")
+    part = long[(long["indicator"] == indicator) & long["code"].isin(codes)]
+    counts = part.groupby("year")["code"].nunique()
+    ok = [y for y, n in counts.items() if year - max_lag <= y <= year and n == len(set(codes))]
+    if not ok:
+        have = sorted(int(y) for y in counts.index)
+        raise AnalysisDataError(
+            f"province series: no year in {year - max_lag}..{year} has {indicator} for all "
+            f"{len(set(codes))} provinces (years present: {have[:3]}…{have[-3:]})")
+    return int(max(ok))
 
 
 def latest_common_year(series: pd.DataFrame, indicator: str, codes: Sequence[str], base_year: int,

@@ -39,7 +39,7 @@ def _write_manifest(path: Path, name: str, values: dict, published: dict) -> Non
 
 
 def _strip_timings(path: Path) -> None:
-    """Drop execution timestamps papermill and nbclient record, so that the same
+    """Drop execution timestamps and random cell ids that papermill and nbclient record, so that the same
     inputs give the same executed notebook bytes."""
     import nbformat
 
@@ -49,6 +49,8 @@ def _strip_timings(path: Path) -> None:
             meta.pop(key, None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
     nbformat.write(nb, str(path))
 
 
