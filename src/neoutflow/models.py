@@ -57,10 +57,10 @@ PREFECTURE_SETS: dict[str, tuple[str, ...]] = {
 
 # The paper's recommendation each counterfactual informs (section 三 of the seed paper).
 RECOMMENDATIONS: dict[str, str] = {
-    "education": "完善全龄化教育链条（全年龄段教育）",
-    "wages": "优化选人用人环境（人才与薪酬）",
-    "industry": "优化创新产业环境（以产业发展厚植就业）",
-    "all": "三组建议同时实现",
+    "education": "全龄化教育链条",
+    "wages": "人才与薪酬环境",
+    "industry": "产业与就业",
+    "all": "三组建议全部实现",
 }
 FAMILY_LABELS = {"education": "教育", "wages": "工资", "industry": "产业", "all": "三者同时"}
 
