@@ -128,11 +128,12 @@ def outputs_table(manifest_dir: Path | None = None) -> str:
         record = json.loads(f.read_text(encoding="utf-8"))
         for out in sorted(record["outputs"]):
             kind, name = out.split("/", 1)
-            if kind == "results":
+            # results are the numbers in the prose; CSV/JSON tables are machine-readable twins
+            if kind == "results" or not name.endswith((".png", ".md")):
                 continue
             label = {"figures": "图", "tables": "表"}.get(kind, kind)
             rows.append([label, f"`{name}`", f"`{record['notebook']}`"])
-    return md_table(["类型", "文件（build/ 下）", "生成它的 notebook"], rows, "图表与生成它们的程序", "repro-outputs")
+    return md_table(["类型", "文件（build/ 下）", "生成它的 notebook"], rows, "图表与生成它们的程序（每个表另有同名 CSV 文件）", "repro-outputs")
 
 
 def write_all(target_dir: Path | None = None) -> list[Path]:
