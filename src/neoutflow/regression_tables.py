@@ -10,6 +10,8 @@ ASCII minus signs, no locale dependence.
 
 from __future__ import annotations
 
+import re
+
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -132,6 +134,9 @@ def table_label(name: str) -> str:
     return "tbl-" + name.replace("_", "-")
 
 
+_NUMERIC_CELL = re.compile(r"^[\s(\[+\-−]*[\d.,]+[%*]*[)\]]*(,\s*[+\-−]?[\d.,]+[)\]]*)?$|^[—–-]$")
+
+
 def to_markdown(table: pd.DataFrame, caption: str, name: str, note: str | None = None) -> str:
     """A pipe table, then the Quarto caption line ``: caption {#tbl-name}`` (underscores of
     ``name`` become hyphens, as Quarto labels prefer), then the note."""
@@ -139,7 +144,13 @@ def to_markdown(table: pd.DataFrame, caption: str, name: str, note: str | None =
         raise TableError(f"table name {name!r} must be letters, digits, '-' or '_'")
     cells = table.astype(str).map(lambda s: s.replace("|", "\\|"))
     header = "| " + " | ".join(str(c) for c in table.columns) + " |"
-    align = "|:---|" + "|".join("---:" for _ in table.columns[1:]) + "|"
+    # Numbers (coefficients, "(0.123)", "[-1.2, 3.4]", "12.5%") right-aligned, text left-aligned.
+    # (by majority, so a "是/否" fixed-effects row leaves a coefficient column right-aligned).
+    numeric = []
+    for col in cells.columns:
+        filled = [c for c in cells[col] if c.strip()]
+        numeric.append(2 * sum(bool(_NUMERIC_CELL.match(c)) for c in filled) >= len(filled))
+    align = "|:---|" + "|".join("---:" if n else ":---" for n in numeric[1:]) + "|"
     body = ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False, name=None)]
     text = "\n".join([header, align, *body]) + f"\n\n: {caption} {{#{table_label(name)}}}\n"
     if note:
