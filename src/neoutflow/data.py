@@ -232,7 +232,7 @@ def validate_all(raw_dir=None, echo=None) -> dict:
     try:
         _, encodings["regions"] = _read_valid("regions", raw_dir)
         echo(f"  ok    {SPECS['regions'].path}")
-    except DataValidationError as exc:
+    except DataValidationError:
         echo(f"  FAIL  {SPECS['regions'].path}")
         raise  # every other file is checked against regions.csv
     regions = _regions(raw_dir)

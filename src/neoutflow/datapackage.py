@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import paths
+from . import atomic, paths
 from .indicators import CENSUS, SERIES
 from .schemas import SPECS, detect_encoding
 
@@ -249,9 +249,7 @@ def read(dp_path: Path) -> dict:
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_text(path, text)
 
 
 def write(dp_path: Path, raw_dir: Path, sources: Path | None = None) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import atomic, paths
 
 # Extract name -> file name in data/raw/.
 FILES = {
@@ -48,10 +48,8 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
             out[col] = out[col].map(format_value)
         elif pd.api.types.is_bool_dtype(out[col]):
             out[col] = out[col].map({True: "true", False: "false"})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    out.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
-    tmp.replace(path)
+    with atomic.replacing(path) as tmp:
+        out.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
     return path
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from . import atomic
 from .extract_census import CITY_FILE
 
 # Simplification tolerance in degrees (about 2 km); small enough for national and
@@ -70,16 +71,13 @@ def feature_collection(df: pd.DataFrame, names: dict[str, str]) -> dict:
 
 
 def write_geojson(fc: dict, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     # one feature per line: small diffs when a boundary changes
     lines = ['{"type":"FeatureCollection","crs":' + json.dumps(fc["crs"], separators=(",", ":")) +
              ',"features":[']
     feats = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in fc["features"]]
     lines.append(",\n".join(feats))
     lines.append("]}")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_text(path, "\n".join(lines) + "\n")
     return path
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import atomic
 from .regression_tables import to_markdown
 from .results import format_number
 
@@ -42,9 +43,7 @@ def format_columns(frame: pd.DataFrame, formats: Mapping[str, tuple[int, float]]
 
 
 def _write(path: Path, text: str, encoding: str) -> Path:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding=encoding)
-    tmp.replace(path)
+    atomic.write_text(path, text, encoding=encoding)
     return path
 
 

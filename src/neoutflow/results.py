@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
+from . import atomic, paths
 
 
 @dataclass(frozen=True)
@@ -78,12 +78,8 @@ class ResultSet:
 
     def save(self, directory: Path | None = None) -> Path:
         """Write ``<directory>/<name>.json`` atomically, keys in insertion order."""
-        directory = Path(directory or paths.RESULTS)
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"{self.name}.json"
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        path = Path(directory or paths.RESULTS) / f"{self.name}.json"
+        atomic.write_text(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return path
 
 
@@ -103,9 +99,5 @@ def write_quarto_variables(target: Path | None = None, directory: Path | None = 
     target = Path(target or paths.ROOT / "_variables.yml")
     text = "# Generated from build/results/*.json by neoutflow.results; do not edit.\n"
     text += yaml.safe_dump(quarto_variables(directory), allow_unicode=True, sort_keys=True, width=1000)
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        return target
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
+    atomic.write_text(target, text, if_changed=True)
     return target

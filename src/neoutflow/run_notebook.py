@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from . import atomic, paths
 from . import params as params_mod
-from . import paths
 
 KERNEL = "neoutflow"
 OUTPUT_KINDS = ("results", "figures", "tables")
@@ -32,10 +32,7 @@ def _write_manifest(path: Path, name: str, values: dict, published: dict) -> Non
     """Record which outputs a notebook made (for the report's figure/table map)."""
     shown = {k: v for k, v in values.items() if k != "output_dir"}
     record = {"notebook": f"notebooks/{name}.ipynb", "parameters": shown, "outputs": published}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_text(path, json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
 def _strip_timings(path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from . import atomic
 
 SANS = "Noto Sans CJK SC"
 SERIF = "Noto Serif CJK SC"
@@ -93,8 +94,6 @@ def use() -> None:
 def save(fig, path: Path) -> Path:
     """Save a figure as PNG atomically, with no timestamp metadata (deterministic bytes)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", metadata={"Software": None})
-    tmp.replace(path)
+    with atomic.replacing(path) as tmp:
+        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", metadata={"Software": None})
     return path
