@@ -23,7 +23,10 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from . import paths
+import pandas as pd
+
+from . import atomic, paths
+from .regression_tables import to_markdown
 
 KEY_PACKAGES = (
     "pandas", "numpy", "scipy", "statsmodels", "pandera", "geopandas", "matplotlib",
@@ -31,16 +34,9 @@ KEY_PACKAGES = (
 )
 
 
-def md_table(header: list[str], rows: list[list], caption: str, label: str, align: str | None = None) -> str:
-    """A pipe table with a Quarto/pandoc caption line ``: caption {#tbl-label}``."""
-    def cell(x) -> str:
-        return str(x).replace("|", "\\|").replace("\n", " ")
-
-    align = align or "l" * len(header)
-    rule = ["---:" if a == "r" else ":---" for a in align]
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "|".join(rule) + "|"]
-    lines += ["| " + " | ".join(cell(x) for x in row) + " |" for row in rows]
-    return "\n".join(lines) + f"\n\n: {caption} {{#tbl-{label}}}\n"
+def md_table(header: list[str], rows: list[list], caption: str, label: str) -> str:
+    """A captioned pipe table, in the same format as the notebooks' tables."""
+    return to_markdown(pd.DataFrame(rows, columns=header), caption, label)
 
 
 def _git(*args: str) -> str | None:
@@ -58,6 +54,14 @@ def build_date() -> str:
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%d")
 
 
+def _breakable(name: str) -> str:
+    """Markdown text for a long file or repository name that may wrap in a table
+    cell (zero-width spaces after _ - / .) instead of running into the next one."""
+    for mark in "-/.":
+        name = name.replace(mark, mark + "\u200b")
+    return name.replace("_", "\\_\u200b")  # escaped: "__x__" would read as bold
+
+
 def data_table(datapackage: Path | None = None) -> str:
     """One row per shipped data file: the source files it derives from, their
     compiler's repository, and the file's own checksum (full hashes are in
@@ -67,26 +71,23 @@ def data_table(datapackage: Path | None = None) -> str:
     for res in dp.get("resources", []):
         digest = str(res.get("hash", "")).removeprefix("sha256:")
         sources = res.get("sources") or []
-        files = dict.fromkeys(Path(str(s.get("path", ""))).name for s in sources if s.get("path"))
-        repos = dict.fromkeys(
-            str(s.get("repository", "")).rstrip("/").split("/")[-2:] and
-            "/".join(str(s.get("repository", "")).rstrip("/").split("/")[-2:])
-            for s in sources if s.get("repository")
-        )
+        files = dict.fromkeys(Path(str(s["path"])).name for s in sources if s.get("path"))
+        repos = dict.fromkeys("/".join(str(s["repository"]).rstrip("/").split("/")[-2:])
+                              for s in sources if s.get("repository"))
         rows.append([
             f"`{res['path']}`",
-            "；".join(files) or "—",
-            "；".join(repos) or "—",
+            "；".join(map(_breakable, files)) or "—",
+            "；".join(map(_breakable, repos)) or "—",
             f"`{digest[:16]}`",
         ])
     return md_table(["数据文件", "来源文件", "整理者（仓库）", "SHA-256（前16位）"], rows,
-                    "随附数据文件、来源与校验和（完整校验和见 data/datapackage.json）", "repro-data")
+                    "随附数据文件、来源与校验和（完整校验和见 data/datapackage.json）", "repro_data")
 
 
 def parameters_table(params_json: Path | None = None) -> str:
     p = json.loads(Path(params_json or paths.BUILD / "params.json").read_text(encoding="utf-8"))
     rows = [[f"`{k}`", f"`{json.dumps(v, ensure_ascii=False)}`"] for k, v in sorted(p.items())]
-    return md_table(["参数", "取值"], rows, "本次构建使用的参数（params.yaml）", "repro-params")
+    return md_table(["参数", "取值"], rows, "本次构建使用的参数（params.yaml）", "repro_params")
 
 
 def _tool_version(cmd: list[str]) -> str | None:
@@ -119,7 +120,7 @@ def software_table() -> str:
     dirty = _git("status", "--porcelain", "--untracked-files=no")
     rows.append(["代码版本（git commit）", commit + ("（含未提交修改）" if dirty else "")])
     rows.append(["构建日期（提交日期）", build_date()])
-    return md_table(["组件", "版本"], rows, "软件环境与代码版本", "repro-software")
+    return md_table(["组件", "版本"], rows, "软件环境与代码版本", "repro_software")
 
 
 def outputs_table(manifest_dir: Path | None = None) -> str:
@@ -133,7 +134,7 @@ def outputs_table(manifest_dir: Path | None = None) -> str:
                 continue
             label = {"figures": "图", "tables": "表"}.get(kind, kind)
             rows.append([label, f"`{name}`", f"`{record['notebook']}`"])
-    return md_table(["类型", "文件（build/ 下）", "生成它的 notebook"], rows, "图表与生成它们的程序（每个表另有同名 CSV 文件）", "repro-outputs")
+    return md_table(["类型", "文件（build/ 下）", "生成它的 notebook"], rows, "图表与生成它们的程序（每个表另有同名 CSV 文件）", "repro_outputs")
 
 
 def write_all(target_dir: Path | None = None) -> list[Path]:
@@ -147,10 +148,7 @@ def write_all(target_dir: Path | None = None) -> list[Path]:
         ("repro_outputs", outputs_table()),
     ):
         path = target_dir / f"{name}.md"
-        if not (path.is_file() and path.read_text(encoding="utf-8") == text):
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
+        atomic.write_text(path, text, if_changed=True)
         written.append(path)
     return written
 
