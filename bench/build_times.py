@@ -12,24 +12,21 @@ from __future__ import annotations
 import csv
 import io
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from neoutflow import paths
-from neoutflow.project_copy import copy_project
+from neoutflow.project_copy import copy_project, run_make
 
 TARGETS = {"no-op": 0.02, "prose-only": 0.25}
 COLD_LIMIT_S = 180.0
 
 
 def make(project: Path, *args: str) -> float:
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     start = time.perf_counter()
-    proc = subprocess.run(["make", "--no-print-directory", *args], cwd=project, env=env,
-                          capture_output=True, text=True)
+    proc = run_make(project, *args)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from neoutflow.project_copy import copy_project
+from neoutflow.project_copy import copy_project, run_make as make_in
 
 pytestmark = pytest.mark.slow
 
@@ -24,9 +23,7 @@ CHAPTER_HEADINGS = ["摘要", "论点", "数据与方法", "人口外流的事�
 
 
 def run_make(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "NEOUTFLOW_ROOT")}
-    proc = subprocess.run(["make", "--no-print-directory", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=1200)
+    proc = make_in(project, *args)
     if check and proc.returncode != 0:
         pytest.fail(f"make {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return proc

@@ -10,13 +10,11 @@ must carry the new year through the notebooks to the results and the report.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import pandas as pd
 import pytest
 
-from neoutflow.project_copy import copy_project
+from neoutflow.project_copy import copy_project, run_make
 
 pytestmark = pytest.mark.slow
 
@@ -69,9 +67,7 @@ def rerun(tmp_path_factory):
     params = (project / "params.yaml").read_text(encoding="utf-8")
     params = params.replace("base_year: 2010", "base_year: 2020").replace("end_year: 2020", "end_year: 2030")
     (project / "params.yaml").write_text(params, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "NEOUTFLOW_ROOT")}
-    proc = subprocess.run(["make", "--no-print-directory", "report"], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=1200)
+    proc = run_make(project, "report")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return project
 

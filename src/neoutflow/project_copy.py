@@ -9,6 +9,7 @@ through ``PYTHONPATH`` (set by the Makefile).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -46,3 +47,15 @@ def copy_project(dest: Path, root: Path | None = None, link_venv: bool = True) -
     if link_venv and venv.is_dir() and not (dest / ".venv").exists():
         (dest / ".venv").symlink_to(venv.resolve())
     return dest
+
+
+def run_make(project: Path, *targets: str, timeout: float = 1200) -> subprocess.CompletedProcess:
+    """Run ``make`` in ``project`` as a user would, not as a sub-make of the caller.
+
+    The caller's make variables and NEOUTFLOW_ROOT are dropped, so the copy's own
+    Makefile, parameters and paths are in force. Output is captured, not checked.
+    """
+    drop = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "NEOUTFLOW_ROOT"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    return subprocess.run(["make", "--no-print-directory", *targets], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=timeout)
