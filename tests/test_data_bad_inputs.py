@@ -35,6 +35,48 @@ class Expect:
 # Each takes data/raw of a copy, corrupts it, and returns what the message must say.
 
 
+def cell_case(name: str, file: str, row_prefix: str, column: str, value: str, contains: tuple[str, ...]):
+    """A corruption that sets one cell: ``column`` of the row starting ``row_prefix`` in ``file``."""
+    def corrupt(raw: Path) -> Expect:
+        n = set_field(raw / file, row_prefix, column, value)
+        return Expect(file, n, column, contains)
+
+    corrupt.__name__ = name
+    return corrupt
+
+
+# One wrong cell each. name: (file, start of the row, column, bad value, what the message must say)
+CELL_CASES = {
+    "negative_count": ("census_population.csv", "210100,2020,female,30-34,", "population", "-512",
+                       ("-512", "≥ 0")),
+    "wan_slip_total": ("census_totals.csv", "220000,2020,", "population", "2407",
+                       ("2407", "万人")),
+    "wan_slip_cell": ("census_population.csv", "230000,2010,male,40-44,", "population", "189",
+                      ("189", "万人")),
+    "wan_decimal": ("census_population.csv", "210000,2020,male,25-29,", "population", "143.52",
+                    ("143.52", "万人")),
+    "wage_in_wan_yuan": ("province_series.csv", "110000,2010,avg_wage,", "value", "6.5158",
+                         ("6.5158", "万元")),
+    "text_in_numeric": ("province_series.csv", "210000,2015,gdp,", "value", "n/a",
+                        ("'n/a'", "a number")),
+    "thousands_separator": ("census_totals.csv", "230000,2000,", "population", "36,237,576",
+                            ("thousands separators",)),
+    "unknown_code": ("census_indicators.csv", "220100,2020,urban_share,", "code", "229900",
+                     ("229900", "regions.csv")),
+    "share_over_100": ("census_indicators.csv", "210000,2020,urban_share,", "value", "172.14",
+                       ("172.14", "≤ 100")),
+    "bad_sex": ("census_population.csv", "110000,2020,male,0-4,", "sex", "M",
+                ("'M'", "male, female")),
+    "wrong_unit": ("province_series.csv", "210000,2010,yearend_population,", "unit", "万人",
+                   ("'万人'", "'persons'")),
+    "unknown_indicator": ("census_indicators.csv", "230000,2010,urban_share,", "indicator", "urbanisation",
+                          ("'urbanisation'", "urban_share")),
+    "wrong_region": ("regions.csv", "220000,", "region", "east",
+                     ("'east'", "northeast")),
+}
+CELL_CORRUPTIONS = [cell_case(name, *spec) for name, spec in CELL_CASES.items()]
+
+
 def missing_province(raw: Path) -> Expect:
     p = raw / "census_population.csv"
     write_lines(p, [ln for ln in read_lines(p) if not ln.startswith("220000,2020,")])
@@ -48,46 +90,6 @@ def duplicate_row(raw: Path) -> Expect:
     lines.insert(n, lines[n - 1])  # the same row again, on line n + 1
     write_lines(p, lines)
     return Expect("census_totals.csv", n, "code,year", ("more than once",))
-
-
-def negative_count(raw: Path) -> Expect:
-    n = set_field(raw / "census_population.csv", "210100,2020,female,30-34,", "population", "-512")
-    return Expect("census_population.csv", n, "population", ("-512", "≥ 0"))
-
-
-def wan_slip_total(raw: Path) -> Expect:
-    n = set_field(raw / "census_totals.csv", "220000,2020,", "population", "2407")
-    return Expect("census_totals.csv", n, "population", ("2407", "万人"))
-
-
-def wan_slip_cell(raw: Path) -> Expect:
-    n = set_field(raw / "census_population.csv", "230000,2010,male,40-44,", "population", "189")
-    return Expect("census_population.csv", n, "population", ("189", "万人"))
-
-
-def wan_decimal(raw: Path) -> Expect:
-    n = set_field(raw / "census_population.csv", "210000,2020,male,25-29,", "population", "143.52")
-    return Expect("census_population.csv", n, "population", ("143.52", "万人"))
-
-
-def wage_in_wan_yuan(raw: Path) -> Expect:
-    n = set_field(raw / "province_series.csv", "110000,2010,avg_wage,", "value", "6.5158")
-    return Expect("province_series.csv", n, "value", ("6.5158", "万元"))
-
-
-def text_in_numeric(raw: Path) -> Expect:
-    n = set_field(raw / "province_series.csv", "210000,2015,gdp,", "value", "n/a")
-    return Expect("province_series.csv", n, "value", ("'n/a'", "a number"))
-
-
-def thousands_separator(raw: Path) -> Expect:
-    n = set_field(raw / "census_totals.csv", "230000,2000,", "population", "36,237,576")
-    return Expect("census_totals.csv", n, "population", ("thousands separators",))
-
-
-def unknown_code(raw: Path) -> Expect:
-    n = set_field(raw / "census_indicators.csv", "220100,2020,urban_share,", "code", "229900")
-    return Expect("census_indicators.csv", n, "code", ("229900", "regions.csv"))
 
 
 def missing_year(raw: Path) -> Expect:
@@ -120,16 +122,6 @@ def missing_age_group(raw: Path) -> Expect:
     return Expect("census_population.csv", first, "age_group", ("210100", "female 85+"))
 
 
-def share_over_100(raw: Path) -> Expect:
-    n = set_field(raw / "census_indicators.csv", "210000,2020,urban_share,", "value", "172.14")
-    return Expect("census_indicators.csv", n, "value", ("172.14", "≤ 100"))
-
-
-def bad_sex(raw: Path) -> Expect:
-    n = set_field(raw / "census_population.csv", "110000,2020,male,0-4,", "sex", "M")
-    return Expect("census_population.csv", n, "sex", ("'M'", "male, female"))
-
-
 def empty_file(raw: Path) -> Expect:
     (raw / "census_indicators.csv").write_bytes(b"")
     return Expect("census_indicators.csv", 1, None, ("empty",))
@@ -149,27 +141,12 @@ def official_total(raw: Path) -> Expect:
     return Expect("census_population.csv", first, "population", ("official 2010 total 1,332,810,869",))
 
 
-def wrong_unit(raw: Path) -> Expect:
-    n = set_field(raw / "province_series.csv", "210000,2010,yearend_population,", "unit", "万人")
-    return Expect("province_series.csv", n, "unit", ("'万人'", "'persons'"))
-
-
-def unknown_indicator(raw: Path) -> Expect:
-    n = set_field(raw / "census_indicators.csv", "230000,2010,urban_share,", "indicator", "urbanisation")
-    return Expect("census_indicators.csv", n, "indicator", ("'urbanisation'", "urban_share"))
-
-
 def blank_line(raw: Path) -> Expect:
     p = raw / "census_totals.csv"
     lines = read_lines(p)
     lines.insert(9, "")  # becomes line 10
     write_lines(p, lines)
     return Expect("census_totals.csv", 10, "code", ("empty",))
-
-
-def wrong_region(raw: Path) -> Expect:
-    n = set_field(raw / "regions.csv", "220000,", "region", "east")
-    return Expect("regions.csv", n, "region", ("'east'", "northeast"))
 
 
 def not_text(raw: Path) -> Expect:
@@ -184,11 +161,10 @@ def boundary_unknown_code(raw: Path) -> Expect:
     return Expect("boundaries/provinces.geojson", 8, "code", ("239900", "regions.csv"))
 
 
-CASES = [missing_province, duplicate_row, negative_count, wan_slip_total, wan_slip_cell, wan_decimal,
-         wage_in_wan_yuan, text_in_numeric, thousands_separator, unknown_code, missing_year,
-         prefecture_sum_mismatch, missing_column, missing_age_group, share_over_100, bad_sex, empty_file,
-         wrong_delimiter, official_total, wrong_unit, unknown_indicator, blank_line, wrong_region, not_text,
-         boundary_unknown_code]
+CASES = [missing_province, duplicate_row, missing_year, prefecture_sum_mismatch, missing_column,
+         missing_age_group, empty_file, wrong_delimiter, official_total, blank_line, not_text,
+         boundary_unknown_code, *CELL_CORRUPTIONS]
+BY_NAME = {case.__name__: case for case in CASES}
 
 
 # ----------------------------------------------------------------- fixtures
@@ -261,7 +237,7 @@ def test_bad_input_fails_clearly_and_changes_nothing(project, corrupt):
     assert not list((project / "data").glob(".processed-*")), "temporary build folder left behind"
 
 
-@pytest.mark.parametrize("corrupt", [negative_count, missing_column, wan_slip_total],
+@pytest.mark.parametrize("corrupt", [BY_NAME[n] for n in ("negative_count", "missing_column", "wan_slip_total")],
                          ids=["negative_count", "missing_column", "wan_slip_total"])
 def test_cli_on_corrupt_copy_exits_1_without_traceback(project, corrupt):
     exp = corrupt(project / "data" / "raw")
@@ -277,7 +253,7 @@ def test_cli_on_corrupt_copy_exits_1_without_traceback(project, corrupt):
 
 def test_loader_raises_data_validation_error_with_row_and_column(project):
     raw = project / "data" / "raw"
-    exp = negative_count(raw)
+    exp = BY_NAME["negative_count"](raw)
     with pytest.raises(data.DataValidationError) as err:
         data.load_population(raw_dir=raw)
     assert_names(str(err.value), exp)
