@@ -33,8 +33,11 @@ export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 RAW_FILES  := $(wildcard data/raw/*.csv data/raw/*/*.geojson)
 RAW_DATA   := $(RAW_FILES) data/datapackage.json
 PKG_SRC    := $(shell find src/neoutflow -name '*.py' -o -name '*.lua' -o -name '*.yaml' -o -name '*.typ' 2>/dev/null | sort)
-# Analysis code: what notebooks and data depend on (the render code only affects the report).
-ANALYSIS_SRC := $(filter-out src/neoutflow/render% src/neoutflow/repro.py src/neoutflow/filters/% src/neoutflow/templates/%,$(PKG_SRC))
+# What each stage depends on: the data stage on its own code and the vocabularies; the
+# notebooks on everything but the render, release and extraction code; the report on all.
+CORE_SRC   := $(addprefix src/neoutflow/,__init__.py paths.py reference.py atomic.py formatting.py fonts.py)
+DATA_SRC   := $(CORE_SRC) $(filter-out src/neoutflow/data/extract/%,$(filter src/neoutflow/data/%,$(PKG_SRC)))
+ANALYSIS_SRC := $(filter-out src/neoutflow/render/% src/neoutflow/data/extract/% src/neoutflow/pipeline/release.py src/neoutflow/pipeline/repro.py,$(PKG_SRC))
 DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
@@ -64,11 +67,11 @@ $(VENV_STAMP):
 	@touch $@
 
 extract: $(VENV_STAMP) ## Re-derive data/raw/ from ../shared/sources (developers only)
-	$(PY) -m neoutflow.extract
+	$(PY) -m neoutflow.data.extract
 
 data: $(DATA_STAMP) ## Validate data/raw/ and build the analysis tables in data/processed/
 
-$(DATA_STAMP): $(RAW_DATA) $(ANALYSIS_SRC) | $(VENV_STAMP)
+$(DATA_STAMP): $(RAW_DATA) $(DATA_SRC) | $(VENV_STAMP)
 	$(PY) -m neoutflow.data
 
 # PARAMS is remembered in a file rewritten only when it changes, so that a
@@ -97,12 +100,12 @@ NB_DATA_01_outflow      := $(RAW_FILES)
 NB_DATA_02_determinants := $(filter-out %.geojson,$(RAW_FILES))
 .SECONDEXPANSION:
 build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(DATA_STAMP) $(VENV_STAMP)
-	$(PY) -m neoutflow.run_notebook $*
+	$(PY) -m neoutflow.pipeline.run_notebook $*
 
 report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)
 
 $(REPORT_OUT): $(NB_STAMPS) $(REPORT_SRC) $(PARAMS_STAMP) $(PKG_SRC) | $(VENV_STAMP)
-	$(PY) -m neoutflow.repro
+	$(PY) -m neoutflow.pipeline.release
 	$(PY) -m neoutflow.render --engine $(ENGINE)
 
 test: $(VENV_STAMP) ## Run the whole test suite

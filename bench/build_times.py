@@ -18,7 +18,9 @@ import time
 from pathlib import Path
 
 from neoutflow import paths
-from neoutflow.project_copy import copy_project, run_make
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+from project_copy import copy_project, run_make  # noqa: E402
 
 TARGETS = {"no-op": 0.02, "prose-only": 0.25}
 COLD_LIMIT_S = 180.0

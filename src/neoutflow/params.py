@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import atomic, paths
+from neoutflow import atomic, paths
 
 
 class Params(BaseModel):
@@ -31,11 +31,14 @@ class Params(BaseModel):
         description="GB/T 2260 codes drawn out in figures",
     )
     outcome: Literal[
-        "net_migration_rate", "residual_migration_rate", "population_growth",
+        "net_migration_rate",
+        "residual_migration_rate",
+        "population_growth",
         "young_adult_net_migration_rate",
     ] = Field("net_migration_rate", description="outcome of the province regressions")
     regressors: Literal["baseline", "industry", "education", "wages", "full"] = Field(
-        "baseline", description="regressor set of the province regressions")
+        "baseline", description="regressor set of the province regressions"
+    )
     cov_type: Literal["HC3", "HC1", "HC0", "nonrobust"] = "HC3"
     bootstrap_reps: int = Field(999, ge=0, le=100_000)
     seed: int = 20201101
@@ -119,8 +122,11 @@ def declared_parameters(notebook: Path) -> list[str]:
         if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
             names = []
             for node in ast.parse(cell.source).body:
-                targets = node.targets if isinstance(node, ast.Assign) else (
-                    [node.target] if isinstance(node, ast.AnnAssign) else [])
+                targets = (
+                    node.targets
+                    if isinstance(node, ast.Assign)
+                    else ([node.target] if isinstance(node, ast.AnnAssign) else [])
+                )
                 names += [t.id for t in targets if isinstance(t, ast.Name)]
             return names
     raise ParamsError(f"{notebook}: no code cell tagged 'parameters'")

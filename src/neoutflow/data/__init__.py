@@ -1,0 +1,42 @@
+"""Data: the shipped extracts, validated on load, with their provenance.
+
+Owns the file names (:mod:`.files`), the indicator registry (:mod:`.indicators`),
+the schemas and checks (:mod:`.schemas`), the loaders (:mod:`.load`, re-exported
+here: ``data.load_population(...)``), ``make data`` (:mod:`.make`), the provenance
+record ``data/datapackage.json`` (:mod:`.provenance`, :mod:`.record`) and, for
+developers, the extraction from ``../shared/sources`` (:mod:`.extract`). Imports
+only the top-level modules (paths, reference, atomic); nothing here imports
+analysis, outputs, pipeline or render.
+"""
+
+from neoutflow.data.load import (
+    AGE_GROUPS,
+    NATIONAL_CODE,
+    NORTHEAST,
+    DataValidationError,
+    cross_checks,
+    load_boundaries,
+    load_census_indicators,
+    load_census_totals,
+    load_panel,
+    load_population,
+    load_province_series,
+    load_regions,
+    validate_all,
+)
+
+__all__ = [
+    "AGE_GROUPS",
+    "NATIONAL_CODE",
+    "NORTHEAST",
+    "DataValidationError",
+    "cross_checks",
+    "load_boundaries",
+    "load_census_indicators",
+    "load_census_totals",
+    "load_panel",
+    "load_population",
+    "load_province_series",
+    "load_regions",
+    "validate_all",
+]

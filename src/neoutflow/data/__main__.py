@@ -1,0 +1,5 @@
+import sys
+
+from neoutflow.data.make import main
+
+sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from neoutflow.data.extract.run import main
+
+sys.exit(main())

@@ -1,0 +1,254 @@
+"""Tidy census tables from the yearbook units (see ``extract_yearbook``).
+
+- ``regions``: the 31 provinces and the prefecture-level units of the 2020 census;
+- ``census_population``: persons by code × year × sex × 5-year age group;
+- ``census_totals``: census resident population, provinces 2000/2010/2020 and
+  prefectures 2010/2020 from the boundary-adjusted city file.
+
+Prefecture rows of ``census_population`` use 2020 boundaries in both years:
+the 2010 yearbook's county rows are regrouped into the 2020 prefectures
+(``extract_yearbook.reaggregate_2010``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from neoutflow.data.extract import yearbook as ey
+from neoutflow.reference import AGE_GROUPS, MUNICIPALITIES, PROVINCES, SEXES, province_of
+
+CITY_FILE = "leiii_census/data/census/census_city_2010-2020_v1.csv"
+PROVINCE_TOTALS_FILE = "census_province_totals_2000_2010_2020.csv"
+# Relative difference from the boundary-adjusted city file above which a
+# prefecture's 2010 figures are flagged as not fully comparable with 2020.
+BOUNDARY_FLAG_TOLERANCE = 0.001
+
+_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+
+
+def short_province_name(name: str) -> str:
+    """``"湖北省"`` → ``"湖北"``; ``"新疆维吾尔自治区"`` → ``"新疆"``."""
+    for suffix in _PROVINCE_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+# Source errors found by comparing each province row with the sum of its prefecture
+# rows: (year, province, column) -> the share the yearbook prints for the corrected
+# value, which confirms the sum of prefectures. The sum replaces the province cell.
+CORRECTIONS = {
+    # 河北 2010: 农林牧渔业 printed as 2,006; its prefectures sum to 2,390,479 = 59.70% of
+    # the employed, the 第一产业（%） the same row prints.
+    (2010, "130000", "ind_primary"): ("ind_total", 59.70),
+}
+# Province rows must equal the sum of their prefecture-level units within this
+# relative tolerance (blank cells of tiny units such as 三沙 aside).
+CONSISTENCY_TOLERANCE = 1e-4
+
+
+class CensusUnits:
+    """Province and prefecture-level units of both yearbooks, read once."""
+
+    def __init__(self, sources: Path):
+        self.units = {y: ey.read_yearbook(sources / f, y) for y, f in ey.YEARBOOK_FILES.items()}
+        self.provinces = {y: u[u["kind"] == "province"].reset_index(drop=True) for y, u in self.units.items()}
+        self.prefectures = {2020: ey.prefecture_units(self.units[2020], 2020)}
+        self.prefectures[2010], self.moves = ey.reaggregate_2010(self.units[2010], self.units[2020])
+        missing = set(self.prefectures[2020]["code"]) - set(self.prefectures[2010]["code"])
+        if missing:
+            raise ValueError(f"2020 prefecture-level units without 2010 counties: {sorted(missing)}")
+        for year in (2010, 2020):
+            self.provinces[year] = correct_provinces(self.provinces[year], self.prefectures[year], year)
+
+    def table(self, year: int, level: str) -> pd.DataFrame:
+        """Units of one year and level, with the project's column names."""
+        return (self.provinces if level == "province" else self.prefectures)[year]
+
+
+def prefecture_sums(prefectures: pd.DataFrame, year: int) -> pd.DataFrame:
+    cols = ey.count_columns(year)
+    return prefectures.groupby(prefectures["code"].str[:2] + "0000")[cols].sum(min_count=1)
+
+
+def correct_provinces(provinces: pd.DataFrame, prefectures: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Apply CORRECTIONS (each confirmed by the printed share), then require province = Σ prefectures."""
+    out = provinces.set_index("code").copy()
+    sums = prefecture_sums(prefectures, year)
+    for (y, code, col), (base, printed) in CORRECTIONS.items():
+        if y != year:
+            continue
+        value = sums.at[code, col]
+        share = value / out.at[code, base] * 100
+        if abs(share - printed) > 0.01:
+            raise ValueError(f"{year} {code} {col}: prefecture sum gives {share:.2f}%, the yearbook prints {printed}%")
+        out.at[code, col] = value
+    cols = ey.count_columns(year)
+    diff = ((out[cols] - sums.loc[out.index, cols]).abs() / out[cols]).stack()
+    bad = diff[diff > CONSISTENCY_TOLERANCE]
+    if not bad.empty:
+        raise ValueError(f"{year}: province rows differ from the sum of their prefectures: {bad.to_dict()}")
+    return out.reset_index()
+
+
+# ------------------------------------------------------------------ regions
+
+
+def build_regions(cu: CensusUnits, city: pd.DataFrame) -> pd.DataFrame:
+    """Provinces and 2020 prefecture-level units with names, region and boundary notes."""
+    prov = cu.provinces[2020]
+    prov_names = dict(zip(prov["code"], prov["name"], strict=True))
+    unknown = set(prov_names) - set(PROVINCES)
+    if unknown or len(prov_names) != 31:
+        raise ValueError(f"expected the 31 provinces of reference.PROVINCES, got extra {sorted(unknown)}")
+    rows = []
+    for code, name in sorted(prov_names.items()):
+        en, region = PROVINCES[code]
+        rows.append(
+            dict(
+                code=code,
+                name_zh=name,
+                name_en=en,
+                level="province",
+                province_code=code,
+                region=region,
+                boundary_changed=False,
+                boundary_note="",
+            )
+        )
+    notes = boundary_notes(cu, city)
+    for _, p in cu.prefectures[2020].sort_values("code").iterrows():
+        pc = province_of(p["code"])
+        name = p["name"]
+        if pc in MUNICIPALITIES:
+            name = prov_names[pc]
+        elif p["code"].endswith("9000"):
+            name = short_province_name(prov_names[pc]) + name
+        note = notes.get(p["code"], "")
+        rows.append(
+            dict(
+                code=p["code"],
+                name_zh=name,
+                name_en="",
+                level="prefecture",
+                province_code=pc,
+                region=PROVINCES[pc][1],
+                boundary_changed=bool(note),
+                boundary_note=note,
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+def boundary_notes(cu: CensusUnits, city: pd.DataFrame) -> dict[str, str]:
+    """Why a prefecture's 2010 figures may not match its 2020 territory (empty if they do)."""
+    notes: dict[str, list[str]] = {}
+    for _, m in cu.moves.iterrows():
+        who = f"{m['name']}" + (f"({m['code']})" if isinstance(m["code"], str) else "")
+        notes.setdefault(m["target"], []).append(f"2010 counties regrouped: {who} from {m['source']}")
+        if m["source"] in set(cu.prefectures[2020]["code"]):
+            notes.setdefault(m["source"], []).append(f"{who} moved to {m['target']} (2010 regrouped)")
+    for old, new in ey.RECODE_2010.items():
+        notes.setdefault(new, []).append(f"2010 code {old}")
+    adjusted = city_prefecture_totals(city)
+    for year in (2010, 2020):
+        ours = cu.prefectures[year].set_index("code")["pop_total"]
+        theirs = adjusted[adjusted["year"] == year].set_index("code")["population"]
+        both = ours.index.intersection(theirs.index)
+        diff = ours[both] - theirs[both]
+        for code in sorted(both):
+            if abs(diff[code]) > BOUNDARY_FLAG_TOLERANCE * theirs[code]:
+                what = "regrouped 2010 yearbook total" if year == 2010 else "2020 yearbook total"
+                notes.setdefault(code, []).append(
+                    f"{what} differs from the boundary-adjusted city file (census_totals) by {int(diff[code]):+d}"
+                )
+    return {k: "; ".join(v) for k, v in notes.items()}
+
+
+# ------------------------------------------------------- census population
+
+
+def population_long(units: pd.DataFrame, year: int) -> pd.DataFrame:
+    """code, year, sex, age_group, population from one table of units."""
+    cols = [f"{s}_{g}" for s in SEXES for g in AGE_GROUPS]
+    ages = units.set_index("code")[cols].copy()
+    # Blank yearbook cells are zero (三沙's islands in 2010) only if the row still adds up.
+    filled = ages.fillna(0)
+    total = units.set_index("code")["pop_total"]
+    bad = (filled.sum(axis=1) - total).abs() > 0.5
+    if bad.any():
+        raise ValueError(f"{year}: age groups do not add up to the total for {list(total.index[bad])}")
+    long = filled.stack().rename("population").reset_index()
+    long.columns = ["code", "key", "population"]
+    long[["sex", "age_group"]] = long["key"].str.split("_", n=1, expand=True)
+    long["year"] = year
+    long["population"] = long["population"].round().astype("int64")
+    return long[["code", "year", "sex", "age_group", "population"]]
+
+
+def build_census_population(cu: CensusUnits) -> pd.DataFrame:
+    parts = [population_long(cu.table(y, lvl), y) for y in (2010, 2020) for lvl in ("province", "prefecture")]
+    out = pd.concat(parts, ignore_index=True)
+    return sort_population(out)
+
+
+def sort_population(df: pd.DataFrame) -> pd.DataFrame:
+    order = {g: i for i, g in enumerate(AGE_GROUPS)}
+    key = df.assign(_s=df["sex"].map({"male": 0, "female": 1}), _a=df["age_group"].map(order))
+    return key.sort_values(["code", "year", "_s", "_a"]).drop(columns=["_s", "_a"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------ census totals
+
+
+def read_city(sources: Path) -> pd.DataFrame:
+    return pd.read_csv(sources / CITY_FILE, dtype={"city_code": str, "province_code": str}, encoding="utf-8-sig")
+
+
+def city_prefecture_totals(city: pd.DataFrame) -> pd.DataFrame:
+    """Prefecture totals 2010/2020 from the city file, grouped like the yearbook units.
+
+    The file lists province-administered county-level cities one by one
+    (429004 仙桃 …); they are summed into the ``xx9000`` unit. Units without
+    figures (兵团 cities, 三沙) and Hong Kong/Macao are left out.
+    """
+    c = city[~city["province_code"].isin(["810000", "820000"])].copy()
+    c["code"] = np.where(c["city_code"].str[2:4] == "90", c["city_code"].str[:2] + "9000", c["city_code"])
+    rows = []
+    for year in (2010, 2020):
+        col = f"popu_{year}"
+        g = c.dropna(subset=[col]).groupby("code")[col].sum()
+        rows.append(pd.DataFrame({"code": g.index, "year": year, "population": g.values.round().astype("int64")}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def read_province_totals(sources: Path, names: dict[str, str]) -> pd.DataFrame:
+    """Census totals 2000/2010/2020 by province (names → codes)."""
+    t = pd.read_csv(sources / PROVINCE_TOTALS_FILE, encoding="utf-8-sig")
+    by_name = {v: k for k, v in names.items()}
+    unknown = sorted(set(t["province"]) - set(by_name))
+    if unknown:
+        raise ValueError(f"{PROVINCE_TOTALS_FILE}: province names not in the yearbook: {unknown}")
+    t["code"] = t["province"].map(by_name)
+    long = t.melt(id_vars="code", value_vars=["pop_2000", "pop_2010", "pop_2020"], value_name="population")
+    long["year"] = long["variable"].str[4:].astype(int)
+    return long[["code", "year", "population"]].astype({"population": "int64"})
+
+
+def build_census_totals(cu: CensusUnits, sources: Path, city: pd.DataFrame) -> pd.DataFrame:
+    names = dict(zip(cu.provinces[2020]["code"], cu.provinces[2020]["name"], strict=True))
+    prov = read_province_totals(sources, names)
+    # The compiled province totals must agree with the yearbook rows (SOURCES.md says they do).
+    for year in (2010, 2020):
+        yb = cu.provinces[year].set_index("code")["pop_total"]
+        pt = prov[prov["year"] == year].set_index("code")["population"]
+        bad = (yb - pt).abs() > 0
+        if bad.any():
+            raise ValueError(f"{PROVINCE_TOTALS_FILE} {year} differs from the yearbook for {list(yb.index[bad])}")
+    prov = prov.assign(source="census_province_totals", boundary="as enumerated")
+    pref = city_prefecture_totals(city).assign(source="leiii_city_adjusted", boundary="2020")
+    out = pd.concat([prov, pref], ignore_index=True)
+    return out.sort_values(["code", "year"]).reset_index(drop=True)

@@ -1,0 +1,302 @@
+"""Validated data for the analysis: the loaders.
+
+Loaders read ``data/raw/`` (or ``raw_dir=``), validate with :mod:`neoutflow.data.schemas`
+and return DataFrames; a problem raises :class:`DataValidationError` naming the
+file, CSV line, column, value and expectation.
+
+``make data`` (:mod:`neoutflow.data.make`) runs :func:`validate_all` on every file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from neoutflow import paths
+from neoutflow.data.files import BOUNDARY_FILES
+from neoutflow.data.schemas import SPECS, DataValidationError, Problem, read_text_table, to_plain, validate_frame
+from neoutflow.reference import AGE_GROUPS, LEVELS, NATIONAL_CODE, NORTHEAST
+
+__all__ = [
+    "AGE_GROUPS",
+    "NORTHEAST",
+    "NATIONAL_CODE",
+    "DataValidationError",
+    "load_regions",
+    "load_population",
+    "load_census_totals",
+    "load_census_indicators",
+    "load_province_series",
+    "load_boundaries",
+    "load_panel",
+    "validate_all",
+    "cross_checks",
+]
+
+
+_cache: dict[tuple, tuple[pd.DataFrame, str]] = {}
+
+
+def _raw(raw_dir) -> Path:
+    return Path(raw_dir) if raw_dir is not None else paths.RAW
+
+
+def _label(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _stat_key(path: Path):
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+def _read_valid(name: str, raw_dir=None, regions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
+    """(typed table, encoding), validated; cached on the file's (and regions.csv's) path, size and mtime."""
+    path = _raw(raw_dir) / SPECS[name].path
+    key = (name, _stat_key(path), _stat_key(_raw(raw_dir) / SPECS["regions"].path))
+    if key[1] is None:
+        key = None
+    if key in _cache:
+        df, enc = _cache[key]
+        return df.copy(), enc
+    raw, enc = read_text_table(path, _label(path))
+    df = to_plain(validate_frame(name, raw, _label(path), regions), SPECS[name])
+    if key is not None:
+        _cache[key] = (df, enc)
+    return df.copy(), enc
+
+
+def _regions(raw_dir=None) -> pd.DataFrame:
+    return _read_valid("regions", raw_dir)[0]
+
+
+def _with_level(df: pd.DataFrame, regions: pd.DataFrame, level: str | None) -> pd.DataFrame:
+    if level is None:
+        return df
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS} or None, got {level!r}")
+    lv = df["code"].map(dict(zip(regions["code"], regions["level"], strict=True)))
+    return df[lv == level]
+
+
+def _check_years(df: pd.DataFrame, years, name: str, raw_dir) -> pd.DataFrame:
+    if years is None:
+        return df
+    years = [int(y) for y in years]
+    present = sorted(df["year"].unique().tolist())
+    missing = [y for y in years if y not in present]
+    if missing:
+        label = _label(_raw(raw_dir) / SPECS[name].path)
+        raise DataValidationError(
+            [
+                Problem(
+                    label,
+                    None,
+                    "year",
+                    y,
+                    f"rows for year {y} (years present: {', '.join(map(str, present))}); "
+                    "add them as described in data/README.md",
+                )
+                for y in missing
+            ]
+        )
+    return df[df["year"].isin(years)]
+
+
+# ----------------------------------------------------------------- loaders
+
+
+def load_regions(raw_dir=None) -> pd.DataFrame:
+    """code, name_zh, name_en, level, province_code, region, boundary_changed, boundary_note."""
+    return _regions(raw_dir).reset_index(drop=True)
+
+
+def load_population(level: str | None = None, years: list[int] | None = None, raw_dir=None) -> pd.DataFrame:
+    """code, year, sex, age_group (ordered categorical), population (persons)."""
+    regions = _regions(raw_dir)
+    df, _ = _read_valid("census_population", raw_dir, regions)
+    df = _check_years(_with_level(df, regions, level), years, "census_population", raw_dir)
+    df = df[["code", "year", "sex", "age_group", "population"]].copy()
+    df["age_group"] = pd.Categorical(df["age_group"], categories=AGE_GROUPS, ordered=True)
+    return df.sort_values(["code", "year", "sex", "age_group"]).reset_index(drop=True)
+
+
+def load_census_totals(level: str | None = None, raw_dir=None) -> pd.DataFrame:
+    """code, year, population, source, boundary."""
+    regions = _regions(raw_dir)
+    df, _ = _read_valid("census_totals", raw_dir, regions)
+    return _with_level(df, regions, level).sort_values(["code", "year"]).reset_index(drop=True)
+
+
+def load_census_indicators(level: str | None = None, wide: bool = False, raw_dir=None) -> pd.DataFrame:
+    """Long: code, year, indicator, value, unit, source. Wide: index (code, year), one column per indicator."""
+    regions = _regions(raw_dir)
+    df, _ = _read_valid("census_indicators", raw_dir, regions)
+    df = _with_level(df, regions, level)
+    df = df.sort_values(["code", "year", "indicator"]).reset_index(drop=True)
+    return _widen(df) if wide else df
+
+
+def load_province_series(indicators: list[str] | None = None, wide: bool = False, raw_dir=None) -> pd.DataFrame:
+    """Yearly series, 31 provinces (+ ``100000`` = 全国 where the source has it)."""
+    regions = _regions(raw_dir)
+    df, _ = _read_valid("province_series", raw_dir, regions)
+    if indicators is not None:
+        unknown = sorted(set(indicators) - set(df["indicator"]))
+        if unknown:
+            raise ValueError(
+                f"indicators {unknown} not in province_series.csv; available: {sorted(df['indicator'].unique())}"
+            )
+        df = df[df["indicator"].isin(indicators)]
+    df = df.sort_values(["code", "year", "indicator"]).reset_index(drop=True)
+    return _widen(df) if wide else df
+
+
+def _widen(df: pd.DataFrame) -> pd.DataFrame:
+    wide = df.pivot(index=["code", "year"], columns="indicator", values="value")
+    wide.columns.name = None
+    return wide.sort_index()
+
+
+def load_boundaries(level: str = "prefecture", raw_dir=None):
+    """GeoDataFrame (EPSG:4326) with code, name_zh and geometry, checked against regions.csv."""
+    import geopandas as gpd
+
+    if level not in BOUNDARY_FILES:
+        raise ValueError(f"level must be one of {tuple(BOUNDARY_FILES)}, got {level!r}")
+    regions = _regions(raw_dir)
+    path = _raw(raw_dir) / BOUNDARY_FILES[level]
+    label = _label(path)
+    if not path.is_file():
+        raise DataValidationError([Problem(label, None, None, None, "the boundary file to exist")])
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # noqa: BLE001 - any reader failure is a data problem here
+        raise DataValidationError([Problem(label, None, None, None, f"readable GeoJSON ({exc})")]) from None
+    problems = []
+    for col in ("code", "name_zh"):
+        if col not in gdf.columns:
+            problems.append(Problem(label, None, col, None, f"a '{col}' property on every feature"))
+    if problems:
+        raise DataValidationError(problems)
+    gdf["code"] = gdf["code"].astype(str)
+    known = set(regions.loc[regions["level"] == level, "code"])
+    for i, r in gdf.iterrows():
+        if r["code"] not in known:
+            problems.append(
+                Problem(label, i + 1, "code", r["code"], f"a {level} code listed in regions.csv (row = feature number)")
+            )
+        if r.geometry is None or r.geometry.is_empty:
+            problems.append(Problem(label, i + 1, "geometry", r["code"], "a non-empty polygon"))
+    dup = gdf["code"].duplicated(keep=False)
+    for i in gdf.index[dup]:
+        problems.append(Problem(label, i + 1, "code", gdf.at[i, "code"], "one feature per code"))
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        problems.append(Problem(label, None, "crs", str(gdf.crs), "WGS84 (EPSG:4326)"))
+    if problems:
+        raise DataValidationError(problems)
+    return gdf[["code", "name_zh", "geometry"]].sort_values("code").reset_index(drop=True)
+
+
+def load_panel(level: str = "province", raw_dir=None) -> pd.DataFrame:
+    """One row per unit × census year: names, region, census population and every census indicator."""
+    regions = _regions(raw_dir)
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    pop = load_population(level, raw_dir=raw_dir).groupby(["code", "year"], observed=True)["population"].sum()
+    ind = load_census_indicators(level, wide=True, raw_dir=raw_dir)
+    panel = pop.rename("population").to_frame().join(ind, how="outer").reset_index()
+    meta = regions[["code", "name_zh", "name_en", "province_code", "region", "boundary_changed"]]
+    panel = panel.merge(meta, on="code", how="left")
+    panel["northeast"] = panel["province_code"].isin(NORTHEAST)
+    first = [
+        "code",
+        "name_zh",
+        "name_en",
+        "province_code",
+        "region",
+        "northeast",
+        "boundary_changed",
+        "year",
+        "population",
+    ]
+    return (
+        panel[first + [c for c in panel.columns if c not in first]].sort_values(["code", "year"]).reset_index(drop=True)
+    )
+
+
+# ------------------------------------------------------------- make data
+
+TABLE_ORDER = ["regions", "census_population", "census_totals", "census_indicators", "province_series"]
+
+
+def validate_all(raw_dir=None, echo=None) -> dict:
+    """Validate every raw table and boundary file; returns {name: encoding}. Raises on any problem."""
+    echo = echo or _echo
+    raw_dir = _raw(raw_dir)
+    encodings: dict[str, str] = {}
+    errors: list[DataValidationError] = []
+    try:
+        _, encodings["regions"] = _read_valid("regions", raw_dir)
+        echo(f"  ok    {SPECS['regions'].path}")
+    except DataValidationError:
+        echo(f"  FAIL  {SPECS['regions'].path}")
+        raise  # every other file is checked against regions.csv
+    regions = _regions(raw_dir)
+    for name in TABLE_ORDER[1:]:
+        try:
+            df, encodings[name] = _read_valid(name, raw_dir, regions)
+            echo(f"  ok    {SPECS[name].path} ({len(df):,} rows)")
+        except DataValidationError as exc:
+            echo(f"  FAIL  {SPECS[name].path}")
+            errors.append(exc)
+    for level, rel in BOUNDARY_FILES.items():
+        try:
+            load_boundaries(level, raw_dir)
+            echo(f"  ok    {rel}")
+        except DataValidationError as exc:
+            echo(f"  FAIL  {rel}")
+            errors.append(exc)
+    if not errors:
+        try:
+            cross_checks(raw_dir)
+            echo("  ok    cross-file checks (census_population vs census_totals)")
+        except DataValidationError as exc:
+            echo("  FAIL  cross-file checks")
+            errors.append(exc)
+    if errors:
+        raise DataValidationError([p for e in errors for p in e.problems])
+    return encodings
+
+
+def cross_checks(raw_dir=None) -> None:
+    """Province totals in census_population equal census_totals for the years both have."""
+    pop = load_population("province", raw_dir=raw_dir).groupby(["code", "year"])["population"].sum()
+    tot = load_census_totals("province", raw_dir=raw_dir).set_index(["code", "year"])["population"]
+    both = pop.index.intersection(tot.index)
+    label = _label(_raw(raw_dir) / SPECS["census_population"].path)
+    problems = [
+        Problem(
+            label,
+            None,
+            "population",
+            int(pop[k]),
+            f"{k[0]} {k[1]} to total {int(tot[k]):,} as in census_totals.csv (difference {int(pop[k] - tot[k]):+,})",
+        )
+        for k in both
+        if pop[k] != tot[k]
+    ]
+    if problems:
+        raise DataValidationError(problems)
+
+
+def _echo(msg: str, err: bool = False) -> None:
+    print(msg, file=sys.stderr if err else sys.stdout, flush=True)

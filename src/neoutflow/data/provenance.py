@@ -1,0 +1,375 @@
+"""The provenance record ``data/datapackage.json`` (Frictionless Data Package style).
+
+One resource per extract: path, sha256, bytes, field schema (type, unit,
+description), primary key, the source files (path inside ``../shared/sources``,
+the original official table, compiler repository @ commit, licence, sha256 of
+the source file) and, for indicator tables, every indicator's definition.
+
+This module only reads and writes the record; ``python -m neoutflow.data.record``
+(:mod:`neoutflow.data.record`) validates ``data/raw/`` and records the current
+checksums after a deliberate change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from neoutflow import atomic
+from neoutflow.data.files import BOUNDARY_RESOURCES, RAW_FILES
+from neoutflow.data.indicators import CENSUS, SERIES
+from neoutflow.data.schemas import SPECS, detect_encoding
+
+REPOS = {
+    "leiii_census": dict(
+        compiler="Lei Dong et al., 'Mapping Evolving Population Geography in China' (SSRN 4049338)",
+        repository="https://github.com/leiii/census",
+        commit="0ba0f1efae092f4aa6569ef38e53b3bb4d2f0087",
+        licence="MIT",
+    ),
+    "ssurrus_population_census": dict(
+        compiler="SSURRUS/population-census",
+        repository="https://github.com/SSURRUS/population-census",
+        commit="2e8ee460154c6e3896cc2997f612cf71e28c8566",
+        licence="none stated; official communiqué data",
+    ),
+    "future_django_nbs": dict(
+        compiler="Czhongshao/Future-Django (NBS data-portal exports)",
+        repository="https://github.com/Czhongshao/Future-Django",
+        commit="cacc250c86179735bc2c23fadd34b5577e8be395",
+        licence="none stated; NBS data",
+    ),
+    "nva_nbs_crawl": dict(
+        compiler="3112944976/National-Visualization-Web-Application (NBS data-portal crawl)",
+        repository="https://github.com/3112944976/National-Visualization-Web-Application",
+        commit="582d20bfb0dae6bb730230820cf3bd07475f7396",
+        licence="none stated; NBS data",
+    ),
+    "pik_pypsa_china": dict(
+        compiler="pik-piam/PyPSA-China-PIK",
+        repository="https://github.com/pik-piam/PyPSA-China-PIK",
+        commit="25c83bfb37bc7d81f3058d3f8271fa34383d63ee",
+        licence="MIT for code; data NBS",
+    ),
+    "census_province_totals": dict(
+        compiler="compiled in ../shared/sources from a published data table",
+        repository="",
+        commit="",
+        licence="official statistics",
+    ),
+}
+
+NBS = "National Bureau of Statistics of China (国家统计局)"
+YEARBOOK_TABLES = (
+    "《中国2010年人口普查分县资料》 and 《中国人口普查分县资料—2020》 (census yearbook county tables: "
+    "population by sex and age, education, industry, migration, households)"
+)
+
+SOURCES = {
+    "regions": [
+        ("leiii_census", "leiii_census/data/census/census_county_2020_v1.xlsx", YEARBOOK_TABLES + "; unit list 2020"),
+        ("leiii_census", "leiii_census/data/census/census_county_2010_v1.xlsx", YEARBOOK_TABLES + "; 2010 units"),
+        (
+            "leiii_census",
+            "leiii_census/data/census/census_city_2010-2020_v1.csv",
+            "boundary-adjusted city file (used to flag boundary changes)",
+        ),
+    ],
+    "census_population": [
+        ("leiii_census", "leiii_census/data/census/census_county_2010_v1.xlsx", YEARBOOK_TABLES + ", 2010"),
+        ("leiii_census", "leiii_census/data/census/census_county_2020_v1.xlsx", YEARBOOK_TABLES + ", 2020"),
+    ],
+    "census_totals": [
+        (
+            "census_province_totals",
+            "census_province_totals_2000_2010_2020.csv",
+            "census resident population by province: 2000 (5th census final tabulation), 2010, 2020",
+        ),
+        (
+            "leiii_census",
+            "leiii_census/data/census/census_city_2010-2020_v1.csv",
+            "prefecture population 2010 and 2020 on 2020 boundaries (compiler's adjustment of census bulletins)",
+        ),
+    ],
+    "census_indicators": [
+        ("leiii_census", "leiii_census/data/census/census_county_2010_v1.xlsx", YEARBOOK_TABLES + ", 2010"),
+        ("leiii_census", "leiii_census/data/census/census_county_2020_v1.xlsx", YEARBOOK_TABLES + ", 2020"),
+        (
+            "ssurrus_population_census",
+            "ssurrus_population_census/各地区每10万人口中拥有的各类受教育程度人数.csv",
+            "第七次全国人口普查公报（第六号） 表6-1 各地区每10万人口中拥有的各类受教育程度人数",
+        ),
+        (
+            "ssurrus_population_census",
+            "ssurrus_population_census/各地区15岁及以上人口平均受教育年限.csv",
+            "第七次全国人口普查公报（第六号） 表6-2 各地区15岁及以上人口平均受教育年限",
+        ),
+    ],
+    "province_series": [
+        (
+            "future_django_nbs",
+            "future_django_nbs/Datas__gongzi__省份平均工资.xls",
+            "NBS 分省年度数据: 城镇单位就业人员平均工资 (元), 2006–2023",
+        ),
+        ("future_django_nbs", "future_django_nbs/Datas__出生.xls", "NBS 分省年度数据: 人口出生率 (‰)"),
+        ("future_django_nbs", "future_django_nbs/Datas__死亡.xls", "NBS 分省年度数据: 人口死亡率 (‰)"),
+        ("future_django_nbs", "future_django_nbs/Datas__自然增长.xls", "NBS 分省年度数据: 人口自然增长率 (‰)"),
+        (
+            "nva_nbs_crawl",
+            "nva_nbs_crawl/人口_人口出生率、死亡率和自然增长率.csv",
+            "NBS 分省年度数据: vital rates 2000–2019 (GBK file; used for years before the portal export)",
+        ),
+        (
+            "nva_nbs_crawl",
+            "nva_nbs_crawl/就业人员和工资_城镇单位就业人员平均工资和指数.csv",
+            "NBS 分省年度数据: 城镇单位在岗职工平均工资 (元), 2000–2019",
+        ),
+        (
+            "nva_nbs_crawl",
+            "nva_nbs_crawl/国民经济核算_地区生产总值.csv",
+            "NBS 分省年度数据: 地区生产总值 and 三次产业增加值 (亿元), revised series as on the data portal, 2000–2019",
+        ),
+        (
+            "nva_nbs_crawl",
+            "nva_nbs_crawl/教育_高等学校普通本、专科学校和学生情况.csv",
+            "NBS 分省年度数据: 普通高等学校数 (所), 2000–2019",
+        ),
+        (
+            "pik_pypsa_china",
+            "pik_pypsa_china/resources/data/population/historical_population.csv",
+            "NBS 分省年度数据: 年末常住人口 (万人), 2005–2024",
+        ),
+        (
+            "pik_pypsa_china",
+            "pik_pypsa_china/resources/data/population/population_from_national_data.csv",
+            "NBS national year-end population (万人), 2015–2022",
+        ),
+    ],
+    "boundaries_prefectures": [
+        (
+            "leiii_census",
+            "leiii_census/data/census/census_city_2010-2020_v1.csv",
+            "2020 prefecture polygons (WKT, WGS84), column coord",
+        ),
+    ],
+    "boundaries_provinces": [
+        (
+            "leiii_census",
+            "leiii_census/data/census/census_city_2010-2020_v1.csv",
+            "2020 prefecture polygons dissolved into provinces",
+        ),
+    ],
+}
+
+DESCRIPTIONS = {
+    "regions": "The 31 provinces and the prefecture-level units of the 2020 census yearbook. Municipalities are "
+    "one unit each (xx0100); province-administered county-level units are grouped as the yearbook does "
+    "(xx9000, e.g. 429000 湖北省直辖县级行政区划). boundary_changed/boundary_note flag units whose 2010 "
+    "figures were regrouped or differ from the boundary-adjusted city file by more than 0.1%.",
+    "census_population": "Resident population by sex and 5-year age group (0-4 = 0岁 + 1-4岁), provinces and "
+    "prefecture-level units, censuses 2010 and 2020 (yearbook province rows xx0000 and "
+    "prefecture rows; never all rows summed). Prefecture rows use 2020 boundaries in both years: "
+    "the 2010 county rows are regrouped into the 2020 prefectures (公主岭 220381 into 长春 "
+    "220100, the former 巢湖 counties into 合肥/芜湖/马鞍山, 简阳 into 成都, …; 2010 地区 codes "
+    "recoded to the 2020 市 codes). Transfers below county level (e.g. 西咸新区, 深汕合作区) "
+    "cannot be regrouped from county rows: see regions.boundary_note. Provinces sum to the "
+    "official 31-province totals 1,332,810,869 (2010) and 1,409,778,724 (2020).",
+    "census_totals": "Census resident population: provinces 2000/2010/2020 (source census_province_totals, as "
+    "enumerated), prefectures 2010/2020 from the compiler's boundary-adjusted city file (source "
+    "leiii_city_adjusted, boundary 2020; Jilin's prefectures fall short of the province by 47,553 "
+    "in 2010 and 61,146 in 2020; 兵团 cities and 三沙 have no figures). Use these for prefecture "
+    "change rates.",
+    "census_indicators": "Census indicators by unit and year (long). Provinces: yearbook province rows, except "
+    "college_per_100k 2020 (communiqué 6-1) and years_of_schooling 2010 and 2020 (communiqué "
+    "6-2, population 15+). Prefectures: yearbook rows (2020) and 2010 counties regrouped to 2020 "
+    "boundaries. Code 100000 = 全国 where the communiqué gives a national figure.",
+    "province_series": "Yearly provincial series from NBS data-portal exports (long). Code 100000 = 全国 "
+    "(national year-end population 2015–2022 only; the sources have no national wage).",
+    "boundaries_prefectures": "Prefecture-level units, 2020 polygons, WGS84; coverage-simplified (tolerance 0.02°) so "
+    "neighbours share edges; coordinates rounded to 0.001°. Properties code, name_zh.",
+    "boundaries_provinces": "Provinces dissolved from the simplified prefecture polygons. Properties code, name_zh.",
+}
+
+GEO_PATHS = {name: RAW_FILES[name] for name in BOUNDARY_RESOURCES.values()}
+
+_TYPES = {"code": "string", "int": "integer", "float": "number", "text": "string", "enum": "string", "bool": "boolean"}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def resource_paths() -> dict[str, str]:
+    """Resource name → path relative to data/raw."""
+    return {name: spec.path for name, spec in SPECS.items()} | GEO_PATHS
+
+
+def file_hashes(raw_dir: Path) -> dict[str, str]:
+    return {rel: sha256(Path(raw_dir) / rel) for rel in resource_paths().values() if (Path(raw_dir) / rel).is_file()}
+
+
+def _schema(name: str) -> dict:
+    if name in GEO_PATHS:
+        return {
+            "fields": [
+                {"name": "code", "type": "string", "description": "GB/T 2260 code (feature property)"},
+                {"name": "name_zh", "type": "string", "description": "Chinese name (feature property)"},
+                {"name": "geometry", "type": "geojson", "description": "Polygon or MultiPolygon, WGS84 (EPSG:4326)"},
+            ],
+            "primaryKey": ["code"],
+        }
+    spec = SPECS[name]
+    fields = []
+    for col, c in spec.columns.items():
+        f = {"name": col, "type": _TYPES[c.kind], "description": c.description}
+        if c.unit:
+            f["unit"] = c.unit
+        cons = {}
+        if not c.nullable:
+            cons["required"] = True
+        if c.choices:
+            cons["enum"] = list(c.choices)
+        if c.kind == "code":
+            cons["pattern"] = "^[0-9]{6}$"
+        if c.lower is not None:
+            cons["minimum"] = c.lower
+        if c.upper is not None:
+            cons["maximum"] = c.upper
+        if cons:
+            f["constraints"] = cons
+        fields.append(f)
+    return {"fields": fields, "primaryKey": list(spec.key)}
+
+
+def _sources(name: str, sources_dir: Path | None, previous: dict) -> list[dict]:
+    prev = {s["path"]: s for s in previous.get(name, {}).get("sources", [])}
+    out = []
+    for repo, path, table in SOURCES[name]:
+        meta = REPOS[repo]
+        entry = {"title": table, "path": path, "publisher": NBS, **meta}
+        if meta["repository"]:
+            entry["version"] = f"{meta['repository']} @ {meta['commit']}"
+        src = (sources_dir / path) if sources_dir else None
+        if src is not None and src.is_file():
+            entry["sha256"] = sha256(src)
+        elif path in prev and "sha256" in prev[path]:
+            entry["sha256"] = prev[path]["sha256"]
+        out.append(entry)
+    return out
+
+
+def _indicators(name: str) -> list[dict] | None:
+    registry = {"census_indicators": CENSUS, "province_series": SERIES}.get(name)
+    if registry is None:
+        return None
+    return [
+        {
+            "name": i.name,
+            "unit": i.unit,
+            "label_zh": i.label_zh,
+            "definition": i.definition,
+            **({"minimum": i.lower} if i.lower is not None else {}),
+            **({"maximum": i.upper} if i.upper is not None else {}),
+        }
+        for i in registry.values()
+    ]
+
+
+def build(raw_dir: Path, sources_dir: Path | None = None, previous: dict | None = None) -> dict:
+    prev = {r["name"]: r for r in (previous or {}).get("resources", [])}
+    resources = []
+    for name, rel in resource_paths().items():
+        path = Path(raw_dir) / rel
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} is missing: run `make extract` (developers) or restore it from git")
+        res = {
+            "name": name,
+            "path": f"raw/{rel}",
+            "format": "geojson" if rel.endswith(".geojson") else "csv",
+            "mediatype": "application/geo+json" if rel.endswith(".geojson") else "text/csv",
+            "encoding": "utf-8",
+            "bytes": path.stat().st_size,
+            "hash": f"sha256:{sha256(path)}",
+            "description": DESCRIPTIONS[name],
+            "schema": _schema(name),
+            "sources": _sources(name, sources_dir, prev),
+        }
+        if not rel.endswith(".geojson"):
+            res["dialect"] = {"delimiter": ",", "header": True, "lineTerminator": "\n"}
+        inds = _indicators(name)
+        if inds:
+            res["indicators"] = inds
+        resources.append(res)
+    return {
+        "profile": "data-package",
+        "name": "neoutflow-data",
+        "title": "Northeast China population outflow: tidy census and yearbook extracts",
+        "description": "Tidy extracts of official statistics (NBS censuses 2000/2010/2020, census communiqués, NBS "
+        "provincial yearbook series) derived by `python -m neoutflow.data.extract` from compiled source "
+        "files. Codes are GB/T 2260 six-digit strings; 100000 denotes 全国 (national). Cite the "
+        "official table first and the compiler second.",
+        "licenses": [{"name": "MIT", "title": "Code and extracts; the figures are official statistics (facts)"}],
+        "resources": resources,
+    }
+
+
+def dumps(dp: dict) -> str:
+    return json.dumps(dp, ensure_ascii=False, indent=2) + "\n"
+
+
+def read(dp_path: Path) -> dict:
+    return json.loads(Path(dp_path).read_text(encoding="utf-8")) if Path(dp_path).is_file() else {}
+
+
+def _write_text(path: Path, text: str) -> None:
+    atomic.write_text(path, text)
+
+
+def write(dp_path: Path, raw_dir: Path, sources: Path | None = None) -> Path:
+    """(Re)write the whole record; source checksums from ``sources`` if present, else kept from before."""
+    dp = build(raw_dir, sources if sources and Path(sources).is_dir() else None, read(dp_path))
+    _write_text(Path(dp_path), dumps(dp))
+    return Path(dp_path)
+
+
+def changed_files(dp_path: Path, raw_dir: Path) -> list[str]:
+    """Raw files whose checksum differs from the record (or that the record lacks)."""
+    recorded = {
+        r["path"].removeprefix("raw/"): r.get("hash", "").removeprefix("sha256:")
+        for r in read(dp_path).get("resources", [])
+    }
+    actual = file_hashes(raw_dir)
+    return sorted(rel for rel, h in actual.items() if recorded.get(rel) != h)
+
+
+def update_hashes(dp_path: Path, raw_dir: Path) -> list[str]:
+    """Record current checksums and sizes, keeping everything else; returns the files updated."""
+    dp = read(dp_path)
+    if not dp:
+        write(dp_path, raw_dir)
+        return sorted(file_hashes(raw_dir))
+    changed = changed_files(dp_path, raw_dir)
+    for res in dp["resources"]:
+        path = Path(raw_dir) / res["path"].removeprefix("raw/")
+        if path.is_file():
+            res["hash"] = f"sha256:{sha256(path)}"
+            res["bytes"] = path.stat().st_size
+    _write_text(Path(dp_path), dumps(dp))
+    return changed
+
+
+def to_utf8(raw_dir: Path) -> list[str]:
+    """Rewrite GBK or BOM-prefixed CSVs as UTF-8 without BOM (content unchanged)."""
+    done = []
+    for spec in SPECS.values():
+        path = Path(raw_dir) / spec.path
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        enc = detect_encoding(data)
+        if enc in ("gbk", "utf-8-sig"):
+            text = data.decode("gb18030" if enc == "gbk" else enc)
+            _write_text(path, text)
+            done.append(f"{spec.path} ({enc} → utf-8)")
+    return done

