@@ -6,6 +6,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := report
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
+# Independent notebooks run in parallel on every core unless -j is given
+# (`make -j1 report` for one at a time); each runs in its own staging folder.
+ifeq ($(filter -j%,$(MAKEFLAGS))$(filter j%,$(firstword $(MAKEFLAGS))),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 
 PYTHON_SYS ?= python3
 VENV       := .venv
@@ -45,7 +50,7 @@ NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
 REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml)
 REPORT_OUT := _output/report.pdf
 
-.PHONY: help report test data notebooks extract clean distclean env lock bench
+.PHONY: help report test test-fast lint format data notebooks extract clean distclean env lock bench
 .SECONDARY:
 
 help: ## List the targets with a one-line description
@@ -108,8 +113,21 @@ $(REPORT_OUT): $(NB_STAMPS) $(REPORT_SRC) $(PARAMS_STAMP) $(PKG_SRC) | $(VENV_ST
 	$(PY) -m neoutflow.pipeline.release
 	$(PY) -m neoutflow.render --engine $(ENGINE)
 
-test: $(VENV_STAMP) ## Run the whole test suite
+test: $(VENV_STAMP) ## Run the whole test suite (lint included)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV_STAMP) ## Unit and data tests only (under a minute)
+	$(PY) -m pytest tests/unit tests/data $(PYTEST_ARGS)
+
+lint: $(VENV_STAMP) ## ruff: lint and format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV_STAMP) ## ruff: fix what can be fixed and reformat
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
 
 bench: $(VENV_STAMP) ## Time cold, no-op, one-data-file and prose-only builds
 	$(PY) bench/build_times.py
