@@ -14,32 +14,37 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from neoutflow import atomic, paths
+from neoutflow.reference import LEVELS, NORTHEAST, OUTCOMES, PROVINCE_COV_TYPES, REGRESSOR_SETS
 
 
 class Params(BaseModel):
-    """Every parameter the notebooks accept, with its type and allowed values."""
+    """Every parameter the notebooks accept, with its type and allowed values.
+
+    Allowed values come from the vocabularies in :mod:`neoutflow.reference`, so a
+    new outcome or regressor set is defined once. A test checks that every name a
+    notebook's ``parameters`` cell declares (besides ``output_dir``) is a field here.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     base_year: int = Field(2010, ge=1950, le=2100, description="first census year")
     end_year: int = Field(2020, ge=1950, le=2100, description="second census year")
+    level: Literal[LEVELS] = Field("province", description="geographic level of the outflow ranking and age figures")
     highlight_regions: list[str] = Field(
-        default_factory=lambda: ["210000", "220000", "230000"],
+        default_factory=lambda: list(NORTHEAST),
         description="GB/T 2260 codes drawn out in figures",
     )
-    outcome: Literal[
-        "net_migration_rate",
-        "residual_migration_rate",
-        "population_growth",
-        "young_adult_net_migration_rate",
-    ] = Field("net_migration_rate", description="outcome of the province regressions")
-    regressors: Literal["baseline", "industry", "education", "wages", "full"] = Field(
+    pyramid_region: str | None = Field(
+        None, description="region of the population pyramid; default: the first highlighted region"
+    )
+    outcome: Literal[OUTCOMES] = Field("net_migration_rate", description="outcome of the province regressions")
+    regressors: Literal[tuple(REGRESSOR_SETS)] = Field(
         "baseline", description="regressor set of the province regressions"
     )
-    cov_type: Literal["HC3", "HC1", "HC0", "nonrobust"] = "HC3"
+    cov_type: Literal[PROVINCE_COV_TYPES] = Field("HC3", description="covariance of the province regressions")
     bootstrap_reps: int = Field(999, ge=0, le=100_000)
     seed: int = 20201101
 
@@ -51,20 +56,38 @@ class Params(BaseModel):
             codes = [codes]
         return [str(c) for c in codes] if isinstance(codes, list) else codes
 
+    @field_validator("pyramid_region", mode="before")
+    @classmethod
+    def _code_as_text(cls, code):
+        return None if code is None else str(code)
+
     @field_validator("highlight_regions")
     @classmethod
     def _six_digit_codes(cls, codes: list[str]) -> list[str]:
         for code in codes:
-            if not (len(code) == 6 and code.isdigit()):
-                raise ValueError(f"{code!r} is not a six-digit GB/T 2260 code")
+            _check_code(code)
+        if not codes:
+            raise ValueError("name at least one region")
         return codes
 
-    def model_post_init(self, __context) -> None:  # noqa: D401
-        if self.end_year - self.base_year not in (5, 10):
+    @model_validator(mode="after")
+    def _consistent(self):
+        gap = self.end_year - self.base_year
+        if gap <= 0 or gap % 5:
             raise ValueError(
-                f"end_year - base_year must be 5 or 10 (five-year age groups need a "
-                f"5- or 10-year interval); got {self.base_year}..{self.end_year}"
+                f"end_year - base_year must be a positive multiple of 5 (five-year age groups move up one group "
+                f"per five years); got {self.base_year}..{self.end_year}"
             )
+        if self.pyramid_region is None:
+            object.__setattr__(self, "pyramid_region", self.highlight_regions[0])
+        else:
+            _check_code(self.pyramid_region)
+        return self
+
+
+def _check_code(code: str) -> None:
+    if not (len(code) == 6 and code.isdigit()):
+        raise ValueError(f"{code!r} is not a six-digit GB/T 2260 code")
 
 
 class ParamsError(ValueError):
@@ -112,24 +135,13 @@ def parse_overrides(pairs: list[str]) -> dict:
 
 
 def declared_parameters(notebook: Path) -> list[str]:
-    """Names assigned in a notebook's cell tagged ``parameters`` (read with nbformat + ast)."""
-    import ast
+    """Names assigned in a notebook's cell tagged ``parameters`` (``papermill.inspect_notebook``)."""
+    import papermill
 
-    import nbformat
-
-    nb = nbformat.read(str(notebook), as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            names = []
-            for node in ast.parse(cell.source).body:
-                targets = (
-                    node.targets
-                    if isinstance(node, ast.Assign)
-                    else ([node.target] if isinstance(node, ast.AnnAssign) else [])
-                )
-                names += [t.id for t in targets if isinstance(t, ast.Name)]
-            return names
-    raise ParamsError(f"{notebook}: no code cell tagged 'parameters'")
+    declared = papermill.inspect_notebook(str(notebook))
+    if not declared:
+        raise ParamsError(f"{notebook}: no code cell tagged 'parameters'")
+    return list(declared)
 
 
 def notebook_values(params: Params, notebook: Path) -> dict:

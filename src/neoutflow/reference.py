@@ -62,3 +62,54 @@ MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 def province_of(code: str) -> str:
     """``"210100"`` → ``"210000"``."""
     return str(code)[:2] + "0000"
+
+
+# NBS four-region groups in Chinese (tables and figures).
+REGIONS_ZH = {"east": "东部", "central": "中部", "west": "西部", "northeast": "东北"}
+
+# --- the models' vocabularies (parameters, analysis and tables all read these) ---------------
+
+# Outcomes of the province regressions; the prefecture models have no residual method.
+OUTCOMES = ("net_migration_rate", "residual_migration_rate", "population_growth", "young_adult_net_migration_rate")
+PREFECTURE_OUTCOMES = ("net_migration_rate", "young_adult_net_migration_rate", "population_growth")
+
+# Which of the paper's three recommendation groups each explanatory variable speaks to.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "industry": ("manufacturing_share", "secondary_share", "log_gdp_per_capita"),
+    "education": ("college_per_100k", "years_of_schooling", "higher_education_per_million"),
+    "wages": ("log_relative_wage", "wage_growth"),
+}
+
+# Controls: the base-year age structure (an older population has fewer people of
+# moving age) and urbanisation (the stage of rural-to-urban transition).
+CONTROLS: tuple[str, ...] = ("share_age_65_plus", "urban_share")
+
+REGRESSOR_SETS: dict[str, tuple[str, ...]] = {
+    # one variable per family + controls: 6 parameters for 31 observations
+    "baseline": ("manufacturing_share", "college_per_100k", "log_relative_wage") + CONTROLS,
+    "industry": ("manufacturing_share", "log_gdp_per_capita") + CONTROLS,
+    "education": ("college_per_100k", "years_of_schooling", "higher_education_per_million") + CONTROLS,
+    "wages": ("log_relative_wage", "wage_growth") + CONTROLS,
+    # everything at once: 9 parameters; shown to expose collinearity (wages vs GDP per capita)
+    "full": (
+        "manufacturing_share",
+        "log_gdp_per_capita",
+        "college_per_100k",
+        "higher_education_per_million",
+        "log_relative_wage",
+        "wage_growth",
+    )
+    + CONTROLS,
+}
+
+# Prefecture models: the census variables that exist by prefecture (no wages or GDP
+# there), one per family, and an alternative measure of each.
+PREFECTURE_SETS: dict[str, tuple[str, ...]] = {
+    "pref": ("manufacturing_share", "college_per_100k") + CONTROLS,
+    "pref_alt": ("secondary_share", "years_of_schooling") + CONTROLS,
+}
+
+# Covariance estimators the models accept; the province models (one observation per
+# province) take the heteroskedasticity-robust ones, the prefecture models also "cluster".
+COV_TYPES = ("HC3", "HC2", "HC1", "HC0", "nonrobust", "cluster")
+PROVINCE_COV_TYPES = ("HC3", "HC2", "HC1", "HC0", "nonrobust")

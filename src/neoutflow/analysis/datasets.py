@@ -19,12 +19,8 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import demography
+from neoutflow.reference import NATIONAL_CODE, NORTHEAST, OUTCOMES, PREFECTURE_OUTCOMES  # noqa: F401
 
-NATIONAL_CODE = "100000"
-NORTHEAST = ("210000", "220000", "230000")
-
-OUTCOMES = ("net_migration_rate", "residual_migration_rate", "population_growth", "young_adult_net_migration_rate")
-PREFECTURE_OUTCOMES = ("net_migration_rate", "young_adult_net_migration_rate", "population_growth")
 CENSUS_REGRESSORS = (
     "manufacturing_share",
     "secondary_share",

@@ -27,8 +27,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from neoutflow.reference import SEXES
+
 POPULATION_COLUMNS = ("code", "year", "sex", "age_group", "population")
-SEXES = ("male", "female")
 # Young adults at the second census: the ages at which people move for study and work.
 YOUNG_ADULT_AGES = (20, 39)
 # Women of childbearing age at the birth of the children (used for ages born in the period).

@@ -23,44 +23,11 @@ import pandas as pd
 import statsmodels.formula.api as smf
 from statsmodels.stats.outliers_influence import OLSInfluence, variance_inflation_factor
 
+from neoutflow.reference import CONTROLS, COV_TYPES, FAMILIES, PREFECTURE_SETS, REGRESSOR_SETS  # noqa: F401
+
 # ---------------------------------------------------------------- regressor sets
 
-# Which of the paper's three recommendation groups each explanatory variable speaks to.
-FAMILIES: dict[str, tuple[str, ...]] = {
-    "industry": ("manufacturing_share", "secondary_share", "log_gdp_per_capita"),
-    "education": ("college_per_100k", "years_of_schooling", "higher_education_per_million"),
-    "wages": ("log_relative_wage", "wage_growth"),
-}
 VARIABLE_FAMILY = {v: fam for fam, vs in FAMILIES.items() for v in vs}
-
-# Controls: the base-year age structure (an older population has fewer people of
-# moving age) and urbanisation (the stage of rural-to-urban transition).
-CONTROLS: tuple[str, ...] = ("share_age_65_plus", "urban_share")
-
-REGRESSOR_SETS: dict[str, tuple[str, ...]] = {
-    # one variable per family + controls: 6 parameters for 31 observations
-    "baseline": ("manufacturing_share", "college_per_100k", "log_relative_wage") + CONTROLS,
-    "industry": ("manufacturing_share", "log_gdp_per_capita") + CONTROLS,
-    "education": ("college_per_100k", "years_of_schooling", "higher_education_per_million") + CONTROLS,
-    "wages": ("log_relative_wage", "wage_growth") + CONTROLS,
-    # everything at once: 9 parameters; shown to expose collinearity (wages vs GDP per capita)
-    "full": (
-        "manufacturing_share",
-        "log_gdp_per_capita",
-        "college_per_100k",
-        "higher_education_per_million",
-        "log_relative_wage",
-        "wage_growth",
-    )
-    + CONTROLS,
-}
-
-# Prefecture models: the census variables that exist by prefecture (no wages or GDP
-# there), one per family, and an alternative measure of each.
-PREFECTURE_SETS: dict[str, tuple[str, ...]] = {
-    "pref": ("manufacturing_share", "college_per_100k") + CONTROLS,
-    "pref_alt": ("secondary_share", "years_of_schooling") + CONTROLS,
-}
 
 # The paper's recommendation each counterfactual informs (section 三 of the seed paper).
 RECOMMENDATIONS: dict[str, str] = {
@@ -71,7 +38,6 @@ RECOMMENDATIONS: dict[str, str] = {
 }
 FAMILY_LABELS = {"education": "教育", "wages": "工资", "industry": "产业", "all": "三者同时"}
 
-COV_TYPES = ("HC3", "HC2", "HC1", "HC0", "nonrobust", "cluster")
 INTERCEPT = "Intercept"
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.outputs import style
+from neoutflow.reference import province_of
 
 # Albers equal-area for China: areas compare fairly and the Northeast is not stretched.
 CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
@@ -23,11 +24,6 @@ def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ValueError(f"{what} lacks columns {missing}")
-
-
-def province_of(code: str) -> str:
-    """GB/T 2260 province code of a province or prefecture code."""
-    return str(code)[:2] + "0000"
 
 
 def neighbouring_provinces(boundaries, focus_provinces: Sequence[str]) -> list[str]:

@@ -1,0 +1,500 @@
+"""What notebook 01 reports: the outflow numbers recorded for the prose, its tables and figures.
+
+Each function takes the measures of :func:`neoutflow.analysis.outflow.measure_outflow`
+and records results (:class:`~neoutflow.outputs.results.ResultSet`), writes a
+table (Markdown for the report, full-precision CSV beside it) or draws a figure.
+Result keys are stable whatever the parameters, so the report can quote them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from neoutflow.analysis import demography as dm
+from neoutflow.analysis.outflow import NE_KEY, PAPER_CLAIM, PAPER_PERIOD, Outflow, focus_provinces
+from neoutflow.outputs import outflow_figures as figs
+from neoutflow.outputs import outflow_tables as tables
+from neoutflow.outputs import style
+from neoutflow.outputs.results import ResultSet
+from neoutflow.reference import NORTHEAST, REGIONS_ZH
+
+WAN = 1e4
+_WAN = dict(digits=1, scale=WAN, suffix="万")
+
+
+def record_setup(rs: ResultSet, o: Outflow) -> None:
+    rs.record("base_year", o.base_year, "year", "基期普查年份", display=str(o.base_year))
+    rs.record("end_year", o.end_year, "year", "末期普查年份", display=str(o.end_year))
+
+
+def record_zero_sum(rs: ResultSet, o: Outflow) -> float:
+    """Province net migration sums to zero by construction; checked and recorded."""
+    zero_sum = float(o.net_prov["net_migration"].sum())
+    if abs(zero_sum) >= 1:
+        raise AssertionError(f"province net migration should sum to zero, sums to {zero_sum}")
+    rs.record("provinces_net_migration_sum", zero_sum, "persons", "31个省份存活比法净迁移之和（应为0）", digits=6)
+    return zero_sum
+
+
+def survival_ratio_table(o: Outflow, ratios: pd.DataFrame) -> pd.DataFrame:
+    shown = ratios.copy()
+    shown.columns = [figs.SEX_ZH[c] for c in shown.columns]
+    return shown.round(4).T
+
+
+def provinces_table(prov: pd.DataFrame, o: Outflow, directory: Path) -> Path:
+    by, ey = o.base_year, o.end_year
+    prov = prov.assign(region_zh=prov["region"].map(REGIONS_ZH))
+    headers = {
+        "name_zh": "省份",
+        "region_zh": "地区",
+        "population_base": f"{by}年常住人口（万人）",
+        "population_end": f"{ey}年常住人口（万人）",
+        "population_change_pct": "人口变化（%）",
+        "net_migration": "净迁移（10岁及以上，万人）",
+        "net_migration_rate": "净迁移率（%）",
+        "young_adult_net_migration": "20–39岁净迁移（万人）",
+        "young_adult_net_migration_rate": "20–39岁净迁移率（%）",
+        "residual_net_migration": "残差法净迁移（万人）",
+    }
+    formats = {
+        "population_base": (1, WAN),
+        "population_end": (1, WAN),
+        "population_change_pct": (2, 1),
+        "net_migration": (1, WAN),
+        "net_migration_rate": (2, 1),
+        "young_adult_net_migration": (1, WAN),
+        "young_adult_net_migration_rate": (2, 1),
+        "residual_net_migration": (1, WAN),
+    }
+    md, _ = tables.write_table(
+        tables.format_columns(prov, formats, headers),
+        prov,
+        directory,
+        "outflow_provinces",
+        f"各省份{by}—{ey}年人口变化与净迁移（按净迁移率排序）",
+        note=(
+            f"注：净迁移为普查存活比法估计，覆盖{ey}年10岁及以上人口，净迁移率以{by}年常住人口为分母；"
+            f"20–39岁净迁移率以该队列{by}年人数为分母；残差法净迁移 = 普查人口变化 − 期间自然增长。"
+        ),
+    )
+    return md
+
+
+def ranked_rates_figure(o: Outflow, prov: pd.DataFrame, level: str, highlight_regions):
+    """Net migration rates ranked: provinces, or the prefectures of the highlighted provinces."""
+    province_of = o.province_of
+    if level == "province":
+        bars, highlight = prov, list(highlight_regions)
+    else:
+        focus = focus_provinces(o, highlight_regions)
+        bars = o.summary_pref[o.summary_pref["code"].map(province_of).isin(focus)].assign(
+            name_zh=lambda d: d["code"].map(o.names).map(figs.short_name)
+        )
+        highlight = [c for c in bars["code"] if c in highlight_regions or province_of[c] in highlight_regions]
+    return figs.ranked_bars(
+        bars,
+        "net_migration_rate",
+        highlight,
+        xlabel=f"{o.base_year}—{o.end_year}年净迁移率（占{o.base_year}年人口的%）",
+    )
+
+
+def _record_region(rs: ResultSet, o: Outflow, key, label, s, ch, child, inmig) -> None:
+    """One region's (or the Northeast's) numbers; ``s``: summary row, ``ch``: population change row."""
+    by, ey = o.base_year, o.end_year
+    rs.record(f"{key}_population_base", ch["population_base"], "persons", f"{label}{by}年普查常住人口", **_WAN)
+    rs.record(f"{key}_population_end", ch["population_end"], "persons", f"{label}{ey}年普查常住人口", **_WAN)
+    rs.record(f"{key}_population_change", ch["population_change"], "persons", f"{label}普查人口变化", **_WAN)
+    rs.record(
+        f"{key}_population_change_pct", ch["population_change_pct"], "%", f"{label}普查人口变化率", digits=2, suffix="%"
+    )
+    rs.record(
+        f"{key}_net_migration_10plus",
+        s["net_migration"],
+        "persons",
+        f"{label}存活比法净迁移（{ey}年10岁及以上）",
+        **_WAN,
+    )
+    rs.record(
+        f"{key}_net_migration_rate",
+        s["net_migration_rate"],
+        "%",
+        f"{label}净迁移率（占{by}年人口）",
+        digits=2,
+        suffix="%",
+    )
+    rs.record(
+        f"{key}_young_adult_net_migration",
+        s["young_adult_net_migration"],
+        "persons",
+        f"{label}20–39岁（{ey}年）净迁移",
+        **_WAN,
+    )
+    rs.record(
+        f"{key}_young_adult_net_migration_rate",
+        s["young_adult_net_migration_rate"],
+        "%",
+        f"{label}20–39岁净迁移率（占该队列{by}年人数）",
+        digits=2,
+        suffix="%",
+    )
+    rs.record(
+        f"{key}_young_adult_share", s["young_adult_share"], "%", f"{label}净迁移中20–39岁所占比重", digits=1, suffix="%"
+    )
+    rs.record(
+        f"{key}_child_net_migration",
+        child,
+        "persons",
+        f"{label}期间出生者（{ey}年0–{ey - by - 1}岁）净迁移粗估",
+        **_WAN,
+    )
+    rs.record(
+        f"{key}_net_migration_all_ages",
+        s["net_migration"] + child,
+        "persons",
+        f"{label}净迁移（10岁及以上 + 期间出生者粗估）",
+        **_WAN,
+    )
+    rs.record(f"{key}_natural_increase", s["natural_increase"], "persons", f"{label}期间自然增长（生命统计）", **_WAN)
+    rs.record(f"{key}_residual_net_migration", s["residual_net_migration"], "persons", f"{label}残差法净迁移", **_WAN)
+    rs.record(
+        f"{key}_residual_net_migration_rate",
+        s["residual_net_migration_rate"],
+        "%",
+        f"{label}残差法净迁移率（占{by}年人口）",
+        digits=2,
+        suffix="%",
+    )
+    for year, tag in ((by, "base"), (ey, "end")):
+        if year in inmig:
+            rs.record(
+                f"{key}_inmigrants_other_province_{tag}",
+                inmig[year],
+                "persons",
+                f"{label}{year}年省外流入人口（存量）",
+                **_WAN,
+            )
+
+
+def record_northeast(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
+    """Each Northeast province's and the Northeast total's numbers, and their ranks among provinces."""
+    ne = list(NORTHEAST)
+    names, slug = o.names, o.slugs
+    summary_ne = (
+        dm.summarise_net_migration(o.net_prov, o.residual, groups={c: NE_KEY for c in ne})
+        .set_index("group")
+        .loc[NE_KEY]
+        .copy()
+    )
+    nat_increase = o.residual.set_index("code")["natural_increase"]
+    child_by_code = o.child_by_code
+    inmig = o.inmigrants
+    ch_prov = o.change_prov.set_index("code")
+    sp = o.summary_prov.set_index("code").assign(natural_increase=nat_increase)
+    for c in ne:
+        _record_region(
+            rs, o, slug[c], names[c], sp.loc[c], ch_prov.loc[c], child_by_code[c], inmig.loc[c].dropna().to_dict()
+        )
+    ch_ne = ch_prov.loc[ne].sum()
+    ch_ne["population_change_pct"] = 100 * ch_ne["population_change"] / ch_ne["population_base"]
+    summary_ne["natural_increase"] = nat_increase[ne].sum()
+    _record_region(rs, o, NE_KEY, "东北三省", summary_ne, ch_ne, child_by_code[ne].sum(), inmig.sum().to_dict())
+    # rank 1 = the lowest net migration rate (the heaviest outflow)
+    rank = prov.set_index("code")["net_migration_rate"].rank(method="min")
+    for c in ne:
+        rs.record(
+            f"{slug[c]}_net_migration_rate_rank",
+            int(rank[c]),
+            "rank",
+            f"{names[c]}净迁移率在{len(prov)}个省份中的位次（1 = 净流出率最高）",
+            display=str(int(rank[c])),
+        )
+    rs.record("provinces_count", len(prov), "count", "参与计算的省份数", display=str(len(prov)))
+
+
+def age_profile_figure(o: Outflow, level: str, highlight_regions):
+    """Net migration rates by age: the highlighted regions against the rest of the country."""
+    names, province_of = o.names, o.province_of
+    if level == "province":
+        age_net, age_codes = o.net_prov, o.provinces
+        focus = set(highlight_regions)
+    else:
+        age_net, age_codes = o.net_pref, list(o.pref_codes)
+        focus = {c for c in age_codes if c in highlight_regions or province_of[c] in highlight_regions}
+    if sorted(highlight_regions) == sorted(NORTHEAST):
+        focus_label = "东北三省"
+    else:
+        focus_label = "、".join(names[c] for c in highlight_regions)
+    rest_label = "全国其他地区"
+    groups = {c: (focus_label if c in focus else rest_label) for c in age_codes}
+    by_age = dm.net_migration_rates_by_age(age_net, groups)
+    return figs.age_profiles(
+        by_age,
+        {focus_label: style.PALETTE["northeast"], rest_label: style.PALETTE["other"]},
+        xlabel=f"{o.end_year}年年龄组（岁）",
+    )
+
+
+def record_age_and_sex(rs: ResultSet, o: Outflow) -> None:
+    """The Northeast's peak out-migration age group and its net migration by sex."""
+    ne = list(NORTHEAST)
+    ne_age = dm.net_migration_rates_by_age(o.net_prov, {c: NE_KEY for c in ne}, by_sex=False).set_index("age_group")
+    peak = ne_age["net_migration_rate"].idxmin()
+    rs.record(
+        "ne_peak_outmigration_age_group",
+        str(peak),
+        "age group",
+        f"东北三省净迁移率最低的年龄组（{o.end_year}年）",
+        display=f"{peak}岁",
+    )
+    rs.record(
+        "ne_peak_outmigration_rate",
+        ne_age.loc[peak, "net_migration_rate"],
+        "%",
+        "东北三省该年龄组净迁移率",
+        digits=1,
+        suffix="%",
+    )
+    ne_sex = o.net_prov[o.net_prov["code"].isin(ne)].groupby("sex")[["net_migration", "base_population"]].sum()
+    for sex in ("male", "female"):
+        rs.record(
+            f"ne_net_migration_{sex}",
+            ne_sex.loc[sex, "net_migration"],
+            "persons",
+            f"东北三省{figs.SEX_ZH[sex]}净迁移（10岁及以上）",
+            **_WAN,
+        )
+        rs.record(
+            f"ne_net_migration_rate_{sex}",
+            100 * ne_sex.loc[sex, "net_migration"] / ne_sex.loc[sex, "base_population"],
+            "%",
+            f"东北三省{figs.SEX_ZH[sex]}净迁移率",
+            digits=2,
+            suffix="%",
+        )
+
+
+def pyramid_figure(o: Outflow, pyramid_region: str, population: pd.DataFrame):
+    """The census pyramid of one region, base year against end year."""
+    name = o.names.get(pyramid_region, pyramid_region)
+    pop = population[population["code"] == pyramid_region]
+    if pop.empty:
+        raise ValueError(f"no census population for pyramid_region {pyramid_region!r}")
+    return figs.population_pyramid(pop, o.base_year, o.end_year, title=f"{name}人口金字塔")
+
+
+def prefectures_table(pref: pd.DataFrame, o: Outflow, directory: Path) -> Path:
+    by, ey = o.base_year, o.end_year
+    headers = {
+        "name_zh": "地级单位",
+        "province": "省份",
+        "population_base": f"{by}年常住人口（万人）",
+        "population_end": f"{ey}年常住人口（万人）",
+        "population_change_pct": "人口变化（%）",
+        "net_migration": "净迁移（10岁及以上，万人）",
+        "net_migration_rate": "净迁移率（%）",
+        "young_adult_net_migration_rate": "20–39岁净迁移率（%）",
+    }
+    formats = {
+        "population_base": (1, WAN),
+        "population_end": (1, WAN),
+        "population_change_pct": (2, 1),
+        "net_migration": (1, WAN),
+        "net_migration_rate": (2, 1),
+        "young_adult_net_migration_rate": (2, 1),
+    }
+    md, _ = tables.write_table(
+        tables.format_columns(pref, formats, headers),
+        pref,
+        directory,
+        "outflow_ne_prefectures",
+        f"东北三省地级单位{by}—{ey}年人口变化与净迁移",
+        note=(
+            "注：常住人口为按2020年行政区划调整后的普查数；净迁移按普查分年龄人口（2010年已按2020年区划归并）"
+            "和全国（31个省份合计）存活比计算，净迁移率以该单位基期分年龄人口合计为分母。"
+            "调整后的常住人口数中吉林省有少量人口未归入地级单位，故其地市合计略小于全省；分年龄人口（净迁移）的地市合计与全省一致。"
+        ),
+    )
+    return md
+
+
+def record_prefectures(rs: ResultSet, pref: pd.DataFrame) -> None:
+    rs.record("ne_prefectures_count", len(pref), "count", "东北三省地级单位数", display=str(len(pref)))
+    declining = pref[pref["population_change"] < 0]
+    rs.record(
+        "ne_prefectures_declining_count",
+        len(declining),
+        "count",
+        "常住人口减少的东北地级单位数",
+        display=str(len(declining)),
+    )
+    growing = pref[pref["population_change"] > 0].sort_values("population_change_pct", ascending=False)
+    rs.record(
+        "ne_prefectures_growing_names",
+        "、".join(growing["name_zh"].map(figs.short_name)),
+        "names",
+        "常住人口增加的东北地级单位",
+    )
+    worst = pref.loc[pref["population_change_pct"].idxmin()]
+    rs.record("ne_prefecture_largest_decline_name", worst["name_zh"], "name", "人口降幅最大的东北地级单位")
+    rs.record(
+        "ne_prefecture_largest_decline_pct",
+        worst["population_change_pct"],
+        "%",
+        "人口降幅最大的东北地级单位的人口变化率",
+        digits=1,
+        suffix="%",
+    )
+
+
+def prefecture_map(o: Outflow, highlight_regions):
+    focus = focus_provinces(o, highlight_regions)
+    neighbours = figs.neighbouring_provinces(o.boundaries, focus)
+    return figs.map_population_change(
+        o.change_pref.copy(),
+        o.boundaries,
+        focus,
+        neighbours,
+        label=f"常住人口变化，{o.base_year}—{o.end_year}年（%）",
+    )
+
+
+def methods_table(methods: pd.DataFrame, o: Outflow, directory: Path) -> Path:
+    young = o.end_year - o.base_year - 1  # oldest age born in the period
+    headers = {
+        "name_zh": "地区",
+        "census_change": "普查人口变化",
+        "natural_increase": "期间自然增长",
+        "residual_net_migration": "残差法净迁移",
+        "net_migration_10plus": "存活比法净迁移（10岁及以上）",
+        "child_net_migration": f"期间出生者净迁移粗估（0–{young}岁）",
+        "net_migration_all_ages": "存活比法合计",
+        "difference": "残差法 − 存活比法合计",
+    }
+    formats = {k: (1, WAN) for k in headers if k != "name_zh"}
+    md, _ = tables.write_table(
+        tables.format_columns(methods, formats, headers),
+        methods,
+        directory,
+        "outflow_methods",
+        f"东北三省{o.base_year}—{o.end_year}年净迁移：存活比法与生命统计残差法（万人）",
+        note="注：期间自然增长按普查时点（11月1日）折算首末年份；期间出生者净迁移按儿童–妇女比法粗估，不计入主指标。",
+    )
+    return md
+
+
+def record_methods(rs: ResultSet, methods: pd.DataFrame) -> None:
+    m = methods.set_index("code")
+    rs.record(
+        "ne_methods_difference",
+        m.loc[NE_KEY, "difference"],
+        "persons",
+        "东北三省残差法净迁移与存活比法合计之差",
+        **_WAN,
+    )
+    rs.record(
+        "ne_natural_increase_share_of_change",
+        100 * m.loc[NE_KEY, "natural_increase"] / m.loc[NE_KEY, "census_change"],
+        "%",
+        "东北三省期间自然增长占普查人口变化的比重",
+        digits=1,
+        suffix="%",
+    )
+
+
+def record_paper_claim(rs: ResultSet, o: Outflow) -> None:
+    rs.record(
+        "paper_ne_outflow",
+        sum(PAPER_CLAIM.values()),
+        "persons",
+        "种子论文：东北三省10年人口流出",
+        digits=0,
+        scale=WAN,
+        suffix="万",
+    )
+    for c, v in PAPER_CLAIM.items():
+        rs.record(
+            f"paper_{o.slugs[c]}_outflow",
+            v,
+            "persons",
+            f"种子论文：{o.names[c]}人口流出",
+            digits=0,
+            scale=WAN,
+            suffix="万",
+        )
+
+
+def reconciliation_table(recon: pd.DataFrame, o: Outflow, directory: Path) -> Path:
+    by, ey = o.base_year, o.end_year
+    same_period = (by, ey) == PAPER_PERIOD
+    headers = {
+        "name_zh": "地区",
+        "paper_outflow": "论文所称流出",
+        "census_decline": "普查人口减少",
+        "net_outflow_10plus": "存活比法净流出（10岁及以上）",
+        "net_outflow_all_ages": "存活比法净流出合计",
+        "residual_net_outflow": "残差法净流出",
+        "inmigrants_base": f"{by}年省外流入存量",
+        "inmigrants_end": f"{ey}年省外流入存量",
+    }
+    formats = {k: (1, WAN) for k in headers if k != "name_zh"}
+    md, _ = tables.write_table(
+        tables.format_columns(recon, formats, headers),
+        recon,
+        directory,
+        "outflow_reconciliation",
+        "种子论文“821万”与普查测度的比较（万人）",
+        note=(
+            "注：论文数字未注明来源与口径。表中人口减少与净流出取正值；存活比法净流出合计含期间出生者粗估。"
+            "省外流入存量为普查时居住在本省、户口登记在外省的人口。"
+            + ("" if same_period else f"本次计算期间为{by}—{ey}年，与论文的2010—2020年不同，仅供参考。")
+        ),
+    )
+    return md
+
+
+def record_reconciliation(rs: ResultSet, recon: pd.DataFrame, o: Outflow) -> None:
+    r = recon.set_index("code")
+    names = o.names
+    ne = list(NORTHEAST)
+    rs.record(
+        "paper_to_net_outflow_ratio",
+        r.loc[NE_KEY, "paper_to_net_outflow"],
+        "ratio",
+        "论文821万与存活比法净流出合计之比",
+        digits=2,
+    )
+    rs.record(
+        "paper_to_census_decline_ratio",
+        r.loc[NE_KEY, "paper_outflow"] / r.loc[NE_KEY, "census_decline"],
+        "ratio",
+        "论文821万与普查人口减少之比",
+        digits=2,
+    )
+    # "below" only when both methods give a larger net outflow than the paper
+    below = [
+        names[c]
+        for c in ne
+        if r.loc[c, "paper_outflow"] < min(r.loc[c, "net_outflow_10plus"], r.loc[c, "residual_net_outflow"])
+    ]
+    over = [names[c] for c in ne if r.loc[c, "paper_outflow"] > r.loc[c, "net_outflow_all_ages"]]
+    rs.record(
+        "paper_below_net_outflow_provinces",
+        "、".join(below) if below else "无",
+        "names",
+        "论文数字小于两种方法净流出估计的省份",
+    )
+    rs.record(
+        "paper_above_net_outflow_provinces",
+        "、".join(over) if over else "无",
+        "names",
+        "论文数字大于存活比法净流出合计的省份",
+    )
+
+
+def results_overview(rs: ResultSet) -> pd.DataFrame:
+    """The recorded numbers as a table (key, printed text, label), for the notebook's last cell."""
+    return pd.DataFrame([{"key": k, "display": v["display"], "label": v["label"]} for k, v in rs.to_dict().items()])
