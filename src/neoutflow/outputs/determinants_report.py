@@ -1,0 +1,476 @@
+"""What notebook 02 reports: the determinants models, recorded, tabulated and drawn.
+
+:class:`DeterminantsReport` holds one run's settings (outcome, regressor set,
+covariance, years, output folder) and the shared stores (results and model
+specifications); each method is one section of the notebook: it fits with
+:mod:`neoutflow.analysis.models`, records every number the report quotes
+through :func:`neoutflow.analysis.determinants.fit_record` (which also keeps the
+specification for an independent refit), writes the section's table and
+returns it (and its figure). The sections run in the notebook's order, which
+is also the order of the results file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from neoutflow import data
+from neoutflow.analysis import datasets as ad
+from neoutflow.analysis import determinants as det
+from neoutflow.analysis import models
+from neoutflow.formatting import row_decimals
+from neoutflow.outputs import determinants_figures as dfig
+from neoutflow.outputs import tables as rt
+from neoutflow.outputs.results import ResultSet
+from neoutflow.reference import NORTHEAST, OUTCOMES
+
+PROVINCE_DATA = "analysis_province.csv"
+PREFECTURE_DATA = "analysis_prefecture.csv"
+
+
+@dataclass
+class DeterminantsReport:
+    base_year: int
+    end_year: int
+    outcome: str
+    regressors: str
+    cov_type: str
+    tables_dir: Path
+    rs: ResultSet = field(default_factory=lambda: ResultSet("determinants"))
+    specs: det.SpecRegistry = field(default_factory=det.SpecRegistry)
+    fits: dict = field(default_factory=dict)  # every reported model, for the coefficient file
+
+    def __post_init__(self):
+        self.tables_dir = Path(self.tables_dir)
+        self.labels = ad.labels()
+        self.reg = models.regressor_set(self.regressors)
+        self.full_vars = models.regressor_set("full")
+        self.y_label = self.labels[self.outcome]
+        self.ne = list(NORTHEAST)
+        rs = self.rs
+        rs.record("outcome", self.outcome, "", "省级回归的结果变量", display=self.y_label)
+        rs.record("regressor_set", self.regressors, "", "主模型的解释变量组", display=det.SET_LABELS[self.regressors])
+        rs.record("cov_type", self.cov_type, "", "标准误类型", display=self.cov_type)
+        rs.record("base_year", self.base_year, "年", "基期普查年份", digits=0, display=str(self.base_year))
+        rs.record("end_year", self.end_year, "年", "期末普查年份", digits=0, display=str(self.end_year))
+
+    def _fit(self, prefix, title, frame, outcome=None, regressors=None, cov_type=None, dataset=PROVINCE_DATA, **kw):
+        fit = det.fit_record(
+            self.rs,
+            self.specs,
+            prefix,
+            title,
+            frame,
+            outcome or self.outcome,
+            list(regressors if regressors is not None else self.reg),
+            cov_type or self.cov_type,
+            dataset,
+            **kw,
+        )
+        self.fits[prefix] = fit
+        return fit
+
+    # -------------------------------------------------------------------- data
+    def datasets(self) -> pd.DataFrame:
+        """The province and prefecture analysis datasets and their dictionary, written beside the tables."""
+        d = self.tables_dir
+        d.mkdir(parents=True, exist_ok=True)
+        self.prov = ad.province_dataset(self.base_year, self.end_year)
+        self.prov.to_csv(d / PROVINCE_DATA, index=False, lineterminator="\n")
+        self.pref_all = ad.prefecture_dataset(self.base_year, self.end_year)
+        self.pref_all.to_csv(d / PREFECTURE_DATA, index=False, lineterminator="\n")
+        dictionary = ad.data_dictionary(list(dict.fromkeys([*self.prov.columns, *self.pref_all.columns])))
+        dictionary.to_csv(d / "analysis_dictionary.csv", index=False, lineterminator="\n", encoding="utf-8-sig")
+        self.names = dict(zip(self.prov["code"], self.prov["name_zh"]))
+        self._record_wage_reference()
+        return self.prov
+
+    def _record_wage_reference(self) -> None:
+        """How the national wage (denominator of the relative wage) was obtained, and the last wage year."""
+        rs, by = self.rs, self.base_year
+        series = data.load_province_series(["avg_wage", "yearend_population"])
+        is_pop = (series["indicator"] == "yearend_population") & (series["year"] == by)
+        pop_base = series[is_pop].set_index("code")["value"]
+        national_wage, how = ad.national_wage(series, by, weights=pop_base)
+        wage_end = ad.latest_common_year(series, "avg_wage", list(self.prov["code"]), by, self.end_year)
+        rs.record("national_wage_base", national_wage, "元", f"{by}年全国平均工资（相对工资的分母）", digits=0)
+        rs.record("national_wage_method", how, "", "全国平均工资的口径", display=how)
+        rs.record("wage_growth_end_year", wage_end, "年", "工资增长的期末年份", digits=0, display=str(wage_end))
+        rs.record("n_provinces", len(self.prov), "个", "省级样本量", digits=0)
+        # Yearly series ending before the base census are read at their latest year (at most 3 years earlier).
+        for name, year in self.prov.attrs.get("series_years", {}).items():
+            label = f"基期变量 {self.labels.get(name, name)} 使用的年份"
+            rs.record(f"series_year_{name}", year, "年", label, display=str(year))
+
+    def descriptive(self) -> pd.DataFrame:
+        """The Northeast beside the national median: the gap the counterfactuals close."""
+        prov, cols = self.prov, [*OUTCOMES, *self.full_vars]
+        desc = prov.set_index("code").loc[self.ne, ["name_zh", *cols]].set_index("name_zh").T
+        desc["全国中位数"] = prov[cols].median()
+        desc["全国最小值"] = prov[cols].min()
+        desc["全国最大值"] = prov[cols].max()
+        # decimals by row: counts per 100,000 without decimals, logarithms with three, shares with two
+        row_digits = {
+            v: 0 if desc.loc[v].abs().max() >= 1000 else (3 if ad.DICTIONARY[v][1].startswith("ln") else 2)
+            for v in desc.index
+        }
+        text = desc.apply(lambda col: [f"{val:.{row_digits[v]}f}" for v, val in col.items()])
+        text.index = [f"{self.labels[v]}（{ad.DICTIONARY[v][1]}）" for v in desc.index]
+        table = rt.frame_table(text.reset_index().rename(columns={"index": "变量"}))
+        rt.write_table(
+            table,
+            self.tables_dir,
+            "determinants_descriptive",
+            f"东北三省与全国的结果变量和基期解释变量（{self.base_year}–{self.end_year}）",
+            "注：全国中位数、最小值和最大值按 31 个省份计算；解释变量为基期值。",
+        )
+        return table
+
+    # -------------------------------------------------------------------- models
+    def _markdown(self, table, name, caption, note) -> str:
+        rt.write_table(table, self.tables_dir, name, caption, note)
+        return rt.to_markdown(table, caption, name, note)
+
+    def regressor_sets(self) -> str:
+        """The outcome on each regressor set; the one named by ``regressors`` is the main model."""
+        self.set_fits = {}
+        for name in models.REGRESSOR_SETS:
+            reg = models.regressor_set(name)
+            self.set_fits[name] = self._fit(name, f"{det.SET_LABELS[name]}模型", self.prov, regressors=reg)
+        self.main = self.set_fits[self.regressors]
+        columns = [rt.column(f, f"({i}) {det.SET_LABELS[n]}") for i, (n, f) in enumerate(self.set_fits.items(), 1)]
+        table = rt.regression_table(columns, self.labels)
+        note = rt.default_note(self.cov_type, f"被解释变量为{self.y_label}（%）；解释变量均为 {self.base_year} 年值")
+        return self._markdown(table, "determinants_sets", f"{self.y_label}的省级回归：各组解释变量", note)
+
+    def standardised(self):
+        """Standardised coefficients of the main model for every outcome (figure)."""
+        self._fit("beta", "标准化系数（主模型）", self.prov, standardised=True)
+        rows = [
+            models.standardised_coefficients(self.prov, o, self.reg, self.cov_type).assign(model=self.labels[o])
+            for o in OUTCOMES
+        ]
+        return dfig.coefficient_figure(pd.concat(rows, ignore_index=True), self.labels)
+
+    def collinearity(self):
+        """VIFs of the main and the full model, and the wage–GDP scatter."""
+        rs, prov, labels = self.rs, self.prov, self.labels
+        vif_main = models.vif_table(prov, self.reg)
+        vif_full = models.vif_table(prov, self.full_vars)
+        for _, r in vif_main.iterrows():
+            rs.record(f"vif_{r['variable']}", r["vif"], "", f"主模型：{labels[r['variable']]}的方差膨胀因子", digits=1)
+        for _, r in vif_full.iterrows():
+            label = f"全部变量模型：{labels[r['variable']]}的方差膨胀因子"
+            rs.record(f"vif_full_{r['variable']}", r["vif"], "", label, digits=1)
+        corr = float(np.corrcoef(prov["log_relative_wage"], prov["log_gdp_per_capita"])[0, 1])
+        rs.record("corr_wage_gdp", corr, "", "相对工资（对数）与人均 GDP（对数）的相关系数", digits=2)
+        prov[self.full_vars].corr().to_csv(self.tables_dir / "determinants_correlations.csv", lineterminator="\n")
+        vif = vif_full[["variable", "vif"]].merge(
+            vif_main[["variable", "vif"]], on="variable", how="left", suffixes=("_full", "_main")
+        )
+        vif["variable"] = vif["variable"].map(labels)
+        table = rt.frame_table(
+            vif[["variable", "vif_main", "vif_full"]],
+            {"vif_main": 2, "vif_full": 2},
+            {
+                "variable": "变量",
+                "vif_main": f"主模型（{det.SET_LABELS[self.regressors]}）",
+                "vif_full": "全部变量模型",
+            },
+        )
+        rt.write_table(
+            table,
+            self.tables_dir,
+            "determinants_vif",
+            "解释变量的方差膨胀因子（VIF）",
+            f"注：VIF = 1/(1 − R²ⱼ)，R²ⱼ 为该变量对其余解释变量回归的决定系数；相对工资与人均 GDP 的相关系数为 {corr:.2f}。",
+        )
+        return table, dfig.scatter_figure(prov, "log_gdp_per_capita", "log_relative_wage", labels, self.ne)
+
+    def partial_regression(self):
+        return dfig.partial_regression_figure(
+            self.prov, self.outcome, self.reg, self.reg, self.labels, self.names, self.ne
+        )
+
+    def influence(self):
+        """Leave-one-out refits, Cook's distance, and the main model without high-influence provinces."""
+        rs, labels, names, main = self.rs, self.labels, self.names, self.main
+        loo = models.leave_one_out(self.prov, self.outcome, self.reg, cov_type=self.cov_type)
+        self.loo_sum = models.leave_one_out_summary(loo, main)
+        loo.to_csv(self.tables_dir / "determinants_leave_one_out.csv", index=False, lineterminator="\n")
+        for _, r in self.loo_sum[self.loo_sum["term"] != models.INTERCEPT].iterrows():
+            v, lab = r["term"], labels[r["term"]]
+            d = row_decimals([float(main.bse[v])])
+            rs.record(f"loo_min_{v}", r["loo_min"], "", f"逐一剔除：{lab}系数的最小值", digits=d)
+            rs.record(f"loo_max_{v}", r["loo_max"], "", f"逐一剔除：{lab}系数的最大值", digits=d)
+            for end in ("min", "max"):
+                dropped = names[r[f"dropped_at_{end}"]]
+                what = "最小" if end == "min" else "最大"
+                rs.record(f"loo_{end}_dropped_{v}", dropped, "", f"逐一剔除：使{lab}系数{what}的省份", display=dropped)
+            rs.record(f"loo_sign_changes_{v}", r["sign_changes"], "次", f"逐一剔除：{lab}系数符号改变的次数", digits=0)
+            rs.record(
+                f"loo_significant_{v}", r["n_significant"], "次", f"逐一剔除：{lab}系数在 5% 水平显著的次数", digits=0
+            )
+        infl = models.influence_table(main, self.prov["code"])
+        infl.insert(1, "name_zh", infl["code"].map(names))
+        infl.to_csv(self.tables_dir / "determinants_influence.csv", index=False, lineterminator="\n")
+        flagged = infl[infl["cooks_flag"]].sort_values("cooks_d", ascending=False)
+        top = infl.loc[infl["cooks_d"].idxmax()]
+        rs.record("cooks_max", top["cooks_d"], "", "主模型中最大的 Cook 距离", digits=2)
+        rs.record("cooks_max_province", top["name_zh"], "", "Cook 距离最大的省份", display=top["name_zh"])
+        rs.record("cooks_n_flagged", len(flagged), "个", "Cook 距离大于 4/n 的省份数", digits=0)
+        shown = "、".join(flagged["name_zh"])
+        rs.record("cooks_flagged_provinces", shown, "", "Cook 距离大于 4/n 的省份", display=shown or "无")
+        trimmed = self.prov[~self.prov["code"].isin(flagged["code"])].reset_index(drop=True)
+        self.trim_fit = self._fit("trim", "剔除高影响省份后的主模型", trimmed)
+        fig = dfig.leave_one_out_figure(loo, main, self.reg, labels, self.ne)
+        return fig, flagged[["name_zh", "leverage", "cooks_d", "student_resid"]].round(3)
+
+    def outcomes(self) -> str:
+        """The main model on each of the four outcomes."""
+        self.outcome_fits = {
+            o: self._fit(prefix, f"主模型（{self.labels[o]}）", self.prov, outcome=o)
+            for o, prefix in det.OUTCOME_PREFIXES.items()
+        }
+        columns = [rt.column(f, f"({i}) {self.labels[o]}") for i, (o, f) in enumerate(self.outcome_fits.items(), 1)]
+        table = rt.regression_table(columns, self.labels)
+        caption = f"主模型（{det.SET_LABELS[self.regressors]}）在四个结果变量上的估计"
+        return self._markdown(
+            table, "determinants_outcomes", caption, rt.default_note(self.cov_type, "各列被解释变量单位均为 %")
+        )
+
+    def northeast(self) -> str:
+        """A Northeast indicator alone, with the main model and with every variable."""
+        prov, reg, full = self.prov, self.reg, self.full_vars
+        ne_fits = models.northeast_models(prov, self.outcome, reg, self.cov_type)
+        ne_full = models.fit_ols(prov, self.outcome, [*full, "northeast"], cov_type=self.cov_type)
+        for prefix, fit, regs, title in (
+            ("ne_raw", ne_fits["raw"], ["northeast"], "东北虚拟变量（无控制）"),
+            ("ne", ne_fits["adjusted"], [*reg, "northeast"], "东北虚拟变量 + 主模型"),
+            ("ne_full", ne_full, [*full, "northeast"], "东北虚拟变量 + 全部变量"),
+        ):
+            det.record_fit(
+                self.rs,
+                self.specs,
+                prefix,
+                fit,
+                title,
+                dataset=PROVINCE_DATA,
+                codes=list(prov["code"]),
+                outcome=self.outcome,
+                regressors=regs,
+                cov_type=self.cov_type,
+            )
+            self.fits[prefix] = fit
+        raw_gap, adj_gap = ne_fits["raw"].params["northeast"], ne_fits["adjusted"].params["northeast"]
+        self.rs.record(
+            "ne_gap_explained_share",
+            100 * (1 - adj_gap / raw_gap),
+            "%",
+            "东北与其他省份的平均差距中被主模型基本面解释的比例",
+            digits=0,
+        )
+        columns = [
+            rt.column(ne_fits["raw"], "(1) 仅东北"),
+            rt.column(ne_fits["adjusted"], f"(2) + {det.SET_LABELS[self.regressors]}"),
+            rt.column(ne_full, "(3) + 全部变量"),
+        ]
+        table = rt.regression_table(columns, self.labels, terms=["northeast", *full, models.INTERCEPT])
+        note = rt.default_note(self.cov_type, "东北虚拟变量的系数只由三个省份识别")
+        return self._markdown(table, "determinants_northeast", f"东北虚拟变量：{self.y_label}", note)
+
+    def prefectures(self):
+        """Prefecture models with province fixed effects, errors clustered by province."""
+        rs, labels, names = self.rs, self.labels, self.names
+        outcome = self.outcome if self.outcome in ad.PREFECTURE_OUTCOMES else "net_migration_rate"
+        reg, alt = list(models.PREFECTURE_SETS["pref"]), list(models.PREFECTURE_SETS["pref_alt"])
+        pref, dropped = ad.prefecture_sample(self.pref_all, outcome, sorted(set(reg) | set(alt)))
+        rs.record("pref_outcome", outcome, "", "地级市模型的结果变量", display=labels[outcome])
+        rs.record("pref_units", len(self.pref_all), "个", "地级单位总数", digits=0)
+        rs.record("pref_n_dropped", len(dropped), "个", "地级市模型排除的单位数", digits=0)
+        for key, pattern in (
+            ("singleton", "仅此一个单位"),
+            ("county_group", "省直辖县级单位"),
+            ("new_unit", "基期后新设"),
+            ("missing", "缺少"),
+        ):
+            n = int(dropped["reason"].str.contains(pattern).sum())
+            rs.record(f"pref_dropped_{key}", n, "个", f"地级市模型排除的单位数（{pattern}）", digits=0)
+        rs.record("pref_n_northeast", int(pref["northeast"].sum()), "个", "地级市样本中的东北地级单位数", digits=0)
+        dropped_table = dropped.assign(province=dropped["province_code"].map(names))[
+            ["code", "name_zh", "province", "reason"]
+        ].rename(columns={"code": "代码", "name_zh": "单位", "province": "所属省份", "reason": "排除原因"})
+        rt.write_table(
+            dropped_table, self.tables_dir, "determinants_prefecture_dropped", "地级市模型中被排除的单位及原因"
+        )
+
+        stable = pref[~pref["boundary_issue"].astype(bool)].reset_index(drop=True)
+        stable, _ = ad.prefecture_sample(stable, outcome, reg)  # re-check singletons after the cut
+        fe = dict(outcome=outcome, cov_type="cluster", dataset=PREFECTURE_DATA, fixed_effects="province_code")
+        pref_fits = {
+            "pref": self._fit("pref", "地级市模型", pref, regressors=reg, **fe),
+            "pref_alt": self._fit("pref_alt", "地级市模型（替代指标）", pref, regressors=alt, **fe),
+            "pref_stable": self._fit("pref_stable", "地级市模型（区划稳定单位）", stable, regressors=reg, **fe),
+        }
+        pref_ne = models.fit_ols(pref, outcome, [*reg, "northeast"], cov_type="cluster", cluster="province_code")
+        det.record_fit(
+            rs,
+            self.specs,
+            "pref_ne",
+            pref_ne,
+            "地级市模型（东北虚拟变量，无省份固定效应）",
+            dataset=PREFECTURE_DATA,
+            codes=list(pref["code"]),
+            outcome=outcome,
+            regressors=[*reg, "northeast"],
+            cov_type="cluster",
+            cluster="province_code",
+        )
+        pref_fits["pref_ne"] = self.fits["pref_ne"] = pref_ne
+        hc3 = dict(fe, cov_type="HC3")
+        self._fit("pref_hc3", "地级市模型（HC3 标准误）", pref, regressors=reg, **hc3)
+        pref_data = {"pref": pref, "pref_alt": pref, "pref_stable": stable, "pref_ne": pref}
+        for k, f in pref_fits.items():
+            if k != "pref_ne":
+                r2 = models.within_r2(f, pref_data[k], outcome, "province_code")
+                rs.record(f"{k}_r2_within", r2, "", "组内 R²（省内差异中被解释的比例）", digits=3)
+            n = int(pref_data[k]["province_code"].nunique())
+            rs.record(f"{k}_clusters", n, "个", "聚类（省份）数", digits=0)
+        headers = ["(1) 基准", "(2) 替代指标", "(3) 区划稳定单位", "(4) 东北虚拟变量"]
+        columns = [
+            rt.column(
+                f,
+                h,
+                {"省份固定效应": "否" if k == "pref_ne" else "是", "聚类数（省份）": str(rs[f"{k}_clusters"].value)},
+            )
+            for (k, f), h in zip(pref_fits.items(), headers)
+        ]
+        table = rt.regression_table(columns, labels, extra_rows=["省份固定效应", "聚类数（省份）"])
+        note = rt.default_note(
+            "cluster",
+            "按省聚类的推断使用 t(G−1) 分布；第 (1) 列的 HC3 标准误见结果文件（pref_hc3_*）；被排除的单位另列一表",
+        )
+        self.pref_fits = pref_fits
+        return dropped_table, self._markdown(table, "determinants_prefecture", f"地级市模型：{labels[outcome]}", note)
+
+    def counterfactuals(self, bootstrap_reps: int, seed: int):
+        """Each Northeast province with one family of indicators at the national median."""
+        rs, prov, reg = self.rs, self.prov, self.reg
+        cf = models.counterfactuals(self.main, prov, self.outcome, self.ne, reg)
+        if bootstrap_reps > 0:
+            boot = models.bootstrap_counterfactuals(prov, self.outcome, reg, self.ne, reps=bootstrap_reps, seed=seed)
+            cf = cf.merge(boot, on=["code", "family"], how="left")
+            rs.record("cf_bootstrap_reps", int(boot["boot_reps"].iloc[0]), "次", "自助法的有效重复次数", digits=0)
+            discarded = int(boot["boot_discarded"].iloc[0])
+            rs.record("cf_bootstrap_discarded", discarded, "次", "自助法中因设计矩阵秩亏而舍弃的次数", digits=0)
+        medians = prov[reg].median()
+        for v in reg:
+            if models.VARIABLE_FAMILY.get(v):
+                digits = 0 if abs(medians[v]) >= 100 else (3 if abs(medians[v]) < 1 else 2)
+                unit = ad.DICTIONARY[v][1]
+                rs.record(f"cf_median_{v}", medians[v], unit, f"全国中位数：{self.labels[v]}", digits=digits)
+        det.record_counterfactuals(rs, cf, self.y_label, self.names)
+        cf.to_csv(self.tables_dir / "determinants_counterfactuals.csv", index=False, lineterminator="\n")
+        show = cf.assign(
+            province=cf["code"].map(self.names),
+            scenario=cf["family"].map(models.FAMILY_LABELS),
+            delta_ci=[f"[{a:.2f}, {b:.2f}]" for a, b in zip(cf["ci_low"], cf["ci_high"])],
+        )
+        cols = {
+            "province": "省份",
+            "scenario": "情景",
+            "observed": "实际值（%）",
+            "change": "变化（百分点）",
+            "se": "标准误",
+            "delta_ci": "95% 区间（德尔塔）",
+        }
+        if bootstrap_reps > 0:
+            show["boot_ci"] = [f"[{a:.2f}, {b:.2f}]" for a, b in zip(cf["boot_low"], cf["boot_high"])]
+            cols["boot_ci"] = "95% 区间（自助法）"
+        cols["counterfactual"] = "反事实值（%）"
+        table = rt.frame_table(show[list(cols)], {"observed": 2, "change": 2, "se": 2, "counterfactual": 2}, cols)
+        mapping = "，".join(f"{models.FAMILY_LABELS[k]}——{v}" for k, v in models.RECOMMENDATIONS.items())
+        rt.write_table(
+            table,
+            self.tables_dir,
+            "determinants_counterfactuals",
+            f"东北三省的反事实：若指标达到全国中位数，{self.y_label}的变化",
+            f"注：基于主模型（{det.SET_LABELS[self.regressors]}）；德尔塔方法使用 {self.cov_type} 协方差矩阵；"
+            f"自助法为对省份的成对重抽样（{bootstrap_reps} 次，种子 {seed}）；反事实值 = 实际值 + 变化；"
+            f"情景与原文建议的对应：{mapping}。",
+        )
+        return table, dfig.counterfactual_figure(cf, self.names, self.y_label)
+
+    def robustness(self) -> pd.DataFrame:
+        """Which conclusions survive: main model, leave-one-out, outcomes and regressor sets together."""
+        rs, labels, trim = self.rs, self.labels, self.trim_fit
+        family_in_main = [v for v in self.reg if models.VARIABLE_FAMILY.get(v)]
+        robust = det.robustness_summary(self.main, self.loo_sum, self.outcome_fits, self.set_fits, family_in_main)
+        robust.to_csv(self.tables_dir / "determinants_robustness_summary.csv", index=False, lineterminator="\n")
+        for _, r in robust.iterrows():
+            v = r["variable"]
+            rs.record(
+                f"robust_verdict_{v}",
+                r["verdict"],
+                "",
+                f"{labels[v]}的稳健性判断",
+                display=det.VERDICT_LABELS[r["verdict"]],
+            )
+            rs.record(
+                f"robust_outcomes_significant_{v}",
+                r["outcomes_significant"],
+                "个",
+                f"{labels[v]}在四个结果变量中显著的个数",
+                digits=0,
+            )
+        rob = robust.assign(
+            variable=robust["variable"].map(labels),
+            main=[f"{c:.4g}（{p:.3f}）" for c, p in zip(robust["coef"], robust["p"])],
+            trim=[f"{trim.params[v]:.4g}（{trim.pvalues[v]:.3f}）" for v in robust["variable"]],
+            loo=[f"{a} / {b}" for a, b in zip(robust["loo_sign_changes"], robust["loo_refits"])],
+            loo_sig=[f"{a} / {b}" for a, b in zip(robust["loo_significant"], robust["loo_refits"])],
+            outcomes=[f"{a} / {b}" for a, b in zip(robust["outcomes_significant"], robust["outcomes"])],
+            verdict=robust["verdict"].map(det.VERDICT_LABELS),
+        )
+        cols = {
+            "variable": "变量",
+            "main": "主模型系数（p 值）",
+            "trim": "剔除高影响省份后（p 值）",
+            "loo": "逐一剔除：符号改变",
+            "loo_sig": "逐一剔除：5% 显著",
+            "outcomes": "四个结果变量：5% 显著",
+            "verdict": "判断",
+        }
+        table = rt.frame_table(rob[list(cols)], columns=cols)
+        rt.write_table(
+            table,
+            self.tables_dir,
+            "determinants_robustness",
+            f"主模型结论的稳健性：{self.y_label}",
+            f"注：高影响省份指 Cook 距离大于 4/n 者（{rs['cooks_flagged_provinces'].display}）；p 值基于 {self.cov_type} 标准误。",
+        )
+        return table
+
+    def save(self, results_dir: Path) -> Path:
+        """Every coefficient in one machine-readable file, the specifications, and the results."""
+        order = [
+            *self.set_fits,
+            "beta",
+            "trim",
+            *det.OUTCOME_PREFIXES.values(),
+            "ne_raw",
+            "ne",
+            "ne_full",
+            *self.pref_fits,
+            "pref_hc3",
+        ]
+        fits = {k: self.fits[k] for k in order}
+        det.coefficient_rows(fits).to_csv(
+            self.tables_dir / "determinants_coefficients.csv", index=False, lineterminator="\n"
+        )
+        self.specs.save(self.tables_dir / "determinants_models.json")
+        return self.rs.save(results_dir)
