@@ -103,7 +103,7 @@ def test_params_reject_unknown_and_bad_values(tmp_path):
     with pytest.raises(params.ParamsError, match="unknown parameter 'base_yaer'"):
         params.load(p)
     p.write_text("base_year: 2010\nend_year: 2017\n")
-    with pytest.raises(params.ParamsError, match="5 or 10"):
+    with pytest.raises(params.ParamsError, match="positive multiple of 5"):
         params.load(p)
     p.write_text("cov_type: HC9\n")
     with pytest.raises(params.ParamsError, match="cov_type"):
