@@ -109,8 +109,17 @@ build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $
 
 report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)
 
-$(REPORT_OUT): $(NB_STAMPS) $(REPORT_SRC) $(PARAMS_STAMP) $(PKG_SRC) | $(VENV_STAMP)
+# The release step (results -> _variables.yml, the appendix tables) runs only when a
+# notebook or the parameters changed; a prose edit only re-renders.
+RELEASE_STAMP := build/.released
+RELEASE_SRC := $(CORE_SRC) $(filter src/neoutflow/pipeline/% src/neoutflow/outputs/results.py src/neoutflow/outputs/tables.py,$(PKG_SRC))
+RENDER_SRC := $(CORE_SRC) $(filter src/neoutflow/render/%,$(PKG_SRC))
+
+$(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) | $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.release
+	@touch $@
+
+$(REPORT_OUT): $(RELEASE_STAMP) $(REPORT_SRC) $(RENDER_SRC) | $(VENV_STAMP)
 	$(PY) -m neoutflow.render --engine $(ENGINE)
 
 test: $(VENV_STAMP) ## Run the whole test suite (lint included)
