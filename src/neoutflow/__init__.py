@@ -1,20 +1,22 @@
 """neoutflow: population outflow from Northeast China (辽宁, 吉林, 黑龙江).
 
 The package holds all logic of the report; the notebooks under ``notebooks/``
-only set parameters and call it. Modules, by stage:
+only set parameters and call it. Subpackages by stage, importing one way
+(data → analysis → outputs → pipeline; render stands apart):
 
-- set-up: ``paths`` (every path, from the project root), ``params`` (params.yaml,
-  validated), ``style`` (the CJK font and plotting style of every figure)
-- data: ``reference``, ``indicators``, ``schemas``, ``data`` (load + validate),
-  ``datapackage`` (provenance record), ``extract*`` (developers: derive data/raw
-  from the compiled official tables)
-- analysis: ``demography`` (survival-ratio and residual net migration),
-  ``analysis_data``, ``models``, ``determinants``, ``regression_tables``,
-  ``outflow_tables``, ``outflow_figures``, ``determinants_figures``
-- build: ``results`` (numbers quoted by the report), ``run_notebook`` (papermill,
-  atomic), ``repro`` (appendix tables), ``render*`` and ``filters`` (Quarto or the
-  registry-only pandoc + Typst route), ``project_copy`` (scratch builds for tests
-  and benchmarks)
+- top level: ``paths`` (every path), ``params`` (params.yaml, validated),
+  ``reference`` (the vocabularies: codes, ages, sexes, outcomes, regressor sets,
+  covariance types), ``atomic`` (atomic writes, staged folders), ``formatting``
+  (number formatting), ``fonts`` (the CJK fonts)
+- ``data``: the shipped extracts, validated on load, with their provenance;
+  ``data.extract`` derives them from the compiled official tables (developers)
+- ``analysis``: demographic measures, analysis datasets, models
+- ``outputs``: the results store, tables, figures and their style, and what
+  each notebook records
+- ``pipeline``: running the notebooks (papermill, staged) and releasing their
+  outputs to the report
+- ``render``: the registry-only render route (pandoc + Typst), engine choice,
+  atomic publishing; nothing about population
 """
 
 __version__ = "0.1.0"
