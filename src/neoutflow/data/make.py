@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def build_processed(raw_dir, out: Path) -> list[Path]:
 
 def run(raw_dir=None, processed=None, datapackage_path=None, strict: bool = False, echo=None) -> int:
     echo = echo or _echo
+    start = time.perf_counter()
 
     raw_dir = _raw(raw_dir)
     processed = Path(processed) if processed is not None else paths.PROCESSED
@@ -105,7 +107,7 @@ def run(raw_dir=None, processed=None, datapackage_path=None, strict: bool = Fals
         atomic.publish(tmp, processed, whole=True)
     for p in written:
         echo(f"  wrote {_label(processed / p.name)}")
-    echo(f"data ok: {_label(processed)}/.validated")
+    echo(f"==> data ok: {_label(processed)}/.validated in {time.perf_counter() - start:.1f} s")
     return 0
 
 
