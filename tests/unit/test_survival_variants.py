@@ -174,3 +174,19 @@ def test_differential_deaths_keep_the_implied_total_and_zero_sum(variants):
     adj = sv.adjusted_variants(v, sv.fit_hazard_multipliers(v, diff))
     # all cohorts have S < 1: equal implied deaths in total → equal expected survivors → zero sum
     assert adj["forward"].sum() == pytest.approx(0, abs=1e-6)
+
+
+def test_estimates_and_ruling_on_the_toy(variants):
+    v = variants.reset_index()
+    sets = {"national": v, "differential": v, "registered": v}
+    est = sv.estimates_table(sets, {"A": "ne", "B": "cmp"}, young=(10, 14), old=15)
+    row = est.set_index(["ratios", "variant", "group"]).loc[("national", "forward", "ne")]
+    assert row["net_migration"] == pytest.approx(-11)
+    assert row["old_net_migration"] == pytest.approx(-20)
+    assert row["old_rate"] == pytest.approx(100 * -20 / 400)
+    assert row["sum_all_regions"] == pytest.approx(0, abs=1e-9)
+    ruling = sv.old_age_ruling(est, "ne", "cmp", old=15)
+    # the comparison region gains at 15+: no credible old-age loss, all of it anomalous
+    assert ruling["anomaly_word"] == "异常"
+    assert ruling["old_credible"] == 0
+    assert ruling["mortality_word"] == "不能解释，反而加大"  # no adjustment: nothing removed

@@ -276,3 +276,178 @@ def yearly_decomposition(series: pd.DataFrame, codes: list[str]) -> pd.DataFrame
     if not rows:
         raise DemographyError("no year has both year-end populations and a natural growth rate")
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- the checks of notebook 03
+
+# Ratio sets compared: the national ratios (zero-sum), the ratios fitted to registered deaths
+# rescaled to the national implied total (differential only, zero-sum for forward), and the
+# ratios fitted to registered deaths as published (their level included; not zero-sum).
+RATIO_SETS = ("national", "differential", "registered")
+# Variants that enter the range: the zero-sum ones. The "registered" set is shown as a diagnostic.
+RANGE_SETS = ("national", "differential")
+PREFERRED = ("national", "average")
+# Ruling thresholds: the mortality adjustment "explains" the old-age loss if it removes at least
+# this share of it; the Northeast's old-age rate is "anomalous" if it is at least this multiple
+# of the comparison provinces' pooled rate (and the comparison rate is negative) or the comparison
+# rate is not negative at all.
+MORTALITY_EXPLAINS_SHARE = 0.5
+ANOMALY_MULTIPLE = 2.0
+OLD_AGE = 40
+
+
+def _young_old_masks(v: pd.DataFrame, young: tuple[int, int], old: int):
+    low = v["age_group"].astype(str).map(lambda g: dm.age_group_bounds(g)[0])
+    return (low >= young[0]) & (low <= young[1] - 4), low >= old
+
+
+def estimates_table(
+    sets: dict[str, pd.DataFrame], groups: dict[str, str], young=dm.YOUNG_ADULT_AGES, old: int = OLD_AGE
+) -> pd.DataFrame:
+    """One row per ratio set × variant × group: net migration 10+, rate (% of base), 20–39, 40+,
+    40+ share (%) and the sum over every region (the departure from zero-sum)."""
+    rows = []
+    for name, v in sets.items():
+        is_young, is_old = _young_old_masks(v, young, old)
+        for variant in VARIANTS:
+            for group in sorted(set(groups.values())):
+                inside = v["code"].astype(str).map(groups).eq(group)
+                total = float(v.loc[inside, variant].sum())
+                base = float(v.loc[inside, "base_population"].sum())
+                rows.append(
+                    {
+                        "ratios": name,
+                        "variant": variant,
+                        "group": group,
+                        "net_migration": total,
+                        "net_migration_rate": 100 * total / base,
+                        "young_adult_net_migration": float(v.loc[inside & is_young, variant].sum()),
+                        "old_net_migration": float(v.loc[inside & is_old, variant].sum()),
+                        "old_share": 100 * float(v.loc[inside & is_old, variant].sum()) / total,
+                        "old_rate": 100
+                        * float(v.loc[inside & is_old, variant].sum())
+                        / float(v.loc[inside & is_old, "base_population"].sum()),
+                        "sum_all_regions": float(v[variant].sum()),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def age_profiles(sets: dict[str, pd.DataFrame], groups: dict[str, str]) -> pd.DataFrame:
+    """Net migration rate (% of the base cohort) by end age, ratio set, variant and group."""
+    frames = []
+    for name, v in sets.items():
+        df = v.assign(group=v["code"].astype(str).map(groups)).dropna(subset=["group"])
+        g = df.groupby(["group", "age_group"], observed=True)[["base_population", *VARIANTS]].sum()
+        for variant in VARIANTS:
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "ratios": name,
+                        "variant": variant,
+                        "rate": 100 * g[variant] / g["base_population"],
+                        "net_migration": g[variant],
+                    }
+                ).reset_index()
+            )
+    out = pd.concat(frames, ignore_index=True)
+    out["age_group"] = out["age_group"].astype(str)
+    return out
+
+
+def old_age_ruling(estimates: pd.DataFrame, northeast: str, comparison: str, old: int = OLD_AGE) -> dict:
+    """The plain ruling on the Northeast's loss at ages ``old``+, from :func:`estimates_table` rows.
+
+    - mortality: how much of the old-age loss (national ratios, forward) the differential
+      mortality adjustment removes (negative: it adds to it);
+    - benchmark: the comparison provinces' pooled old-age rate applied to the Northeast's
+      old-age base is the part "credible as migration"; the rest is the anomaly;
+    - words are chosen from the thresholds above.
+    """
+    e = estimates.set_index(["ratios", "variant", "group"])
+    nat = e.loc[("national", "forward", northeast)]
+    adj = e.loc[("differential", "forward", northeast)]
+    cmp_ = e.loc[("national", "forward", comparison)]
+    removed = 1 - adj["old_net_migration"] / nat["old_net_migration"]
+    if removed >= MORTALITY_EXPLAINS_SHARE:
+        mortality_word = "能够解释"
+    elif removed > 0:
+        mortality_word = "只能解释一小部分"
+    else:
+        mortality_word = "不能解释，反而加大"
+    old_base = nat["old_net_migration"] / (nat["old_rate"] / 100)
+    benchmark_rate = min(float(cmp_["old_rate"]), 0.0)
+    credible = benchmark_rate / 100 * old_base
+    multiple = nat["old_rate"] / cmp_["old_rate"] if cmp_["old_rate"] < 0 else np.inf
+    anomalous = cmp_["old_rate"] >= 0 or multiple >= ANOMALY_MULTIPLE
+    pref = e.loc[(*PREFERRED, northeast)]
+    young_plus_old = pref["net_migration"] - pref["old_net_migration"]
+    return {
+        "mortality_removed_share": 100 * float(removed),
+        "mortality_word": mortality_word,
+        "upper_bound_word": "是上限" if removed > 0 else "不是上限",
+        "northeast_old_rate": float(nat["old_rate"]),
+        "comparison_old_rate": float(cmp_["old_rate"]),
+        "old_rate_multiple": float(multiple),
+        "anomaly_word": "异常" if anomalous else "不异常",
+        "old_credible": float(credible),
+        "old_excess": float(nat["old_net_migration"] - credible),
+        "old_excess_share": 100 * float((nat["old_net_migration"] - credible) / nat["old_net_migration"]),
+        "conservative_estimate": float(young_plus_old + benchmark_rate / 100 * old_base),
+    }
+
+
+def migration_checks(
+    population: pd.DataFrame,
+    series: pd.DataFrame,
+    base_year: int,
+    end_year: int,
+    northeast: list[str],
+    comparison: list[str],
+) -> dict:
+    """Everything notebook 03 shows: variants under three ratio sets, deaths, profiles, sex ratios, ruling.
+
+    ``population``: the provinces' census table (both years); ``series``: the long province
+    series with ``death_rate`` and ``yearend_population``. Groups: "northeast", "comparison",
+    and each province of both lists under its own code.
+    """
+    v = survival_variants(population, base_year, end_year)
+    registered = registered_deaths(
+        series[series["indicator"] == "death_rate"],
+        series[series["indicator"] == "yearend_population"],
+        base_year,
+        end_year,
+    )
+    implied = implied_deaths(v)
+    theta_reg = fit_hazard_multipliers(v, registered)
+    theta_diff = fit_hazard_multipliers(v, differential_deaths(registered, implied))
+    sets = {
+        "national": v,
+        "differential": adjusted_variants(v, theta_diff),
+        "registered": adjusted_variants(v, theta_reg),
+    }
+    groups = {**dict.fromkeys(northeast, "northeast"), **dict.fromkeys(comparison, "comparison")}
+    singles = {c: c for c in [*northeast, *comparison]}
+    estimates = pd.concat([estimates_table(sets, groups), estimates_table(sets, singles)], ignore_index=True)
+    deaths = deaths_check(v, registered, theta_reg).merge(
+        theta_diff.rename("theta_differential").rename_axis("code").reset_index(), on="code"
+    )
+    national = dict.fromkeys(v["code"].astype(str).unique(), "national")
+    sex = pd.concat(
+        [cohort_sex_ratios(v, dict.fromkeys(northeast, "northeast")), cohort_sex_ratios(v, national)],
+        ignore_index=True,
+    )
+    in_range = estimates[estimates["ratios"].isin(RANGE_SETS) & (estimates["group"] == "northeast")]
+    return {
+        "sets": sets,
+        "estimates": estimates,
+        "profiles": age_profiles(sets, {**groups, **dict.fromkeys(northeast, "northeast")}),
+        "deaths": deaths,
+        "sex_ratios": sex,
+        "ruling": old_age_ruling(estimates, "northeast", "comparison"),
+        "range": (float(in_range["net_migration"].min()), float(in_range["net_migration"].max())),
+        "young_range": (
+            float(in_range["young_adult_net_migration"].min()),
+            float(in_range["young_adult_net_migration"].max()),
+        ),
+    }
