@@ -294,6 +294,8 @@ PREFERRED = ("national", "average")
 MORTALITY_EXPLAINS_SHARE = 0.5
 ANOMALY_MULTIPLE = 2.0
 OLD_AGE = 40
+# Provinces with a 2010–2020 net outflow of the Northeast's order but a different age pattern.
+COMPARISON = ("360000", "430000", "410000")  # Jiangxi, Hunan, Henan
 
 
 def _young_old_masks(v: pd.DataFrame, young: tuple[int, int], old: int):
