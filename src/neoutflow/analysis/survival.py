@@ -1,0 +1,455 @@
+"""Census-survival variants, a mortality-differential adjustment and the checks that go with them.
+
+Notation (one sex, one cohort aged ``a`` at the first census ``t`` and ``a + n``
+at the second, ``n = 10`` years): ``P_t(a)`` the region's count at ``t``,
+``P_{t+n}(a+n)`` at ``t + n``, ``S`` the national census survival ratio
+``N_{t+n}(a+n) / N_t(a)`` (:func:`neoutflow.analysis.demography.survival_ratio_net_migration`).
+Following United Nations *Manual VI* (1970, ch. II) and Preston, Heuveline &
+Guillot (2001, §§ 7–8 on intercensal cohort comparisons):
+
+- **forward** (end-of-period) estimate: ``M_f = P_{t+n}(a+n) - S · P_t(a)``; it
+  counts the migrants as survivors at ``t + n``;
+- **reverse** (start-of-period) estimate: ``M_r = P_{t+n}(a+n) / S - P_t(a)``; it
+  "revives" the survivors back to ``t`` and counts the migrants at ``t``
+  (``M_r = M_f / S``);
+- **average**: ``M_a = (M_f + M_r) / 2``, which assumes the moves are spread
+  evenly over the interval (Manual VI's preferred compromise).
+
+With ``S`` computed from the sum of the regions all three add up to zero over
+the regions, cohort by cohort and sex by sex.
+
+**Mortality-differential adjustment.** The national ratio gives every region the
+national mortality. Here each region gets a proportional hazard multiplier ``θ``:
+for cohorts whose national ratio is below one, ``S_region = S^θ`` (i.e. the
+cumulated hazard ``-ln S`` multiplied by ``θ``); cohorts whose ratio is one or
+more carry mostly census-coverage gains, not survival, and are left unchanged.
+``θ`` is the value at which the implied deaths of the base population,
+``Σ P_t(a) · (1 - S_region)``, equal the region's registered deaths over the
+same interval (crude death rate × mean year-end population, weighted like the
+residual method), or — the *differential* version — those deaths rescaled so that
+their national total equals the implied national total (:func:`differential_deaths`). The registered deaths are not published by sex, so one ``θ``
+is fitted per region and applied to both sexes' national ratios (the sex pattern
+of mortality stays national). The estimates adjusted to registered deaths no
+longer sum to zero; the forward estimates of the differential version do
+(the implied deaths, hence the expected survivors, keep their national total).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from neoutflow.analysis import demography as dm
+from neoutflow.analysis.demography import DemographyError
+
+VARIANTS = ("forward", "reverse", "average")
+
+
+# ---------------------------------------------------------------- variants
+
+
+def _net_columns(out: pd.DataFrame) -> pd.DataFrame:
+    s = out["survival_ratio"]
+    out["forward"] = out["observed"] - s * out["base_population"]
+    out["reverse"] = out["observed"] / s - out["base_population"]
+    out["average"] = (out["forward"] + out["reverse"]) / 2
+    return out
+
+
+def survival_variants(
+    population: pd.DataFrame, base_year: int, end_year: int, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Forward, reverse and average census-survival net migration by region × sex × age.
+
+    Same inputs as :func:`~neoutflow.analysis.demography.survival_ratio_net_migration`;
+    returns its table with the extra columns ``forward``, ``reverse``, ``average``
+    (persons; ``forward`` equals its ``net_migration``).
+    """
+    net = dm.survival_ratio_net_migration(population, base_year, end_year, national)
+    if (net["survival_ratio"] <= 0).any():
+        raise DemographyError("a survival ratio is zero: the reverse estimate is undefined")
+    return _net_columns(net)
+
+
+def as_variant(variants: pd.DataFrame, variant: str) -> pd.DataFrame:
+    """The table with ``net_migration`` (and ``expected``) set to one variant, for the summaries."""
+    if variant not in VARIANTS:
+        raise DemographyError(f"variant must be one of {VARIANTS}, got {variant!r}")
+    out = variants.copy()
+    out["net_migration"] = out[variant]
+    out["expected"] = out["observed"] - out[variant]
+    return out
+
+
+def variant_totals(variants: pd.DataFrame, groups: dict[str, str], min_age: int | None = None) -> pd.DataFrame:
+    """Sum of each variant by group (``groups`` maps code → group), optionally only ages ≥ ``min_age``."""
+    df = variants.assign(group=variants["code"].astype(str).map(groups)).dropna(subset=["group"])
+    if min_age is not None:
+        low = df["age_group"].astype(str).map(lambda g: dm.age_group_bounds(g)[0])
+        df = df[low >= min_age]
+    return df.groupby("group")[list(VARIANTS)].sum()
+
+
+def old_age_share(variants: pd.DataFrame, groups: dict[str, str], min_age: int = 40) -> pd.DataFrame:
+    """Per group and variant: % of the net migration (10+) found at ages ≥ ``min_age`` at the end census."""
+    return 100 * variant_totals(variants, groups, min_age) / variant_totals(variants, groups)
+
+
+# ---------------------------------------------------------------- deaths
+
+
+def registered_deaths(
+    death_rates: pd.DataFrame,
+    yearend_population: pd.DataFrame,
+    base_year: int,
+    end_year: int,
+    census_month: int = dm.CENSUS_MONTH,
+) -> pd.Series:
+    """Registered deaths between the censuses per region: Σ_y w_y · rate_y/1000 · mean population_y.
+
+    Same weighting as the residual method (:func:`~neoutflow.analysis.demography.period_year_weights`);
+    the mean population of a year is the average of two year-ends. ``death_rates``
+    long (``indicator == "death_rate"``) or with a ``death_rate``/``value`` column.
+    """
+    rates = dm._series(death_rates, "death_rate", "death_rates")
+    yearend = dm._series(yearend_population, "yearend_population", "yearend_population")
+    weights = dm.period_year_weights(int(base_year), int(end_year), census_month)
+    out = {}
+    for code in sorted(set(rates.index.get_level_values("code")) & set(yearend.index.get_level_values("code"))):
+        r, p = rates.loc[code], yearend.loc[code]
+        need = [y for y in weights.index if y not in r.index or y not in p.index or y - 1 not in p.index]
+        if need:
+            raise DemographyError(f"region {code}: death rate or year-end population missing around years {need}")
+        mean_pop = pd.Series({y: (p.loc[y - 1] + p.loc[y]) / 2 for y in weights.index})
+        out[code] = float((r.loc[weights.index] / 1000 * mean_pop * weights).sum())
+    return pd.Series(out, name="registered_deaths")
+
+
+def adjusted_ratio(ratio: np.ndarray | pd.Series, theta: float | np.ndarray | pd.Series):
+    """``S^θ`` where ``S < 1``; ratios of one or more (coverage gains) unchanged."""
+    s = np.asarray(ratio, dtype=float)
+    t = np.asarray(theta, dtype=float)
+    return np.where(s < 1, np.power(np.clip(s, 1e-12, None), t), s)
+
+
+def implied_deaths(variants: pd.DataFrame, theta: pd.Series | None = None) -> pd.Series:
+    """Deaths the survival ratios imply per region: Σ base · (1 − S), with S adjusted by ``theta`` if given."""
+    s = variants["survival_ratio"].to_numpy()
+    if theta is not None:
+        s = adjusted_ratio(s, variants["code"].astype(str).map(theta).to_numpy())
+    d = variants["base_population"].to_numpy() * (1 - s)
+    return pd.Series(d, index=variants["code"].astype(str)).groupby(level=0).sum().rename("implied_deaths")
+
+
+def fit_hazard_multipliers(
+    variants: pd.DataFrame, registered: pd.Series, low: float = 0.05, high: float = 20.0, tol: float = 1e-12
+) -> pd.Series:
+    """Per region, the ``θ`` at which :func:`implied_deaths` equals ``registered`` (bisection).
+
+    Implied deaths rise monotonically with ``θ``; a region whose registered deaths
+    lie outside what ``θ ∈ [low, high]`` can produce is an error, not a silent clip.
+    """
+    registered = registered.astype(float)
+    out = {}
+    for code, part in variants.groupby(variants["code"].astype(str)):
+        if code not in registered.index:
+            continue
+        base = part["base_population"].to_numpy()
+        s = part["survival_ratio"].to_numpy()
+
+        def deaths(theta, base=base, s=s):
+            return float((base * (1 - adjusted_ratio(s, theta))).sum())
+
+        target = float(registered[code])
+        a, b = low, high
+        if not deaths(a) <= target <= deaths(b):
+            raise DemographyError(
+                f"region {code}: registered deaths {target:,.0f} outside the implied range "
+                f"{deaths(a):,.0f}–{deaths(b):,.0f} for θ in [{low}, {high}]"
+            )
+        for _ in range(200):
+            m = (a + b) / 2
+            if deaths(m) < target:
+                a = m
+            else:
+                b = m
+            if b - a < tol:
+                break
+        out[code] = (a + b) / 2
+    if not out:
+        raise DemographyError("no region has both a census cohort table and registered deaths")
+    return pd.Series(out, name="theta")
+
+
+def differential_deaths(registered: pd.Series, implied: pd.Series) -> pd.Series:
+    """Registered deaths rescaled so that their total equals the implied total over the same regions.
+
+    Keeps each region's registered death *differential* but the national level of the
+    census ratios: the under-registration of deaths is taken as uniform across regions.
+    Fitted to these, the forward estimates add up to zero again over the regions.
+    """
+    common = registered.index.intersection(implied.index)
+    return (registered.loc[common] * implied.loc[common].sum() / registered.loc[common].sum()).rename(
+        "registered_deaths"
+    )
+
+
+def adjusted_variants(variants: pd.DataFrame, theta: pd.Series) -> pd.DataFrame:
+    """The three variants recomputed with each region's ratios ``S^θ`` (regions without ``θ`` dropped)."""
+    out = variants[variants["code"].astype(str).isin(theta.index)].copy()
+    out["national_survival_ratio"] = out["survival_ratio"]
+    out["survival_ratio"] = adjusted_ratio(out["survival_ratio"], out["code"].astype(str).map(theta))
+    out = _net_columns(out)
+    out["net_migration"] = out["forward"]
+    out["expected"] = out["observed"] - out["forward"]
+    return out.reset_index(drop=True)
+
+
+def deaths_check(variants: pd.DataFrame, registered: pd.Series, theta: pd.Series) -> pd.DataFrame:
+    """Per region: implied deaths at national ratios, registered deaths, their ratio, θ, implied after fit."""
+    nat = implied_deaths(variants)
+    fit = implied_deaths(variants[variants["code"].astype(str).isin(theta.index)], theta)
+    out = pd.DataFrame({"implied_deaths": nat, "registered_deaths": registered}).dropna()
+    out["implied_to_registered"] = out["implied_deaths"] / out["registered_deaths"]
+    out["theta"] = theta
+    out["implied_deaths_adjusted"] = fit
+    out.index.name = "code"
+    return out.reset_index()
+
+
+# ---------------------------------------------------------------- diagnostics
+
+
+def cohort_sex_ratios(variants: pd.DataFrame, groups: dict[str, str]) -> pd.DataFrame:
+    """Males per 100 females of each cohort at both censuses, by group: ``group, age_group, base, end, change``.
+
+    A cohort's sex ratio moves with sex-selective migration and mortality but also
+    with coverage differences between the sexes; a jump that the national
+    population shows too is a census artefact, not a regional one.
+    """
+    df = variants.assign(group=variants["code"].astype(str).map(groups)).dropna(subset=["group"])
+    g = df.groupby(["group", "age_group", "sex"], observed=True)[["base_population", "observed"]].sum().unstack("sex")
+    out = pd.DataFrame(
+        {
+            "base": 100 * g[("base_population", "male")] / g[("base_population", "female")],
+            "end": 100 * g[("observed", "male")] / g[("observed", "female")],
+        }
+    )
+    out["change"] = out["end"] - out["base"]
+    return out.reset_index()
+
+
+def yearly_decomposition(series: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Year-end population change = natural increase + residual net migration, per region and year.
+
+    ``series`` long (``code, year, indicator, value``) with ``yearend_population``
+    and ``natural_growth_rate`` (‰ of the mean population). Natural increase of
+    year ``y`` = rate_y / 1000 × (P_{y-1} + P_y) / 2; the residual is the rest.
+    Only years with both year-ends and the rate are kept. Returns ``code, year,
+    population, population_change, natural_increase, net_migration,
+    natural_growth_rate, net_migration_rate`` (‰ of the mean population).
+    """
+    pop = dm._series(series[series["indicator"] == "yearend_population"], "yearend_population", "series")
+    rate = dm._series(series[series["indicator"] == "natural_growth_rate"], "natural_growth_rate", "series")
+    rows = []
+    for code in codes:
+        if code not in pop.index.get_level_values("code"):
+            raise DemographyError(f"no year-end population for {code}")
+        p, r = pop.loc[code], rate.loc[code] if code in rate.index.get_level_values("code") else pd.Series()
+        for y in sorted(p.index):
+            if y - 1 in p.index and y in r.index:
+                mean = (p.loc[y - 1] + p.loc[y]) / 2
+                change = p.loc[y] - p.loc[y - 1]
+                natural = r.loc[y] / 1000 * mean
+                rows.append(
+                    {
+                        "code": code,
+                        "year": int(y),
+                        "population": p.loc[y],
+                        "population_change": change,
+                        "natural_increase": natural,
+                        "net_migration": change - natural,
+                        "natural_growth_rate": r.loc[y],
+                        "net_migration_rate": 1000 * (change - natural) / mean,
+                    }
+                )
+    if not rows:
+        raise DemographyError("no year has both year-end populations and a natural growth rate")
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- the checks of notebook 03
+
+# Ratio sets compared: the national ratios (zero-sum), the ratios fitted to registered deaths
+# rescaled to the national implied total (differential only, zero-sum for forward), and the
+# ratios fitted to registered deaths as published (their level included; not zero-sum).
+RATIO_SETS = ("national", "differential", "registered")
+# Variants that enter the range: the zero-sum ones. The "registered" set is shown as a diagnostic.
+RANGE_SETS = ("national", "differential")
+PREFERRED = ("national", "average")
+# Ruling thresholds: the mortality adjustment "explains" the old-age loss if it removes at least
+# this share of it; the Northeast's old-age rate is "anomalous" if it is at least this multiple
+# of the comparison provinces' pooled rate (and the comparison rate is negative) or the comparison
+# rate is not negative at all.
+MORTALITY_EXPLAINS_SHARE = 0.5
+ANOMALY_MULTIPLE = 2.0
+OLD_AGE = 40
+# Provinces with a 2010–2020 net outflow of the Northeast's order but a different age pattern.
+COMPARISON = ("360000", "430000", "410000")  # Jiangxi, Hunan, Henan
+
+
+def _young_old_masks(v: pd.DataFrame, young: tuple[int, int], old: int):
+    low = v["age_group"].astype(str).map(lambda g: dm.age_group_bounds(g)[0])
+    return (low >= young[0]) & (low <= young[1] - 4), low >= old
+
+
+def estimates_table(
+    sets: dict[str, pd.DataFrame], groups: dict[str, str], young=dm.YOUNG_ADULT_AGES, old: int = OLD_AGE
+) -> pd.DataFrame:
+    """One row per ratio set × variant × group: net migration 10+, rate (% of base), 20–39, 40+,
+    40+ share (%) and the sum over every region (the departure from zero-sum)."""
+    rows = []
+    for name, v in sets.items():
+        is_young, is_old = _young_old_masks(v, young, old)
+        for variant in VARIANTS:
+            for group in sorted(set(groups.values())):
+                inside = v["code"].astype(str).map(groups).eq(group)
+                total = float(v.loc[inside, variant].sum())
+                base = float(v.loc[inside, "base_population"].sum())
+                rows.append(
+                    {
+                        "ratios": name,
+                        "variant": variant,
+                        "group": group,
+                        "net_migration": total,
+                        "net_migration_rate": 100 * total / base,
+                        "young_adult_net_migration": float(v.loc[inside & is_young, variant].sum()),
+                        "old_net_migration": float(v.loc[inside & is_old, variant].sum()),
+                        "old_share": 100 * float(v.loc[inside & is_old, variant].sum()) / total,
+                        "old_rate": 100
+                        * float(v.loc[inside & is_old, variant].sum())
+                        / float(v.loc[inside & is_old, "base_population"].sum()),
+                        "sum_all_regions": float(v[variant].sum()),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def age_profiles(sets: dict[str, pd.DataFrame], groups: dict[str, str]) -> pd.DataFrame:
+    """Net migration rate (% of the base cohort) by end age, ratio set, variant and group."""
+    frames = []
+    for name, v in sets.items():
+        df = v.assign(group=v["code"].astype(str).map(groups)).dropna(subset=["group"])
+        g = df.groupby(["group", "age_group"], observed=True)[["base_population", *VARIANTS]].sum()
+        for variant in VARIANTS:
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "ratios": name,
+                        "variant": variant,
+                        "rate": 100 * g[variant] / g["base_population"],
+                        "net_migration": g[variant],
+                    }
+                ).reset_index()
+            )
+    out = pd.concat(frames, ignore_index=True)
+    out["age_group"] = out["age_group"].astype(str)
+    return out
+
+
+def old_age_ruling(estimates: pd.DataFrame, northeast: str, comparison: str, old: int = OLD_AGE) -> dict:
+    """The plain ruling on the Northeast's loss at ages ``old``+, from :func:`estimates_table` rows.
+
+    - mortality: how much of the old-age loss (national ratios, forward) the differential
+      mortality adjustment removes (negative: it adds to it);
+    - benchmark: the comparison provinces' pooled old-age rate applied to the Northeast's
+      old-age base is the part "credible as migration"; the rest is the anomaly;
+    - words are chosen from the thresholds above.
+    """
+    e = estimates.set_index(["ratios", "variant", "group"])
+    nat = e.loc[("national", "forward", northeast)]
+    adj = e.loc[("differential", "forward", northeast)]
+    cmp_ = e.loc[("national", "forward", comparison)]
+    removed = 1 - adj["old_net_migration"] / nat["old_net_migration"]
+    if removed >= MORTALITY_EXPLAINS_SHARE:
+        mortality_word = "能够解释"
+    elif removed > 0:
+        mortality_word = "只能解释一小部分"
+    else:
+        mortality_word = "不能解释，反而加大"
+    old_base = nat["old_net_migration"] / (nat["old_rate"] / 100)
+    benchmark_rate = min(float(cmp_["old_rate"]), 0.0)
+    credible = benchmark_rate / 100 * old_base
+    multiple = nat["old_rate"] / cmp_["old_rate"] if cmp_["old_rate"] < 0 else np.inf
+    anomalous = cmp_["old_rate"] >= 0 or multiple >= ANOMALY_MULTIPLE
+    pref = e.loc[(*PREFERRED, northeast)]
+    young_plus_old = pref["net_migration"] - pref["old_net_migration"]
+    return {
+        "mortality_removed_share": 100 * float(removed),
+        "mortality_word": mortality_word,
+        "upper_bound_word": "是上限" if removed > 0 else "不是上限",
+        "northeast_old_rate": float(nat["old_rate"]),
+        "comparison_old_rate": float(cmp_["old_rate"]),
+        "old_rate_multiple": float(multiple),
+        "anomaly_word": "异常" if anomalous else "不异常",
+        "old_credible": float(credible),
+        "old_excess": float(nat["old_net_migration"] - credible),
+        "old_excess_share": 100 * float((nat["old_net_migration"] - credible) / nat["old_net_migration"]),
+        "conservative_estimate": float(young_plus_old + benchmark_rate / 100 * old_base),
+    }
+
+
+def migration_checks(
+    population: pd.DataFrame,
+    series: pd.DataFrame,
+    base_year: int,
+    end_year: int,
+    northeast: list[str],
+    comparison: list[str],
+) -> dict:
+    """Everything notebook 03 shows: variants under three ratio sets, deaths, profiles, sex ratios, ruling.
+
+    ``population``: the provinces' census table (both years); ``series``: the long province
+    series with ``death_rate`` and ``yearend_population``. Groups: "northeast", "comparison",
+    and each province of both lists under its own code.
+    """
+    v = survival_variants(population, base_year, end_year)
+    registered = registered_deaths(
+        series[series["indicator"] == "death_rate"],
+        series[series["indicator"] == "yearend_population"],
+        base_year,
+        end_year,
+    )
+    implied = implied_deaths(v)
+    theta_reg = fit_hazard_multipliers(v, registered)
+    theta_diff = fit_hazard_multipliers(v, differential_deaths(registered, implied))
+    sets = {
+        "national": v,
+        "differential": adjusted_variants(v, theta_diff),
+        "registered": adjusted_variants(v, theta_reg),
+    }
+    groups = {**dict.fromkeys(northeast, "northeast"), **dict.fromkeys(comparison, "comparison")}
+    singles = {c: c for c in [*northeast, *comparison]}
+    estimates = pd.concat([estimates_table(sets, groups), estimates_table(sets, singles)], ignore_index=True)
+    deaths = deaths_check(v, registered, theta_reg).merge(
+        theta_diff.rename("theta_differential").rename_axis("code").reset_index(), on="code"
+    )
+    national = dict.fromkeys(v["code"].astype(str).unique(), "national")
+    sex = pd.concat(
+        [cohort_sex_ratios(v, dict.fromkeys(northeast, "northeast")), cohort_sex_ratios(v, national)],
+        ignore_index=True,
+    )
+    in_range = estimates[estimates["ratios"].isin(RANGE_SETS) & (estimates["group"] == "northeast")]
+    return {
+        "sets": sets,
+        "estimates": estimates,
+        "profiles": age_profiles(sets, {**groups, **dict.fromkeys(northeast, "northeast")}),
+        "deaths": deaths,
+        "sex_ratios": sex,
+        "ruling": old_age_ruling(estimates, "northeast", "comparison"),
+        "range": (float(in_range["net_migration"].min()), float(in_range["net_migration"].max())),
+        "young_range": (
+            float(in_range["young_adult_net_migration"].min()),
+            float(in_range["young_adult_net_migration"].max()),
+        ),
+    }

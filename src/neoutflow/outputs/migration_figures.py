@@ -1,0 +1,75 @@
+"""Figures of notebook 03: the Northeast's age profile under each survival variant, and the yearly
+decomposition of population change into natural increase and residual net migration."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from neoutflow.outputs.style import PALETTE
+
+VARIANT_ZH = {"forward": "前向", "reverse": "反向", "average": "平均"}
+RATIOS_ZH = {"national": "全国存活比", "differential": "死亡差异调整", "registered": "按登记死亡调整"}
+
+
+def variant_profiles(profiles: pd.DataFrame, group: str = "northeast", benchmark: str = "comparison"):
+    """Net migration rate by end age: one line per ratio set × variant for ``group``, and the
+    benchmark group (national ratios, average variant) in grey."""
+    fig, ax = plt.subplots(figsize=(7.2, 4.2))
+    colours = {"national": PALETTE["northeast"], "differential": PALETTE["other"], "registered": PALETTE["accent"]}
+    styles = {"forward": "-", "reverse": "--", "average": ":"}
+    for (ratios, variant), d in profiles[profiles["group"] == group].groupby(["ratios", "variant"], sort=False):
+        ax.plot(
+            d["age_group"],
+            d["rate"],
+            styles[variant],
+            color=colours[ratios],
+            lw=1.4,
+            label=f"东北：{RATIOS_ZH[ratios]}，{VARIANT_ZH[variant]}",
+        )
+    b = profiles[
+        (profiles["group"] == benchmark) & (profiles["ratios"] == "national") & (profiles["variant"] == "average")
+    ]
+    ax.plot(
+        b["age_group"],
+        b["rate"],
+        "-o",
+        ms=3,
+        color=PALETTE["neutral"],
+        lw=1.6,
+        label="江西、湖南、河南合计（全国存活比，平均）",
+    )
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xlabel("2020 年年龄组")
+    ax.set_ylabel("净迁移率（占 2010 年队列 %）")
+    ax.tick_params(axis="x", rotation=60)
+    ax.legend(fontsize=7, ncol=2, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def yearly_decomposition(decomposition: pd.DataFrame, names: dict[str, str]):
+    """One panel per region: bars of natural increase and residual net migration (万人) per year,
+    the year-end population change as a line."""
+    codes = list(dict.fromkeys(decomposition["code"]))
+    fig, axes = plt.subplots(1, len(codes), figsize=(3.0 * len(codes), 3.4), sharey=True)
+    axes = [axes] if len(codes) == 1 else list(axes)
+    for ax, code in zip(axes, codes, strict=True):
+        d = decomposition[decomposition["code"] == code]
+        ax.bar(d["year"] - 0.2, d["natural_increase"] / 1e4, width=0.4, color=PALETTE["accent"], label="自然增长")
+        ax.bar(
+            d["year"] + 0.2,
+            d["net_migration"] / 1e4,
+            width=0.4,
+            color=PALETTE["northeast"],
+            alpha=0.6,
+            label="残差净迁移",
+        )
+        ax.plot(d["year"], d["population_change"] / 1e4, "k-", lw=1.2, label="年末人口变化")
+        ax.axhline(0, color="black", lw=0.5)
+        ax.set_title(names.get(code, code))
+        ax.set_xlabel("年份")
+    axes[0].set_ylabel("万人")
+    axes[0].legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
