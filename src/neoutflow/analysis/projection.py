@@ -498,3 +498,18 @@ def implied_intensity(inputs: Inputs, yearend: pd.DataFrame, year: int) -> np.nd
         # more intensity = more net out-migration = a lower projection
         lo, hi = np.where(err > 0, mid, lo), np.where(err > 0, hi, mid)
     return (lo + hi) / 2
+
+
+def natural_growth_check(inputs: Inputs) -> np.ndarray:
+    """The model's natural growth rate (‰ per year) over the first step, without migration, per region:
+    a check of the survival ratios and the TFR against the vital statistics' natural growth rate."""
+    closed = replace(inputs, migration=np.zeros_like(inputs.migration))
+    totals = run(closed, [Scenario("baseline")], inputs.start_year + STEP)[0].sum(axis=(-1, -2))
+    return 1000 * ((totals[:, 1] / totals[:, 0]) ** (1 / STEP) - 1)
+
+
+def mean_rate(series: pd.DataFrame, indicator: str, codes: tuple[str, ...], years: tuple[int, int]) -> np.ndarray:
+    """Mean of a yearly rate over ``years`` (inclusive) per code, in the order of ``codes``."""
+    df = series[(series["indicator"] == indicator) & series["year"].between(*years)]
+    means = df.assign(code=df["code"].astype(str)).groupby("code")["value"].mean()
+    return means.reindex(list(codes)).to_numpy(dtype=float)
