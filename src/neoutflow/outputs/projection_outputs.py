@@ -86,6 +86,9 @@ def record_backtest(rs, bt: pd.DataFrame, implied: np.ndarray, codes: tuple[str,
         if abs(bt[(bt["code"] == c) & (bt["year"] == last)]["error_pct"].iloc[0]) > THRESHOLD_PCT
     ]
     rs.record("bt_over_names", "、".join(over), "", "2024 年误差超出 ±3% 的省份", display="、".join(over) or "无")
+    errs = bt[bt["year"] == last]["error_pct"]
+    sign = "低估" if (errs < 0).all() else ("高估" if (errs > 0).all() else "有高估也有低估")
+    rs.record("bt_direction", sign, "", f"{last} 年各地区误差的方向", display=sign)
     rs.record("bt_over_count", len(over), "个", "2024 年误差超出 ±3% 的省份数", digits=0)
     for i, code in enumerate(codes):
         rs.record(
