@@ -16,6 +16,8 @@ from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 sys.path.insert(0, str(Path(__file__).parent / "support"))
+# This checkout's package source first, whichever checkout .venv was installed from (as the Makefile does).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import pytest  # noqa: E402
 

@@ -47,6 +47,26 @@ class Params(BaseModel):
     cov_type: Literal[PROVINCE_COV_TYPES] = Field("HC3", description="covariance of the province regressions")
     bootstrap_reps: int = Field(999, ge=0, le=100_000)
     seed: int = 20201101
+    # Cohort-component projection (notebooks/06_projection.ipynb; src/neoutflow/analysis/projection.py).
+    projection_start_year: int = Field(2020, ge=2010, le=2100, description="census year the projection starts from")
+    projection_end_year: int = Field(2035, ge=2015, le=2150, description="last projection year (5-year steps)")
+    projection_birth_rate_years: list[int] = Field(
+        default_factory=lambda: [2020, 2023],
+        description="first and last year of the crude birth rates the TFR is calibrated to",
+    )
+    projection_migration_intensity: float = Field(
+        1.0, ge=0, le=3, description="baseline net migration as a multiple of the 2010-2020 census rates"
+    )
+    projection_pay_reduction: float = Field(
+        0.25, ge=0, le=1, description="pay & industry: share of net out-migration at 20-39 removed"
+    )
+    projection_pay_reduction_low: float = Field(0.10, ge=0, le=1, description="lower end of its interval")
+    projection_pay_reduction_high: float = Field(0.40, ge=0, le=1, description="upper end of its interval")
+    projection_retention_share: float = Field(
+        0.30, ge=0, le=1, description="graduate retention: share of net out-migration at 20-29 removed"
+    )
+    projection_tfr_increase: float = Field(0.2, ge=0, le=1.5, description="births: TFR increase reached by the target")
+    projection_tfr_target_year: int = Field(2030, ge=2010, le=2150, description="year the TFR increase is reached")
 
     @field_validator("highlight_regions", mode="before")
     @classmethod
@@ -78,6 +98,27 @@ class Params(BaseModel):
                 f"end_year - base_year must be a positive multiple of 5 (five-year age groups move up one group "
                 f"per five years); got {self.base_year}..{self.end_year}"
             )
+        span = self.projection_end_year - self.projection_start_year
+        if span <= 0 or span % 5 or span > 50:
+            raise ValueError(
+                "projection_end_year - projection_start_year must be a positive multiple of 5 years, at most 50; "
+                f"got {self.projection_start_year}..{self.projection_end_year}"
+            )
+        if self.projection_start_year % 10:
+            raise ValueError(
+                f"projection_start_year must be a census year (a multiple of 10); got {self.projection_start_year}"
+            )
+        years = self.projection_birth_rate_years
+        if len(years) != 2 or years[0] > years[1]:
+            raise ValueError(f"projection_birth_rate_years must be [first, last] with first <= last; got {years}")
+        if not self.projection_pay_reduction_low <= self.projection_pay_reduction <= self.projection_pay_reduction_high:
+            raise ValueError(
+                "projection_pay_reduction must lie within [projection_pay_reduction_low, projection_pay_reduction_high]; "
+                f"got {self.projection_pay_reduction} not in "
+                f"[{self.projection_pay_reduction_low}, {self.projection_pay_reduction_high}]"
+            )
+        if self.projection_tfr_target_year <= self.projection_start_year:
+            raise ValueError("projection_tfr_target_year must come after projection_start_year")
         if self.pyramid_region is None:
             object.__setattr__(self, "pyramid_region", self.highlight_regions[0])
         else:

@@ -1,0 +1,515 @@
+"""Cohort-component projection of the Northeast provinces, in five-year steps, with policy scenarios.
+
+The population is an array ``(..., sex, age)`` with sexes ``(male, female)`` and
+five-year age groups ``0-4`` … with one open last group (``85+``); any leading
+axes (scenario, region) are carried along, so one call projects every scenario
+for every region at once (plain numpy, no Python loop over regions or scenarios).
+
+One step of five years (Preston, Heuveline & Guillot, *Demography*, ch. 6):
+
+1. **Survival.** ``survival[..., a]`` (``a < A-1``) is the five-year survival
+   ratio from group ``a`` to ``a + 1``; ``survival[..., A-1]`` that of the open
+   group staying in it, so ``P'(open) = s[A-2]·P(A-2) + s[A-1]·P(open)``.
+2. **Migration** as a net rate on the population at risk: the survivors reaching
+   group ``a`` are multiplied by ``1 + m[..., a]`` (``m`` indexed by the age at
+   the end of the step; ``m[..., 0]`` applies to the surviving births).
+3. **Births** over the step: ``TFR × Σ_a share_a × (W_a(t) + W_a(t+5)) / 2``
+   where ``share`` is the fertility schedule (shares of the TFR by the mother's
+   age group, summing to one) and ``W`` the women at the start and at the end of
+   the step. They are split by the sex ratio at birth, survive to ``0-4`` with
+   ``birth_survival`` and migrate with ``m[..., 0]``.
+
+The inputs built from the data (:func:`build_inputs`): national census survival
+ratios 2010–2020 (:func:`national_survival`, from :mod:`neoutflow.analysis.demography`),
+turned into five-year ratios; a gamma fertility schedule (:func:`gamma_schedule`)
+scaled per province to the TFR that reproduces the recent crude birth rates
+(:func:`calibrate_tfr`); the sex ratio at birth read from the census ``0-4``
+group; and the 2010–2020 survival-ratio net migration rates by sex and age,
+smoothed and turned into five-year rates (:func:`migration_rates`). The survival
+input is an argument everywhere, so mortality-adjusted provincial ratios can
+replace the national ones without touching the projection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from neoutflow.analysis import demography
+from neoutflow.reference import AGE_GROUPS, NORTHEAST, SEXES
+
+STEP = 5
+# Fertility schedule: a gamma density of the mother's age above 15, with the mean
+# age at childbearing and its spread stated here (assumptions, close to China's
+# 2020 census mean age at childbearing of about 29; see the report's limits).
+FERTILITY_START_AGE = 15
+FERTILITY_END_AGE = 50
+MEAN_AGE_AT_BIRTH = 29.5
+SD_AGE_AT_BIRTH = 5.5
+# Births surviving to the 0-4 group at the end of a five-year step: under-five
+# mortality in China was about 7.5 per 1,000 in 2020, and the births of a step are
+# on average exposed for half of it, so about 0.995 survive (an assumption).
+BIRTH_SURVIVAL = 0.995
+YOUNG_ADULT_AGES = (20, 39)
+GRADUATE_AGES = (20, 29)
+WORKING_AGES = (15, 64)
+OLD_AGE = 65
+# Scenario order and Chinese labels (the report's legend).
+SCENARIOS = ("baseline", "pay", "retention", "births", "all")
+SCENARIO_LABELS = {
+    "baseline": "基准（近期趋势）",
+    "pay": "薪酬与产业",
+    "retention": "毕业生留存",
+    "births": "生育支持",
+    "all": "三者合一",
+}
+NAMES = {"210000": "辽宁", "220000": "吉林", "230000": "黑龙江", "northeast": "东北三省"}
+KEYS = {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang", "northeast": "ne"}
+
+
+class ProjectionError(ValueError):
+    """Inputs the projection cannot use, with what was expected."""
+
+
+# ---------------------------------------------------------------- the projection
+
+
+def project_step(
+    population: np.ndarray,
+    survival: np.ndarray,
+    migration: np.ndarray,
+    fertility_share: np.ndarray,
+    tfr: np.ndarray | float,
+    srb: np.ndarray | float,
+    birth_survival: np.ndarray | float = BIRTH_SURVIVAL,
+) -> np.ndarray:
+    """One five-year step (see the module docstring). ``population (..., 2, A)``; ``survival`` and
+    ``migration`` broadcast to it; ``fertility_share (A,)``; ``tfr``, ``srb`` (males per female
+    birth) and ``birth_survival`` broadcast to the leading axes."""
+    pop = np.asarray(population, dtype=float)
+    s = np.broadcast_to(np.asarray(survival, dtype=float), pop.shape)
+    m = np.broadcast_to(np.asarray(migration, dtype=float), pop.shape)
+    new = np.zeros_like(pop)
+    new[..., 1:] = pop[..., :-1] * s[..., :-1]
+    new[..., -1] += pop[..., -1] * s[..., -1]
+    new[..., 1:] *= 1 + m[..., 1:]
+    women = (pop[..., 1, :] + new[..., 1, :]) / 2
+    births = np.asarray(tfr, dtype=float) * (women * fertility_share).sum(axis=-1)
+    srb = np.asarray(srb, dtype=float)
+    bs = np.asarray(birth_survival, dtype=float)
+    new[..., 0, 0] = births * srb / (1 + srb) * bs * (1 + m[..., 0, 0])
+    new[..., 1, 0] = births / (1 + srb) * bs * (1 + m[..., 1, 0])
+    return new
+
+
+def project(
+    population: np.ndarray,
+    survival: np.ndarray,
+    migration: np.ndarray,
+    fertility_share: np.ndarray,
+    tfr: np.ndarray,
+    srb: np.ndarray | float,
+    steps: int,
+    birth_survival: np.ndarray | float = BIRTH_SURVIVAL,
+) -> np.ndarray:
+    """``steps`` five-year steps; returns ``(..., steps + 1, 2, A)`` with the start first.
+
+    ``tfr`` may carry a last axis of length ``steps`` (one TFR per step) or none (constant);
+    ``migration`` likewise may carry a step axis before ``(2, A)``: shape ``(..., steps, 2, A)``.
+    """
+    pop = np.asarray(population, dtype=float)
+    if pop.ndim < 2 or pop.shape[-2] != 2:
+        raise ProjectionError(f"population must have shape (..., 2, A); got {pop.shape}")
+    if (pop < 0).any():
+        raise ProjectionError("population has negative counts")
+    tfr = np.asarray(tfr, dtype=float)
+    mig = np.asarray(migration, dtype=float)
+    per_step_tfr = tfr.ndim >= 1 and tfr.shape[-1] == steps and tfr.ndim > pop.ndim - 2
+    per_step_mig = mig.ndim == pop.ndim + 1
+    out = [pop]
+    for t in range(steps):
+        out.append(
+            project_step(
+                out[-1],
+                survival,
+                mig[..., t, :, :] if per_step_mig else mig,
+                fertility_share,
+                tfr[..., t] if per_step_tfr else tfr,
+                srb,
+                birth_survival,
+            )
+        )
+    return np.stack(out, axis=-3)
+
+
+def interpolate_total(totals: np.ndarray, years_after_start: float) -> np.ndarray:
+    """Total population ``years_after_start`` years after the start, geometric within the step.
+
+    ``totals (..., T+1)`` at 0, 5, 10, … years."""
+    totals = np.asarray(totals, dtype=float)
+    j = min(int(years_after_start // STEP), totals.shape[-1] - 2)
+    frac = (years_after_start - STEP * j) / STEP
+    return totals[..., j] * (totals[..., j + 1] / totals[..., j]) ** frac
+
+
+# ---------------------------------------------------------------- fertility
+
+
+def gamma_schedule(
+    ages: list[str] | None = None,
+    mean_age: float = MEAN_AGE_AT_BIRTH,
+    sd: float = SD_AGE_AT_BIRTH,
+    start: int = FERTILITY_START_AGE,
+    end: int = FERTILITY_END_AGE,
+) -> np.ndarray:
+    """Shares of the TFR by the mother's five-year age group: a gamma density of ``age - start``
+    with the given mean and standard deviation, integrated over each group, truncated to
+    ``start``–``end`` and renormalised. Groups outside those ages get zero."""
+    from scipy import stats
+
+    ages = list(ages or AGE_GROUPS)
+    if not start < mean_age < end or sd <= 0:
+        raise ProjectionError(f"mean age {mean_age} must lie in ({start}, {end}) and sd {sd} be positive")
+    shape = ((mean_age - start) / sd) ** 2
+    scale = sd**2 / (mean_age - start)
+    share = np.zeros(len(ages))
+    for i, g in enumerate(ages):
+        low, high = demography.age_group_bounds(g)
+        high = end if high is None else high + 1
+        lo, hi = max(low, start), min(high, end)
+        if hi > lo:
+            share[i] = stats.gamma.cdf(hi - start, shape, scale=scale) - stats.gamma.cdf(lo - start, shape, scale=scale)
+    return share / share.sum()
+
+
+def calibrate_tfr(women: np.ndarray, total: np.ndarray, crude_birth_rate: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """The TFR whose births equal the observed ones: ``CBR/1000 × population = TFR × Σ share_a/5 × W_a``.
+
+    ``women (R, A)``, ``total (R,)``, ``crude_birth_rate (R,)`` in ‰ (births per 1,000 per year)."""
+    births = np.asarray(crude_birth_rate, dtype=float) / 1000 * np.asarray(total, dtype=float)
+    exposure = (np.asarray(women, dtype=float) * share).sum(axis=-1) / STEP
+    if (exposure <= 0).any():
+        raise ProjectionError("no women of childbearing age: the TFR is undefined")
+    return births / exposure
+
+
+def tfr_path(base_tfr: np.ndarray, increase: float, start_year: int, target_year: int, steps: int) -> np.ndarray:
+    """TFR per step ``(R, steps)``: the base plus ``increase`` phased in linearly from ``start_year`` to
+    ``target_year`` and held after, read at each step's midpoint."""
+    mid = start_year + STEP * (np.arange(steps) + 0.5)
+    span = max(target_year - start_year, 1e-9)
+    phase = np.clip((mid - start_year) / span, 0, 1)
+    return np.asarray(base_tfr, dtype=float)[..., None] + increase * phase
+
+
+# ---------------------------------------------------------------- survival and migration from the censuses
+
+
+def _wide(population: pd.DataFrame, year: int, code: str | None = None) -> np.ndarray:
+    """``(2, A)`` persons of one year (summed over codes unless ``code`` is given)."""
+    df = population[population["year"] == year]
+    if code is not None:
+        df = df[df["code"].astype(str) == code]
+    w = df.groupby(["sex", "age_group"], observed=True)["population"].sum().unstack("age_group")
+    return w.reindex(index=list(SEXES), columns=AGE_GROUPS).to_numpy(dtype=float)
+
+
+def national_survival(population: pd.DataFrame, base_year: int = 2010, end_year: int = 2020) -> np.ndarray:
+    """Five-year survival ratios ``(2, A)`` from the national ten-year census survival ratios.
+
+    ``population``: the provinces (their sum is the nation). The ten-year ratio ``S(j)`` of base group
+    ``j`` (to ``j+2``) is the product of two five-year ratios; each five-year log-ratio is taken as the
+    average of the two ten-year log-ratios that contain it, halved (the first and the 75–79 → 80–84
+    transitions from the one ratio that contains them). The last two (80–84 → 85+ and 85+ → 85+) share
+    one ratio ``x`` solved exactly from the open group: ``N(85+, t+10) = x·(s·N(75-79, t) + x·N(80+, t))``.
+    Ratios above 1 (better census coverage at the second census, mostly of children) are set to 1.
+    """
+    if end_year - base_year != 10:
+        raise ProjectionError("the five-year ratios are derived from a ten-year census interval")
+    net = demography.survival_ratio_net_migration(population, base_year, end_year)
+    first = net[net["code"] == net["code"].iloc[0]]
+    ratios = first.pivot(index="sex", columns="age_group", values="survival_ratio").reindex(list(SEXES))
+    log10 = np.log(np.minimum(ratios.to_numpy(dtype=float), 1.0))  # (2, A-2): base groups 0..A-4, then A-3+
+    n = len(AGE_GROUPS)
+    closed = log10[:, :-1]  # base groups 0..n-4 → j+2
+    s = np.zeros((2, n))
+    s[:, 0] = closed[:, 0] / 2
+    s[:, 1 : n - 3] = (closed[:, :-1] + closed[:, 1:]) / 4
+    s[:, n - 3] = closed[:, -1] / 2
+    s = np.exp(s)
+    base, end = _wide(population, base_year), _wide(population, end_year)
+    a, b, c = base[:, n - 3], base[:, n - 2] + base[:, n - 1], end[:, n - 1]
+    x = (-s[:, n - 3] * a + np.sqrt((s[:, n - 3] * a) ** 2 + 4 * b * c)) / (2 * b)
+    s[:, n - 2] = s[:, n - 1] = np.minimum(x, 1.0)
+    return np.minimum(s, 1.0)
+
+
+def smooth_ages(rates: np.ndarray) -> np.ndarray:
+    """1-2-1 moving average over the last (age) axis; the end groups average with their one neighbour (2-1)."""
+    r = np.asarray(rates, dtype=float)
+    out = r.copy()
+    out[..., 1:-1] = (r[..., :-2] + 2 * r[..., 1:-1] + r[..., 2:]) / 4
+    out[..., 0] = (2 * r[..., 0] + r[..., 1]) / 3
+    out[..., -1] = (r[..., -2] + 2 * r[..., -1]) / 3
+    return out
+
+
+def migration_rates(
+    population: pd.DataFrame, codes: list[str], base_year: int = 2010, end_year: int = 2020, smooth: bool = True
+) -> np.ndarray:
+    """Five-year net migration rates ``(R, 2, A)`` by age at the end of a step, from the census estimates.
+
+    Ages 10+: survival-ratio net migration / base cohort (ten years). Ages 0–9: the child-woman-ratio
+    estimate divided by the children who would be there without migration (observed − net). The
+    ten-year rates are smoothed over age (:func:`smooth_ages`) and turned into five-year rates
+    ``(1 + m10)^(1/2) − 1`` (the children's estimate too: it is their mothers' ten-year rate).
+    The national survival ratios fold the provinces' excess mortality into these rates, which is
+    consistent as long as the projection uses the same national ratios.
+    """
+    adults = demography.survival_ratio_net_migration(population, base_year, end_year)
+    kids = demography.child_net_migration(population, base_year, end_year)
+    out = np.zeros((len(codes), 2, len(AGE_GROUPS)))
+    for i, code in enumerate(codes):
+        for j, sex in enumerate(SEXES):
+            a = adults[(adults["code"] == code) & (adults["sex"] == sex)].set_index("age_group")
+            k = kids[(kids["code"] == code) & (kids["sex"] == sex)].set_index("age_group")
+            r = {g: a.loc[g, "net_migration"] / a.loc[g, "base_population"] for g in a.index.astype(str)}
+            r.update(
+                {
+                    g: k.loc[g, "net_migration"] / (k.loc[g, "observed"] - k.loc[g, "net_migration"])
+                    for g in k.index.astype(str)
+                }
+            )
+            out[i, j] = [r[g] for g in AGE_GROUPS]
+    if smooth:
+        out = smooth_ages(out)
+    return np.sqrt(1 + out) - 1
+
+
+def age_mask(low: int, high: int | None) -> np.ndarray:
+    """Boolean ``(A,)`` of the groups lying wholly within ``low``–``high`` (``None``: no upper bound)."""
+    bounds = [demography.age_group_bounds(g) for g in AGE_GROUPS]
+    top = np.inf if high is None else high
+    return np.array([a >= low and (np.inf if b is None else b) <= top for a, b in bounds])
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario's levers. Reductions shrink net **out**-migration (negative rates) at the given ages
+    by that share; net in-migration is left alone. Both apply multiplicatively where they overlap."""
+
+    name: str
+    young_reduction: float = 0.0
+    graduate_reduction: float = 0.0
+    tfr_increase: float = 0.0
+    young_ages: tuple[int, int] = YOUNG_ADULT_AGES
+    graduate_ages: tuple[int, int] = GRADUATE_AGES
+
+    def migration(self, rates: np.ndarray) -> np.ndarray:
+        factor = np.ones(len(AGE_GROUPS))
+        factor[age_mask(*self.young_ages)] *= 1 - self.young_reduction
+        factor[age_mask(*self.graduate_ages)] *= 1 - self.graduate_reduction
+        rates = np.asarray(rates, dtype=float)
+        return np.where(rates < 0, rates * factor, rates)
+
+
+def scenarios(
+    pay_reduction: float, retention_share: float, tfr_increase: float, pay_interval: tuple[float, float] | None = None
+) -> list[Scenario]:
+    """The five scenarios, then (with ``pay_interval``) the pay and all-together ones at the interval's ends
+    (names ``pay_low``, ``pay_high``, ``all_low``, ``all_high``)."""
+    out = [
+        Scenario("baseline"),
+        Scenario("pay", young_reduction=pay_reduction),
+        Scenario("retention", graduate_reduction=retention_share),
+        Scenario("births", tfr_increase=tfr_increase),
+        Scenario("all", pay_reduction, retention_share, tfr_increase),
+    ]
+    if pay_interval is not None:
+        for end, value in zip(("low", "high"), pay_interval):
+            out.append(replace(out[1], name=f"pay_{end}", young_reduction=value))
+            out.append(replace(out[4], name=f"all_{end}", young_reduction=value))
+    return out
+
+
+# ---------------------------------------------------------------- inputs from the data and the run
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a projection of ``codes`` from ``start_year`` needs (arrays over regions first)."""
+
+    codes: tuple[str, ...]
+    start_year: int
+    population: np.ndarray  # (R, 2, A)
+    survival: np.ndarray  # (2, A) or (R, 2, A)
+    migration: np.ndarray  # (R, 2, A) five-year rates, baseline intensity
+    fertility_share: np.ndarray  # (A,)
+    tfr: np.ndarray  # (R,)
+    srb: np.ndarray  # (R,)
+    crude_birth_rate: np.ndarray  # (R,) ‰, the calibration target
+    birth_survival: float = BIRTH_SURVIVAL
+    notes: dict = field(default_factory=dict)
+
+
+def build_inputs(
+    population: pd.DataFrame,
+    series: pd.DataFrame,
+    start_year: int = 2020,
+    birth_rate_years: tuple[int, int] = (2020, 2023),
+    codes: tuple[str, ...] = NORTHEAST,
+    survival: np.ndarray | None = None,
+    migration_intensity: float = 1.0,
+) -> Inputs:
+    """Inputs from the census table (province level, both census years) and the yearly series.
+
+    ``survival`` overrides the national census survival ratios (shape ``(2, A)`` or ``(R, 2, A)``).
+    ``migration_intensity`` scales the 2010–2020 net migration rates (1 = the intercensal average).
+    """
+    base_year = start_year - 10
+    pop = population[population["year"].isin([base_year, start_year])]
+    if survival is None:
+        survival = national_survival(pop, base_year, start_year)
+    start = np.stack([_wide(pop, start_year, c) for c in codes])
+    mig = migration_rates(pop, list(codes), base_year, start_year) * migration_intensity
+    share = gamma_schedule()
+    y0, y1 = birth_rate_years
+    cbr = series[(series["indicator"] == "birth_rate") & series["year"].between(y0, y1)]
+    cbr = cbr.assign(code=cbr["code"].astype(str)).groupby("code")["value"].mean()
+    missing = [c for c in codes if c not in cbr.index]
+    if missing:
+        raise ProjectionError(f"no birth rates {y0}–{y1} for {missing}")
+    cbr = cbr.reindex(list(codes)).to_numpy(dtype=float)
+    tfr = calibrate_tfr(start[:, 1, :], start.sum(axis=(1, 2)), cbr, share)
+    srb = start[:, 0, 0] / start[:, 1, 0]
+    return Inputs(tuple(codes), int(start_year), start, np.asarray(survival), mig, share, tfr, srb, cbr)
+
+
+def run(inputs: Inputs, scens: list[Scenario], end_year: int = 2035, tfr_target_year: int = 2030) -> np.ndarray:
+    """Project every scenario for every region: ``(S, R, T+1, 2, A)``, ``T = (end_year - start) / 5``."""
+    span = end_year - inputs.start_year
+    if span <= 0 or span % STEP:
+        raise ProjectionError(f"horizon {inputs.start_year}–{end_year} must be a positive multiple of {STEP} years")
+    steps = span // STEP
+    mig = np.stack([s.migration(inputs.migration) for s in scens])  # (S, R, 2, A)
+    tfr = np.stack(
+        [tfr_path(inputs.tfr, s.tfr_increase, inputs.start_year, tfr_target_year, steps) for s in scens]
+    )  # (S, R, T)
+    pop = np.broadcast_to(inputs.population, mig.shape)
+    return project(
+        pop,
+        inputs.survival,
+        mig,
+        inputs.fertility_share,
+        tfr,
+        inputs.srb,
+        steps,
+        inputs.birth_survival,
+    )
+
+
+# ---------------------------------------------------------------- summaries
+
+
+def indicators(projected: np.ndarray) -> dict[str, np.ndarray]:
+    """``total``, ``young`` (20–39), ``old_age_dependency`` (65+ per 100 aged 15–64) over ``(..., T+1)``."""
+    by_age = projected.sum(axis=-2)
+    young = by_age[..., age_mask(*YOUNG_ADULT_AGES)].sum(axis=-1)
+    working = by_age[..., age_mask(*WORKING_AGES)].sum(axis=-1)
+    old = by_age[..., age_mask(OLD_AGE, None)].sum(axis=-1)
+    return {"total": by_age.sum(axis=-1), "young": young, "old_age_dependency": 100 * old / working}
+
+
+def with_northeast(projected: np.ndarray, region_axis: int = 1) -> np.ndarray:
+    """Append the Northeast total (sum over regions) as the last region."""
+    total = projected.sum(axis=region_axis, keepdims=True)
+    return np.concatenate([projected, total], axis=region_axis)
+
+
+def tidy(projected: np.ndarray, scens: list[Scenario], codes: list[str], start_year: int) -> pd.DataFrame:
+    """Long table ``scenario, code, year, sex, age_group, population`` of a ``(S, R, T+1, 2, A)`` array."""
+    s, r, t, x, a = projected.shape
+    idx = pd.MultiIndex.from_product(
+        [[sc.name for sc in scens], list(codes), start_year + STEP * np.arange(t), list(SEXES), AGE_GROUPS],
+        names=["scenario", "code", "year", "sex", "age_group"],
+    )
+    return pd.DataFrame({"population": projected.ravel()}, index=idx).reset_index()
+
+
+def summary(projected: np.ndarray, scens: list[Scenario], codes: list[str], start_year: int) -> pd.DataFrame:
+    """``scenario, code, year, total, young, old_age_dependency`` (regions as given, e.g. with the Northeast)."""
+    ind = indicators(projected)
+    s, r, t = ind["total"].shape
+    idx = pd.MultiIndex.from_product(
+        [[sc.name for sc in scens], list(codes), start_year + STEP * np.arange(t)], names=["scenario", "code", "year"]
+    )
+    return pd.DataFrame({k: v.ravel() for k, v in ind.items()}, index=idx).reset_index()
+
+
+# ---------------------------------------------------------------- back-test
+
+
+def census_offset(year_end: int, start_year: int, census_month: int = demography.CENSUS_MONTH) -> float:
+    """Years from the census (1 <month> start_year) to 31 December of ``year_end``."""
+    return year_end + 1 - (start_year + (census_month - 1) / 12)
+
+
+def backtest(inputs: Inputs, yearend: pd.DataFrame, years: list[int], scenario: Scenario | None = None) -> pd.DataFrame:
+    """Baseline totals interpolated to each year end vs the year-end series.
+
+    ``yearend``: ``code, year, value`` (persons). Returns ``code, year, projected, observed, error,
+    error_pct`` (error = projected − observed), for the regions and the Northeast (``northeast``).
+    """
+    scen = [scenario or Scenario("baseline")]
+    horizon = int(np.ceil(max(census_offset(y, inputs.start_year) for y in years) / STEP)) * STEP
+    proj = run(inputs, scen, inputs.start_year + horizon)[0]  # (R, T+1, 2, A)
+    totals = proj.sum(axis=(-1, -2))
+    totals = np.vstack([totals, totals.sum(axis=0, keepdims=True)])
+    obs = yearend.assign(code=yearend["code"].astype(str)).set_index(["code", "year"])["value"]
+    rows = []
+    for i, code in enumerate([*inputs.codes, "northeast"]):
+        for y in years:
+            if code == "northeast":
+                o = sum(float(obs.loc[(c, y)]) for c in inputs.codes)
+            else:
+                o = float(obs.loc[(code, y)])
+            p = float(interpolate_total(totals[i], census_offset(y, inputs.start_year)))
+            rows.append({"code": code, "year": y, "projected": p, "observed": o})
+    out = pd.DataFrame(rows)
+    out["error"] = out["projected"] - out["observed"]
+    out["error_pct"] = 100 * out["error"] / out["observed"]
+    return out
+
+
+def implied_intensity(inputs: Inputs, yearend: pd.DataFrame, year: int) -> np.ndarray:
+    """Per region, the multiple of the inputs' migration rates at which the baseline hits the year-end
+    population of ``year`` (bisection on 0–3). A diagnostic of the calibration, never used for the baseline."""
+    lo, hi = np.zeros(len(inputs.codes)), np.full(len(inputs.codes), 3.0)
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        trial = replace(inputs, migration=inputs.migration * mid[:, None, None])
+        err = backtest(trial, yearend, [year])
+        err = err[err["code"] != "northeast"]["error"].to_numpy()
+        # more intensity = more net out-migration = a lower projection
+        lo, hi = np.where(err > 0, mid, lo), np.where(err > 0, hi, mid)
+    return (lo + hi) / 2
+
+
+def natural_growth_check(inputs: Inputs) -> np.ndarray:
+    """The model's natural growth rate (‰ per year) over the first step, without migration, per region:
+    a check of the survival ratios and the TFR against the vital statistics' natural growth rate."""
+    closed = replace(inputs, migration=np.zeros_like(inputs.migration))
+    totals = run(closed, [Scenario("baseline")], inputs.start_year + STEP)[0].sum(axis=(-1, -2))
+    return 1000 * ((totals[:, 1] / totals[:, 0]) ** (1 / STEP) - 1)
+
+
+def mean_rate(series: pd.DataFrame, indicator: str, codes: tuple[str, ...], years: tuple[int, int]) -> np.ndarray:
+    """Mean of a yearly rate over ``years`` (inclusive) per code, in the order of ``codes``."""
+    df = series[(series["indicator"] == indicator) & series["year"].between(*years)]
+    means = df.assign(code=df["code"].astype(str)).groupby("code")["value"].mean()
+    return means.reindex(list(codes)).to_numpy(dtype=float)

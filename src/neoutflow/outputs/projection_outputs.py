@@ -1,0 +1,239 @@
+"""Results, tables and figures of the cohort-component projection (notebooks/06_projection.ipynb)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from neoutflow.analysis import projection as pj
+from neoutflow.outputs import tables as rt
+from neoutflow.outputs.style import PALETTE
+from neoutflow.reference import AGE_GROUPS
+
+REGIONS = ("210000", "220000", "230000", "northeast")
+COLOURS = {
+    "baseline": PALETTE["neutral"],
+    "pay": PALETTE["other"],
+    "retention": PALETTE["accent"],
+    "births": PALETTE["highlight"],
+    "all": PALETTE["northeast"],
+}
+THRESHOLD_PCT = 3.0  # back-test tolerance for the 2024 total
+
+
+def record_inputs(rs, inputs: pj.Inputs, natural_model: np.ndarray, natural_observed: np.ndarray) -> None:
+    """The calibration, stated: TFR, sex ratio at birth, crude birth rate target, natural growth check."""
+    rs.record("mean_age_at_birth", pj.MEAN_AGE_AT_BIRTH, "岁", "生育年龄分布（伽马）的均值", digits=1)
+    rs.record("sd_age_at_birth", pj.SD_AGE_AT_BIRTH, "岁", "生育年龄分布（伽马）的标准差", digits=1)
+    rs.record("birth_survival", inputs.birth_survival, "", "出生到 0–4 岁组的存活比（假设）", digits=3)
+    for i, code in enumerate(inputs.codes):
+        k, n = pj.KEYS[code], pj.NAMES[code]
+        rs.record(f"tfr_{k}", inputs.tfr[i], "", f"{n}：校准的总和生育率（基准）", digits=2)
+        rs.record(f"srb_{k}", 100 * inputs.srb[i], "", f"{n}：出生性别比（2020 年普查 0–4 岁男/女 × 100）", digits=1)
+        rs.record(f"cbr_{k}", inputs.crude_birth_rate[i], "‰", f"{n}：校准目标的平均出生率", digits=2)
+        rs.record(f"natural_model_{k}", natural_model[i], "‰", f"{n}：模型在第一步的年自然增长率", digits=2)
+        rs.record(f"natural_observed_{k}", natural_observed[i], "‰", f"{n}：同期统计的平均自然增长率", digits=2)
+        gap = natural_model[i] - natural_observed[i]
+        rs.record(f"natural_gap_{k}", gap, "‰", f"{n}：模型自然增长率 − 统计自然增长率", digits=2, signed=True)
+        young = pj.age_mask(*pj.YOUNG_ADULT_AGES)
+        w = inputs.population[i, :, young]
+        rate = (inputs.migration[i, :, young].T * w.T).sum() / w.sum()
+        rs.record(
+            f"young_migration_rate_{k}", 100 * rate, "%", f"{n}：20–39 岁五年净迁移率（基准，按人口加权）", digits=2
+        )
+
+
+def record_backtest(rs, bt: pd.DataFrame, implied: np.ndarray, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Errors by region and year; the 2024 verdict (within ±3% or not) chosen here; the implied intensity."""
+    last = int(bt["year"].max())
+    rs.record("backtest_last_year", last, "年", "回测的最后一年", digits=0, display=str(last))
+    rs.record("backtest_threshold", THRESHOLD_PCT, "%", "回测误差的容许范围", digits=0)
+    for _, r in bt.iterrows():
+        k, n, y = pj.KEYS[r["code"]], pj.NAMES[r["code"]], int(r["year"])
+        rs.record(
+            f"bt_{k}_{y}_error_pct",
+            r["error_pct"],
+            "%",
+            f"{n} {y} 年末：预测误差（预测 − 统计）",
+            digits=1,
+            signed=True,
+        )
+        if y == last:
+            rs.record(
+                f"bt_{k}_projected", r["projected"], "人", f"{n} {y} 年末：基准预测", digits=0, scale=1e4, suffix="万"
+            )
+            rs.record(
+                f"bt_{k}_observed",
+                r["observed"],
+                "人",
+                f"{n} {y} 年末：统计的常住人口",
+                digits=0,
+                scale=1e4,
+                suffix="万",
+            )
+            within = abs(r["error_pct"]) <= THRESHOLD_PCT
+            rs.record(
+                f"bt_{k}_verdict",
+                bool(within),
+                "",
+                f"{n}：{y} 年误差是否在 ±3% 以内",
+                display="在 ±3% 以内" if within else "超出 ±3%",
+            )
+    over = [
+        pj.NAMES[c]
+        for c in codes
+        if abs(bt[(bt["code"] == c) & (bt["year"] == last)]["error_pct"].iloc[0]) > THRESHOLD_PCT
+    ]
+    rs.record("bt_over_names", "、".join(over), "", "2024 年误差超出 ±3% 的省份", display="、".join(over) or "无")
+    errs = bt[bt["year"] == last]["error_pct"]
+    sign = "低估" if (errs < 0).all() else ("高估" if (errs > 0).all() else "有高估也有低估")
+    rs.record("bt_direction", sign, "", f"{last} 年各地区误差的方向", display=sign)
+    rs.record("bt_over_count", len(over), "个", "2024 年误差超出 ±3% 的省份数", digits=0)
+    for i, code in enumerate(codes):
+        rs.record(
+            f"implied_intensity_{pj.KEYS[code]}",
+            implied[i],
+            "",
+            f"{pj.NAMES[code]}：使 {last} 年预测与统计一致的迁移强度（2010–2020 年率的倍数，仅作诊断）",
+            digits=2,
+        )
+    show = bt.assign(region=bt["code"].map(pj.NAMES), projected=bt["projected"] / 1e4, observed=bt["observed"] / 1e4)
+    return rt.frame_table(
+        show[["region", "year", "projected", "observed", "error_pct"]],
+        {"projected": 0, "observed": 0, "error_pct": 1},
+        {
+            "region": "地区",
+            "year": "年末",
+            "projected": "基准预测（万人）",
+            "observed": "统计（万人）",
+            "error_pct": "误差（%）",
+        },
+    )
+
+
+def record_scenarios(rs, summ: pd.DataFrame, years: tuple[int, ...]) -> pd.DataFrame:
+    """Total, 20–39 and old-age dependency by scenario, region and year (with the interval ends where the
+    lever has them); differences from the baseline in the last year. Returns the table."""
+    s = summ.set_index(["scenario", "code", "year"])
+    last = years[-1]
+    what = {
+        "total": ("总人口", "人", dict(digits=0, scale=1e4, suffix="万")),
+        "young": ("20–39 岁人口", "人", dict(digits=0, scale=1e4, suffix="万")),
+        "old_age_dependency": ("老年抚养比（65 岁及以上/15–64 岁 × 100）", "", dict(digits=1)),
+    }
+    rows = []
+    for code in REGIONS:
+        k, n = pj.KEYS[code], pj.NAMES[code]
+        start = s.loc[("baseline", code, int(summ["year"].min()))]
+        for var, (label, unit, fmt) in what.items():
+            rs.record(f"{k}_{var}_start", start[var], unit, f"{n}：{label}（起点普查）", **fmt)
+        for scen in pj.SCENARIOS:
+            row = {"region": n, "scenario": pj.SCENARIO_LABELS[scen]}
+            for y in years:
+                for var, (label, unit, fmt) in what.items():
+                    v = s.loc[(scen, code, y), var]
+                    key = f"{scen}_{k}_{y}_{var}"
+                    rs.record(key, v, unit, f"{n} {y}（{pj.SCENARIO_LABELS[scen]}）：{label}", **fmt)
+                    text = rs[key].display.removesuffix("万")
+                    if (f"{scen}_low", code, y) in s.index:
+                        lo, hi = s.loc[(f"{scen}_low", code, y), var], s.loc[(f"{scen}_high", code, y), var]
+                        rs.record(f"{key}_low", lo, unit, f"{label}：区间下端", **fmt)
+                        rs.record(f"{key}_high", hi, unit, f"{label}：区间上端", **fmt)
+                        text += f" [{rs[key + '_low'].display.removesuffix('万')}, {rs[key + '_high'].display.removesuffix('万')}]"
+                    row[f"{var}_{y}"] = text
+            for var, (label, unit, fmt) in what.items():
+                base = s.loc[("baseline", code, last), var]
+                if scen != "baseline":
+                    diff = s.loc[(scen, code, last), var] - base
+                    rs.record(
+                        f"diff_{scen}_{k}_{var}",
+                        diff,
+                        unit,
+                        f"{n} {last}：{pj.SCENARIO_LABELS[scen]}与基准之差（{label}）",
+                        **{**fmt, "signed": True},
+                    )
+            change = 100 * (s.loc[(scen, code, last), "total"] / start["total"] - 1)
+            rs.record(
+                f"{scen}_{k}_change_pct",
+                change,
+                "%",
+                f"{n}：{pj.SCENARIO_LABELS[scen]}情景下起点至 {last} 年总人口变化",
+                digits=1,
+                signed=True,
+            )
+            rows.append(row)
+    table = pd.DataFrame(rows)
+    cols = {"region": "地区", "scenario": "情景"}
+    for y in years:
+        cols.update(
+            {
+                f"total_{y}": f"{y} 总人口（万人）",
+                f"young_{y}": f"{y} 20–39 岁（万人）",
+                f"old_age_dependency_{y}": f"{y} 老年抚养比",
+            }
+        )
+    return rt.frame_table(table[list(cols)], columns=cols)
+
+
+def population_figure(observed: pd.DataFrame, census: pd.DataFrame, summ: pd.DataFrame, start_year: int):
+    """Population 2000–end per region: year-end series and census counts, then the scenarios (fans: interval)."""
+    fig, axes = plt.subplots(2, 2, figsize=(9, 6.4), sharex=True)
+    for ax, code in zip(axes.ravel(), REGIONS):
+        codes = list(pj.NAMES)[:3] if code == "northeast" else [code]
+        ye = observed[observed["code"].isin(codes)].groupby("year")["value"].sum(min_count=len(codes))
+        ye = ye[observed[observed["code"].isin(codes)].groupby("year")["value"].count() == len(codes)]
+        ax.plot(ye.index, ye.to_numpy() / 1e4, color="black", lw=1.3, label="年末常住人口（统计）")
+        cz = census[census["code"].isin(codes)].groupby("year")["population"].sum()
+        ax.plot(cz.index, cz.to_numpy() / 1e4, "o", color="black", ms=4, mfc="white", label="普查")
+        for scen in pj.SCENARIOS:
+            part = summ[(summ["scenario"] == scen) & (summ["code"] == code)]
+            ax.plot(part["year"], part["total"] / 1e4, color=COLOURS[scen], lw=1.6, label=pj.SCENARIO_LABELS[scen])
+            lo = summ[(summ["scenario"] == f"{scen}_low") & (summ["code"] == code)]
+            hi = summ[(summ["scenario"] == f"{scen}_high") & (summ["code"] == code)]
+            if len(lo):
+                ax.fill_between(
+                    lo["year"], lo["total"] / 1e4, hi["total"].to_numpy() / 1e4, color=COLOURS[scen], alpha=0.2, lw=0
+                )
+        ax.axvline(start_year, color=PALETTE["neutral"], lw=0.8, ls="--")
+        ax.set_title(pj.NAMES[code])
+        ax.set_ylabel("万人")
+    axes[0, 0].legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def pyramid_figure(tidy: pd.DataFrame, code: str, start_year: int, end_year: int):
+    """Pyramids of ``code``: the start census vs the end year under the baseline and all-together scenarios."""
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.6), sharey=True)
+    y = np.arange(len(AGE_GROUPS))
+    start = tidy[(tidy["scenario"] == "baseline") & (tidy["code"] == code) & (tidy["year"] == start_year)]
+    for ax, scen in zip(axes, ("baseline", "all")):
+        end = tidy[(tidy["scenario"] == scen) & (tidy["code"] == code) & (tidy["year"] == end_year)]
+        for sex, sign, colour in (("male", -1, PALETTE["male"]), ("female", 1, PALETTE["female"])):
+            s0 = start[start["sex"] == sex].set_index("age_group")["population"].reindex(AGE_GROUPS) / 1e4
+            s1 = end[end["sex"] == sex].set_index("age_group")["population"].reindex(AGE_GROUPS) / 1e4
+            ax.barh(
+                y,
+                sign * s1.to_numpy(),
+                color=colour,
+                alpha=0.75,
+                height=0.85,
+                label=f"{end_year}（{'男' if sex == 'male' else '女'}）",
+            )
+            ax.step(
+                sign * s0.to_numpy(),
+                y,
+                where="mid",
+                color="black",
+                lw=1.0,
+                label=f"{start_year} 普查" if sex == "male" else None,
+            )
+        ax.set_title(f"{pj.NAMES[code]}：{start_year} 与 {end_year}（{pj.SCENARIO_LABELS[scen]}）")
+        ax.set_xlabel("万人（左：男，右：女）")
+        ax.set_yticks(y, AGE_GROUPS)
+        ticks = ax.get_xticks()
+        ax.set_xticks(ticks, [f"{abs(t):.0f}" for t in ticks])
+    axes[0].legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    return fig

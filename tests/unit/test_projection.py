@@ -1,0 +1,132 @@
+"""Cohort-component projection on hand-checkable toy populations (synthetic numbers, not data)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neoutflow.analysis import projection as pj
+
+# A toy of three age groups (0-4, 5-9, 10+ open), two sexes.
+SURV = np.array([0.9, 0.8, 0.5])  # 0-4 -> 5-9, 5-9 -> 10+, 10+ stays
+SHARE = np.array([0.0, 1.0, 0.0])  # only women aged 5-9 bear children (a toy)
+
+
+def test_closed_population_one_step_by_hand():
+    pop = np.array([[100.0, 80.0, 50.0], [100.0, 80.0, 50.0]])
+    out = pj.project_step(pop, SURV, np.zeros(3), SHARE, tfr=1.0, srb=1.0, birth_survival=1.0)
+    # survivors: 5-9 = 0.9*100 = 90; 10+ = 0.8*80 + 0.5*50 = 89
+    assert out[:, 1] == pytest.approx([90, 90])
+    assert out[:, 2] == pytest.approx([89, 89])
+    # births = TFR * mean of women 5-9 at start (80) and end (90) = 85, half of them girls
+    assert out[:, 0] == pytest.approx([42.5, 42.5])
+
+
+def test_sex_ratio_birth_survival_and_migration():
+    pop = np.array([[0.0, 0.0, 0.0], [0.0, 100.0, 0.0]])
+    mig = np.array([[0.1, 0.0, -0.2], [0.0, 0.0, -0.2]])
+    out = pj.project_step(pop, SURV, mig, SHARE, tfr=2.0, srb=1.05, birth_survival=0.99)
+    births = 2.0 * (100 + 0) / 2
+    assert out[0, 0] == pytest.approx(births * 1.05 / 2.05 * 0.99 * 1.1)
+    assert out[1, 0] == pytest.approx(births / 2.05 * 0.99)
+    assert out[1, 2] == pytest.approx(100 * 0.8 * 0.8)  # survivors, then 20% net out-migration
+
+
+def test_stationary_population_stays_stationary():
+    # life-table-like structure l: l1 = 0.9 l0, open l2 = 0.8 l1 / (1 - 0.5); births replace l0 exactly
+    l0 = 1000.0
+    l1 = 0.9 * l0
+    l2 = 0.8 * l1 / (1 - 0.5)
+    pop = np.array([[l0, l1, l2], [l0, l1, l2]])
+    bs = 0.98
+    tfr = 2 * l0 / bs / l1  # births = tfr * l1 must equal 2 * l0 / bs
+    out = pj.project(pop, SURV, np.zeros(3), SHARE, tfr, 1.0, steps=4, birth_survival=bs)
+    for t in range(5):
+        assert out[t] == pytest.approx(pop)
+
+
+def test_vectorised_over_scenarios_and_regions_equals_one_by_one():
+    rng = np.random.default_rng(1)  # synthetic populations
+    pop = rng.uniform(50, 150, size=(4, 3, 2, 3))
+    mig = rng.uniform(-0.1, 0.05, size=(4, 3, 2, 3))
+    tfr = rng.uniform(0.5, 2.0, size=(4, 3))
+    out = pj.project(pop, SURV, mig, SHARE, tfr[..., None].repeat(2, -1), 1.06, steps=2)
+    one = pj.project(pop[2, 1], SURV, mig[2, 1], SHARE, tfr[2, 1], 1.06, steps=2)
+    assert out[2, 1] == pytest.approx(one)
+
+
+def test_interpolation_is_geometric_within_the_step():
+    totals = np.array([100.0, 121.0, 130.0])
+    assert pj.interpolate_total(totals, 2.5) == pytest.approx(110.0)
+    assert pj.interpolate_total(totals, 5.0) == pytest.approx(121.0)
+    assert pj.interpolate_total(totals, 0.0) == pytest.approx(100.0)
+
+
+def test_gamma_schedule_sums_to_one_and_peaks_near_mean():
+    share = pj.gamma_schedule(mean_age=29.5, sd=5.5)
+    assert share.sum() == pytest.approx(1.0)
+    assert share[:3].sum() == 0 and share[10:].sum() == 0  # nothing before 15 or from 50
+    assert int(np.argmax(share)) in (5, 6)  # 25-29 or 30-34
+    ages = np.arange(2.5, 90, 5)[: len(share)]
+    assert (share * ages).sum() == pytest.approx(29.5, abs=0.5)
+
+
+def test_tfr_calibration_reproduces_births():
+    share = pj.gamma_schedule()
+    women = np.full((1, 18), 1000.0)
+    tfr = pj.calibrate_tfr(women, np.array([36000.0]), np.array([5.0]), share)
+    births_per_year = tfr * (women * share).sum() / 5
+    assert births_per_year == pytest.approx(5.0 / 1000 * 36000)
+
+
+def test_tfr_path_phases_in_linearly():
+    path = pj.tfr_path(np.array([1.0]), 0.2, 2020, 2030, 3)
+    assert path[0] == pytest.approx([1.05, 1.15, 1.2])
+
+
+def test_scenario_reduces_only_out_migration_at_its_ages():
+    rates = np.full(18, -0.1)
+    rates[5] = 0.05  # net in-migration at 25-29 is left alone
+    pay = pj.Scenario("pay", young_reduction=0.5).migration(rates)
+    assert pay[4] == pytest.approx(-0.05) and pay[7] == pytest.approx(-0.05)  # 20-24 and 35-39
+    assert pay[3] == pytest.approx(-0.1) and pay[8] == pytest.approx(-0.1)  # 15-19 and 40-44
+    assert pay[5] == pytest.approx(0.05)
+    both = pj.Scenario("all", young_reduction=0.5, graduate_reduction=0.5).migration(rates)
+    assert both[4] == pytest.approx(-0.025) and both[6] == pytest.approx(-0.05)
+
+
+def test_smoothing_keeps_a_constant_and_damps_a_spike():
+    assert pj.smooth_ages(np.full(5, 2.0)) == pytest.approx(np.full(5, 2.0))
+    spike = pj.smooth_ages(np.array([0.0, 0.0, 4.0, 0.0, 0.0]))
+    assert spike == pytest.approx([0, 1, 2, 1, 0])
+
+
+def test_indicators_on_a_toy():
+    pop = np.zeros((1, 2, 18))
+    pop[0, :, 4] = 10  # 20-24
+    pop[0, :, 14] = 5  # 70-74
+    ind = pj.indicators(pop)
+    assert ind["total"][0] == 30 and ind["young"][0] == 20
+    assert ind["old_age_dependency"][0] == pytest.approx(50.0)
+
+
+def test_census_offset():
+    assert pj.census_offset(2024, 2020) == pytest.approx(4 + 2 / 12)
+
+
+def test_run_rejects_a_horizon_off_the_steps():
+    inputs = pj.Inputs(
+        ("x",),
+        2020,
+        np.ones((1, 2, 18)),
+        np.ones((2, 18)),
+        np.zeros((1, 2, 18)),
+        pj.gamma_schedule(),
+        np.ones(1),
+        np.ones(1),
+        np.ones(1),
+    )
+    with pytest.raises(pj.ProjectionError, match="multiple of 5"):
+        pj.run(inputs, [pj.Scenario("baseline")], 2033)
+    out = pj.run(inputs, pj.scenarios(0.2, 0.3, 0.2, (0.1, 0.4)), 2035)
+    assert out.shape == (9, 1, 4, 2, 18)
