@@ -19,11 +19,11 @@ Choices, stated once:
   Ningxia) and mixes registered and resident denominators; the census population is the
   resident population on 2020 boundaries, the same denominator as the outcomes.
 - **Errors clustered by province** with pyfixest ``feols`` and CRV1. Small-sample
-  convention (``SSC``, pyfixest's default, written explicitly): V = G/(G−1) · (n−1)/(n−k) ·
+  convention (``SSC``, pyfixest's default, written explicitly): V = G/(G−1) · (n−1)/(n−k−1) ·
   (X̃'X̃)⁻¹ (Σ_g X̃_g' e_g e_g' X̃_g) (X̃'X̃)⁻¹, with X̃ the province-demeaned regressors,
-  G the number of provinces, n the observations and k the slope count (the fixed
-  effects are nested in the clusters and not counted); p-values and intervals from
-  t(G − 1). With about 28 clusters this is at the low end of reliability.
+  G the number of provinces, n the observations and k the slope count (the province
+  effects are nested in the clusters and count as a single parameter); p-values and
+  intervals from t(G − 1). With about 28 clusters this is at the low end of reliability.
 - The municipalities are single-unit provinces, fitted exactly by their fixed effect,
   and dropped (:func:`neoutflow.analysis.datasets.prefecture_sample`).
 """
@@ -259,3 +259,63 @@ def northeast_counterfactuals(data: pd.DataFrame, fit_, level: float = 0.95) -> 
             )
         )
     return pd.concat(rows, ignore_index=True)
+
+
+# ---------------------------------------------------------------- the recorded models
+
+MODELS = {
+    "pw_net": ("net_migration_rate", MAIN_REGRESSORS, "地级净迁移模型"),
+    "pw_young": ("young_adult_net_migration_rate", MAIN_REGRESSORS, "地级青年净迁移模型"),
+    "pw_net_ne": ("net_migration_rate", INTERACTION_REGRESSORS, "地级净迁移模型（东北交互）"),
+    "pw_young_ne": ("young_adult_net_migration_rate", INTERACTION_REGRESSORS, "地级青年净迁移模型（东北交互）"),
+}
+
+
+def fit_all(rs, data: pd.DataFrame) -> tuple[dict, dict, dict]:
+    """Fit and record every model of :data:`MODELS`; returns ``(specs, fits, samples)``."""
+    specs, fits, samples = {}, {}, {}
+    for prefix, (outcome, regs, title) in MODELS.items():
+        kept, dropped = sample(data, outcome, regs)
+        fits[prefix] = fit(kept, outcome, regs)
+        samples[prefix] = (kept, dropped)
+        record(rs, specs, prefix, fits[prefix], title, kept, outcome, regs)
+    return specs, fits, samples
+
+
+def write_dataset(data: pd.DataFrame, path: Path) -> Path:
+    """The model dataset at full float precision (``repr``), so a refit from the file is exact."""
+    from neoutflow import atomic
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic.replacing(path) as tmp:
+        data.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+def coefficient_frame(fits: dict) -> pd.DataFrame:
+    """All fits' coefficient tables stacked, with a ``model`` column."""
+    return pd.concat([coefficients(f).assign(model=k) for k, f in fits.items()], ignore_index=True)
+
+
+def record_counterfactuals(rs, cf: pd.DataFrame) -> None:
+    """``cfp_<code>_<reference>`` with ``_low``/``_high``; the Northeast mean change per reference
+    and the counts of prefectures whose interval lies above zero, below zero, or contains it."""
+    short = {"province_mean": "prov", "national_median": "nat"}
+    what = {"province_mean": "本省地级单位平均工资", "national_median": "全国地级单位工资中位数"}
+    for _, r in cf.iterrows():
+        key = f"cfp_{r['code']}_{short[r['reference']]}"
+        txt = f"{r['name_zh']}：若工资达到{what[r['reference']]}，净迁移率的变化"
+        rs.record(key, r["change"], "百分点", txt, digits=2, signed=True)
+        rs.record(f"{key}_low", r["ci_low"], "百分点", txt + "（95% 区间下限）", digits=2, signed=True)
+        rs.record(f"{key}_high", r["ci_high"], "百分点", txt + "（95% 区间上限）", digits=2, signed=True)
+    for ref, part in cf.groupby("reference", sort=False):
+        s = short[ref]
+        rs.record(f"cfp_{s}_n", len(part), "个", f"有反事实的东北地级单位数（{what[ref]}）", digits=0)
+        rs.record(f"cfp_{s}_mean", part["change"].mean(), "百分点", f"东北地级单位平均变化（{what[ref]}）", digits=2)
+        rs.record(f"cfp_{s}_min", part["change"].min(), "百分点", f"最大负向变化（{what[ref]}）", digits=2, signed=True)
+        rs.record(f"cfp_{s}_max", part["change"].max(), "百分点", f"最大正向变化（{what[ref]}）", digits=2, signed=True)
+        above, below = int((part["ci_low"] > 0).sum()), int((part["ci_high"] < 0).sum())
+        rs.record(f"cfp_{s}_n_above", above, "个", f"95% 区间在零以上的单位数（{what[ref]}）", digits=0)
+        rs.record(f"cfp_{s}_n_below", below, "个", f"95% 区间在零以下的单位数（{what[ref]}）", digits=0)
+        rs.record(f"cfp_{s}_n_zero", len(part) - above - below, "个", f"95% 区间含零的单位数（{what[ref]}）", digits=0)
