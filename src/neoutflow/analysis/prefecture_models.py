@@ -319,3 +319,24 @@ def record_counterfactuals(rs, cf: pd.DataFrame) -> None:
         rs.record(f"cfp_{s}_n_above", above, "个", f"95% 区间在零以上的单位数（{what[ref]}）", digits=0)
         rs.record(f"cfp_{s}_n_below", below, "个", f"95% 区间在零以下的单位数（{what[ref]}）", digits=0)
         rs.record(f"cfp_{s}_n_zero", len(part) - above - below, "个", f"95% 区间含零的单位数（{what[ref]}）", digits=0)
+
+
+def model_table(fits: dict, titles: dict[str, str]) -> pd.DataFrame:
+    """Terms down, models across: ``coef`` over ``(se)``; * p < 0.05 (t(G−1)); n and within R² last."""
+    terms = list(dict.fromkeys(t for f in fits.values() for t in coefficients(f)["term"]))
+    rows = []
+    for t in terms:
+        cells, ses = {"变量": label(t)}, {"变量": ""}
+        for k, f in fits.items():
+            c = coefficients(f).set_index("term")
+            if t in c.index:
+                d = 4 if abs(c.at[t, "se"]) < 0.01 else 3
+                star = "*" if c.at[t, "p"] < 0.05 else ""
+                cells[titles[k]] = f"{c.at[t, 'coef']:.{d}f}{star}"
+                ses[titles[k]] = f"({c.at[t, 'se']:.{d}f})"
+            else:
+                cells[titles[k]] = ses[titles[k]] = ""
+        rows += [cells, ses]
+    rows.append({"变量": "样本量", **{titles[k]: str(int(f._N)) for k, f in fits.items()}})
+    rows.append({"变量": "组内 R²", **{titles[k]: f"{f._r2_within:.3f}" for k, f in fits.items()}})
+    return pd.DataFrame(rows)

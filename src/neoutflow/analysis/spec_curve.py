@@ -266,3 +266,29 @@ def ordered(curve: pd.DataFrame, focal: str, dims: Sequence[str] = DIMENSIONS) -
     """One focal coefficient's specs sorted by estimate (the curve's x axis)."""
     part = curve[curve["focal"] == focal].sort_values(["estimate", *dims], kind="mergesort")
     return part.reset_index(drop=True)
+
+
+def record(rs, curve: pd.DataFrame) -> pd.DataFrame:
+    """Record ``sc_n``; per focal and level (``all``, ``province``, ``prefecture``): ``sc_<focal>_<level>_n``,
+    ``_n_excl`` (intervals excluding zero), ``_share_excl`` (= n_excl / n, in %), ``_share_pos`` (%),
+    ``_median``; and ``sc_<focal>_verdict`` (word chosen by :func:`verdict`). Returns the summary."""
+    s = summary(curve)
+    rs.record("sc_n", len(curve), "个", "设定曲线的设定总数", digits=0)
+    for _, r in s.iterrows():
+        key = f"sc_{r['focal']}_{r['level']}"
+        what = f"{LABELS[r['focal']]}系数（{'全部' if r['level'] == 'all' else LABELS[r['level']]}设定）"
+        rs.record(f"{key}_n", r["n_specs"], "个", f"{what}：设定数", digits=0)
+        rs.record(f"{key}_n_excl", r["n_exclude_zero"], "个", f"{what}：95% 区间不含零的设定数", digits=0)
+        rs.record(f"{key}_share_excl", 100 * r["share_exclude_zero"], "%", f"{what}：区间不含零的设定占比", digits=0)
+        rs.record(f"{key}_share_pos", 100 * r["share_positive"], "%", f"{what}：估计值为正的设定占比", digits=0)
+        rs.record(
+            f"{key}_median",
+            r["median_estimate"],
+            "",
+            f"{what}：估计值中位数",
+            digits=4 if r["focal"] == "education" else 2,
+        )
+        if r["level"] == "all":
+            w = verdict(r["share_exclude_zero"], r["share_positive"])
+            rs.record(f"sc_{r['focal']}_verdict", w, "", f"{what}：设定曲线的判断（5% 水平，95% 区间）", display=w)
+    return s
