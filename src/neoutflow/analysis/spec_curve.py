@@ -230,11 +230,15 @@ def run(province: pd.DataFrame, prefecture: pd.DataFrame, level: float = 0.95) -
 
 def summary(curve: pd.DataFrame) -> pd.DataFrame:
     """Per focal coefficient: number of specs, share whose 95% interval excludes zero, shares
-    positive / negative-and-excluding-zero, median estimate — overall and by level."""
+    positive / negative-and-excluding-zero, median estimate — overall (``all``), by level, and for the
+    specs with the full control set (``full``)."""
     rows = []
-    for (focal, lev), part in [((f, "all"), curve[curve["focal"] == f]) for f in FOCALS] + [
+    groups = [((f, "all"), curve[curve["focal"] == f]) for f in FOCALS]
+    groups += [
         ((f, lv), curve[(curve["focal"] == f) & (curve["level"] == lv)]) for f in FOCALS for lv in LEVEL_OUTCOMES
-    ]:
+    ]
+    groups += [((f, "full"), curve[(curve["focal"] == f) & (curve["controls"] == "full")]) for f in FOCALS]
+    for (focal, lev), part in groups:
         excl = (part["ci_low"] > 0) | (part["ci_high"] < 0)
         rows.append(
             {
@@ -252,14 +256,14 @@ def summary(curve: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def verdict(share_exclude_zero: float, share_positive: float) -> str:
-    """Chinese wording chosen from the curve: a majority of intervals excluding zero with one
-    sign → 多数设定支持; otherwise 多数设定无法判断."""
-    if share_exclude_zero >= 0.5 and share_positive in (0.0, 1.0):
-        return "多数设定支持（方向一致且多数区间不含零）"
-    if share_exclude_zero >= 0.5:
-        return "多数区间不含零，但方向不一致"
-    return "多数设定无法判断（多数 95% 区间含零）"
+def verdict(share_positive_excl: float, share_negative_excl: float) -> str:
+    """Chinese wording chosen from the curve (95% intervals): when at least half of the specs have an
+    interval entirely above (below) zero → 多数设定支持正向（负向）关联; otherwise 多数设定无法判断."""
+    if share_positive_excl >= 0.5:
+        return "过半设定支持正向关联（95% 区间在零以上）"
+    if share_negative_excl >= 0.5:
+        return "过半设定支持负向关联（95% 区间在零以下）"
+    return "多数设定无法判断（过半设定的 95% 区间含零或方向不一）"
 
 
 def ordered(curve: pd.DataFrame, focal: str, dims: Sequence[str] = DIMENSIONS) -> pd.DataFrame:
@@ -271,16 +275,24 @@ def ordered(curve: pd.DataFrame, focal: str, dims: Sequence[str] = DIMENSIONS) -
 def record(rs, curve: pd.DataFrame) -> pd.DataFrame:
     """Record ``sc_n``; per focal and level (``all``, ``province``, ``prefecture``): ``sc_<focal>_<level>_n``,
     ``_n_excl`` (intervals excluding zero), ``_share_excl`` (= n_excl / n, in %), ``_share_pos`` (%),
-    ``_median``; and ``sc_<focal>_verdict`` (word chosen by :func:`verdict`). Returns the summary."""
+    ``_share_pos_excl``, ``_median`` and ``_verdict`` (words chosen by :func:`verdict`); levels also ``full``. Returns the summary."""
     s = summary(curve)
     rs.record("sc_n", len(curve), "个", "设定曲线的设定总数", digits=0)
     for _, r in s.iterrows():
         key = f"sc_{r['focal']}_{r['level']}"
-        what = f"{LABELS[r['focal']]}系数（{'全部' if r['level'] == 'all' else LABELS[r['level']]}设定）"
+        scope = {"all": "全部", "full": "含全部控制变量的"}.get(r["level"]) or LABELS[r["level"]]
+        what = f"{LABELS[r['focal']]}系数（{scope}设定）"
         rs.record(f"{key}_n", r["n_specs"], "个", f"{what}：设定数", digits=0)
         rs.record(f"{key}_n_excl", r["n_exclude_zero"], "个", f"{what}：95% 区间不含零的设定数", digits=0)
         rs.record(f"{key}_share_excl", 100 * r["share_exclude_zero"], "%", f"{what}：区间不含零的设定占比", digits=0)
         rs.record(f"{key}_share_pos", 100 * r["share_positive"], "%", f"{what}：估计值为正的设定占比", digits=0)
+        rs.record(
+            f"{key}_share_pos_excl",
+            100 * r["share_positive_exclude_zero"],
+            "%",
+            f"{what}：区间在零以上的占比",
+            digits=0,
+        )
         rs.record(
             f"{key}_median",
             r["median_estimate"],
@@ -288,7 +300,6 @@ def record(rs, curve: pd.DataFrame) -> pd.DataFrame:
             f"{what}：估计值中位数",
             digits=4 if r["focal"] == "education" else 2,
         )
-        if r["level"] == "all":
-            w = verdict(r["share_exclude_zero"], r["share_positive"])
-            rs.record(f"sc_{r['focal']}_verdict", w, "", f"{what}：设定曲线的判断（5% 水平，95% 区间）", display=w)
+        w = verdict(r["share_positive_exclude_zero"], r["share_negative_exclude_zero"])
+        rs.record(f"{key}_verdict", w, "", f"{what}：设定曲线的判断（95% 区间）", display=w)
     return s
