@@ -189,9 +189,26 @@ def record(rs, specs: dict, prefix: str, fit_, title: str, data: pd.DataFrame, o
         rs.record(f"{prefix}_high_{key}", r["ci_high"], "", f"{title}：{name} 95% 区间上限", digits=digits, signed=True)
         w = strength_word(r["p"])
         rs.record(f"{prefix}_word_{key}", w, "", f"{title}：{name}在 5% 水平是否显著", display=w)
+        d = interval_word(r["ci_low"], r["ci_high"])
+        rs.record(f"{prefix}_dir_{key}", d, "", f"{title}：{name}系数的方向（由 95% 区间判断）", display=d)
     rs.record(f"{prefix}_n", int(fit_._N), "个", f"{title}：样本量（地级单位）", digits=0)
     rs.record(f"{prefix}_clusters", int(data[FIXED_EFFECTS].nunique()), "个", f"{title}：聚类（省份）数", digits=0)
     rs.record(f"{prefix}_r2_within", float(fit_._r2_within), "", f"{title}：组内 R²", digits=3)
+
+
+def interaction_word(coef: float, p: float, alpha: float = 0.05) -> str:
+    """Does pay matter more or less in the Northeast? From the NE × wage term at ``alpha``."""
+    if p >= alpha:
+        return "无法判断东北与其他地区的工资关联是否不同"
+    return "东北的工资关联更强" if coef > 0 else "东北的工资关联更弱"
+
+
+def record_interaction(rs, fits: dict) -> None:
+    """``ne_wage_word_<outcome prefix>``: :func:`interaction_word` for each interaction model."""
+    for prefix in ("pw_net_ne", "pw_young_ne"):
+        c = coefficients(fits[prefix]).set_index("term")
+        w = interaction_word(float(c.at[NE_WAGE, "coef"]), float(c.at[NE_WAGE, "p"]))
+        rs.record(f"{prefix}_interaction_word", w, "", f"{MODELS[prefix][2]}：交互项的判断（5% 水平）", display=w)
 
 
 def save_specs(specs: dict, path: Path) -> Path:
