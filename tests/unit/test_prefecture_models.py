@@ -114,7 +114,7 @@ def test_record_writes_words_and_specs():
 def test_words():
     assert pm.strength_word(0.049) == "显著" and pm.strength_word(0.05) == "不显著"
     assert pm.interval_word(0.1, 2) == "为正" and pm.interval_word(-2, -0.1) == "为负"
-    assert pm.interval_word(-1, 1) == "无法判断方向"
+    assert pm.interval_word(-1, 1) == "无法判断"
     assert pm.interaction_word(1.0, 0.2).startswith("无法判断")
     assert pm.interaction_word(1.0, 0.01) == "东北的工资关联更强"
     assert pm.interaction_word(-1.0, 0.01) == "东北的工资关联更弱"

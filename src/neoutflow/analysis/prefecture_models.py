@@ -153,12 +153,12 @@ def strength_word(p: float, alpha: float = 0.05) -> str:
 
 
 def interval_word(low: float, high: float) -> str:
-    """From a 95% interval: 为正 / 为负 (excludes zero) or 无法判断方向 (contains zero)."""
+    """From a 95% interval: 为正 / 为负 (excludes zero) or 无法判断 (contains zero)."""
     if low > 0:
         return "为正"
     if high < 0:
         return "为负"
-    return "无法判断方向"
+    return "无法判断"
 
 
 def record(rs, specs: dict, prefix: str, fit_, title: str, data: pd.DataFrame, outcome: str, regressors) -> None:

@@ -284,14 +284,24 @@ def record(rs, curve: pd.DataFrame) -> pd.DataFrame:
         what = f"{LABELS[r['focal']]}系数（{scope}设定）"
         rs.record(f"{key}_n", r["n_specs"], "个", f"{what}：设定数", digits=0)
         rs.record(f"{key}_n_excl", r["n_exclude_zero"], "个", f"{what}：95% 区间不含零的设定数", digits=0)
-        rs.record(f"{key}_share_excl", 100 * r["share_exclude_zero"], "%", f"{what}：区间不含零的设定占比", digits=0)
-        rs.record(f"{key}_share_pos", 100 * r["share_positive"], "%", f"{what}：估计值为正的设定占比", digits=0)
+        rs.record(
+            f"{key}_share_excl",
+            100 * r["share_exclude_zero"],
+            "%",
+            f"{what}：区间不含零的设定占比",
+            digits=0,
+            suffix="%",
+        )
+        rs.record(
+            f"{key}_share_pos", 100 * r["share_positive"], "%", f"{what}：估计值为正的设定占比", digits=0, suffix="%"
+        )
         rs.record(
             f"{key}_share_pos_excl",
             100 * r["share_positive_exclude_zero"],
             "%",
             f"{what}：区间在零以上的占比",
             digits=0,
+            suffix="%",
         )
         rs.record(
             f"{key}_median",
