@@ -222,3 +222,90 @@ SERIES: dict[str, Indicator] = {
         ),
     ]
 }
+
+# Prefecture (地级) series from the China City Statistical Yearbook (via the CSMAR CRE export).
+# Names carry a ``city_`` prefix so that they can never be confused with the provincial series
+# (different wage definition, different GDP vintage). ``magnitude_floor`` applies to every row.
+PREFECTURE_SERIES: dict[str, Indicator] = {
+    i.name: i
+    for i in [
+        Indicator(
+            "city_avg_wage_staff",
+            "yuan",
+            "在岗职工平均工资（城市统计年鉴，全市）",
+            "Average annual wage of on-post staff and workers (在岗职工) of the whole city (全市), China City "
+            "Statistical Yearbook; CSMAR field CRE_Eplwagct.Eect13. NOT the provincial 就业人员 series (avg_wage).",
+            lower=5_000,
+            upper=500_000,
+            magnitude_floor=5_000,
+            magnitude_hint="yuan",
+        ),
+        Indicator(
+            "city_gdp",
+            "100 million yuan",
+            "地区生产总值（城市统计年鉴，全市）",
+            "Gross regional product of the whole city, current prices, 亿元; yearbook vintage (first release "
+            "as printed), CSMAR CRE_Gdpct.Gdpct01. Never mixed with the provincial gdp series.",
+            lower=1,
+            upper=60_000,
+            magnitude_floor=1,
+            magnitude_hint="亿元",
+        ),
+        Indicator(
+            "city_gdp_per_capita",
+            "yuan",
+            "人均地区生产总值（城市统计年鉴，全市）",
+            "GDP per capita of the whole city, current prices, 元; CSMAR CRE_Gdpct.GDP_PerCapita.",
+            lower=1_000,
+            upper=500_000,
+            magnitude_floor=1_000,
+            magnitude_hint="yuan",
+        ),
+        Indicator(
+            "city_secondary_share_gdp",
+            "%",
+            "第二产业占GDP比重（城市统计年鉴，全市）",
+            "Secondary industry (industry + construction) value added / GDP × 100; CSMAR CRE_Gdpct.Gdpct03.",
+            **PERCENT,
+        ),
+        Indicator(
+            "city_tertiary_share_gdp",
+            "%",
+            "第三产业占GDP比重（城市统计年鉴，全市）",
+            "Tertiary industry value added / GDP × 100; CSMAR CRE_Gdpct.Gdpct04.",
+            **PERCENT,
+        ),
+        Indicator(
+            "city_yearend_population",
+            "persons",
+            "年末总人口（城市统计年鉴，全市，户籍）",
+            "Year-end total population of the whole city as printed in the City Statistical Yearbook "
+            "(mostly registered 户籍 population, not census residents); 万人 × 10,000; CSMAR CRE_Eplwagct.Eect01.",
+            lower=100,
+            upper=50_000_000,
+            magnitude_floor=100,
+            magnitude_hint="persons (×10,000 from 万人)",
+        ),
+        Indicator(
+            "city_employed_persons",
+            "persons",
+            "从业人员数（城市统计年鉴，全市）",
+            "Employed persons (从业人员) of the whole city, 万人 × 10,000; CSMAR CRE_Eplwagct.Eect05.",
+            lower=100,
+            upper=20_000_000,
+            magnitude_floor=100,
+            magnitude_hint="persons (×10,000 from 万人)",
+        ),
+        Indicator(
+            "city_staff_avg_number",
+            "persons",
+            "在岗职工年平均人数（城市统计年鉴，全市）",
+            "Annual average number of on-post staff and workers (the wage's denominator), 万人 × 10,000; "
+            "CSMAR CRE_Eplwagct.Eect11.",
+            lower=100,
+            upper=20_000_000,
+            magnitude_floor=100,
+            magnitude_hint="persons (×10,000 from 万人)",
+        ),
+    ]
+}

@@ -29,6 +29,7 @@ __all__ = [
     "load_census_totals",
     "load_census_indicators",
     "load_province_series",
+    "load_prefecture_series",
     "load_boundaries",
     "load_panel",
     "validate_all",
@@ -160,6 +161,29 @@ def load_province_series(indicators: list[str] | None = None, wide: bool = False
     return _widen(df) if wide else df
 
 
+def load_prefecture_series(
+    indicators: list[str] | None = None, wide: bool = False, same_territory_only: bool = False, raw_dir=None
+) -> pd.DataFrame:
+    """Yearly prefecture series 2010–2020 (City Statistical Yearbook, 全市), keyed by 2020 codes.
+
+    ``same_territory_only`` drops the unit-years printed for a territory that later changed.
+    Never combine with :func:`load_province_series` (different wage definition and GDP vintage).
+    """
+    regions = _regions(raw_dir)
+    df, _ = _read_valid("prefecture_series", raw_dir, regions)
+    if indicators is not None:
+        unknown = sorted(set(indicators) - set(df["indicator"]))
+        if unknown:
+            raise ValueError(
+                f"indicators {unknown} not in prefecture_series.csv; available: {sorted(df['indicator'].unique())}"
+            )
+        df = df[df["indicator"].isin(indicators)]
+    if same_territory_only:
+        df = df[df["same_territory_as_2020"].astype(bool)]
+    df = df.sort_values(["code", "year", "indicator"]).reset_index(drop=True)
+    return _widen(df) if wide else df
+
+
 def _widen(df: pd.DataFrame) -> pd.DataFrame:
     wide = df.pivot(index=["code", "year"], columns="indicator", values="value")
     wide.columns.name = None
@@ -235,7 +259,14 @@ def load_panel(level: str = "province", raw_dir=None) -> pd.DataFrame:
 
 # ------------------------------------------------------------- make data
 
-TABLE_ORDER = ["regions", "census_population", "census_totals", "census_indicators", "province_series"]
+TABLE_ORDER = [
+    "regions",
+    "census_population",
+    "census_totals",
+    "census_indicators",
+    "province_series",
+    "prefecture_series",
+]
 
 
 def validate_all(raw_dir=None, echo=None) -> dict:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from neoutflow import atomic
 from neoutflow.data.files import BOUNDARY_RESOURCES, RAW_FILES
-from neoutflow.data.indicators import CENSUS, SERIES
+from neoutflow.data.indicators import CENSUS, PREFECTURE_SERIES, SERIES
 from neoutflow.data.schemas import SPECS, detect_encoding
 
 REPOS = {
@@ -51,6 +51,14 @@ REPOS = {
         repository="https://github.com/pik-piam/PyPSA-China-PIK",
         commit="25c83bfb37bc7d81f3058d3f8271fa34383d63ee",
         licence="MIT for code; data NBS",
+    ),
+    "csmar_cre_city_eileenchen": dict(
+        compiler="CSMAR China Regional Economy database (中国区域经济研究数据库) city tables, as exported in "
+        "eileenCHEN-9/PhD_2022_2025 (export format inferred from the CRE_* names)",
+        repository="https://github.com/eileenCHEN-9/PhD_2022_2025",
+        commit="f20bcc5e60189da7c99eb185c8b981f116b07af9",
+        licence="none stated in the repository; CSMAR terms restrict redistribution of the database; the figures "
+        "are official statistics of the China City Statistical Yearbook",
     ),
     "census_province_totals": dict(
         compiler="compiled in ../shared/sources from a published data table",
@@ -146,6 +154,20 @@ SOURCES = {
             "NBS national year-end population (万人), 2015–2022",
         ),
     ],
+    "prefecture_series": [
+        (
+            "csmar_cre_city_eileenchen",
+            "csmar_cre_city_eileenchen/CRE_Eplwagct.csv",
+            "国家统计局城市社会经济调查司《中国城市统计年鉴》2011–2021 (data years 2010–2020), 全市: 在岗职工平均工资 "
+            "(元), 年末总人口, 从业人员, 在岗职工年平均人数 (万人); compiled by CSMAR (CRE_Eplwagct)",
+        ),
+        (
+            "csmar_cre_city_eileenchen",
+            "csmar_cre_city_eileenchen/CRE_Gdpct.csv",
+            "国家统计局城市社会经济调查司《中国城市统计年鉴》2011–2021 (data years 2010–2020), 全市: 地区生产总值 "
+            "(亿元), 第二/第三产业占GDP比重 (%), 人均地区生产总值 (元); compiled by CSMAR (CRE_Gdpct)",
+        ),
+    ],
     "boundaries_prefectures": [
         (
             "leiii_census",
@@ -186,6 +208,11 @@ DESCRIPTIONS = {
     "boundaries. Code 100000 = 全国 where the communiqué gives a national figure.",
     "province_series": "Yearly provincial series from NBS data-portal exports (long). Code 100000 = 全国 "
     "(national year-end population 2015–2022 only; the sources have no national wage).",
+    "prefecture_series": "Yearly prefecture-level series 2010–2020 from the China City Statistical Yearbook "
+    "(全市 = whole city including counties), keyed by the 2020 codes of regions.csv. Wage = 在岗职工 definition "
+    "(the provincial avg_wage is 就业人员); GDP is the yearbook's first-release vintage, never to be mixed with "
+    "province_series. Chaohu (2010) and Laiwu (2010–2018) are dropped; same_territory_as_2020 is false for "
+    "unit-years printed before a boundary change (e.g. 济南 before the 2019 merger with 莱芜).",
     "boundaries_prefectures": "Prefecture-level units, 2020 polygons, WGS84; coverage-simplified (tolerance 0.02°) so "
     "neighbours share edges; coordinates rounded to 0.001°. Properties code, name_zh.",
     "boundaries_provinces": "Provinces dissolved from the simplified prefecture polygons. Properties code, name_zh.",
@@ -260,7 +287,9 @@ def _sources(name: str, sources_dir: Path | None, previous: dict) -> list[dict]:
 
 
 def _indicators(name: str) -> list[dict] | None:
-    registry = {"census_indicators": CENSUS, "province_series": SERIES}.get(name)
+    registry = {"census_indicators": CENSUS, "province_series": SERIES, "prefecture_series": PREFECTURE_SERIES}.get(
+        name
+    )
     if registry is None:
         return None
     return [

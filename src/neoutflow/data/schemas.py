@@ -25,7 +25,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from neoutflow.data.files import RAW_FILES
-from neoutflow.data.indicators import CENSUS, SERIES, Indicator
+from neoutflow.data.indicators import CENSUS, PREFECTURE_SERIES, SERIES, Indicator
 from neoutflow.reference import AGE_GROUPS, LEVELS, NATIONAL_CODE, PROVINCE_TOTALS, PROVINCES, REGIONS, SEXES
 
 MAX_PROBLEMS = 20
@@ -183,6 +183,23 @@ SPECS: dict[str, FileSpec] = {
             "value": Col("float", "Value in the stated unit"),
             "unit": Col("text", "Unit of value"),
             "source": Col("text", "Source file key (see datapackage sources)"),
+        },
+        key=("code", "year", "indicator"),
+    ),
+    "prefecture_series": FileSpec(
+        "prefecture_series",
+        RAW_FILES["prefecture_series"],
+        "Yearly prefecture series 2010–2020 (China City Statistical Yearbook, 全市)",
+        {
+            "code": CODE,
+            "year": Col("int", "Calendar year", lower=2010, upper=2020),
+            "indicator": Col("enum", "Indicator name (see the codebook)", choices=tuple(PREFECTURE_SERIES)),
+            "value": Col("float", "Value in the stated unit"),
+            "unit": Col("text", "Unit of value"),
+            "same_territory_as_2020": Col(
+                "bool", "false if the yearbook printed this year for a territory that later changed (see codebook)"
+            ),
+            "source": Col("text", "Source table and field (csmar_cre_city:<table>.<field>)"),
         },
         key=("code", "year", "indicator"),
     ),
@@ -632,6 +649,24 @@ def check_shares_sum(df: pd.DataFrame, label: str) -> list[Problem]:
     ]
 
 
+def check_prefecture_series(df: pd.DataFrame, regions: pd.DataFrame, label: str) -> list[Problem]:
+    """Prefecture codes only; registered units and bounds; 万 vs 元 magnitude floor on every row."""
+    out = check_indicator_table(df, regions, label, PREFECTURE_SERIES)
+    lv = _levels(df, regions)
+    for i in df.index[df["code"].notna() & (lv != "prefecture") & df["code"].isin(set(regions["code"]))]:
+        out.append(Problem(label, i + 2, "code", df.at[i, "code"], "a prefecture-level code"))
+    known = df["indicator"].isin(list(PREFECTURE_SERIES))
+    ind = df["indicator"].where(known)
+    floor = ind.map({k: v.magnitude_floor for k, v in PREFECTURE_SERIES.items()}).astype(float)
+    v = df["value"].astype(float)
+    for i in df.index[known & (v < floor)]:
+        spec = PREFECTURE_SERIES[ind[i]]
+        out.append(
+            Problem(label, i + 2, "value", v[i], f"{spec.name} ≥ {spec.magnitude_floor:,g} {spec.magnitude_hint}")
+        )
+    return sorted(out, key=lambda p: p.row or 0)
+
+
 def check_series(df: pd.DataFrame, regions: pd.DataFrame, label: str) -> list[Problem]:
     out = check_indicator_table(df, regions, label, SERIES)
     lv = _levels(df, regions)
@@ -666,6 +701,8 @@ def validate_frame(name: str, raw: pd.DataFrame, label: str, regions: pd.DataFra
             problems += check_indicator_table(df, regions, label, CENSUS) + check_shares_sum(df, label)
         elif name == "province_series":
             problems += check_series(df, regions, label)
+        elif name == "prefecture_series":
+            problems += check_prefecture_series(df, regions, label)
     if problems:
         raise DataValidationError(problems)
     return df

@@ -53,6 +53,13 @@ def extract_all(sources: Path, out: Path, only: list[str] | None = None, census=
         from neoutflow.data.extract import series as es
 
         written.append(write_csv(es.build_province_series(sources), out / FILES["province_series"]))
+    if "prefecture_series" in want:
+        import pandas as pd
+
+        from neoutflow.data.extract import prefecture as epf
+
+        regions = pd.read_csv(out / FILES["regions"], dtype=str)
+        written.append(write_csv(epf.build_prefecture_series(sources, regions), out / FILES["prefecture_series"]))
     if want & {"boundaries_prefectures", "boundaries_provinces"}:
         from neoutflow.data.extract import geo as eg
 

@@ -1,0 +1,315 @@
+"""Specification curve (multiverse) for the wage and education coefficients.
+
+Every combination of focal coefficient (wage, education) × outcome × control set × sample ×
+level (31 provinces; prefectures with province fixed effects) × covariance is fitted with a
+small numpy OLS (:func:`ols`): province fixed effects by within-province demeaning, HC3,
+classical or cluster-robust (CRV1 by province, the pyfixest convention of
+:mod:`neoutflow.analysis.prefecture_models`) errors. No formula parsing, no model objects:
+672 fits run in well under a second (``bench/spec_curve.py``).
+
+Scales: the outcomes are all rates in %, but the wage variable is a log ratio at both levels
+and the education variable is per 100,000 residents, so estimates are comparable within a
+focal coefficient. Prefecture industry = city GDP shares; province industry = census
+secondary employment share (the only sector variable of the province dataset).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from neoutflow.analysis import prefecture_models as pm
+from neoutflow.reference import MUNICIPALITIES, NORTHEAST
+
+FOCALS = ("wage", "education")
+LEVEL_VARS = {
+    "province": {
+        "wage": ["log_relative_wage"],
+        "education": ["college_per_100k"],
+        "economy": ["log_gdp_per_capita"],
+        "industry": ["secondary_share"],
+        "demography": ["share_age_65_plus", "urban_share"],
+    },
+    "prefecture": {
+        "wage": [pm.WAGE],
+        "education": [pm.COLLEGE],
+        "economy": [pm.GDPPC],
+        "industry": [pm.SECONDARY, pm.TERTIARY],
+        "demography": ["share_age_65_plus", "urban_share"],
+    },
+}
+CONTROL_SETS = ("none", "economy", "industry", "demography", "other_focal", "full")
+SAMPLES = ("all", "no_capitals", "no_northeast", "no_high_leverage")
+LEVEL_OUTCOMES = {
+    "province": (
+        "net_migration_rate",
+        "young_adult_net_migration_rate",
+        "residual_migration_rate",
+        "population_growth",
+    ),
+    "prefecture": ("net_migration_rate", "young_adult_net_migration_rate", "population_growth"),
+}
+LEVEL_COVS = {"province": ("HC3", "iid"), "prefecture": ("HC3", "cluster")}
+LABELS = {
+    "wage": "相对工资",
+    "education": "大专及以上人口",
+    "none": "无控制变量",
+    "economy": "人均 GDP",
+    "industry": "产业结构",
+    "demography": "年龄与城镇化",
+    "other_focal": "另一核心变量",
+    "full": "全部控制变量",
+    "all": "全样本",
+    "no_capitals": "剔除直辖市/省会",
+    "no_northeast": "剔除东北",
+    "no_high_leverage": "剔除高杠杆单位",
+    "province": "省级",
+    "prefecture": "地级（省份固定效应）",
+    "HC3": "HC3",
+    "iid": "经典标准误",
+    "cluster": "省份聚类",
+    "net_migration_rate": "存活比净迁移",
+    "young_adult_net_migration_rate": "青年净迁移",
+    "residual_migration_rate": "残差法净迁移",
+    "population_growth": "人口增长",
+}
+DIMENSIONS = ("outcome", "controls", "sample", "level", "cov")
+
+
+@dataclass
+class Fit:
+    beta: np.ndarray
+    se: np.ndarray
+    df: int
+    n: int
+    leverage: np.ndarray
+
+
+def _demean(a: np.ndarray, g: np.ndarray) -> np.ndarray:
+    counts = np.bincount(g)
+    if a.ndim == 1:
+        return a - (np.bincount(g, weights=a) / counts)[g]
+    means = np.stack([np.bincount(g, weights=a[:, j]) / counts for j in range(a.shape[1])], axis=1)
+    return a - means[g]
+
+
+def ols(y: np.ndarray, x: np.ndarray, groups: np.ndarray | None = None, cov: str = "HC3") -> Fit:
+    """OLS of ``y`` on ``x`` (no intercept column: one is added, or absorbed by ``groups``).
+
+    ``groups``: integer codes 0..G−1 of the fixed effect (also the clusters for ``cov="cluster"``).
+    ``cov``: ``HC3``; ``iid`` (classical); ``cluster`` = CRV1 with G/(G−1)·(n−1)/(n−k−1), k = slope
+    count (the fixed effects, nested in the clusters, count as one parameter, as in pyfixest's
+    ``k_fixef="nonnested"``), t(G−1).
+    """
+    n = len(y)
+    if groups is None:
+        xm, ym = np.column_stack([np.ones(n), x]), y
+        extra = 0
+        h0 = np.zeros(n)
+    else:
+        _, groups = np.unique(groups, return_inverse=True)
+        xm, ym = _demean(x, groups), _demean(y, groups)
+        extra = int(groups.max()) + 1
+        h0 = 1.0 / np.bincount(groups)[groups]  # the fixed effects' part of the hat matrix
+    k = xm.shape[1]
+    xtx_inv = np.linalg.inv(xm.T @ xm)
+    beta = xtx_inv @ (xm.T @ ym)
+    e = ym - xm @ beta
+    h = h0 + np.einsum("ij,jk,ik->i", xm, xtx_inv, xm)
+    if cov == "HC3":
+        u = xm * (e / (1 - h))[:, None]
+        v = xtx_inv @ (u.T @ u) @ xtx_inv
+        df = n - k - extra
+    elif cov == "iid":
+        df = n - k - extra
+        v = xtx_inv * float(e @ e) / df
+    elif cov == "cluster":
+        if groups is None:
+            raise ValueError("cluster errors need groups")
+        g = int(groups.max()) + 1
+        scores = np.zeros((g, k))
+        np.add.at(scores, groups, xm * e[:, None])
+        v = xtx_inv @ (scores.T @ scores) @ xtx_inv * (g / (g - 1)) * ((n - 1) / (n - k - 1))
+        df = g - 1
+    else:
+        raise ValueError(f"cov must be HC3, iid or cluster, got {cov!r}")
+    off = 1 if groups is None else 0  # drop the intercept
+    return Fit(beta[off:], np.sqrt(np.diag(v))[off:], df, n, h)
+
+
+def _regressors(level: str, focal: str, controls: str) -> list[str]:
+    v = LEVEL_VARS[level]
+    other = "education" if focal == "wage" else "wage"
+    extra = {
+        "none": [],
+        "economy": v["economy"],
+        "industry": v["industry"],
+        "demography": v["demography"],
+        "other_focal": v[other],
+        "full": [*v["economy"], *v["industry"], *v["demography"], *v[other]],
+    }[controls]
+    return [*v[focal], *extra]
+
+
+def _full_regressors(level: str) -> list[str]:
+    v = LEVEL_VARS[level]
+    return [*v["wage"], *v["education"], *v["economy"], *v["industry"], *v["demography"]]
+
+
+def _capital(df: pd.DataFrame, level: str) -> pd.Series:
+    if level == "province":
+        return df["code"].isin(MUNICIPALITIES)
+    return df["code"].isin([*pm.CAPITALS, *pm.SUB_PROVINCIAL])
+
+
+def _drop_singletons(df: pd.DataFrame) -> pd.DataFrame:
+    size = df.groupby("province_code")["code"].transform("size")
+    return df[size > 1]
+
+
+def sample_frames(data: pd.DataFrame, level: str, outcome: str) -> dict[str, pd.DataFrame]:
+    """The four samples of one level × outcome: complete cases for the full regressor set, then
+    without capitals, without the Northeast, without units of leverage > 3k/n in the full model."""
+    regs = _full_regressors(level)
+    base = data.dropna(subset=[outcome, *regs])
+    if level == "prefecture":
+        base = _drop_singletons(base[~base["county_group"].astype(bool)])
+    prov = "province_code" if level == "prefecture" else "code"
+    groups = base["province_code"].to_numpy() if level == "prefecture" else None
+    full = ols(base[outcome].to_numpy(float), base[regs].to_numpy(float), groups, "HC3")
+    k = len(regs) + (0 if groups is None else base["province_code"].nunique())
+    out = {
+        "all": base,
+        "no_capitals": base[~_capital(base, level)],
+        "no_northeast": base[~base[prov].str[:2].add("0000").isin(NORTHEAST)],
+        "no_high_leverage": base[full.leverage <= 3 * (k + (groups is None)) / len(base)],
+    }
+    if level == "prefecture":
+        out = {k_: _drop_singletons(v) for k_, v in out.items()}
+    return out
+
+
+def run(province: pd.DataFrame, prefecture: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Every specification: one row with the dimensions, estimate, se, ci_low, ci_high, p, n."""
+    rows = []
+    for lev, data in (("province", province), ("prefecture", prefecture)):
+        for outcome in LEVEL_OUTCOMES[lev]:
+            frames = sample_frames(data, lev, outcome)
+            for smp, frame in frames.items():
+                y = frame[outcome].to_numpy(float)
+                groups = frame["province_code"].to_numpy() if lev == "prefecture" else None
+                for focal, controls, cov in product(FOCALS, CONTROL_SETS, LEVEL_COVS[lev]):
+                    regs = _regressors(lev, focal, controls)
+                    f = ols(y, frame[regs].to_numpy(float), groups, cov)
+                    crit = stats.t.ppf(0.5 + level / 2, f.df)
+                    b, s = float(f.beta[0]), float(f.se[0])
+                    rows.append(
+                        {
+                            "focal": focal,
+                            "outcome": outcome,
+                            "controls": controls,
+                            "sample": smp,
+                            "level": lev,
+                            "cov": cov,
+                            "term": regs[0],
+                            "estimate": b,
+                            "se": s,
+                            "ci_low": b - crit * s,
+                            "ci_high": b + crit * s,
+                            "p": float(2 * stats.t.sf(abs(b / s), f.df)),
+                            "n": f.n,
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def summary(curve: pd.DataFrame) -> pd.DataFrame:
+    """Per focal coefficient: number of specs, share whose 95% interval excludes zero, shares
+    positive / negative-and-excluding-zero, median estimate — overall (``all``), by level, and for the
+    specs with the full control set (``full``)."""
+    rows = []
+    groups = [((f, "all"), curve[curve["focal"] == f]) for f in FOCALS]
+    groups += [
+        ((f, lv), curve[(curve["focal"] == f) & (curve["level"] == lv)]) for f in FOCALS for lv in LEVEL_OUTCOMES
+    ]
+    groups += [((f, "full"), curve[(curve["focal"] == f) & (curve["controls"] == "full")]) for f in FOCALS]
+    for (focal, lev), part in groups:
+        excl = (part["ci_low"] > 0) | (part["ci_high"] < 0)
+        rows.append(
+            {
+                "focal": focal,
+                "level": lev,
+                "n_specs": len(part),
+                "n_exclude_zero": int(excl.sum()),
+                "share_exclude_zero": float(excl.mean()),
+                "share_positive": float((part["estimate"] > 0).mean()),
+                "share_positive_exclude_zero": float((part["ci_low"] > 0).mean()),
+                "share_negative_exclude_zero": float((part["ci_high"] < 0).mean()),
+                "median_estimate": float(part["estimate"].median()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def verdict(share_positive_excl: float, share_negative_excl: float) -> str:
+    """Chinese wording chosen from the curve (95% intervals): when at least half of the specs have an
+    interval entirely above (below) zero → 多数设定支持正向（负向）关联; otherwise 多数设定无法判断."""
+    if share_positive_excl >= 0.5:
+        return "过半设定支持正向关联（95% 区间在零以上）"
+    if share_negative_excl >= 0.5:
+        return "过半设定支持负向关联（95% 区间在零以下）"
+    return "多数设定无法判断（过半设定的 95% 区间含零或方向不一）"
+
+
+def ordered(curve: pd.DataFrame, focal: str, dims: Sequence[str] = DIMENSIONS) -> pd.DataFrame:
+    """One focal coefficient's specs sorted by estimate (the curve's x axis)."""
+    part = curve[curve["focal"] == focal].sort_values(["estimate", *dims], kind="mergesort")
+    return part.reset_index(drop=True)
+
+
+def record(rs, curve: pd.DataFrame) -> pd.DataFrame:
+    """Record ``sc_n``; per focal and level (``all``, ``province``, ``prefecture``): ``sc_<focal>_<level>_n``,
+    ``_n_excl`` (intervals excluding zero), ``_share_excl`` (= n_excl / n, in %), ``_share_pos`` (%),
+    ``_share_pos_excl``, ``_median`` and ``_verdict`` (words chosen by :func:`verdict`); levels also ``full``. Returns the summary."""
+    s = summary(curve)
+    rs.record("sc_n", len(curve), "个", "设定曲线的设定总数", digits=0)
+    for _, r in s.iterrows():
+        key = f"sc_{r['focal']}_{r['level']}"
+        scope = {"all": "全部", "full": "含全部控制变量的"}.get(r["level"]) or LABELS[r["level"]]
+        what = f"{LABELS[r['focal']]}系数（{scope}设定）"
+        rs.record(f"{key}_n", r["n_specs"], "个", f"{what}：设定数", digits=0)
+        rs.record(f"{key}_n_excl", r["n_exclude_zero"], "个", f"{what}：95% 区间不含零的设定数", digits=0)
+        rs.record(
+            f"{key}_share_excl",
+            100 * r["share_exclude_zero"],
+            "%",
+            f"{what}：区间不含零的设定占比",
+            digits=0,
+            suffix="%",
+        )
+        rs.record(
+            f"{key}_share_pos", 100 * r["share_positive"], "%", f"{what}：估计值为正的设定占比", digits=0, suffix="%"
+        )
+        rs.record(
+            f"{key}_share_pos_excl",
+            100 * r["share_positive_exclude_zero"],
+            "%",
+            f"{what}：区间在零以上的占比",
+            digits=0,
+            suffix="%",
+        )
+        rs.record(
+            f"{key}_median",
+            r["median_estimate"],
+            "",
+            f"{what}：估计值中位数",
+            digits=4 if r["focal"] == "education" else 2,
+        )
+        w = verdict(r["share_positive_exclude_zero"], r["share_negative_exclude_zero"])
+        rs.record(f"{key}_verdict", w, "", f"{what}：设定曲线的判断（95% 区间）", display=w)
+    return s

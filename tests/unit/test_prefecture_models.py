@@ -1,0 +1,123 @@
+"""Prefecture wage models and the specification-curve engine on synthetic data (labelled SYNTHETIC)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from neoutflow.analysis import prefecture_models as pm
+from neoutflow.analysis import spec_curve as sc
+from neoutflow.outputs.results import ResultSet
+from tests.support.numpy_refit import refit
+
+
+def synthetic(n_prov=12, per=8, seed=1) -> pd.DataFrame:
+    """SYNTHETIC prefectures: outcome = 3·wage + province effect + noise."""
+    rng = np.random.default_rng(seed)
+    prov = np.repeat([f"{21 + i:02d}0000" for i in range(n_prov)], per)
+    codes = [f"{p[:2]}{j + 1:02d}00" for p, j in zip(prov, np.tile(range(per), n_prov), strict=True)]
+    df = pd.DataFrame({"code": codes, "province_code": prov, "name_zh": codes})
+    for v in pm.MAIN_REGRESSORS + (pm.NE_WAGE,):
+        df[v] = rng.normal(size=len(df))
+    effect = pd.Series(rng.normal(size=n_prov) * 5, index=sorted(set(prov)))
+    df["net_migration_rate"] = 3 * df[pm.WAGE] + df["province_code"].map(effect) + rng.normal(size=len(df))
+    return df
+
+
+def test_fe_cluster_fit_matches_dummy_refit():
+    df = synthetic()
+    regs = list(pm.MAIN_REGRESSORS)
+    f = pm.fit(df, "net_migration_rate", regs)
+    spec = {"codes": list(df["code"]), "outcome": "net_migration_rate", "regressors": regs, "cluster": "province_code"}
+    beta, se = refit(spec, df)
+    np.testing.assert_allclose(f.coef().to_numpy(), beta, atol=1e-8)
+    np.testing.assert_allclose(f.se().to_numpy(), se, atol=1e-8)
+    o = sc.ols(df["net_migration_rate"].to_numpy(), df[regs].to_numpy(), df["province_code"].to_numpy(), "cluster")
+    np.testing.assert_allclose(o.beta, beta, atol=1e-8)
+    np.testing.assert_allclose(o.se, se, atol=1e-8)
+
+
+@pytest.mark.parametrize("cov, sm_cov", [("HC3", "HC3"), ("iid", "nonrobust")])
+def test_engine_matches_statsmodels(cov, sm_cov):
+    df = synthetic()
+    x = df[[pm.WAGE, pm.GDPPC]].to_numpy()
+    y = df["net_migration_rate"].to_numpy()
+    ref = sm.OLS(y, sm.add_constant(x)).fit(cov_type=sm_cov)
+    o = sc.ols(y, x, None, cov)
+    np.testing.assert_allclose(o.beta, ref.params[1:], atol=1e-10)
+    np.testing.assert_allclose(o.se, ref.bse[1:], atol=1e-10)
+
+
+def test_engine_fe_hc3_matches_dummies():
+    df = synthetic()
+    x = df[[pm.WAGE, pm.GDPPC]].to_numpy()
+    y = df["net_migration_rate"].to_numpy()
+    d = pd.get_dummies(df["province_code"]).to_numpy(float)
+    ref = sm.OLS(y, np.column_stack([x, d])).fit(cov_type="HC3")
+    o = sc.ols(y, x, df["province_code"].to_numpy(), "HC3")
+    np.testing.assert_allclose(o.beta, ref.params[:2], atol=1e-10)
+    np.testing.assert_allclose(o.se, ref.bse[:2], atol=1e-10)
+
+
+def test_add_city_economy_relative_wage_and_capitals():
+    pref = pd.DataFrame(
+        {
+            "code": ["210100", "210200", "220200", "110100"],
+            "province_code": ["210000", "210000", "220000", "110000"],
+            "population_base": [1e6, 2e6, 1e6, 1e7],
+        }
+    )
+    series = pd.DataFrame(
+        {
+            "code": ["210100", "210200", "220200", "110100", "210100", "210200", "220200", "110100"],
+            "year": 2010,
+            "indicator": ["city_avg_wage_staff"] * 4 + ["city_gdp"] * 4,
+            "value": [40_000.0, 10_000.0, 20_000.0, 80_000.0, 100.0, 300.0, 50.0, 1000.0],
+        }
+    )
+    out = pm.add_city_economy(pref, series).set_index("code")
+    # geometric mean of 40k, 10k, 20k, 80k = 28,284; log ratios sum to zero
+    assert out[pm.WAGE].sum() == pytest.approx(0, abs=1e-12)
+    assert out.loc["210200", pm.WAGE] == pytest.approx(np.log(10 / (40 * 10 * 20 * 80) ** 0.25))
+    assert out.loc["210200", pm.GDPPC] == pytest.approx(np.log(300e8 / 2e6))
+    assert out[pm.CAPITAL].to_dict() == {"210100": 1, "210200": 1, "220200": 0, "110100": 0}
+    assert out.loc["110100", pm.NE_WAGE] == 0 and out.loc["220200", pm.NE_WAGE] == out.loc["220200", pm.WAGE]
+
+
+def test_counterfactual_is_slope_times_gap():
+    df = synthetic()
+    f = pm.fit(df, "net_migration_rate", list(pm.MAIN_REGRESSORS))
+    cf = pm.northeast_counterfactuals(df, f)
+    ne = df[df["province_code"].isin(["210000", "220000", "230000"])]
+    assert len(cf) == 2 * len(ne)
+    nat = cf[cf["reference"] == "national_median"].set_index("code")
+    gap = df[pm.WAGE].median() - ne.set_index("code")[pm.WAGE]
+    np.testing.assert_allclose(nat["change"], f.coef()[pm.WAGE] * gap.loc[nat.index], atol=1e-12)
+    assert (nat["ci_low"] <= nat["change"]).all() and (nat["change"] <= nat["ci_high"]).all()
+    prov = cf[cf["reference"] == "province_mean"]
+    assert prov.groupby("province_code")["wage_gap_log"].sum().abs().max() < 1e-12  # gaps to own mean sum to 0
+
+
+def test_record_writes_words_and_specs():
+    df = synthetic()
+    rs, specs = ResultSet("t"), {}
+    f = pm.fit(df, "net_migration_rate", list(pm.MAIN_REGRESSORS))
+    pm.record(rs, specs, "m", f, "模型", df, "net_migration_rate", list(pm.MAIN_REGRESSORS))
+    assert rs[f"m_word_{pm.WAGE}"].display == "显著"  # SYNTHETIC slope 3, se ≈ 0.1
+    assert specs["m"]["ssc"] == pm.SSC and len(specs["m"]["codes"]) == len(df)
+    with pytest.raises(ValueError, match="twice"):
+        pm.record(rs, specs, "m", f, "模型", df, "net_migration_rate", list(pm.MAIN_REGRESSORS))
+
+
+def test_words():
+    assert pm.strength_word(0.049) == "显著" and pm.strength_word(0.05) == "不显著"
+    assert pm.interval_word(0.1, 2) == "为正" and pm.interval_word(-2, -0.1) == "为负"
+    assert pm.interval_word(-1, 1) == "无法判断"
+    assert pm.interaction_word(1.0, 0.2).startswith("无法判断")
+    assert pm.interaction_word(1.0, 0.01) == "东北的工资关联更强"
+    assert pm.interaction_word(-1.0, 0.01) == "东北的工资关联更弱"
+    assert sc.verdict(0.6, 0.0).startswith("过半设定支持正向")
+    assert sc.verdict(0.1, 0.5).startswith("过半设定支持负向")
+    assert sc.verdict(0.3, 0.3).startswith("多数设定无法判断")
