@@ -101,8 +101,9 @@ notebooks: $(NB_STAMPS) ## Run every notebook with papermill into build/
 # Each notebook depends on the raw files it reads (validated first: the data
 # stamp is order-only, so a change to one file reruns only the notebooks that
 # read it), the parameters in force, and the package source.
-NB_DATA_01_outflow      := $(RAW_FILES)
-NB_DATA_02_determinants := $(filter-out %.geojson,$(RAW_FILES))
+CENSUS_FILES := $(addprefix data/raw/,regions.csv census_population.csv census_totals.csv census_indicators.csv)
+NB_DATA_01_outflow      := $(CENSUS_FILES) data/raw/province_series.csv $(wildcard data/raw/boundaries/*.geojson)
+NB_DATA_02_determinants := $(CENSUS_FILES) data/raw/province_series.csv
 NB_DATA_03_migration_checks := data/raw/census_population.csv data/raw/province_series.csv data/raw/regions.csv
 NB_DATA_06_projection   := data/raw/census_population.csv data/raw/census_totals.csv data/raw/province_series.csv data/raw/regions.csv
 NB_DATA_04_prefecture_wages := $(RAW_FILES)
