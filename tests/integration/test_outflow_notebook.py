@@ -88,7 +88,7 @@ def test_default_run_outputs(default_run):
 
 
 def test_northeast_agrees_with_independent_computation(default_run):
-    from test_demography import _independent_net_migration_10plus
+    from independent import independent_net_migration_10plus as _independent_net_migration_10plus
 
     _, results = default_run
     ne = list(data.NORTHEAST)

@@ -16,9 +16,9 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from neoutflow import render
-from neoutflow.outputs.results import ResultSet
+from neoutflow.outputs.results import ResultSet, write_quarto_variables
 from neoutflow.render import config, pandoc, shortcodes
+from neoutflow.render import run as render
 from neoutflow.render.filters import crossref
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini_report"
@@ -42,6 +42,8 @@ def _make_build(root: Path) -> str:
     rs = ResultSet("demo")
     rs.record("loss", 10998181, "persons", "东北三省常住人口减少", scale=1e4, suffix="万人")
     rs.save(root / "build" / "results")
+    # what the release step does before every render
+    write_quarto_variables(target=root / "_variables.yml", directory=root / "build" / "results")
     tables = root / "build" / "tables"
     tables.mkdir(parents=True, exist_ok=True)
     (tables / "demo.md").write_text(

@@ -277,8 +277,9 @@ def record_age_and_sex(rs: ResultSet, o: Outflow) -> None:
         )
 
 
-def pyramid_figure(o: Outflow, pyramid_region: str, population: pd.DataFrame):
-    """The census pyramid of one region, base year against end year."""
+def pyramid_figure(o: Outflow, pyramid_region: str | None, population: pd.DataFrame, highlight_regions=NORTHEAST):
+    """The census pyramid of one region (default: the first highlighted), base year against end year."""
+    pyramid_region = str(pyramid_region or highlight_regions[0])
     name = o.names.get(pyramid_region, pyramid_region)
     pop = population[population["code"] == pyramid_region]
     if pop.empty:

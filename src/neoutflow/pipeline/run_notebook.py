@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,12 +35,17 @@ def _write_manifest(path: Path, name: str, values: dict, published: dict) -> Non
     atomic.write_text(path, json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
-def _strip_timings(path: Path) -> None:
-    """Drop execution timestamps and random cell ids that papermill and nbclient record, so that the same
-    inputs give the same executed notebook bytes."""
+def _strip_timings(path: Path, staging: Path | None = None, published_as: str = "build") -> None:
+    """Drop execution timestamps and random cell ids that papermill and nbclient record, and write the
+    per-run staging folder as the folder the outputs are published to, so that the same inputs give the
+    same executed notebook bytes and the notebook carries no absolute path of this machine."""
     import nbformat
 
-    nb = nbformat.read(str(path), as_version=4)
+    text = path.read_text(encoding="utf-8")
+    if staging is not None:
+        for form in {str(staging.resolve()), str(staging)}:
+            text = text.replace(form, published_as)
+    nb = nbformat.reads(text, as_version=4)
     for meta in [nb.metadata.get("papermill", {})] + [c.metadata.get("papermill", {}) for c in nb.cells]:
         for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
             meta.pop(key, None)
@@ -52,7 +58,7 @@ def _strip_timings(path: Path) -> None:
 
 def run(name: str, overrides: dict | None = None, build_dir: Path | None = None, progress: bool = True) -> Path:
     """Execute ``notebooks/<name>.ipynb``; return the executed notebook's path."""
-    build_dir = Path(build_dir or paths.BUILD)
+    build_dir = Path(build_dir or paths.BUILD).resolve()
     source = paths.NOTEBOOKS / f"{name}.ipynb"
     if not source.is_file():
         raise NotebookFailed(f"no notebook {source}")
@@ -121,7 +127,9 @@ def _execute(
         atomic.publish(src_dir, build_dir / kind)
     _write_manifest(build_dir / "manifest" / f"{name}.json", name, values, published)
     failed.unlink(missing_ok=True)
-    _strip_timings(partial)
+    _strip_timings(
+        partial, staging, os.path.relpath(build_dir, paths.ROOT) if build_dir.is_relative_to(paths.ROOT) else "build"
+    )
     target = executed_dir / f"{name}.ipynb"
     partial.replace(target)
     print(f"==> {name} done in {time.perf_counter() - start:.1f} s", flush=True)
