@@ -23,6 +23,7 @@ RAW_FILES = {
     "census_totals": "census_totals.csv",
     "census_indicators": "census_indicators.csv",
     "province_series": "province_series.csv",
+    "birthplace_flows": "birthplace_flows.csv",
     "boundaries_prefectures": "boundaries/prefectures.geojson",
     "boundaries_provinces": "boundaries/provinces.geojson",
 }

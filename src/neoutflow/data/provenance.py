@@ -52,6 +52,12 @@ REPOS = {
         commit="25c83bfb37bc7d81f3058d3f8271fa34383d63ee",
         licence="MIT for code; data NBS",
     ),
+    "vis2014_census_flow_matrices": dict(
+        compiler="vis2014/Assignment3, branch Jiaozekun_Chenwenbin_A3 (UCAS visualisation course, 2014; D3 chord data)",
+        repository="https://github.com/vis2014/Assignment3",
+        commit="f3bd4bfd758093aabe920b8e9ac973b5a2bd951a",
+        licence="none stated; NBS census tabulations (facts)",
+    ),
     "census_province_totals": dict(
         compiler="compiled in ../shared/sources from a published data table",
         repository="",
@@ -146,6 +152,20 @@ SOURCES = {
             "NBS national year-end population (万人), 2015–2022",
         ),
     ],
+    "birthplace_flows": [
+        (
+            "vis2014_census_flow_matrices",
+            "vis2014_census_flow_matrices/flow.js",
+            "《中国2000年人口普查资料》长表 按现住地和出生地分的人口 (5th census long form, ≈9.5% sample), "
+            "31×31 province matrix",
+        ),
+        (
+            "vis2014_census_flow_matrices",
+            "vis2014_census_flow_matrices/flow1.js",
+            "《中国2010年人口普查资料》长表 按现住地和出生地分的人口 (6th census long form, 10% sample), "
+            "31×31 province matrix",
+        ),
+    ],
     "boundaries_prefectures": [
         (
             "leiii_census",
@@ -186,6 +206,12 @@ DESCRIPTIONS = {
     "boundaries. Code 100000 = 全国 where the communiqué gives a national figure.",
     "province_series": "Yearly provincial series from NBS data-portal exports (long). Code 100000 = 全国 "
     "(national year-end population 2015–2022 only; the sources have no national wage).",
+    "birthplace_flows": "Lifetime inter-provincial migrants: persons living in province `destination` at the census "
+    "who were born in province `origin` (census long-form table 按现住地和出生地分的人口), 2000 and 2010. Stocks, not "
+    "five-year flows. persons_sample are the long-form sample counts (2010 total 10,230,691 = 1/10 of the published "
+    "102,306,900; 2000 total 7,305,955, ≈9.5% long form, fraction not verified against a published total); "
+    "persons_estimated = persons_sample / sampling_fraction. Full 31×31 matrix per year, diagonal 0. Province "
+    "order of the source is NBS order, mapped to codes explicitly.",
     "boundaries_prefectures": "Prefecture-level units, 2020 polygons, WGS84; coverage-simplified (tolerance 0.02°) so "
     "neighbours share edges; coordinates rounded to 0.001°. Properties code, name_zh.",
     "boundaries_provinces": "Provinces dissolved from the simplified prefecture polygons. Properties code, name_zh.",

@@ -53,6 +53,10 @@ def extract_all(sources: Path, out: Path, only: list[str] | None = None, census=
         from neoutflow.data.extract import series as es
 
         written.append(write_csv(es.build_province_series(sources), out / FILES["province_series"]))
+    if "birthplace_flows" in want:
+        from neoutflow.data.extract import flows as ef
+
+        written.append(write_csv(ef.build_birthplace_flows(sources), out / FILES["birthplace_flows"]))
     if want & {"boundaries_prefectures", "boundaries_provinces"}:
         from neoutflow.data.extract import geo as eg
 
