@@ -98,6 +98,7 @@ notebooks: $(NB_STAMPS) ## Run every notebook with papermill into build/
 # read it), the parameters in force, and the package source.
 NB_DATA_01_outflow      := $(RAW_FILES)
 NB_DATA_02_determinants := $(filter-out %.geojson,$(RAW_FILES))
+NB_DATA_05_flows        := $(filter-out %/prefectures.geojson,$(RAW_FILES))
 .SECONDEXPANSION:
 build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(DATA_STAMP) $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.run_notebook $*

@@ -136,6 +136,10 @@ def counterfactual_frame(cf: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# Label offsets (points) for the small provinces around Bohai Bay, so the labels do not overlap.
+LABEL_OFFSETS = {"110000": (-22, 6), "120000": (20, -2), "130000": (-22, -14)}
+
+
 def flow_map(boundaries, flows: pd.DataFrame, year: int = 2010, top: int = 12):
     """Map of where the Northeast-born lived (``year``): provinces shaded by the Northeast-born stock,
     arrows from the Northeast's centroid to the ``top`` destinations outside it, width ∝ stock."""
@@ -162,15 +166,16 @@ def flow_map(boundaries, flows: pd.DataFrame, year: int = 2010, top: int = 12):
             linewidth=0.6 + 5 * value / wmax, color="#c0504d", alpha=0.7, connectionstyle="arc3,rad=0.18",
         )  # fmt: skip
         ax.add_patch(arrow)
+        dx, dy = LABEL_OFFSETS.get(code, (0, 3))
         ax.annotate(f"{nm[code]} {value / 1e4:.0f}", (lon, lat), fontsize=7, ha="center", va="bottom",
-                    xytext=(0, 3), textcoords="offset points")  # fmt: skip
+                    xytext=(dx, dy), textcoords="offset points")  # fmt: skip
     for code in NORTHEAST:
         lon, lat = cen.loc[code, ["lon", "lat"]]
         ax.annotate(nm[code], (lon, lat), fontsize=8, ha="center", color="white", weight="bold")
     ax.set_xlim(73, 136)
     ax.set_ylim(17, 54)
     ax.set_axis_off()
-    ax.set_title(f"东北三省出生者的居住地（{year}年，东北以外前 {top} 位）", fontsize=11)
+    ax.set_title(f"东北三省（红色）出生者居住在东北以外的省份（{year}年，前 {top} 位，万人）", fontsize=11)
     return fig
 
 
