@@ -646,8 +646,14 @@ def record_models(rs, models: dict[str, dict], dyads: pd.DataFrame) -> None:
             rs.record(f"{k}_low", r["ci_low"], "", f"{title}：{lab}系数 95% 区间下限", digits=2, signed=True)
             rs.record(f"{k}_high", r["ci_high"], "", f"{title}：{lab}系数 95% 区间上限", digits=2, signed=True)
             rs.record(f"{k}_sig", r["p"], "", f"{title}：{lab}在 5% 水平上", display=significance_word(r["p"]))
+            rs.record(f"{k}_sign", r["coef"], "", f"{title}：{lab}系数的符号", display=sign_word(r["coef"]))
         rs.record(f"m{name}_n", m["n"], "个", f"{title}：省对数", digits=0)
         rs.record(f"m{name}_pseudo_r2", m["pseudo_r2"], "", f"{title}：伪 R²", digits=2)
+    ne_p = models["c"]["coefs"].set_index("term").loc[list(NE_TERMS), "p"]
+    rs.record(
+        "mc_ne_evidence", float(ne_p.min()), "", "东北交互项中最小的 p 值（任一项在 5% 水平上显著即“有证据表明”）",
+        display="有证据表明" if (ne_p < ALPHA).any() else "没有证据表明",
+    )  # fmt: skip
     a = models["a"]["coefs"].set_index("term").loc["log_distance", "coef"]
     rs.record(
         "ma_distance_halving_pct", (2 ** (-a) - 1) * 100, "%", "距离减半时存量的变化（模型 a）", digits=0, signed=True
@@ -666,10 +672,7 @@ def record_models(rs, models: dict[str, dict], dyads: pd.DataFrame) -> None:
 def comparison_table(models: dict[str, dict]) -> pd.DataFrame:
     """Our origin and destination wage and distance elasticities beside Gu et al. 2022."""
     rows = []
-    for term, (theirs, their_word, their_text) in {
-        **GU2022,
-        "log_distance": (None, "显著", "距离为负（各期）"),
-    }.items():
+    for term, (theirs, their_word, their_text) in GU2022.items():
         for name in ("b", "d"):
             c = models[name]["coefs"].set_index("term").loc[term]
             word = significance_word(c["p"])
@@ -692,6 +695,26 @@ def comparison_table(models: dict[str, dict]) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def record_characteristics(rs, chars: pd.DataFrame, flows: pd.DataFrame) -> None:
+    """Each Northeast province's characteristics against the 31-province median (高于/低于), the
+    correlation of log wage and log GDP per capita across provinces, and the 辽宁-born in 黑龙江."""
+    med = chars.median()
+    nm = names_zh()
+    for code in NORTHEAST:
+        for c in CF_CHARACTERISTICS:
+            above = chars.loc[code, c] > med[c]
+            rs.record(
+                f"gap_{SLUGS[code]}_{c}", float(chars.loc[code, c] - med[c]), "",
+                f"{nm[code]}的{CHAR_LABELS[c]}减 31 省中位数", display="高于" if above else "低于", digits=3,
+            )  # fmt: skip
+    r = chars["log_relative_wage"].corr(chars["log_gdp_per_capita"])
+    rs.record("corr_wage_gdp", r, "", "31 省相对工资（对数）与人均 GDP（对数）的相关系数（2010）", digits=2)
+    f = flows[(flows["origin"] == "210000") & (flows["destination"] == "230000")].set_index("year")
+    for y in (2000, 2010):
+        rs.record(f"liaoning_in_heilongjiang_{y}", _wan(f.loc[y, "persons_estimated"]), "万人",
+                  f"{y}年辽宁出生、住在黑龙江的人口", digits=0)  # fmt: skip
 
 
 def record_comparison(rs, comp: pd.DataFrame) -> None:
