@@ -457,11 +457,19 @@ PROVINCE_CODES = tuple(PROVINCES)
 
 # ------------------------------------------------------------------ results
 
+
+def _rec(rs, key: str, value, unit: str, label: str, **kw):
+    """``rs.record`` with the unit shown: 万人 values as "219万", percentages as "+22.4%"."""
+    if unit in ("万人", "%") and "display" not in kw:
+        kw.setdefault("suffix", "万" if unit == "万人" else "%")
+    return rs.record(key, value, unit, label, **kw)
+
+
 SLUGS = {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang"}
 
 # Gu, Lao, Wen & Zhao (2022), 地理学报 77(12): ESF-PPML on census/survey five-year flows (issue 12 summary).
 GU2022 = {
-    "d_log_relative_wage": (1.75, "显著", "迁入地工资弹性约 1.75，显著为正（2015–2020 年）"),
+    "d_log_relative_wage": (1.75, "显著", "迁入地工资弹性约 1.75，显著为正"),
     "o_log_relative_wage": (None, "不显著", "迁出地工资不显著（2015–2020 年）"),
 }
 
@@ -475,32 +483,33 @@ def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.D
     nm = names_zh()
     for year in (2000, 2010):
         part = flows[flows["year"] == year]
-        rs.record(
+        _rec(
+            rs,
             f"total_sample_{year}",
             int(part["persons_sample"].sum()),
             "人",
             f"{year}年长表样本中的省际终身迁移者",
             digits=0,
         )
-        rs.record(
-            f"sampling_fraction_{year}", float(part["sampling_fraction"].iloc[0]) * 100, "%", f"{year}年长表抽样比",
-            digits=1,
-        )  # fmt: skip
-        rs.record(
+        frac = float(part["sampling_fraction"].iloc[0]) * 100
+        _rec(rs, f"sampling_fraction_{year}", frac, "%", f"{year}年长表抽样比", display=f"{frac:g}%")  # fmt: skip
+        _rec(rs,
             f"total_estimated_{year}", _wan(part["persons_estimated"].sum()), "万人", f"{year}年省际终身迁移者（推算）",
             digits=0,
         )  # fmt: skip
     by_origin = stocks_by_origin(flows)
     for _, r in by_origin.iterrows():
         slug, y = SLUGS[r["origin"]], int(r["year"])
-        rs.record(
+        _rec(
+            rs,
             f"stock_{slug}_{y}",
             _wan(r["persons_estimated"]),
             "万人",
             f"{y}年{nm[r['origin']]}出生、居住在外省的人口（推算）",
             digits=0,
         )
-        rs.record(
+        _rec(
+            rs,
             f"stock_{slug}_{y}_sample",
             int(r["persons_sample"]),
             "人",
@@ -509,7 +518,8 @@ def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.D
         )
         if y == 2010:
             # the 821万 magnitude check: the 2010 10% sample count × 10
-            rs.record(
+            _rec(
+                rs,
                 f"stock_{slug}_2010_x10",
                 _wan(r["persons_sample"] * 10),
                 "万人",
@@ -519,15 +529,22 @@ def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.D
     wide = by_origin.pivot(index="origin", columns="year", values="persons_estimated")
     for o, r in wide.iterrows():
         g = (r[2010] / r[2000] - 1) * 100
-        rs.record(
-            f"stock_{SLUGS[o]}_growth", g, "%", f"{nm[o]}出生、居住在外省人口 2000→2010 的增长", digits=1, signed=True
+        _rec(
+            rs,
+            f"stock_{SLUGS[o]}_growth",
+            g,
+            "%",
+            f"{nm[o]}出生、居住在外省人口 2000→2010 的增长",
+            digits=1,
+            signed=True,
         )
     x10 = by_origin[by_origin["year"] == 2010]["persons_sample"].sum() * 10
-    rs.record("ne_stock_2010_x10", _wan(x10), "万人", "东北三省出生、居住在本省以外的人口，2010年样本数×10", digits=0)
+    _rec(rs, "ne_stock_2010_x10", _wan(x10), "万人", "东北三省出生、居住在本省以外的人口，2010年样本数×10", digits=0)
 
     dest = northeast_destinations(flows)
     for year in (2000, 2010):
-        rs.record(
+        _rec(
+            rs,
             f"ne_stock_{year}",
             _wan(dest[f"stock_{year}"].sum()),
             "万人",
@@ -535,11 +552,21 @@ def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.D
             digits=0,
         )
     ne_total_g = (dest["stock_2010"].sum() / dest["stock_2000"].sum() - 1) * 100
-    rs.record("ne_stock_growth", ne_total_g, "%", "东北出生外省人口 2000→2010 的增长", digits=1, signed=True)
+    _rec(rs, "ne_stock_growth", ne_total_g, "%", "东北出生外省人口 2000→2010 的增长", digits=1, signed=True)
     inside = dest[dest["destination"].isin(NORTHEAST)]
+    within = [inside[f"stock_{y}"].sum() / dest[f"stock_{y}"].sum() for y in (2000, 2010)]
+    _rec(
+        rs,
+        "ne_within_trend",
+        within[1] - within[0],
+        "",
+        "东北内部比重的变化方向",
+        display="降到" if within[1] < within[0] else "升到",
+    )
     for year in (2000, 2010):
         share = inside[f"stock_{year}"].sum() / dest[f"stock_{year}"].sum() * 100
-        rs.record(
+        _rec(
+            rs,
             f"ne_within_share_{year}",
             share,
             "%",
@@ -548,7 +575,8 @@ def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.D
         )
     outside = dest[~dest["destination"].isin(NORTHEAST)].reset_index(drop=True)
     for year in (2000, 2010):
-        rs.record(
+        _rec(
+            rs,
             f"ne_outside_{year}",
             _wan(outside[f"stock_{year}"].sum()),
             "万人",
@@ -556,23 +584,27 @@ def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.D
             digits=0,
         )
     g_out = (outside["stock_2010"].sum() / outside["stock_2000"].sum() - 1) * 100
-    rs.record("ne_outside_growth", g_out, "%", "东北出生、住在东北以外的人口 2000→2010 的增长", digits=1, signed=True)
+    _rec(rs, "ne_outside_trend", g_out, "", "东北以外存量的变化方向", display="增加到" if g_out > 0 else "减少到")
+    _rec(rs, "ne_outside_growth", g_out, "%", "东北出生、住在东北以外的人口 2000→2010 的增长", digits=1, signed=True)
     for i, r in outside.head(top).iterrows():
-        rs.record(
+        _rec(
+            rs,
             f"outside_top{i + 1}_name",
             r["destination"],
             "",
             f"东北以外第{i + 1}大目的地（2010）",
             display=nm[r["destination"]],
         )
-        rs.record(
+        _rec(
+            rs,
             f"outside_top{i + 1}_stock",
             _wan(r["stock_2010"]),
             "万人",
             f"东北以外第{i + 1}大目的地的东北出生人口（2010）",
             digits=0,
         )
-        rs.record(
+        _rec(
+            rs,
             f"outside_top{i + 1}_growth",
             r["growth_pct"],
             "%",
@@ -581,45 +613,61 @@ def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.D
             signed=True,
         )
     top_share = outside.head(top)["stock_2010"].sum() / outside["stock_2010"].sum() * 100
-    rs.record("outside_top_share", top_share, "%", f"前{top}大目的地占东北以外东北出生人口的比重（2010）", digits=0)
+    _rec(rs, "outside_top_share", top_share, "%", f"前{top}大目的地占东北以外东北出生人口的比重（2010）", digits=0)
     big = outside.head(10)
     fastest = big.loc[big["growth_pct"].idxmax()]
-    rs.record(
+    _rec(
+        rs,
         "outside_fastest_name",
         fastest["destination"],
         "",
         "前十大目的地中增长最快者",
         display=nm[fastest["destination"]],
     )
-    rs.record("outside_fastest_growth", fastest["growth_pct"], "%", "前十大目的地中最快的增长", digits=0, signed=True)
+    _rec(rs, "outside_fastest_growth", fastest["growth_pct"], "%", "前十大目的地中最快的增长", digits=0, signed=True)
     slowest = big.loc[big["growth_pct"].idxmin()]
-    rs.record(
+    _rec(
+        rs,
         "outside_slowest_name",
         slowest["destination"],
         "",
         "前十大目的地中增长最慢者",
         display=nm[slowest["destination"]],
     )
-    rs.record("outside_slowest_growth", slowest["growth_pct"], "%", "前十大目的地中最慢的增长", digits=0, signed=True)
+    _rec(rs, "outside_slowest_growth", slowest["growth_pct"], "%", "前十大目的地中最慢的增长", digits=0, signed=True)
 
     inflow = inflows_to_northeast(flows)
     for year in (2000, 2010):
-        rs.record(
+        _rec(
+            rs,
             f"inflow_{year}",
             _wan(inflow[f"stock_{year}"].sum()),
             "万人",
             f"{year}年居住在东北、出生在东北以外的人口",
             digits=0,
         )
+    d_in = inflow["stock_2010"].sum() - inflow["stock_2000"].sum()
+    _rec(rs, "inflow_trend", d_in, "", "流入东北存量的变化方向", display="减少" if d_in < 0 else "增加")
     ratio = inflow["stock_2010"].sum() / outside["stock_2010"].sum()
-    rs.record(
-        "inflow_to_outflow_ratio", ratio, "倍", "2010年流入东北的外省出生人口 ÷ 住在东北以外的东北出生人口", digits=2
+    _rec(
+        rs,
+        "inflow_to_outflow_ratio",
+        ratio,
+        "倍",
+        "2010年流入东北的外省出生人口 ÷ 住在东北以外的东北出生人口",
+        digits=2,
     )
     for i, r in inflow.head(3).iterrows():
-        rs.record(
-            f"inflow_top{i + 1}_name", r["origin"], "", f"流入东北的第{i + 1}大来源地（2010）", display=nm[r["origin"]]
+        _rec(
+            rs,
+            f"inflow_top{i + 1}_name",
+            r["origin"],
+            "",
+            f"流入东北的第{i + 1}大来源地（2010）",
+            display=nm[r["origin"]],
         )
-        rs.record(
+        _rec(
+            rs,
             f"inflow_top{i + 1}_share",
             r["share_2010_pct"],
             "%",
@@ -640,32 +688,48 @@ def record_models(rs, models: dict[str, dict], dyads: pd.DataFrame) -> None:
         title = m["spec"]["title"]
         for _, r in m["coefs"].iterrows():
             k, lab = f"m{name}_{term_key(r['term'])}", TERM_LABELS.get(r["term"], r["term"])
-            rs.record(f"{k}_coef", r["coef"], "", f"{title}：{lab}的系数", digits=2, signed=True)
-            rs.record(f"{k}_se", r["se"], "", f"{title}：{lab}系数的聚类标准误", digits=2)
-            rs.record(f"{k}_p", r["p"], "", f"{title}：{lab}系数的 p 值", digits=3)
-            rs.record(f"{k}_low", r["ci_low"], "", f"{title}：{lab}系数 95% 区间下限", digits=2, signed=True)
-            rs.record(f"{k}_high", r["ci_high"], "", f"{title}：{lab}系数 95% 区间上限", digits=2, signed=True)
-            rs.record(f"{k}_sig", r["p"], "", f"{title}：{lab}在 5% 水平上", display=significance_word(r["p"]))
-            rs.record(f"{k}_sign", r["coef"], "", f"{title}：{lab}系数的符号", display=sign_word(r["coef"]))
-        rs.record(f"m{name}_n", m["n"], "个", f"{title}：省对数", digits=0)
-        rs.record(f"m{name}_pseudo_r2", m["pseudo_r2"], "", f"{title}：伪 R²", digits=2)
+            _rec(rs, f"{k}_coef", r["coef"], "", f"{title}：{lab}的系数", digits=2, signed=True)
+            _rec(rs, f"{k}_se", r["se"], "", f"{title}：{lab}系数的聚类标准误", digits=2)
+            _rec(rs, f"{k}_p", r["p"], "", f"{title}：{lab}系数的 p 值", digits=3)
+            _rec(rs, f"{k}_low", r["ci_low"], "", f"{title}：{lab}系数 95% 区间下限", digits=2, signed=True)
+            _rec(rs, f"{k}_high", r["ci_high"], "", f"{title}：{lab}系数 95% 区间上限", digits=2, signed=True)
+            _rec(rs, f"{k}_sig", r["p"], "", f"{title}：{lab}在 5% 水平上", display=significance_word(r["p"]))
+            _rec(rs, f"{k}_sign", r["coef"], "", f"{title}：{lab}系数的符号", display=sign_word(r["coef"]))
+        _rec(rs, f"m{name}_n", m["n"], "个", f"{title}：省对数", digits=0)
+        _rec(rs, f"m{name}_pseudo_r2", m["pseudo_r2"], "", f"{title}：伪 R²", digits=2)
     ne_p = models["c"]["coefs"].set_index("term").loc[list(NE_TERMS), "p"]
-    rs.record(
+    _rec(rs,
         "mc_ne_evidence", float(ne_p.min()), "", "东北交互项中最小的 p 值（任一项在 5% 水平上显著即“有证据表明”）",
         display="有证据表明" if (ne_p < ALPHA).any() else "没有证据表明",
     )  # fmt: skip
     a = models["a"]["coefs"].set_index("term").loc["log_distance", "coef"]
-    rs.record(
-        "ma_distance_halving_pct", (2 ** (-a) - 1) * 100, "%", "距离减半时存量的变化（模型 a）", digits=0, signed=True
+    _rec(
+        rs,
+        "ma_distance_halving_pct",
+        (2 ** (-a) - 1) * 100,
+        "%",
+        "距离减半时存量的变化（模型 a）",
+        digits=0,
+        signed=True,
     )
     neg = dyads["stock_change_raw"] < 0
-    rs.record("d_negative_n", int(neg.sum()), "个", "2000→2010 存量减少（置零）的省对数", digits=0)
-    rs.record("d_negative_share", neg.mean() * 100, "%", "存量减少的省对占全部省对的比重", digits=0)
-    rs.record(
-        "d_negative_sum", _wan(-dyads.loc[neg, "stock_change_raw"].sum()), "万人", "减少的省对合计减少的人数", digits=0
+    _rec(rs, "d_negative_n", int(neg.sum()), "个", "2000→2010 存量减少（置零）的省对数", digits=0)
+    _rec(rs, "d_negative_share", neg.mean() * 100, "%", "存量减少的省对占全部省对的比重", digits=0)
+    _rec(
+        rs,
+        "d_negative_sum",
+        _wan(-dyads.loc[neg, "stock_change_raw"].sum()),
+        "万人",
+        "减少的省对合计减少的人数",
+        digits=0,
     )
-    rs.record(
-        "d_positive_sum", _wan(dyads.loc[~neg, "stock_change_raw"].sum()), "万人", "增加的省对合计增加的人数", digits=0
+    _rec(
+        rs,
+        "d_positive_sum",
+        _wan(dyads.loc[~neg, "stock_change_raw"].sum()),
+        "万人",
+        "增加的省对合计增加的人数",
+        digits=0,
     )
 
 
@@ -705,25 +769,23 @@ def record_characteristics(rs, chars: pd.DataFrame, flows: pd.DataFrame) -> None
     for code in NORTHEAST:
         for c in CF_CHARACTERISTICS:
             above = chars.loc[code, c] > med[c]
-            rs.record(
+            _rec(rs,
                 f"gap_{SLUGS[code]}_{c}", float(chars.loc[code, c] - med[c]), "",
                 f"{nm[code]}的{CHAR_LABELS[c]}减 31 省中位数", display="高于" if above else "低于", digits=3,
             )  # fmt: skip
     r = chars["log_relative_wage"].corr(chars["log_gdp_per_capita"])
-    rs.record("corr_wage_gdp", r, "", "31 省相对工资（对数）与人均 GDP（对数）的相关系数（2010）", digits=2)
+    _rec(rs, "corr_wage_gdp", r, "", "31 省相对工资（对数）与人均 GDP（对数）的相关系数（2010）", digits=2)
     f = flows[(flows["origin"] == "210000") & (flows["destination"] == "230000")].set_index("year")
     for y in (2000, 2010):
-        rs.record(f"liaoning_in_heilongjiang_{y}", _wan(f.loc[y, "persons_estimated"]), "万人",
+        _rec(rs, f"liaoning_in_heilongjiang_{y}", _wan(f.loc[y, "persons_estimated"]), "万人",
                   f"{y}年辽宁出生、住在黑龙江的人口", digits=0)  # fmt: skip
 
 
 def record_comparison(rs, comp: pd.DataFrame) -> None:
-    rs.record("gu_d_wage", GU2022["d_log_relative_wage"][0], "", "Gu 等（2022）迁入地工资弹性", digits=2)
+    _rec(rs, "gu_d_wage", GU2022["d_log_relative_wage"][0], "", "Gu 等（2022）迁入地工资弹性", digits=2)
     for _, r in comp.iterrows():
         k = f"cmp_{r['model']}_{term_key(r['term'])}"
-        rs.record(
-            k, r["agree"], "", f"模型 {r['model']} 的{TERM_LABELS[r['term']]}与 Gu 等（2022）", display=r["agree"]
-        )
+        _rec(rs, k, r["agree"], "", f"模型 {r['model']} 的{TERM_LABELS[r['term']]}与 Gu 等（2022）", display=r["agree"])
 
 
 def record_counterfactual(rs, cf: pd.DataFrame, family: str = "all") -> None:
@@ -733,13 +795,13 @@ def record_counterfactual(rs, cf: pd.DataFrame, family: str = "all") -> None:
     for _, r in cf.iterrows():
         s, n = f"{SLUGS[r['origin']]}_{family}", nm[r["origin"]]
         what = f"{n}：若{which}达到全国中位数"
-        rs.record(f"cf_{s}_observed", _wan(r["observed"]), "万人", f"{n}出生、居住在外省的人口（2010，推算）", digits=0)
-        rs.record(f"cf_{s}_fitted", _wan(r["fitted"]), "万人", f"{n}：模型 (b) 的拟合值", digits=0)
+        _rec(rs, f"cf_{s}_observed", _wan(r["observed"]), "万人", f"{n}出生、居住在外省的人口（2010，推算）", digits=0)
+        _rec(rs, f"cf_{s}_fitted", _wan(r["fitted"]), "万人", f"{n}：模型 (b) 的拟合值", digits=0)
         for k in ("counterfactual", "cf_low", "cf_high"):
-            rs.record(f"cf_{s}_{k}", _wan(r[k]), "万人", f"{what}，预测存量（{k}）", digits=0)
+            _rec(rs, f"cf_{s}_{k}", _wan(r[k]), "万人", f"{what}，预测存量（{k}）", digits=0)
         for k in ("change_pct", "change_pct_low", "change_pct_high"):
-            rs.record(f"cf_{s}_{k}", r[k], "%", f"{what}，存量的变化（{k}）", digits=0, signed=True)
+            _rec(rs, f"cf_{s}_{k}", r[k], "%", f"{what}，存量的变化（{k}）", digits=0, signed=True)
         for k in ("observed_scaled", "observed_scaled_low", "observed_scaled_high"):
-            rs.record(f"cf_{s}_{k}", _wan(r[k]), "万人", f"{what}，按比例调整的实际存量（{k}）", digits=0)
+            _rec(rs, f"cf_{s}_{k}", _wan(r[k]), "万人", f"{what}，按比例调整的实际存量（{k}）", digits=0)
         word = interval_word(r["change_pct_low"], r["change_pct_high"])
-        rs.record(f"cf_{s}_word", r["change_pct"], "", f"{what}，存量变化的方向（95% 区间）", display=word)
+        _rec(rs, f"cf_{s}_word", r["change_pct"], "", f"{what}，存量变化的方向（95% 区间）", display=word)
