@@ -126,3 +126,8 @@ def test_words():
     assert fl.compare_word(1.0, 0.5, 2.0, 1.75) == "一致"
     assert fl.compare_word(1.0, -0.4, 2.5, 1.75) == "不矛盾（本文区间含零）"
     assert fl.compare_word(1.0, 0.5, 1.5, 1.75) == "不一致"
+
+
+def test_magnitude_word():
+    assert fl.magnitude_word(0.93) == "同一量级" and fl.magnitude_word(2.5) == "不同量级"
+    assert fl.magnitude_word(0.4) == "不同量级"

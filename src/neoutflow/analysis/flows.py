@@ -474,6 +474,15 @@ GU2022 = {
 }
 
 
+# The seed paper's "821万" by province (persons; the same figures as notebook 01's PAPER_CLAIM).
+PAPER_CLAIM = {"230000": 393e4, "220000": 241e4, "210000": 187e4}
+
+
+def magnitude_word(ratio: float) -> str:
+    """同一量级 when two magnitudes are within a factor of two of each other, else 不同量级."""
+    return "同一量级" if 0.5 <= ratio <= 2 else "不同量级"
+
+
 def _wan(x: float) -> float:
     return float(x) / 1e4
 
@@ -539,6 +548,19 @@ def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.D
             signed=True,
         )
     x10 = by_origin[by_origin["year"] == 2010]["persons_sample"].sum() * 10
+    b10 = by_origin[by_origin["year"] == 2010].set_index("origin")["persons_sample"] * 10
+    for o, v in PAPER_CLAIM.items():
+        _rec(
+            rs,
+            f"x10_to_paper_{SLUGS[o]}",
+            b10[o] / v,
+            "倍",
+            f"{nm[o]}：2010年出生地存量（样本×10）÷ 原文数字",
+            digits=2,
+        )
+    ratio_all = x10 / sum(PAPER_CLAIM.values())
+    _rec(rs, "x10_to_paper", ratio_all, "倍", "三省：2010年出生地存量（样本×10）÷ 原文“821万”", digits=2)
+    _rec(rs, "x10_to_paper_word", ratio_all, "", "二者是否同一量级（相差不到两倍）", display=magnitude_word(ratio_all))
     _rec(rs, "ne_stock_2010_x10", _wan(x10), "万人", "东北三省出生、居住在本省以外的人口，2010年样本数×10", digits=0)
 
     dest = northeast_destinations(flows)
