@@ -107,6 +107,7 @@ NB_DATA_02_determinants := $(CENSUS_FILES) data/raw/province_series.csv
 NB_DATA_03_migration_checks := data/raw/census_population.csv data/raw/province_series.csv data/raw/regions.csv
 NB_DATA_06_projection   := data/raw/census_population.csv data/raw/census_totals.csv data/raw/province_series.csv data/raw/regions.csv
 NB_DATA_04_prefecture_wages := $(RAW_FILES)
+NB_DATA_05_flows        := $(CENSUS_FILES) data/raw/province_series.csv data/raw/birthplace_flows.csv data/raw/boundaries/provinces.geojson
 .SECONDEXPANSION:
 build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(DATA_STAMP) $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.run_notebook $*

@@ -24,6 +24,7 @@ RAW_FILES = {
     "census_indicators": "census_indicators.csv",
     "province_series": "province_series.csv",
     "prefecture_series": "prefecture_series.csv",
+    "birthplace_flows": "birthplace_flows.csv",
     "boundaries_prefectures": "boundaries/prefectures.geojson",
     "boundaries_provinces": "boundaries/provinces.geojson",
 }

@@ -31,6 +31,7 @@ __all__ = [
     "load_province_series",
     "load_prefecture_series",
     "load_boundaries",
+    "load_birthplace_flows",
     "load_panel",
     "validate_all",
     "cross_checks",
@@ -184,6 +185,17 @@ def load_prefecture_series(
     return _widen(df) if wide else df
 
 
+def load_birthplace_flows(years: list[int] | None = None, diagonal: bool = False, raw_dir=None) -> pd.DataFrame:
+    """Census lifetime migrants: origin (province of birth), destination (province of residence), year,
+    persons_sample, sampling_fraction, persons_estimated. The zero diagonal is dropped unless ``diagonal``."""
+    regions = _regions(raw_dir)
+    df, _ = _read_valid("birthplace_flows", raw_dir, regions)
+    df = _check_years(df, years, "birthplace_flows", raw_dir)
+    if not diagonal:
+        df = df[df["origin"] != df["destination"]]
+    return df.sort_values(["year", "origin", "destination"]).reset_index(drop=True)
+
+
 def _widen(df: pd.DataFrame) -> pd.DataFrame:
     wide = df.pivot(index=["code", "year"], columns="indicator", values="value")
     wide.columns.name = None
@@ -266,6 +278,7 @@ TABLE_ORDER = [
     "census_indicators",
     "province_series",
     "prefecture_series",
+    "birthplace_flows",
 ]
 
 

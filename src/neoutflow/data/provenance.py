@@ -60,6 +60,12 @@ REPOS = {
         licence="none stated in the repository; CSMAR terms restrict redistribution of the database; the figures "
         "are official statistics of the China City Statistical Yearbook",
     ),
+    "vis2014_census_flow_matrices": dict(
+        compiler="vis2014/Assignment3, branch Jiaozekun_Chenwenbin_A3 (UCAS visualisation course, 2014; D3 chord data)",
+        repository="https://github.com/vis2014/Assignment3",
+        commit="f3bd4bfd758093aabe920b8e9ac973b5a2bd951a",
+        licence="none stated; NBS census tabulations (facts)",
+    ),
     "census_province_totals": dict(
         compiler="compiled in ../shared/sources from a published data table",
         repository="",
@@ -168,6 +174,20 @@ SOURCES = {
             "(亿元), 第二/第三产业占GDP比重 (%), 人均地区生产总值 (元); compiled by CSMAR (CRE_Gdpct)",
         ),
     ],
+    "birthplace_flows": [
+        (
+            "vis2014_census_flow_matrices",
+            "vis2014_census_flow_matrices/flow.js",
+            "《中国2000年人口普查资料》长表 按现住地和出生地分的人口 (5th census long form, ≈9.5% sample), "
+            "31×31 province matrix",
+        ),
+        (
+            "vis2014_census_flow_matrices",
+            "vis2014_census_flow_matrices/flow1.js",
+            "《中国2010年人口普查资料》长表 按现住地和出生地分的人口 (6th census long form, 10% sample), "
+            "31×31 province matrix",
+        ),
+    ],
     "boundaries_prefectures": [
         (
             "leiii_census",
@@ -213,6 +233,12 @@ DESCRIPTIONS = {
     "(the provincial avg_wage is 就业人员); GDP is the yearbook's first-release vintage, never to be mixed with "
     "province_series. Chaohu (2010) and Laiwu (2010–2018) are dropped; same_territory_as_2020 is false for "
     "unit-years printed before a boundary change (e.g. 济南 before the 2019 merger with 莱芜).",
+    "birthplace_flows": "Lifetime inter-provincial migrants: persons living in province `destination` at the census "
+    "who were born in province `origin` (census long-form table 按现住地和出生地分的人口), 2000 and 2010. Stocks, not "
+    "five-year flows. persons_sample are the long-form sample counts (2010 total 10,230,691 = 1/10 of the published "
+    "102,306,900; 2000 total 7,305,955, ≈9.5% long form, fraction not verified against a published total); "
+    "persons_estimated = persons_sample / sampling_fraction. Full 31×31 matrix per year, diagonal 0. Province "
+    "order of the source is NBS order, mapped to codes explicitly.",
     "boundaries_prefectures": "Prefecture-level units, 2020 polygons, WGS84; coverage-simplified (tolerance 0.02°) so "
     "neighbours share edges; coordinates rounded to 0.001°. Properties code, name_zh.",
     "boundaries_provinces": "Provinces dissolved from the simplified prefecture polygons. Properties code, name_zh.",

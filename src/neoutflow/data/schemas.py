@@ -203,6 +203,24 @@ SPECS: dict[str, FileSpec] = {
         },
         key=("code", "year", "indicator"),
     ),
+    "birthplace_flows": FileSpec(
+        "birthplace_flows",
+        RAW_FILES["birthplace_flows"],
+        "Census lifetime migrants by province of birth (origin) and of residence (destination)",
+        {
+            "origin": Col("code", "Province of birth (GB/T 2260 code)"),
+            "destination": Col("code", "Province of usual residence at the census (GB/T 2260 code)"),
+            "year": Col("int", "Census year (2000 or 2010)", lower=2000, upper=2010),
+            "persons_sample": Col("int", "Persons in the long-form sample", unit="persons", lower=0),
+            "sampling_fraction": Col(
+                "float", "Long-form sampling fraction (0.1 in 2010, ≈0.095 in 2000)", lower=0.01, upper=1
+            ),
+            "persons_estimated": Col(
+                "int", "persons_sample / sampling_fraction, rounded (population estimate)", unit="persons", lower=0
+            ),
+        },
+        key=("year", "origin", "destination"),
+    ),
 }
 
 
@@ -676,6 +694,45 @@ def check_series(df: pd.DataFrame, regions: pd.DataFrame, label: str) -> list[Pr
     return out
 
 
+# Long-form sample totals of the two birthplace matrices (SOURCE.md of vis2014_census_flow_matrices):
+# 2010 = 1/10 of the 102,306,900 lifetime inter-provincial migrants; 2000 ≈ 9.5% long form.
+FLOW_SAMPLE_TOTALS = {2000: 7_305_955, 2010: 10_230_691}
+
+
+def check_flows(df: pd.DataFrame, label: str) -> list[Problem]:
+    """Each year a full 31×31 matrix of provinces, zero diagonal, the published sample total,
+    and persons_estimated = persons_sample / sampling_fraction (rounded)."""
+    out = []
+    provinces = set(PROVINCES)
+    for col in ("origin", "destination"):
+        for i in df.index[~df[col].isin(provinces)]:
+            out.append(Problem(label, i + 2, col, df.at[i, col], "one of the 31 province codes"))
+    diag = df["origin"] == df["destination"]
+    for i in df.index[diag & (df["persons_sample"] != 0)]:
+        out.append(Problem(label, i + 2, "persons_sample", df.at[i, "persons_sample"], "0 on the diagonal"))
+    est = (df["persons_sample"] / df["sampling_fraction"]).round()
+    for i in df.index[(est - df["persons_estimated"]).abs() > 0.5]:
+        out.append(
+            Problem(
+                label, i + 2, "persons_estimated", df.at[i, "persons_estimated"], f"{int(est[i])} (sample / fraction)"
+            )
+        )
+    for year, part in df.groupby("year"):
+        if len(part) != 961 or part[["origin", "destination"]].drop_duplicates().shape[0] != 961:
+            out.append(
+                Problem(label, None, "year", int(year), f"961 origin × destination rows (31×31), got {len(part)}")
+            )
+        if part["sampling_fraction"].nunique() != 1:
+            out.append(Problem(label, None, "sampling_fraction", int(year), "one sampling fraction per year"))
+        want = FLOW_SAMPLE_TOTALS.get(int(year))
+        total = int(part["persons_sample"].sum())
+        if want is None:
+            out.append(Problem(label, None, "year", int(year), f"a census year in {sorted(FLOW_SAMPLE_TOTALS)}"))
+        elif total != want:
+            out.append(Problem(label, None, "persons_sample", total, f"a {int(year)} sample total of {want:,}"))
+    return out
+
+
 # -------------------------------------------------------------- entry point
 
 
@@ -687,7 +744,7 @@ def validate_frame(name: str, raw: pd.DataFrame, label: str, regions: pd.DataFra
         raise DataValidationError(problems)
     df, problems = coerce(raw, spec, label)
     problems += run_pandera(df, spec, label)
-    if name != "regions" and regions is not None:
+    if name not in ("regions", "birthplace_flows") and regions is not None:
         allow = (NATIONAL_CODE,) if name in ("province_series", "census_indicators") else ()
         problems += check_known_codes(df, regions, label, allow)
     if not problems:  # table checks need clean cells
@@ -703,6 +760,8 @@ def validate_frame(name: str, raw: pd.DataFrame, label: str, regions: pd.DataFra
             problems += check_series(df, regions, label)
         elif name == "prefecture_series":
             problems += check_prefecture_series(df, regions, label)
+        elif name == "birthplace_flows":
+            problems += check_flows(df, label)
     if problems:
         raise DataValidationError(problems)
     return df

@@ -60,6 +60,10 @@ def extract_all(sources: Path, out: Path, only: list[str] | None = None, census=
 
         regions = pd.read_csv(out / FILES["regions"], dtype=str)
         written.append(write_csv(epf.build_prefecture_series(sources, regions), out / FILES["prefecture_series"]))
+    if "birthplace_flows" in want:
+        from neoutflow.data.extract import flows as ef
+
+        written.append(write_csv(ef.build_birthplace_flows(sources), out / FILES["birthplace_flows"]))
     if want & {"boundaries_prefectures", "boundaries_provinces"}:
         from neoutflow.data.extract import geo as eg
 
