@@ -59,6 +59,9 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
     ),
 }
 
+# ``<key>_en``: the same value as ``<key>``, displayed for the English abstract; it quotes ``<key>``.
+ENGLISH_SUFFIX = "_en"
+
 # Values the prose quotes that a table must show too: key -> table name (build/tables/<name>.md).
 IN_TABLE: dict[str, str] = {
     "determinants.pref_r2_within": "determinants_prefecture",
@@ -86,6 +89,11 @@ def compute(key: str, rs) -> float:
 def record(rs, key: str, unit: str, label: str, **fmt) -> float:
     """Compute ``rs.name + "." + key`` from its registered components and record it."""
     return rs.record(key, compute(f"{rs.name}.{key}", rs), unit, label, **fmt)
+
+
+def million(value: float) -> str:
+    """A number of persons in millions for English text: ``-9568780.8`` -> ``-9.57 million``."""
+    return f"{value / 1e6:.2f} million"
 
 
 def significance_word(p: float, alpha: float = ALPHA) -> str:
