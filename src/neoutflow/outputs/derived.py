@@ -15,6 +15,7 @@ The words for strength of evidence are chosen here from p-values and intervals
 
 from __future__ import annotations
 
+import re
 import string
 
 ALPHA = 0.05
@@ -58,6 +59,10 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
         ["determinants.ne_coef_northeast", "determinants.ne_raw_coef_northeast"],
     ),
 }
+
+# Sums the prose names by their parts in words ("含期间出生者粗估") rather than by their numbers:
+# re-derived from their components, but a paragraph quoting them need not print the parts.
+NAMED_IN_WORDS: set[str] = {"outflow.ne_net_migration_all_ages"}
 
 # ``<key>_en``: the same value as ``<key>``, displayed for the English abstract; it quotes ``<key>``.
 ENGLISH_SUFFIX = "_en"
@@ -104,3 +109,42 @@ def significance_word(p: float, alpha: float = ALPHA) -> str:
 def interval_word(low: float, high: float) -> str:
     """Whether a (95%) interval includes zero."""
     return "包含零" if low <= 0 <= high else "不包含零"
+
+
+# ---------------------------------------------------------------- checking the prose
+VAR = re.compile(r"\{\{<\s*var\s+([A-Za-z0-9_]+\.[A-Za-z0-9_]+)\s*>\}\}")
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blocks separated by blank lines; each list item is a paragraph of its own."""
+    out = []
+    for block in re.split(r"\n\s*\n", text):
+        item: list[str] = []
+        for line in block.splitlines():
+            if _ITEM.match(line) and item:
+                out.append("\n".join(item))
+                item = []
+            item.append(line)
+        if item:
+            out.append("\n".join(item))
+    return out
+
+
+def quoted_keys(paragraph: str) -> set[str]:
+    """The results keys a paragraph prints; ``<key>_en`` counts as quoting ``<key>``."""
+    keys = set(VAR.findall(paragraph))
+    return keys | {k.removesuffix(ENGLISH_SUFFIX) for k in keys if k.endswith(ENGLISH_SUFFIX)}
+
+
+def unquoted_components(text: str) -> list[tuple[str, list[str], str]]:
+    """``(derived key, components the paragraph does not quote, paragraph)`` for every paragraph of
+    ``text`` that prints a derived number without naming all the components it is computed from."""
+    problems = []
+    for para in paragraphs(text):
+        keys = quoted_keys(para)
+        for key in sorted((keys & DERIVED.keys()) - NAMED_IN_WORDS):
+            missing = [c for c in DERIVED[key][1] if c not in keys]
+            if missing:
+                problems.append((key, missing, para))
+    return problems
