@@ -67,9 +67,9 @@ NAMED_IN_WORDS: set[str] = {"outflow.ne_net_migration_all_ages"}
 # ``<key>_en``: the same value as ``<key>``, displayed for the English abstract; it quotes ``<key>``.
 ENGLISH_SUFFIX = "_en"
 
-# Values the prose quotes that a table must show too: key -> table name (build/tables/<name>.md).
-IN_TABLE: dict[str, str] = {
-    "determinants.pref_r2_within": "determinants_prefecture",
+# Values the prose quotes from a table, which the table must show: key -> (build/tables/<name>.md, row label).
+IN_TABLE: dict[str, tuple[str, str]] = {
+    "determinants.pref_r2_within": ("determinants_prefecture", "组内 R²"),
 }
 
 

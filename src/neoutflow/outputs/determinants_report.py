@@ -348,7 +348,7 @@ class DeterminantsReport:
             n = int(pref_data[k]["province_code"].nunique())
             rs.record(f"{k}_clusters", n, "个", "聚类（省份）数", digits=0)
         headers = ["(1) 基准", "(2) 替代指标", "(3) 区划稳定单位", "(4) 东北虚拟变量"]
-        within = "组内 R²"
+        within = derived.IN_TABLE["determinants.pref_r2_within"][1]
         columns = [
             rt.column(
                 f,
