@@ -23,6 +23,7 @@ from neoutflow.analysis import datasets as ad
 from neoutflow.analysis import determinants as det
 from neoutflow.analysis import models
 from neoutflow.formatting import row_decimals
+from neoutflow.outputs import derived
 from neoutflow.outputs import determinants_figures as dfig
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.results import ResultSet
@@ -142,6 +143,11 @@ class DeterminantsReport:
             reg = models.regressor_set(name)
             self.set_fits[name] = self._fit(name, f"{det.SET_LABELS[name]}模型", self.prov, regressors=reg)
         self.main = self.set_fits[self.regressors]
+        for name, fit in self.set_fits.items():  # the word for each coefficient, chosen from its p-value
+            for v in fit.params.index.drop(models.INTERCEPT, errors="ignore"):
+                word = derived.significance_word(float(fit.pvalues[v]))
+                label = f"{det.SET_LABELS[name]}模型：{self.labels[v]}系数在 5% 水平是否显著"
+                self.rs.record(f"{name}_sig_{v}", word, "", label, display=word)
         columns = [rt.column(f, f"({i}) {det.SET_LABELS[n]}") for i, (n, f) in enumerate(self.set_fits.items(), 1)]
         table = rt.regression_table(columns, self.labels)
         note = rt.default_note(self.cov_type, f"被解释变量为{self.y_label}（%）；解释变量均为 {self.base_year} 年值")
@@ -267,12 +273,13 @@ class DeterminantsReport:
             )
             self.fits[prefix] = fit
         raw_gap, adj_gap = ne_fits["raw"].params["northeast"], ne_fits["adjusted"].params["northeast"]
-        self.rs.record(
-            "ne_gap_explained_share",
-            100 * (1 - adj_gap / raw_gap),
-            "%",
-            "东北与其他省份的平均差距中被主模型基本面解释的比例",
-            digits=0,
+        if (
+            abs(self.rs["ne_coef_northeast"].value - adj_gap) + abs(self.rs["ne_raw_coef_northeast"].value - raw_gap)
+            > 0
+        ):
+            raise AssertionError("the recorded Northeast coefficients are not the fitted ones")
+        derived.record(
+            self.rs, "ne_gap_explained_share", "%", "东北与其他省份的平均差距中被主模型基本面解释的比例", digits=0
         )
         columns = [
             rt.column(ne_fits["raw"], "(1) 仅东北"),
@@ -341,18 +348,24 @@ class DeterminantsReport:
             n = int(pref_data[k]["province_code"].nunique())
             rs.record(f"{k}_clusters", n, "个", "聚类（省份）数", digits=0)
         headers = ["(1) 基准", "(2) 替代指标", "(3) 区划稳定单位", "(4) 东北虚拟变量"]
+        within = derived.IN_TABLE["determinants.pref_r2_within"][1]
         columns = [
             rt.column(
                 f,
                 h,
-                {"省份固定效应": "否" if k == "pref_ne" else "是", "聚类数（省份）": str(rs[f"{k}_clusters"].value)},
+                {
+                    "省份固定效应": "否" if k == "pref_ne" else "是",
+                    "聚类数（省份）": str(rs[f"{k}_clusters"].value),
+                    within: "" if k == "pref_ne" else rs[f"{k}_r2_within"].display,
+                },
             )
             for (k, f), h in zip(pref_fits.items(), headers)
         ]
-        table = rt.regression_table(columns, labels, extra_rows=["省份固定效应", "聚类数（省份）"])
+        table = rt.regression_table(columns, labels, extra_rows=["省份固定效应", "聚类数（省份）", within])
         note = rt.default_note(
             "cluster",
-            "按省聚类的推断使用 t(G−1) 分布；第 (1) 列的 HC3 标准误见结果文件（pref_hc3_*）；被排除的单位另列一表",
+            "按省聚类的推断使用 t(G−1) 分布；R² 含省份固定效应，组内 R² 为省内差异中被解释的比例；"
+            "第 (1) 列改用 HC3 异方差稳健标准误的估计随系数文件一并发布；被排除的单位另列一表",
         )
         self.pref_fits = pref_fits
         return dropped_table, self._markdown(table, "determinants_prefecture", f"地级市模型：{labels[outcome]}", note)
@@ -403,7 +416,38 @@ class DeterminantsReport:
             f"自助法为对省份的成对重抽样（{bootstrap_reps} 次，种子 {seed}）；反事实值 = 实际值 + 变化；"
             f"情景与原文建议的对应：{mapping}。",
         )
+        self._record_counterfactual_words(cf, medians)
         return table, dfig.counterfactual_figure(cf, self.names, self.y_label)
+
+    def _record_counterfactual_words(self, cf: pd.DataFrame, medians: pd.Series) -> None:
+        """Whether each 95% interval includes zero, and whether the education scenario can test more education."""
+        rs = self.rs
+        for _, r in cf.iterrows():
+            key = f"cf_{det.PROVINCE_SLUGS.get(r['code'], r['code'])}_{det.FAMILY_SLUGS[r['family']]}"
+            word = derived.interval_word(r["ci_low"], r["ci_high"])
+            rs.record(f"{key}_ci_zero", word, "", "德尔塔方法 95% 区间是否包含零", display=word)
+            if "boot_low" in r and pd.notna(r["boot_low"]):
+                word = derived.interval_word(r["boot_low"], r["boot_high"])
+                rs.record(f"{key}_boot_ci_zero", word, "", "自助法 95% 区间是否包含零", display=word)
+        edu = [v for v in self.reg if models.VARIABLE_FAMILY.get(v) == "education"]
+        values = self.prov.set_index("code").loc[self.ne, edu]
+        lowered = int((values > medians[edu]).any(axis=1).sum())
+        rs.record(
+            "cf_education_lowered_count",
+            lowered,
+            "个",
+            "教育情景把教育指标降到全国中位数的东北省份数（高于中位数者）",
+            digits=0,
+        )
+        # A scenario that lowers education to the median cannot test the effect of more education;
+        # otherwise the word follows the delta-method intervals (5%: excludes zero, and the sign).
+        ed = cf[cf["family"] == "education"]
+        excl = ed[(ed["ci_low"] > 0) | (ed["ci_high"] < 0)]
+        if lowered or excl.empty:
+            word = "无法判断"
+        else:
+            word = "支持" if (excl["change"] > 0).all() else "不支持"
+        rs.record("cf_education_verdict", word, "", "教育情景能否检验“扩大教育”的建议", display=word)
 
     def robustness(self) -> pd.DataFrame:
         """Which conclusions survive: main model, leave-one-out, outcomes and regressor sets together."""

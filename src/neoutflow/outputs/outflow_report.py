@@ -14,9 +14,9 @@ import pandas as pd
 
 from neoutflow.analysis import demography as dm
 from neoutflow.analysis.outflow import NE_KEY, PAPER_CLAIM, PAPER_PERIOD, Outflow, focus_provinces
+from neoutflow.outputs import derived, style
 from neoutflow.outputs import outflow_figures as figs
 from neoutflow.outputs import outflow_tables as tables
-from neoutflow.outputs import style
 from neoutflow.outputs.results import ResultSet
 from neoutflow.reference import NORTHEAST, REGIONS_ZH
 
@@ -34,7 +34,13 @@ def record_zero_sum(rs: ResultSet, o: Outflow) -> float:
     zero_sum = float(o.net_prov["net_migration"].sum())
     if abs(zero_sum) >= 1:
         raise AssertionError(f"province net migration should sum to zero, sums to {zero_sum}")
-    rs.record("provinces_net_migration_sum", zero_sum, "persons", "31个省份存活比法净迁移之和（应为0）", digits=6)
+    rs.record(
+        "provinces_net_migration_sum",
+        zero_sum,
+        "persons",
+        "31个省份存活比法净迁移之和（应为0）",
+        display="不足 1 人",  # |sum| < 1 is checked above
+    )
     return zero_sum
 
 
@@ -213,6 +219,17 @@ def record_northeast(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
             display=str(int(rank[c])),
         )
     rs.record("provinces_count", len(prov), "count", "参与计算的省份数", display=str(len(prov)))
+    for name in ("ne_net_migration_10plus", "ne_young_adult_net_migration"):  # for the English abstract
+        v = rs[name].value
+        rs.record(f"{name}_en", v, rs[name].unit, rs[name].label + "（英文摘要）", display=derived.million(v))
+    derived.record(
+        rs,
+        "ne_young_adult_share_all_ages",
+        "%",
+        "东北三省20–39岁净迁移占净迁移（10岁及以上 + 期间出生者粗估）的比重",
+        digits=1,
+        suffix="%",
+    )
 
 
 def age_profile_figure(o: Outflow, level: str, highlight_regions):
@@ -389,16 +406,19 @@ def methods_table(methods: pd.DataFrame, o: Outflow, directory: Path) -> Path:
 
 def record_methods(rs: ResultSet, methods: pd.DataFrame) -> None:
     m = methods.set_index("code")
-    rs.record(
+    ne = m.loc[NE_KEY]
+    if abs(ne["difference"] - (ne["residual_net_migration"] - ne["net_migration_all_ages"])) >= 1:
+        raise AssertionError("methods table: difference is not residual − survival-ratio total")
+    derived.record(
+        rs,
         "ne_methods_difference",
-        m.loc[NE_KEY, "difference"],
         "persons",
-        "东北三省残差法净迁移与存活比法合计之差",
+        "东北三省残差法净迁移与存活比法合计（10岁及以上 + 期间出生者粗估）之差",
         **_WAN,
     )
-    rs.record(
+    derived.record(
+        rs,
         "ne_natural_increase_share_of_change",
-        100 * m.loc[NE_KEY, "natural_increase"] / m.loc[NE_KEY, "census_change"],
         "%",
         "东北三省期间自然增长占普查人口变化的比重",
         digits=1,
@@ -411,7 +431,7 @@ def record_paper_claim(rs: ResultSet, o: Outflow) -> None:
         "paper_ne_outflow",
         sum(PAPER_CLAIM.values()),
         "persons",
-        "种子论文：东北三省10年人口流出",
+        "原文：东北三省10年人口流出",
         digits=0,
         scale=WAN,
         suffix="万",
@@ -421,7 +441,7 @@ def record_paper_claim(rs: ResultSet, o: Outflow) -> None:
             f"paper_{o.slugs[c]}_outflow",
             v,
             "persons",
-            f"种子论文：{o.names[c]}人口流出",
+            f"原文：{o.names[c]}人口流出",
             digits=0,
             scale=WAN,
             suffix="万",
@@ -447,7 +467,7 @@ def reconciliation_table(recon: pd.DataFrame, o: Outflow, directory: Path) -> Pa
         recon,
         directory,
         "outflow_reconciliation",
-        "种子论文“821万”与普查测度的比较（万人）",
+        "原文“821万”与普查测度的比较（万人）",
         note=(
             "注：论文数字未注明来源与口径。表中人口减少与净流出取正值；存活比法净流出合计含期间出生者粗估。"
             "省外流入存量为普查时居住在本省、户口登记在外省的人口。"
@@ -461,20 +481,8 @@ def record_reconciliation(rs: ResultSet, recon: pd.DataFrame, o: Outflow) -> Non
     r = recon.set_index("code")
     names = o.names
     ne = list(NORTHEAST)
-    rs.record(
-        "paper_to_net_outflow_ratio",
-        r.loc[NE_KEY, "paper_to_net_outflow"],
-        "ratio",
-        "论文821万与存活比法净流出合计之比",
-        digits=2,
-    )
-    rs.record(
-        "paper_to_census_decline_ratio",
-        r.loc[NE_KEY, "paper_outflow"] / r.loc[NE_KEY, "census_decline"],
-        "ratio",
-        "论文821万与普查人口减少之比",
-        digits=2,
-    )
+    derived.record(rs, "paper_to_net_outflow_ratio", "ratio", "论文821万与存活比法净流出合计之比", digits=2)
+    derived.record(rs, "paper_to_census_decline_ratio", "ratio", "论文821万与普查人口减少之比", digits=2)
     # "below" only when both methods give a larger net outflow than the paper
     below = [
         names[c]
@@ -493,6 +501,9 @@ def record_reconciliation(rs: ResultSet, recon: pd.DataFrame, o: Outflow) -> Non
         "、".join(over) if over else "无",
         "names",
         "论文数字大于存活比法净流出合计的省份",
+    )
+    derived.record(
+        rs, "paper_to_net_outflow_10plus_ratio", "ratio", "论文821万与存活比法净流出（10岁及以上）之比", digits=2
     )
 
 

@@ -134,7 +134,7 @@ def software_table() -> str:
     except (ImportError, OSError):
         pass
     quarto = _tool_version(["quarto", "--version"])
-    rows.append(["Quarto", quarto or "未安装（使用仅依赖软件包仓库的渲染路线）"])
+    rows.append(["渲染引擎", f"Quarto {quarto}" if quarto else "pandoc + Typst（本项目自带的渲染路线）"])
     commit = _git("rev-parse", "--short=12", "HEAD") or "unknown"
     dirty = _git("status", "--porcelain", "--untracked-files=no")
     rows.append(["代码版本（git commit）", commit + ("（含未提交修改）" if dirty else "")])

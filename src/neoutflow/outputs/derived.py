@@ -1,0 +1,150 @@
+"""Derived numbers (shares, ratios, differences) and the components they are computed from.
+
+Every derived number the report quotes is registered in :data:`DERIVED` as
+``"notebook.key": (formula, [component keys])``: the formula is a Python
+expression over the components (named ``a``, ``b``, ``c`` … in order). The
+recording code computes the value with :func:`record`, from the components
+already recorded in the same :class:`~neoutflow.outputs.results.ResultSet`, so
+a derived number can only be the one its components give; a test re-derives
+every value from ``build/results`` and checks that each report paragraph quoting
+a derived value also quotes its components.
+
+The words for strength of evidence are chosen here from p-values and intervals
+(5% level, 95% intervals), never typed in the prose.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+ALPHA = 0.05
+
+DERIVED: dict[str, tuple[str, list[str]]] = {
+    # residual method − (survival ratio 10+ + children's rough estimate)
+    "outflow.ne_net_migration_all_ages": (
+        "a + b",
+        ["outflow.ne_net_migration_10plus", "outflow.ne_child_net_migration"],
+    ),
+    "outflow.ne_methods_difference": (
+        "a - b",
+        ["outflow.ne_residual_net_migration", "outflow.ne_net_migration_all_ages"],
+    ),
+    "outflow.ne_natural_increase_share_of_change": (
+        "100 * a / b",
+        ["outflow.ne_natural_increase", "outflow.ne_population_change"],
+    ),
+    "outflow.ne_young_adult_share": (
+        "100 * a / b",
+        ["outflow.ne_young_adult_net_migration", "outflow.ne_net_migration_10plus"],
+    ),
+    "outflow.ne_young_adult_share_all_ages": (
+        "100 * a / b",
+        ["outflow.ne_young_adult_net_migration", "outflow.ne_net_migration_all_ages"],
+    ),
+    "outflow.paper_to_net_outflow_ratio": (
+        "a / -b",
+        ["outflow.paper_ne_outflow", "outflow.ne_net_migration_all_ages"],
+    ),
+    "outflow.paper_to_net_outflow_10plus_ratio": (
+        "a / -b",
+        ["outflow.paper_ne_outflow", "outflow.ne_net_migration_10plus"],
+    ),
+    "outflow.paper_to_census_decline_ratio": (
+        "a / -b",
+        ["outflow.paper_ne_outflow", "outflow.ne_population_change"],
+    ),
+    "determinants.ne_gap_explained_share": (
+        "100 * (1 - a / b)",
+        ["determinants.ne_coef_northeast", "determinants.ne_raw_coef_northeast"],
+    ),
+}
+
+# Sums the prose names by their parts in words ("含期间出生者粗估") rather than by their numbers:
+# re-derived from their components, but a paragraph quoting them need not print the parts.
+NAMED_IN_WORDS: set[str] = {"outflow.ne_net_migration_all_ages"}
+
+# ``<key>_en``: the same value as ``<key>``, displayed for the English abstract; it quotes ``<key>``.
+ENGLISH_SUFFIX = "_en"
+
+# Values the prose quotes from a table, which the table must show: key -> (build/tables/<name>.md, row label).
+IN_TABLE: dict[str, tuple[str, str]] = {
+    "determinants.pref_r2_within": ("determinants_prefecture", "组内 R²"),
+}
+
+
+def evaluate(formula: str, values: list[float]) -> float:
+    """The formula on the component values (``a``, ``b``, … in order)."""
+    names = dict(zip(string.ascii_lowercase, values))
+    return float(eval(formula, {"__builtins__": {}}, names))  # noqa: S307 - formulas are this module's constants
+
+
+def compute(key: str, rs) -> float:
+    """The derived value of ``"notebook.key"`` from the components recorded in ``rs``."""
+    formula, components = DERIVED[key]
+    values = []
+    for comp in components:
+        nb, name = comp.split(".", 1)
+        if nb != rs.name:
+            raise KeyError(f"{key}: component {comp} is not in results set {rs.name!r}")
+        values.append(rs[name].value)
+    return evaluate(formula, values)
+
+
+def record(rs, key: str, unit: str, label: str, **fmt) -> float:
+    """Compute ``rs.name + "." + key`` from its registered components and record it."""
+    return rs.record(key, compute(f"{rs.name}.{key}", rs), unit, label, **fmt)
+
+
+def million(value: float) -> str:
+    """A number of persons in millions for English text: ``-9568780.8`` -> ``-9.57 million``."""
+    return f"{value / 1e6:.2f} million"
+
+
+def significance_word(p: float, alpha: float = ALPHA) -> str:
+    """显著 / 不显著 at the stated level."""
+    return "显著" if p < alpha else "不显著"
+
+
+def interval_word(low: float, high: float) -> str:
+    """Whether a (95%) interval includes zero."""
+    return "包含零" if low <= 0 <= high else "不包含零"
+
+
+# ---------------------------------------------------------------- checking the prose
+VAR = re.compile(r"\{\{<\s*var\s+([A-Za-z0-9_]+\.[A-Za-z0-9_]+)\s*>\}\}")
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blocks separated by blank lines; each list item is a paragraph of its own."""
+    out = []
+    for block in re.split(r"\n\s*\n", text):
+        item: list[str] = []
+        for line in block.splitlines():
+            if _ITEM.match(line) and item:
+                out.append("\n".join(item))
+                item = []
+            item.append(line)
+        if item:
+            out.append("\n".join(item))
+    return out
+
+
+def quoted_keys(paragraph: str) -> set[str]:
+    """The results keys a paragraph prints; ``<key>_en`` counts as quoting ``<key>``."""
+    keys = set(VAR.findall(paragraph))
+    return keys | {k.removesuffix(ENGLISH_SUFFIX) for k in keys if k.endswith(ENGLISH_SUFFIX)}
+
+
+def unquoted_components(text: str) -> list[tuple[str, list[str], str]]:
+    """``(derived key, components the paragraph does not quote, paragraph)`` for every paragraph of
+    ``text`` that prints a derived number without naming all the components it is computed from."""
+    problems = []
+    for para in paragraphs(text):
+        keys = quoted_keys(para)
+        for key in sorted((keys & DERIVED.keys()) - NAMED_IN_WORDS):
+            missing = [c for c in DERIVED[key][1] if c not in keys]
+            if missing:
+                problems.append((key, missing, para))
+    return problems
