@@ -209,7 +209,20 @@ def boundary_unknown_code(raw: Path) -> Expect:
     return Expect("boundaries/provinces.geojson", 8, "code", ("239900", "regions.csv"))
 
 
+def utf16_without_bom(raw: Path) -> Expect:
+    p = raw / "census_totals.csv"
+    p.write_bytes(p.read_text(encoding="utf-8").encode("utf-16-le"))
+    return Expect("census_totals.csv", None, None, ("UTF-16", "CSV UTF-8"))
+
+
+def scientific_notation(raw: Path) -> Expect:
+    n = set_field(raw / "census_totals.csv", "230000,2000,", "population", "1.2e6")
+    return Expect("census_totals.csv", n, "population", ("1.2e6", "scientific notation"))
+
+
 CASES = [
+    utf16_without_bom,
+    scientific_notation,
     missing_province,
     duplicate_row,
     missing_year,

@@ -233,9 +233,12 @@ SPECS: dict[str, FileSpec] = {
 
 
 def detect_encoding(data: bytes) -> str:
-    """``utf-8-sig`` (BOM), ``utf-8`` or ``gbk`` (read as GB18030, its superset)."""
+    """``utf-8-sig`` (BOM), ``utf-8`` or ``gbk`` (read as GB18030, its superset); ``utf-16`` is recognised
+    (with or without BOM: NUL bytes in text) so that it can be named, not read."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:4000].count(b"\x00") > len(data[:4000]) // 4:
+        return "utf-16"
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -256,6 +259,19 @@ def read_text_table(path: Path, label: str) -> tuple[pd.DataFrame, str]:
     if not data.strip():
         raise DataValidationError([Problem(label, 1, None, None, "a header row and data (the file is empty)")])
     enc = detect_encoding(data)
+    if enc == "utf-16":
+        raise DataValidationError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    None,
+                    "text encoded as UTF-8 (with or without BOM) or GBK; the file is UTF-16 (Excel's "
+                    "'Unicode text'): save it as 'CSV UTF-8' instead",
+                )
+            ]
+        )
     if enc == "unknown":
         raise DataValidationError(
             [
@@ -338,7 +354,9 @@ def coerce(df: pd.DataFrame, spec: FileSpec, label: str) -> tuple[pd.DataFrame, 
             ok = raw.str.match(pattern) | empty
             for i in raw.index[~ok]:
                 hint = ""
-                if col.kind == "int" and _FLOAT.match(raw[i]):
+                if col.kind == "int" and re.match(r"^[+-]?[\d.]+[eE][+-]?\d+$", raw[i]):
+                    hint = "; write the number in full, not in scientific notation"
+                elif col.kind == "int" and _FLOAT.match(raw[i]):
                     hint = "; a decimal here often means 万人 was entered instead of persons"
                 elif "," in raw[i]:
                     hint = "; remove thousands separators"
