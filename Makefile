@@ -23,9 +23,12 @@ ENGINE     ?= auto
 PYTEST_ARGS ?=
 
 export PYTHONHASHSEED := 0
-# Dates embedded in figures, PDF and the appendix come from the last commit, not the clock.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1704067200)
+# Dates embedded in figures, PDF and the appendix come from the last commit, not the clock;
+# without git history (a `git archive` copy) none is invented: the report says the date is unknown.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
+endif
 export MPLBACKEND := Agg
 # This checkout's package source comes first, whichever checkout .venv was installed from.
 export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))

@@ -146,7 +146,16 @@ def main(argv: list[str] | None = None) -> int:
             _echo(f"\n{exc}", err=True)
             return 1
         return 0
-    return run(args.raw_dir, args.processed, strict=args.strict, echo=_echo)
+    try:
+        return run(args.raw_dir, args.processed, strict=args.strict, echo=_echo)
+    except PermissionError as exc:
+        where = Path(exc.filename).parent if exc.filename else None
+        _echo(
+            f"\nmake data: cannot write {_label(where) + '/' if where else 'the output'}: the folder is not "
+            f"writable ({exc.strerror}). Make it writable (or work in a writable copy) and rerun. Nothing was changed.",
+            err=True,
+        )
+        return 1
 
 
 if __name__ == "__main__":
