@@ -125,7 +125,7 @@ def _notebook(path: Path, code: str) -> None:
 
 @pytest.mark.parametrize(
     "code, says",
-    [("raise ValueError('boom')", "failed in cell 2"), ("import os\nos._exit(1)", "in cell 2")],
+    [("raise ValueError('boom')", "failed in cell 3"), ("import os\nos._exit(1)", "in cell 3")],
     ids=["exception", "dead_kernel"],
 )
 def test_failed_notebook_is_kept_aside_never_published_and_names_the_cell(built, code, says):

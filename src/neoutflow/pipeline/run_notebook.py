@@ -120,6 +120,7 @@ def _execute(
 
     print(f"==> running notebook {name} with {values}", flush=True)
     start = time.perf_counter()
+    current: dict = {}  # the cell being executed, for a kernel that dies without a traceback
     try:
         papermill.execute_notebook(
             str(source),
@@ -129,6 +130,7 @@ def _execute(
             cwd=str(paths.ROOT),
             progress_bar=progress,
             log_output=False,
+            on_cell_execute=lambda cell, cell_index: current.update(index=cell_index, source=cell.source),
         )
     except PapermillExecutionError as exc:
         kept = keep_failed()
@@ -138,7 +140,7 @@ def _execute(
             f"previous outputs are unchanged{kept}"
         ) from None
     except Exception as exc:  # kernel died, bad parameters, ...
-        cell = _running_cell(partial)
+        cell = _running_cell(current)
         kept = keep_failed()
         raise NotebookFailed(
             f"notebook {_relative(source)} could not run{cell}: {type(exc).__name__}: {exc}\n"
@@ -163,18 +165,13 @@ def _execute(
     return target
 
 
-def _running_cell(partial: Path) -> str:
-    """' in cell N (first line …)' for the cell papermill was executing when the kernel died, if known."""
-    try:
-        nb = json.loads(partial.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _running_cell(current: dict) -> str:
+    """' in cell N (first line …)' for the cell that was executing when the kernel died, if known."""
+    if "index" not in current:
         return ""
-    for i, cell in enumerate(nb.get("cells", [])):
-        if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
-            src = "".join(cell.get("source", "")).strip().splitlines()
-            first = src[0][:60] if src else ""
-            return f" in cell {i} ({first!r}; the kernel died or stopped there)"
-    return ""
+    lines = str(current.get("source", "")).strip().splitlines()
+    first = lines[0][:60] if lines else ""
+    return f" in cell {current['index']} ({first!r}: the kernel died or was stopped while running it)"
 
 
 def write_params(build_dir: Path | None = None, overrides: dict | None = None) -> list[Path]:
