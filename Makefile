@@ -6,11 +6,6 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := report
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
-# Independent notebooks run in parallel on every core unless -j is given
-# (`make -j1 report` for one at a time); each runs in its own staging folder.
-ifeq ($(filter -j%,$(MAKEFLAGS))$(filter j%,$(firstword $(MAKEFLAGS))),)
-MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
-endif
 
 PYTHON_SYS ?= python3
 VENV       := .venv
@@ -28,12 +23,38 @@ ENGINE     ?= auto
 PYTEST_ARGS ?=
 
 export PYTHONHASHSEED := 0
-# Dates embedded in figures, PDF and the appendix come from the last commit, not the clock.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1704067200)
+# Dates embedded in figures, PDF and the appendix come from the last commit, not the clock;
+# without git history (a `git archive` copy) none is invented: the report says the date is unknown.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
+endif
 export MPLBACKEND := Agg
 # This checkout's package source comes first, whichever checkout .venv was installed from.
 export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
+
+# One build at a time in this folder: a make whose goals all write build/, data/processed/
+# or _output/ takes build/.lock (flock) and reruns itself holding it; a second one waits
+# (saying so) until the first has finished. BUILD_LOCK_WAIT=0 makes it exit at once instead.
+LOCKED_GOALS := report notebooks data build/% _output/% data/processed/%
+BUILD_LOCK_WAIT ?= 3600
+GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
+ifeq ($(NEOUTFLOW_BUILD_LOCK)$(filter-out $(LOCKED_GOALS),$(GOALS)),)
+.PHONY: $(GOALS) build-lock
+$(GOALS): build-lock ; @:
+build-lock:
+	@mkdir -p build && { flock -n build/.lock true || \
+	  echo "make: another build is running in $(CURDIR) (build/.lock held); waiting for it to finish" >&2; }
+	@flock -E 75 -w $(BUILD_LOCK_WAIT) build/.lock $(MAKE) --no-print-directory NEOUTFLOW_BUILD_LOCK=1 $(MAKECMDGOALS) \
+	  || { rc=$$?; [ $$rc -ne 75 ] || echo "make: gave up after waiting $(BUILD_LOCK_WAIT) s for build/.lock:" \
+	       "another build is still running in $(CURDIR)" >&2; exit $$rc; }
+else
+
+# Independent notebooks run in parallel on every core unless -j is given
+# (`make -j1 report` for one at a time); each runs in its own staging folder.
+ifeq ($(filter -j%,$(MAKEFLAGS))$(filter j%,$(firstword $(MAKEFLAGS))),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 
 RAW_FILES  := $(wildcard data/raw/*.csv data/raw/*/*.geojson)
 RAW_DATA   := $(RAW_FILES) data/datapackage.json
@@ -51,7 +72,9 @@ REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css repo
 REPORT_OUT := _output/report.pdf
 
 .PHONY: help report test test-fast lint format data notebooks extract clean distclean env lock bench
-.SECONDARY:
+# No blanket .SECONDARY: a deleted output (or data/datapackage.json) must be noticed. The files
+# made only as prerequisites are kept explicitly.
+.SECONDARY: $(PARAMS_STAMP) $(NOTEBOOK_NAMES:%=build/params/%.json)
 
 help: ## List the targets with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-11s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -76,25 +99,33 @@ extract: $(VENV_STAMP) ## Re-derive data/raw/ from ../shared/sources (developers
 
 data: $(DATA_STAMP) ## Validate data/raw/ and build the analysis tables in data/processed/
 
+# The provenance record is an input, checked by `make data`; it is not made by make.
+data/datapackage.json:
+	@echo "make: data/datapackage.json (the provenance record) is missing: restore it with" \
+	  "'git checkout -- data/datapackage.json', or re-record it with 'python -m neoutflow.data.record'" >&2
+	@exit 1
+
 $(DATA_STAMP): $(RAW_DATA) $(DATA_SRC) | $(VENV_STAMP)
 	$(PY) -m neoutflow.data
 
-# PARAMS is remembered in a file rewritten only when it changes, so that a
-# different override reruns what depends on it and the same one reruns nothing.
-OVERRIDES_FILE := build/params-overrides.txt
-ifneq ($(wildcard $(OVERRIDES_FILE))|$(file < $(OVERRIDES_FILE)),$(OVERRIDES_FILE)|$(PARAMS))
-$(shell mkdir -p build)
-$(file > $(OVERRIDES_FILE),$(PARAMS))
-endif
-
-# The parameters in force: all of them (for the report's appendix) and, per
-# notebook, those it declares. Each file is rewritten only when its content
+# The parameters in force: all of them (build/params.json, for the report's appendix)
+# and, per notebook, those it declares (build/params/<name>.json). Recomputed from
+# params.yaml + PARAMS when make starts, on every run that builds (whatever ran
+# before: a hand run, another PARAMS); each file is rewritten only when its content
 # changes, so changing `outcome` reruns only the notebook that uses it.
-$(PARAMS_STAMP): params.yaml $(OVERRIDES_FILE) | $(VENV_STAMP)
-	@$(PY) -m neoutflow.params --write $@ $(PARAMS)
-
-build/params/%.json: notebooks/%.ipynb params.yaml $(OVERRIDES_FILE) | $(VENV_STAMP)
-	@$(PY) -m neoutflow.params --notebook $< --write $@ $(PARAMS)
+PARAM_FILES := $(PARAMS_STAMP) $(NOTEBOOK_NAMES:%=build/params/%.json)
+WRITE_PARAMS = $(PY) -m neoutflow.pipeline.run_notebook --write-params $(PARAMS)
+ifneq ($(filter $(LOCKED_GOALS),$(GOALS)),)
+ifneq ($(wildcard $(VENV_STAMP)),)
+PARAMS_LOG := $(shell $(WRITE_PARAMS) 2>&1 || echo "PARAMS-FAILED")
+ifneq ($(findstring PARAMS-FAILED,$(PARAMS_LOG)),)
+$(error $(subst PARAMS-FAILED,,$(PARAMS_LOG)))
+endif
+endif
+endif
+# First run (no environment yet when make started): written once it exists.
+$(PARAM_FILES): | $(VENV_STAMP)
+	@$(WRITE_PARAMS)
 
 notebooks: $(NB_STAMPS) ## Run every notebook with papermill into build/
 
@@ -152,8 +183,10 @@ lock: ## Re-resolve requirements.in into pinned requirements.txt (needs network)
 	/tmp/neoutflow-lock/bin/pip freeze --exclude-editable | grep -v '^neoutflow' > requirements.txt
 
 clean: ## Remove generated outputs (build/, data/processed/, _output/), keep .venv
-	rm -rf build data/processed _output _variables.yml .quarto
+	rm -rf build build-hand data/processed _output _variables.yml .quarto
+	rm -rf data/.processed-* ._output-* .__output-*
 
 distclean: clean ## Also remove .venv
 	rm -rf $(VENV)
 
+endif  # build lock

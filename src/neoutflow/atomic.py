@@ -76,6 +76,18 @@ def remove_stale_staging(parent: Path | str) -> list[Path]:
         if path.is_dir() and not _pid_alive(pid):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
+    # what a killed publish leaves: .<name>-<pid>.old (swapped-out folder) and .<name>-<pid>.tmp (copy)
+    for path in sorted([*Path(parent).glob(".*-*.old"), *Path(parent).glob(".*-*.tmp")]):
+        try:
+            pid = int(path.stem.rsplit("-", 1)[-1])
+        except (ValueError, IndexError):
+            continue
+        if not _pid_alive(pid):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
     return removed
 
 

@@ -135,14 +135,25 @@ class ParamsError(ValueError):
     """Raised for a parameter file or override that does not fit ``Params``."""
 
 
-def _explain(err: ValidationError, origin: str) -> str:
-    lines = [f"invalid parameters in {origin}:"]
-    for e in err.errors():
+OVERRIDE_ORIGIN = "the overrides (PARAMS=... or key=value on the command line)"
+
+
+def _explain(err: ValidationError, origin: str, overridden: set | frozenset = frozenset()) -> str:
+    def origin_of(key: str) -> str:
+        if key in overridden:
+            return OVERRIDE_ORIGIN
+        return f"{origin} with {OVERRIDE_ORIGIN}" if not key and overridden else origin
+
+    keys = [str(e["loc"][0]) if e["loc"] else "" for e in err.errors()]
+    origins = sorted({origin_of(k) for k in keys})
+    lines = [f"invalid parameters in {' and '.join(origins)}:"]
+    for e, first in zip(err.errors(), keys):
         key = ".".join(str(p) for p in e["loc"]) or "(file)"
+        where = f" [from {origin_of(first)}]" if len(origins) > 1 else ""
         if e["type"] == "extra_forbidden":
-            lines.append(f"  - unknown parameter {key!r}; known: {', '.join(Params.model_fields)}")
+            lines.append(f"  - unknown parameter {key!r}{where}; known: {', '.join(Params.model_fields)}")
         else:
-            lines.append(f"  - {key}: {e['msg']} (got {e.get('input')!r})")
+            lines.append(f"  - {key}: {e['msg']} (got {e.get('input')!r}){where}")
     return "\n".join(lines)
 
 
@@ -156,12 +167,14 @@ def load(path: Path | None = None, overrides: dict | None = None) -> Params:
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of parameter: value")
     raw.update(overrides or {})
+    overridden = set(overrides or {})
     try:
         return Params(**raw)
     except ValidationError as exc:
-        raise ParamsError(_explain(exc, str(path))) from None
+        raise ParamsError(_explain(exc, str(path), overridden)) from None
     except ValueError as exc:
-        raise ParamsError(f"invalid parameters in {path}: {exc}") from None
+        origin = f"{path} with {OVERRIDE_ORIGIN}" if overridden else str(path)
+        raise ParamsError(f"invalid parameters in {origin}: {exc}") from None
 
 
 def parse_overrides(pairs: list[str]) -> dict:

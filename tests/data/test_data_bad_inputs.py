@@ -97,7 +97,60 @@ def prefecture_sum_mismatch(raw: Path) -> Expect:
     p = raw / "census_population.csv"
     set_field(p, "220100,2020,male,20-24,", "population", "900000")
     first = find_line(p, "220000,2020,")  # the first row of Jilin in 2020
-    return Expect("census_population.csv", first, "population", ("prefectures of 220000 in 2020", "0.5%"))
+    return Expect("census_population.csv", first, "population", ("prefectures of 220000 Jilin in 2020", "exactly"))
+
+
+def _add(path: Path, prefix: str, column: str, delta: int) -> int:
+    """Add ``delta`` to an integer cell; returns its line."""
+    line = read_lines(path)[find_line(path, prefix) - 1]
+    header = read_lines(path)[0].split(",")
+    return set_field(path, prefix, column, str(int(line.split(",")[header.index(column)]) + delta))
+
+
+# Plausibility (issue 17): each of these passed validation before.
+
+
+def wage_times_ten(raw: Path) -> Expect:
+    """Liaoning's 2010 wage ×10: a year-over-year jump naming both rows and values."""
+    p = raw / "province_series.csv"
+    n = set_field(p, "210000,2010,avg_wage,", "value", "344370")
+    prev = find_line(p, "210000,2009,avg_wage,")
+    return Expect("province_series.csv", n, "value", ("344370", f"row {prev}: ", "avg_wage of 210000", "+60%"))
+
+
+def year_in_future(raw: Path) -> Expect:
+    """A 2099 row: years after the current year are rejected."""
+    p = raw / "province_series.csv"
+    n = set_field(p, "210000,2010,avg_wage,", "year", "2099")
+    return Expect("province_series.csv", n, "year", ("2099", "current year"))
+
+
+def persons_moved_between_prefectures(raw: Path) -> Expect:
+    """100,000 persons moved from 沈阳 to 长春 (2020): both provinces' prefecture sums are off by exactly that."""
+    p = raw / "census_population.csv"
+    _add(p, "210100,2020,male,30-34,", "population", -100_000)
+    _add(p, "220100,2020,male,30-34,", "population", 100_000)
+    first = find_line(p, "210000,2020,")
+    return Expect("census_population.csv", first, "population", ("210000 Liaoning in 2020", "exactly", "-100,000"))
+
+
+def persons_moved_between_provinces(raw: Path) -> Expect:
+    """100,000 persons moved from 辽宁 to 黑龙江 in every row, totals edited to match: the city file disagrees."""
+    cp, ct = raw / "census_population.csv", raw / "census_totals.csv"
+    for code, delta in (("210", -100_000), ("230", 100_000)):
+        _add(cp, f"{code}000,2020,male,30-34,", "population", delta)
+        _add(cp, f"{code}100,2020,male,30-34,", "population", delta)
+        _add(ct, f"{code}000,2020,", "population", delta)
+    first = find_line(ct, "210000,2020,")
+    return Expect("census_totals.csv", first, "population", ("210000 Liaoning in 2020", "exactly", "+100,000"))
+
+
+def prefecture_totals_disagree(raw: Path) -> Expect:
+    """A census_totals prefecture figure edited (province sum kept): compared with census_population."""
+    ct = raw / "census_totals.csv"
+    _add(ct, "210100,2020,", "population", -50_000)
+    _add(ct, "210200,2020,", "population", 50_000)
+    return Expect("census_population.csv", None, "population", ("210100", "census_totals.csv", "+50,000"))
 
 
 def missing_column(raw: Path) -> Expect:
@@ -156,7 +209,20 @@ def boundary_unknown_code(raw: Path) -> Expect:
     return Expect("boundaries/provinces.geojson", 8, "code", ("239900", "regions.csv"))
 
 
+def utf16_without_bom(raw: Path) -> Expect:
+    p = raw / "census_totals.csv"
+    p.write_bytes(p.read_text(encoding="utf-8").encode("utf-16-le"))
+    return Expect("census_totals.csv", None, None, ("UTF-16", "CSV UTF-8"))
+
+
+def scientific_notation(raw: Path) -> Expect:
+    n = set_field(raw / "census_totals.csv", "230000,2000,", "population", "1.2e6")
+    return Expect("census_totals.csv", n, "population", ("1.2e6", "scientific notation"))
+
+
 CASES = [
+    utf16_without_bom,
+    scientific_notation,
     missing_province,
     duplicate_row,
     missing_year,
@@ -169,6 +235,11 @@ CASES = [
     blank_line,
     not_text,
     boundary_unknown_code,
+    wage_times_ten,
+    year_in_future,
+    persons_moved_between_prefectures,
+    persons_moved_between_provinces,
+    prefecture_totals_disagree,
     *CELL_CORRUPTIONS,
 ]
 BY_NAME = {case.__name__: case for case in CASES}

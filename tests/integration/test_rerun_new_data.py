@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 from project_copy import copy_project, run_make
 
+from neoutflow.data.schemas import PREFECTURE_SUM_EXCEPTIONS
+
 SYNTHETIC_YEAR = 2030
 NORTHEAST = {"210000", "220000", "230000"}
 
@@ -30,16 +32,25 @@ def add_synthetic_census(raw) -> None:
     new = pop[pop["year"] == 2020].copy()
     new["year"] = SYNTHETIC_YEAR
     new["population"] = (new["population"] * new["code"].map(factor)).round().astype(int)
+    # a province's cells are the sums of its prefectures' cells, as in the real census tables
+    pref = new[~new["code"].str.endswith("0000")]
+    cells = pref.groupby([pref["code"].str[:2] + "0000", "sex", "age_group"])["population"].sum()
+    key = pd.MultiIndex.from_frame(new[["code", "sex", "age_group"]])
+    has = key.isin(cells.index)
+    new.loc[has, "population"] = cells.reindex(key[has]).to_numpy()
     pd.concat([pop, new]).to_csv(raw / "census_population.csv", index=False, lineterminator="\n")
 
     totals = pd.read_csv(raw / "census_totals.csv", **read)
     rows = totals[totals["year"] == 2020].copy()
     rows["year"] = SYNTHETIC_YEAR
     rows["population"] = (rows["population"] * rows["code"].map(factor)).round().astype(int)
-    # province totals must equal their age-sex tables exactly, as in a real census
+    # province totals, and the prefectures both files have, equal their age-sex tables exactly, as in a
+    # real census (validation requires exact prefecture sums)
     sums = new.groupby("code")["population"].sum()
-    is_province = rows["code"].str.endswith("0000")
-    rows.loc[is_province, "population"] = rows.loc[is_province, "code"].map(sums).astype(int)
+    # (provinces whose city file lacks some units keep their scaled prefecture rows: checked with a tolerance)
+    lacking = rows["code"].str[:2].isin([c[:2] for c in PREFECTURE_SUM_EXCEPTIONS])
+    both = rows["code"].isin(sums.index) & (rows["code"].str.endswith("0000") | ~lacking)
+    rows.loc[both, "population"] = rows.loc[both, "code"].map(sums).astype(int)
     pd.concat([totals, rows]).to_csv(raw / "census_totals.csv", index=False, lineterminator="\n")
 
     ind = pd.read_csv(raw / "census_indicators.csv", **read)
@@ -59,6 +70,12 @@ def add_synthetic_census(raw) -> None:
 
 @pytest.fixture(scope="module")
 def rerun(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEOUTFLOW_LATEST_YEAR", str(SYNTHETIC_YEAR))  # the synthetic rows lie in the future
+        yield _rerun(tmp_path_factory)
+
+
+def _rerun(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("rerun") / "project")
     add_synthetic_census(project / "data" / "raw")
     params = (project / "params.yaml").read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ call them.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -279,6 +280,9 @@ def build_province_dataset(
         name: latest_year_at_or_before(ser, name, codes, base_year)
         for name in ("gdp", "yearend_population", "avg_wage", "higher_education_institutions")
     }
+    for name, year in series_years.items():
+        if year != base_year:  # visible, and recorded by the notebook as series_year_<name>
+            warnings.warn(f"province series: {name} read at {year} instead of the base year {base_year}", stacklevel=2)
     base = pd.concat([_at_year(ser, [name], year, "province series") for name, year in series_years.items()], axis=1)
     persons = base["yearend_population"]
     out["log_gdp_per_capita"] = np.log(base["gdp"] * 1e8 / persons)  # GDP in 100 million yuan

@@ -20,6 +20,8 @@ class Indicator:
     upper: float | None = None
     magnitude_floor: float | None = None  # below this (for provinces) the value "looks like 万"
     magnitude_hint: str = ""
+    # yearly series: allowed relative change from the previous year, e.g. (-0.30, 0.60) = −30 % … +60 %
+    yoy: tuple[float, float] | None = None
 
 
 PERCENT = dict(lower=0.0, upper=100.0)
@@ -160,6 +162,8 @@ SERIES: dict[str, Indicator] = {
             lower=0,
             magnitude_floor=1_000,
             magnitude_hint="yuan",
+            upper=500_000,
+            yoy=(-0.30, 0.60),
         ),
         Indicator(
             "avg_wage_staff",
@@ -170,9 +174,27 @@ SERIES: dict[str, Indicator] = {
             lower=0,
             magnitude_floor=1_000,
             magnitude_hint="yuan",
+            upper=500_000,
+            yoy=(-0.30, 0.70),
         ),
-        Indicator("birth_rate", "‰", "人口出生率", "Births per 1,000 mean population, NBS yearly.", lower=0, upper=60),
-        Indicator("death_rate", "‰", "人口死亡率", "Deaths per 1,000 mean population, NBS yearly.", lower=0, upper=40),
+        Indicator(
+            "birth_rate",
+            "‰",
+            "人口出生率",
+            "Births per 1,000 mean population, NBS yearly.",
+            lower=0,
+            upper=60,
+            yoy=(-0.50, 0.60),
+        ),
+        Indicator(
+            "death_rate",
+            "‰",
+            "人口死亡率",
+            "Deaths per 1,000 mean population, NBS yearly.",
+            lower=0,
+            upper=40,
+            yoy=(-0.50, 0.60),
+        ),
         Indicator(
             "natural_growth_rate", "‰", "人口自然增长率", "birth_rate − death_rate, NBS yearly.", lower=-40, upper=60
         ),
@@ -184,6 +206,8 @@ SERIES: dict[str, Indicator] = {
             lower=0,
             magnitude_floor=1_000_000,
             magnitude_hint="persons (×10,000 from 万人)",
+            upper=2_000_000_000,
+            yoy=(-0.10, 0.10),
         ),
         Indicator(
             "gdp",
@@ -191,6 +215,8 @@ SERIES: dict[str, Indicator] = {
             "地区生产总值",
             "Gross regional product, current prices, 亿元 (= 100 million yuan); one vintage, see sources.",
             lower=0,
+            upper=2_000_000,
+            yoy=(-0.30, 0.60),
         ),
         Indicator(
             "value_added_primary",
@@ -198,6 +224,8 @@ SERIES: dict[str, Indicator] = {
             "第一产业增加值",
             "Value added of the primary sector, current prices, 亿元; same vintage as gdp.",
             lower=0,
+            upper=1_000_000,
+            yoy=(-0.30, 0.60),
         ),
         Indicator(
             "value_added_secondary",
@@ -205,6 +233,8 @@ SERIES: dict[str, Indicator] = {
             "第二产业增加值",
             "Value added of the secondary sector, current prices, 亿元; same vintage as gdp.",
             lower=0,
+            upper=1_000_000,
+            yoy=(-0.30, 0.60),
         ),
         Indicator(
             "value_added_tertiary",
@@ -212,6 +242,8 @@ SERIES: dict[str, Indicator] = {
             "第三产业增加值",
             "Value added of the tertiary sector, current prices, 亿元; same vintage as gdp.",
             lower=0,
+            upper=1_000_000,
+            yoy=(-0.30, 0.60),
         ),
         Indicator(
             "higher_education_institutions",
@@ -219,6 +251,8 @@ SERIES: dict[str, Indicator] = {
             "普通高等学校数",
             "Regular institutions of higher education (普通高等学校), number at year end.",
             lower=0,
+            upper=5_000,
+            yoy=(-0.50, 1.00),
         ),
     ]
 }

@@ -16,7 +16,15 @@ import pandas as pd
 
 from neoutflow import paths
 from neoutflow.data.files import BOUNDARY_FILES
-from neoutflow.data.schemas import SPECS, DataValidationError, Problem, read_text_table, to_plain, validate_frame
+from neoutflow.data.schemas import (
+    PREFECTURE_CROSS_TOLERANCE,
+    SPECS,
+    DataValidationError,
+    Problem,
+    read_text_table,
+    to_plain,
+    validate_frame,
+)
 from neoutflow.reference import AGE_GROUPS, LEVELS, NATIONAL_CODE, NORTHEAST
 
 __all__ = [
@@ -322,22 +330,39 @@ def validate_all(raw_dir=None, echo=None) -> dict:
 
 
 def cross_checks(raw_dir=None) -> None:
-    """Province totals in census_population equal census_totals for the years both have."""
-    pop = load_population("province", raw_dir=raw_dir).groupby(["code", "year"])["population"].sum()
-    tot = load_census_totals("province", raw_dir=raw_dir).set_index(["code", "year"])["population"]
-    both = pop.index.intersection(tot.index)
+    """census_population against census_totals, for the years both have.
+
+    Provinces: equal. Prefectures: equal in the city file's boundary year (``boundary``) for units
+    whose territory did not change; in other years within ``PREFECTURE_CROSS_TOLERANCE`` (the city
+    file restates them on later boundaries); ``boundary_changed`` units are not compared.
+    """
+    pop = load_population(raw_dir=raw_dir).groupby(["code", "year"])["population"].sum()
+    totals = load_census_totals(raw_dir=raw_dir)
+    tot = totals.set_index(["code", "year"])
+    regions = load_regions(raw_dir).set_index("code")
     label = _label(_raw(raw_dir) / SPECS["census_population"].path)
-    problems = [
-        Problem(
-            label,
-            None,
-            "population",
-            int(pop[k]),
-            f"{k[0]} {k[1]} to total {int(tot[k]):,} as in census_totals.csv (difference {int(pop[k] - tot[k]):+,})",
-        )
-        for k in both
-        if pop[k] != tot[k]
-    ]
+    other = _label(_raw(raw_dir) / SPECS["census_totals"].path)
+    problems = []
+    for k in pop.index.intersection(tot.index):
+        code, year = k
+        p, t = int(pop[k]), int(tot.at[k, "population"])
+        if p == t:
+            continue
+        if regions.at[code, "level"] == "province":
+            expected = f"{code} {year} to total {t:,} as in census_totals.csv (difference {p - t:+,})"
+        else:
+            if bool(regions.at[code, "boundary_changed"]):
+                continue
+            boundary = str(tot.at[k, "boundary"])
+            exact = boundary == str(year)
+            if not exact and abs(p - t) <= PREFECTURE_CROSS_TOLERANCE * t:
+                continue
+            within = "exactly" if exact else f"within {PREFECTURE_CROSS_TOLERANCE:.1%}"
+            expected = (
+                f"prefecture {code} {regions.at[code, 'name_zh']} {year} (summed over sex and age) to equal its "
+                f"{other} figure {t:,} {within} (difference {p - t:+,})"
+            )
+        problems.append(Problem(label, None, "population", p, expected))
     if problems:
         raise DataValidationError(problems)
 

@@ -40,6 +40,16 @@ from neoutflow.data.load import (
 from neoutflow.data.schemas import SPECS, DataValidationError
 from neoutflow.reference import LEVELS
 
+RECORD_COMMAND = "python -m neoutflow.data.record"
+
+
+def _last_build_hashes(processed: Path) -> dict[str, str]:
+    """Raw-file checksums of the last successful build (``data/processed/manifest.json``), if any."""
+    try:
+        return dict(json.loads((processed / "manifest.json").read_text(encoding="utf-8")).get("raw", {}))
+    except (OSError, ValueError, AttributeError):
+        return {}
+
 
 def build_processed(raw_dir, out: Path) -> list[Path]:
     """The analysis tables (deterministic CSV) written into ``out``."""
@@ -79,13 +89,23 @@ def run(raw_dir=None, processed=None, datapackage_path=None, strict: bool = Fals
                 f"  note  {SPECS[name].path} is {enc.upper()}-encoded: read correctly; to store it as UTF-8 run "
                 f"`python -m neoutflow.data.record --to-utf8`"
             )
-    changed = provenance.changed_files(dp_path, raw_dir)
+    last_build = _last_build_hashes(processed)
+    errors, changed = provenance.check_record(dp_path, raw_dir, last_build)
+    if errors:
+        listing = "\n".join(f"  - {e}" for e in errors)
+        echo(
+            f"\nmake data: the provenance record {_label(dp_path)} does not match the data and code:\n{listing}\n\n"
+            f"If the data or the record were changed deliberately, re-record it with `{RECORD_COMMAND}` "
+            f"(it validates data/raw first) and commit it. Nothing was changed.",
+            err=True,
+        )
+        return 1
     if changed:
         listing = ", ".join(changed)
         if strict:
             echo(
                 f"\nmake data: {listing} changed since {_label(dp_path)} was written (checksums differ). "
-                f"If the change is intended, record it with `python -m neoutflow.data.record` and "
+                f"If the change is intended, record it with `{RECORD_COMMAND}` and "
                 f"rerun. Nothing was changed.",
                 err=True,
             )
@@ -128,7 +148,16 @@ def main(argv: list[str] | None = None) -> int:
             _echo(f"\n{exc}", err=True)
             return 1
         return 0
-    return run(args.raw_dir, args.processed, strict=args.strict, echo=_echo)
+    try:
+        return run(args.raw_dir, args.processed, strict=args.strict, echo=_echo)
+    except PermissionError as exc:
+        where = Path(exc.filename).parent if exc.filename else None
+        _echo(
+            f"\nmake data: cannot write {_label(where) + '/' if where else 'the output'}: the folder is not "
+            f"writable ({exc.strerror}). Make it writable (or work in a writable copy) and rerun. Nothing was changed.",
+            err=True,
+        )
+        return 1
 
 
 if __name__ == "__main__":

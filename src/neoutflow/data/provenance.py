@@ -326,6 +326,7 @@ def _indicators(name: str) -> list[dict] | None:
             "definition": i.definition,
             **({"minimum": i.lower} if i.lower is not None else {}),
             **({"maximum": i.upper} if i.upper is not None else {}),
+            **({"changePerYear": {"minimum": i.yoy[0], "maximum": i.yoy[1]}} if i.yoy is not None else {}),
         }
         for i in registry.values()
     ]
@@ -396,6 +397,56 @@ def changed_files(dp_path: Path, raw_dir: Path) -> list[str]:
     }
     actual = file_hashes(raw_dir)
     return sorted(rel for rel, h in actual.items() if recorded.get(rel) != h)
+
+
+def check_record(dp_path: Path, raw_dir: Path, last_build: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """Compare ``datapackage.json`` with what the code records for ``raw_dir``: (errors, changed data files).
+
+    Errors: the record is missing or unreadable, a resource is missing, invented or edited (any field but the
+    checksum and size differs from :func:`build`), or a checksum differs for a file that is unchanged since the
+    last build (``last_build``: path → sha256 from ``data/processed/manifest.json``), i.e. the record itself
+    was edited. Changed data files: checksum differs and the file changed since the last build (or there was
+    no build to tell); valid ones may be recorded.
+    """
+    dp_path = Path(dp_path)
+    if not dp_path.is_file():
+        return [f"{dp_path.name} is missing (restore it with `git checkout -- data/datapackage.json`)"], []
+    try:
+        dp = json.loads(dp_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [f"{dp_path.name} is not valid JSON ({exc})"], []
+    if not isinstance(dp, dict) or not isinstance(dp.get("resources"), list):
+        return [f"{dp_path.name} has no list of resources"], []
+    expected = build(raw_dir, None, dp)
+    errors, changed = [], []
+    for key in sorted(set(expected) | set(dp)):
+        if key != "resources" and expected.get(key) != dp.get(key):
+            errors.append(f"top-level field '{key}' differs from what the code records")
+    have = {r.get("name"): r for r in dp["resources"] if isinstance(r, dict)}
+    want = {r["name"]: r for r in expected["resources"]}
+    for name in sorted(set(have) - set(want), key=str):
+        errors.append(f"resource '{name}' is not a raw file of the project (invented entry)")
+    for name in sorted(set(want) - set(have)):
+        errors.append(f"resource '{name}' ({want[name]['path']}) is missing from the record")
+    for name in sorted(set(want) & set(have)):
+        got, exp = have[name], want[name]
+        fields = sorted(k for k in set(got) | set(exp) if k not in ("hash", "bytes") and got.get(k) != exp.get(k))
+        if fields:
+            errors.append(f"resource '{name}': {', '.join(fields)} differ(s) from what the code records")
+        if got.get("hash") == exp["hash"]:
+            if got.get("bytes") != exp["bytes"]:
+                errors.append(f"resource '{name}': bytes {got.get('bytes')} recorded, the file has {exp['bytes']}")
+            continue
+        rel = exp["path"].removeprefix("raw/")
+        actual = exp["hash"].removeprefix("sha256:")
+        if last_build and last_build.get(rel) == actual:
+            errors.append(
+                f"resource '{name}': recorded checksum {str(got.get('hash'))[:19]}… but {rel} has {actual[:12]}… "
+                f"and has not changed since the last build, so the record was edited"
+            )
+        else:
+            changed.append(rel)
+    return errors, sorted(changed)
 
 
 def update_hashes(dp_path: Path, raw_dir: Path) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from neoutflow import paths
 from neoutflow.data.load import validate_all
-from neoutflow.data.provenance import changed_files, to_utf8, update_hashes
+from neoutflow.data.provenance import check_record, to_utf8, update_hashes, write
 from neoutflow.data.schemas import DataValidationError
 
 RECORD_COMMAND = "python -m neoutflow.data.record"
@@ -37,13 +37,24 @@ def main(argv: list[str] | None = None) -> int:
         except DataValidationError as exc:
             print(f"\nnot recorded: {exc}", file=sys.stderr)
             return 1
+        errors, _ = check_record(args.datapackage, args.raw_dir)
+        if errors:  # missing, invented or edited entries: rewrite the whole record from the code
+            write(args.datapackage, args.raw_dir)
+            print("rewrote the record from the code: " + "; ".join(errors))
         changed = update_hashes(args.datapackage, args.raw_dir)
         print(
             f"recorded checksums in {args.datapackage}"
             + (f" (changed: {', '.join(changed)})" if changed else " (nothing changed)")
         )
         return 0
-    changed = changed_files(args.datapackage, args.raw_dir)
+    errors, changed = check_record(args.datapackage, args.raw_dir)
+    if errors:
+        print(
+            "the record differs from the code:\n" + "\n".join(f"  - {e}" for e in errors) + f"\n"
+            f"after checking, re-record it with `{RECORD_COMMAND}`",
+            file=sys.stderr,
+        )
+        return 1
     if changed:
         print(
             f"checksums differ from {args.datapackage}: {', '.join(changed)}\n"

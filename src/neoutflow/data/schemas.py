@@ -16,7 +16,9 @@ are listed. Validation happens in three passes:
 
 from __future__ import annotations
 
+import datetime
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,16 +32,54 @@ from neoutflow.reference import AGE_GROUPS, LEVELS, NATIONAL_CODE, PROVINCE_TOTA
 
 MAX_PROBLEMS = 20
 
-# Prefectures must add up to their province within this relative tolerance.
-PREFECTURE_SUM_TOLERANCE = 0.005
-# Documented shortfalls of the boundary-adjusted city file (census_totals.csv):
-# units administered by the province itself, or without figures, are not in it.
+# census_population.csv: prefecture rows (yearbook county tables regrouped) sum EXACTLY to their
+# province in every province-year of the source; any difference is an error.
+# census_totals.csv: the boundary-adjusted city file's prefectures add up exactly to the province
+# except where units are administered by the province itself or have no figures. Those known
+# shortfalls (city-file prefecture sum − province total) are checked exactly, per province and year:
+PREFECTURE_SUM_DIFFERENCES: dict[tuple[str, int], tuple[int, str]] = {
+    ("120000", 2010): (-469, "city file's 2010 restatement of 天津"),
+    ("130000", 2010): (-2_326_801, "定州/辛集 and other units outside the city file's prefectures"),
+    ("130000", 2020): (-2_301_426, "定州/辛集 and other units outside the city file's prefectures"),
+    ("150000", 2010): (4, "city file's 2010 restatement (兴安盟)"),
+    ("220000", 2010): (-47_553, "units not assigned to a prefecture (likely the 长白山 management area)"),
+    ("220000", 2020): (-61_146, "units not assigned to a prefecture (likely the 长白山 management area)"),
+    ("350000", 2010): (-1, "city file's 2010 restatement (rounding)"),
+    ("360000", 2010): (-307, "city file's 2010 restatement"),
+    ("410000", 2010): (-3_312, "city file's 2010 restatement"),
+    ("440000", 2010): (-10_064, "city file's 2010 restatement"),
+    ("450000", 2010): (2_868, "city file's 2010 restatement (南宁)"),
+    ("460000", 2010): (-77_201, "洋浦 and units outside the city file's prefectures"),
+    ("460000", 2020): (-83_141, "洋浦 and units outside the city file's prefectures"),
+    ("510000", 2010): (50, "city file's 2010 restatement"),
+    ("520000", 2010): (-273, "city file's 2010 restatement"),
+    ("610000", 2010): (-806_521, "杨凌 and 西咸新区 parts outside the city file's prefectures"),
+    ("610000", 2020): (-253_871, "杨凌 and 西咸新区 parts outside the city file's prefectures"),
+    ("630000", 2010): (-1, "city file's 2010 restatement (rounding)"),
+    ("650000", 2010): (-770_886, "兵团 cities (6590xx) without figures in the city file"),
+    ("650000", 2020): (-1_231_138, "兵团 cities (6590xx) without figures in the city file"),
+}
+# For a census year not listed above (a new census), the provinces with structural shortfalls may
+# differ by up to these shares; every other province must add up exactly.
 PREFECTURE_SUM_EXCEPTIONS = {
     "130000": (0.035, "定州/辛集 and other units outside the city file's prefectures"),
     "610000": (0.025, "杨凌 and 西咸新区 parts outside the city file's prefectures"),
     "650000": (0.05, "兵团 cities (6590xx) without figures in the city file"),
     "460000": (0.01, "洋浦 outside the city file's prefectures"),
+    "220000": (0.005, "units not assigned to a prefecture (likely the 长白山 management area)"),
 }
+# census_population vs census_totals, prefecture by prefecture: equal in the city file's boundary
+# year for units whose territory did not change (boundary_changed false); in other years (figures
+# restated on that year's boundaries) within this share; boundary_changed units are not compared.
+PREFECTURE_CROSS_TOLERANCE = 0.001
+
+
+def latest_allowed_year() -> int:
+    """Rows for years after this are rejected: the current year (``NEOUTFLOW_LATEST_YEAR`` overrides, for tests)."""
+    env = os.environ.get("NEOUTFLOW_LATEST_YEAR", "").strip()
+    return int(env) if env.isdigit() else datetime.date.today().year
+
+
 # Values below these (per province) look like 万人 or 万元 entered as persons or yuan.
 PROVINCE_POPULATION_FLOOR = 1_000_000
 
@@ -228,9 +268,12 @@ SPECS: dict[str, FileSpec] = {
 
 
 def detect_encoding(data: bytes) -> str:
-    """``utf-8-sig`` (BOM), ``utf-8`` or ``gbk`` (read as GB18030, its superset)."""
+    """``utf-8-sig`` (BOM), ``utf-8`` or ``gbk`` (read as GB18030, its superset); ``utf-16`` is recognised
+    (with or without BOM: NUL bytes in text) so that it can be named, not read."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:4000].count(b"\x00") > len(data[:4000]) // 4:
+        return "utf-16"
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -251,6 +294,19 @@ def read_text_table(path: Path, label: str) -> tuple[pd.DataFrame, str]:
     if not data.strip():
         raise DataValidationError([Problem(label, 1, None, None, "a header row and data (the file is empty)")])
     enc = detect_encoding(data)
+    if enc == "utf-16":
+        raise DataValidationError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    None,
+                    "text encoded as UTF-8 (with or without BOM) or GBK; the file is UTF-16 (Excel's "
+                    "'Unicode text'): save it as 'CSV UTF-8' instead",
+                )
+            ]
+        )
     if enc == "unknown":
         raise DataValidationError(
             [
@@ -333,7 +389,9 @@ def coerce(df: pd.DataFrame, spec: FileSpec, label: str) -> tuple[pd.DataFrame, 
             ok = raw.str.match(pattern) | empty
             for i in raw.index[~ok]:
                 hint = ""
-                if col.kind == "int" and _FLOAT.match(raw[i]):
+                if col.kind == "int" and re.match(r"^[+-]?[\d.]+[eE][+-]?\d+$", raw[i]):
+                    hint = "; write the number in full, not in scientific notation"
+                elif col.kind == "int" and _FLOAT.match(raw[i]):
                     hint = "; a decimal here often means 万人 was entered instead of persons"
                 elif "," in raw[i]:
                     hint = "; remove thousands separators"
@@ -532,7 +590,12 @@ def check_population(df: pd.DataFrame, regions: pd.DataFrame, label: str) -> lis
 
 
 def check_totals(
-    totals: pd.DataFrame, df: pd.DataFrame, label: str, column: str, exceptions: dict | None = None
+    totals: pd.DataFrame,
+    df: pd.DataFrame,
+    label: str,
+    column: str,
+    exceptions: dict | None = None,
+    differences: dict | None = None,
 ) -> list[Problem]:
     """Magnitudes, official 31-province sums and prefecture sums, on code × year totals."""
     out = []
@@ -590,18 +653,35 @@ def check_totals(
         for (pc, year), s in sums.items():
             if (pc, year) not in pv.index:
                 continue
-            p = pv[(pc, year)]
-            tol, why = (exceptions or {}).get(pc, (PREFECTURE_SUM_TOLERANCE, ""))
-            if p > 0 and abs(s - p) > tol * p:
+            p, diff = int(pv[(pc, year)]), int(s - pv[(pc, year)])
+            where = _line(df, (df["code"].str[:2] == pc[:2]) & (df["year"] == year))
+            name = PROVINCES.get(pc, ("",))[0]
+            known = (differences or {}).get((pc, int(year)))
+            if known is not None:
+                if diff != known[0]:
+                    out.append(
+                        Problem(
+                            label,
+                            where,
+                            column,
+                            int(s),
+                            f"prefectures of {pc} {name} in {int(year)} to sum to the province total {p:,} "
+                            f"{known[0]:+,} (the source's documented difference: {known[1]}); found a difference "
+                            f"of {diff:+,}",
+                        )
+                    )
+                continue
+            tol, why = (exceptions or {}).get(pc, (0.0, ""))
+            if (tol == 0 and diff != 0) or abs(diff) > tol * p:
+                within = "exactly" if tol == 0 else f"within {tol:.1%} ({why})"
                 out.append(
                     Problem(
                         label,
-                        _line(df, (df["code"].str[:2] == pc[:2]) & (df["year"] == year)),
+                        where,
                         column,
                         int(s),
-                        f"prefectures of {pc} in {int(year)} to sum to the province total "
-                        f"{int(p):,} within {tol:.1%} (difference {int(s - p):+,})"
-                        + (f"; allowed: {why}" if why else ""),
+                        f"prefectures of {pc} {name} in {int(year)} to sum {within} to the province total {p:,} "
+                        f"(difference {diff:+,})",
                     )
                 )
     return out
@@ -610,7 +690,9 @@ def check_totals(
 def check_census_totals(df: pd.DataFrame, regions: pd.DataFrame, label: str) -> list[Problem]:
     out = check_provinces_each_year(df, label)
     totals = df.assign(level=_levels(df, regions))[["code", "year", "level", "population"]]
-    out += check_totals(totals, df, label, "population", exceptions=PREFECTURE_SUM_EXCEPTIONS)
+    out += check_totals(
+        totals, df, label, "population", exceptions=PREFECTURE_SUM_EXCEPTIONS, differences=PREFECTURE_SUM_DIFFERENCES
+    )
     return out
 
 
@@ -685,8 +767,47 @@ def check_prefecture_series(df: pd.DataFrame, regions: pd.DataFrame, label: str)
     return sorted(out, key=lambda p: p.row or 0)
 
 
+def check_future_years(df: pd.DataFrame, label: str) -> list[Problem]:
+    """No row for a year after the current one (a typo such as 2099 would silently shift fallbacks)."""
+    last = latest_allowed_year()
+    return [
+        Problem(label, i + 2, "year", int(df.at[i, "year"]), f"a year up to {last} (the current year)")
+        for i in df.index[df["year"] > last]
+    ]
+
+
+def check_year_over_year(df: pd.DataFrame, label: str, registry: dict[str, Indicator]) -> list[Problem]:
+    """Consecutive years of one code and indicator change by no more than the indicator's ``yoy`` range."""
+    out = []
+    limits = {k: v.yoy for k, v in registry.items() if v.yoy is not None}
+    sub = df[df["indicator"].isin(list(limits))].sort_values(["code", "indicator", "year"])
+    g = sub.groupby(["code", "indicator"], sort=False)
+    prev_year, prev_value = g["year"].shift(), g["value"].shift()
+    prev_row = pd.Series(sub.index, index=sub.index).groupby([sub["code"], sub["indicator"]], sort=False).shift()
+    consecutive = (sub["year"] - prev_year == 1) & (prev_value > 0)
+    change = sub["value"] / prev_value - 1
+    for i in sub.index[consecutive]:
+        lo, hi = limits[sub.at[i, "indicator"]]
+        c = float(change[i])
+        if lo <= c <= hi:
+            continue
+        ind, code, year = sub.at[i, "indicator"], sub.at[i, "code"], int(sub.at[i, "year"])
+        out.append(
+            Problem(
+                label,
+                i + 2,
+                "value",
+                float(sub.at[i, "value"]),
+                f"{ind} of {code} to change by {lo:+.0%}…{hi:+.0%} from {year - 1} (row {int(prev_row[i]) + 2}: "
+                f"{_show(float(prev_value[i]))}) to {year}; the change is {c:+.0%}",
+            )
+        )
+    return out
+
+
 def check_series(df: pd.DataFrame, regions: pd.DataFrame, label: str) -> list[Problem]:
-    out = check_indicator_table(df, regions, label, SERIES)
+    out = check_future_years(df, label) + check_indicator_table(df, regions, label, SERIES)
+    out += check_year_over_year(df, label, SERIES)
     lv = _levels(df, regions)
     bad = df["code"].notna() & (lv != "province") & (df["code"] != NATIONAL_CODE)
     for i in df.index[bad & df["code"].isin(set(regions["code"]))]:
@@ -751,11 +872,12 @@ def validate_frame(name: str, raw: pd.DataFrame, label: str, regions: pd.DataFra
         if name == "regions":
             problems += check_regions(df, label)
         elif name == "census_population":
-            problems += check_population(df, regions, label)
+            problems += check_future_years(df, label) + check_population(df, regions, label)
         elif name == "census_totals":
-            problems += check_census_totals(df, regions, label)
+            problems += check_future_years(df, label) + check_census_totals(df, regions, label)
         elif name == "census_indicators":
             problems += check_indicator_table(df, regions, label, CENSUS) + check_shares_sum(df, label)
+            problems += check_future_years(df, label)
         elif name == "province_series":
             problems += check_series(df, regions, label)
         elif name == "prefecture_series":

@@ -62,8 +62,14 @@ def _git(*args: str) -> str | None:
 def build_date() -> str:
     """The date the report states: SOURCE_DATE_EPOCH (the Makefile sets it to the
     commit time) or else the commit date; never the clock, so builds are repeatable."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or _git("log", "-1", "--format=%ct") or "0"
+    epoch = (os.environ.get("SOURCE_DATE_EPOCH") or "").strip() or _git("log", "-1", "--format=%ct")
+    if not epoch:
+        return NO_DATE
     return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%d")
+
+
+# Stated instead of a date when the build has no git history and no SOURCE_DATE_EPOCH (e.g. `git archive`).
+NO_DATE = "未知（无 git 历史，且未设置 SOURCE_DATE_EPOCH）"
 
 
 def _breakable(name: str) -> str:
@@ -135,7 +141,7 @@ def software_table() -> str:
         pass
     quarto = _tool_version(["quarto", "--version"])
     rows.append(["渲染引擎", f"Quarto {quarto}" if quarto else "pandoc + Typst（本项目自带的渲染路线）"])
-    commit = _git("rev-parse", "--short=12", "HEAD") or "unknown"
+    commit = _git("rev-parse", "--short=12", "HEAD") or "未知（无 git 历史）"
     dirty = _git("status", "--porcelain", "--untracked-files=no")
     rows.append(["代码版本（git commit）", commit + ("（含未提交修改）" if dirty else "")])
     rows.append(["构建日期（提交日期）", build_date()])

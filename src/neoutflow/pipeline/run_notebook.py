@@ -5,7 +5,13 @@ with the parameters in ``build/params/01_outflow.json`` (those of params.yaml
 that the notebook's ``parameters`` cell declares) and its ``output_dir`` pointed at a staging folder. Only when
 every cell succeeds are the executed notebook and the staged results, figures
 and tables moved into ``build/``; a failure leaves the previous outputs as they
-were, names the cell and the exception, and keeps the partly executed notebook.
+were, names the cell and the exception, and keeps the partly executed notebook in
+``build/failed/`` (never among the executed notebooks the report links).
+
+By hand with ``key=value`` overrides, the run writes to ``build-hand/`` (or
+``--build-dir DIR``), not ``build/``: the report's outputs and the parameters its
+appendix lists stay consistent, and the next ``make report`` has nothing stale.
+Executed notebooks carry paths relative to the project root only.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from neoutflow import atomic, paths
 from neoutflow import params as params_mod
 
 KERNEL = "neoutflow"
+HAND_BUILD = "build-hand"  # default output folder of hand runs with overrides (relative to the root)
 OUTPUT_KINDS = ("results", "figures", "tables")
 
 
@@ -35,17 +42,26 @@ def _write_manifest(path: Path, name: str, values: dict, published: dict) -> Non
     atomic.write_text(path, json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
-def _strip_timings(path: Path, staging: Path | None = None, published_as: str = "build") -> None:
-    """Drop execution timestamps and random cell ids that papermill and nbclient record, and write the
-    per-run staging folder as the folder the outputs are published to, so that the same inputs give the
-    same executed notebook bytes and the notebook carries no absolute path of this machine."""
+def _relative(path: Path) -> str:
+    try:
+        return os.path.relpath(Path(path).resolve(), paths.ROOT.resolve())
+    except ValueError:  # another drive
+        return str(path)
+
+
+def _strip_timings(path: Path, staging: Path | None = None, build_dir: Path | None = None) -> None:
+    """Drop execution timestamps and random cell ids that papermill and nbclient record, so that the same
+    inputs give the same executed notebook bytes; the staging folder becomes the build folder and absolute
+    paths under the project root become relative ones."""
     import nbformat
 
     text = path.read_text(encoding="utf-8")
     if staging is not None:
-        for form in {str(staging.resolve()), str(staging)}:
-            text = text.replace(form, published_as)
-    nb = nbformat.reads(text, as_version=4)
+        text = text.replace(str(staging.resolve()), _relative(build_dir or paths.BUILD))
+    root = str(paths.ROOT.resolve())
+    text = text.replace(root + "/", "").replace(root, ".")
+    path.write_text(text, encoding="utf-8")
+    nb = nbformat.read(str(path), as_version=4)
     for meta in [nb.metadata.get("papermill", {})] + [c.metadata.get("papermill", {}) for c in nb.cells]:
         for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
             meta.pop(key, None)
@@ -92,9 +108,19 @@ def _execute(
     executed_dir = build_dir / "notebooks"
     executed_dir.mkdir(parents=True, exist_ok=True)
     partial = staging / f"{name}.ipynb"  # inside the staging folder: concurrent runs never share it
-    failed = executed_dir / f"{name}.failed.ipynb"
+    failed = build_dir / "failed" / f"{name}.ipynb"  # outside build/notebooks: never linked or published
+
+    def keep_failed() -> str:
+        if not partial.exists():
+            return ""
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        _strip_timings(partial, staging, build_dir)
+        partial.replace(failed)
+        return f"; the partly executed notebook is kept at {_relative(failed)}"
+
     print(f"==> running notebook {name} with {values}", flush=True)
     start = time.perf_counter()
+    current: dict = {}  # the cell being executed, for a kernel that dies without a traceback
     try:
         papermill.execute_notebook(
             str(source),
@@ -104,18 +130,22 @@ def _execute(
             cwd=str(paths.ROOT),
             progress_bar=progress,
             log_output=False,
+            on_cell_execute=lambda cell, cell_index: current.update(index=cell_index, source=cell.source),
         )
     except PapermillExecutionError as exc:
-        partial.replace(failed)
+        kept = keep_failed()
         raise NotebookFailed(
-            f"notebook {source.relative_to(paths.ROOT)} failed in cell {exc.cell_index} "
+            f"notebook {_relative(source)} failed in cell {exc.cell_index} "
             f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
-            f"the partly executed notebook is kept at {failed}; previous outputs are unchanged"
+            f"previous outputs are unchanged{kept}"
         ) from None
     except Exception as exc:  # kernel died, bad parameters, ...
-        if partial.exists():
-            partial.replace(failed)
-        raise NotebookFailed(f"notebook {source} could not run: {type(exc).__name__}: {exc}") from None
+        cell = _running_cell(current)
+        kept = keep_failed()
+        raise NotebookFailed(
+            f"notebook {_relative(source)} could not run{cell}: {type(exc).__name__}: {exc}\n"
+            f"previous outputs are unchanged{kept}"
+        ) from None
     # Success: publish staged outputs, then the executed notebook (the make target) last.
     published = {}
     for kind in OUTPUT_KINDS:
@@ -127,24 +157,85 @@ def _execute(
         atomic.publish(src_dir, build_dir / kind)
     _write_manifest(build_dir / "manifest" / f"{name}.json", name, values, published)
     failed.unlink(missing_ok=True)
-    _strip_timings(
-        partial, staging, os.path.relpath(build_dir, paths.ROOT) if build_dir.is_relative_to(paths.ROOT) else "build"
-    )
+    (executed_dir / f"{name}.failed.ipynb").unlink(missing_ok=True)  # left by older versions
+    _strip_timings(partial, staging, build_dir)
     target = executed_dir / f"{name}.ipynb"
     partial.replace(target)
     print(f"==> {name} done in {time.perf_counter() - start:.1f} s", flush=True)
     return target
 
 
+def _running_cell(current: dict) -> str:
+    """' in cell N (first line …)' for the cell that was executing when the kernel died, if known."""
+    if "index" not in current:
+        return ""
+    lines = str(current.get("source", "")).strip().splitlines()
+    first = lines[0][:60] if lines else ""
+    return f" in cell {current['index']} ({first!r}: the kernel died or was stopped while running it)"
+
+
+def write_params(build_dir: Path | None = None, overrides: dict | None = None) -> list[Path]:
+    """Recompute ``build/params.json`` and every ``build/params/<name>.json`` from params.yaml + overrides.
+
+    Run by make on every build (so a file never outlives the parameters it was made from, whatever
+    ran before); each file is rewritten only when its content changes, so only the notebooks whose
+    parameters changed rerun. Returns the files written.
+    """
+    build_dir = Path(build_dir or paths.BUILD)
+    p = params_mod.load(overrides=overrides)
+    written = []
+    if params_mod.write_if_changed(p, build_dir / "params.json"):
+        written.append(build_dir / "params.json")
+    for source in sorted(paths.NOTEBOOKS.glob("[0-9]*.ipynb")):
+        target = build_dir / "params" / f"{source.stem}.json"
+        if params_mod.write_if_changed(params_mod.notebook_values(p, source), target):
+            written.append(target)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv:
-        print("usage: python -m neoutflow.pipeline.run_notebook NAME [key=value ...]", file=sys.stderr)
+    if argv and argv[0] == "--write-params":
+        try:
+            written = write_params(overrides=params_mod.parse_overrides(argv[1:]))
+        except params_mod.ParamsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        for path in written:
+            print(
+                f"==> parameters changed; wrote {path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path}"
+            )
+        return 0
+    if not argv or argv[0].startswith("-"):
+        print(
+            "usage: python -m neoutflow.pipeline.run_notebook NAME [key=value ...] [--build-dir DIR]\n"
+            f"  with key=value overrides the outputs go to {HAND_BUILD}/ unless --build-dir is given",
+            file=sys.stderr,
+        )
         return 2
+    build_dir = None
+    if "--build-dir" in argv:
+        i = argv.index("--build-dir")
+        if i + 1 >= len(argv):
+            print("error: --build-dir needs a folder", file=sys.stderr)
+            return 2
+        build_dir = Path(argv[i + 1])
+        argv = argv[:i] + argv[i + 2 :]
     try:
-        run(argv[0], params_mod.parse_overrides(argv[1:]))
+        overrides = params_mod.parse_overrides(argv[1:])
+        if overrides and build_dir is None:
+            build_dir = paths.ROOT / HAND_BUILD
+            print(
+                f"==> hand run with overrides: outputs go to {HAND_BUILD}/ (build/ and the report are untouched; "
+                f'`make report PARAMS="..."` changes the report)',
+                flush=True,
+            )
+        run(argv[0], overrides, build_dir=build_dir)
     except (NotebookFailed, params_mod.ParamsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except PermissionError as exc:
+        print(f"error: cannot write {exc.filename or exc}: the folder is not writable", file=sys.stderr)
         return 1
     return 0
 

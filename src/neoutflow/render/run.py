@@ -97,6 +97,10 @@ def source_date_epoch(root: Path) -> int | None:
     return int(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip().isdigit() else None
 
 
+# The title page says so when there is no date to state (no git history, no SOURCE_DATE_EPOCH).
+NO_DATE = "日期未知（无 git 历史）"
+
+
 def chinese_date(epoch: int) -> str:
     d = datetime.fromtimestamp(epoch, tz=UTC)
     return f"{d.year}年{d.month}月{d.day}日"
@@ -184,6 +188,8 @@ def render_quarto(project: config.Project, staging: Path, epoch: int | None, pro
     if epoch is not None and not any("date" in d.front_matter for d in project.documents):
         day = datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d")
         cmd += ["-M", f"date:{day}"]
+    elif epoch is None and not any("date" in d.front_matter for d in project.documents):
+        cmd += ["-M", f"date:{NO_DATE}"]
     env = dict(os.environ)
     # Quarto's Typst finds the CJK fonts here (font-paths would need a fixed path).
     env["TYPST_FONT_PATHS"] = os.pathsep.join(str(d) for d in font_dirs())
@@ -223,7 +229,7 @@ def render_route(
     for doc in project.documents:
         for fmt in config.document_formats(project, doc):
             job = pandoc.Job(
-                project, doc, fmt, variables, chinese_date(epoch) if epoch is not None else None, epoch or 0
+                project, doc, fmt, variables, chinese_date(epoch) if epoch is not None else NO_DATE, epoch or 0
             )
             label = f"{doc.path.relative_to(project.root)} → {fmt}"
             with progress.step(label):
@@ -272,6 +278,8 @@ def render(
         progress.say(f"rendering with the registry-only route ({pandoc.environment_note()})")
 
     epoch = source_date_epoch(root)
+    if epoch is None:
+        print("==> note: no git history and no SOURCE_DATE_EPOCH: the report says the date is unknown", flush=True)
     with progress.step("read _variables.yml"):
         variables = prepare_variables(root)
     with progress.step("copy the CSL style"):
