@@ -29,7 +29,7 @@ import yaml
 
 from neoutflow.fonts import MONO, SANS, SERIF
 from neoutflow.render.config import Document, Project, merged_options
-from neoutflow.render.filters import crossref
+from neoutflow.render.filters import crossref, typeset
 from neoutflow.render.shortcodes import expand
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -267,6 +267,7 @@ def prepare_ast(job: Job) -> tuple[pf.Doc, dict]:
             )
     _images(ast, doc.path.parent, project.root, job.fmt)
     _table_widths(ast, options.get("tbl-colwidths"))
+    typeset.apply(ast, job.fmt)
     return ast, options
 
 
@@ -299,8 +300,8 @@ def write_typst(job: Job, ast: pf.Doc, options: dict, workdir: Path) -> Path:
         "sansfont": str(options.get("sansfont", SANS)),
         "monofont": str(options.get("monofont", MONO)),
         "fontsize": str(options.get("fontsize", "10.5pt")),
-        "typst-lang": base,
-        "typst-region": region or "",
+        "lang": base,  # Typst wants the language and region apart: zh, cn
+        "region": region or "",
         "toc-depth": str(options.get("toc-depth", 2)),
         "toc-title": str(
             options.get("toc-title")
