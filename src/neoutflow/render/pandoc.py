@@ -28,6 +28,7 @@ import panflute as pf
 import yaml
 
 from neoutflow.fonts import MONO, SANS, SERIF
+from neoutflow.render import webfont
 from neoutflow.render.config import Document, Project, merged_options
 from neoutflow.render.filters import crossref, typeset
 from neoutflow.render.shortcodes import expand
@@ -340,8 +341,21 @@ def compile_pdf(typ: Path, root: Path, out: Path, epoch: int, font_dirs: list[Pa
     return out
 
 
+def _screen_images(ast: pf.Doc, folder: Path) -> None:
+    """Point the HTML's figures at downscaled, palette-compressed copies (see :mod:`.webfont`)."""
+
+    def action(elem, doc):
+        if isinstance(elem, pf.Image) and elem.url.lower().endswith(".png") and Path(elem.url).is_file():
+            src = Path(elem.url)
+            elem.url = str(webfont.compress_png(src, folder / src.name))
+
+    ast.walk(action)
+
+
 def write_html(job: Job, ast: pf.Doc, options: dict, out: Path) -> Path:
-    """Pandoc AST → one self-contained HTML file."""
+    """Pandoc AST → one self-contained HTML file: compressed figures, MathML (no script, no
+    network), and the subset CJK web fonts embedded."""
+    _screen_images(ast, out.parent / "html-images")
     args = [
         "-f",
         "json",
@@ -349,6 +363,7 @@ def write_html(job: Job, ast: pf.Doc, options: dict, out: Path) -> Path:
         "html5",
         "--standalone",
         "--embed-resources",
+        "--mathml",
         "--wrap=none",
         "--section-divs",
         f"--output={out}",
@@ -367,6 +382,7 @@ def write_html(job: Job, ast: pf.Doc, options: dict, out: Path) -> Path:
         args.append(f"--variable=header-includes:{raw}")
     args += _citeproc_args(options)
     run_pandoc(args, _dump(ast), job.document.path.parent, "writing HTML")
+    webfont.embed_fonts(out)
     return out
 
 
