@@ -43,12 +43,25 @@ def register_fonts() -> list[str]:
     return added
 
 
+def _inline_in_notebook() -> None:
+    """In a Jupyter kernel (papermill runs), show figures as image outputs even where the
+    build exports ``MPLBACKEND=Agg``: the executed notebooks then carry their figures."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        shell.run_line_magic("matplotlib", "inline")
+
+
 def use() -> None:
     """Apply the report's style: CJK sans font, clean axes, print resolution."""
     import matplotlib as mpl
     import seaborn as sns
 
     register_fonts()
+    _inline_in_notebook()
     sns.set_theme(context="paper", style="whitegrid", font=SANS)
     mpl.rcParams.update(
         {
