@@ -223,6 +223,8 @@ def render_quarto(project: config.Project, staging: Path, epoch: int | None, pro
         day = datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d")
         cmd += ["-M", f"date:{day}"]
     env = dict(os.environ)
+    # the pipeline has run (report/pre_render.py and post_render.py then do nothing)
+    env["NEOUTFLOW_PIPELINE"] = "done"
     # Quarto's Typst finds the CJK fonts here (font-paths would need a fixed path).
     env["TYPST_FONT_PATHS"] = os.pathsep.join(str(d) for d in font_dirs())
     if epoch is not None:
