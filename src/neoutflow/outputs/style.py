@@ -163,17 +163,26 @@ def place_labels(ax, xs, ys, texts, colours=None, fontsize: float = 7.5, radius_
                 if best is None or cost < best[0]:
                     if best is not None:
                         best[1].remove()
-                    best = (cost, ann, box, step)
+                    best = (cost, ann, box, step, (dx * step, dy * step), ha)
                 else:
                     ann.remove()
                 if cost == 0:
                     break
             if best[0] == 0:
                 break
-        _, ann, box, step = best
-        if step > 1:
-            ann.arrow_patch = None
-            ann.set(arrowprops={"arrowstyle": "-", "lw": 0.4, "color": colour, "shrinkA": 0, "shrinkB": 2})
+        _, ann, box, step, offset, ha = best
+        if step > 1:  # far from its point: a thin leader line says whose label it is
+            ann.remove()
+            ann = ax.annotate(
+                str(text),
+                (x, y),
+                xytext=offset,
+                textcoords="offset points",
+                fontsize=fontsize,
+                color=colour,
+                ha=ha,
+                arrowprops={"arrowstyle": "-", "lw": 0.4, "color": colour, "shrinkA": 0, "shrinkB": 2},
+            )
         placed.append(box)
         artists.append(ann)
     return artists

@@ -111,7 +111,7 @@ def column_widths(
     total = sum(widths)
     if total > room:
         widths = [w * room / total for w in widths]
-    return [round((w + pad) / measure, 4) for w in widths]
+    return [math.floor((w + pad) / measure * 1e4) / 1e4 for w in widths]  # rounded down: sum <= 1
 
 
 def _cell_text(cell: pf.TableCell) -> str:
@@ -194,7 +194,7 @@ def _typography(elem, doc):
     if isinstance(elem, pf.Str):
         new = typographic(elem.text)
         # "p = 0.000" spread over three words: p, =, 0.000
-        if re.fullmatch(r"0\.0+[,，。；)）]?", new):
+        if re.fullmatch(r"0\.0+[,，。；)）]*", new):
             eq = elem.prev.prev if isinstance(elem.prev, pf.Space) else elem.prev
             pee = None
             if isinstance(eq, pf.Str) and eq.text in ("=", "p="):
