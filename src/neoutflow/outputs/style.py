@@ -11,6 +11,7 @@ from pathlib import Path
 
 from neoutflow import atomic
 from neoutflow.fonts import SANS, SERIF, font_dirs  # noqa: F401  (SERIF re-exported for figures)
+from neoutflow.formatting import typographic
 
 # Colour-blind-safe palette (Okabe & Ito 2008); the Northeast is always vermillion.
 PALETTE = {
@@ -94,7 +95,8 @@ def printed_scale(fig) -> float:
 
 def enforce_min_text(fig, min_pt: float = MIN_PT) -> int:
     """Raise every text of ``fig`` (tick labels, labels, titles, legends, annotations) to at least
-    ``min_pt`` at the printed width; returns how many texts were enlarged."""
+    ``min_pt`` at the printed width, and give it the report's typography (U+2212, one range
+    dash); returns how many texts were enlarged."""
     from matplotlib.text import Text
 
     floor = min_pt / printed_scale(fig) + 1e-6
@@ -105,6 +107,11 @@ def enforce_min_text(fig, min_pt: float = MIN_PT) -> int:
                 ax.tick_params(axis="x" if axis is ax.xaxis else "y", labelsize=floor)
     raised = 0
     for text in fig.findobj(Text):
+        label = text.get_text()
+        if label and "$" not in label:  # the report's minus sign and range dash (not in mathtext)
+            shown = typographic(label)
+            if shown != label:
+                text.set_text(shown)
         if text.get_text() and text.get_fontsize() < floor:
             text.set_fontsize(floor)
             raised += 1

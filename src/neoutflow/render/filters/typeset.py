@@ -63,8 +63,10 @@ def longest_unbreakable(text: str) -> float:
     return max((text_width(m.group()) for m in _LATIN_WORD.finditer(text)), default=1.0)
 
 
-def _balanced(head: float, floor: float, lines: int, slack: float) -> float:
-    return max(floor, head / lines + slack)
+def _balanced(head: float, floor: float, lines: int, word: float) -> float:
+    """Width for a header in ``lines`` balanced lines: a line a character longer than the mean
+    (breaks fall between characters), never narrower than its longest Latin word or the body."""
+    return max(floor, word + 0.3, head / lines + 1.2)
 
 
 def column_widths(
@@ -81,7 +83,7 @@ def column_widths(
     # (+ a safety margin: a cell exactly as wide as its text may still break)
     natural = [max((text_width(c) for c in col), default=0.0) + SAFETY_EM for col in cols]
     head = [text_width(h) * 1.04 for h in header]  # headers are set in the (wider) sans face
-    slack = [max(1.6, longest_unbreakable(h) + 0.6) for h in header]
+    slack = [longest_unbreakable(h) for h in header]
     text_col = [nat > TEXT_COLUMN_EM for nat in natural]
     floor = [MIN_TEXT_COLUMN_EM if t else max(nat, 2.0) for nat, t in zip(natural, text_col)]
     room = measure - pad * n
