@@ -68,7 +68,7 @@ DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
 NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
-REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml)
+REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
 REPORT_OUT := _output/report.pdf
 
 .PHONY: help report test test-fast lint format data notebooks extract clean distclean env lock bench
@@ -145,6 +145,15 @@ build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $
 
 report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)
 
+# The engine that renders (auto resolved now) is an input of the report, remembered in a
+# file rewritten only when it changes: switching ENGINE rebuilds, the same one does not.
+ENGINE_USED := $(if $(filter auto,$(ENGINE)),$(if $(shell command -v quarto 2>/dev/null),quarto,pandoc),$(ENGINE))
+ENGINE_FILE := build/engine.txt
+ifneq ($(wildcard $(ENGINE_FILE))|$(file < $(ENGINE_FILE)),$(ENGINE_FILE)|$(ENGINE_USED))
+$(shell mkdir -p build)
+$(file > $(ENGINE_FILE),$(ENGINE_USED))
+endif
+
 # The release step (results -> _variables.yml, the appendix tables) runs only when a
 # notebook or the parameters changed; a prose edit only re-renders.
 RELEASE_STAMP := build/.released
@@ -155,8 +164,8 @@ $(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) | $(VE
 	$(PY) -m neoutflow.pipeline.release
 	@touch $@
 
-$(REPORT_OUT): $(RELEASE_STAMP) $(REPORT_SRC) $(RENDER_SRC) | $(VENV_STAMP)
-	$(PY) -m neoutflow.render --engine $(ENGINE)
+$(REPORT_OUT): $(RELEASE_STAMP) $(REPORT_SRC) $(RENDER_SRC) $(ENGINE_FILE) | $(VENV_STAMP)
+	$(PY) -m neoutflow.render --engine $(ENGINE_USED)
 
 test: $(VENV_STAMP) ## Run the whole test suite (lint included)
 	$(PY) -m ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 
@@ -30,3 +31,58 @@ def row_decimals(values: Sequence[float], base: int = 3, max_decimals: int = 6) 
         return base
     need = 1 - math.floor(math.log10(min(finite)))  # two significant digits
     return int(min(max(base, need), max_decimals))
+
+
+# --- typography: one minus sign, one range dash, p-values -------------------------------------
+#
+# Numbers are *stored* with ASCII hyphen-minus (CSV, JSON, Markdown tables stay machine-readable);
+# they are *shown* with the typographic characters below. The render step applies
+# :func:`typographic` to every text run of the report (prose, tables, captions) in both HTML and
+# PDF, and figures use matplotlib's ``axes.unicode_minus`` with a font that has U+2212.
+
+MINUS = "\u2212"  # −
+RANGE_DASH = "\u2013"  # – (en dash), between the two ends of a range: 2010–2020, 20–39 岁
+
+# A hyphen-minus directly before a digit, not inside a word or range.
+_SIGN = re.compile(r"(?<![0-9A-Za-z_.\-\u2013\u2014/])-(?=\d)")
+# Two numbers joined by - (no spaces), –, —, ～ or ~ (optionally with 年/岁 after the first): a range.
+_RANGE = re.compile(r"(?<![\d.\-/:A-Za-z_])(\d+(?:\.\d+)?(?:年|岁)?)(?:-|\s*(?:\u2013|\u2014{1,2}|～|~)\s*)(?=\d)")
+# ISO dates and versions keep their hyphens: 2024-01-01, 3.1-2.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_P_ZERO = re.compile(r"\b([pP])\s*=\s*0\.0+(?![0-9])")
+
+
+def typographic(text: str) -> str:
+    """Apply the report's typographic number rules to one text run.
+
+    - a sign before a number becomes U+2212 (``-1.5`` → ``−1.5``, ``（-10.04%）`` → ``（−10.04%）``);
+    - a range between numbers uses one dash, U+2013 (``2010—2020`` and ``30-34`` → ``2010–2020``, ``30–34``);
+    - ``p = 0.000`` (a rounded zero) reads ``p < 0.001``.
+
+    ISO dates (``2024-01-01``) are left alone.
+    """
+    if not text or not any(c in text for c in "-\u2013\u2014～~=−"):
+        return text
+    dates = _ISO_DATE.findall(text)
+    if dates:
+        for i, d in enumerate(dates):
+            text = text.replace(d, f"\x00{i}\x00", 1)
+    text = _RANGE.sub(lambda m: m.group(1) + RANGE_DASH, text)
+    text = _SIGN.sub(MINUS, text)
+    text = _P_ZERO.sub(lambda m: f"{m.group(1)} < 0.001", text)
+    for i, d in enumerate(dates):
+        text = text.replace(f"\x00{i}\x00", d)
+    return text
+
+
+def format_p(p: float, digits: int = 3) -> str:
+    """A p-value as printed: ``p = 0.042``, or ``p < 0.001`` below the last shown decimal."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "p = —"
+    floor = 10.0**-digits
+    return f"p < {floor:.{digits}f}" if p < floor else f"p = {p:.{digits}f}"
+
+
+def format_range(low, high, digits: int = 0) -> str:
+    """``low–high`` with the report's range dash and minus sign: ``format_range(-1, 2.5, 1)`` → ``−1.0–2.5``."""
+    return typographic(f"{format_number(low, digits)}{RANGE_DASH}{format_number(high, digits)}")

@@ -16,9 +16,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from neoutflow import render
 from neoutflow.outputs.results import ResultSet, write_quarto_variables
 from neoutflow.render import config, pandoc, shortcodes
-from neoutflow.render import run as render
+from neoutflow.render import run as render_run
 from neoutflow.render.filters import crossref
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini_report"
@@ -42,7 +43,7 @@ def _make_build(root: Path) -> str:
     rs = ResultSet("demo")
     rs.record("loss", 10998181, "persons", "东北三省常住人口减少", scale=1e4, suffix="万人")
     rs.save(root / "build" / "results")
-    # what the release step does before every render
+    # what `make report` does before rendering (neoutflow.pipeline.release)
     write_quarto_variables(target=root / "_variables.yml", directory=root / "build" / "results")
     tables = root / "build" / "tables"
     tables.mkdir(parents=True, exist_ok=True)
@@ -244,7 +245,7 @@ def test_html(rendered):
 def test_same_inputs_same_bytes_and_auto_notice(rendered, monkeypatch, capsys, tmp_path):
     root, _, out = rendered
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.setattr(render, "quarto_path", lambda: None)
+    monkeypatch.setattr(render_run, "quarto_path", lambda: None)
     again = render.render(root, engine="auto", output_dir=tmp_path / "again")
     notice = capsys.readouterr().out
     assert "Quarto not found; rendering with the registry-only route (pandoc" in notice
@@ -307,11 +308,11 @@ def test_failed_render_leaves_previous_output_untouched(project):
 
 
 def test_quarto_engine_without_quarto_gives_advice(project, monkeypatch):
-    monkeypatch.setattr(render, "quarto_path", lambda: None)
+    monkeypatch.setattr(render_run, "quarto_path", lambda: None)
     with pytest.raises(render.RenderFailed) as err:
         render.render(project, engine="quarto", quiet=True)
     assert "environment.yml" in str(err.value) and "quarto.org" in str(err.value)
-    assert render.main(["--project", str(project), "--engine", "quarto", "--quiet"]) == 1
+    assert render_run.main(["--project", str(project), "--engine", "quarto", "--quiet"]) == 1
 
 
 # --- units: shortcodes, options, cross-references ----------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import models
+from neoutflow.outputs import style
 from neoutflow.outputs.style import PALETTE
 
 FAMILY_COLOURS = {
@@ -48,7 +49,11 @@ def partial_regression_figure(
     n = len(variables)
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.9 * nrows), squeeze=False)
+    # At most two panels a row, so that the text is legible at the printed width.
+    ncols = min(ncols, 2)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(style.TEXT_WIDTH_IN, 2.7 * nrows), squeeze=False)
+    ne_points = []
     for ax, var in zip(axes.ravel(), variables):
         pr = models.partial_regression(data, outcome, regressors, var, id_col=id_col)
         ne = _is_ne(pr["code"], northeast)
@@ -56,27 +61,27 @@ def partial_regression_figure(
             pr.loc[~ne, "x_resid"], pr.loc[~ne, "y_resid"], s=16, color=PALETTE["other"], alpha=0.75, label="其他省份"
         )
         ax.scatter(pr.loc[ne, "x_resid"], pr.loc[ne, "y_resid"], s=26, color=PALETTE["northeast"], label="东北三省")
-        for _, r in pr[ne].iterrows():
-            ax.annotate(
-                names.get(r["code"], r["code"]),
-                (r["x_resid"], r["y_resid"]),
-                fontsize=7,
-                xytext=(3, 3),
-                textcoords="offset points",
-                color=PALETTE["northeast"],
-            )
         slope = float(pr["x_resid"] @ pr["y_resid"] / (pr["x_resid"] @ pr["x_resid"]))
         xs = np.linspace(pr["x_resid"].min(), pr["x_resid"].max(), 2)
         ax.plot(xs, slope * xs, color=PALETTE["neutral"], lw=1)
         ax.axhline(0, color=PALETTE["neutral"], lw=0.5, ls=":")
         ax.set_xlabel(f"{labels.get(var, var)}（残差）", fontsize=8)
         ax.set_ylabel(f"{labels.get(outcome, outcome)}（残差）", fontsize=8)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=7.5)
+        ne_points.append((ax, pr[ne]))
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     handles, texts = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, texts, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, -0.02))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    for ax, pts in ne_points:
+        style.place_labels(
+            ax,
+            pts["x_resid"],
+            pts["y_resid"],
+            [names.get(c, c) for c in pts["code"]],
+            [PALETTE["northeast"]] * len(pts),
+        )
     return fig
 
 
@@ -202,13 +207,13 @@ def scatter_figure(
     fig, ax = plt.subplots(figsize=(4.8, 3.8))
     ax.scatter(data.loc[~ne, x], data.loc[~ne, y], s=18, color=PALETTE["other"], alpha=0.75, label="其他省份")
     ax.scatter(data.loc[ne, x], data.loc[ne, y], s=28, color=PALETTE["northeast"], label="东北三省")
-    for _, r in data[ne | outer].iterrows():
-        colour = PALETTE["northeast"] if str(r[id_col]) in northeast else PALETTE["neutral"]
-        ax.annotate(r[name_col], (r[x], r[y]), fontsize=7, xytext=(3, 3), textcoords="offset points", color=colour)
+    named = data[ne | outer]
     r = float(np.corrcoef(data[x].astype(float), data[y].astype(float))[0, 1])
     ax.set_title(f"相关系数 r = {r:.2f}", fontsize=9)
     ax.set_xlabel(labels.get(x, x))
     ax.set_ylabel(labels.get(y, y))
     ax.legend(frameon=False, fontsize=8)
     fig.tight_layout()
+    colours = [PALETTE["northeast"] if str(c) in northeast else style.LABEL_GREY for c in named[id_col]]
+    style.place_labels(ax, named[x], named[y], named[name_col], colours)
     return fig

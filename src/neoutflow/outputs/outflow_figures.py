@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 
 from neoutflow.outputs import style
 from neoutflow.reference import province_of
@@ -109,8 +110,10 @@ def map_population_change(
                 (p.x, p.y),
                 ha="center",
                 va="center",
-                fontsize=5.5,
+                fontsize=7,
                 color="white" if dark else "#222222",
+                # a halo of the fill's opposite keeps the name readable across a border
+                path_effects=[patheffects.withStroke(linewidth=1.6, foreground="#333333" if dark else "white")],
             )
     xmin, ymin, xmax, ymax = focus.total_bounds
     pad = 0.06 * max(xmax - xmin, ymax - ymin)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from neoutflow import atomic
 from neoutflow.fonts import SANS, SERIF, font_dirs  # noqa: F401  (SERIF re-exported for figures)
+from neoutflow.formatting import typographic
 
 # Colour-blind-safe palette (Okabe & Ito 2008); the Northeast is always vermillion.
 PALETTE = {
@@ -23,6 +24,10 @@ PALETTE = {
     "female": "#CC79A7",
 }
 DPI = 300
+# The PDF's text width (A4, 2.4 cm margins): a wider figure is shrunk to it, so its text is
+# checked at this width. Every text of a figure is at least MIN_PT at the printed size.
+TEXT_WIDTH_IN = 6.3
+MIN_PT = 7.0
 
 
 @lru_cache(maxsize=1)
@@ -39,34 +44,152 @@ def register_fonts() -> list[str]:
     return added
 
 
+def _inline_in_notebook() -> None:
+    """In a Jupyter kernel (papermill runs), show figures as image outputs even where the
+    build exports ``MPLBACKEND=Agg``: the executed notebooks then carry their figures."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        shell.run_line_magic("matplotlib", "inline")
+
+
 def use() -> None:
     """Apply the report's style: CJK sans font, clean axes, print resolution."""
     import matplotlib as mpl
     import seaborn as sns
 
     register_fonts()
+    _inline_in_notebook()
     sns.set_theme(context="paper", style="whitegrid", font=SANS)
     mpl.rcParams.update(
         {
             "font.family": "sans-serif",
             "font.sans-serif": [SANS, "DejaVu Sans"],
-            "axes.unicode_minus": False,  # CJK fonts lack U+2212
+            # One minus sign (U+2212) on the axes, as in the text: Noto Sans CJK SC has the glyph
+            # (checked by tests/unit/test_typography.py).
+            "axes.unicode_minus": True,
             "figure.dpi": 110,
             "savefig.dpi": DPI,
             "savefig.bbox": "tight",
             "figure.figsize": (6.4, 4.0),
-            "axes.titlesize": 11,
-            "axes.labelsize": 10,
-            "legend.fontsize": 9,
+            "font.size": 9,
+            "axes.titlesize": 10.5,
+            "axes.labelsize": 9.5,
+            "xtick.labelsize": 8.5,
+            "ytick.labelsize": 8.5,
+            "legend.fontsize": 8.5,
             "svg.hashsalt": "neoutflow",  # stable SVG ids
             "pdf.fonttype": 42,
         }
     )
 
 
+def printed_scale(fig) -> float:
+    """How much the figure is shrunk in the PDF (1.0 when it fits the text width)."""
+    width = float(fig.get_size_inches()[0])
+    return min(1.0, TEXT_WIDTH_IN / width) if width > 0 else 1.0
+
+
+def enforce_min_text(fig, min_pt: float = MIN_PT) -> int:
+    """Raise every text of ``fig`` (tick labels, labels, titles, legends, annotations) to at least
+    ``min_pt`` at the printed width, and give it the report's typography (U+2212, one range
+    dash); returns how many texts were enlarged."""
+    from matplotlib.text import Text
+
+    floor = min_pt / printed_scale(fig) + 1e-6
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis.get_ticklabels()
+            if ticks and min(t.get_fontsize() for t in ticks) < floor:
+                ax.tick_params(axis="x" if axis is ax.xaxis else "y", labelsize=floor)
+    raised = 0
+    for text in fig.findobj(Text):
+        label = text.get_text()
+        if label and "$" not in label:  # the report's minus sign and range dash (not in mathtext)
+            shown = typographic(label)
+            if shown != label:
+                text.set_text(shown)
+        if text.get_text() and text.get_fontsize() < floor:
+            text.set_fontsize(floor)
+            raised += 1
+    return raised
+
+
 def save(fig, path: Path) -> Path:
-    """Save a figure as PNG atomically, with no timestamp metadata (deterministic bytes)."""
+    """Save a figure as PNG atomically, with no timestamp metadata (deterministic bytes).
+    Text smaller than :data:`MIN_PT` at the printed width is enlarged first."""
     path = Path(path)
+    enforce_min_text(fig)
     with atomic.replacing(path) as tmp:
         fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", metadata={"Software": None})
     return path
+
+
+LABEL_GREY = "#4D4D4D"  # labels of context points: dark enough to read in print
+_OFFSETS = [(4, 3), (4, -9), (-4, 3), (-4, -9), (0, 7), (0, -12), (9, -3), (-9, -3)]
+
+
+def place_labels(ax, xs, ys, texts, colours=None, fontsize: float = 7.5, radius_steps: int = 4) -> list:
+    """Annotate points without overlapping labels (a small greedy label-repel).
+
+    For each point, candidate offsets around it (at growing distances) are tried in
+    turn; the first whose box overlaps neither an earlier label nor a plotted point
+    is kept, otherwise the least-overlapping one (with a thin leader line when it
+    ended up far from its point). Returns the annotation artists.
+    """
+    from matplotlib.transforms import Bbox
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    to_disp = ax.transData.transform
+    points = [to_disp((float(x), float(y))) for x, y in zip(xs, ys)]
+    dot = 3.0 * fig.dpi / 72  # half a marker, in pixels
+    point_boxes = [Bbox.from_extents(px - dot, py - dot, px + dot, py + dot) for px, py in points]
+    placed: list = []
+    artists = []
+    colours = list(colours) if colours is not None else [LABEL_GREY] * len(points)
+    for (x, y), text, colour in zip(zip(xs, ys), texts, colours):
+        best = None
+        for step in range(1, radius_steps + 1):
+            for dx, dy in _OFFSETS:
+                ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+                ann = ax.annotate(
+                    str(text),
+                    (x, y),
+                    xytext=(dx * step, dy * step),
+                    textcoords="offset points",
+                    fontsize=fontsize,
+                    color=colour,
+                    ha=ha,
+                )
+                box = ann.get_window_extent(renderer).expanded(1.05, 1.1)
+                cost = sum(box.overlaps(b) for b in placed) * 10 + sum(box.overlaps(b) for b in point_boxes)
+                if best is None or cost < best[0]:
+                    if best is not None:
+                        best[1].remove()
+                    best = (cost, ann, box, step, (dx * step, dy * step), ha)
+                else:
+                    ann.remove()
+                if cost == 0:
+                    break
+            if best[0] == 0:
+                break
+        _, ann, box, step, offset, ha = best
+        if step > 1:  # far from its point: a thin leader line says whose label it is
+            ann.remove()
+            ann = ax.annotate(
+                str(text),
+                (x, y),
+                xytext=offset,
+                textcoords="offset points",
+                fontsize=fontsize,
+                color=colour,
+                ha=ha,
+                arrowprops={"arrowstyle": "-", "lw": 0.4, "color": colour, "shrinkA": 0, "shrinkB": 2},
+            )
+        placed.append(box)
+        artists.append(ann)
+    return artists

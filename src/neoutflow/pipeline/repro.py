@@ -126,6 +126,17 @@ def _tool_version(cmd: list[str]) -> str | None:
     return out.stdout.strip().splitlines()[0] if out.returncode == 0 and out.stdout.strip() else None
 
 
+def engine_used() -> str:
+    """The engine that renders this build: ``build/engine.txt`` (written by ``make`` from
+    ``ENGINE``), else ``quarto`` when installed, else ``pandoc``."""
+    recorded = paths.BUILD / "engine.txt"
+    if recorded.is_file():
+        value = recorded.read_text(encoding="utf-8").strip()
+        if value in ("quarto", "pandoc"):
+            return value
+    return "quarto" if shutil.which("quarto") else "pandoc"
+
+
 def software_table() -> str:
     rows = [["Python", platform.python_version()]]
     for name in KEY_PACKAGES:
@@ -133,14 +144,23 @@ def software_table() -> str:
             rows.append([name, metadata.version(name)])
         except metadata.PackageNotFoundError:
             continue
-    try:
-        import pypandoc
+    engine = engine_used()
+    if engine == "quarto":
+        quarto = _tool_version(["quarto", "--version"]) or "未知版本"
+        pandoc_v = _tool_version(["quarto", "pandoc", "--version"]) or ""
+        typst_v = _tool_version(["quarto", "typst", "--version"]) or ""
+        rows.append(["渲染引擎", f"Quarto {quarto}"])
+        rows.append(["pandoc（Quarto 自带）", pandoc_v.removeprefix("pandoc ") or "未知版本"])
+        rows.append(["Typst（Quarto 自带）", typst_v.removeprefix("typst ") or "未知版本"])
+        rows = [r for r in rows if r[0] not in ("typst", "pypandoc-binary")]
+    else:
+        rows.append(["渲染引擎", "pandoc + Typst（仅依赖软件包仓库的渲染路线；未使用 Quarto）"])
+        try:
+            import pypandoc
 
-        rows.append(["pandoc", pypandoc.get_pandoc_version()])
-    except (ImportError, OSError):
-        pass
-    quarto = _tool_version(["quarto", "--version"])
-    rows.append(["渲染引擎", f"Quarto {quarto}" if quarto else "pandoc + Typst（本项目自带的渲染路线）"])
+            rows.append(["pandoc", pypandoc.get_pandoc_version()])
+        except (ImportError, OSError):
+            pass
     commit = _git("rev-parse", "--short=12", "HEAD") or "未知（无 git 历史）"
     dirty = _git("status", "--porcelain", "--untracked-files=no")
     rows.append(["代码版本（git commit）", commit + ("（含未提交修改）" if dirty else "")])

@@ -28,8 +28,9 @@ import panflute as pf
 import yaml
 
 from neoutflow.fonts import MONO, SANS, SERIF
+from neoutflow.render import webfont
 from neoutflow.render.config import Document, Project, merged_options
-from neoutflow.render.filters import crossref
+from neoutflow.render.filters import crossref, typeset
 from neoutflow.render.shortcodes import expand
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -267,6 +268,7 @@ def prepare_ast(job: Job) -> tuple[pf.Doc, dict]:
             )
     _images(ast, doc.path.parent, project.root, job.fmt)
     _table_widths(ast, options.get("tbl-colwidths"))
+    typeset.apply(ast, job.fmt)
     return ast, options
 
 
@@ -299,8 +301,8 @@ def write_typst(job: Job, ast: pf.Doc, options: dict, workdir: Path) -> Path:
         "sansfont": str(options.get("sansfont", SANS)),
         "monofont": str(options.get("monofont", MONO)),
         "fontsize": str(options.get("fontsize", "10.5pt")),
-        "typst-lang": base,
-        "typst-region": region or "",
+        "lang": base,  # Typst wants the language and region apart: zh, cn
+        "region": region or "",
         "toc-depth": str(options.get("toc-depth", 2)),
         "toc-title": str(
             options.get("toc-title")
@@ -339,8 +341,21 @@ def compile_pdf(typ: Path, root: Path, out: Path, epoch: int, font_dirs: list[Pa
     return out
 
 
+def _screen_images(ast: pf.Doc, folder: Path) -> None:
+    """Point the HTML's figures at downscaled, palette-compressed copies (see :mod:`.webfont`)."""
+
+    def action(elem, doc):
+        if isinstance(elem, pf.Image) and elem.url.lower().endswith(".png") and Path(elem.url).is_file():
+            src = Path(elem.url)
+            elem.url = str(webfont.compress_png(src, folder / src.name))
+
+    ast.walk(action)
+
+
 def write_html(job: Job, ast: pf.Doc, options: dict, out: Path) -> Path:
-    """Pandoc AST → one self-contained HTML file."""
+    """Pandoc AST → one self-contained HTML file: compressed figures, MathML (no script, no
+    network), and the subset CJK web fonts embedded."""
+    _screen_images(ast, out.parent / "html-images")
     args = [
         "-f",
         "json",
@@ -348,6 +363,7 @@ def write_html(job: Job, ast: pf.Doc, options: dict, out: Path) -> Path:
         "html5",
         "--standalone",
         "--embed-resources",
+        "--mathml",
         "--wrap=none",
         "--section-divs",
         f"--output={out}",
@@ -366,6 +382,7 @@ def write_html(job: Job, ast: pf.Doc, options: dict, out: Path) -> Path:
         args.append(f"--variable=header-includes:{raw}")
     args += _citeproc_args(options)
     run_pandoc(args, _dump(ast), job.document.path.parent, "writing HTML")
+    webfont.embed_fonts(out)
     return out
 
 

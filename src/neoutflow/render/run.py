@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -165,7 +166,44 @@ def stage_notebooks(root: Path, staging: Path) -> list[Path]:
         return []
     dest = staging / "notebooks"
     dest.mkdir(parents=True, exist_ok=True)
-    return [Path(shutil.copy2(nb, dest / nb.name)) for nb in notebooks]
+    out = []
+    for nb in notebooks:
+        text = strip_paths(nb.read_text(encoding="utf-8"), root, staging)
+        target = dest / nb.name
+        target.write_text(text, encoding="utf-8")
+        out.append(target)
+        html = notebook_html(text, nb.stem)
+        (dest / f"{nb.stem}.html").write_text(html, encoding="utf-8")
+        out.append(dest / f"{nb.stem}.html")
+    return out
+
+
+def strip_paths(text: str, root: Path, *others: Path) -> str:
+    """The notebook's text with this machine's absolute paths made relative to the project
+    (``/home/me/project/build/x`` → ``build/x``; JSON-escaped forms too)."""
+    for base in sorted({str(Path(p).resolve()) for p in (root, *others)}, key=len, reverse=True):
+        for form in (base, base.replace("/", "\\/"), base.replace("\\", "\\\\")):
+            text = text.replace(form + "/", "").replace(form, ".")
+    # a notebook runs in a staging folder beside build/ (build/.01_x-123-abc.staging): say build
+    return re.sub(r"build/\.[\w.-]+?\.staging", "build", text)
+
+
+def notebook_html(text: str, name: str) -> str:
+    """An executed notebook as a self-contained HTML view (nbconvert's lab template, figures
+    embedded as they are in the outputs; no script or style loaded from the network)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.reads(text, as_version=4)
+    exporter = HTMLExporter(template_name="lab")
+    exporter.embed_images = True
+    html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
+    # nbconvert links require.js and MathJax from a CDN: the views need neither offline.
+    html = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", html)
+    html = re.sub(r'<link[^>]*href="https?://[^"]*"[^>]*/?>', "", html)
+    # inline scripts that would fetch from a CDN (the Mermaid loader; the notebooks draw none)
+    html = re.sub(r"<script[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>", "", html, flags=re.S)
+    return html
 
 
 # --- engines -------------------------------------------------------------------------------
@@ -191,6 +229,8 @@ def render_quarto(project: config.Project, staging: Path, epoch: int | None, pro
     elif epoch is None and not any("date" in d.front_matter for d in project.documents):
         cmd += ["-M", f"date:{NO_DATE}"]
     env = dict(os.environ)
+    # the pipeline has run (report/pre_render.py and post_render.py then do nothing)
+    env["NEOUTFLOW_PIPELINE"] = "done"
     # Quarto's Typst finds the CJK fonts here (font-paths would need a fixed path).
     env["TYPST_FONT_PATHS"] = os.pathsep.join(str(d) for d in font_dirs())
     if epoch is not None:

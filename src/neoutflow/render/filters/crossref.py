@@ -66,7 +66,10 @@ class CrossrefStyle:
             return f"{self.fig_prefix} {number}"
         if kind == "tbl":
             return f"{self.tbl_prefix} {number}"
-        return f"第 {number} 节" if self.sec_prefix is None else f"{self.sec_prefix} {number}"
+        if self.sec_prefix is None or str(self.sec_prefix).strip() == "第":
+            # the Chinese ordinal: Quarto is told `sec-prefix: 第` and report/typeset.lua adds 节
+            return f"第 {number} 节"
+        return f"{self.sec_prefix} {number}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,75 @@
+-- Quarto's counterpart of the registry-only route's typesetting filter
+-- (src/neoutflow/render/filters/typeset.py and neoutflow.formatting.typographic), run
+-- after Quarto's own filters (`filters: [quarto, report/typeset.lua]` in _quarto.yml):
+--   * a sign before a number is U+2212, a range between numbers one en dash (U+2013),
+--     "p = 0.000" reads "p < 0.001" (code is left as typed);
+--   * a section reference reads "第 N 节" as in the registry-only route
+--     (Quarto writes "第 N" from `crossref: sec-prefix`);
+--   * in HTML, every table sits in a sideways-scrolling <div class="table-scroll">.
+
+local MINUS = "\u{2212}"
+local DASH = "\u{2013}"
+
+local function typographic(s)
+  if not (s:find("[-~=]") or s:find("\u{2013}") or s:find("\u{2014}") or s:find("～")) then
+    return s
+  end
+  if s:match("^%d%d%d%d%-%d%d%-%d%d") then return s end -- ISO dates keep their hyphens
+  -- ranges: 2010-2020, 2010—2020, 30～34, 2010年—2020年
+  s = s:gsub("(%d)%-(%d)", "%1" .. DASH .. "%2")
+  for _, sep in ipairs({"\u{2014}\u{2014}", "\u{2014}", "～", "~"}) do
+    s = s:gsub("(%d)" .. sep .. "(%d)", "%1" .. DASH .. "%2")
+    s = s:gsub("(%d年)" .. sep .. "(%d)", "%1" .. DASH .. "%2")
+    s = s:gsub("(%d岁)" .. sep .. "(%d)", "%1" .. DASH .. "%2")
+  end
+  -- a sign: at the start of the run or after an opening bracket, space or CJK punctuation
+  s = s:gsub("^%-(%d)", MINUS .. "%1")
+  s = s:gsub("([%(%[%s,;:=/])%-(%d)", "%1" .. MINUS .. "%2")
+  for _, open in ipairs({"（", "［", "，", "、", "：", "；", "约", "为"}) do
+    s = s:gsub(open .. "%-(%d)", open .. MINUS .. "%1")
+  end
+  s = s:gsub("([pP])%s*=%s*0%.0+$", "%1 < 0.001")
+  return s
+end
+
+local function Str(el)
+  local new = typographic(el.text)
+  if new ~= el.text then
+    el.text = new
+    return el
+  end
+end
+
+-- "p = 0.000" across three words
+local function Inlines(inls)
+  for i = 1, #inls - 4 do
+    local a, b, c = inls[i], inls[i + 2], inls[i + 4]
+    if a.t == "Str" and b.t == "Str" and c.t == "Str" and a.text:match("[pP]$") and b.text == "="
+      and c.text:match("^0%.0+[^%d]*$") then
+      b.text = "<"
+      c.text = "0.001" .. (c.text:match("^0%.0+([^%d]*)$") or "")
+    end
+  end
+  return inls
+end
+
+local function Link(el)
+  if el.target:match("^#sec%-") then
+    local text = pandoc.utils.stringify(el.content)
+    if text:match("^第%s*[%d%.]+$") then
+      el.content = pandoc.Inlines({pandoc.Str(text:gsub("%s+", "") :gsub("^第", "第 ") .. " 节")})
+      return el
+    end
+  end
+end
+
+local function Table(el)
+  if quarto and quarto.doc and quarto.doc.is_format("html") then
+    return pandoc.Div({el}, pandoc.Attr("", {"table-scroll"}))
+  end
+end
+
+return {
+  {Inlines = Inlines},
+  {Str = Str, Link = Link, Table = Table},
+}

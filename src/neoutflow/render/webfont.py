@@ -1,0 +1,140 @@
+"""Self-contained HTML that reads the same everywhere: subset CJK web fonts and small figures.
+
+- :func:`embed_fonts`: the characters the page actually uses are collected (body text for the
+  Song face, headings/captions/table headers/contents for the Hei face), the Noto CJK fonts are
+  subset to exactly those glyphs with fontTools, and embedded as base64 ``@font-face`` rules
+  (WOFF2 when ``brotli`` is installed, else WOFF), so a machine without CJK fonts shows no boxes.
+- :func:`compress_png`: a figure for the screen, downscaled to at most :data:`HTML_IMAGE_PX`
+  pixels wide and quantised to a 256-colour palette when that is smaller (figures are flat colour).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from neoutflow.fonts import SANS, SERIF, font_dirs
+
+HTML_IMAGE_PX = 1400
+SANS_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption", "th", "nav", "title"}
+SKIP_TAGS = {"style", "script"}
+_FILES = {SERIF: "NotoSerifCJK", SANS: "NotoSansCJK"}
+
+
+class _Chars(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.serif: set[str] = set()
+        self.sans: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ("br", "img", "meta", "link", "hr", "input", "col", "source"):
+            self.stack.append(tag)
+        cls = dict(attrs).get("class") or ""
+        if "title" in cls.split() or "subtitle" in cls.split():
+            self.stack[-1:] = ["h1"] if self.stack else []
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop() == tag:
+                break
+
+    def handle_data(self, data):
+        if any(t in SKIP_TAGS for t in self.stack):
+            return
+        target = self.sans if any(t in SANS_TAGS for t in self.stack) else self.serif
+        target.update(data)
+        self.serif.update(ch for ch in data if ch.isascii())  # Latin fallback shared
+
+
+def page_characters(html: str) -> tuple[set[str], set[str]]:
+    """(characters set in the body face, characters set in the heading face)."""
+    parser = _Chars()
+    parser.feed(html)
+    return parser.serif, parser.sans
+
+
+def font_file(family: str) -> Path:
+    stem = _FILES[family]
+    for d in font_dirs():
+        for f in sorted(d.iterdir()):
+            if f.name.lower().startswith(stem.lower()) and "Regular" in f.name and f.suffix.lower() in (".otf", ".ttf"):
+                return f
+    raise FileNotFoundError(f"no font file for {family} in {', '.join(map(str, font_dirs()))}")
+
+
+def flavor() -> str:
+    try:
+        import brotli  # noqa: F401
+    except ImportError:
+        return "woff"
+    return "woff2"
+
+
+def subset(path: Path, chars: set[str]) -> bytes:
+    """``path`` subset to the glyphs of ``chars`` (plus their layout features), as a web font."""
+    from fontTools import subset as ft_subset
+
+    options = ft_subset.Options()
+    options.flavor = flavor()
+    options.hinting = False
+    options.desubroutinize = True
+    options.name_IDs = [1, 2, 4, 6]
+    options.notdef_outline = True
+    font = ft_subset.load_font(str(path), options)
+    sub = ft_subset.Subsetter(options)
+    sub.populate(text="".join(sorted(c for c in chars if c.isprintable() or c == " ")))
+    sub.subset(font)
+    buf = io.BytesIO()
+    ft_subset.save_font(font, buf, options)
+    return buf.getvalue()
+
+
+def font_face_css(family: str, data: bytes, fmt: str) -> str:
+    b64 = base64.b64encode(data).decode("ascii")
+    return (
+        f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: 400; '
+        f'font-display: swap; src: url(data:font/{fmt};base64,{b64}) format("{fmt}"); }}\n'
+    )
+
+
+def embed_fonts(html_path: Path) -> dict[str, int]:
+    """Embed the two subset faces into ``html_path`` (before ``</head>``); returns bytes per face."""
+    html = html_path.read_text(encoding="utf-8")
+    serif_chars, sans_chars = page_characters(html)
+    fmt = flavor()
+    css, sizes = "", {}
+    for family, chars in ((SERIF, serif_chars), (SANS, sans_chars | set("0123456789"))):
+        data = subset(font_file(family), chars)
+        sizes[family] = len(data)
+        css += font_face_css(family, data, fmt)
+    style = f'<style id="neoutflow-webfonts">\n/* subset of {SERIF} and {SANS} (SIL OFL 1.1) */\n{css}</style>\n'
+    html = re.sub(r"</head>", lambda m: style + "</head>", html, count=1)
+    html_path.write_text(html, encoding="utf-8")
+    return sizes
+
+
+def compress_png(src: Path, dest: Path, max_px: int = HTML_IMAGE_PX) -> Path:
+    """A smaller copy of a PNG figure for the HTML page (``src`` itself when nothing is gained)."""
+    from PIL import Image
+
+    with Image.open(src) as im:
+        im.load()
+        rgb = im.convert("RGBA") if im.mode in ("RGBA", "LA", "P") else im.convert("RGB")
+    if rgb.width > max_px:
+        rgb = rgb.resize((max_px, round(rgb.height * max_px / rgb.width)), Image.Resampling.LANCZOS)
+    candidates = []
+    for image in (rgb, rgb.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)):
+        buf = io.BytesIO()
+        image.save(buf, format="PNG", optimize=True)
+        candidates.append(buf.getvalue())
+    best = min(candidates, key=len)
+    if len(best) >= src.stat().st_size:
+        return src
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(best)
+    return dest
