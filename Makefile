@@ -39,7 +39,9 @@ export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 LOCKED_GOALS := report notebooks data build/% _output/% data/processed/%
 BUILD_LOCK_WAIT ?= 3600
 GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
-ifeq ($(NEOUTFLOW_BUILD_LOCK)$(filter-out $(LOCKED_GOALS),$(GOALS)),)
+# (`make -q` and `make -n` only look, so they take no lock.)
+LOOK_ONLY := $(findstring n,$(filter-out -%,$(firstword $(MAKEFLAGS))))$(findstring q,$(filter-out -%,$(firstword $(MAKEFLAGS))))
+ifeq ($(NEOUTFLOW_BUILD_LOCK)$(LOOK_ONLY)$(filter-out $(LOCKED_GOALS),$(GOALS)),)
 .PHONY: $(GOALS) build-lock
 $(GOALS): build-lock ; @:
 build-lock:
@@ -114,7 +116,8 @@ $(DATA_STAMP): $(RAW_DATA) $(DATA_SRC) | $(VENV_STAMP)
 # before: a hand run, another PARAMS); each file is rewritten only when its content
 # changes, so changing `outcome` reruns only the notebook that uses it.
 PARAM_FILES := $(PARAMS_STAMP) $(NOTEBOOK_NAMES:%=build/params/%.json)
-WRITE_PARAMS = $(PY) -m neoutflow.pipeline.run_notebook --write-params $(PARAMS)
+# ($(shell) in make 4.3 does not see exported variables: PYTHONPATH is given explicitly)
+WRITE_PARAMS = PYTHONPATH=$(PYTHONPATH) $(PY) -m neoutflow.pipeline.run_notebook --write-params $(PARAMS)
 ifneq ($(filter $(LOCKED_GOALS),$(GOALS)),)
 ifneq ($(wildcard $(VENV_STAMP)),)
 PARAMS_LOG := $(shell $(WRITE_PARAMS) 2>&1 || echo "PARAMS-FAILED")

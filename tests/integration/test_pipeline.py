@@ -161,7 +161,8 @@ def test_broken_notebook_keeps_previous_report(project):
         message = proc.stdout + proc.stderr
         assert "02_determinants" in message and "cell" in message
         assert "RuntimeError: deliberately broken for the test" in message
-        assert (project / "build/notebooks/02_determinants.failed.ipynb").is_file()
+        assert (project / "build/failed/02_determinants.ipynb").is_file()
+        assert not list((project / "build/notebooks").glob("*failed*"))
         assert digests(project / "_output") == before_output, "the previous report changed"
         assert digests(project / "build/results") == before_results, "previous results changed"
     finally:
