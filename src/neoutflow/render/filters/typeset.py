@@ -196,7 +196,8 @@ def _typography(elem, doc):
     if isinstance(elem, pf.Str):
         new = typographic(elem.text)
         # "p = 0.000" spread over three words: p, =, 0.000
-        if re.fullmatch(r"0\.0+[,，。；)）]*", new):
+        zero = re.match(r"0\.0+(?![0-9])(.*)", new, re.S)
+        if zero:
             eq = elem.prev.prev if isinstance(elem.prev, pf.Space) else elem.prev
             pee = None
             if isinstance(eq, pf.Str) and eq.text in ("=", "p="):
@@ -207,7 +208,7 @@ def _typography(elem, doc):
                 or (isinstance(eq, pf.Str) and eq.text == "p=")
             ):
                 eq.text = eq.text.replace("=", "<")
-                new = "0.001" + new[len(new.rstrip(",，。；)）")) :]
+                new = "0.001" + zero.group(1)
         if new != elem.text:
             elem.text = new
 
