@@ -2,6 +2,7 @@
 
 Both formats:
 
+- a bare number of five or more digits in a table body gets thousands separators;
 - every text run gets the report's number typography (:func:`neoutflow.formatting.typographic`:
   U+2212 minus, one range dash, ``p < 0.001``), so prose, tables and captions agree whatever
   wrote them; code is left as typed.
@@ -213,8 +214,25 @@ def _typography(elem, doc):
             elem.text = new
 
 
+_BARE_NUMBER = re.compile(r"([−-]?)(\d{5,})(\.\d+)?")
+
+
+def _thousands(elem, doc):
+    """A table cell's bare number of five or more digits gets thousands separators (11965 → 11,965)."""
+    if isinstance(elem, pf.Str):
+        m = _BARE_NUMBER.fullmatch(elem.text)
+        if m:
+            elem.text = f"{m.group(1)}{int(m.group(2)):,}{m.group(3) or ''}"
+
+
 def apply(doc: pf.Doc, fmt: str) -> None:
     """Typeset ``doc`` for ``fmt`` (``typst`` or ``html``) in place."""
+
+    def bodies(elem, doc):
+        if isinstance(elem, pf.TableBody):
+            elem.walk(_thousands)
+
+    doc.walk(bodies)
     doc.walk(_typography)
 
     def tables(elem, doc):
