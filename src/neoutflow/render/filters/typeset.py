@@ -2,6 +2,7 @@
 
 Both formats:
 
+- a bare number of five or more digits in a table body gets thousands separators;
 - every text run gets the report's number typography (:func:`neoutflow.formatting.typographic`:
   U+2212 minus, one range dash, ``p < 0.001``), so prose, tables and captions agree whatever
   wrote them; code is left as typed.
@@ -196,7 +197,8 @@ def _typography(elem, doc):
     if isinstance(elem, pf.Str):
         new = typographic(elem.text)
         # "p = 0.000" spread over three words: p, =, 0.000
-        if re.fullmatch(r"0\.0+[,，。；)）]*", new):
+        zero = re.match(r"0\.0+(?![0-9])(.*)", new, re.S)
+        if zero:
             eq = elem.prev.prev if isinstance(elem.prev, pf.Space) else elem.prev
             pee = None
             if isinstance(eq, pf.Str) and eq.text in ("=", "p="):
@@ -207,13 +209,30 @@ def _typography(elem, doc):
                 or (isinstance(eq, pf.Str) and eq.text == "p=")
             ):
                 eq.text = eq.text.replace("=", "<")
-                new = "0.001" + new[len(new.rstrip(",，。；)）")) :]
+                new = "0.001" + zero.group(1)
         if new != elem.text:
             elem.text = new
 
 
+_BARE_NUMBER = re.compile(r"([−-]?)(\d{5,})(\.\d+)?")
+
+
+def _thousands(elem, doc):
+    """A table cell's bare number of five or more digits gets thousands separators (11965 → 11,965)."""
+    if isinstance(elem, pf.Str):
+        m = _BARE_NUMBER.fullmatch(elem.text)
+        if m:
+            elem.text = f"{m.group(1)}{int(m.group(2)):,}{m.group(3) or ''}"
+
+
 def apply(doc: pf.Doc, fmt: str) -> None:
     """Typeset ``doc`` for ``fmt`` (``typst`` or ``html``) in place."""
+
+    def bodies(elem, doc):
+        if isinstance(elem, pf.TableBody):
+            elem.walk(_thousands)
+
+    doc.walk(bodies)
     doc.walk(_typography)
 
     def tables(elem, doc):
