@@ -1,7 +1,6 @@
 """The rendered report reads as prose: no internal identifiers in its text.
 
-Checks the text of ``_output/report.html`` (skipped until ``make report`` has
-run) for what a reader should never see: file names (``*.csv``, ``*.json`` …),
+Checks the text of ``_output/report.html`` of a freshly built copy for what a reader should never see: file names (``*.csv``, ``*.json`` …),
 snake_case names of variables, results keys or files, and raw floats (more than
 4 decimals at machine precision, see :func:`_raw`). Code spans (deliberate pointers such as
 ``make report``), links and the reproducibility appendix, whose subject is the
@@ -15,10 +14,6 @@ import html
 import re
 
 import pytest
-
-from neoutflow import paths
-
-HTML = paths.ROOT / "_output" / "report.html"
 
 FILE_NAME = re.compile(r"[\w.*-]+\.(?:csv|json|md|qmd|py|ipynb|geojson|xlsx?|ya?ml|png|pdf)\b", re.I)
 SNAKE_CASE = re.compile(r"(?<![\w*])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9*]+)+")
@@ -52,17 +47,15 @@ def reader_text(page: str) -> str:
     start = page.find("<body")
     end = page.find('<section id="sec-repro"')
     page = page[start : end if end > 0 else None]
-    page = re.sub(r"<(script|style|code|pre)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    page = re.sub(r"<(script|style|code|pre|math)\b.*?</\1>", " ", page, flags=re.S | re.I)
     page = re.sub(r"<a\b[^>]*>\s*https?://.*?</a>", " ", page, flags=re.S | re.I)
     text = html.unescape(re.sub(r"<[^>]+>", " ", page))
     return re.sub(r"https?://\S+", " ", text)
 
 
 @pytest.fixture(scope="module")
-def rendered():
-    if not HTML.exists():
-        pytest.skip(f"{HTML} is absent: run make report first")
-    return reader_text(HTML.read_text(encoding="utf-8"))
+def rendered(built_project):
+    return reader_text((built_project / "_output" / "report.html").read_text(encoding="utf-8"))
 
 
 def test_rendered_report_has_no_internal_identifiers(rendered):

@@ -1,6 +1,6 @@
 """Every derived number the report quotes: re-derived from its components, and quoted with them.
 
-Reads ``build/results/*.json`` (skipped until ``make report`` has run) and the
+Reads ``build/results/*.json`` of a freshly built copy and the
 report sources ``report/*.qmd``. The registry is
 :data:`neoutflow.outputs.derived.DERIVED`; the recording code computes each
 derived value from it, this test recomputes it independently from the saved
@@ -47,12 +47,16 @@ BROKEN_TABLE = "| 变量 | (1) 基准 |\n|---|---|\n| 样本量 N | 283 |\n| R²
 
 
 @pytest.fixture(scope="module")
-def results():
-    if not any(paths.RESULTS.glob("*.json")):
-        pytest.skip(f"no results in {paths.RESULTS}: run make report first")
+def built(built_project):
+    return built_project
+
+
+@pytest.fixture(scope="module")
+def results(built):
+    results_dir = built / "build" / "results"
     return {
         f"{nb}.{k}": r
-        for p in sorted(paths.RESULTS.glob("*.json"))
+        for p in sorted(results_dir.glob("*.json"))
         for nb in [p.stem]
         for k, r in json.loads(p.read_text(encoding="utf-8")).items()
     }
@@ -117,9 +121,9 @@ def _table_shows(table_md: str, row_label: str, display: str) -> bool:
 
 
 @pytest.mark.parametrize("key", sorted(derived.IN_TABLE))
-def test_values_quoted_from_a_table_are_in_the_table(results, key):
+def test_values_quoted_from_a_table_are_in_the_table(results, built, key):
     name, row_label = derived.IN_TABLE[key]
-    table = paths.BUILD / "tables" / f"{name}.md"
+    table = built / "build" / "tables" / f"{name}.md"
     assert table.exists(), f"{table} missing: run make report first"
     assert _table_shows(table.read_text(encoding="utf-8"), row_label, results[key]["display"]), (
         f"{key} = {results[key]['display']} is quoted by the report but not in the row {row_label!r} of {table.name}"

@@ -370,7 +370,7 @@ def old_age_ruling(estimates: pd.DataFrame, northeast: str, comparison: str, old
     nat = e.loc[("national", "forward", northeast)]
     adj = e.loc[("differential", "forward", northeast)]
     cmp_ = e.loc[("national", "forward", comparison)]
-    removed = 1 - adj["old_net_migration"] / nat["old_net_migration"]
+    removed = 1 - adj["old_net_migration"] / nat["old_net_migration"] if nat["old_net_migration"] != 0 else 0.0
     if removed >= MORTALITY_EXPLAINS_SHARE:
         mortality_word = "能够解释"
     elif removed > 0:
@@ -380,8 +380,9 @@ def old_age_ruling(estimates: pd.DataFrame, northeast: str, comparison: str, old
     old_base = nat["old_net_migration"] / (nat["old_rate"] / 100)
     benchmark_rate = min(float(cmp_["old_rate"]), 0.0)
     credible = benchmark_rate / 100 * old_base
-    multiple = nat["old_rate"] / cmp_["old_rate"] if cmp_["old_rate"] < 0 else np.inf
-    anomalous = cmp_["old_rate"] >= 0 or multiple >= ANOMALY_MULTIPLE
+    comparable = cmp_["old_rate"] < 0  # a multiple of a non-negative rate means nothing
+    multiple = float(nat["old_rate"] / cmp_["old_rate"]) if comparable else None
+    anomalous = not comparable or multiple >= ANOMALY_MULTIPLE
     pref = e.loc[(*PREFERRED, northeast)]
     young_plus_old = pref["net_migration"] - pref["old_net_migration"]
     return {
@@ -390,11 +391,14 @@ def old_age_ruling(estimates: pd.DataFrame, northeast: str, comparison: str, old
         "upper_bound_word": "是上限" if removed > 0 else "不是上限",
         "northeast_old_rate": float(nat["old_rate"]),
         "comparison_old_rate": float(cmp_["old_rate"]),
-        "old_rate_multiple": float(multiple),
+        # text when there is no multiple to state (the comparison provinces gained at old ages)
+        "old_rate_multiple": multiple if comparable else "不可比（可比省份老年并无净迁出）",
         "anomaly_word": "异常" if anomalous else "不异常",
         "old_credible": float(credible),
         "old_excess": float(nat["old_net_migration"] - credible),
-        "old_excess_share": 100 * float((nat["old_net_migration"] - credible) / nat["old_net_migration"]),
+        "old_excess_share": 100 * float((nat["old_net_migration"] - credible) / nat["old_net_migration"])
+        if nat["old_net_migration"] != 0
+        else 0.0,
         "conservative_estimate": float(young_plus_old + benchmark_rate / 100 * old_base),
     }
 

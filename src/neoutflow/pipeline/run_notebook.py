@@ -92,7 +92,11 @@ def run(name: str, overrides: dict | None = None, build_dir: Path | None = None,
             f"{source.name} declares no parameter {', '.join(sorted(unknown))}; "
             f"it declares: {', '.join(sorted(declared))}"
         )
-    values.update(overrides or {})
+    if overrides:
+        # a hand run's overrides are validated like PARAMS: `highlight_regions=[220000]` becomes codes
+        checked = params_mod.load(overrides={k: v for k, v in overrides.items() if k != "output_dir"})
+        values.update(params_mod.notebook_values(checked, source))
+        values.update({k: v for k, v in overrides.items() if k == "output_dir"})
     with atomic.staging_dir(build_dir, name) as staging:
         return _execute(name, source, values, declared, build_dir, staging, progress)
 
