@@ -103,3 +103,28 @@ def old_age_sex_ratio_gap(sex_table: pd.DataFrame, old: int = sv.OLD_AGE) -> flo
     low = sex_table["age_group"].map(lambda g: int(str(g).rstrip("+").split("-")[0]))
     o = sex_table[low >= old]
     return float((o["northeast_change"] - o["national_change"]).mean())
+
+
+def record_decomposition(rs, dec: pd.DataFrame, names, base_year: int, end_year: int) -> None:
+    """The yearly decomposition's numbers by role (not by calendar year), so a new census period
+    needs no new result keys: natural growth at the end census (or the series' last year before it)
+    and in the series' last year; residual net migration summed over the intercensal years."""
+    first, last = int(dec["year"].min()), int(dec["year"].max())
+    census_year = min(int(end_year), last)
+    rs.record("series_first_year", first - 1, "year", "年末人口序列首年", display=str(first - 1))
+    rs.record("decomposition_first_year", first, "year", "逐年分解首年", display=str(first))
+    rs.record("decomposition_last_year", last, "year", "逐年分解末年", display=str(last))
+    rs.record("natural_growth_census_year", census_year, "year", "期末普查年（或序列末年）", display=str(census_year))
+    lo, hi = int(base_year) + 1, min(int(end_year), last)
+    rs.record("intercensal_first_year", lo, "year", "普查间首个完整年份", display=str(lo))
+    rs.record("intercensal_last_year", hi, "year", "普查间末年", display=str(hi))
+    for code in sorted(dec["code"].unique()):
+        d = dec[dec["code"] == code].set_index("year")
+        for tag, year in (("census", census_year), ("last", last)):
+            rate = d.loc[year, "natural_growth_rate"]
+            rs.record(
+                f"natural_growth_{code}_{tag}", rate, "‰", f"{names[code]}{year}年自然增长率", digits=2, suffix="‰"
+            )
+        total = d.loc[lo:hi, "net_migration"].sum()
+        label = f"{names[code]}{lo}–{hi}年残差净迁移之和"
+        rs.record(f"net_migration_intercensal_{code}", total, "persons", label, scale=1e4, suffix="万")

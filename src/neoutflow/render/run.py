@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ from pathlib import Path
 import yaml
 
 from neoutflow import atomic, fonts
-from neoutflow.render import config, pandoc
+from neoutflow.render import cache, config, pandoc
 from neoutflow.render.config import RenderConfigError
 from neoutflow.render.shortcodes import ShortcodeError
 
@@ -191,6 +192,13 @@ def strip_paths(text: str, root: Path, *others: Path) -> str:
 def notebook_html(text: str, name: str) -> str:
     """An executed notebook as a self-contained HTML view (nbconvert's lab template, figures
     embedded as they are in the outputs; no script or style loaded from the network)."""
+    import nbconvert
+
+    digest = cache.key(text, name, nbconvert.__version__)
+    return cache.memo("notebook-html", digest, lambda: _notebook_html(text, name).encode("utf-8")).decode("utf-8")
+
+
+def _notebook_html(text: str, name: str) -> str:
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -261,19 +269,32 @@ def render_quarto(project: config.Project, staging: Path, epoch: int | None, pro
 def render_route(
     project: config.Project, staging: Path, variables: dict, epoch: int | None, progress: _Progress
 ) -> list[Path]:
-    """The registry-only route for every document and format of the project."""
+    """The registry-only route for every document and format of the project.
+
+    The jobs (one per document and format) are independent, each in its own work folder,
+    and run side by side: Typst and pandoc run outside Python's lock, so the PDF and the
+    HTML take about the time of the slower one on two cores.
+    """
     fonts = font_dirs()
     work = staging / ".work"
     work.mkdir()
-    outputs = []
+    jobs = []
     for doc in project.documents:
         for fmt in config.document_formats(project, doc):
             job = pandoc.Job(
                 project, doc, fmt, variables, chinese_date(epoch) if epoch is not None else NO_DATE, epoch or 0
             )
-            label = f"{doc.path.relative_to(project.root)} → {fmt}"
-            with progress.step(label):
-                outputs.append(pandoc.render_job(job, work, fonts))
+            folder = work / f"{len(jobs):02d}-{fmt}"
+            folder.mkdir()
+            jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder))
+
+    def run_job(label, job, folder):
+        with progress.step(label):
+            return pandoc.render_job(job, folder, fonts)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+        futures = [pool.submit(run_job, *j) for j in jobs]
+        outputs = [f.result() for f in futures]  # in job order; the first failure is raised
     for out in outputs:
         out.replace(staging / out.name)
     shutil.rmtree(work)
@@ -305,6 +326,7 @@ def render(
         raise RenderFailed("engine", f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     progress = _Progress(quiet)
     root = Path(project_root).resolve()
+    cache.use(root / "build" / ".render-cache")  # pure steps (figures, fonts, notebook views) reuse their results
     with progress.step("read _quarto.yml"):
         project = config.load_project(root)
     output_dir = Path(output_dir).resolve() if output_dir else project.output_dir

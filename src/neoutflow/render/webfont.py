@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from neoutflow.fonts import SANS, SERIF, font_dirs
+from neoutflow.render import cache
 
 HTML_IMAGE_PX = 1400
 SANS_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption", "th", "nav", "title"}
@@ -77,6 +78,12 @@ def flavor() -> str:
 
 def subset(path: Path, chars: set[str]) -> bytes:
     """``path`` subset to the glyphs of ``chars`` (plus their layout features), as a web font."""
+    text = "".join(sorted(c for c in chars if c.isprintable() or c == " "))
+    digest = cache.key(str(path), str(Path(path).stat().st_size), flavor(), text)
+    return cache.memo("webfont", digest, lambda: _subset(path, text))
+
+
+def _subset(path: Path, text: str) -> bytes:
     from fontTools import subset as ft_subset
 
     options = ft_subset.Options()
@@ -87,7 +94,7 @@ def subset(path: Path, chars: set[str]) -> bytes:
     options.notdef_outline = True
     font = ft_subset.load_font(str(path), options)
     sub = ft_subset.Subsetter(options)
-    sub.populate(text="".join(sorted(c for c in chars if c.isprintable() or c == " ")))
+    sub.populate(text=text)
     sub.subset(font)
     buf = io.BytesIO()
     ft_subset.save_font(font, buf, options)
@@ -120,6 +127,16 @@ def embed_fonts(html_path: Path) -> dict[str, int]:
 
 def compress_png(src: Path, dest: Path, max_px: int = HTML_IMAGE_PX) -> Path:
     """A smaller copy of a PNG figure for the HTML page (``src`` itself when nothing is gained)."""
+    original = Path(src).read_bytes()
+    best = cache.memo("png", cache.key(original, str(max_px)), lambda: _compressed(src, max_px))
+    if len(best) >= len(original):
+        return src
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(best)
+    return dest
+
+
+def _compressed(src: Path, max_px: int) -> bytes:
     from PIL import Image
 
     with Image.open(src) as im:
@@ -132,9 +149,4 @@ def compress_png(src: Path, dest: Path, max_px: int = HTML_IMAGE_PX) -> Path:
         buf = io.BytesIO()
         image.save(buf, format="PNG", optimize=True)
         candidates.append(buf.getvalue())
-    best = min(candidates, key=len)
-    if len(best) >= src.stat().st_size:
-        return src
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(best)
-    return dest
+    return min(candidates, key=len)

@@ -1,0 +1,53 @@
+"""A content-addressed cache for the render's slow, pure steps.
+
+Compressing the HTML's figures, subsetting the web fonts and converting the
+executed notebooks to HTML depend only on their input bytes, so their results
+are kept under ``build/.render-cache/<kind>/<sha256 of the inputs>``: a prose
+edit re-renders without redoing them. The cache is an optimisation only: an
+entry is the same bytes the step would compute, a missing or unreadable folder
+just means computing, and ``make clean`` removes it with ``build/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+_folder: Path | None = None
+
+
+def use(folder: Path | None) -> None:
+    """Cache under ``folder`` from now on (None: no cache)."""
+    global _folder
+    _folder = Path(folder) if folder is not None else None
+
+
+def key(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def memo(kind: str, digest: str, compute: Callable[[], bytes]) -> bytes:
+    """The cached bytes for ``digest``, or ``compute()`` stored for next time."""
+    if _folder is None:
+        return compute()
+    path = _folder / kind / digest
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only build folder: no cache, same result
+    return data
