@@ -38,7 +38,11 @@ class Params(BaseModel):
         description="GB/T 2260 codes drawn out in figures",
     )
     pyramid_region: str | None = Field(
-        None, description="region of the population pyramid; default: the first highlighted region"
+        None,
+        description=(
+            "region of the population pyramid (a GB/T 2260 code), drawn alone when set; "
+            "None: one pyramid per province of highlight_regions, side by side"
+        ),
     )
     outcome: Literal[OUTCOMES] = Field("net_migration_rate", description="outcome of the province regressions")
     regressors: Literal[tuple(REGRESSOR_SETS)] = Field(
@@ -119,9 +123,7 @@ class Params(BaseModel):
             )
         if self.projection_tfr_target_year <= self.projection_start_year:
             raise ValueError("projection_tfr_target_year must come after projection_start_year")
-        if self.pyramid_region is None:
-            object.__setattr__(self, "pyramid_region", self.highlight_regions[0])
-        else:
+        if self.pyramid_region is not None:  # None: the highlighted provinces as small multiples
             _check_code(self.pyramid_region)
         return self
 

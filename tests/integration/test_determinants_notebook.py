@@ -22,6 +22,7 @@ FIGURES = [
     "determinants_counterfactuals",
     "determinants_leave_one_out",
     "determinants_partial_regression",
+    "determinants_wage_scatter",
     "determinants_wage_gdp",
 ]
 TABLES = [

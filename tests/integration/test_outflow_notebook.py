@@ -10,7 +10,15 @@ import pytest
 from neoutflow import data, paths
 
 NOTEBOOK = paths.NOTEBOOKS / "01_outflow.ipynb"
-FIGURES = ["outflow_map_prefectures", "outflow_net_migration_rates", "outflow_age_profiles", "outflow_pyramid"]
+FIGURES = [
+    "outflow_map_prefectures",
+    "outflow_map_prefecture_migration",
+    "outflow_map_provinces",
+    "outflow_net_migration_rates",
+    "outflow_age_profiles",
+    "outflow_pyramid",
+    "outflow_vital_series",
+]
 TABLES = ["outflow_provinces", "outflow_ne_prefectures", "outflow_methods", "outflow_reconciliation"]
 REGIONS = ["ne", "liaoning", "jilin", "heilongjiang"]
 PER_REGION = [
@@ -106,6 +114,6 @@ def test_other_parameters_without_code_edits(tmp_path, default_run):
     # The quoted numbers do not depend on what is highlighted or on the figure level.
     for key in ("ne_net_migration_10plus", "jilin_net_migration_rate", "ne_residual_net_migration"):
         assert results[key] == first[key]
-    # the pyramid follows the first highlighted region (Jilin now, Liaoning by default)
+    # the pyramid draws the highlighted provinces (Jilin alone now, the three side by side by default)
     pyramid = "outflow_pyramid.png"
     assert (out / "figures" / pyramid).read_bytes() != (first_out / "figures" / pyramid).read_bytes()

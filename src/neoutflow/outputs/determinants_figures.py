@@ -217,3 +217,42 @@ def scatter_figure(
     colours = [PALETTE["northeast"] if str(c) in northeast else style.LABEL_GREY for c in named[id_col]]
     style.place_labels(ax, named[x], named[y], named[name_col], colours)
     return fig
+
+
+def fitted_scatter_figure(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    fit,
+    labels: Mapping[str, str],
+    northeast: Sequence[str],
+    name_col: str = "name_zh",
+    id_col: str = "code",
+    line_label: str = "拟合线",
+):
+    """``y`` against ``x`` across all provinces, every province named (the Northeast in vermillion),
+    with the fitted line of ``fit`` along ``x``: its other regressors held at their sample means, so the
+    slope is the model's coefficient of ``x``."""
+    _require_cols = [x, y, name_col, id_col]
+    missing = [c for c in _require_cols if c not in data.columns]
+    if missing:
+        raise ValueError(f"data lacks columns {missing}")
+    params = fit.params
+    if x not in params.index:
+        raise ValueError(f"the model has no coefficient for {x!r}")
+    others = [v for v in params.index if v not in (x, models.INTERCEPT)]
+    level = float(params.get(models.INTERCEPT, 0.0)) + sum(float(params[v]) * float(data[v].mean()) for v in others)
+    ne = _is_ne(data[id_col], northeast)
+    fig, ax = plt.subplots(figsize=(style.TEXT_WIDTH_IN, 4.6))
+    ax.scatter(data.loc[~ne, x], data.loc[~ne, y], s=18, color=PALETTE["other"], alpha=0.8, label="其他省份")
+    ax.scatter(data.loc[ne, x], data.loc[ne, y], s=30, color=PALETTE["northeast"], label="东北三省")
+    xs = np.linspace(float(data[x].min()), float(data[x].max()), 2)
+    ax.plot(xs, level + float(params[x]) * xs, color=PALETTE["neutral"], lw=1.2, label=line_label)
+    ax.axhline(0, color=PALETTE["neutral"], lw=0.5, ls=":")
+    ax.set_xlabel(labels.get(x, x))
+    ax.set_ylabel(labels.get(y, y))
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    fig.tight_layout()
+    colours = [PALETTE["northeast"] if n else style.LABEL_GREY for n in ne]
+    style.place_labels(ax, data[x], data[y], data[name_col], colours, fontsize=7.5)
+    return fig

@@ -26,6 +26,7 @@ from neoutflow.formatting import row_decimals
 from neoutflow.outputs import derived
 from neoutflow.outputs import determinants_figures as dfig
 from neoutflow.outputs import tables as rt
+from neoutflow.outputs.outflow_figures import short_province_name
 from neoutflow.outputs.results import ResultSet
 from neoutflow.reference import NORTHEAST, OUTCOMES
 
@@ -196,6 +197,26 @@ class DeterminantsReport:
             f"注：VIF = 1/(1 − R²ⱼ)，R²ⱼ 为该变量对其余解释变量回归的决定系数；相对工资与人均 GDP 的相关系数为 {corr:.2f}。",
         )
         return table, dfig.scatter_figure(prov, "log_gdp_per_capita", "log_relative_wage", labels, self.ne)
+
+    def wage_scatter(self):
+        """The outcome against the log relative wage, every province named, with the fitted line of the
+        wages-only model (its other regressors at their means; slope = its wage coefficient).
+        Call after :meth:`regressor_sets`."""
+        fit = self.set_fits["wages"]
+        shown = self.prov.assign(name_zh=self.prov["name_zh"].map(short_province_name))
+        axis = {
+            self.outcome: f"{self.y_label}（%）",
+            "log_relative_wage": f"{self.labels['log_relative_wage']}，{self.base_year} 年",
+        }
+        return dfig.fitted_scatter_figure(
+            shown,
+            "log_relative_wage",
+            self.outcome,
+            fit,
+            axis,
+            self.ne,
+            line_label=f"{det.SET_LABELS['wages']}模型拟合线（其余变量取均值）",
+        )
 
     def partial_regression(self):
         return dfig.partial_regression_figure(

@@ -213,16 +213,9 @@ def age_profiles(
     return fig
 
 
-def population_pyramid(population: pd.DataFrame, base_year: int, end_year: int, title: str | None = None):
-    """Population pyramid of one region: ``end_year`` as bars, ``base_year`` as an outline.
-
-    ``population``: ``year, sex, age_group, population`` of one region (persons; drawn in 万).
-    """
-    import matplotlib.pyplot as plt
-
+def _pyramid_frame(population: pd.DataFrame, base_year: int, end_year: int) -> tuple[pd.DataFrame, list[str]]:
+    """``year × sex`` columns of one region's population in 万, age groups as rows (in order)."""
     _require(population, ["year", "sex", "age_group", "population"], "population")
-    if "code" in population.columns and population["code"].nunique() > 1:
-        raise ValueError("population_pyramid draws one region; filter the table first")
     ages = (
         list(population["age_group"].cat.categories)
         if isinstance(population["age_group"].dtype, pd.CategoricalDtype)
@@ -237,8 +230,11 @@ def population_pyramid(population: pd.DataFrame, base_year: int, end_year: int, 
     for y in (base_year, end_year):
         if y not in wide.columns.get_level_values("year"):
             raise ValueError(f"no population for {y}")
+    return wide, ages
+
+
+def _draw_pyramid(ax, wide: pd.DataFrame, ages: list[str], base_year: int, end_year: int, tick_labels: bool = True):
     y = np.arange(len(ages))
-    fig, ax = plt.subplots(figsize=(6.0, 5.0))
     for sex, sign in (("male", -1), ("female", 1)):
         colour = style.PALETTE[sex]
         ax.barh(
@@ -249,12 +245,182 @@ def population_pyramid(population: pd.DataFrame, base_year: int, end_year: int, 
         ys = np.column_stack([y - 0.5, y + 0.5]).ravel()
         ax.plot(xs, ys, color="#222222", linewidth=1.0, label=f"{base_year}年" if sex == "male" else None)
     ax.axvline(0, color="#333333", linewidth=0.6)
-    ax.set_yticks(y, ages, fontsize=7)
+    ax.set_yticks(y, ages if tick_labels else [], fontsize=7)
+
+
+def _symmetric_ticks(ax) -> None:
     ticks = ax.get_xticks()
     ax.set_xticks(ticks, [f"{abs(t):,.0f}" for t in ticks])
+
+
+def population_pyramid(population: pd.DataFrame, base_year: int, end_year: int, title: str | None = None):
+    """Population pyramid of one region: ``end_year`` as bars, ``base_year`` as an outline.
+
+    ``population``: ``year, sex, age_group, population`` of one region (persons; drawn in 万).
+    """
+    import matplotlib.pyplot as plt
+
+    if "code" in population.columns and population["code"].nunique() > 1:
+        raise ValueError("population_pyramid draws one region; filter the table first")
+    wide, ages = _pyramid_frame(population, base_year, end_year)
+    fig, ax = plt.subplots(figsize=(6.0, 5.0))
+    _draw_pyramid(ax, wide, ages, base_year, end_year)
+    _symmetric_ticks(ax)
     ax.set_xlabel("人口（万人）　　男 ← │ → 女")
     ax.set_ylabel("年龄组（岁）")
     ax.legend(frameon=False, loc="upper right", fontsize=8)
     if title:
         ax.set_title(title)
+    return fig
+
+
+def population_pyramids(population: pd.DataFrame, codes: Sequence[str], names, base_year: int, end_year: int):
+    """Small multiples: one pyramid per region of ``codes`` (left to right), on one population
+    scale so that the panels compare; each panel titled with the region's name.
+
+    ``population``: ``code, year, sex, age_group, population`` (persons; drawn in 万).
+    """
+    import matplotlib.pyplot as plt
+
+    _require(population, ["code"], "population")
+    codes = [str(c) for c in codes]
+    missing = [c for c in codes if not (population["code"].astype(str) == c).any()]
+    if missing:
+        raise ValueError(f"no census population for {missing}")
+    fig, axes = plt.subplots(1, len(codes), figsize=(style.TEXT_WIDTH_IN, 4.4), sharex=True, sharey=True)
+    axes = [axes] if len(codes) == 1 else list(axes)
+    for i, (ax, code) in enumerate(zip(axes, codes, strict=True)):
+        wide, ages = _pyramid_frame(population[population["code"].astype(str) == code], base_year, end_year)
+        _draw_pyramid(ax, wide, ages, base_year, end_year, tick_labels=i == 0)
+        ax.set_title(str(names.get(code, code)), color=style.PALETTE["northeast"])
+        ax.grid(axis="y", visible=False)
+    for ax in axes:
+        _symmetric_ticks(ax)
+        ax.tick_params(axis="x", labelsize=7)
+    axes[0].set_ylabel("年龄组（岁）")
+    fig.supxlabel("人口（万人）　　男 ← │ → 女", fontsize=8)
+    handles, texts = axes[0].get_legend_handles_labels()
+    fig.legend(handles, texts, loc="lower center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.05), fontsize=8)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def map_provinces(
+    values: pd.DataFrame,
+    boundaries,
+    highlight: Sequence[str],
+    value: str = "net_migration_rate",
+    label: str = "净迁移率（%）",
+    name: str = "name_zh",
+):
+    """National province map: ``value`` on a diverging scale centred at 0; the ``highlight``
+    provinces outlined and named in vermillion.
+
+    ``values``: ``code, value`` (and ``name``); ``boundaries``: GeoDataFrame with ``code, geometry``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import TwoSlopeNorm
+
+    _require(values, ["code", value], "values")
+    _require(boundaries, ["code", "geometry"], "boundaries")
+    geo = boundaries.assign(code=boundaries["code"].astype(str)).merge(
+        values.assign(code=values["code"].astype(str)).drop(columns=["geometry"], errors="ignore"),
+        on="code",
+        how="left",
+        suffixes=("_geo", ""),
+    )
+    if name not in geo.columns and f"{name}_geo" in geo.columns:
+        geo[name] = geo[f"{name}_geo"]
+    if geo[value].isna().any():
+        raise ValueError(f"no {value} for {geo.loc[geo[value].isna(), 'code'].tolist()}")
+    geo = geo.to_crs(CHINA_ALBERS)
+    fig, ax = plt.subplots(figsize=(style.TEXT_WIDTH_IN, 5.0))
+    limit = float(np.nanmax(np.abs(geo[value]))) or 1.0
+    geo.plot(
+        ax=ax,
+        column=value,
+        cmap="RdBu",
+        norm=TwoSlopeNorm(vmin=-limit, vcenter=0.0, vmax=limit),
+        edgecolor="white",
+        linewidth=0.5,
+        legend=True,
+        legend_kwds={"label": label, "shrink": 0.6, "orientation": "vertical"},
+    )
+    ne = geo[geo["code"].isin([str(c) for c in highlight])]
+    if not ne.empty:
+        ne.boundary.plot(ax=ax, color=style.PALETTE["northeast"], linewidth=1.6)
+        for _, row in ne.iterrows():
+            p = row.geometry.representative_point()
+            ax.annotate(
+                short_province_name(row[name]) if name in ne.columns else row["code"],
+                (p.x, p.y),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=style.PALETTE["northeast"],
+                path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")],
+            )
+    ax.set_axis_off()
+    from matplotlib.lines import Line2D
+
+    ax.legend(
+        handles=[Line2D([], [], color=style.PALETTE["northeast"], lw=1.6, label="东北三省")],
+        loc="lower left",
+        frameon=False,
+        fontsize=8,
+    )
+    return fig
+
+
+def short_province_name(name: str) -> str:
+    """Province name without its suffix: 黑龙江省 → 黑龙江, 内蒙古自治区 → 内蒙古, 北京市 → 北京."""
+    name = str(name)
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name.removesuffix(suffix)
+    return name
+
+
+VITAL_ZH = {"birth_rate": "出生率", "death_rate": "死亡率", "yearend_population": "年末常住人口"}
+
+
+def vital_series(series: pd.DataFrame, codes: Sequence[str], names):
+    """Births, deaths and year-end population over time, one column per region of ``codes``:
+    the crude birth and death rates (‰) in the top row, the year-end population (万人) in vermillion
+    in the bottom row (one scale per row, so that the columns compare).
+
+    ``series``: long ``code, year, indicator, value`` with ``birth_rate``, ``death_rate`` (‰)
+    and ``yearend_population`` (persons), as from ``data.load_province_series``.
+    """
+    import matplotlib.pyplot as plt
+
+    _require(series, ["code", "year", "indicator", "value"], "series")
+    codes = [str(c) for c in codes]
+    wide = series.assign(code=series["code"].astype(str)).pivot_table(
+        index=["code", "year"], columns="indicator", values="value"
+    )
+    missing = [i for i in VITAL_ZH if i not in wide.columns]
+    if missing:
+        raise ValueError(f"series lacks indicators {missing}")
+    absent = [c for c in codes if c not in wide.index.get_level_values("code")]
+    if absent:
+        raise ValueError(f"no series for {absent}")
+    fig, axes = plt.subplots(
+        2, len(codes), figsize=(style.TEXT_WIDTH_IN, 4.6), sharex=True, sharey="row", squeeze=False
+    )
+    for j, code in enumerate(codes):
+        d = wide.loc[code]
+        top, bottom = axes[0, j], axes[1, j]
+        rates = d[["birth_rate", "death_rate"]].dropna(how="all")
+        top.plot(rates.index, rates["birth_rate"], "-o", ms=2.5, lw=1.3, color=style.PALETTE["accent"], label="出生率")
+        top.plot(rates.index, rates["death_rate"], "-s", ms=2.5, lw=1.3, color="#333333", label="死亡率")
+        top.set_title(str(names.get(code, code)), color=style.PALETTE["northeast"])
+        pop = d["yearend_population"].dropna() / WAN
+        bottom.plot(pop.index, pop, "-", lw=1.6, color=style.PALETTE["northeast"], label="年末常住人口")
+        bottom.set_xlabel("年份")
+        bottom.tick_params(axis="x", rotation=45)
+    axes[0, 0].set_ylabel("‰")
+    axes[1, 0].set_ylabel("年末常住人口（万人）")
+    axes[0, 0].legend(frameon=False, fontsize=7.5, loc="lower left")
+    fig.tight_layout()
     return fig

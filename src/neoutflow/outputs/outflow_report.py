@@ -294,14 +294,50 @@ def record_age_and_sex(rs: ResultSet, o: Outflow) -> None:
         )
 
 
-def pyramid_figure(o: Outflow, pyramid_region: str | None, population: pd.DataFrame, highlight_regions=NORTHEAST):
-    """The census pyramid of one region (default: the first highlighted), base year against end year."""
-    pyramid_region = str(pyramid_region or highlight_regions[0])
-    name = o.names.get(pyramid_region, pyramid_region)
-    pop = population[population["code"] == pyramid_region]
-    if pop.empty:
-        raise ValueError(f"no census population for pyramid_region {pyramid_region!r}")
-    return figs.population_pyramid(pop, o.base_year, o.end_year, title=f"{name}人口金字塔")
+def pyramid_subject(o: Outflow, pyramid_region: str | None, highlight_regions=NORTHEAST) -> tuple[list[str], str]:
+    """Which regions the pyramid draws, and how the caption names them.
+
+    ``pyramid_region`` set: that one region. ``None`` (the default): one panel per province of
+    ``highlight_regions`` (the three Northeast provinces by default), as small multiples."""
+    if pyramid_region is not None:
+        codes = [str(pyramid_region)]
+    else:
+        codes = focus_provinces(o, highlight_regions)
+    names = [str(o.names.get(c, c)) for c in codes]
+    if len(codes) == 1:
+        return codes, names[0]
+    return codes, "、".join(names) + "（分省并排）"
+
+
+def pyramid_figure(
+    o: Outflow, pyramid_region: str | None, population: pd.DataFrame, highlight_regions=NORTHEAST, rs=None
+):
+    """The census pyramids, base year against end year: ``pyramid_region`` alone when it is set,
+    otherwise the provinces of ``highlight_regions`` side by side (see :func:`pyramid_subject`).
+    With ``rs``, the subject is recorded as ``pyramid_subject`` for the caption."""
+    codes, subject = pyramid_subject(o, pyramid_region, highlight_regions)
+    for code in codes:
+        if not (population["code"].astype(str) == code).any():
+            raise ValueError(f"no census population for pyramid_region {code!r}")
+    if rs is not None:
+        rs.record("pyramid_subject", subject, "", "人口金字塔所画的地区", display=subject)
+    if len(codes) == 1:
+        pop = population[population["code"].astype(str) == codes[0]]
+        return figs.population_pyramid(pop, o.base_year, o.end_year, title=f"{subject}人口金字塔")
+    return figs.population_pyramids(population, codes, o.names, o.base_year, o.end_year)
+
+
+def province_map(o: Outflow, prov: pd.DataFrame, highlight_regions=NORTHEAST):
+    """National map of the provinces' net migration rates; the highlighted provinces outlined."""
+    from neoutflow import data
+
+    highlight = focus_provinces(o, highlight_regions)
+    return figs.map_provinces(
+        prov[["code", "name_zh", "net_migration_rate"]],
+        data.load_boundaries("province"),
+        highlight,
+        label=f"净迁移率，{o.base_year}—{o.end_year}年（占{o.base_year}年人口的%）",
+    )
 
 
 def prefectures_table(pref: pd.DataFrame, o: Outflow, directory: Path) -> Path:
@@ -378,6 +414,84 @@ def prefecture_map(o: Outflow, highlight_regions):
         neighbours,
         label=f"常住人口变化，{o.base_year}—{o.end_year}年（%）",
     )
+
+
+def prefecture_migration_map(o: Outflow, highlight_regions):
+    """Prefecture map of the survival-ratio net migration rate (the population-change map's companion)."""
+    focus = focus_provinces(o, highlight_regions)
+    neighbours = figs.neighbouring_provinces(o.boundaries, focus)
+    return figs.map_population_change(
+        o.summary_pref[["code", "net_migration_rate"]].copy(),
+        o.boundaries,
+        focus,
+        neighbours,
+        value="net_migration_rate",
+        label=f"净迁移率，{o.base_year}—{o.end_year}年（占{o.base_year}年人口的%）",
+    )
+
+
+def record_prefecture_migration(rs: ResultSet, pref: pd.DataFrame) -> None:
+    """The prefectures with the lowest and the highest net migration rate, and how many gained."""
+    low = pref.loc[pref["net_migration_rate"].idxmin()]
+    high = pref.loc[pref["net_migration_rate"].idxmax()]
+    for key, row, what in (("lowest", low, "最低"), ("highest", high, "最高")):
+        name = figs.short_name(row["name_zh"])
+        rs.record(f"ne_prefecture_{key}_rate_name", name, "name", f"净迁移率{what}的东北地级单位", display=name)
+        rs.record(
+            f"ne_prefecture_{key}_rate",
+            row["net_migration_rate"],
+            "%",
+            f"净迁移率{what}的东北地级单位的净迁移率",
+            digits=2,
+            suffix="%",
+            signed=True,
+        )
+    gaining = int((pref["net_migration_rate"] > 0).sum())
+    rs.record("ne_prefectures_net_inflow_count", gaining, "count", "净迁入的东北地级单位数", display=str(gaining))
+
+
+VITAL_INDICATORS = ["birth_rate", "death_rate", "yearend_population"]
+
+
+def _common_years(frame) -> tuple[int, int]:
+    """The first and last year every region of a ``code × year``-indexed frame has."""
+    span = frame.reset_index().groupby("code")["year"].agg(["min", "max"])
+    return int(span["min"].max()), int(span["max"].min())
+
+
+def vital_series_figure(rs: ResultSet, o: Outflow, series: pd.DataFrame, highlight_regions=NORTHEAST):
+    """Birth and death rates and year-end population of the highlighted provinces over time, and the
+    values the text quotes: each series' first and last year, the rates then, the population then, and
+    the first year in which the death rate exceeded the birth rate."""
+    codes = focus_provinces(o, highlight_regions)
+    sel = series[series["code"].astype(str).isin(codes) & series["indicator"].isin(VITAL_INDICATORS)]
+    wide = sel.pivot_table(index=["code", "year"], columns="indicator", values="value")
+    rates = wide[["birth_rate", "death_rate"]].dropna()
+    pops = wide["yearend_population"].dropna()
+    years = {"rates": _common_years(rates), "population": _common_years(pops)}
+    for what, (first, last) in years.items():
+        zh = "出生率和死亡率" if what == "rates" else "年末常住人口"
+        rs.record(f"vital_{what}_first_year", first, "year", f"{zh}序列（三省共有）的首年", display=str(first))
+        rs.record(f"vital_{what}_last_year", last, "year", f"{zh}序列（三省共有）的末年", display=str(last))
+    slugs = o.slugs
+    (r0, r1), (p0, p1) = years["rates"], years["population"]
+    for code in codes:
+        slug, name = slugs.get(code, code), o.names.get(code, code)
+        d = wide.loc[code]
+        for y, end in ((r0, "first"), (r1, "last")):
+            for ind in ("birth_rate", "death_rate"):
+                label = f"{name}{y}年{figs.VITAL_ZH[ind]}"
+                rs.record(f"{slug}_{ind}_{end}", d.loc[y, ind], "‰", label, digits=2, suffix="‰")
+        for y, end in ((p0, "first"), (p1, "last")):
+            label = f"{name}{y}年年末常住人口"
+            rs.record(f"{slug}_yearend_population_{end}", d.loc[y, "yearend_population"], "persons", label, **_WAN)
+        r = d[["birth_rate", "death_rate"]].dropna()
+        crossed = r.index[r["death_rate"] > r["birth_rate"]]
+        shown = str(int(crossed.min())) if len(crossed) else "未出现"
+        label = f"{name}死亡率首次高于出生率的年份"
+        year = int(crossed.min()) if len(crossed) else None
+        rs.record(f"{slug}_deaths_exceed_births_year", year, "year", label, display=shown)
+    return figs.vital_series(sel, codes, o.names)
 
 
 def methods_table(methods: pd.DataFrame, o: Outflow, directory: Path) -> Path:
