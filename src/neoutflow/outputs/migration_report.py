@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from neoutflow.analysis import hukou as hk
+from neoutflow.analysis import survival as sv
 from neoutflow.analysis.outflow import PAPER_CLAIM
 from neoutflow.outputs import derived
 from neoutflow.outputs.results import ResultSet
@@ -39,6 +40,11 @@ def record_hukou_checks(rs: ResultSet, gap: pd.DataFrame, cells: pd.DataFrame, n
     derived.record(rs, "press_ne", "persons", "表7-3九格合计", **wan)
     derived.record(rs, "press_share_ne", "%", "九格占821万之比", suffix="%")
     derived.record(rs, "press_to_outstock", "ratio", "九格合计对2010登记推算存量之比", suffix="倍")
+    below = all(press[c] < PAPER_CLAIM[c] for c in ne)
+    word = (
+        "均小于原文各省数字，与存量解读不矛盾" if below else "已有省份超过原文数字，与“821万”是全部外省存量的解读矛盾"
+    )
+    rs.record("press_word", word, "", "九格与原文数字的比较", display=word)
 
 
 def record_students(rs: ResultSet, density: pd.DataFrame, ne, names: pd.Series, cohort_net: float) -> None:
@@ -75,9 +81,13 @@ def record_range_widths(rs: ResultSet) -> str:
     return word
 
 
-def record_e0(rs: ResultSet, theta: pd.Series, ne, names: pd.Series) -> None:
-    """Life-expectancy hazard multipliers of the Northeast (by sex) and the shifts of the forward estimate
-    and of its 40+ share under each adjusted ratio set relative to the national ratios."""
+def record_e0(rs: ResultSet, theta: pd.Series, ne, names: pd.Series, life: pd.DataFrame, national: str) -> None:
+    """Life expectancies used (total), hazard multipliers of the Northeast (by sex) and the shifts of the
+    forward estimate and of its 40+ share under each adjusted ratio set relative to the national ratios."""
+    rs.record("gompertz_slope", sv.GOMPERTZ_SLOPE, "per year", "Gompertz斜率b（假定）", digits=2)
+    e0 = life[life["sex"] == "total"].set_index("code")["life_expectancy"]
+    for code in [*ne, national]:
+        rs.record(f"e0_{code}", e0[code], "years", f"{code}出生时预期寿命", digits=2, suffix="岁")
     for code in ne:
         for sex, zh in (("male", "男"), ("female", "女")):
             rs.record(f"theta_e0_{code}_{sex}", theta[(code, sex)], "ratio", f"{names[code]}{zh}e0风险乘数", digits=3)
