@@ -22,7 +22,7 @@ FORWARD_ONLY = {"e0"}
 def variant_profiles(profiles: pd.DataFrame, group: str = "northeast", benchmark: str = "comparison"):
     """Net migration rate by end age: one line per ratio set × variant for ``group``, and the
     benchmark group (national ratios, average variant) in grey."""
-    fig, ax = plt.subplots(figsize=(7.2, 4.2))
+    fig, ax = plt.subplots(figsize=(7.2, 5.4))
     colours = {
         "national": PALETTE["northeast"],
         "differential": PALETTE["other"],
@@ -57,7 +57,8 @@ def variant_profiles(profiles: pd.DataFrame, group: str = "northeast", benchmark
     ax.set_xlabel("2020 年年龄组")
     ax.set_ylabel("净迁移率（占 2010 年队列 %）")
     ax.tick_params(axis="x", rotation=60)
-    ax.legend(fontsize=7, ncol=2, loc="lower left")
+    # below the axes: inside, it hid the comparison provinces' young-adult trough
+    ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     fig.tight_layout()
     return fig
 
