@@ -69,3 +69,16 @@ def test_press_cells_file_matches_the_issue():
     assert got == epr.CELLS
     assert got[("370000", "230000")] == 631_631 and got[("110000", "210000")] == 370_648
     assert set(cells["source"]) == {"press_table_7-3"}
+
+
+def test_e0_scaling_on_the_shipped_data():
+    """Northeast e0 above the national level: θ < 1 for both sexes and a larger forward outflow."""
+    from neoutflow.analysis import survival as sv
+
+    ne = list(data.NORTHEAST)
+    pop = data.load_population("province", [2010, 2020])
+    series = data.load_province_series(["death_rate", "yearend_population"])
+    checks = sv.migration_checks(pop, series, 2010, 2020, ne, list(sv.COMPARISON), data.load_life_expectancy([2010]))
+    assert (checks["theta_e0"].loc[ne] < 1).all()
+    e = checks["estimates"].set_index(["ratios", "variant", "group"])["net_migration"]
+    assert e[("e0", "forward", "northeast")] < e[("national", "forward", "northeast")] < 0
