@@ -138,7 +138,7 @@ notebooks: $(NB_STAMPS) ## Run every notebook with papermill into build/
 CENSUS_FILES := $(addprefix data/raw/,regions.csv census_population.csv census_totals.csv census_indicators.csv)
 NB_DATA_01_outflow      := $(CENSUS_FILES) data/raw/province_series.csv $(wildcard data/raw/boundaries/*.geojson)
 NB_DATA_02_determinants := $(CENSUS_FILES) data/raw/province_series.csv
-NB_DATA_03_migration_checks := data/raw/census_population.csv data/raw/province_series.csv data/raw/regions.csv
+NB_DATA_03_migration_checks := data/raw/census_population.csv data/raw/province_series.csv data/raw/regions.csv data/raw/census_indicators.csv data/raw/census_totals.csv data/raw/province_life_expectancy.csv data/raw/hukou_press_cells.csv
 NB_DATA_06_projection   := data/raw/census_population.csv data/raw/census_totals.csv data/raw/province_series.csv data/raw/regions.csv
 NB_DATA_04_prefecture_wages := $(RAW_FILES)
 NB_DATA_05_flows        := $(CENSUS_FILES) data/raw/province_series.csv data/raw/birthplace_flows.csv data/raw/boundaries/provinces.geojson

@@ -32,6 +32,18 @@ is fitted per region and applied to both sexes' national ratios (the sex pattern
 of mortality stays national). The estimates adjusted to registered deaths no
 longer sum to zero; the forward estimates of the differential version do
 (the implied deaths, hence the expected survivors, keep their national total).
+
+**Life-expectancy scaling (second check).** Without provincial life tables, the
+national ratios are scaled to each province's life expectancy at birth ``e0``
+(2010 census, by sex) by the same proportional hazard: ``S_region = S^θ`` with
+``θ = a_region / a_national``, where ``a`` is the level of a Gompertz hazard
+``μ(x) = a·exp(b·x)`` (slope ``b`` = :data:`GOMPERTZ_SLOPE` per year, a typical adult
+value) chosen so that the Gompertz life table has that ``e0``. Under proportional
+hazards the multiplier moves every age alike, so ``θ`` depends only on the two ``e0``
+and ``b``; a higher provincial ``e0`` gives ``θ < 1`` (fewer deaths, more expected
+survivors, hence a larger net outflow). It ignores infant and child mortality, which
+weigh on ``e0`` but not on the cohorts aged 10+ here, and it is not zero-sum over the
+regions (reported as such).
 """
 
 from __future__ import annotations
@@ -194,6 +206,65 @@ def differential_deaths(registered: pd.Series, implied: pd.Series) -> pd.Series:
     )
 
 
+GOMPERTZ_SLOPE = 0.09
+
+
+def gompertz_e0(level: float, slope: float = GOMPERTZ_SLOPE, top: float = 130.0, step: float = 0.05) -> float:
+    """Life expectancy at birth of the Gompertz hazard ``level · exp(slope · x)`` (trapezoid rule to age ``top``)."""
+    x = np.arange(0.0, top + step, step)
+    lx = np.exp(-level / slope * np.expm1(slope * x))
+    return float(np.sum((lx[1:] + lx[:-1]) / 2) * step)
+
+
+def gompertz_level(e0: float, slope: float = GOMPERTZ_SLOPE) -> float:
+    """The Gompertz level ``a`` whose life table has life expectancy ``e0`` (bisection on log a)."""
+    lo, hi = np.log(1e-9), np.log(1.0)
+    if not gompertz_e0(np.exp(hi), slope) < e0 < gompertz_e0(np.exp(lo), slope):
+        raise DemographyError(f"life expectancy {e0} outside what a Gompertz hazard with slope {slope} gives")
+    for _ in range(100):
+        m = (lo + hi) / 2
+        if gompertz_e0(np.exp(m), slope) > e0:
+            lo = m
+        else:
+            hi = m
+    return float(np.exp((lo + hi) / 2))
+
+
+def e0_hazard_multipliers(
+    life_expectancy: pd.DataFrame, year: int, national: str, slope: float = GOMPERTZ_SLOPE
+) -> pd.Series:
+    """``θ`` per (code, sex) that moves the national Gompertz hazard to each region's ``e0`` of ``year``.
+
+    ``life_expectancy``: ``code, year, sex, life_expectancy`` with ``sex`` male/female (a
+    ``total`` row is ignored) and the national row under code ``national``.
+    """
+    le = life_expectancy[(life_expectancy["year"] == int(year)) & life_expectancy["sex"].isin(["male", "female"])]
+    v = le.set_index(["code", "sex"])["life_expectancy"].astype(float)
+    if not {(national, "male"), (national, "female")} <= set(v.index):
+        raise DemographyError(f"no national ({national}) male and female life expectancy for {year}")
+    out = {}
+    for sex in ("male", "female"):
+        base = gompertz_level(v[(national, sex)], slope)
+        for code in v.xs(sex, level="sex").index:
+            if code != national:
+                out[(code, sex)] = gompertz_level(v[(code, sex)], slope) / base
+    return pd.Series(out, name="theta").rename_axis(["code", "sex"])
+
+
+def scaled_variants(variants: pd.DataFrame, theta: pd.Series) -> pd.DataFrame:
+    """The three variants with each region × sex's ratios ``S^θ`` (``theta`` indexed by code, sex)."""
+    key = pd.MultiIndex.from_arrays([variants["code"].astype(str), variants["sex"].astype(str)])
+    keep = key.isin(theta.index)
+    out = variants[keep].copy()
+    t = theta.reindex(key[keep]).to_numpy()
+    out["national_survival_ratio"] = out["survival_ratio"]
+    out["survival_ratio"] = adjusted_ratio(out["survival_ratio"], t)
+    out = _net_columns(out)
+    out["net_migration"] = out["forward"]
+    out["expected"] = out["observed"] - out["forward"]
+    return out.reset_index(drop=True)
+
+
 def adjusted_variants(variants: pd.DataFrame, theta: pd.Series) -> pd.DataFrame:
     """The three variants recomputed with each region's ratios ``S^θ`` (regions without ``θ`` dropped)."""
     out = variants[variants["code"].astype(str).isin(theta.index)].copy()
@@ -283,7 +354,9 @@ def yearly_decomposition(series: pd.DataFrame, codes: list[str]) -> pd.DataFrame
 # Ratio sets compared: the national ratios (zero-sum), the ratios fitted to registered deaths
 # rescaled to the national implied total (differential only, zero-sum for forward), and the
 # ratios fitted to registered deaths as published (their level included; not zero-sum).
-RATIO_SETS = ("national", "differential", "registered")
+# "e0": national ratios scaled to each province's 2010 life expectancy (second check, not zero-sum;
+# only when the life expectancies are given).
+RATIO_SETS = ("national", "differential", "registered", "e0")
 # Variants that enter the range: the zero-sum ones. The "registered" set is shown as a diagnostic.
 RANGE_SETS = ("national", "differential")
 PREFERRED = ("national", "average")
@@ -410,12 +483,16 @@ def migration_checks(
     end_year: int,
     northeast: list[str],
     comparison: list[str],
+    life_expectancy: pd.DataFrame | None = None,
+    national_code: str = "100000",
 ) -> dict:
     """Everything notebook 03 shows: variants under three ratio sets, deaths, profiles, sex ratios, ruling.
 
     ``population``: the provinces' census table (both years); ``series``: the long province
     series with ``death_rate`` and ``yearend_population``. Groups: "northeast", "comparison",
-    and each province of both lists under its own code.
+    and each province of both lists under its own code. With ``life_expectancy``
+    (:func:`neoutflow.data.load_life_expectancy`), a fourth set "e0" scales the national
+    ratios to each province's ``base_year`` life expectancy (:func:`e0_hazard_multipliers`).
     """
     v = survival_variants(population, base_year, end_year)
     registered = registered_deaths(
@@ -432,6 +509,10 @@ def migration_checks(
         "differential": adjusted_variants(v, theta_diff),
         "registered": adjusted_variants(v, theta_reg),
     }
+    theta_e0 = None
+    if life_expectancy is not None:
+        theta_e0 = e0_hazard_multipliers(life_expectancy, base_year, national_code)
+        sets["e0"] = scaled_variants(v, theta_e0)
     groups = {**dict.fromkeys(northeast, "northeast"), **dict.fromkeys(comparison, "comparison")}
     singles = {c: c for c in [*northeast, *comparison]}
     estimates = pd.concat([estimates_table(sets, groups), estimates_table(sets, singles)], ignore_index=True)
@@ -451,6 +532,7 @@ def migration_checks(
         "deaths": deaths,
         "sex_ratios": sex,
         "ruling": old_age_ruling(estimates, "northeast", "comparison"),
+        "theta_e0": theta_e0,
         "range": (float(in_range["net_migration"].min()), float(in_range["net_migration"].max())),
         "young_range": (
             float(in_range["young_adult_net_migration"].min()),

@@ -25,6 +25,8 @@ RAW_FILES = {
     "province_series": "province_series.csv",
     "prefecture_series": "prefecture_series.csv",
     "birthplace_flows": "birthplace_flows.csv",
+    "province_life_expectancy": "province_life_expectancy.csv",
+    "hukou_press_cells": "hukou_press_cells.csv",
     "boundaries_prefectures": "boundaries/prefectures.geojson",
     "boundaries_provinces": "boundaries/provinces.geojson",
 }

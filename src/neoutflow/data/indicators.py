@@ -254,6 +254,17 @@ SERIES: dict[str, Indicator] = {
             upper=5_000,
             yoy=(-0.50, 1.00),
         ),
+        Indicator(
+            "higher_education_enrolment",
+            "persons",
+            "普通高等学校在校学生数",
+            "Students enrolled in regular higher education (普通高等学校本专科在校学生), at year end; "
+            "NBS 万人 × 10,000. Counted where they study, not by hukou or birthplace.",
+            lower=0,
+            magnitude_floor=1_000,
+            magnitude_hint="persons",
+            yoy=(-0.50, 1.00),
+        ),
     ]
 }
 

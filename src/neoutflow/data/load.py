@@ -40,6 +40,8 @@ __all__ = [
     "load_prefecture_series",
     "load_boundaries",
     "load_birthplace_flows",
+    "load_life_expectancy",
+    "load_hukou_press_cells",
     "load_panel",
     "validate_all",
     "cross_checks",
@@ -204,6 +206,24 @@ def load_birthplace_flows(years: list[int] | None = None, diagonal: bool = False
     return df.sort_values(["year", "origin", "destination"]).reset_index(drop=True)
 
 
+def load_life_expectancy(years: list[int] | None = None, raw_dir=None) -> pd.DataFrame:
+    """Life expectancy at birth: ``code, year, sex (total/male/female), life_expectancy`` (years).
+
+    31 provinces and 100000 (全国), censuses 1990/2000/2010; 重庆 has no 1990 rows and 新疆 no 1990
+    total (corrected transcription errors, see data/README.md)."""
+    df, _ = _read_valid("province_life_expectancy", raw_dir)
+    df = _check_years(df, years, "province_life_expectancy", raw_dir)
+    return df.sort_values(["code", "year", "sex"]).reset_index(drop=True)
+
+
+def load_hukou_press_cells(raw_dir=None) -> pd.DataFrame:
+    """The nine cells of the 7th census table 7-3 quoted in the press: ``residence, hukou, year, persons, source``.
+
+    A partial view (3 of 30 destinations); not an official release of the whole table."""
+    df, _ = _read_valid("hukou_press_cells", raw_dir)
+    return df.sort_values(["residence", "hukou"]).reset_index(drop=True)
+
+
 def _widen(df: pd.DataFrame) -> pd.DataFrame:
     wide = df.pivot(index=["code", "year"], columns="indicator", values="value")
     wide.columns.name = None
@@ -287,6 +307,8 @@ TABLE_ORDER = [
     "province_series",
     "prefecture_series",
     "birthplace_flows",
+    "province_life_expectancy",
+    "hukou_press_cells",
 ]
 
 

@@ -16,7 +16,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from neoutflow import atomic
+from neoutflow import atomic, paths
 from neoutflow.data.files import BOUNDARY_RESOURCES, RAW_FILES
 from neoutflow.data.indicators import CENSUS, PREFECTURE_SERIES, SERIES
 from neoutflow.data.schemas import SPECS, detect_encoding
@@ -66,6 +66,20 @@ REPOS = {
         commit="f3bd4bfd758093aabe920b8e9ac973b5a2bd951a",
         licence="none stated; NBS census tabulations (facts)",
     ),
+    "fangshuai_province_life_expectancy": dict(
+        compiler="fangshuai53/China-Life-Expectancy-Project (transcription of the NBS census life-expectancy table "
+        "as reprinted in 《中国卫生健康统计年鉴2018》)",
+        repository="https://github.com/fangshuai53/China-Life-Expectancy-Project",
+        commit="07abe8cdc9c82d451c90bc1b74282ffc40e83a63",
+        licence="MIT (© 2019 fangshuai53); official statistics",
+    ),
+    "press_reports_issue18": dict(
+        compiler="press reports quoted in issue 18 of this project (no outlet named); typed in the project file "
+        "named by path (its sha256 recorded)",
+        repository="",
+        commit="",
+        licence="official statistics (facts) as quoted in the press",
+    ),
     "census_province_totals": dict(
         compiler="compiled in ../shared/sources from a published data table",
         repository="",
@@ -75,6 +89,9 @@ REPOS = {
 }
 
 NBS = "National Bureau of Statistics of China (国家统计局)"
+# Figures typed into the project itself (no file in ../shared/sources): path relative to the project root.
+PRESS_FILE = "src/neoutflow/data/extract/press.py"
+LOCAL_SOURCES = {PRESS_FILE}
 YEARBOOK_TABLES = (
     "《中国2010年人口普查分县资料》 and 《中国人口普查分县资料—2020》 (census yearbook county tables: "
     "population by sex and age, education, industry, migration, households)"
@@ -188,6 +205,21 @@ SOURCES = {
             "31×31 province matrix",
         ),
     ],
+    "province_life_expectancy": [
+        (
+            "fangshuai_province_life_expectancy",
+            "fangshuai_province_life_expectancy/Data_0.xlsx",
+            "1990、2000、2010年人口普查 分地区平均预期寿命 (NBS; 摘编自《中国卫生健康统计年鉴2018》), total/male/female",
+        ),
+    ],
+    "hukou_press_cells": [
+        (
+            "press_reports_issue18",
+            PRESS_FILE,
+            "第七次全国人口普查 长表 表7-3 (《中国人口普查年鉴—2020》 按现住地和户口登记地分的人口), "
+            "as quoted in press reports",
+        ),
+    ],
     "boundaries_prefectures": [
         (
             "leiii_census",
@@ -239,6 +271,13 @@ DESCRIPTIONS = {
     "102,306,900; 2000 total 7,305,955, ≈9.5% long form, fraction not verified against a published total); "
     "persons_estimated = persons_sample / sampling_fraction. Full 31×31 matrix per year, diagonal 0. Province "
     "order of the source is NBS order, mapped to codes explicitly.",
+    "province_life_expectancy": "Life expectancy at birth (years) by province and sex (total, male, female), "
+    "censuses 1990, 2000, 2010; 100000 = 全国. Transcription errors corrected: the 1990 values printed for 重庆 are "
+    "四川's (assigned to 510000; 重庆 has no 1990 rows); 新疆's 1990 total (63.59, outside its male–female range) "
+    "is dropped. e0 only: no age-specific rates.",
+    "hukou_press_cells": "Nine cells of the 7th census (2020) table 7-3, residents by province of residence × "
+    "province of household registration (户口登记地): residents of 山东, 北京 and 河北 whose hukou is in 辽宁, 吉林 "
+    "or 黑龙江. Press figures as quoted in issue 18 (no outlet named); a partial view, 3 of 30 destinations.",
     "boundaries_prefectures": "Prefecture-level units, 2020 polygons, WGS84; coverage-simplified (tolerance 0.02°) so "
     "neighbours share edges; coordinates rounded to 0.001°. Properties code, name_zh.",
     "boundaries_provinces": "Provinces dissolved from the simplified prefecture polygons. Properties code, name_zh.",
@@ -304,6 +343,8 @@ def _sources(name: str, sources_dir: Path | None, previous: dict) -> list[dict]:
         if meta["repository"]:
             entry["version"] = f"{meta['repository']} @ {meta['commit']}"
         src = (sources_dir / path) if sources_dir else None
+        if path in LOCAL_SOURCES:
+            src = paths.ROOT / path
         if src is not None and src.is_file():
             entry["sha256"] = sha256(src)
         elif path in prev and "sha256" in prev[path]:

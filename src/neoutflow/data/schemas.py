@@ -261,6 +261,31 @@ SPECS: dict[str, FileSpec] = {
         },
         key=("year", "origin", "destination"),
     ),
+    "province_life_expectancy": FileSpec(
+        "province_life_expectancy",
+        RAW_FILES["province_life_expectancy"],
+        "Life expectancy at birth by province and sex, censuses 1990/2000/2010 (NBS)",
+        {
+            "code": CODE,
+            "year": Col("int", "Census year (1990, 2000 or 2010)", lower=1990, upper=2010),
+            "sex": Col("enum", "total, male or female", choices=("total", "male", "female")),
+            "life_expectancy": Col("float", "Life expectancy at birth", unit="years", lower=40, upper=90),
+        },
+        key=("code", "year", "sex"),
+    ),
+    "hukou_press_cells": FileSpec(
+        "hukou_press_cells",
+        RAW_FILES["hukou_press_cells"],
+        "Published cells of the 7th census table 7-3 (residence × hukou province), as quoted in press reports",
+        {
+            "residence": Col("code", "Province of usual residence (GB/T 2260 code)"),
+            "hukou": Col("code", "Province of household registration (GB/T 2260 code)"),
+            "year": Col("int", "Census year", lower=2020, upper=2020),
+            "persons": Col("int", "Residents of `residence` registered in `hukou`", unit="persons", lower=0),
+            "source": Col("text", "Where the figure comes from (press_table_7-3)"),
+        },
+        key=("residence", "hukou", "year"),
+    ),
 }
 
 
@@ -854,6 +879,33 @@ def check_flows(df: pd.DataFrame, label: str) -> list[Problem]:
     return out
 
 
+def check_life_expectancy(df: pd.DataFrame, label: str) -> list[Problem]:
+    """Known codes (31 provinces + 100000), and the total between the male and female values."""
+    out = [
+        Problem(label, i + 2, "code", df.at[i, "code"], "a province code or 100000 (全国)")
+        for i in df.index[~df["code"].isin([*PROVINCES, NATIONAL_CODE])]
+    ]
+    wide = df.pivot(index=["code", "year"], columns="sex", values="life_expectancy")
+    for (code, year), r in wide.dropna().iterrows():
+        lo, hi = sorted((r["male"], r["female"]))
+        if not lo <= r["total"] <= hi:
+            out.append(Problem(label, None, "life_expectancy", r["total"], f"{code} {year}: total within {lo}–{hi}"))
+    return out
+
+
+def check_press_cells(df: pd.DataFrame, label: str) -> list[Problem]:
+    out = []
+    for col in ("residence", "hukou"):
+        out += [
+            Problem(label, i + 2, col, df.at[i, col], "a province code") for i in df.index[~df[col].isin(PROVINCES)]
+        ]
+    out += [
+        Problem(label, i + 2, "hukou", df.at[i, "hukou"], "a hukou province other than the residence")
+        for i in df.index[df["hukou"] == df["residence"]]
+    ]
+    return out
+
+
 # -------------------------------------------------------------- entry point
 
 
@@ -865,7 +917,10 @@ def validate_frame(name: str, raw: pd.DataFrame, label: str, regions: pd.DataFra
         raise DataValidationError(problems)
     df, problems = coerce(raw, spec, label)
     problems += run_pandera(df, spec, label)
-    if name not in ("regions", "birthplace_flows") and regions is not None:
+    if (
+        name not in ("regions", "birthplace_flows", "province_life_expectancy", "hukou_press_cells")
+        and regions is not None
+    ):
         allow = (NATIONAL_CODE,) if name in ("province_series", "census_indicators") else ()
         problems += check_known_codes(df, regions, label, allow)
     if not problems:  # table checks need clean cells
@@ -884,6 +939,10 @@ def validate_frame(name: str, raw: pd.DataFrame, label: str, regions: pd.DataFra
             problems += check_prefecture_series(df, regions, label)
         elif name == "birthplace_flows":
             problems += check_flows(df, label)
+        elif name == "province_life_expectancy":
+            problems += check_life_expectancy(df, label)
+        elif name == "hukou_press_cells":
+            problems += check_press_cells(df, label)
     if problems:
         raise DataValidationError(problems)
     return df

@@ -58,7 +58,60 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
         "100 * (1 - a / b)",
         ["determinants.ne_coef_northeast", "determinants.ne_raw_coef_northeast"],
     ),
+    # notebook 03: the "821万" magnitude checks (registered − resident 2010, press cells of table 7-3)
+    "migration_checks.hukou_outstock_ne": (
+        "a + b",
+        ["migration_checks.hukou_gap_ne", "migration_checks.hukou_inmigrants_ne"],
+    ),
+    "migration_checks.press_ne": (
+        "a + b + c",
+        ["migration_checks.press_210000", "migration_checks.press_220000", "migration_checks.press_230000"],
+    ),
+    "migration_checks.press_share_ne": (
+        "100 * a / b",
+        ["migration_checks.press_ne", "migration_checks.paper_ne_outflow"],
+    ),
+    "migration_checks.press_to_outstock": (
+        "a / b",
+        ["migration_checks.press_ne", "migration_checks.hukou_outstock_ne"],
+    ),
+    # notebook 03: students, range widths, shifts of the adjusted ratio sets
+    "migration_checks.excess_students_share": (
+        "100 * a / -b",
+        ["migration_checks.excess_students_ne", "migration_checks.ne_cohort_30_34_net"],
+    ),
+    "migration_checks.ne_range_width": ("a - b", ["migration_checks.ne_range_max", "migration_checks.ne_range_min"]),
+    "migration_checks.ne_young_range_width": (
+        "a - b",
+        ["migration_checks.ne_young_range_max", "migration_checks.ne_young_range_min"],
+    ),
+    "migration_checks.ne_range_width_pct": (
+        "100 * (a - b) / -c",
+        ["migration_checks.ne_range_max", "migration_checks.ne_range_min", "migration_checks.ne_national_average"],
+    ),
+    "migration_checks.ne_young_range_width_pct": (
+        "100 * (a - b) / -c",
+        [
+            "migration_checks.ne_young_range_max",
+            "migration_checks.ne_young_range_min",
+            "migration_checks.ne_national_average_young",
+        ],
+    ),
 }
+for _code in ("210000", "220000", "230000"):
+    DERIVED[f"migration_checks.press_share_{_code}"] = (
+        "100 * a / b",
+        [f"migration_checks.press_{_code}", f"migration_checks.paper_{_code}"],
+    )
+for _name in ("differential", "registered", "e0"):
+    DERIVED[f"migration_checks.ne_{_name}_shift"] = (
+        "a - b",
+        [f"migration_checks.ne_{_name}_forward", "migration_checks.ne_national_forward"],
+    )
+    DERIVED[f"migration_checks.ne_{_name}_old_share_shift"] = (
+        "a - b",
+        [f"migration_checks.ne_{_name}_forward_old_share", "migration_checks.ne_national_forward_old_share"],
+    )
 
 # Sums the prose names by their parts in words ("含期间出生者粗估") rather than by their numbers:
 # re-derived from their components, but a paragraph quoting them need not print the parts.

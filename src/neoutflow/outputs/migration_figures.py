@@ -9,16 +9,30 @@ import pandas as pd
 from neoutflow.outputs.style import PALETTE
 
 VARIANT_ZH = {"forward": "前向", "reverse": "反向", "average": "平均"}
-RATIOS_ZH = {"national": "全国存活比", "differential": "死亡差异调整", "registered": "按登记死亡调整"}
+RATIOS_ZH = {
+    "national": "全国存活比",
+    "differential": "死亡差异调整",
+    "registered": "按登记死亡调整",
+    "e0": "按预期寿命缩放",
+}
+# Ratio sets drawn with the forward variant only (keeps the legend readable).
+FORWARD_ONLY = {"e0"}
 
 
 def variant_profiles(profiles: pd.DataFrame, group: str = "northeast", benchmark: str = "comparison"):
     """Net migration rate by end age: one line per ratio set × variant for ``group``, and the
     benchmark group (national ratios, average variant) in grey."""
-    fig, ax = plt.subplots(figsize=(7.2, 4.2))
-    colours = {"national": PALETTE["northeast"], "differential": PALETTE["other"], "registered": PALETTE["accent"]}
+    fig, ax = plt.subplots(figsize=(7.2, 5.4))
+    colours = {
+        "national": PALETTE["northeast"],
+        "differential": PALETTE["other"],
+        "registered": PALETTE["accent"],
+        "e0": PALETTE["highlight"],
+    }
     styles = {"forward": "-", "reverse": "--", "average": ":"}
     for (ratios, variant), d in profiles[profiles["group"] == group].groupby(["ratios", "variant"], sort=False):
+        if ratios in FORWARD_ONLY and variant != "forward":
+            continue
         ax.plot(
             d["age_group"],
             d["rate"],
@@ -43,7 +57,8 @@ def variant_profiles(profiles: pd.DataFrame, group: str = "northeast", benchmark
     ax.set_xlabel("2020 年年龄组")
     ax.set_ylabel("净迁移率（占 2010 年队列 %）")
     ax.tick_params(axis="x", rotation=60)
-    ax.legend(fontsize=7, ncol=2, loc="lower left")
+    # below the axes: inside, it hid the comparison provinces' young-adult trough
+    ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     fig.tight_layout()
     return fig
 

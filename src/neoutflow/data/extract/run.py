@@ -64,6 +64,15 @@ def extract_all(sources: Path, out: Path, only: list[str] | None = None, census=
         from neoutflow.data.extract import flows as ef
 
         written.append(write_csv(ef.build_birthplace_flows(sources), out / FILES["birthplace_flows"]))
+    if "province_life_expectancy" in want:
+        from neoutflow.data.extract import life_expectancy as ele
+
+        path = out / FILES["province_life_expectancy"]
+        written.append(write_csv(ele.build_province_life_expectancy(sources), path))
+    if "hukou_press_cells" in want:
+        from neoutflow.data.extract import press as epr
+
+        written.append(write_csv(epr.build_hukou_press_cells(), out / FILES["hukou_press_cells"]))
     if want & {"boundaries_prefectures", "boundaries_provinces"}:
         from neoutflow.data.extract import geo as eg
 

@@ -13,6 +13,7 @@ Choices (see SOURCES.md and data/README.md):
 - ``gdp`` and value added by sector: one vintage only, the nva crawl of the
   NBS data portal (revised series), 2000–2019.
 - ``higher_education_institutions``: nva crawl 2000–2019.
+- ``higher_education_enrolment``: nva crawl 2000–2019, 普通高等学校在校学生数 (万人 × 10,000 → persons).
 """
 
 from __future__ import annotations
@@ -55,8 +56,13 @@ NVA_COLUMNS = {
         "第二产业增加值(亿元)": "value_added_secondary",
         "第三产业增加值(亿元)": "value_added_tertiary",
     },
-    NVA_EDU: {"普通高等学校数(所)": "higher_education_institutions"},
+    NVA_EDU: {
+        "普通高等学校数(所)": "higher_education_institutions",
+        "普通高等学校在校学生数(万人)": "higher_education_enrolment",
+    },
 }
+# Columns published in 万人: converted to persons.
+NVA_TEN_THOUSANDS = {"higher_education_enrolment"}
 # The export's indicator line must say what we think the file holds.
 FD_TITLES = {
     "avg_wage": "指标：城镇单位就业人员平均工资(元)",
@@ -102,6 +108,8 @@ def read_nva(sources: Path, file: str) -> pd.DataFrame:
     long = long.dropna(subset=["value"])
     long["indicator"] = long["col"].map(cols)
     long["value"] = long["value"].astype(float)
+    scale = long["indicator"].isin(NVA_TEN_THOUSANDS)
+    long.loc[scale, "value"] = (long.loc[scale, "value"] * 10_000).round()
     return long.assign(source=NVA)[["code", "year", "indicator", "value", "source"]]
 
 
