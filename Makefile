@@ -73,7 +73,7 @@ NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
 REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
 REPORT_OUT := _output/report.pdf
 
-.PHONY: help report test test-fast lint format data notebooks extract clean distclean env lock bench
+.PHONY: help report test test-fast lint format data notebooks extract import check-inputs clean distclean env lock bench
 # No blanket .SECONDARY: a deleted output (or data/datapackage.json) must be noticed. The files
 # made only as prerequisites are kept explicitly.
 .SECONDARY: $(PARAMS_STAMP) $(NOTEBOOK_NAMES:%=build/params/%.json)
@@ -98,6 +98,18 @@ $(VENV_STAMP):
 
 extract: $(VENV_STAMP) ## Re-derive data/raw/ from ../shared/sources (developers only)
 	$(PY) -m neoutflow.data.extract
+
+# `make import FILE=path [KIND=nbs-portal|nbs-crawl|census-yearbook] [YEAR=2030] [APPLY=1] [REPLACE=1]`:
+# a dry run unless APPLY=1 (see neoutflow.data.importer and "Updating the data" in README.md).
+FILE    ?=
+KIND    ?=
+YEAR    ?=
+APPLY   ?=
+REPLACE ?=
+import: $(VENV_STAMP) ## Import an official table into data/raw/: FILE=path [KIND=…] [YEAR=…] [APPLY=1] [REPLACE=1]
+	@test -n "$(FILE)" || { echo "make import: name the file, e.g. make import FILE=path/to/分省年度数据.xls" >&2; exit 2; }
+	$(PY) -m neoutflow.data.importer "$(FILE)" $(if $(KIND),--kind $(KIND)) $(if $(YEAR),--year $(YEAR)) \
+	  $(if $(filter-out 0,$(APPLY)),--apply) $(if $(filter-out 0,$(REPLACE)),--replace)
 
 data: $(DATA_STAMP) ## Validate data/raw/ and build the analysis tables in data/processed/
 

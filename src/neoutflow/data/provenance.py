@@ -356,6 +356,10 @@ def build(raw_dir: Path, sources_dir: Path | None = None, previous: dict | None 
         inds = _indicators(name)
         if inds:
             res["indicators"] = inds
+        # files imported by `make import` (neoutflow.data.importer): kept from the previous record
+        imports = prev.get(name, {}).get("imports")
+        if imports:
+            res["imports"] = imports
         resources.append(res)
     return {
         "profile": "data-package",
