@@ -510,6 +510,15 @@ def read_census_yearbook(
         units = ey.read_yearbook(path, layout, raw=raw, required=set(_POP_COLUMNS))
     except (KeyError, ValueError, TypeError) as exc:
         raise LayoutError(f"{path.name}: {exc}") from None
+    coded = units[units["code"].notna()]
+    astray = coded[coded["code"].str[:2] != coded["province_code"].str[:2]]
+    if not astray.empty:
+        r = astray.iloc[0]
+        raise RegionError(
+            f"{path.name}: row {r['code']} {r['name']} sits under province {r['province_code']} but its code "
+            f"belongs to another province ({len(astray)} such row(s)); the table must list each province row "
+            f"before its own prefectures"
+        )
     regions = pd.read_csv(Path(raw_dir) / RAW_FILES["regions"], dtype=str, keep_default_na=False)
     known = dict(zip(regions["code"], regions["name_zh"], strict=True))
     prov = units[units["kind"] == "province"].reset_index(drop=True)
