@@ -144,6 +144,16 @@ $(PARAM_FILES): | $(VENV_STAMP)
 
 notebooks: $(NB_STAMPS) ## Run every notebook with papermill into build/
 
+# Before any notebook: every input the chosen base_year/end_year need is present (all missing
+# ones are listed at once). Rerun when the parameters or the raw data change.
+PREFLIGHT_STAMP := build/.inputs-checked
+check-inputs: $(VENV_STAMP) ## List the inputs the chosen years need; report all that are missing (PARAMS=...)
+	$(PY) -m neoutflow.data.preflight $(PARAMS)
+
+$(PREFLIGHT_STAMP): $(PARAMS_STAMP) $(RAW_DATA) src/neoutflow/data/preflight.py | $(VENV_STAMP)
+	$(PY) -m neoutflow.data.preflight $(PARAMS)
+	@touch $@
+
 # Each notebook depends on the raw files it reads (validated first: the data
 # stamp is order-only, so a change to one file reruns only the notebooks that
 # read it), the parameters in force, and the package source.
@@ -155,7 +165,7 @@ NB_DATA_06_projection   := data/raw/census_population.csv data/raw/census_totals
 NB_DATA_04_prefecture_wages := $(RAW_FILES)
 NB_DATA_05_flows        := $(CENSUS_FILES) data/raw/province_series.csv data/raw/birthplace_flows.csv data/raw/boundaries/provinces.geojson
 .SECONDEXPANSION:
-build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(DATA_STAMP) $(VENV_STAMP)
+build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(PREFLIGHT_STAMP) $(DATA_STAMP) $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.run_notebook $*
 
 report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)
