@@ -498,6 +498,7 @@ def read_census_yearbook(
     raw.columns = [_text(v) if layout == 2020 else (str(v) if not pd.isna(v) else "") for v in grid.iloc[hrow]]
     if layout == 2010:  # keep the indentation of 地区 (it marks county rows)
         raw.columns = [c.strip() for c in raw.columns]
+        raw = ey._fix_2010_columns(raw)
     raw = raw.reset_index(drop=True)
     need = ey._age_columns(layout)
     missing = sorted({c for cols in need.values() for c in cols} - set(raw.columns))
@@ -510,7 +511,7 @@ def read_census_yearbook(
         units = ey.read_yearbook(path, layout, raw=raw, required=set(_POP_COLUMNS))
     except (KeyError, ValueError, TypeError) as exc:
         raise LayoutError(f"{path.name}: {exc}") from None
-    coded = units[units["code"].notna()]
+    coded = units[units["code"].notna() & (units["kind"] == "prefecture")]
     astray = coded[coded["code"].str[:2] != coded["province_code"].str[:2]]
     if not astray.empty:
         r = astray.iloc[0]
@@ -531,7 +532,13 @@ def read_census_yearbook(
             for _, r in bad.head(5).iterrows():
                 near = difflib.get_close_matches(str(r["name"]), list(known.values()), n=3, cutoff=0.3)
                 lines.append(f"{r['code']} {r['name']}" + (f" (nearest known: {', '.join(near)})" if near else ""))
-            raise RegionError(f"{path.name}: {level} units not in data/raw/regions.csv: " + "; ".join(lines))
+            raise RegionError(
+                f"{path.name}: {level} units not in data/raw/regions.csv: "
+                + "; ".join(lines)
+                + (f" … and {len(bad) - 5} more" if len(bad) > 5 else "")
+                + ". The project's units are those of the 2020 census (regions.csv); a table on other boundaries "
+                "cannot be merged row by row (the 2010 counties are regrouped by `make extract`)"
+            )
         tables.append(t)
     try:
         pop = pd.concat([ec.population_long(t, year) for t in tables], ignore_index=True)
