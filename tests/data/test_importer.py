@@ -8,13 +8,14 @@ census"); their figures are derived from the committed rows (scaled), never real
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
 from data_helpers import copy_project_data, tree_digest
 from official_files import synthetic_census_table
 
-from neoutflow import paths
+from neoutflow import params, paths
 from neoutflow.data import importer, load, provenance
 from neoutflow.data.extract import series as es
 from neoutflow.data.files import RAW_FILES
@@ -321,3 +322,55 @@ def _write(p, root):
 def test_make_import_is_documented():
     text = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
     assert "import:" in text and "neoutflow.data.importer" in text
+
+
+# ------------------------------------------------------------------ the README's walk-through
+
+
+def _readme_commands() -> list[str]:
+    text = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Updating the data") :]
+    section = section[: section.index("\n## ", 3)]
+    return [line.split("#")[0].strip() for line in section.splitlines() if line.startswith("make ")]
+
+
+def test_readme_update_commands_run(project, tmp_path, monkeypatch):
+    """Every `make` command of README's "Updating the data", run through the CLI it calls, on synthetic files."""
+    import shlex
+
+    from neoutflow.data import preflight
+
+    monkeypatch.setenv("NEOUTFLOW_LATEST_YEAR", "2030")
+    commands = _readme_commands()
+    assert [c.split()[1] for c in commands] == ["import", "import", "import", "check-inputs", "report"]
+    makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
+    g = series(project, "natural_growth_rate")
+    codes = provinces(project)["code"]
+    synthetic = {  # SYNTHETIC: 2024 natural growth = the 2023 figure; the made-up 2030 census
+        "分省年度数据.xls": lambda path: write_xlsx(
+            portal_grid(project, "人口自然增长率(‰)", {2024: {c: g[(c, 2023)] for c in codes}}), path
+        ),
+        "census_county_2030.xlsx": lambda path: synthetic_census_table(project).to_excel(path, index=False),
+    }
+    rcs = []
+    for command in commands:
+        words = shlex.split(command)
+        target, assigns = words[1], dict(w.split("=", 1) for w in words[2:])
+        assert re.search(rf"^{re.escape(target)}:", makefile, re.M), target
+        common = ["--raw-dir", str(raw(project)), "--datapackage", str(dp(project))]
+        if target == "import":
+            name = assigns["FILE"].rsplit("/", 1)[-1]
+            f = tmp_path / name
+            if not f.exists():
+                synthetic[name](f)
+            argv = [str(f), *common]
+            argv += ["--year", assigns["YEAR"]] if "YEAR" in assigns else []
+            argv += ["--apply"] if assigns.get("APPLY") == "1" else []
+            rcs.append(importer.main(argv))
+        elif target == "check-inputs":
+            rcs.append(preflight.main([f"--raw-dir={raw(project)}", *shlex.split(assigns["PARAMS"])]))
+    # the imports succeed; the check then lists what the new years still lack (yearly series 2025-2030 etc.)
+    assert rcs == [0, 0, 0, 1]
+    assert series(project, "natural_growth_rate")[("210000", 2024)] == g[("210000", 2023)]
+    _, missing = preflight.check(params.load(overrides={"base_year": 2020, "end_year": 2030}), raw(project))
+    assert {m.need.resource for m in missing} == {"province_series", "census_indicators"}

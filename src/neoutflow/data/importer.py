@@ -173,18 +173,26 @@ def read_grid(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise ImportFailure(f"{path}: no such file")
     suffix = path.suffix.lower()
-    if suffix in (".xls", ".xlsx"):
+    head = path.read_bytes()[:8]
+    if suffix in (".xls", ".xlsx") and (head.startswith(b"PK") or head.startswith(b"\xd0\xcf\x11\xe0")):
+        # by content, not name: an .xls that is really .xlsx (or the reverse) is read all the same
+        engine = "openpyxl" if head.startswith(b"PK") else "xlrd"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # xlrd deprecation notice from pandas
             try:
-                return pd.read_excel(path, header=None, dtype=object, engine="xlrd" if suffix == ".xls" else None)
+                return pd.read_excel(path, header=None, dtype=object, engine=engine)
             except Exception as exc:  # noqa: BLE001 - any reader failure is a layout failure here
                 raise LayoutError(f"{path.name}: not a readable Excel file ({exc})") from None
-    if suffix in (".csv", ".txt"):
-        rows = list(csv.reader(io.StringIO(_decode(path))))
+    if suffix in (".csv", ".txt", ".xls"):  # an .xls that is text: the portal's tab- or comma-separated variant
+        text = _decode(path)
+        sample = text[:4000]
+        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
         width = max((len(r) for r in rows), default=0)
         grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
         return grid.replace({"": np.nan})
+    if suffix == ".xlsx":
+        raise LayoutError(f"{path.name}: not an Excel workbook (the file does not begin like one)")
     raise LayoutError(f"{path.name}: expected .xls, .xlsx or .csv")
 
 
