@@ -136,6 +136,9 @@ def test_apply_writes_validated_rows_and_provenance(project, tmp_path):
     # importing the same file again changes nothing
     p2, text2 = run(project, f)
     assert p2.counts() == {("province_series", "birth_rate"): (0, 0, 62)}
+    before = state(project)
+    _, text3 = run(project, f, do_apply=True)
+    assert "nothing to write" in text3 and state(project) == before
 
 
 def test_conflicting_value_is_refused_unless_replace(project, tmp_path):

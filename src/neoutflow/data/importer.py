@@ -781,6 +781,9 @@ def apply(
     date = date or datetime.date.today().isoformat()
     raw_dir = p.raw_dir
     written = [r for r in p.merged if any(c.resource == r and (c.added or (replace and c.changed)) for c in p.changes)]
+    if not written:
+        echo("nothing to write: every value is already in data/raw")
+        return []
     with atomic.staging_dir(raw_dir.parent, "import") as stage:
         staged_raw = stage / "raw"
         shutil.copytree(raw_dir, staged_raw)
@@ -823,9 +826,9 @@ def apply(
         out = []
         for res in written:
             dest = raw_dir / RAW_FILES[res]
-            atomic.write_bytes(dest, (staged_raw / RAW_FILES[res]).read_bytes())
+            atomic.write_bytes(dest, (staged_raw / RAW_FILES[res]).read_bytes(), if_changed=True)
             out.append(dest)
-        atomic.write_bytes(datapackage, staged_dp.read_bytes())
+        atomic.write_bytes(datapackage, staged_dp.read_bytes(), if_changed=True)
         out.append(datapackage)
     return out
 
