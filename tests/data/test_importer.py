@@ -377,3 +377,22 @@ def test_readme_update_commands_run(project, tmp_path, monkeypatch):
     assert series(project, "natural_growth_rate")[("210000", 2024)] == g[("210000", 2023)]
     _, missing = preflight.check(params.load(overrides={"base_year": 2020, "end_year": 2030}), raw(project))
     assert {m.need.resource for m in missing} == {"province_series", "census_indicators"}
+
+
+def test_shipped_2020_yearbook_reproduces_census_population(shared_sources, tmp_path):
+    """The 2020 county table, imported into census_population without its 2020 rows, gives the committed file."""
+    from neoutflow.data.extract.yearbook import YEARBOOK_FILES
+    from neoutflow.data.files import write_csv
+
+    root = copy_project_data(tmp_path / "project")
+    path = raw(root) / RAW_FILES["census_population"]
+    committed = path.read_bytes()
+    pop = pd.read_csv(path, **READ)
+    write_csv(pop[pop["year"] != 2020], path)
+    p = importer.plan(importer.read_source(shared_sources / YEARBOOK_FILES[2020], raw(root)), raw(root))
+    counts = p.counts()
+    assert counts[("census_population", "province")] == (31 * 36, 0, 0)
+    # census_totals keeps the compiler's boundary-adjusted prefecture figures for 2020: those differ
+    assert counts[("census_totals", "province")] == (0, 0, 31)
+    write_csv(p.merged["census_population"], path)
+    assert path.read_bytes() == committed
