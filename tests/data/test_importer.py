@@ -396,3 +396,18 @@ def test_shipped_2020_yearbook_reproduces_census_population(shared_sources, tmp_
     assert counts[("census_totals", "province")] == (0, 0, 31)
     write_csv(p.merged["census_population"], path)
     assert path.read_bytes() == committed
+
+
+def test_imports_survive_a_re_record_but_not_a_re_extraction(project, tmp_path):
+    f = write_xlsx(portal_grid(project, "人口出生率(‰)", birth_2024(project)), tmp_path / "分省年度数据.xlsx")
+    run(project, f, do_apply=True)
+
+    def imports():
+        res = {r["name"]: r for r in json.loads(dp(project).read_text(encoding="utf-8"))["resources"]}
+        return res["province_series"].get("imports", [])
+
+    provenance.write(dp(project), raw(project))  # `python -m neoutflow.data.record` rewriting the record
+    assert len(imports()) == 1
+    (tmp_path / "sources").mkdir()
+    provenance.write(dp(project), raw(project), sources=tmp_path / "sources")  # `make extract`
+    assert imports() == []
