@@ -73,7 +73,7 @@ NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
 REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
 REPORT_OUT := _output/report.pdf
 
-.PHONY: help report test test-fast lint format data notebooks extract clean distclean env lock bench
+.PHONY: help report test test-fast lint format data notebooks extract import check-inputs clean distclean env lock bench
 # No blanket .SECONDARY: a deleted output (or data/datapackage.json) must be noticed. The files
 # made only as prerequisites are kept explicitly.
 .SECONDARY: $(PARAMS_STAMP) $(NOTEBOOK_NAMES:%=build/params/%.json)
@@ -98,6 +98,18 @@ $(VENV_STAMP):
 
 extract: $(VENV_STAMP) ## Re-derive data/raw/ from ../shared/sources (developers only)
 	$(PY) -m neoutflow.data.extract
+
+# `make import FILE=path [KIND=nbs-portal|nbs-crawl|census-yearbook] [YEAR=2030] [APPLY=1] [REPLACE=1]`:
+# a dry run unless APPLY=1 (see neoutflow.data.importer and "Updating the data" in README.md).
+FILE    ?=
+KIND    ?=
+YEAR    ?=
+APPLY   ?=
+REPLACE ?=
+import: $(VENV_STAMP) ## Import an official table into data/raw/: FILE=path [KIND=…] [YEAR=…] [APPLY=1] [REPLACE=1]
+	@test -n "$(FILE)" || { echo "make import: name the file, e.g. make import FILE=path/to/分省年度数据.xls" >&2; exit 2; }
+	$(PY) -m neoutflow.data.importer "$(FILE)" $(if $(KIND),--kind $(KIND)) $(if $(YEAR),--year $(YEAR)) \
+	  $(if $(filter-out 0,$(APPLY)),--apply) $(if $(filter-out 0,$(REPLACE)),--replace)
 
 data: $(DATA_STAMP) ## Validate data/raw/ and build the analysis tables in data/processed/
 
@@ -132,6 +144,16 @@ $(PARAM_FILES): | $(VENV_STAMP)
 
 notebooks: $(NB_STAMPS) ## Run every notebook with papermill into build/
 
+# Before any notebook: every input the chosen base_year/end_year need is present (all missing
+# ones are listed at once). Rerun when the parameters or the raw data change.
+PREFLIGHT_STAMP := build/.inputs-checked
+check-inputs: $(VENV_STAMP) ## List the inputs the chosen years need; report all that are missing (PARAMS=...)
+	$(PY) -m neoutflow.data.preflight $(PARAMS)
+
+$(PREFLIGHT_STAMP): $(PARAMS_STAMP) $(RAW_DATA) src/neoutflow/data/preflight.py | $(VENV_STAMP)
+	$(PY) -m neoutflow.data.preflight $(PARAMS)
+	@touch $@
+
 # Each notebook depends on the raw files it reads (validated first: the data
 # stamp is order-only, so a change to one file reruns only the notebooks that
 # read it), the parameters in force, and the package source.
@@ -143,7 +165,7 @@ NB_DATA_06_projection   := data/raw/census_population.csv data/raw/census_totals
 NB_DATA_04_prefecture_wages := $(RAW_FILES)
 NB_DATA_05_flows        := $(CENSUS_FILES) data/raw/province_series.csv data/raw/birthplace_flows.csv data/raw/boundaries/provinces.geojson
 .SECONDEXPANSION:
-build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(DATA_STAMP) $(VENV_STAMP)
+build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(PREFLIGHT_STAMP) $(DATA_STAMP) $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.run_notebook $*
 
 report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)

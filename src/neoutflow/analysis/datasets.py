@@ -20,25 +20,8 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import demography
+from neoutflow.data.indicators import CENSUS_REGRESSORS, PREFECTURE_REGRESSORS  # noqa: F401 (defined there)
 from neoutflow.reference import NATIONAL_CODE, NORTHEAST, OUTCOMES, PREFECTURE_OUTCOMES  # noqa: F401
-
-CENSUS_REGRESSORS = (
-    "manufacturing_share",
-    "secondary_share",
-    "college_per_100k",
-    "years_of_schooling",
-    "urban_share",
-    "share_age_65_plus",
-    "share_age_0_14",
-)
-PREFECTURE_REGRESSORS = (
-    "manufacturing_share",
-    "secondary_share",
-    "college_per_100k",
-    "years_of_schooling",
-    "urban_share",
-    "share_age_65_plus",
-)
 
 # variable -> (Chinese label, unit, definition, source). The one place labels live:
 # tables and figures take their Chinese names from here.

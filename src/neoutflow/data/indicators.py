@@ -354,3 +354,23 @@ PREFECTURE_SERIES: dict[str, Indicator] = {
         ),
     ]
 }
+
+
+# Census indicators read as base-year regressors (analysis.datasets; data.preflight lists them as inputs).
+CENSUS_REGRESSORS = (
+    "manufacturing_share",
+    "secondary_share",
+    "college_per_100k",
+    "years_of_schooling",
+    "urban_share",
+    "share_age_65_plus",
+    "share_age_0_14",
+)
+PREFECTURE_REGRESSORS = (
+    "manufacturing_share",
+    "secondary_share",
+    "college_per_100k",
+    "years_of_schooling",
+    "urban_share",
+    "share_age_65_plus",
+)

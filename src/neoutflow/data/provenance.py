@@ -397,6 +397,10 @@ def build(raw_dir: Path, sources_dir: Path | None = None, previous: dict | None 
         inds = _indicators(name)
         if inds:
             res["indicators"] = inds
+        # files imported by `make import` (neoutflow.data.importer): kept from the previous record
+        imports = prev.get(name, {}).get("imports")
+        if imports:
+            res["imports"] = imports
         resources.append(res)
     return {
         "profile": "data-package",
@@ -424,8 +428,17 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def write(dp_path: Path, raw_dir: Path, sources: Path | None = None) -> Path:
-    """(Re)write the whole record; source checksums from ``sources`` if present, else kept from before."""
-    dp = build(raw_dir, sources if sources and Path(sources).is_dir() else None, read(dp_path))
+    """(Re)write the whole record; source checksums from ``sources`` if present, else kept from before.
+
+    With ``sources`` (``make extract`` re-derived data/raw from them) the ``imports`` of earlier
+    ``make import`` runs are dropped: their rows are no longer in the files.
+    """
+    fresh = bool(sources and Path(sources).is_dir())
+    previous = read(dp_path)
+    if fresh:
+        for res in previous.get("resources", []):
+            res.pop("imports", None)
+    dp = build(raw_dir, Path(sources) if fresh else None, previous)
     _write_text(Path(dp_path), dumps(dp))
     return Path(dp_path)
 

@@ -18,7 +18,6 @@ Choices (see SOURCES.md and data/README.md):
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -62,7 +61,6 @@ NVA_COLUMNS = {
     },
 }
 # Columns published in 万人: converted to persons.
-NVA_TEN_THOUSANDS = {"higher_education_enrolment"}
 # The export's indicator line must say what we think the file holds.
 FD_TITLES = {
     "avg_wage": "指标：城镇单位就业人员平均工资(元)",
@@ -74,43 +72,41 @@ VITAL = ("birth_rate", "death_rate", "natural_growth_rate")
 
 
 def read_fd(sources: Path, indicator: str, name_to_code: dict[str, str]) -> pd.DataFrame:
-    """One NBS portal .xls export: years down, provinces across → long code, year, value."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # xlrd deprecation notice from pandas
-        x = pd.read_excel(sources / FD_FILES[indicator], header=None, engine="xlrd")
-    title = str(x.iat[1, 0]).strip()
+    """One NBS portal .xls export: years down, provinces across → long code, year, value.
+
+    Read by the user importer's reader (``neoutflow.data.importer.read_portal``), so developer
+    extraction and ``make import`` cannot drift apart.
+    """
+    from neoutflow.data import importer
+
+    path = sources / FD_FILES[indicator]
+    try:
+        (part,) = importer.read_portal(path, None, FD, names=name_to_code)
+    except importer.ImportFailure as exc:
+        raise ValueError(f"{FD_FILES[indicator]}: {exc}") from None
+    title = part.table.removeprefix("NBS 分省年度数据: ")
     if title != FD_TITLES[indicator]:
         raise ValueError(f"{FD_FILES[indicator]}: expected '{FD_TITLES[indicator]}', found '{title}'")
-    header = [str(v).strip() for v in x.iloc[3]]
-    body = x.iloc[4:]
-    body = body[body[0].astype(str).str.fullmatch(r"\d{4}年")]
-    df = body.set_axis(header, axis=1).rename(columns={"时间": "year"})
-    df["year"] = df["year"].str[:4].astype(int)
-    long = df.melt(id_vars="year", var_name="name", value_name="value").dropna(subset=["value"])
-    unknown = sorted(set(long["name"]) - set(name_to_code))
-    if unknown:
-        raise ValueError(f"{FD_FILES[indicator]}: unknown provinces {unknown}")
-    long["code"] = long["name"].map(name_to_code)
-    long["value"] = pd.to_numeric(long["value"], errors="raise").astype(float)
-    return long.assign(indicator=indicator, source=FD)[["code", "year", "indicator", "value", "source"]]
+    long = part.rows
+    if set(long["indicator"]) != {indicator}:
+        raise ValueError(f"{FD_FILES[indicator]}: expected {indicator}, found {sorted(set(long['indicator']))}")
+    return long[["code", "year", "indicator", "value", "source"]]
 
 
-def read_nva(sources: Path, file: str) -> pd.DataFrame:
-    enc = "gbk" if file == NVA_VITAL else "utf-8"
-    df = pd.read_csv(sources / file, encoding=enc, dtype={"省份编码": str})
+def read_nva(sources: Path, file: str, name_to_code: dict[str, str] | None = None) -> pd.DataFrame:
+    """One crawl CSV, the columns of NVA_COLUMNS (through ``neoutflow.data.importer.read_crawl``)."""
+    from neoutflow.data import importer
+
     cols = NVA_COLUMNS[file]
-    missing = [c for c in cols if c not in df.columns]
+    names = name_to_code or nva_names(sources)
+    try:
+        (part,) = importer.read_crawl(sources / file, None, NVA, names=names, indicators=set(cols.values()))
+    except importer.ImportFailure as exc:
+        raise ValueError(f"{file}: {exc}") from None
+    missing = sorted(set(cols.values()) - set(part.rows["indicator"]))
     if missing:
-        raise ValueError(f"{file}: columns {missing} not found")
-    long = df.rename(columns={"省份编码": "code", "年份": "year"}).melt(
-        id_vars=["code", "year"], value_vars=list(cols), var_name="col", value_name="value"
-    )
-    long = long.dropna(subset=["value"])
-    long["indicator"] = long["col"].map(cols)
-    long["value"] = long["value"].astype(float)
-    scale = long["indicator"].isin(NVA_TEN_THOUSANDS)
-    long.loc[scale, "value"] = (long.loc[scale, "value"] * 10_000).round()
-    return long.assign(source=NVA)[["code", "year", "indicator", "value", "source"]]
+        raise ValueError(f"{file}: columns {[k for k, v in cols.items() if v in missing]} not found")
+    return part.rows[["code", "year", "indicator", "value", "source"]]
 
 
 def nva_names(sources: Path) -> dict[str, str]:
@@ -148,7 +144,7 @@ def build_province_series(sources: Path) -> pd.DataFrame:
     names = nva_names(sources)
     en_to_code = {en: code for code, (en, _) in PROVINCES.items()} | _PIK_NAMES
     fd = pd.concat([read_fd(sources, ind, names) for ind in FD_FILES], ignore_index=True)
-    nva = pd.concat([read_nva(sources, f) for f in NVA_COLUMNS], ignore_index=True)
+    nva = pd.concat([read_nva(sources, f, names) for f in NVA_COLUMNS], ignore_index=True)
     # vital rates: the two exports must agree on common years; use nva only before 2004
     fd_v = fd[fd["indicator"].isin(VITAL)].set_index(["code", "year", "indicator"])["value"]
     nva_v = nva[nva["indicator"].isin(VITAL)].set_index(["code", "year", "indicator"])["value"]

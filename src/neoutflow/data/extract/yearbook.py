@@ -142,13 +142,21 @@ def _fix_2010_columns(df: pd.DataFrame) -> pd.DataFrame:
     return df.rename(columns={c: c.replace("（女)", "（女）") for c in df.columns})
 
 
-def _standardise(raw: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The project's columns from one yearbook's rows (counts summed, rates kept)."""
+def _standardise(raw: pd.DataFrame, year: int, required=None) -> pd.DataFrame:
+    """The project's columns from one yearbook's rows (counts summed, rates kept).
+
+    ``year`` names the layout (2010 or 2020). ``required``: the project's column names that must be
+    present (default all); the others are left missing (NaN) when the table lacks them, so a table
+    with population by age and sex only can be read (``neoutflow.data.importer``).
+    """
     out = {}
     spec = dict(_COLUMNS[year])
     spec.update(_age_columns(year))
     for name, cols in spec.items():
         missing = [c for c in cols if c not in raw.columns]
+        if missing and required is not None and name not in required:
+            out[name] = pd.Series(np.nan, index=raw.index)
+            continue
         if missing:
             raise KeyError(f"{year} yearbook: columns {missing} not found")
         block = raw[cols].map(_clean_cell).apply(pd.to_numeric, errors="raise")
@@ -156,6 +164,9 @@ def _standardise(raw: pd.DataFrame, year: int) -> pd.DataFrame:
         # a row with every part blank stays missing.
         out[name] = block.sum(axis=1, min_count=1)
     for name, col in _RATES[year].items():
+        if col not in raw.columns and required is not None and name not in required:
+            out[name] = pd.Series(np.nan, index=raw.index)
+            continue
         out[name] = pd.to_numeric(raw[col], errors="raise")
     return pd.DataFrame(out, index=raw.index)
 
@@ -182,18 +193,26 @@ def _code(value) -> str:
     return str(int(float(value)))
 
 
-def read_yearbook(path: Path, year: int) -> pd.DataFrame:
-    """Units of one yearbook: code, name, kind, province_code, group (prefecture key), + columns."""
-    raw = pd.read_excel(path, dtype=object)
+LAYOUTS = (2010, 2020)
+
+
+def read_yearbook(path: Path, year: int, raw: pd.DataFrame | None = None, required=None) -> pd.DataFrame:
+    """Units of one yearbook: code, name, kind, province_code, group (prefecture key), + columns.
+
+    ``year`` names the layout (2010: 地区 with indented counties; 2020: 省/市/区县 columns); a later
+    census in the 2020 layout is read with ``year=2020``. ``raw``: the table already read.
+    """
+    if raw is None:
+        raw = pd.read_excel(path, dtype=object)
     if year == 2010:
         raw = _fix_2010_columns(raw)
-        return _structure_2010(raw)
+        return _structure_2010(raw, required)
     if year == 2020:
-        return _structure_2020(raw)
+        return _structure_2020(raw, required)
     raise ValueError(f"no yearbook layout known for {year}")
 
 
-def _structure_2010(raw: pd.DataFrame) -> pd.DataFrame:
+def _structure_2010(raw: pd.DataFrame, required=None) -> pd.DataFrame:
     meta = []
     province = group = None
     keep = []
@@ -221,10 +240,10 @@ def _structure_2010(raw: pd.DataFrame) -> pd.DataFrame:
         meta.append((code or None, name, kind, province, group))
         keep.append(idx)
     units = pd.DataFrame(meta, columns=["code", "name", "kind", "province_code", "group"], index=keep)
-    return pd.concat([units, _standardise(raw.loc[keep], 2010)], axis=1).reset_index(drop=True)
+    return pd.concat([units, _standardise(raw.loc[keep], 2010, required)], axis=1).reset_index(drop=True)
 
 
-def _structure_2020(raw: pd.DataFrame) -> pd.DataFrame:
+def _structure_2020(raw: pd.DataFrame, required=None) -> pd.DataFrame:
     meta = []
     province = group = None
     keep = []
@@ -248,7 +267,7 @@ def _structure_2020(raw: pd.DataFrame) -> pd.DataFrame:
         meta.append((code or None, name, kind, province, leaf_group))
         keep.append(idx)
     units = pd.DataFrame(meta, columns=["code", "name", "kind", "province_code", "group"], index=keep)
-    return pd.concat([units, _standardise(raw.loc[keep], 2020)], axis=1).reset_index(drop=True)
+    return pd.concat([units, _standardise(raw.loc[keep], 2020, required)], axis=1).reset_index(drop=True)
 
 
 # ------------------------------------------------------------ prefectures
