@@ -190,13 +190,32 @@ def parse_overrides(pairs: list[str]) -> dict:
     return out
 
 
+# papermill's answer per notebook content, so that make's parameter step (run on every
+# build) does not import papermill when no notebook changed.
+DECLARED_CACHE = paths.BUILD / "params" / ".declared.json"
+
+
 def declared_parameters(notebook: Path) -> list[str]:
     """Names assigned in a notebook's cell tagged ``parameters`` (``papermill.inspect_notebook``)."""
+    import hashlib
+
+    digest = hashlib.sha256(Path(notebook).read_bytes()).hexdigest()
+    try:
+        cache = json.loads(DECLARED_CACHE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    if digest in cache:
+        return list(cache[digest])
     import papermill
 
     declared = papermill.inspect_notebook(str(notebook))
     if not declared:
         raise ParamsError(f"{notebook}: no code cell tagged 'parameters'")
+    cache[digest] = list(declared)
+    try:
+        atomic.write_text(DECLARED_CACHE, json.dumps(cache, indent=1, sort_keys=True) + "\n")
+    except OSError:
+        pass  # a read-only build folder: no cache, same answer
     return list(declared)
 
 
