@@ -317,7 +317,9 @@ class Scenario:
         young = np.asarray(self.young_reduction, dtype=float)
         if young.ndim:  # one share per region: broadcast over sex and age
             young = young[:, None, None]
-        factor = (1 - young * age_mask(*self.young_ages)) * (1 - self.graduate_reduction * age_mask(*self.graduate_ages))
+        factor = (1 - young * age_mask(*self.young_ages)) * (
+            1 - self.graduate_reduction * age_mask(*self.graduate_ages)
+        )
         return np.where(rates < 0, rates * factor, rates)
 
 
