@@ -163,6 +163,8 @@ def synthesise(results: dict) -> ResultSet:
                 f"省内地级单位之间（{'净迁移' if model == 'net' else '青年净迁移'}模型）：{slug} 的正向关联是否得到确认"
             )
             rs.record(f"within_{model}_{slug}", word, "", label, display=word)
+            english = "confirmed" if word == "得到确认" else "not confirmed"
+            rs.record(f"within_{model}_{slug}_en", word, "", label + "（英文）", display=english)
     return rs
 
 
