@@ -52,8 +52,8 @@ def pay_verdict(share_low: float, share_high: float) -> str:
     if share_high <= 0:
         return "为零"
     if share_low > 0:
-        return "不为零（95% 区间不含零）"
-    return "与零无法区分（95% 区间含零）"
+        return "不为零"
+    return "与零无法区分"
 
 
 def record_pay_lever(
