@@ -161,7 +161,8 @@ CENSUS_FILES := $(addprefix data/raw/,regions.csv census_population.csv census_t
 NB_DATA_01_outflow      := $(CENSUS_FILES) data/raw/province_series.csv $(wildcard data/raw/boundaries/*.geojson)
 NB_DATA_02_determinants := $(CENSUS_FILES) data/raw/province_series.csv
 NB_DATA_03_migration_checks := data/raw/census_population.csv data/raw/province_series.csv data/raw/regions.csv data/raw/census_indicators.csv data/raw/census_totals.csv data/raw/province_life_expectancy.csv data/raw/hukou_press_cells.csv
-NB_DATA_06_projection   := data/raw/census_population.csv data/raw/census_totals.csv data/raw/province_series.csv data/raw/regions.csv
+# 06 also refits the young-adult province model of 02 (its pay lever), so it reads what 02 reads.
+NB_DATA_06_projection   := $(CENSUS_FILES) data/raw/province_series.csv
 NB_DATA_04_prefecture_wages := $(RAW_FILES)
 NB_DATA_05_flows        := $(CENSUS_FILES) data/raw/province_series.csv data/raw/birthplace_flows.csv data/raw/boundaries/provinces.geojson
 .SECONDEXPANSION:
@@ -182,7 +183,8 @@ endif
 # The release step (results -> _variables.yml, the appendix tables) runs only when a
 # notebook or the parameters changed; a prose edit only re-renders.
 RELEASE_STAMP := build/.released
-RELEASE_SRC := $(CORE_SRC) $(filter src/neoutflow/pipeline/% src/neoutflow/outputs/results.py src/neoutflow/outputs/tables.py,$(PKG_SRC))
+RELEASE_SRC := $(CORE_SRC) $(filter src/neoutflow/pipeline/% src/neoutflow/outputs/results.py src/neoutflow/outputs/tables.py \
+  src/neoutflow/outputs/conclusions.py src/neoutflow/outputs/derived.py,$(PKG_SRC))
 RENDER_SRC := $(CORE_SRC) $(filter src/neoutflow/render/%,$(PKG_SRC))
 
 $(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) | $(VENV_STAMP)

@@ -61,8 +61,13 @@ class Params(BaseModel):
     projection_migration_intensity: float = Field(
         1.0, ge=0, le=3, description="baseline net migration as a multiple of the 2010-2020 census rates"
     )
+    projection_pay_source: Literal["estimate", "fixed"] = Field(
+        "estimate",
+        description="pay & industry lever: the wage counterfactual of the young-adult province model (estimate) "
+        "or projection_pay_reduction with its interval (fixed)",
+    )
     projection_pay_reduction: float = Field(
-        0.25, ge=0, le=1, description="pay & industry: share of net out-migration at 20-39 removed"
+        0.25, ge=0, le=1, description="pay & industry (fixed source): share of net out-migration at 20-39 removed"
     )
     projection_pay_reduction_low: float = Field(0.10, ge=0, le=1, description="lower end of its interval")
     projection_pay_reduction_high: float = Field(0.40, ge=0, le=1, description="upper end of its interval")

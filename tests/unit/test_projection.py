@@ -130,3 +130,29 @@ def test_run_rejects_a_horizon_off_the_steps():
         pj.run(inputs, [pj.Scenario("baseline")], 2033)
     out = pj.run(inputs, pj.scenarios(0.2, 0.3, 0.2, (0.1, 0.4)), 2035)
     assert out.shape == (9, 1, 4, 2, 18)
+
+
+def test_scenario_takes_one_young_reduction_per_region():
+    rates = np.full((2, 2, 18), -0.1)
+    out = pj.Scenario("pay", young_reduction=(0.0, 0.5)).migration(rates)
+    assert out[0, :, 4] == pytest.approx(-0.1) and out[1, :, 4] == pytest.approx(-0.05)
+    assert out[1, :, 3] == pytest.approx(-0.1)  # 15-19 untouched
+
+
+def test_pay_shares_clip_and_map_the_interval_ends():
+    # synthetic: net migration rates -10% (out), -10% (out), +5% (in); changes with 95% intervals
+    shares = pj.pay_shares([-10.0, -10.0, 5.0], [4.0, 2.0, 3.0], [1.0, -1.0, 1.0], [7.0, 15.0, 5.0])
+    assert shares["share"].tolist() == pytest.approx([0.4, 0.2, 0.0])
+    assert shares["share_low"].tolist() == pytest.approx([0.1, 0.0, 0.0])  # interval includes zero: low end 0
+    assert shares["share_high"].tolist() == pytest.approx([0.7, 1.0, 0.0])  # clipped at 1; no out-migration: 0
+    assert shares["excludes_zero"].tolist() == [True, False, True]
+    # a change that would add out-migration removes nothing
+    assert pj.pay_shares([-10.0], [-2.0], [-3.0], [-1.0])["share_high"].tolist() == [0.0]
+
+
+def test_pay_verdict_words():
+    from neoutflow.outputs import projection_outputs as po
+
+    assert po.pay_verdict(0.0, 0.0) == "为零"
+    assert po.pay_verdict(0.1, 0.7) == "不为零"
+    assert po.pay_verdict(0.0, 0.7) == "与零无法区分"  # the interval includes zero

@@ -304,17 +304,22 @@ class Scenario:
     by that share; net in-migration is left alone. Both apply multiplicatively where they overlap."""
 
     name: str
-    young_reduction: float = 0.0
+    young_reduction: float | tuple[float, ...] = 0.0
     graduate_reduction: float = 0.0
     tfr_increase: float = 0.0
     young_ages: tuple[int, int] = YOUNG_ADULT_AGES
     graduate_ages: tuple[int, int] = GRADUATE_AGES
 
     def migration(self, rates: np.ndarray) -> np.ndarray:
-        factor = np.ones(len(AGE_GROUPS))
-        factor[age_mask(*self.young_ages)] *= 1 - self.young_reduction
-        factor[age_mask(*self.graduate_ages)] *= 1 - self.graduate_reduction
+        """``rates`` ``(R, 2, A)`` (or ``(2, A)``) with the levers applied; ``young_reduction`` is one share for
+        every region or a tuple with one share per region (the estimated pay lever differs by province)."""
         rates = np.asarray(rates, dtype=float)
+        young = np.asarray(self.young_reduction, dtype=float)
+        if young.ndim:  # one share per region: broadcast over sex and age
+            young = young[:, None, None]
+        factor = (1 - young * age_mask(*self.young_ages)) * (
+            1 - self.graduate_reduction * age_mask(*self.graduate_ages)
+        )
         return np.where(rates < 0, rates * factor, rates)
 
 
@@ -335,6 +340,67 @@ def scenarios(
             out.append(replace(out[1], name=f"pay_{end}", young_reduction=value))
             out.append(replace(out[4], name=f"all_{end}", young_reduction=value))
     return out
+
+
+# ---------------------------------------------------------------- the pay lever, from the determinants estimate
+
+PAY_OUTCOME = "young_adult_net_migration_rate"
+
+
+def pay_shares(observed, change, low, high) -> pd.DataFrame:
+    """Share of net out-migration removed by a counterfactual change in the net migration rate.
+
+    ``observed`` is a region's net migration rate (negative: net out-migration), ``change`` the predicted change
+    of that rate and ``[low, high]`` its 95% interval (same unit). The share is ``change / −observed``, clipped to
+    ``[0, 1]`` (a lever removes out-migration, it neither adds out-migration nor creates net in-migration); the
+    interval's ends are mapped the same way (monotone, so the order is kept), so an interval that includes zero has
+    a lower end of 0. A region without net out-migration gets 0 throughout. Returns ``share, share_low,
+    share_high`` (fractions) and ``excludes_zero`` (the change's interval excludes zero).
+    """
+    obs = np.asarray(observed, dtype=float)
+    out = np.where(obs < 0, -obs, np.nan)
+
+    def share(x):
+        return np.where(np.isnan(out), 0.0, np.clip(np.asarray(x, dtype=float) / out, 0.0, 1.0))
+
+    lo, hi = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    return pd.DataFrame(
+        {
+            "share": share(change),
+            "share_low": share(lo),
+            "share_high": share(hi),
+            "excludes_zero": (lo > 0) | (hi < 0),
+        }
+    )
+
+
+def pay_effect(
+    prov: pd.DataFrame, regressors: list[str], cov_type: str, codes: tuple[str, ...] = NORTHEAST
+) -> pd.DataFrame:
+    """The determinants chapter's wage counterfactual on the young-adult outcome, as the pay lever.
+
+    Fits the main province model (``regressors``, ``cov_type``) of the 20–39 net migration rate, asks what each
+    of ``codes`` would have had with its wage variables at the national median (the counterfactual of
+    :func:`neoutflow.analysis.models.counterfactuals`, delta-method 95% interval) and converts the change into the
+    share of the province's 20–39 net out-migration removed (:func:`pay_shares`). Returns one row per code:
+    ``code, observed, change, ci_low, ci_high, p, coef, se, coef_p`` (the wage coefficient; its p-value) and the
+    shares.
+    """
+    from neoutflow.analysis import models  # the projection itself needs no regression code
+
+    fit = models.fit_ols(prov, PAY_OUTCOME, list(regressors), cov_type=cov_type)
+    cf = models.counterfactuals(fit, prov, PAY_OUTCOME, list(codes), list(regressors))
+    cf = cf[cf["family"] == "wages"].set_index("code").reindex(list(codes)).reset_index()
+    if cf["change"].isna().any():
+        raise ProjectionError(f"the regressor set {list(regressors)} has no wage variable: no pay lever to estimate")
+    wage = [v for v in regressors if models.VARIABLE_FAMILY.get(v) == "wages"][0]
+    out = cf[["code", "observed", "change", "ci_low", "ci_high", "p"]].copy()
+    out["variable"] = wage
+    out["coef"], out["se"], out["coef_p"] = fit.params[wage], fit.bse[wage], fit.pvalues[wage]
+    # the wage gap to the national median (positive: the province's wage is below it)
+    out["gap"] = prov[wage].median() - prov.set_index("code").loc[list(codes), wage].to_numpy()
+    shares = pay_shares(out["observed"], out["change"], out["ci_low"], out["ci_high"])
+    return pd.concat([out, shares], axis=1)
 
 
 # ---------------------------------------------------------------- inputs from the data and the run

@@ -112,6 +112,16 @@ for _name in ("differential", "registered", "e0"):
         "a - b",
         [f"migration_checks.ne_{_name}_forward_old_share", "migration_checks.ne_national_forward_old_share"],
     )
+# The projection's pay lever (notebooks/06_projection.ipynb): the share of a province's 20–39 net out-migration
+# removed if its wage were at the national median = change / −observed rate, clipped to [0, 100]%, and the
+# same for the ends of the change's 95% interval.
+_PAY_SHARE = "100 * min(1, max(0, a / -b)) if b < 0 else 0"
+for _k in ("liaoning", "jilin", "heilongjiang"):
+    for _end in ("", "_low", "_high"):
+        DERIVED[f"projection.pay_{_k}_share{_end}"] = (
+            _PAY_SHARE,
+            [f"projection.pay_{_k}_change{_end}", f"projection.pay_{_k}_observed"],
+        )
 
 # Sums the prose names by their parts in words ("含期间出生者粗估") rather than by their numbers:
 # re-derived from their components, but a paragraph quoting them need not print the parts.
@@ -129,6 +139,7 @@ IN_TABLE: dict[str, tuple[str, str]] = {
 def evaluate(formula: str, values: list[float]) -> float:
     """The formula on the component values (``a``, ``b``, … in order)."""
     names = dict(zip(string.ascii_lowercase, values))
+    names.update(min=min, max=max)  # for clipped shares
     return float(eval(formula, {"__builtins__": {}}, names))  # noqa: S307 - formulas are this module's constants
 
 

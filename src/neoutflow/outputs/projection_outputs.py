@@ -44,6 +44,62 @@ def record_inputs(rs, inputs: pj.Inputs, natural_model: np.ndarray, natural_obse
         )
 
 
+PAY_SOURCES = {"estimate": "上述估计", "fixed": "params.yaml 中的固定值"}
+
+
+def pay_verdict(share_low: float, share_high: float) -> str:
+    """The word for a province's estimated pay lever, from its 95% interval (as shares, after clipping)."""
+    if share_high <= 0:
+        return "为零"
+    if share_low > 0:
+        return "不为零"
+    return "与零无法区分"
+
+
+def record_pay_lever(
+    rs, lever: pd.DataFrame, source: str, fixed: tuple[float, float, float]
+) -> tuple[tuple[float, ...], tuple[tuple[float, ...], tuple[float, ...]]]:
+    """Record the estimated pay lever (:func:`neoutflow.analysis.projection.pay_effect`) with its components and
+    words, and the lever applied: the estimate (``source="estimate"``) or ``fixed = (central, low, high)`` shares
+    for every province. Returns the applied ``(central per region, (low per region, high per region))``."""
+    from neoutflow.outputs import derived
+
+    first = lever.iloc[0]
+    rs.record("pay_variable", first["variable"], "", "薪酬杠杆所用的工资变量", display=first["variable"])
+    rs.record("pay_coef", first["coef"], "", "青年净迁移率主模型：工资变量的系数", digits=2)
+    rs.record("pay_se", first["se"], "", "其标准误", digits=2)
+    rs.record("pay_p", first["coef_p"], "", "其 p 值", digits=3)
+    sig = derived.significance_word(first["coef_p"])
+    rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著", display=sig)
+    for _, r in lever.iterrows():
+        k, n = pj.KEYS[r["code"]], pj.NAMES[r["code"]]
+        rs.record(f"pay_{k}_observed", r["observed"], "%", f"{n}：2010–2020 年青年（20–39 岁）净迁移率", digits=2)
+        what = f"{n}：若工资达到全国中位数，青年净迁移率的变化"
+        rs.record(f"pay_{k}_change", r["change"], "百分点", what, digits=2, signed=True)
+        rs.record(f"pay_{k}_change_low", r["ci_low"], "百分点", what + "的 95% 区间下限", digits=2, signed=True)
+        rs.record(f"pay_{k}_change_high", r["ci_high"], "百分点", what + "的 95% 区间上限", digits=2, signed=True)
+        word = derived.interval_word(r["ci_low"], r["ci_high"])
+        rs.record(f"pay_{k}_change_zero", word, "", what + "的 95% 区间是否包含零", display=word)
+        position = "低于" if r["gap"] > 0 else "不低于"
+        rs.record(f"pay_{k}_wage_position", position, "", f"{n}的工资相对全国中位数", display=position)
+        for end in ("", "_low", "_high"):
+            derived.record(rs, f"pay_{k}_share{end}", "%", f"{n}：20–39 岁净迁出被消除的比例（估计{end}）", digits=0)
+        word = pay_verdict(r["share_low"], r["share_high"])
+        rs.record(f"pay_{k}_verdict", word, "", f"{n}：估计的薪酬杠杆是否不为零", display=word)
+    rs.record("pay_source", source, "", "薪酬杠杆的来源", display=PAY_SOURCES[source])
+    if source == "estimate":
+        central = tuple(float(x) for x in lever["share"])
+        low, high = tuple(float(x) for x in lever["share_low"]), tuple(float(x) for x in lever["share_high"])
+    else:
+        central, low, high = ((float(v),) * len(lever) for v in fixed)
+    for i, code in enumerate(lever["code"]):
+        k, n = pj.KEYS[code], pj.NAMES[code]
+        rs.record(f"pay_{k}_lever", 100 * central[i], "%", f"{n}：情景中 20–39 岁净迁出减少的比例", digits=0)
+        rs.record(f"pay_{k}_lever_low", 100 * low[i], "%", f"{n}：其区间下端", digits=0)
+        rs.record(f"pay_{k}_lever_high", 100 * high[i], "%", f"{n}：其区间上端", digits=0)
+    return central, (low, high)
+
+
 def record_backtest(rs, bt: pd.DataFrame, implied: np.ndarray, codes: tuple[str, ...]) -> pd.DataFrame:
     """Errors by region and year; the 2024 verdict (within ±3% or not) chosen here; the implied intensity."""
     last = int(bt["year"].max())

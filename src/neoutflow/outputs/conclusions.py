@@ -1,0 +1,176 @@
+"""The paper's three recommendations mapped to the evidence of the notebooks, with verdicts chosen here.
+
+Run by the release step (:mod:`neoutflow.pipeline.release`) on the released results of every notebook
+(``build/results/*.json``); it writes ``build/results/conclusions.json``, which the report prints like any
+other results set. Nothing is estimated here: every input is a recorded coefficient and its p-value.
+
+Each recommendation is tested by the indicators the report maps to it (report/_01_argument.qmd), in each
+model that has them: the province main model (HC3), the prefecture models with province fixed effects
+(errors clustered by province) and the origin side of the birthplace-flow gravity model (PPML). A test is a
+coefficient, its p-value and the sign the recommendation implies (more pay, industry or education where
+people live → less net out-migration: positive in the migration models, negative for the origin in the
+flow model). At the 5% level (:data:`neoutflow.outputs.derived.ALPHA`):
+
+- **支持**: every test is significant in the implied direction;
+- **一致但不显著**: no test is significant against the implied direction, and at least one is significant
+  in it or every point estimate has the implied sign;
+- **无法判断**: some test is significant against the implied direction (the evidence conflicts), the
+  estimates are neither significant nor of one sign, or the data cannot test the recommendation (the
+  education counterfactual can only lower the Northeast's education to the median).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from neoutflow.outputs.derived import ALPHA
+from neoutflow.outputs.results import ResultSet
+
+SUPPORT, CONSISTENT, UNDECIDED = "支持", "一致但不显著", "无法判断"
+ENGLISH = {SUPPORT: "supported", CONSISTENT: "consistent but not significant", UNDECIDED: "cannot be judged"}
+
+
+@dataclass(frozen=True)
+class Test:
+    """One coefficient: results keys of its estimate and p-value, the implied sign, a short label."""
+
+    coef: str
+    p: str
+    sign: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    slug: str
+    label: str
+    tests: tuple[Test, ...]
+    # a results key whose display is 无法判断 when the data cannot test the recommendation
+    gate: str | None = None
+
+
+RECOMMENDATIONS = (
+    Recommendation(
+        "education",
+        "全年龄段教育链条",
+        (
+            Test("determinants.baseline_coef_college_per_100k", "determinants.baseline_p_college_per_100k", 1, "省级"),
+            Test("determinants.pref_coef_college_per_100k", "determinants.pref_p_college_per_100k", 1, "地级"),
+            Test("flows.mb_o_college_share_coef", "flows.mb_o_college_share_p", -1, "流量（迁出地）"),
+        ),
+        gate="determinants.cf_education_verdict",
+    ),
+    Recommendation(
+        "pay",
+        "用人环境与薪酬",
+        (
+            Test(
+                "determinants.baseline_coef_log_relative_wage", "determinants.baseline_p_log_relative_wage", 1, "省级"
+            ),
+            Test(
+                "prefecture_wages.pw_net_coef_log_relative_wage_city",
+                "prefecture_wages.pw_net_p_log_relative_wage_city",
+                1,
+                "地级",
+            ),
+            Test("flows.mb_o_log_relative_wage_coef", "flows.mb_o_log_relative_wage_p", -1, "流量（迁出地）"),
+        ),
+    ),
+    Recommendation(
+        "industry",
+        "能创造就业的产业",
+        (
+            Test(
+                "determinants.baseline_coef_manufacturing_share",
+                "determinants.baseline_p_manufacturing_share",
+                1,
+                "省级制造业",
+            ),
+            Test(
+                "determinants.pref_coef_manufacturing_share", "determinants.pref_p_manufacturing_share", 1, "地级制造业"
+            ),
+            Test(
+                "prefecture_wages.pw_net_coef_log_gdp_per_capita_city",
+                "prefecture_wages.pw_net_p_log_gdp_per_capita_city",
+                1,
+                "地级人均GDP",
+            ),
+            Test("flows.mb_o_secondary_share_coef", "flows.mb_o_secondary_share_p", -1, "流量第二产业"),
+            Test("flows.mb_o_log_gdp_per_capita_coef", "flows.mb_o_log_gdp_per_capita_p", -1, "流量人均GDP"),
+        ),
+    ),
+)
+
+
+def _value(results: dict, key: str):
+    nb, name = key.split(".", 1)
+    try:
+        return results[nb][name]["value"]
+    except KeyError:
+        raise KeyError(f"conclusions: result {key} is missing; run the notebook that records it") from None
+
+
+def verdict(estimates: list[tuple[float, float, int]], testable: bool = True, alpha: float = ALPHA) -> str:
+    """The word for ``(coefficient, p-value, implied sign)`` tests (rules in the module docstring)."""
+    if not testable or not estimates:
+        return UNDECIDED
+    signed = [(c * s > 0, p < alpha) for c, p, s in estimates]
+    n_for = sum(right and sig for right, sig in signed)
+    n_against = sum((not right) and sig for right, sig in signed)
+    if n_against:
+        return UNDECIDED
+    if n_for == len(signed):
+        return SUPPORT
+    if n_for or all(right for right, _ in signed):
+        return CONSISTENT
+    return UNDECIDED
+
+
+def within_word(coef: float, p: float, sign: int = 1, alpha: float = ALPHA) -> str:
+    """Whether a within-province (prefecture) coefficient confirms an association of the implied sign."""
+    return "得到确认" if p < alpha and coef * sign > 0 else "没有得到确认"
+
+
+def synthesise(results: dict) -> ResultSet:
+    """``conclusions`` results from ``{notebook: {key: {value, ...}}}`` (:func:`results.load_all`)."""
+    rs = ResultSet("conclusions")
+    rs.record("alpha", 100 * ALPHA, "%", "判断所用的显著性水平", digits=0)
+    for rec in RECOMMENDATIONS:
+        est = [(float(_value(results, t.coef)), float(_value(results, t.p)), t.sign) for t in rec.tests]
+        testable = rec.gate is None or _value(results, rec.gate) != UNDECIDED
+        word = verdict(est, testable)
+        rs.record(f"rec_{rec.slug}_verdict", word, "", f"{rec.label}：证据的判断", display=word)
+        rs.record(f"rec_{rec.slug}_verdict_en", word, "", f"{rec.label}：证据的判断（英文）", display=ENGLISH[word])
+        n_for = sum(c * s > 0 and p < ALPHA for c, p, s in est)
+        n_against = sum(c * s < 0 and p < ALPHA for c, p, s in est)
+        rs.record(f"rec_{rec.slug}_n", len(est), "个", f"{rec.label}：检验的系数个数", digits=0)
+        rs.record(f"rec_{rec.slug}_n_for", n_for, "个", f"{rec.label}：在预期方向上显著的个数", digits=0)
+        rs.record(f"rec_{rec.slug}_n_against", n_against, "个", f"{rec.label}：与预期方向相反且显著的个数", digits=0)
+        rs.record(
+            f"rec_{rec.slug}_testable",
+            testable,
+            "",
+            f"{rec.label}：数据能否检验",
+            display="能" if testable else "不能",
+        )
+    pw = "prefecture_wages.pw_{}_{}_{}"
+    for model in ("net", "young"):
+        for var, slug in (("log_relative_wage_city", "wage"), ("log_gdp_per_capita_city", "gdp")):
+            coef = float(_value(results, pw.format(model, "coef", var)))
+            p = float(_value(results, pw.format(model, "p", var)))
+            word = within_word(coef, p)
+            label = (
+                f"省内地级单位之间（{'净迁移' if model == 'net' else '青年净迁移'}模型）：{slug} 的正向关联是否得到确认"
+            )
+            rs.record(f"within_{model}_{slug}", word, "", label, display=word)
+            english = "confirmed" if word == "得到确认" else "not confirmed"
+            rs.record(f"within_{model}_{slug}_en", word, "", label + "（英文）", display=english)
+    return rs
+
+
+def write(directory=None):
+    """Synthesise from the results in ``directory`` (default ``build/results``) and save ``conclusions.json``."""
+    from neoutflow.outputs import results as res
+
+    loaded = {k: v for k, v in res.load_all(directory).items() if k != "conclusions"}
+    return synthesise(loaded).save(directory)
