@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import notebook_runs
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,18 +40,7 @@ TABLES = [
 
 
 def run_notebook(out: Path, **parameters) -> Path:
-    import papermill
-
-    out.mkdir(parents=True, exist_ok=True)
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(out / "02_determinants.ipynb"),
-        kernel_name="neoutflow",
-        parameters={"output_dir": str(out), **parameters},
-        cwd=str(paths.ROOT),
-        progress_bar=False,
-    )
-    return out
+    return notebook_runs.execute(NOTEBOOK, out, **parameters)
 
 
 @pytest.fixture(scope="module")

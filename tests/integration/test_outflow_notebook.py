@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import nbformat
+import notebook_runs
 import pytest
 
 from neoutflow import data, paths
@@ -42,19 +41,8 @@ PER_REGION = [
 
 
 def _run(tmp_path, **parameters):
-    import papermill
-
-    out = tmp_path / "out"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(tmp_path / "executed.ipynb"),
-        parameters={"output_dir": str(out), **parameters},
-        kernel_name="neoutflow",
-        cwd=str(paths.ROOT),
-        progress_bar=False,
-    )
-    results = json.loads((out / "results" / "outflow.json").read_text(encoding="utf-8"))
-    return out, results
+    out = notebook_runs.execute(NOTEBOOK, tmp_path / "out", **parameters)
+    return out, notebook_runs.results(out, "outflow")
 
 
 @pytest.fixture(scope="module")

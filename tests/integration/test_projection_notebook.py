@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import notebook_runs
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,18 +21,8 @@ REGIONS = {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang"}
 
 
 def _run(tmp_path, **parameters):
-    import papermill
-
-    out = tmp_path / "out"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(tmp_path / "executed.ipynb"),
-        parameters={"output_dir": str(out), **parameters},
-        kernel_name="neoutflow",
-        cwd=str(paths.ROOT),
-        progress_bar=False,
-    )
-    return out, json.loads((out / "results" / "projection.json").read_text(encoding="utf-8"))
+    out = notebook_runs.execute(NOTEBOOK, tmp_path / "out", **parameters)
+    return out, notebook_runs.results(out, "projection")
 
 
 @pytest.fixture(scope="module")
