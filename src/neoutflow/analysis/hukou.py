@@ -26,6 +26,16 @@ import pandas as pd
 from neoutflow.analysis.demography import DemographyError
 
 
+def data_year(frame: pd.DataFrame, indicator: str, year: int) -> int:
+    """``year`` if ``frame`` (long: ``year, indicator``) has ``indicator`` then, else the latest earlier
+    year it has: these checks describe the base census, and some indicators are published only for
+    earlier censuses or end a year before it."""
+    years = sorted(int(y) for y in frame.loc[frame["indicator"] == indicator, "year"].unique() if int(y) <= int(year))
+    if not years:
+        raise DemographyError(f"no {indicator} for {year} or earlier")
+    return years[-1]
+
+
 def registered_gap(indicators: pd.DataFrame, totals: pd.DataFrame, codes: list[str], year: int = 2010) -> pd.DataFrame:
     """Per code: ``registered, resident, gap = registered − resident, inmigrants, outstock = gap + inmigrants``.
 
@@ -62,7 +72,11 @@ def press_cells_by_hukou(cells: pd.DataFrame, codes: list[str]) -> pd.Series:
 
 
 def student_density(
-    enrolment: pd.DataFrame, population: pd.DataFrame, year: int, age_group: str = "20-24"
+    enrolment: pd.DataFrame,
+    population: pd.DataFrame,
+    year: int,
+    age_group: str = "20-24",
+    enrolment_year: int | None = None,
 ) -> pd.DataFrame:
     """Per province and the nation (``"national"`` row = sum of provinces): enrolment, residents of
     ``age_group`` at the census of ``year`` and ``students_per_100`` = 100 × enrolment / residents.
@@ -70,7 +84,8 @@ def student_density(
     ``enrolment``: long series rows of ``higher_education_enrolment`` (year-end ``year``);
     ``population``: the provinces' census table.
     """
-    e = enrolment[(enrolment["indicator"] == "higher_education_enrolment") & (enrolment["year"] == int(year))]
+    ey = int(year if enrolment_year is None else enrolment_year)  # the series may end before the census
+    e = enrolment[(enrolment["indicator"] == "higher_education_enrolment") & (enrolment["year"] == ey)]
     e = e.set_index("code")["value"].astype(float)
     p = population[(population["year"] == int(year)) & (population["age_group"].astype(str) == age_group)]
     p = p.groupby("code")["population"].sum().astype(float)

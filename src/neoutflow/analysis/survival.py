@@ -230,6 +230,15 @@ def gompertz_level(e0: float, slope: float = GOMPERTZ_SLOPE) -> float:
     return float(np.exp((lo + hi) / 2))
 
 
+def life_expectancy_year(life_expectancy: pd.DataFrame, base_year: int) -> int:
+    """The year of life expectancy to scale ``base_year``'s ratios with: ``base_year`` itself, or the
+    latest earlier year the table has (provincial life tables follow each census by years)."""
+    years = sorted(int(y) for y in life_expectancy["year"].unique() if int(y) <= int(base_year))
+    if not years:
+        raise DemographyError(f"no life expectancy for {base_year} or earlier")
+    return years[-1]
+
+
 def e0_hazard_multipliers(
     life_expectancy: pd.DataFrame, year: int, national: str, slope: float = GOMPERTZ_SLOPE
 ) -> pd.Series:
@@ -511,7 +520,9 @@ def migration_checks(
     }
     theta_e0 = None
     if life_expectancy is not None:
-        theta_e0 = e0_hazard_multipliers(life_expectancy, base_year, national_code)
+        theta_e0 = e0_hazard_multipliers(
+            life_expectancy, life_expectancy_year(life_expectancy, base_year), national_code
+        )
         sets["e0"] = scaled_variants(v, theta_e0)
     groups = {**dict.fromkeys(northeast, "northeast"), **dict.fromkeys(comparison, "comparison")}
     singles = {c: c for c in [*northeast, *comparison]}

@@ -85,6 +85,8 @@ def record_e0(rs: ResultSet, theta: pd.Series, ne, names: pd.Series, life: pd.Da
     """Life expectancies used (total), hazard multipliers of the Northeast (by sex) and the shifts of the
     forward estimate and of its 40+ share under each adjusted ratio set relative to the national ratios."""
     rs.record("gompertz_slope", sv.GOMPERTZ_SLOPE, "per year", "Gompertz斜率b（假定）", digits=2)
+    year = int(life["year"].max())
+    rs.record("e0_year", year, "year", "所用预期寿命的年份", display=str(year))
     e0 = life[life["sex"] == "total"].set_index("code")["life_expectancy"]
     for code in [*ne, national]:
         rs.record(f"e0_{code}", e0[code], "years", f"{code}出生时预期寿命", digits=2, suffix="岁")
