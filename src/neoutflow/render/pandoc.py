@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -342,14 +344,21 @@ def compile_pdf(typ: Path, root: Path, out: Path, epoch: int, font_dirs: list[Pa
 
 
 def _screen_images(ast: pf.Doc, folder: Path) -> None:
-    """Point the HTML's figures at downscaled, palette-compressed copies (see :mod:`.webfont`)."""
+    """Point the HTML's figures at downscaled, palette-compressed copies (see :mod:`.webfont`).
 
-    def action(elem, doc):
+    The copies are made side by side (image encoding runs outside Python's lock)."""
+    images = []
+
+    def collect(elem, doc):
         if isinstance(elem, pf.Image) and elem.url.lower().endswith(".png") and Path(elem.url).is_file():
-            src = Path(elem.url)
-            elem.url = str(webfont.compress_png(src, folder / src.name))
+            images.append(elem)
 
-    ast.walk(action)
+    ast.walk(collect)
+    sources = sorted({Path(e.url) for e in images})
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        made = dict(zip(sources, pool.map(lambda src: webfont.compress_png(src, folder / src.name), sources)))
+    for elem in images:
+        elem.url = str(made[Path(elem.url)])
 
 
 def write_html(job: Job, ast: pf.Doc, options: dict, out: Path) -> Path:
