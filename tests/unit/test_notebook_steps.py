@@ -67,3 +67,11 @@ def test_determinants_sections_refit_by_numpy(tmp_path):
     assert np.allclose(r.main.params.to_numpy(), beta, rtol=1e-9, atol=1e-12)
     coef = pd.Series(beta[1:], index=r.reg)
     assert r.rs["baseline_coef_log_relative_wage"].value == pytest.approx(coef["log_relative_wage"], rel=1e-9)
+
+
+def test_descriptive_rows_name_a_logged_unit_once():
+    from neoutflow.outputs.determinants_report import _with_unit
+
+    assert _with_unit("相对工资（对数）", "ln(比值)") == "相对工资（ln(比值)）"
+    assert _with_unit("制造业就业比重", "%") == "制造业就业比重（%）"
+    assert _with_unit("东北地区", "") == "东北地区"

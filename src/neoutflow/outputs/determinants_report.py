@@ -121,7 +121,7 @@ class DeterminantsReport:
             for v in desc.index
         }
         text = desc.apply(lambda col: [f"{val:.{row_digits[v]}f}" for v, val in col.items()])
-        text.index = [f"{self.labels[v]}（{ad.DICTIONARY[v][1]}）" for v in desc.index]
+        text.index = [_with_unit(self.labels[v], ad.DICTIONARY[v][1]) for v in desc.index]
         table = rt.frame_table(text.reset_index().rename(columns={"index": "变量"}))
         rt.write_table(
             table,
@@ -539,3 +539,11 @@ class DeterminantsReport:
         )
         self.specs.save(self.tables_dir / "determinants_models.json")
         return self.rs.save(results_dir)
+
+
+def _with_unit(label: str, unit: str) -> str:
+    """``label（unit）``, once: a logged variable's label already says 对数, so its unit ``ln(x)``
+    is written ``ln(x)`` in place of the word rather than as a second bracket."""
+    if unit.startswith("ln(") and label.endswith("（对数）"):
+        return f"{label.removesuffix('（对数）')}（{unit}）"
+    return f"{label}（{unit}）" if unit else label
