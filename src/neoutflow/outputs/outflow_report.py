@@ -24,6 +24,23 @@ WAN = 1e4
 _WAN = dict(digits=1, scale=WAN, suffix="万")
 
 
+def _measure_columns(labels: dict[str, str], measures: list[str], by: int, ey: int):
+    """Headers and number formats of a table: ``labels`` (text columns) then ``measures``, each
+    measure's Chinese header and (decimals, scale) written once here for every outflow table."""
+    known = {
+        "population_base": (f"{by}年常住人口（万人）", (1, WAN)),
+        "population_end": (f"{ey}年常住人口（万人）", (1, WAN)),
+        "population_change_pct": ("人口变化（%）", (2, 1)),
+        "net_migration": ("净迁移（10岁及以上，万人）", (1, WAN)),
+        "net_migration_rate": ("净迁移率（%）", (2, 1)),
+        "young_adult_net_migration": ("20–39岁净迁移（万人）", (1, WAN)),
+        "young_adult_net_migration_rate": ("20–39岁净迁移率（%）", (2, 1)),
+        "residual_net_migration": ("残差法净迁移（万人）", (1, WAN)),
+    }
+    headers = dict(labels) | {m: known[m][0] for m in measures}
+    return headers, {m: known[m][1] for m in measures}
+
+
 def record_setup(rs: ResultSet, o: Outflow) -> None:
     rs.record("base_year", o.base_year, "year", "基期普查年份", display=str(o.base_year))
     rs.record("end_year", o.end_year, "year", "末期普查年份", display=str(o.end_year))
@@ -53,28 +70,21 @@ def survival_ratio_table(o: Outflow, ratios: pd.DataFrame) -> pd.DataFrame:
 def provinces_table(prov: pd.DataFrame, o: Outflow, directory: Path) -> Path:
     by, ey = o.base_year, o.end_year
     prov = prov.assign(region_zh=prov["region"].map(REGIONS_ZH))
-    headers = {
-        "name_zh": "省份",
-        "region_zh": "地区",
-        "population_base": f"{by}年常住人口（万人）",
-        "population_end": f"{ey}年常住人口（万人）",
-        "population_change_pct": "人口变化（%）",
-        "net_migration": "净迁移（10岁及以上，万人）",
-        "net_migration_rate": "净迁移率（%）",
-        "young_adult_net_migration": "20–39岁净迁移（万人）",
-        "young_adult_net_migration_rate": "20–39岁净迁移率（%）",
-        "residual_net_migration": "残差法净迁移（万人）",
-    }
-    formats = {
-        "population_base": (1, WAN),
-        "population_end": (1, WAN),
-        "population_change_pct": (2, 1),
-        "net_migration": (1, WAN),
-        "net_migration_rate": (2, 1),
-        "young_adult_net_migration": (1, WAN),
-        "young_adult_net_migration_rate": (2, 1),
-        "residual_net_migration": (1, WAN),
-    }
+    headers, formats = _measure_columns(
+        {"name_zh": "省份", "region_zh": "地区"},
+        [
+            "population_base",
+            "population_end",
+            "population_change_pct",
+            "net_migration",
+            "net_migration_rate",
+            "young_adult_net_migration",
+            "young_adult_net_migration_rate",
+            "residual_net_migration",
+        ],
+        by,
+        ey,
+    )
     md, _ = tables.write_table(
         tables.format_columns(prov, formats, headers),
         prov,
@@ -342,24 +352,19 @@ def province_map(o: Outflow, prov: pd.DataFrame, highlight_regions=NORTHEAST):
 
 def prefectures_table(pref: pd.DataFrame, o: Outflow, directory: Path) -> Path:
     by, ey = o.base_year, o.end_year
-    headers = {
-        "name_zh": "地级单位",
-        "province": "省份",
-        "population_base": f"{by}年常住人口（万人）",
-        "population_end": f"{ey}年常住人口（万人）",
-        "population_change_pct": "人口变化（%）",
-        "net_migration": "净迁移（10岁及以上，万人）",
-        "net_migration_rate": "净迁移率（%）",
-        "young_adult_net_migration_rate": "20–39岁净迁移率（%）",
-    }
-    formats = {
-        "population_base": (1, WAN),
-        "population_end": (1, WAN),
-        "population_change_pct": (2, 1),
-        "net_migration": (1, WAN),
-        "net_migration_rate": (2, 1),
-        "young_adult_net_migration_rate": (2, 1),
-    }
+    headers, formats = _measure_columns(
+        {"name_zh": "地级单位", "province": "省份"},
+        [
+            "population_base",
+            "population_end",
+            "population_change_pct",
+            "net_migration",
+            "net_migration_rate",
+            "young_adult_net_migration_rate",
+        ],
+        by,
+        ey,
+    )
     md, _ = tables.write_table(
         tables.format_columns(pref, formats, headers),
         pref,

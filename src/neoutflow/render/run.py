@@ -156,37 +156,24 @@ def ensure_csl(path: Path) -> Path:
 
 
 def stage_notebooks(root: Path, staging: Path) -> list[Path]:
-    """Copy ``build/notebooks/*.ipynb`` to ``<staging>/notebooks/`` (linked from the HTML)."""
-    # A failed run leaves <name>.failed.ipynb (see run_notebook); only finished notebooks are linked.
-    notebooks = sorted(
-        nb
-        for nb in (root / "build" / "notebooks").glob("*.ipynb")
-        if not nb.name.endswith((".partial.ipynb", ".failed.ipynb"))
-    )
+    """Copy ``build/notebooks/*.ipynb`` to ``<staging>/notebooks/`` with an HTML view of each.
+
+    Only finished notebooks are there (a failed one is kept in ``build/failed/``), and the
+    notebook runner has already made their paths relative, so they are copied as they are.
+    """
+    notebooks = sorted((root / "build" / "notebooks").glob("*.ipynb"))
     if not notebooks:
         return []
     dest = staging / "notebooks"
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     for nb in notebooks:
-        text = strip_paths(nb.read_text(encoding="utf-8"), root, staging)
+        text = nb.read_text(encoding="utf-8")
         target = dest / nb.name
         target.write_text(text, encoding="utf-8")
-        out.append(target)
-        html = notebook_html(text, nb.stem)
-        (dest / f"{nb.stem}.html").write_text(html, encoding="utf-8")
-        out.append(dest / f"{nb.stem}.html")
+        (dest / f"{nb.stem}.html").write_text(notebook_html(text, nb.stem), encoding="utf-8")
+        out += [target, dest / f"{nb.stem}.html"]
     return out
-
-
-def strip_paths(text: str, root: Path, *others: Path) -> str:
-    """The notebook's text with this machine's absolute paths made relative to the project
-    (``/home/me/project/build/x`` → ``build/x``; JSON-escaped forms too)."""
-    for base in sorted({str(Path(p).resolve()) for p in (root, *others)}, key=len, reverse=True):
-        for form in (base, base.replace("/", "\\/"), base.replace("\\", "\\\\")):
-            text = text.replace(form + "/", "").replace(form, ".")
-    # a notebook runs in a staging folder beside build/ (build/.01_x-123-abc.staging): say build
-    return re.sub(r"build/\.[\w.-]+?\.staging", "build", text)
 
 
 def notebook_html(text: str, name: str) -> str:
