@@ -158,8 +158,8 @@ def ensure_csl(path: Path) -> Path:
 def stage_notebooks(root: Path, staging: Path) -> list[Path]:
     """Copy ``build/notebooks/*.ipynb`` to ``<staging>/notebooks/`` with an HTML view of each.
 
-    Only finished notebooks are there (a failed one is kept in ``build/failed/``), and the
-    notebook runner has already made their paths relative, so they are copied as they are.
+    Only finished notebooks are there (a failed one is kept in ``build/failed/``). What is
+    published carries no path of this machine: the project's absolute path is made relative.
     """
     notebooks = sorted((root / "build" / "notebooks").glob("*.ipynb"))
     if not notebooks:
@@ -168,12 +168,21 @@ def stage_notebooks(root: Path, staging: Path) -> list[Path]:
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     for nb in notebooks:
-        text = nb.read_text(encoding="utf-8")
+        text = strip_paths(nb.read_text(encoding="utf-8"), root, staging)
         target = dest / nb.name
         target.write_text(text, encoding="utf-8")
         (dest / f"{nb.stem}.html").write_text(notebook_html(text, nb.stem), encoding="utf-8")
         out += [target, dest / f"{nb.stem}.html"]
     return out
+
+
+def strip_paths(text: str, root: Path, *others: Path) -> str:
+    """The notebook's text with this machine's absolute paths made relative to the project
+    (``/home/me/project/build/x`` → ``build/x``; JSON-escaped forms too)."""
+    for base in sorted({str(Path(p).resolve()) for p in (root, *others)}, key=len, reverse=True):
+        for form in (base, base.replace("/", "\\/"), base.replace("\\", "\\\\")):
+            text = text.replace(form + "/", "").replace(form, ".")
+    return text
 
 
 def notebook_html(text: str, name: str) -> str:
