@@ -9,7 +9,8 @@ from neoutflow.outputs import conclusions as cc
 
 def test_verdict_rules():
     assert cc.verdict([(2.0, 0.01, 1), (-1.0, 0.001, -1)]) == cc.SUPPORT  # all significant, implied signs
-    assert cc.verdict([(2.0, 0.01, 1), (0.5, 0.40, 1)]) == cc.CONSISTENT  # one significant, none against
+    assert cc.verdict([(2.0, 0.01, 1), (0.5, 0.40, 1)]) == cc.PARTIAL  # one significant, none against
+    assert cc.verdict([(2.0, 0.01, 1), (-0.5, 0.40, 1)]) == cc.PARTIAL  # a wrong-signed test, not significant
     assert cc.verdict([(2.0, 0.20, 1), (0.5, 0.40, 1)]) == cc.CONSISTENT  # none significant, one sign
     assert cc.verdict([(2.0, 0.01, 1), (-0.5, 0.01, 1)]) == cc.UNDECIDED  # significant against: conflict
     assert cc.verdict([(2.0, 0.20, 1), (-0.5, 0.40, 1)]) == cc.UNDECIDED  # neither significant nor one sign
@@ -56,9 +57,9 @@ def test_synthesis_on_synthetic_results():
     )
     assert d["rec_pay_verdict"] == cc.UNDECIDED and d["rec_pay_n_against"] == "1"
     assert d["within_net_wage"] == "没有得到确认" and d["within_net_gdp"] == "得到确认"
-    # only the prefecture wage coefficient not significant: consistent, not supported
+    # only the prefecture wage coefficient not significant: partly supported, not supported
     d = _displays(_synthetic({"prefecture_wages.pw_net_p_log_relative_wage_city": 0.5}))
-    assert d["rec_pay_verdict"] == cc.CONSISTENT and d["within_net_wage"] == "没有得到确认"
+    assert d["rec_pay_verdict"] == cc.PARTIAL and d["within_net_wage"] == "没有得到确认"
     # the education counterfactual cannot test more education: cannot be judged whatever the coefficients
     d = _displays(_synthetic({"determinants.cf_education_verdict": "无法判断"}))
     assert d["rec_education_verdict"] == cc.UNDECIDED and d["rec_education_testable"] == "不能"

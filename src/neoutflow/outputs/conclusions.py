@@ -12,8 +12,9 @@ people live → less net out-migration: positive in the migration models, negati
 flow model). At the 5% level (:data:`neoutflow.outputs.derived.ALPHA`):
 
 - **支持**: every test is significant in the implied direction;
-- **一致但不显著**: no test is significant against the implied direction, and at least one is significant
-  in it or every point estimate has the implied sign;
+- **部分支持**: no test is significant against the implied direction, at least one is significant in it,
+  but not all;
+- **一致但不显著**: no test is significant at all, and every point estimate has the implied sign;
 - **无法判断**: some test is significant against the implied direction (the evidence conflicts), the
   estimates are neither significant nor of one sign, or the data cannot test the recommendation (the
   education counterfactual can only lower the Northeast's education to the median).
@@ -26,8 +27,13 @@ from dataclasses import dataclass
 from neoutflow.outputs.derived import ALPHA
 from neoutflow.outputs.results import ResultSet
 
-SUPPORT, CONSISTENT, UNDECIDED = "支持", "一致但不显著", "无法判断"
-ENGLISH = {SUPPORT: "supported", CONSISTENT: "consistent but not significant", UNDECIDED: "cannot be judged"}
+SUPPORT, PARTIAL, CONSISTENT, UNDECIDED = "支持", "部分支持", "一致但不显著", "无法判断"
+ENGLISH = {
+    SUPPORT: "supported",
+    PARTIAL: "partly supported",
+    CONSISTENT: "consistent but not significant",
+    UNDECIDED: "cannot be judged",
+}
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,9 @@ def verdict(estimates: list[tuple[float, float, int]], testable: bool = True, al
         return UNDECIDED
     if n_for == len(signed):
         return SUPPORT
-    if n_for or all(right for right, _ in signed):
+    if n_for:
+        return PARTIAL
+    if all(right for right, _ in signed):
         return CONSISTENT
     return UNDECIDED
 
