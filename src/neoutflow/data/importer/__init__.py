@@ -1,0 +1,183 @@
+"""Import an official table into ``data/raw/``: ``python -m neoutflow.data.importer FILE`` (``make import``).
+
+Usage: ``python -m neoutflow.data.importer FILE [--kind KIND] [--year YEAR] [--apply] [--replace]``.
+
+Recognised layouts (``--kind`` forces one; otherwise it is detected):
+
+- ``nbs-portal``: an export of the NBS data portal (data.stats.gov.cn, 分省年度数据) as the portal gives
+  it, ``.xls``/``.xlsx`` or ``.csv`` (GBK or UTF-8): lines ``数据库：…``, ``指标：<label>(<unit>)`` (or
+  ``地区：<province>`` for a one-region export with indicators across), ``时间：…``, then a header row
+  ``时间 | 北京市 | 天津市 …`` (years down) or ``地区 | 2023年 | 2022年 …`` (regions down), and a footer
+  ``数据来源：国家统计局``. Rows go to ``province_series.csv``.
+- ``nbs-crawl``: the wide CSV ``省份编码,省份,年份,<label>(<unit>),…`` (one column per indicator).
+- ``census-yearbook``: a census yearbook county/prefecture table (分县资料) in the 2010 layout (``地区``,
+  ``区划代码``, ``合计``, ``0岁（男）`` …) or the 2020 layout (``省``, ``市``, ``区县``, ``区划代码``,
+  ``人口数_合计``, ``男_0岁`` …): population by sex and 5-year age group of the province rows and the
+  prefecture-level rows go to ``census_population.csv``, their totals to ``census_totals.csv``. The census
+  year comes from ``--year`` or the file name.
+
+By default nothing is written: the plan (rows added, changed old → new, left alone, per file and indicator)
+is printed. ``--apply`` writes it: the merged tables are written into a staged copy of ``data/raw/`` and
+validated there (the checks of ``make data``) before any file is replaced; a value that differs from the
+one already in the file is refused unless ``--replace``. The source file (name, sha256, table, unit, date)
+is recorded under the resource's ``imports`` in ``data/datapackage.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from neoutflow import paths
+from neoutflow.data.importer.census_yearbook import CENSUS_YEARBOOK, read_census_yearbook
+from neoutflow.data.importer.core import (
+    IMPORT_COMMAND,
+    ConflictError,
+    ImportFailure,
+    Layout,
+    LayoutError,
+    Plan,
+    RegionError,
+    Source,
+    UnitError,
+    YearError,
+    read_grid,
+    text_of,
+)
+from neoutflow.data.importer.merge import KEYS, apply, describe, merge, plan
+from neoutflow.data.importer.portal import CRAWL, PORTAL, read_crawl, read_portal
+from neoutflow.data.indicators import SERIES
+
+__all__ = [
+    "KEYS",
+    "KINDS",
+    "LAYOUTS",
+    "ConflictError",
+    "ImportFailure",
+    "LayoutError",
+    "RegionError",
+    "UnitError",
+    "YearError",
+    "apply",
+    "describe",
+    "detect",
+    "main",
+    "merge",
+    "plan",
+    "read_census_yearbook",
+    "read_crawl",
+    "read_portal",
+    "read_source",
+    "run",
+]
+
+# The layouts, in the order they are tried when detecting (the first that recognises the file wins).
+LAYOUTS: tuple[Layout, ...] = (PORTAL, CRAWL, CENSUS_YEARBOOK)
+KINDS = tuple(layout.kind for layout in LAYOUTS)
+_BY_KIND = {layout.kind: layout for layout in LAYOUTS}
+
+
+def default_source(path: Path, kind: str) -> str:
+    """The source key of the rows: a folder of ``../shared/sources`` the file sits in, else the layout's."""
+    from neoutflow.data.provenance import REPOS
+
+    parts = Path(path).resolve().parts
+    for p in reversed(parts[:-1]):
+        if p in REPOS:
+            return p
+    return _BY_KIND[kind].source
+
+
+def detect(grid: pd.DataFrame) -> str | None:
+    return next((layout.kind for layout in LAYOUTS if layout.detect(grid)), None)
+
+
+def read_source(
+    path: Path,
+    raw_dir: Path | None = None,
+    kind: str | None = None,
+    year: int | None = None,
+    source: str | None = None,
+    indicators=None,
+) -> Source:
+    """Read and convert one file; raises :class:`ImportFailure` naming what was expected."""
+    path, raw_dir = Path(path), Path(raw_dir or paths.RAW)
+    if kind is not None and kind not in KINDS:
+        raise ImportFailure(f"unknown --kind {kind!r}; choose from {', '.join(KINDS)}")
+    grid = read_grid(path)
+    if grid.empty:
+        raise LayoutError(f"{path.name}: the file is empty")
+    kind = kind or detect(grid)
+    if kind is None:
+        raise LayoutError(
+            f"{path.name}: layout not recognised. Expected one of: "
+            + "; ".join(layout.expected for layout in LAYOUTS)
+            + f". First row found: {[text_of(v) for v in grid.iloc[0][:6]]}"
+        )
+    src = source or default_source(path, kind)
+    parts = _BY_KIND[kind].read(path, raw_dir, src, grid, year=year, indicators=indicators)
+    return Source(path, kind, parts, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def run(
+    file: Path,
+    kind: str | None = None,
+    year: int | None = None,
+    do_apply: bool = False,
+    replace: bool = False,
+    raw_dir: Path | None = None,
+    datapackage: Path | None = None,
+    source: str | None = None,
+    date: str | None = None,
+    indicators=None,
+    echo=print,
+) -> Plan:
+    raw_dir = Path(raw_dir or paths.RAW)
+    src = read_source(file, raw_dir, kind, year, source, indicators)
+    p = plan(src, raw_dir, replace)
+    echo(describe(p))
+    if do_apply:
+        for path in apply(p, datapackage, replace, date, echo):
+            echo(f"wrote {path}")
+    else:
+        note = f"; {len(p.conflicts)} differ: --apply refuses them without --replace" if p.conflicts else ""
+        echo(f"dry run: nothing written{note}. Rerun with --apply (make import … APPLY=1) to write.")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog=IMPORT_COMMAND, description=__doc__.splitlines()[0])
+    ap.add_argument("file", type=Path, help="the official table (.xls, .xlsx or .csv)")
+    ap.add_argument("--kind", choices=KINDS, help="the layout (default: detected)")
+    ap.add_argument("--year", type=int, help="census year of a yearbook table (default: from the file name)")
+    ap.add_argument("--apply", action="store_true", help="write the changes (default: dry run)")
+    ap.add_argument("--replace", action="store_true", help="with --apply: overwrite values that differ")
+    ap.add_argument("--source", help="source key written in the rows' source column")
+    ap.add_argument("--indicators", nargs="*", choices=sorted(SERIES), help="import only these series indicators")
+    ap.add_argument("--raw-dir", type=Path, default=paths.RAW)
+    ap.add_argument("--datapackage", type=Path, default=paths.DATAPACKAGE)
+    args = ap.parse_args(argv)
+    try:
+        run(
+            args.file,
+            args.kind,
+            args.year,
+            args.apply,
+            args.replace,
+            args.raw_dir,
+            args.datapackage,
+            args.source,
+            indicators=args.indicators,
+        )
+    except ImportFailure as exc:
+        print(f"import: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""What every reader of the importer shares: the errors, the parsed-table records, cells and region names."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from neoutflow.data.files import RAW_FILES
+from neoutflow.reference import NATIONAL_CODE
+
+EARLIEST_YEAR = 1949
+IMPORT_COMMAND = "python -m neoutflow.data.importer"
+LABEL = re.compile(r"^(?P<label>[^()（）]+?)\s*[(（](?P<unit>[^()（）]+)[)）]\s*$")
+YEAR_CELL = re.compile(r"^\s*(\d{4})\s*年?\s*$")
+
+
+class ImportFailure(ValueError):
+    """A file that cannot be imported; the message says what was expected."""
+
+
+class LayoutError(ImportFailure):
+    pass
+
+
+class RegionError(ImportFailure):
+    pass
+
+
+class UnitError(ImportFailure):
+    pass
+
+
+class YearError(ImportFailure):
+    pass
+
+
+class ConflictError(ImportFailure):
+    pass
+
+
+@dataclass
+class Parsed:
+    """Tidy rows for one raw file, read from one source table."""
+
+    resource: str
+    rows: pd.DataFrame
+    table: str
+    unit: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One official layout the importer reads: how to recognise it and how to convert it.
+
+    ``read(path, raw_dir, source, grid, year=None, indicators=None)`` returns the parsed tables; ``expected``
+    describes the layout for the "not recognised" message; ``source`` is the default key of the rows'
+    ``source`` column.
+    """
+
+    kind: str
+    source: str
+    expected: str
+    detect: Callable[[pd.DataFrame], bool]
+    read: Callable[..., list[Parsed]]
+
+
+@dataclass
+class Source:
+    path: Path
+    kind: str
+    parts: list[Parsed]
+    sha256: str = ""
+
+
+@dataclass
+class Change:
+    resource: str
+    group: str  # indicator (series) or "population" / "totals"
+    added: list[tuple] = field(default_factory=list)
+    changed: list[tuple] = field(default_factory=list)  # (key, old, new)
+    unchanged: int = 0
+
+
+@dataclass
+class Plan:
+    source: Source
+    changes: list[Change]
+    merged: dict[str, pd.DataFrame]
+    raw_dir: Path
+
+    @property
+    def conflicts(self) -> list[tuple[str, tuple, object, object]]:
+        return [(c.resource, k, o, n) for c in self.changes for k, o, n in c.changed]
+
+    def counts(self) -> dict[tuple[str, str], tuple[int, int, int]]:
+        return {(c.resource, c.group): (len(c.added), len(c.changed), c.unchanged) for c in self.changes}
+
+
+# ------------------------------------------------------------------ reading cells
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise LayoutError(f"{path.name}: text that is neither UTF-8 nor GBK; save it as CSV (UTF-8) from Excel")
+
+
+def read_grid(path: Path) -> pd.DataFrame:
+    """Every cell of the first sheet (or the CSV) as text or number, no header guessed."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFailure(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    head = path.read_bytes()[:8]
+    if suffix in (".xls", ".xlsx") and (head.startswith(b"PK") or head.startswith(b"\xd0\xcf\x11\xe0")):
+        # by content, not name: an .xls that is really .xlsx (or the reverse) is read all the same
+        engine = "openpyxl" if head.startswith(b"PK") else "xlrd"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # xlrd deprecation notice from pandas
+            try:
+                return pd.read_excel(path, header=None, dtype=object, engine=engine)
+            except Exception as exc:  # noqa: BLE001 - any reader failure is a layout failure here
+                raise LayoutError(f"{path.name}: not a readable Excel file ({exc})") from None
+    if suffix in (".csv", ".txt", ".xls"):  # an .xls that is text: the portal's tab- or comma-separated variant
+        text = _decode(path)
+        sample = text[:4000]
+        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        width = max((len(r) for r in rows), default=0)
+        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+        return grid.replace({"": np.nan})
+    if suffix == ".xlsx":
+        raise LayoutError(f"{path.name}: not an Excel workbook (the file does not begin like one)")
+    raise LayoutError(f"{path.name}: expected .xls, .xlsx or .csv")
+
+
+def text_of(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    return str(v).strip()
+
+
+def number_of(v, where: str) -> float | None:
+    t = text_of(v).replace(",", "")
+    if t in ("", "-", "—", "…", "..."):
+        return None
+    try:
+        return float(t)
+    except ValueError:
+        raise ImportFailure(f"{where}: expected a number, found {t!r}") from None
+
+
+def year_of(cell, where: str) -> int:
+    m = YEAR_CELL.match(text_of(cell))
+    if not m:
+        raise LayoutError(f"{where}: expected a year such as '2023年', found {text_of(cell)!r}")
+    return check_year(int(m.group(1)), where)
+
+
+def check_year(year: int, where: str) -> int:
+    from neoutflow.data.schemas import latest_allowed_year
+
+    latest = latest_allowed_year()
+    if not EARLIEST_YEAR <= year <= latest:
+        raise YearError(f"{where}: year {year} is outside the plausible range {EARLIEST_YEAR}–{latest}")
+    return year
+
+
+def split_label(text: str, where: str) -> tuple[str, str]:
+    """``"人口出生率(‰)"`` → ``("人口出生率", "‰")``."""
+    m = LABEL.match(text.strip())
+    if not m:
+        raise UnitError(
+            f"{where}: expected an indicator label with its unit in brackets, e.g. '人口出生率(‰)'; found {text!r}"
+        )
+    return m.group("label").strip(), m.group("unit").strip()
+
+
+# ------------------------------------------------------------------ region names
+
+
+def region_names(raw_dir: Path) -> dict[str, str]:
+    """Province names (full and short) → code, from regions.csv, plus 全国."""
+    from neoutflow.data.extract.census import short_province_name
+
+    regions = pd.read_csv(Path(raw_dir) / RAW_FILES["regions"], dtype=str, keep_default_na=False)
+    prov = regions[regions["level"] == "province"]
+    names = {"全国": NATIONAL_CODE}
+    for code, name in zip(prov["code"], prov["name_zh"], strict=True):
+        names[name] = code
+        names[short_province_name(name)] = code
+    return names
+
+
+def code_of(name: str, names: dict[str, str], where: str) -> str:
+    if name in names:
+        return names[name]
+    near = difflib.get_close_matches(name, list(names), n=3, cutoff=0.3)
+    raise RegionError(
+        f"{where}: unknown region {name!r}"
+        + (f"; nearest known names: {', '.join(near)}" if near else "")
+        + " (names as in data/raw/regions.csv)"
+    )
