@@ -74,13 +74,19 @@ class Outflow:
         return self.children_prov.groupby("code")["net_migration"].sum()
 
 
-def measure_outflow(base_year: int, end_year: int, raw_dir=None) -> Outflow:
-    """Load the shipped data and compute every outflow measure of the chapter."""
+def measure_outflow(base_year: int, end_year: int, raw_dir=None, prefectures: bool = True) -> Outflow:
+    """Load the shipped data and compute every outflow measure of the chapter.
+
+    ``prefectures=False`` (the data lack a census year at prefecture level, see ``data.availability``):
+    the province measures only, with no prefecture units.
+    """
     years = [int(base_year), int(end_year)]
     regions = data.load_regions(raw_dir)
     provinces = regions.loc[regions["level"] == "province", "code"].tolist()
     pop_prov = data.load_population("province", years, raw_dir=raw_dir)
-    pop_pref = data.load_population("prefecture", years, raw_dir=raw_dir)
+    pop_pref = data.load_population("prefecture", years if prefectures else None, raw_dir=raw_dir)
+    if not prefectures:
+        pop_pref = pop_pref.iloc[0:0]
     totals = data.load_census_totals(raw_dir=raw_dir)
     series = data.load_province_series(["natural_growth_rate", "yearend_population"], raw_dir=raw_dir)
 

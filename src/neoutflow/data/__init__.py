@@ -3,7 +3,8 @@
 Owns the file names (:mod:`.files`), the indicator registry (:mod:`.indicators`),
 the schemas and checks (:mod:`.schemas`), the loaders (:mod:`.load`, re-exported
 here: ``data.load_population(...)``), ``make data`` (:mod:`.make`), the provenance
-record ``data/datapackage.json`` (:mod:`.provenance`, :mod:`.record`) and, for
+record ``data/datapackage.json`` (:mod:`.provenance`, :mod:`.record`), the inputs the chosen years need and the optional parts
+of the report they allow (:mod:`.preflight`, ``data.availability``) and, for
 developers, the extraction from ``../shared/sources`` (:mod:`.extract`). Imports
 only the top-level modules (paths, reference, atomic); nothing here imports
 analysis, outputs, pipeline or render.
@@ -28,8 +29,10 @@ from neoutflow.data.load import (
     load_regions,
     validate_all,
 )
+from neoutflow.data.preflight import availability
 
 __all__ = [
+    "availability",
     "AGE_GROUPS",
     "NATIONAL_CODE",
     "NORTHEAST",

@@ -6,23 +6,46 @@ overrides given. Each input is listed by file, level (province/prefecture), indi
 notebooks that read it; the exit status is 1 if an input is missing, and every missing one is
 named at once (instead of the first error a notebook would meet). Nothing is validated here beyond
 presence: ``make data`` checks the values.
+
+Some inputs are optional: they belong to a *part* of the report (:data:`PARTS`, e.g. the prefecture
+analyses) that can be left out. When one of them is missing the build goes on without that part; the
+preflight says so, :func:`availability` tells the notebooks, and the report prints the reason
+(:func:`omission_sentence`) where the part would have been. ``--write FILE`` records the availability of
+each part (``make report`` writes ``build/availability.json``).
 """
 
 from __future__ import annotations
 
+import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from neoutflow import paths
+from neoutflow import atomic, paths
 from neoutflow.data.files import RAW_FILES
-from neoutflow.data.indicators import CENSUS_REGRESSORS, PREFECTURE_REGRESSORS
+from neoutflow.data.indicators import CENSUS, CENSUS_REGRESSORS, PREFECTURE_REGRESSORS, SERIES
 from neoutflow.reference import AGE_GROUPS, PROVINCES, SEXES
 
 PREFLIGHT_COMMAND = "python -m neoutflow.data.preflight"
 CELLS = len(SEXES) * len(AGE_GROUPS)  # sex × age-group rows of one unit-year in census_population
+
+# The optional parts of the report: name -> what the report calls it (Chinese, in the omission sentence).
+PARTS = {
+    "prefecture": "地级单位的分析",
+    "inmigrants": "省外流入人口的比较",
+}
+# Notebooks that are nothing but one part: not run (and their outputs withdrawn) when it is unavailable.
+NOTEBOOK_PARTS = {"04_prefecture_wages": "prefecture"}
+# What the omission sentence calls each input file.
+RESOURCE_ZH = {
+    "census_population": "人口普查分性别、年龄人口",
+    "census_totals": "人口普查常住人口总数",
+    "census_indicators": "人口普查指标",
+    "province_series": "分省年度数据",
+}
+LEVEL_ZH = {"province": "省级", "prefecture": "地级"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,7 @@ class Need:
     years: tuple[int, ...]
     needed_by: str
     # province level: all 31 provinces (census_population: every sex × age cell); prefecture level: any unit
+    part: str | None = None  # the optional part of the report it serves (PARTS); None: required
 
     @property
     def what(self) -> str:
@@ -71,13 +95,25 @@ def span(years: list[int]) -> str:
 
 def needs(p) -> list[Need]:
     """The inputs the notebooks read for parameters ``p`` (a :class:`neoutflow.params.Params`)."""
-    b, e = int(p.base_year), int(p.end_year)
+    return census_needs(p.base_year, p.end_year) + projection_needs(p)
+
+
+def census_needs(base_year: int, end_year: int) -> list[Need]:
+    """The inputs of the census interval ``base_year``–``end_year`` (outflow, determinants, checks)."""
+    b, e = int(base_year), int(end_year)
     censuses = (b, e)
     out = [
         Need("census_population", "province", None, censuses, "01_outflow, 02_determinants, 03_migration_checks"),
-        Need("census_population", "prefecture", None, censuses, "01_outflow, 04_prefecture_wages"),
+        Need(
+            "census_population",
+            "prefecture",
+            None,
+            censuses,
+            "01_outflow, 02_determinants, 04_prefecture_wages",
+            "prefecture",
+        ),
         Need("census_totals", "province", None, censuses, "01_outflow, 02_determinants"),
-        Need("census_totals", "prefecture", None, censuses, "01_outflow, 04_prefecture_wages"),
+        Need("census_totals", "prefecture", None, censuses, "01_outflow, 04_prefecture_wages", "prefecture"),
         Need(
             "province_series",
             "province",
@@ -99,7 +135,14 @@ def needs(p) -> list[Need]:
         for ind in CENSUS_REGRESSORS
     ]
     out += [
-        Need("census_indicators", "prefecture", ind, (b,), "04_prefecture_wages (regressors)")
+        Need(
+            "census_indicators",
+            "prefecture",
+            ind,
+            (b,),
+            "02_determinants, 04_prefecture_wages (regressors)",
+            "prefecture",
+        )
         for ind in PREFECTURE_REGRESSORS
     ]
     out.append(
@@ -109,11 +152,17 @@ def needs(p) -> list[Need]:
             "inmigrants_other_province",
             censuses,
             "01_outflow (in-migrants from other provinces, quoted in the report)",
+            "inmigrants",
         )
     )
+    return out
+
+
+def projection_needs(p) -> list[Need]:
+    """The inputs of the projection (its start year and the years its rates are calibrated on)."""
     s = int(p.projection_start_year)
     first, last = (int(y) for y in p.projection_birth_rate_years)
-    out += [
+    return [
         Need("census_population", "province", None, (s,), "06_projection (start population)"),
         Need("census_totals", "province", None, (s,), "06_projection"),
         Need("province_series", "province", "birth_rate", tuple(range(first, last + 1)), "06_projection (fertility)"),
@@ -125,7 +174,6 @@ def needs(p) -> list[Need]:
             "06_projection (calibration)",
         ),
     ]
-    return out
 
 
 def _read(raw_dir: Path, resource: str) -> pd.DataFrame | None:
@@ -135,8 +183,8 @@ def _read(raw_dir: Path, resource: str) -> pd.DataFrame | None:
     return pd.read_csv(path, dtype={"code": str}, keep_default_na=False, encoding_errors="replace")
 
 
-def check(p, raw_dir: Path | None = None) -> tuple[list[Need], list[Missing]]:
-    """(every input, those missing)."""
+def check(p, raw_dir: Path | None = None, all_needs: list[Need] | None = None) -> tuple[list[Need], list[Missing]]:
+    """(every input, those missing), for parameters ``p`` or the given ``all_needs``."""
     raw_dir = Path(raw_dir or paths.RAW)
     tables = {}
     levels = {}
@@ -144,7 +192,7 @@ def check(p, raw_dir: Path | None = None) -> tuple[list[Need], list[Missing]]:
     if regions is not None:
         levels = dict(zip(regions["code"], regions["level"], strict=False))
     missing: list[Missing] = []
-    all_needs = needs(p)
+    all_needs = needs(p) if all_needs is None else all_needs
     provinces = sorted(PROVINCES)
     for n in all_needs:
         if n.resource not in tables:
@@ -181,29 +229,82 @@ def check(p, raw_dir: Path | None = None) -> tuple[list[Need], list[Missing]]:
     return all_needs, missing
 
 
+@dataclass
+class Part:
+    """Whether an optional part of the report has its inputs, and if not, which are missing."""
+
+    name: str
+    missing: list[Missing] = field(default_factory=list)
+
+    @property
+    def available(self) -> bool:
+        return not self.missing
+
+    def reason(self) -> str:
+        """The sentence the report prints in place of the part (empty when it is available)."""
+        return omission_sentence(self) if self.missing else ""
+
+
+def omission_sentence(part: Part) -> str:
+    """``本报告未包含地级单位的分析：数据中缺少 2030 年地级人口普查分性别、年龄人口（census_population.csv）……``"""
+    items = []
+    for m in part.missing:
+        n = m.need
+        label = {**CENSUS, **SERIES}[n.indicator].label_zh if n.indicator else ""
+        what = RESOURCE_ZH[n.resource] + (f"“{label}”" if label else "")
+        items.append(f"{span(m.years)} 年{LEVEL_ZH[n.level]}{what}（{RAW_FILES[n.resource]}）")
+    items = list(dict.fromkeys(items))
+    return (
+        f"本报告未包含{PARTS[part.name]}：数据中缺少"
+        + "、".join(items)
+        + "。补齐这些数据后重新运行 `make report` 即可包含这部分。"
+    )
+
+
+def availability(base_year: int, end_year: int, raw_dir: Path | None = None) -> dict[str, Part]:
+    """Each optional part of the report (:data:`PARTS`) for the census interval, with what it lacks."""
+    _, missing = check(None, raw_dir, [n for n in census_needs(base_year, end_year) if n.part])
+    return {name: Part(name, [m for m in missing if m.need.part == name]) for name in PARTS}
+
+
+def write_availability(parts: dict[str, Part], target: Path) -> Path:
+    record = {name: {"available": pt.available, "reason": pt.reason()} for name, pt in parts.items()}
+    atomic.write_text(Path(target), json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    return Path(target)
+
+
 def report(p, raw_dir: Path | None = None) -> tuple[int, str]:
     all_needs, missing = check(p, raw_dir)
+    required = [m for m in missing if m.need.part is None]
+    optional = [m for m in missing if m.need.part is not None]
     head = f"inputs for base_year={p.base_year}, end_year={p.end_year} (projection from {p.projection_start_year}):"
     lines = [head, f"  {len(all_needs)} inputs checked in data/raw/"]
     if not missing:
         lines.append("  all present")
         return 0, "\n".join(lines)
-    lines.append(f"  MISSING ({len(missing)}):")
-    lines += [f"  - {m.line()}" for m in missing]
+    if optional:
+        left_out = ", ".join(dict.fromkeys(PARTS[m.need.part] for m in optional))
+        lines.append(f"  OPTIONAL, MISSING ({len(optional)}; the report leaves out: {left_out}):")
+        lines += [f"  - {m.line()}" for m in optional]
+    if required:
+        lines.append(f"  MISSING ({len(required)}):")
+        lines += [f"  - {m.line()}" for m in required]
     lines.append(
         "  Add them with `make import FILE=<official table>` (see 'Updating the data' in README.md), "
         'or choose years the data have, e.g. make report PARAMS="end_year=2020".'
     )
-    return 1, "\n".join(lines)
+    return (1 if required else 0), "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     from neoutflow import params as params_mod
 
     argv = sys.argv[1:] if argv is None else argv
-    raw_dir = None
-    if argv and argv[0].startswith("--raw-dir="):
-        raw_dir, argv = Path(argv[0].split("=", 1)[1]), argv[1:]
+    raw_dir = write = None
+    while argv and argv[0].startswith(("--raw-dir=", "--write=")):
+        flag, value = argv[0].split("=", 1)
+        raw_dir, write = (Path(value), write) if flag == "--raw-dir" else (raw_dir, Path(value))
+        argv = argv[1:]
     try:
         p = params_mod.load(overrides=params_mod.parse_overrides(argv))
     except params_mod.ParamsError as exc:
@@ -211,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rc, text = report(p, raw_dir)
     print(text, file=sys.stderr if rc else sys.stdout)
+    if rc == 0 and write is not None:
+        write_availability(availability(p.base_year, p.end_year, raw_dir), write)
     return rc
 
 

@@ -44,6 +44,8 @@ class Test:
     p: str
     sign: int
     label: str
+    # the optional part of the report it comes from (data.preflight.PARTS); left out with that part
+    part: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,13 @@ RECOMMENDATIONS = (
         "全年龄段教育链条",
         (
             Test("determinants.baseline_coef_college_per_100k", "determinants.baseline_p_college_per_100k", 1, "省级"),
-            Test("determinants.pref_coef_college_per_100k", "determinants.pref_p_college_per_100k", 1, "地级"),
+            Test(
+                "determinants.pref_coef_college_per_100k",
+                "determinants.pref_p_college_per_100k",
+                1,
+                "地级",
+                "prefecture",
+            ),
             Test("flows.mb_o_college_share_coef", "flows.mb_o_college_share_p", -1, "流量（迁出地）"),
         ),
         gate="determinants.cf_education_verdict",
@@ -78,6 +86,7 @@ RECOMMENDATIONS = (
                 "prefecture_wages.pw_net_p_log_relative_wage_city",
                 1,
                 "地级",
+                "prefecture",
             ),
             Test("flows.mb_o_log_relative_wage_coef", "flows.mb_o_log_relative_wage_p", -1, "流量（迁出地）"),
         ),
@@ -93,13 +102,18 @@ RECOMMENDATIONS = (
                 "省级制造业",
             ),
             Test(
-                "determinants.pref_coef_manufacturing_share", "determinants.pref_p_manufacturing_share", 1, "地级制造业"
+                "determinants.pref_coef_manufacturing_share",
+                "determinants.pref_p_manufacturing_share",
+                1,
+                "地级制造业",
+                "prefecture",
             ),
             Test(
                 "prefecture_wages.pw_net_coef_log_gdp_per_capita_city",
                 "prefecture_wages.pw_net_p_log_gdp_per_capita_city",
                 1,
                 "地级人均GDP",
+                "prefecture",
             ),
             Test("flows.mb_o_secondary_share_coef", "flows.mb_o_secondary_share_p", -1, "流量第二产业"),
             Test("flows.mb_o_log_gdp_per_capita_coef", "flows.mb_o_log_gdp_per_capita_p", -1, "流量人均GDP"),
@@ -139,12 +153,14 @@ def within_word(coef: float, p: float, sign: int = 1, alpha: float = ALPHA) -> s
     return "得到确认" if p < alpha and coef * sign > 0 else "没有得到确认"
 
 
-def synthesise(results: dict) -> ResultSet:
-    """``conclusions`` results from ``{notebook: {key: {value, ...}}}`` (:func:`results.load_all`)."""
+def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSet:
+    """``conclusions`` results from ``{notebook: {key: {value, ...}}}`` (:func:`results.load_all`); the tests
+    of the ``omitted`` parts of the report (their inputs are missing) are left out."""
     rs = ResultSet("conclusions")
     rs.record("alpha", 100 * ALPHA, "%", "判断所用的显著性水平", digits=0)
     for rec in RECOMMENDATIONS:
-        est = [(float(_value(results, t.coef)), float(_value(results, t.p)), t.sign) for t in rec.tests]
+        tests = [t for t in rec.tests if t.part not in omitted]
+        est = [(float(_value(results, t.coef)), float(_value(results, t.p)), t.sign) for t in tests]
         testable = rec.gate is None or _value(results, rec.gate) != UNDECIDED
         word = verdict(est, testable)
         rs.record(f"rec_{rec.slug}_verdict", word, "", f"{rec.label}：证据的判断", display=word)
@@ -162,7 +178,7 @@ def synthesise(results: dict) -> ResultSet:
             display="能" if testable else "不能",
         )
     pw = "prefecture_wages.pw_{}_{}_{}"
-    for model in ("net", "young"):
+    for model in ("net", "young") if "prefecture" not in omitted else ():
         for var, slug in (("log_relative_wage_city", "wage"), ("log_gdp_per_capita_city", "gdp")):
             coef = float(_value(results, pw.format(model, "coef", var)))
             p = float(_value(results, pw.format(model, "p", var)))
@@ -176,9 +192,9 @@ def synthesise(results: dict) -> ResultSet:
     return rs
 
 
-def write(directory=None):
+def write(directory=None, omitted: frozenset[str] = frozenset()):
     """Synthesise from the results in ``directory`` (default ``build/results``) and save ``conclusions.json``."""
     from neoutflow.outputs import results as res
 
     loaded = {k: v for k, v in res.load_all(directory).items() if k != "conclusions"}
-    return synthesise(loaded).save(directory)
+    return synthesise(loaded, omitted).save(directory)

@@ -42,6 +42,8 @@ class DeterminantsReport:
     regressors: str
     cov_type: str
     tables_dir: Path
+    # False when the data lack a census year at prefecture level (data.availability): no prefecture models
+    prefectures: bool = True
     rs: ResultSet = field(default_factory=lambda: ResultSet("determinants"))
     specs: det.SpecRegistry = field(default_factory=det.SpecRegistry)
     fits: dict = field(default_factory=dict)  # every reported model, for the coefficient file
@@ -83,9 +85,12 @@ class DeterminantsReport:
         d.mkdir(parents=True, exist_ok=True)
         self.prov = ad.province_dataset(self.base_year, self.end_year)
         self.prov.to_csv(d / PROVINCE_DATA, index=False, lineterminator="\n")
-        self.pref_all = ad.prefecture_dataset(self.base_year, self.end_year)
-        self.pref_all.to_csv(d / PREFECTURE_DATA, index=False, lineterminator="\n")
-        dictionary = ad.data_dictionary(list(dict.fromkeys([*self.prov.columns, *self.pref_all.columns])))
+        self.pref_fits = {}
+        self.pref_all = ad.prefecture_dataset(self.base_year, self.end_year) if self.prefectures else None
+        if self.pref_all is not None:
+            self.pref_all.to_csv(d / PREFECTURE_DATA, index=False, lineterminator="\n")
+        pref_columns = [] if self.pref_all is None else list(self.pref_all.columns)
+        dictionary = ad.data_dictionary(list(dict.fromkeys([*self.prov.columns, *pref_columns])))
         dictionary.to_csv(d / "analysis_dictionary.csv", index=False, lineterminator="\n", encoding="utf-8-sig")
         self.names = dict(zip(self.prov["code"], self.prov["name_zh"]))
         self._record_wage_reference()
@@ -311,8 +316,11 @@ class DeterminantsReport:
         note = rt.default_note(self.cov_type, "东北虚拟变量的系数只由三个省份识别")
         return self._markdown(table, "determinants_northeast", f"东北虚拟变量：{self.y_label}", note)
 
-    def prefectures(self):
-        """Prefecture models with province fixed effects, errors clustered by province."""
+    def prefecture_models(self, omitted: str = ""):
+        """Prefecture models with province fixed effects, errors clustered by province: (the units left out,
+        the coefficient table). Without prefecture data: (None, ``omitted``, the sentence saying why)."""
+        if self.pref_all is None:
+            return None, omitted
         rs, labels, names = self.rs, self.labels, self.names
         outcome = self.outcome if self.outcome in ad.PREFECTURE_OUTCOMES else "net_migration_rate"
         reg, alt = list(models.PREFECTURE_SETS["pref"]), list(models.PREFECTURE_SETS["pref_alt"])
@@ -531,7 +539,7 @@ class DeterminantsReport:
             "ne",
             "ne_full",
             *self.pref_fits,
-            "pref_hc3",
+            *(["pref_hc3"] if self.pref_fits else []),
         ]
         fits = {k: self.fits[k] for k in order}
         det.coefficient_rows(fits).to_csv(

@@ -8,6 +8,10 @@ and tables moved into ``build/``; a failure leaves the previous outputs as they
 were, names the cell and the exception, and keeps the partly executed notebook in
 ``build/failed/`` (never among the executed notebooks the report links).
 
+A notebook that is nothing but an optional part of the report (``data.preflight.NOTEBOOK_PARTS``) is not
+run when that part's inputs are missing: its previous outputs are withdrawn and the published notebook is
+the source with a first cell saying why (the report prints the same reason).
+
 By hand with ``key=value`` overrides, the run writes to ``build-hand/`` (or
 ``--build-dir DIR``), not ``build/``: the report's outputs and the parameters its
 appendix lists stay consistent, and the next ``make report`` has nothing stale.
@@ -97,8 +101,41 @@ def run(name: str, overrides: dict | None = None, build_dir: Path | None = None,
         checked = params_mod.load(overrides={k: v for k, v in overrides.items() if k != "output_dir"})
         values.update(params_mod.notebook_values(checked, source))
         values.update({k: v for k, v in overrides.items() if k == "output_dir"})
+    part = _unavailable_part(name, values)
+    if part is not None:
+        return _omit(name, source, values, part, build_dir)
     with atomic.staging_dir(build_dir, name) as staging:
         return _execute(name, source, values, declared, build_dir, staging, progress)
+
+
+def _unavailable_part(name: str, values: dict):
+    """The optional part (``preflight.Part``) this notebook is, if its inputs are missing; else None."""
+    from neoutflow.data import preflight
+
+    part_name = preflight.NOTEBOOK_PARTS.get(name)
+    if part_name is None:
+        return None
+    base_year, end_year = (values.get(k, getattr(params_mod.load(), k)) for k in ("base_year", "end_year"))
+    part = preflight.availability(base_year, end_year)[part_name]
+    return None if part.available else part
+
+
+def _omit(name: str, source: Path, values: dict, part, build_dir: Path) -> Path:
+    """Withdraw the outputs of the notebook's last run and publish it unexecuted, saying why."""
+    import nbformat
+
+    manifest = build_dir / "manifest" / f"{name}.json"
+    if manifest.is_file():
+        for rel in json.loads(manifest.read_text(encoding="utf-8")).get("outputs", {}):
+            (build_dir / rel).unlink(missing_ok=True)
+    nb = nbformat.read(str(source), as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**本笔记本未运行。** {part.reason()}", id="not-run"))
+    target = build_dir / "notebooks" / f"{name}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic.write_text(target, nbformat.writes(nb) + "\n")
+    _write_manifest(manifest, name, values, {})
+    print(f"==> {name} not run: {part.reason()}", flush=True)
+    return target
 
 
 def _execute(

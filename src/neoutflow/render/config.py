@@ -160,4 +160,26 @@ def merged_options(project: Project, doc: Document, fmt: str) -> dict:
     p_format = _resolve_paths(_formats(project.config, where_p).get(fmt, {}), project.root)
     d_general = _resolve_paths({k: v for k, v in doc.front_matter.items() if k not in NON_META_KEYS}, doc.path.parent)
     d_format = _resolve_paths(_formats(doc.front_matter, where_d).get(fmt, {}), doc.path.parent)
-    return deep_merge(p_general, p_format, d_general, d_format)
+    project_layers = [*_metadata_files(p_general, project.root, where_p), p_general]
+    document_layers = [*_metadata_files(d_general, doc.path.parent, where_d), d_general]
+    return deep_merge(*project_layers, p_format, *document_layers, d_format)
+
+
+def _metadata_files(options: dict, base: Path, where: str) -> list[dict]:
+    """The mappings of the layer's ``metadata-files`` (Quarto merges them under the layer that names them)."""
+    out = []
+    for name in _as_list(options.get("metadata-files")):
+        path = (Path(base) / str(name)).resolve()
+        if not path.is_file():
+            raise RenderConfigError(
+                f"{where}: 'metadata-files' names {name}, which does not exist"
+                " (the release step, `python -m neoutflow.pipeline.release`, writes the report's metadata files)"
+            )
+        out.append(_load_yaml(path.read_text(encoding="utf-8"), str(path)))
+    return out
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]

@@ -4,7 +4,8 @@ Quarto expands shortcodes before pandoc parses the Markdown, so this does the
 same on the text: ``{{< include file >}}`` (path relative to the including file,
 or to the project root when it starts with ``/``; expanded recursively),
 ``{{< var a.b >}}`` (from ``_variables.yml``), ``{{< meta key >}}`` (from the
-document's options) and ``{{< pagebreak >}}``. ``{{{< ... >}}}`` is Quarto's
+document's options) and ``{{< pagebreak >}}``. Conditional blocks (``.content-visible`` /
+``.content-hidden``, :mod:`.conditional`) are resolved first. ``{{{< ... >}}}`` is Quarto's
 escape and yields the literal shortcode. Every error names the file and line.
 """
 
@@ -15,6 +16,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from neoutflow.render import conditional
 from neoutflow.render.config import split_front_matter
 
 # Quarto's shortcode delimiters; the three-brace form is the escape.
@@ -85,6 +87,10 @@ def expand(
     if text is None:
         text = path.read_text(encoding="utf-8-sig")
     where = _rel(path, root)
+    try:  # conditional blocks first: a dropped block's shortcodes are never expanded
+        text = conditional.apply(text, meta, fmt, where, first_line)
+    except conditional.ConditionalError as exc:
+        raise ShortcodeError(str(exc)) from None
     pieces = []
     for offset, line in enumerate(text.splitlines(keepends=True)):
         lineno = first_line + offset
