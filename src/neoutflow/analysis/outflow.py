@@ -84,9 +84,7 @@ def measure_outflow(base_year: int, end_year: int, raw_dir=None, prefectures: bo
     regions = data.load_regions(raw_dir)
     provinces = regions.loc[regions["level"] == "province", "code"].tolist()
     pop_prov = data.load_population("province", years, raw_dir=raw_dir)
-    pop_pref = data.load_population("prefecture", years if prefectures else None, raw_dir=raw_dir)
-    if not prefectures:
-        pop_pref = pop_pref.iloc[0:0]
+    pop_pref = data.load_population("prefecture", years, raw_dir=raw_dir) if prefectures else None
     totals = data.load_census_totals(raw_dir=raw_dir)
     series = data.load_province_series(["natural_growth_rate", "yearend_population"], raw_dir=raw_dir)
 
@@ -106,12 +104,17 @@ def measure_outflow(base_year: int, end_year: int, raw_dir=None, prefectures: bo
         .groupby(["code", "year", "sex", "age_group"], observed=True, as_index=False)["population"]
         .sum()
     )
-    years_per = pop_pref.groupby("code")["year"].nunique()
-    pref_codes = list(years_per.index[years_per == 2])
-    net_pref = dm.survival_ratio_net_migration(
-        pop_pref[pop_pref["code"].isin(pref_codes)], base_year, end_year, national=national
-    )
-    totals_pref = totals[totals["code"].isin(regions.loc[regions["level"] == "prefecture", "code"])]
+    if prefectures:
+        years_per = pop_pref.groupby("code")["year"].nunique()
+        pref_codes = list(years_per.index[years_per == 2])
+        net_pref = dm.survival_ratio_net_migration(
+            pop_pref[pop_pref["code"].isin(pref_codes)], base_year, end_year, national=national
+        )
+        totals_pref = totals[totals["code"].isin(regions.loc[regions["level"] == "prefecture", "code"])]
+        change_pref = dm.population_change(totals_pref, base_year, end_year)
+    else:  # the province measures only: no prefecture units
+        pref_codes, net_pref = [], net_prov.iloc[0:0]
+        change_pref = dm.population_change(totals_prov, base_year, end_year).iloc[0:0]
     return Outflow(
         base_year=int(base_year),
         end_year=int(end_year),
@@ -125,7 +128,7 @@ def measure_outflow(base_year: int, end_year: int, raw_dir=None, prefectures: bo
         net_pref=net_pref,
         pref_codes=pref_codes,
         summary_pref=dm.summarise_net_migration(net_pref),
-        change_pref=dm.population_change(totals_pref, base_year, end_year),
+        change_pref=change_pref,
         indicators=data.load_census_indicators(raw_dir=raw_dir),
         boundaries=data.load_boundaries("prefecture", raw_dir=raw_dir),
     )

@@ -29,7 +29,6 @@ from neoutflow.data.load import (
     load_regions,
     validate_all,
 )
-from neoutflow.data.preflight import availability
 
 __all__ = [
     "availability",
@@ -51,3 +50,10 @@ __all__ = [
     "load_regions",
     "validate_all",
 ]
+
+
+def availability(base_year: int, end_year: int, raw_dir=None):
+    """The optional parts of the report and what each lacks (:func:`neoutflow.data.preflight.availability`)."""
+    from neoutflow.data import preflight  # not at import: ``python -m neoutflow.data.preflight`` runs it as __main__
+
+    return preflight.availability(base_year, end_year, raw_dir)

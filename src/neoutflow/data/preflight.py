@@ -255,9 +255,9 @@ def omission_sentence(part: Part) -> str:
         items.append(f"{span(m.years)} 年{LEVEL_ZH[n.level]}{what}（{RAW_FILES[n.resource]}）")
     items = list(dict.fromkeys(items))
     return (
-        f"本报告未包含{PARTS[part.name]}：数据中缺少"
+        f"本报告未包含{PARTS[part.name]}：数据中缺少 "
         + "、".join(items)
-        + "。补齐这些数据后重新运行 `make report` 即可包含这部分。"
+        + "。补齐这些数据后重新运行 make report 即可包含这部分。"
     )
 
 

@@ -1,0 +1,108 @@
+"""Rerun with an incomplete new census year: the parts the data cannot support are left out, saying why.
+
+SYNTHETIC DATA, FOR THIS TEST ONLY: a made-up "2030 census" (tests/support/synthetic_census.py) is added to
+a scratch copy of the project in three ways a user might have it — province rows only (no prefecture
+rows), without the census indicators of the new year, and complete but read as a 20-year interval — and
+`make report` must give a report in each case: complete where the data allow, with the optional parts
+(data.preflight.PARTS) replaced by the sentence naming the missing inputs where they do not.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from project_copy import copy_project, run_make
+from synthetic_census import SYNTHETIC_YEAR, add_synthetic_census, drop_rows
+
+SCENARIOS = {
+    "province-only": ("base_year: 2020", "end_year: 2030"),
+    "no-indicators": ("base_year: 2020", "end_year: 2030"),
+    "twenty-years": ("base_year: 2010", "end_year: 2030"),
+}
+
+
+def _build(tmp_path_factory, scenario: str):
+    project = copy_project(tmp_path_factory.mktemp(scenario) / "project")
+    raw = project / "data" / "raw"
+    add_synthetic_census(raw)
+    if scenario == "province-only":
+        for name in ("census_population", "census_totals", "census_indicators"):
+            drop_rows(raw, name, SYNTHETIC_YEAR, prefectures_only=True)
+    if scenario == "no-indicators":
+        drop_rows(raw, "census_indicators", SYNTHETIC_YEAR)
+    base, end = SCENARIOS[scenario]
+    params = (project / "params.yaml").read_text(encoding="utf-8")
+    params = params.replace("base_year: 2010", base).replace("end_year: 2020", end)
+    (project / "params.yaml").write_text(params, encoding="utf-8")
+    proc = run_make(project, "report")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return project, proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module", params=list(SCENARIOS))
+def built(request, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEOUTFLOW_LATEST_YEAR", str(SYNTHETIC_YEAR))  # the synthetic rows lie in the future
+        project, log = _build(tmp_path_factory, request.param)
+    yield request.param, project, log
+
+
+def results(project, name: str) -> dict:
+    path = project / "build" / "results" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def report_text(project) -> tuple[str, str]:
+    from pypdf import PdfReader
+
+    pdf = "".join(p.extract_text() or "" for p in PdfReader(project / "_output/report.pdf").pages)
+    html = (project / "_output/report.html").read_text(encoding="utf-8")
+    return "".join(pdf.split()), html
+
+
+def test_left_out_parts_say_why_and_the_rest_is_complete(built):
+    scenario, project, log = built
+    availability = results(project, "availability")
+    pdf, html = report_text(project)
+    missing_prefectures = scenario == "province-only"
+    missing_inmigrants = scenario in ("province-only", "no-indicators")
+    assert availability["prefecture"]["value"] is not missing_prefectures
+    assert availability["inmigrants"]["value"] is not missing_inmigrants
+    for part, missing, file in (
+        ("prefecture", missing_prefectures, "census_population.csv"),
+        ("inmigrants", missing_inmigrants, "census_indicators.csv"),
+    ):
+        sentence = availability[part]["display"]
+        if missing:
+            assert f"{SYNTHETIC_YEAR}" in sentence and file in sentence, sentence
+            assert "".join(sentence.split()) in pdf and sentence in html
+        else:
+            assert sentence == ""
+    assert "本报告未包含" in pdf if (missing_prefectures or missing_inmigrants) else "本报告未包含" not in pdf
+
+
+def test_a_notebook_that_is_only_a_left_out_part_is_not_run(built):
+    scenario, project, log = built
+    executed = (project / "build/notebooks/04_prefecture_wages.ipynb").read_text(encoding="utf-8")
+    if scenario == "province-only":
+        assert "04_prefecture_wages not run" in log
+        assert "本笔记本未运行" in executed
+        assert not (project / "build/results/prefecture_wages.json").exists()
+        assert "pref_n" not in results(project, "determinants")
+        # the conclusions count only the tests the data allow
+        conclusions = results(project, "conclusions")
+        assert conclusions["rec_pay_n"]["value"] == 2 and "within_net_wage" not in conclusions
+    else:
+        assert "本笔记本未运行" not in executed
+        assert results(project, "prefecture_wages")["base_year"]["value"] == int(SCENARIOS[scenario][0][-4:])
+        assert results(project, "conclusions")["rec_pay_n"]["value"] == 3
+
+
+def test_the_years_are_those_asked_for(built):
+    scenario, project, _ = built
+    base, end = (int(s[-4:]) for s in SCENARIOS[scenario])
+    outflow = results(project, "outflow")
+    assert (outflow["base_year"]["value"], outflow["end_year"]["value"]) == (base, end)
+    pdf, _ = report_text(project)
+    assert f"{base}–{end}" in pdf or f"{base}—{end}" in pdf
