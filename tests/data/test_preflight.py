@@ -97,3 +97,26 @@ def test_cli(capsys):
     assert preflight.main(["end_year=2030", "base_year=2020"]) == 1
     assert "MISSING" in capsys.readouterr().err
     assert preflight.main(["end_year=2023"]) == 2  # not a multiple of 5 from base_year: rejected by Params
+
+
+def test_missing_prefecture_rows_leave_out_a_part_not_the_build(project):
+    """SYNTHETIC: a complete 2030 province year (series included), but no 2030 prefecture rows."""
+    add_province_rows(project)
+    path = raw(project) / RAW_FILES["province_series"]
+    df = pd.read_csv(path, **READ)
+    last = df[df["year"] == 2023]
+    extra = [last.assign(year=y) for y in range(2024, 2031)]
+    pd.concat([df, *extra]).to_csv(path, index=False, lineterminator="\n")
+    ind = pd.read_csv(raw(project) / RAW_FILES["census_indicators"], **READ)
+    new = ind[(ind["year"] == 2020) & ind["code"].str.endswith("0000")].assign(year=2030)
+    pd.concat([ind, new]).to_csv(raw(project) / RAW_FILES["census_indicators"], index=False, lineterminator="\n")
+    rc, text = preflight.report(p(base_year=2020, end_year=2030), raw(project))
+    assert rc == 0, text
+    assert "the report leaves out: 地级单位的分析" in text
+    parts = preflight.availability(2020, 2030, raw(project))
+    assert not parts["prefecture"].available and parts["inmigrants"].available
+    assert parts["prefecture"].reason() == (
+        "本报告未包含地级单位的分析：数据中缺少 2030 年地级人口普查分性别、年龄人口（census_population.csv）、"
+        "2030 年地级人口普查常住人口总数（census_totals.csv）。补齐这些数据后重新运行 make report 即可包含这部分。"
+    )
+    assert parts["inmigrants"].reason() == ""

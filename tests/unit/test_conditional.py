@@ -61,3 +61,13 @@ def test_code_blocks_are_left_alone():
 def test_an_unclosed_div_is_an_error():
     with pytest.raises(conditional.ConditionalError, match="t.qmd: 1 fenced div"):
         conditional.apply('::: {.content-visible when-meta="x"}\nA\n', {}, "html", "t.qmd")
+
+
+def test_hidden_includes_are_those_of_dropped_blocks(tmp_path):
+    qmd = tmp_path / "a.qmd"
+    qmd.write_text(
+        '{{< include t/shown.md >}}\n::: {.content-visible when-meta="has-x"}\n{{< include t/hidden.md >}}\n:::\n',
+        encoding="utf-8",
+    )
+    assert conditional.hidden_includes(qmd, {"has-x": False}) == [(tmp_path / "t/hidden.md").resolve()]
+    assert conditional.hidden_includes(qmd, {"has-x": True}) == []

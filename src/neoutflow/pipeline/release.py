@@ -9,14 +9,12 @@ paper's recommendations, :mod:`neoutflow.outputs.conclusions`), then writes ``_v
 It also releases which optional parts of the report the data allow (:data:`neoutflow.data.preflight.PARTS`):
 ``_availability.yml`` (read by ``_quarto.yml``'s ``metadata-files``) holds a boolean per part
 (``has-prefecture-data`` …) for the chapters' ``.content-visible when-meta=…`` blocks, and the results set
-``availability`` the sentence printed in place of a part that is left out. A table that only a left-out
-part includes is released empty, so that Quarto (which resolves includes before conditions) finds it.
+``availability`` the sentence printed in place of a part that is left out.
 The report reads only these released files, never the notebooks' internals.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
@@ -29,7 +27,6 @@ from neoutflow.outputs.results import ResultSet, write_quarto_variables
 from neoutflow.pipeline import repro
 
 AVAILABILITY_FILE = "_availability.yml"
-_INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+)\s*>\}\}")
 
 
 def meta_key(part: str) -> str:
@@ -56,28 +53,10 @@ def write_availability(parts: dict[str, preflight.Part], results_dir: Path) -> l
     return [target, rs.save(results_dir)]
 
 
-def hidden_includes(parts: dict[str, preflight.Part], report_dir: Path | None = None) -> list[Path]:
-    """Tables included only inside the blocks that the left-out parts hide."""
-    from neoutflow.render import conditional
-
-    meta = {meta_key(name): part.available for name, part in parts.items()}
-    report_dir = Path(report_dir or paths.REPORT)
-    hidden = []
-    for qmd in sorted(report_dir.glob("*.qmd")):
-        text = qmd.read_text(encoding="utf-8")
-        shown = set(_INCLUDE.findall(conditional.apply(text, meta, "html", qmd.name)))
-        hidden += [(qmd.parent / inc).resolve() for inc in _INCLUDE.findall(text) if inc not in shown]
-    return sorted(set(hidden))
-
-
 def release() -> list:
     parts = availability()
     omitted = frozenset(name for name, part in parts.items() if not part.available)
     written = write_availability(parts, paths.RESULTS)
-    for table in hidden_includes(parts):
-        if not table.is_file():  # left out with its part: released empty (never shown)
-            atomic.write_text(table, "")
-            written.append(table)
     written.append(conclusions.write(paths.RESULTS, omitted))
     written += [write_quarto_variables(target=paths.ROOT / "_variables.yml", directory=paths.RESULTS)]
     return written + repro.write_all()

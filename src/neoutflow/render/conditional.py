@@ -8,7 +8,9 @@ key is false) and ``when-format`` / ``unless-format`` (the output format). As in
 ``content-hidden`` block is dropped in exactly that case.
 
 Applied to the source text before the shortcodes are expanded, so that a dropped block's ``var``
-shortcodes and includes are never looked up (in Quarto they would only warn). A span's text may not
+shortcodes and includes are never looked up (in Quarto they would only warn). Quarto resolves includes
+before conditions, so :func:`hidden_includes` lists the files a hidden block includes, for the Quarto
+route to find (empty) when the part that makes them is left out. A span's text may not
 contain square brackets (no citations inside a conditional span); use a div for those.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import functools
 import re
 import shlex
+from pathlib import Path
 
 CLASSES = ("content-visible", "content-hidden")
 # Output formats each format name matches (Quarto aliases html to its variants and pdf to its engines).
@@ -109,3 +112,13 @@ def _span(m: re.Match, meta: dict, fmt: str, where: str) -> str:
     if decision is None:
         return m.group(0)
     return m.group("text") if decision else ""
+
+
+_INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+)\s*>\}\}")
+
+
+def hidden_includes(qmd: Path, meta: dict) -> list[Path]:
+    """The files ``qmd`` includes only inside blocks that ``meta`` hides (paths relative to ``qmd``)."""
+    text = Path(qmd).read_text(encoding="utf-8")
+    shown = set(_INCLUDE.findall(apply(text, meta, "html", Path(qmd).name)))
+    return sorted({(Path(qmd).parent / inc).resolve() for inc in _INCLUDE.findall(text) if inc not in shown})

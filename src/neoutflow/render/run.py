@@ -35,7 +35,7 @@ from pathlib import Path
 import yaml
 
 from neoutflow import atomic, fonts
-from neoutflow.render import cache, config, pandoc
+from neoutflow.render import cache, conditional, config, pandoc
 from neoutflow.render.config import RenderConfigError
 from neoutflow.render.shortcodes import ShortcodeError
 
@@ -221,6 +221,16 @@ def font_dirs() -> list[Path]:
     return list(fonts.font_dirs())
 
 
+def hidden_includes(project: config.Project) -> list[Path]:
+    """Included files that are missing but sit only in blocks the document's options hide."""
+    out: set[Path] = set()
+    for doc in project.documents:
+        meta = config.merged_options(project, doc, "html")
+        for qmd in sorted(doc.path.parent.glob("*.qmd")):
+            out |= {p for p in conditional.hidden_includes(qmd, meta) if not p.is_file()}
+    return sorted(out)
+
+
 def render_quarto(project: config.Project, staging: Path, epoch: int | None, progress: _Progress) -> list[Path]:
     """``quarto render`` of the whole project into ``staging``; returns the outputs."""
     quarto = quarto_path()
@@ -232,6 +242,9 @@ def render_quarto(project: config.Project, staging: Path, epoch: int | None, pro
         cmd += ["-M", f"date:{day}"]
     elif epoch is None and not any("date" in d.front_matter for d in project.documents):
         cmd += ["-M", f"date:{NO_DATE}"]
+    with progress.step("tables of left-out parts"):
+        for table in hidden_includes(project):
+            atomic.write_text(table, "")  # Quarto includes before it drops hidden blocks: it must find them
     env = dict(os.environ)
     # the pipeline has run (report/pre_render.py and post_render.py then do nothing)
     env["NEOUTFLOW_PIPELINE"] = "done"
