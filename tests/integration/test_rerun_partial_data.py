@@ -66,7 +66,7 @@ def test_left_out_parts_say_why_and_the_rest_is_complete(built):
     availability = results(project, "availability")
     pdf, html = report_text(project)
     missing_prefectures = scenario == "province-only"
-    missing_inmigrants = scenario in ("province-only", "no-indicators")
+    missing_inmigrants = scenario == "no-indicators"
     assert availability["prefecture"]["value"] is not missing_prefectures
     assert availability["inmigrants"]["value"] is not missing_inmigrants
     for part, missing, file in (
