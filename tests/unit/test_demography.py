@@ -355,3 +355,24 @@ def test_northeast_matches_independent_computation_on_shipped_census():
     # zero over the 31 provinces, within rounding
     assert abs(got.sum()) < 1.0
     assert len(got) == 31
+
+
+def test_child_estimate_cuts_the_window_at_ages_born_in_the_period():
+    # A 10-year interval; for children 0-4 the window 5-14 holds women 5-9, born in the period (no cohort):
+    # it is cut to 10-14, so it gives what the window 10-14 gives.
+    ages = ["0-4", "5-9", "10-14", "15-19", "20+"]
+    table = {
+        (code, year, sex): [n * (1 + i) for i in range(5)]
+        for code, n in (("A", 100), ("B", 150))
+        for year in (2010, 2020)
+        for sex in ("female", "male")
+    }
+    table[("A", 2020, "female")] = [90, 80, 70, 140, 400]
+    toy = _long(table, ages)
+    cut = dm.child_net_migration(toy, 2010, 2020, childbearing_ages=(5, 14))
+    kept = dm.child_net_migration(toy, 2010, 2020, childbearing_ages=(10, 14))
+    first = cut["age_group"].astype(str) == "0-4"
+    pd.testing.assert_frame_equal(
+        cut[first].reset_index(drop=True), kept[kept["age_group"].astype(str) == "0-4"].reset_index(drop=True)
+    )
+    assert cut.loc[first, "mothers"].tolist() == [70.0, 70.0, 450.0, 450.0]  # women 10-14 at the end

@@ -276,7 +276,9 @@ def child_net_migration(
     times the survival-ratio net migration of those women. Using the region's own
     ratio keeps low-fertility regions (the Northeast) from showing their missing
     births as migration; the price is that the estimate no longer sums to zero.
-    Kept apart from the primary (ages ≥ 5k) measure.
+    Kept apart from the primary (ages ≥ 5k) measure. In an interval longer than 15 years the youngest
+    childbearing ages at ``end_year`` were themselves born in the period and have no survival-ratio
+    migration: the window is cut at age 5k (the ratio and the women's migration use the same cut window).
 
     Returns ``code, sex, age_group, observed, mothers, mothers_net_migration,
     child_woman_ratio, net_migration``.
@@ -289,11 +291,11 @@ def child_net_migration(
     frames = []
     for g, child_group in enumerate(ages[:k]):
         low, high = childbearing_ages[0] + 5 * g, childbearing_ages[1] + 5 * g
-        mothers_groups = _groups_in(ages, low, high)
-        if age_group_bounds(mothers_groups[0])[0] < 5 * k:
+        mothers_groups = [a for a in _groups_in(ages, low, high) if age_group_bounds(a)[0] >= 5 * k]
+        if not mothers_groups:
             raise DemographyError(
-                f"mothers of children aged {child_group} (ages {low}–{high} at {end_year}) include "
-                f"ages born in the period; the interval is too long for this estimate"
+                f"mothers of children aged {child_group} (ages {low}–{high} at {end_year}) were all born in "
+                f"the period; the interval is too long for this estimate"
             )
         w = (
             women[women["age_group"].astype(str).isin(mothers_groups)]
