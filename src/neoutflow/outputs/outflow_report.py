@@ -212,6 +212,9 @@ def _record_region(rs: ResultSet, o: Outflow, key, label, s, ch, child, inmig) -
                 f"{label}{year}年省外流入人口（存量）",
                 **_WAN,
             )
+    if by in inmig and ey in inmig:  # "末期 … 高于/低于基期 …"
+        word = direction_word(inmig[ey] - inmig[by], "compare")
+        rs.record(f"{key}_inmigrants_compare", word, "", f"{label}省外流入人口：末期相对基期", display=word)
 
 
 def record_northeast(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
