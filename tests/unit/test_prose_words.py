@@ -46,7 +46,7 @@ FIXED_YEARS: list[tuple[str, str, str]] = [
 ]
 
 # Direction words that always introduce a value ("从 a 降至 b") and words that compare or change
-# ("高于", "减少") when a number or a value follows them.
+# ("高于", "减少") when a number, a value or the national median follows them.
 TO_WORDS = ("降至", "升至", "减少到", "增加到", "降到", "升到", "增至", "减至", "下降到", "上升到", "保持在")
 CHANGE_WORDS = ("减少", "增加", "下降", "上升", "高于", "低于", "多于", "少于")
 # (chapter, phrase, why its direction word is not the data's).
@@ -56,6 +56,8 @@ FIXED_WORDS: list[tuple[str, str, str]] = [
     ("_05b_projection.qmd", "高于 1 的比值截为 1", "a rule: ratios are capped at one"),
     ("_05b_projection.qmd", "净迁出减少 {V}%", "a scenario lever (a parameter, a reduction by definition)"),
     ("_05_counterfactuals.qmd", "把教育指标降到中位数", "the scenario lowers the above-median indicators"),
+    ("_07_conclusions.qmd", "个省份的教育指标高于全国中位数", "counts the provinces above the median"),
+    ("_abstract.qmd", "东北高于中位数的教育指标", "the scenario's definition (the count is a result)"),
     ("_07_conclusions.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),
     ("_abstract.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),
 ]
@@ -67,7 +69,7 @@ FIXED_INTERVALS: list[tuple[str, str, str]] = [
 
 YEAR = re.compile(r"(?<![\d.])(?:19|20)\d\d(?!\d)")
 INTERVAL = re.compile(r"(?<![几数])[一二三四五六七八九十]*十年")
-DIRECTION = re.compile("|".join(TO_WORDS) + "|(?:" + "|".join(CHANGE_WORDS) + r")(?=\s*(?:\d|\{V\}))")
+DIRECTION = re.compile("|".join(TO_WORDS) + "|(?:" + "|".join(CHANGE_WORDS) + r")(?=\s*(?:\d|\{V\}|全国中位数|中位数))")
 
 
 def prose(text: str) -> str:
