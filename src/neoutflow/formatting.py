@@ -86,3 +86,40 @@ def format_p(p: float, digits: int = 3) -> str:
 def format_range(low, high, digits: int = 0) -> str:
     """``low–high`` with the report's range dash and minus sign: ``format_range(-1, 2.5, 1)`` → ``−1.0–2.5``."""
     return typographic(f"{format_number(low, digits)}{RANGE_DASH}{format_number(high, digits)}")
+
+
+# --- direction words ---------------------------------------------------------------------------
+#
+# The word the prose puts before a number whose direction could differ with other data ("从 a 降至 b",
+# "人口减少", "低于中位数") is chosen from the sign of the change, here, for every chapter; the chapters
+# never type one (tests/unit/test_prose_words.py scans them). Each kind lists the words for
+# (lower, unchanged, higher, mixed): "mixed" is for several changes that do not share a sign.
+DIRECTION_WORDS: dict[str, tuple[str, str, str, str]] = {
+    "to": ("降至", "保持在", "升至", "分别变为"),  # 出生率降至 a、b 和 c；从 a 升至 b
+    "change": ("减少", "不变", "增加", "有增有减"),  # 人口减少；十年间增加
+    "change_to": ("减少到", "保持在", "增加到", "分别变为"),  # 从 a 减少到 b
+    "compare": ("低于", "等于", "高于", "不同于"),  # x 低于 y (the change is x − y)
+    "pace": ("放缓", "不变", "加快", "快慢不一"),  # 迁移放缓 (the change is the rate's ratio − 1)
+    "bias": ("偏低", "无偏", "偏高", "有高有低"),  # 预测偏低 (the change is the error)
+}
+
+
+def direction_word(change, kind: str = "to") -> str:
+    """The word of ``kind`` (:data:`DIRECTION_WORDS`) for the sign of ``change``.
+
+    ``change`` is one number or several (e.g. one per province): several get the common word when
+    they all share a sign, else the kind's "mixed" word. ``direction_word(-3.2)`` → ``"降至"``,
+    ``direction_word([1, 2], "change")`` → ``"增加"``, ``direction_word([-1, 2], "to")`` → ``"分别变为"``.
+    """
+    if kind not in DIRECTION_WORDS:
+        raise ValueError(f"direction kind {kind!r}: expected one of {', '.join(DIRECTION_WORDS)}")
+    lower, same, higher, mixed = DIRECTION_WORDS[kind]
+    values = [float(v) for v in change] if hasattr(change, "__iter__") else [float(change)]
+    if any(math.isnan(v) for v in values):
+        raise ValueError(f"direction of a missing value (NaN) in {values!r}")
+    signs = {(v > 0) - (v < 0) for v in values}
+    if not signs:
+        raise ValueError("direction of no values")
+    if len(signs) > 1:
+        return mixed
+    return {-1: lower, 0: same, 1: higher}[signs.pop()]

@@ -54,6 +54,10 @@ PROVINCES: dict[str, tuple[str, str]] = {
 # active military (and in 2010 persons whose residence could not be determined).
 PROVINCE_TOTALS = {2000: 1_242_612_226, 2010: 1_332_810_869, 2020: 1_409_778_724}
 
+# How a census enumerated residents, where the report contrasts two censuses (the coverage caveat on
+# old-age net migration); a census not listed here is contrasted in general terms.
+CENSUS_ENUMERATION = {2010: "按户籍地登记", 2020: "按身份证件核实常住地"}
+
 # The municipalities: one prefecture-level unit each (code xx0100), as in the
 # boundary-adjusted city file (Chongqing's 市辖区 and 县 rows are merged).
 MUNICIPALITIES = ("110000", "120000", "310000", "500000")

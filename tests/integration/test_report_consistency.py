@@ -153,3 +153,10 @@ def test_no_typed_numbers_beside_results_in_the_abstract():
     typed = re.findall(r"\d+(?:[.,]\d+)?", text)
     allowed = {"20", "39", "31", "10", "95", "5"}  # age bounds, province count, interval and test levels
     assert set(typed) <= allowed, f"typed numbers in the abstract: {sorted(set(typed) - allowed)}"
+
+
+def test_direction_words_follow_the_sign_of_their_values(results):
+    """降至/升至, 减少/增加, 高于/低于 …: each word the report quotes agrees with the values it speaks of."""
+    from directions import wrong_directions
+
+    assert not wrong_directions(results), "\n".join(wrong_directions(results))

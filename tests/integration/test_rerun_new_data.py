@@ -4,6 +4,9 @@ SYNTHETIC DATA, FOR THIS TEST ONLY: a made-up "2030 census" (tests/support/synth
 is added as rows to a scratch copy of the project, together with made-up yearly
 vital rates and populations for 2024-2030. Setting base_year=2020, end_year=2030
 must carry the new year through the notebooks to the results and the report.
+The made-up birth rates rise and death rates fall after the last published year,
+the opposite of the shipped series, so the report's direction words must flip
+(出生率升至 / 死亡率降至 here, 出生率降至 / 死亡率升至 on the shipped data).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from directions import wrong_directions
 from project_copy import copy_project, run_make
 from synthetic_census import SYNTHETIC_YEAR, add_synthetic_census
 
@@ -38,6 +42,17 @@ def test_new_year_reaches_the_results(rerun):
     assert outflow["base_year"]["value"] == 2020 and outflow["end_year"]["value"] == SYNTHETIC_YEAR
     # the synthetic Northeast shrinks by 8 %, so its census change is -8 %
     assert outflow["ne_population_change_pct"]["value"] == pytest.approx(-8.0, abs=0.01)
+    # the words follow the synthetic data: births rose and deaths fell, the Northeast still shrank
+    assert outflow["birth_rate_direction"]["display"] == "升至"
+    assert outflow["death_rate_direction"]["display"] == "降至"
+    assert outflow["ne_population_direction"]["display"] == "降至"
+    assert outflow["interval_years"]["value"] == 10 and outflow["next_census_year"]["value"] == 2040
+    every = {
+        f"{p.stem}.{k}": r
+        for p in (rerun / "build/results").glob("*.json")
+        for k, r in json.loads(p.read_text(encoding="utf-8")).items()
+    }
+    assert not wrong_directions(every), wrong_directions(every)
     determinants = json.loads((rerun / "build/results/determinants.json").read_text(encoding="utf-8"))
     assert determinants["base_year"]["value"] == 2020
     assert determinants["baseline_n"]["value"] == 31
@@ -53,5 +68,11 @@ def test_new_year_reaches_the_report(rerun):
     outflow = json.loads((rerun / "build/results/outflow.json").read_text(encoding="utf-8"))
     assert outflow["ne_population_change_pct"]["display"] in text
     assert "2030年" in text
+    # the direction words and years quoted from the results, as the PDF prints them
+    o = {k: r["display"] for k, r in outflow.items()}
+    assert f"出生率升至{o['liaoning_birth_rate_last']}" in text, "the birth-rate word did not flip"
+    assert f"死亡率降至{o['liaoning_death_rate_last']}" in text, "the death-rate word did not flip"
+    assert f"常住人口从{o['ne_population_base']}降至{o['ne_population_end']}" in text
+    assert "2035年1%人口抽样调查或2040年普查" in text
     html = (rerun / "_output/report.html").read_text(encoding="utf-8")
     assert "2030" in html

@@ -2,7 +2,8 @@
 
 SYNTHETIC DATA, FOR TESTS ONLY: a made-up "2030 census" is derived from the 2020 figures (each province
 scaled by a fixed factor, the Northeast shrinking) and added as rows to a scratch copy of data/raw,
-together with made-up yearly vital rates and populations up to 2030. :func:`drop_rows` then takes parts of
+together with made-up yearly vital rates and populations up to 2030 (the Northeast's birth rates rising
+and death rates falling after the last published year, the opposite of the shipped series). :func:`drop_rows` then takes parts of
 it away, as a user whose new census year is incomplete would have it.
 """
 
@@ -14,6 +15,9 @@ from neoutflow.data.schemas import PREFECTURE_SUM_EXCEPTIONS
 
 SYNTHETIC_YEAR = 2030
 NORTHEAST = {"210000", "220000", "230000"}
+# Yearly factors of the Northeast's made-up vital rates after the last published year: births up, deaths down (enough
+# to end above / below the first year of the series), within the validation's year-on-year bounds.
+SYNTHETIC_RATE_FACTORS = {"birth_rate": 1.25, "death_rate": 0.9, "yearend_population": 1.0}
 
 
 def factor(code: str) -> float:
@@ -54,12 +58,21 @@ def add_synthetic_census(raw) -> None:
 
     ser = pd.read_csv(raw / "province_series.csv", **read)
     extra = []
-    for indicator in ("birth_rate", "death_rate", "natural_growth_rate", "yearend_population"):
+    for indicator, f in SYNTHETIC_RATE_FACTORS.items():
         part = ser[ser["indicator"] == indicator]
         last_year = int(part["year"].max())
         last = part[part["year"] == last_year]
         for year in range(last_year + 1, SYNTHETIC_YEAR + 1):
-            extra.append(last.assign(year=year))
+            ne = last["code"].isin(NORTHEAST)  # only the Northeast's rates move (others stay as published)
+            value = last["value"] * ne.map({True: f ** (year - last_year), False: 1.0})
+            extra.append(last.assign(year=year, value=value.round(2) if f != 1 else value))
+    # natural growth = births − deaths, for the years after its own last published one
+    rates = pd.concat([ser, *extra]).pivot_table(index=["code", "year"], columns="indicator", values="value")
+    part = ser[ser["indicator"] == "natural_growth_rate"]
+    last = part[part["year"] == part["year"].max()].set_index("code")
+    for year in range(int(part["year"].max()) + 1, SYNTHETIC_YEAR + 1):
+        growth = [round(rates.loc[(c, year), "birth_rate"] - rates.loc[(c, year), "death_rate"], 2) for c in last.index]
+        extra.append(last.assign(year=year, value=growth).reset_index())
     pd.concat([ser, *extra]).to_csv(raw / "province_series.csv", index=False, lineterminator="\n")
 
 

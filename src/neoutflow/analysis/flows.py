@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from neoutflow.formatting import direction_word
 from neoutflow.reference import NORTHEAST, PROVINCES
 
 EARTH_RADIUS_KM = 6371.0088
@@ -583,7 +584,7 @@ def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.D
         within[1] - within[0],
         "",
         "东北内部比重的变化方向",
-        display="降到" if within[1] < within[0] else "升到",
+        display=direction_word(within[1] - within[0], "to"),
     )
     for year in (2000, 2010):
         share = inside[f"stock_{year}"].sum() / dest[f"stock_{year}"].sum() * 100
@@ -606,7 +607,7 @@ def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.D
             digits=0,
         )
     g_out = (outside["stock_2010"].sum() / outside["stock_2000"].sum() - 1) * 100
-    _rec(rs, "ne_outside_trend", g_out, "", "东北以外存量的变化方向", display="增加到" if g_out > 0 else "减少到")
+    _rec(rs, "ne_outside_trend", g_out, "", "东北以外存量的变化方向", display=direction_word(g_out, "change_to"))
     _rec(rs, "ne_outside_growth", g_out, "%", "东北出生、住在东北以外的人口 2000→2010 的增长", digits=1, signed=True)
     for i, r in outside.head(top).iterrows():
         _rec(
@@ -669,7 +670,7 @@ def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.D
             digits=0,
         )
     d_in = inflow["stock_2010"].sum() - inflow["stock_2000"].sum()
-    _rec(rs, "inflow_trend", d_in, "", "流入东北存量的变化方向", display="减少" if d_in < 0 else "增加")
+    _rec(rs, "inflow_trend", d_in, "", "流入东北存量的变化方向", display=direction_word(d_in, "change"))
     ratio = inflow["stock_2010"].sum() / outside["stock_2010"].sum()
     _rec(
         rs,
@@ -790,10 +791,10 @@ def record_characteristics(rs, chars: pd.DataFrame, flows: pd.DataFrame) -> None
     nm = names_zh()
     for code in NORTHEAST:
         for c in CF_CHARACTERISTICS:
-            above = chars.loc[code, c] > med[c]
+            gap = float(chars.loc[code, c] - med[c])
             _rec(rs,
-                f"gap_{SLUGS[code]}_{c}", float(chars.loc[code, c] - med[c]), "",
-                f"{nm[code]}的{CHAR_LABELS[c]}减 31 省中位数", display="高于" if above else "低于", digits=3,
+                f"gap_{SLUGS[code]}_{c}", gap, "",
+                f"{nm[code]}的{CHAR_LABELS[c]}减 31 省中位数", display=direction_word(gap, "compare"), digits=3,
             )  # fmt: skip
     r = chars["log_relative_wage"].corr(chars["log_gdp_per_capita"])
     _rec(rs, "corr_wage_gdp", r, "", "31 省相对工资（对数）与人均 GDP（对数）的相关系数（2010）", digits=2)

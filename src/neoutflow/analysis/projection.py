@@ -41,6 +41,9 @@ from neoutflow.analysis import demography
 from neoutflow.reference import AGE_GROUPS, NORTHEAST, SEXES
 
 STEP = 5
+# The survival and migration rates come from the census interval ending at the start year, which must be
+# ten years (two five-year steps: :func:`national_survival`).
+RATES_INTERVAL = 10
 # Fertility schedule: a gamma density of the mother's age above 15, with the mean
 # age at childbearing and its spread stated here (assumptions, close to China's
 # 2020 census mean age at childbearing of about 29; see the report's limits).
@@ -226,7 +229,7 @@ def national_survival(population: pd.DataFrame, base_year: int = 2010, end_year:
     one ratio ``x`` solved exactly from the open group: ``N(85+, t+10) = x·(s·N(75-79, t) + x·N(80+, t))``.
     Ratios above 1 (better census coverage at the second census, mostly of children) are set to 1.
     """
-    if end_year - base_year != 10:
+    if end_year - base_year != RATES_INTERVAL:
         raise ProjectionError("the five-year ratios are derived from a ten-year census interval")
     net = demography.survival_ratio_net_migration(population, base_year, end_year)
     first = net[net["code"] == net["code"].iloc[0]]
@@ -423,6 +426,11 @@ class Inputs:
     notes: dict = field(default_factory=dict)
 
 
+def rates_years(start_year: int) -> tuple[int, int]:
+    """The census years whose survival and net migration rates the projection from ``start_year`` uses."""
+    return int(start_year) - RATES_INTERVAL, int(start_year)
+
+
 def build_inputs(
     population: pd.DataFrame,
     series: pd.DataFrame,
@@ -437,7 +445,7 @@ def build_inputs(
     ``survival`` overrides the national census survival ratios (shape ``(2, A)`` or ``(R, 2, A)``).
     ``migration_intensity`` scales the 2010–2020 net migration rates (1 = the intercensal average).
     """
-    base_year = start_year - 10
+    base_year, _ = rates_years(start_year)
     pop = population[population["year"].isin([base_year, start_year])]
     if survival is None:
         survival = national_survival(pop, base_year, start_year)

@@ -22,7 +22,7 @@ from neoutflow import data
 from neoutflow.analysis import datasets as ad
 from neoutflow.analysis import determinants as det
 from neoutflow.analysis import models
-from neoutflow.formatting import row_decimals
+from neoutflow.formatting import direction_word, row_decimals
 from neoutflow.outputs import derived
 from neoutflow.outputs import determinants_figures as dfig
 from neoutflow.outputs import tables as rt
@@ -118,6 +118,16 @@ class DeterminantsReport:
         prov, cols = self.prov, [*OUTCOMES, *self.full_vars]
         desc = prov.set_index("code").loc[self.ne, ["name_zh", *cols]].set_index("name_zh").T
         desc["全国中位数"] = prov[cols].median()
+        # 高于/低于 the median, per Northeast province and for the three together (the prose's comparisons)
+        values = prov.set_index("code").loc[self.ne, cols]
+        for v in self.full_vars:
+            gaps = values[v] - desc.loc[v, "全国中位数"]
+            for code, gap in gaps.items():
+                word = direction_word(gap, "compare")
+                label = f"{self.names[code]}的{self.labels[v]}相对全国中位数"
+                self.rs.record(f"{det.PROVINCE_SLUGS[code]}_{v}_vs_median", word, "", label, display=word)
+            word = direction_word(gaps.to_numpy(), "compare")
+            self.rs.record(f"ne_{v}_vs_median", word, "", f"东北三省的{self.labels[v]}相对全国中位数", display=word)
         desc["全国最小值"] = prov[cols].min()
         desc["全国最大值"] = prov[cols].max()
         # decimals by row: counts per 100,000 without decimals, logarithms with three, shares with two

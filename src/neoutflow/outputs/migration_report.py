@@ -12,6 +12,7 @@ from neoutflow.analysis import survival as sv
 from neoutflow.analysis.outflow import PAPER_CLAIM
 from neoutflow.outputs import derived
 from neoutflow.outputs.results import ResultSet
+from neoutflow.reference import CENSUS_ENUMERATION
 
 WAN = 1e4
 
@@ -45,6 +46,18 @@ def record_hukou_checks(rs: ResultSet, gap: pd.DataFrame, cells: pd.DataFrame, n
         "均小于原文各省数字，与存量解读不矛盾" if below else "已有省份超过原文数字，与“821万”是全部外省存量的解读矛盾"
     )
     rs.record("press_word", word, "", "九格与原文数字的比较", display=word)
+
+
+def record_census_practice(rs: ResultSet, base_year: int, end_year: int) -> str:
+    """An example of how the two censuses' coverage may differ: their enumeration practices where
+    :data:`~neoutflow.reference.CENSUS_ENUMERATION` knows both, else a general phrase."""
+    years = (int(base_year), int(end_year))
+    if all(y in CENSUS_ENUMERATION for y in years):
+        text = "例如 " + "、".join(f"{y} 年{CENSUS_ENUMERATION[y]}" for y in years)
+    else:
+        text = "例如两次普查登记常住人口方法的差别"
+    rs.record("coverage_example", text, "", "两次普查覆盖差异的例子", display=text)
+    return text
 
 
 def record_students(rs: ResultSet, density: pd.DataFrame, ne, names: pd.Series, cohort_net: float) -> None:

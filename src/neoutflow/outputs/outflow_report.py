@@ -14,6 +14,7 @@ import pandas as pd
 
 from neoutflow.analysis import demography as dm
 from neoutflow.analysis.outflow import NE_KEY, PAPER_CLAIM, PAPER_PERIOD, Outflow, focus_provinces
+from neoutflow.formatting import direction_word
 from neoutflow.outputs import derived, style
 from neoutflow.outputs import outflow_figures as figs
 from neoutflow.outputs import outflow_tables as tables
@@ -41,9 +42,27 @@ def _measure_columns(labels: dict[str, str], measures: list[str], by: int, ey: i
     return headers, {m: known[m][1] for m in measures}
 
 
+# China's censuses fall in years ending in 0, its 1% sample surveys (mini-censuses) in years ending in 5.
+CENSUS_EVERY = 10
+SURVEY_OFFSET = 5
+
+
+def next_data_years(end_year: int) -> tuple[int, int]:
+    """The first 1% sample survey and the first census after ``end_year``: ``(2025, 2030)`` after 2020."""
+    census = (end_year // CENSUS_EVERY + 1) * CENSUS_EVERY
+    survey = census - CENSUS_EVERY + SURVEY_OFFSET
+    return (survey if survey > end_year else survey + CENSUS_EVERY), census
+
+
 def record_setup(rs: ResultSet, o: Outflow) -> None:
+    """The census years and the interval between them, and the next data that could extend the analysis."""
     rs.record("base_year", o.base_year, "year", "基期普查年份", display=str(o.base_year))
     rs.record("end_year", o.end_year, "year", "末期普查年份", display=str(o.end_year))
+    n = o.end_year - o.base_year
+    rs.record("interval_years", n, "years", "两次普查相隔的年数", display=str(n))
+    survey, census = next_data_years(o.end_year)
+    rs.record("next_survey_year", survey, "year", "末期普查之后的第一次 1% 人口抽样调查", display=str(survey))
+    rs.record("next_census_year", census, "year", "末期普查之后的第一次人口普查", display=str(census))
 
 
 def record_zero_sum(rs: ResultSet, o: Outflow) -> float:
@@ -193,6 +212,9 @@ def _record_region(rs: ResultSet, o: Outflow, key, label, s, ch, child, inmig) -
                 f"{label}{year}年省外流入人口（存量）",
                 **_WAN,
             )
+    if by in inmig and ey in inmig:  # "末期 … 高于/低于基期 …"
+        word = direction_word(inmig[ey] - inmig[by], "compare")
+        rs.record(f"{key}_inmigrants_compare", word, "", f"{label}省外流入人口：末期相对基期", display=word)
 
 
 def record_northeast(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
@@ -218,6 +240,10 @@ def record_northeast(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
     ch_ne["population_change_pct"] = 100 * ch_ne["population_change"] / ch_ne["population_base"]
     summary_ne["natural_increase"] = nat_increase[ne].sum()
     _record_region(rs, o, NE_KEY, "东北三省", summary_ne, ch_ne, child_by_code[ne].sum(), inmig.sum().to_dict())
+    change = ch_ne["population_change"]
+    for key, kind in (("ne_population_direction", "to"), ("ne_population_change_word", "change")):
+        word = direction_word(change, kind)
+        rs.record(key, word, "", f"东北三省普查人口变化的方向（{kind}）", display=word)
     # rank 1 = the lowest net migration rate (the heaviest outflow)
     rank = prov.set_index("code")["net_migration_rate"].rank(method="min")
     for c in ne:
@@ -480,6 +506,10 @@ def vital_series_figure(rs: ResultSet, o: Outflow, series: pd.DataFrame, highlig
         rs.record(f"vital_{what}_last_year", last, "year", f"{zh}序列（三省共有）的末年", display=str(last))
     slugs = o.slugs
     (r0, r1), (p0, p1) = years["rates"], years["population"]
+    for ind in ("birth_rate", "death_rate"):
+        change = [wide.loc[(c, r1), ind] - wide.loc[(c, r0), ind] for c in codes]
+        word = direction_word(change, "to")
+        rs.record(f"{ind}_direction", word, "", f"{figs.VITAL_ZH[ind]}从首年到末年的变化方向", display=word)
     for code in codes:
         slug, name = slugs.get(code, code), o.names.get(code, code)
         d = wide.loc[code]

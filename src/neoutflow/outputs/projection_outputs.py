@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import projection as pj
+from neoutflow.formatting import RANGE_DASH, direction_word
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.style import PALETTE
 from neoutflow.reference import AGE_GROUPS
@@ -19,7 +20,10 @@ COLOURS = {
     "births": PALETTE["highlight"],
     "all": PALETTE["northeast"],
 }
-THRESHOLD_PCT = 3.0  # back-test tolerance for the 2024 total
+THRESHOLD_PCT = 3.0  # back-test tolerance for the last year's total
+# COVID-19 restrictions on movement (history): named as a possible cause of a back-test gap only when the
+# back-test years overlap them.
+PANDEMIC_YEARS = (2020, 2022)
 
 
 def record_inputs(rs, inputs: pj.Inputs, natural_model: np.ndarray, natural_observed: np.ndarray) -> None:
@@ -27,6 +31,10 @@ def record_inputs(rs, inputs: pj.Inputs, natural_model: np.ndarray, natural_obse
     rs.record("mean_age_at_birth", pj.MEAN_AGE_AT_BIRTH, "岁", "生育年龄分布（伽马）的均值", digits=1)
     rs.record("sd_age_at_birth", pj.SD_AGE_AT_BIRTH, "岁", "生育年龄分布（伽马）的标准差", digits=1)
     rs.record("birth_survival", inputs.birth_survival, "", "出生到 0–4 岁组的存活比（假设）", digits=3)
+    first, last = pj.rates_years(inputs.start_year)
+    rs.record("rates_base_year", first, "年", "存活比与迁移率所用普查间隔的首年", digits=0, display=str(first))
+    rs.record("rates_end_year", last, "年", "存活比与迁移率所用普查间隔的末年", digits=0, display=str(last))
+    rs.record("rates_interval", last - first, "年", "该普查间隔的年数", digits=0, display=str(last - first))
     for i, code in enumerate(inputs.codes):
         k, n = pj.KEYS[code], pj.NAMES[code]
         rs.record(f"tfr_{k}", inputs.tfr[i], "", f"{n}：校准的总和生育率（基准）", digits=2)
@@ -80,7 +88,7 @@ def record_pay_lever(
         rs.record(f"pay_{k}_change_high", r["ci_high"], "百分点", what + "的 95% 区间上限", digits=2, signed=True)
         word = derived.interval_word(r["ci_low"], r["ci_high"])
         rs.record(f"pay_{k}_change_zero", word, "", what + "的 95% 区间是否包含零", display=word)
-        position = "低于" if r["gap"] > 0 else "不低于"
+        position = direction_word(-r["gap"], "compare")  # gap = median − wage
         rs.record(f"pay_{k}_wage_position", position, "", f"{n}的工资相对全国中位数", display=position)
         for end in ("", "_low", "_high"):
             derived.record(rs, f"pay_{k}_share{end}", "%", f"{n}：20–39 岁净迁出被消除的比例（估计{end}）", digits=0)
@@ -102,7 +110,8 @@ def record_pay_lever(
 
 def record_backtest(rs, bt: pd.DataFrame, implied: np.ndarray, codes: tuple[str, ...]) -> pd.DataFrame:
     """Errors by region and year; the 2024 verdict (within ±3% or not) chosen here; the implied intensity."""
-    last = int(bt["year"].max())
+    first, last = int(bt["year"].min()), int(bt["year"].max())
+    rs.record("backtest_first_year", first, "年", "回测的第一年", digits=0, display=str(first))
     rs.record("backtest_last_year", last, "年", "回测的最后一年", digits=0, display=str(last))
     rs.record("backtest_threshold", THRESHOLD_PCT, "%", "回测误差的容许范围", digits=0)
     for _, r in bt.iterrows():
@@ -116,6 +125,14 @@ def record_backtest(rs, bt: pd.DataFrame, implied: np.ndarray, codes: tuple[str,
             signed=True,
         )
         if y == last:
+            rs.record(
+                f"bt_{k}_last_error_pct",
+                r["error_pct"],
+                "%",
+                f"{n} {y} 年末（回测末年）：预测误差",
+                digits=1,
+                signed=True,
+            )
             rs.record(
                 f"bt_{k}_projected", r["projected"], "人", f"{n} {y} 年末：基准预测", digits=0, scale=1e4, suffix="万"
             )
@@ -145,6 +162,18 @@ def record_backtest(rs, bt: pd.DataFrame, implied: np.ndarray, codes: tuple[str,
     errs = bt[bt["year"] == last]["error_pct"]
     sign = "低估" if (errs < 0).all() else ("高估" if (errs > 0).all() else "有高估也有低估")
     rs.record("bt_direction", sign, "", f"{last} 年各地区误差的方向", display=sign)
+    bias = direction_word(errs, "bias")
+    rs.record("bt_bias_word", bias, "", f"{last} 年基准相对统计偏高还是偏低", display=bias)
+    # an implied intensity below 1: the year-end series imply less net out-migration than the census rates
+    for key, kind in (("implied_intensity_compare", "compare"), ("implied_intensity_pace", "pace")):
+        word = direction_word(np.asarray(implied) - 1, kind)
+        rs.record(key, word, "", f"隐含迁移强度相对 1 的方向（{kind}）", display=word)
+    p0, p1 = PANDEMIC_YEARS
+    if first <= p1 and last >= p0:
+        note = f"，也可能是 {p0}{RANGE_DASH}{p1} 年疫情期间人口流动受限所致"
+    else:
+        note = f"；回测期在 {p0}{RANGE_DASH}{p1} 年疫情之后，疫情期间的流动限制不能解释这一差距"
+    rs.record("bt_pandemic_note", note, "", "回测期与疫情年份是否重叠", display=note)
     rs.record("bt_over_count", len(over), "个", "2024 年误差超出 ±3% 的省份数", digits=0)
     for i, code in enumerate(codes):
         rs.record(
@@ -168,6 +197,10 @@ def record_backtest(rs, bt: pd.DataFrame, implied: np.ndarray, codes: tuple[str,
     )
 
 
+# The direction word the prose puts before each indicator's end value ("从 a 减少到 b", "从 a 升至 b").
+WORD_KINDS = {"total": "change_to", "young": "change_to", "old_age_dependency": "to"}
+
+
 def record_scenarios(rs, summ: pd.DataFrame, years: tuple[int, ...]) -> pd.DataFrame:
     """Total, 20–39 and old-age dependency by scenario, region and year (with the interval ends where the
     lever has them); differences from the baseline in the last year. Returns the table."""
@@ -187,19 +220,29 @@ def record_scenarios(rs, summ: pd.DataFrame, years: tuple[int, ...]) -> pd.DataF
         for scen in pj.SCENARIOS:
             row = {"region": n, "scenario": pj.SCENARIO_LABELS[scen]}
             for y in years:
+                # the last year is recorded twice: by its year (tables) and as "end", which the prose quotes
+                tags = (str(y), "end") if y == last else (str(y),)
                 for var, (label, unit, fmt) in what.items():
                     v = s.loc[(scen, code, y), var]
+                    for tag in tags:
+                        key = f"{scen}_{k}_{tag}_{var}"
+                        rs.record(key, v, unit, f"{n} {y}（{pj.SCENARIO_LABELS[scen]}）：{label}", **fmt)
+                        if (f"{scen}_low", code, y) in s.index:
+                            lo, hi = s.loc[(f"{scen}_low", code, y), var], s.loc[(f"{scen}_high", code, y), var]
+                            rs.record(f"{key}_low", lo, unit, f"{label}：区间下端", **fmt)
+                            rs.record(f"{key}_high", hi, unit, f"{label}：区间上端", **fmt)
                     key = f"{scen}_{k}_{y}_{var}"
-                    rs.record(key, v, unit, f"{n} {y}（{pj.SCENARIO_LABELS[scen]}）：{label}", **fmt)
                     text = rs[key].display.removesuffix("万")
-                    if (f"{scen}_low", code, y) in s.index:
-                        lo, hi = s.loc[(f"{scen}_low", code, y), var], s.loc[(f"{scen}_high", code, y), var]
-                        rs.record(f"{key}_low", lo, unit, f"{label}：区间下端", **fmt)
-                        rs.record(f"{key}_high", hi, unit, f"{label}：区间上端", **fmt)
+                    if f"{key}_low" in rs:
                         text += f" [{rs[key + '_low'].display.removesuffix('万')}, {rs[key + '_high'].display.removesuffix('万')}]"
                     row[f"{var}_{y}"] = text
             for var, (label, unit, fmt) in what.items():
                 base = s.loc[("baseline", code, last), var]
+                if scen == "baseline":  # 从 a 减少到 b / 从 a 升至 b
+                    word = direction_word(base - start[var], WORD_KINDS[var])
+                    rs.record(
+                        f"baseline_{k}_{var}_direction", word, "", f"{n}：基准情景{label}的变化方向", display=word
+                    )
                 if scen != "baseline":
                     diff = s.loc[(scen, code, last), var] - base
                     rs.record(

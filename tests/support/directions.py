@@ -1,0 +1,51 @@
+"""The direction words the report quotes and the values they speak of, re-derived from the results.
+
+Each word key maps to its kind (:data:`neoutflow.formatting.DIRECTION_WORDS`) and the pairs ``(later,
+earlier)`` of result keys whose differences set it. Used on the shipped build and on the rerun with a
+synthetic census, whose made-up vital rates move the other way, so both directions are exercised.
+"""
+
+from __future__ import annotations
+
+from neoutflow.formatting import direction_word
+
+PROVINCE_SLUGS = ("liaoning", "jilin", "heilongjiang")
+
+DIRECTIONS: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "outflow.ne_population_direction": ("to", [("outflow.ne_population_end", "outflow.ne_population_base")]),
+    "outflow.ne_population_change_word": ("change", [("outflow.ne_population_end", "outflow.ne_population_base")]),
+    "outflow.ne_inmigrants_compare": (
+        "compare",
+        [("outflow.ne_inmigrants_other_province_end", "outflow.ne_inmigrants_other_province_base")],
+    ),
+    "projection.baseline_ne_total_direction": (
+        "change_to",
+        [("projection.baseline_ne_end_total", "projection.ne_total_start")],
+    ),
+    "projection.baseline_ne_young_direction": (
+        "change_to",
+        [("projection.baseline_ne_end_young", "projection.ne_young_start")],
+    ),
+    "projection.baseline_ne_old_age_dependency_direction": (
+        "to",
+        [("projection.baseline_ne_end_old_age_dependency", "projection.ne_old_age_dependency_start")],
+    ),
+    "flows.ne_within_trend": ("to", [("flows.ne_within_share_2010", "flows.ne_within_share_2000")]),
+    "flows.ne_outside_trend": ("change_to", [("flows.ne_outside_2010", "flows.ne_outside_2000")]),
+    "flows.inflow_trend": ("change", [("flows.inflow_2010", "flows.inflow_2000")]),
+}
+for _ind in ("birth_rate", "death_rate"):
+    DIRECTIONS[f"outflow.{_ind}_direction"] = (
+        "to",
+        [(f"outflow.{s}_{_ind}_last", f"outflow.{s}_{_ind}_first") for s in PROVINCE_SLUGS],
+    )
+
+
+def wrong_directions(results: dict[str, dict]) -> list[str]:
+    """Words in ``results`` (``{"notebook.key": {value, display, …}}``) that their values' signs contradict."""
+    bad = []
+    for key, (kind, pairs) in DIRECTIONS.items():
+        expected = direction_word([results[a]["value"] - results[b]["value"] for a, b in pairs], kind)
+        if results[key]["display"] != expected:
+            bad.append(f"{key}: {results[key]['display']!r}, but the values give {expected!r}")
+    return bad

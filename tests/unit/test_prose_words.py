@@ -1,0 +1,154 @@
+"""The chapters type no year, census interval or direction word that depends on the data or the parameters.
+
+Years and intervals come from the results (``{{< var … >}}``), and so does every word for the direction of
+a change (降至/升至, 减少/增加, 高于/低于: :func:`neoutflow.formatting.direction_word`). This scans
+``report/*.qmd`` outside code, shortcodes, citations, cross-reference labels and formulas, and fails on any
+4-digit year, "十年" interval or direction word that the short allow-lists below do not name with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from neoutflow import paths
+from neoutflow.formatting import DIRECTION_WORDS, direction_word
+
+# (chapter, phrase, why it may stay typed). A phrase that is a bare year allows that year anywhere in the
+# chapter; any other phrase allows the years or words inside it. Every entry must still match.
+FIXED_YEARS: list[tuple[str, str, str]] = [
+    # the sources, named by their census (the shipped extracts; a new census adds a source, not a year here)
+    ("_02_data_methods.qmd", "2010 年第六次和 2020 年第七次全国人口普查", "the two censuses shipped, as sources"),
+    ("_02_data_methods.qmd", "2010 年地级数据按 2020 年行政区划重新归并", "how the shipped 2010 extract was made"),
+    ("_02_data_methods.qmd", "地级单位 2020 年边界", "the shipped boundary file"),
+    ("_02_data_methods.qmd", "2020 年地级边界来自", "the shipped boundary file's compiler"),
+    ("_02_data_methods.qmd", "在 2020 年普查后经过修订", "NBS revised the yearly series after the 7th census"),
+    # the paper's "821万" and the 7th census table 7-3 that could settle it are facts about 2020
+    ("_03_outflow.qmd", "2020 年户口登记在东北", "the paper's figure read as the 2020 hukou stock"),
+    ("_03_outflow.qmd", "《中国人口普查年鉴—2020》", "title of a cited yearbook"),
+    ("_03_outflow.qmd", "时点是 2020 年", "the paper's figure read as the 2020 hukou stock"),
+    ("_03_outflow.qmd", "确是 2020 年的户籍外流存量", "the paper's figure read as the 2020 hukou stock"),
+    ("_03_outflow.qmd", "2020 年住在山东", "the press cells of 7th census table 7-3"),
+    ("_03_outflow.qmd", "只是 2020 年户籍外流存量的下限", "the press cells of 7th census table 7-3"),
+    # the birthplace matrices exist only for the 2000 and 2010 censuses; the flows code is written for them
+    ("_03_outflow.qmd", "2010 年出生在黑龙江", "the 2010 birthplace matrix"),
+    ("_03_outflow.qmd", "2010 年出生地存量", "the 2010 birthplace matrix"),
+    ("_03_outflow.qmd", "时点是 2010 年", "the 2010 birthplace matrix"),
+    ("_04c_flows.qmd", "2000", "the 2000 birthplace matrix"),
+    ("_04c_flows.qmd", "2010", "the 2010 birthplace matrix and the characteristics of that year"),
+    ("_06_limitations.qmd", "只有 2000 年和 2010 年的出生地存量", "the birthplace matrices shipped"),
+    # cited work
+    ("_04c_flows.qmd", "Gu 等（2022）", "year of a cited paper"),
+    ("_04c_flows.qmd", "2000—2020 年", "the period of the cited paper's flows"),
+    ("_04c_flows.qmd", "2015—2020 年", "the period of the cited paper's finding"),
+    ("_appendix_repro.qmd", "GB/T 7714-2015", "name of a standard"),
+]
+
+# Direction words that always introduce a value ("从 a 降至 b") and words that compare or change
+# ("高于", "减少") when a number, a value or the national median follows them.
+TO_WORDS = ("降至", "升至", "减少到", "增加到", "降到", "升到", "增至", "减至", "下降到", "上升到", "保持在")
+CHANGE_WORDS = ("减少", "增加", "下降", "上升", "高于", "低于", "多于", "少于")
+# (chapter, phrase, why its direction word is not the data's).
+FIXED_WORDS: list[tuple[str, str, str]] = [
+    ("_02_data_methods.qmd", "p 值低于 {V}%", "a rule: the significance level"),
+    ("_04c_flows.qmd", "的存量减少，合计减少 {V}（增加的省对合计增加 {V}）", "pairs defined by the sign"),
+    ("_05b_projection.qmd", "高于 1 的比值截为 1", "a rule: ratios are capped at one"),
+    ("_05b_projection.qmd", "净迁出减少 {V}%", "a scenario lever (a parameter, a reduction by definition)"),
+    ("_05_counterfactuals.qmd", "把教育指标降到中位数", "the scenario lowers the above-median indicators"),
+    ("_07_conclusions.qmd", "个省份的教育指标高于全国中位数", "counts the provinces above the median"),
+    ("_abstract.qmd", "东北高于中位数的教育指标", "the scenario's definition (the count is a result)"),
+    ("_07_conclusions.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),
+    ("_abstract.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),
+]
+# Intervals in words: the census interval is a parameter ("两次普查之间", or its value from the results).
+FIXED_INTERVALS: list[tuple[str, str, str]] = [
+    ("_03_outflow.qmd", "原文称东北三省十年", "the paper's own claim"),
+    ("_04c_flows.qmd", "十年", "the 2000→2010 birthplace matrices are ten years apart"),
+]
+
+YEAR = re.compile(r"(?<![\d.])(?:19|20)\d\d(?!\d)")
+INTERVAL = re.compile(r"(?<![几数])[一二三四五六七八九十]*十年")
+DIRECTION = re.compile("|".join(TO_WORDS) + "|(?:" + "|".join(CHANGE_WORDS) + r")(?=\s*(?:\d|\{V\}|全国中位数|中位数))")
+
+
+def prose(text: str) -> str:
+    """The chapter's text as read: code, shortcodes (values as ``{V}``), citations, labels and math out."""
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = re.sub(r"\{\{<\s*var\s+[^>]*>\}\}", "{V}", text)
+    text = re.sub(r"\{\{<.*?>\}\}", " ", text)  # includes and embeds
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    text = re.sub(r"\$[^$\n]+\$", " ", text)
+    text = re.sub(r"\[-?@[^\]]*\]", " ", text)  # citations
+    text = re.sub(r"@(?:sec|fig|tbl|eq)-[\w-]+", " ", text)  # cross-references
+    text = re.sub(r"\{#[^}]*\}", " ", text)  # labels and attributes
+    text = re.sub(r"\]\([^)]*\)", "]", text)  # link and image targets
+    return text
+
+
+def chapters() -> dict[str, str]:
+    return {p.name: prose(p.read_text(encoding="utf-8")) for p in sorted((paths.ROOT / "report").glob("*.qmd"))}
+
+
+def unexplained(pattern: re.Pattern, allowed: list[tuple[str, str, str]]) -> tuple[list[str], list[str]]:
+    """Matches of ``pattern`` no allow-list entry covers (with context), and the entries that match nothing."""
+    found, stale = [], []
+    texts = chapters()
+    for name, phrase, _why in allowed:
+        if name not in texts or phrase not in texts[name]:
+            stale.append(f"{name}: {phrase!r}")
+    for name, text in texts.items():
+        spans = []
+        for chapter, phrase, _why in allowed:
+            if chapter == name and not YEAR.fullmatch(phrase) and phrase != "十年":
+                spans += [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text)]
+        bare = {p for c, p, _ in allowed if c == name and (YEAR.fullmatch(p) or p == "十年")}
+        for m in pattern.finditer(text):
+            if m.group() in bare or any(a <= m.start() and m.end() <= b for a, b in spans):
+                continue
+            found.append(f"{name}: {m.group()!r} in …{text[max(0, m.start() - 25) : m.end() + 15]}…")
+    return found, stale
+
+
+@pytest.mark.parametrize(
+    ("pattern", "allowed"),
+    [(YEAR, FIXED_YEARS), (DIRECTION, FIXED_WORDS), (INTERVAL, FIXED_INTERVALS)],
+    ids=["years", "direction-words", "intervals"],
+)
+def test_chapters_type_only_fixed_years_and_words(pattern, allowed):
+    found, stale = unexplained(pattern, allowed)
+    assert not found, "typed in the prose; quote it from the results ({{< var … >}}):\n" + "\n".join(found)
+    assert not stale, "allow-list entries that no longer match (remove them):\n" + "\n".join(stale)
+
+
+def test_the_scan_sees_typed_years_and_words():
+    text = prose("人口从 {{< var a.b >}} 降至 {{< var a.c >}}，2010–2020 年高于 3 个百分点，`2031` $t+2040$ [@x2022]")
+    assert YEAR.findall(text) == ["2010", "2020"]
+    assert [m.group() for m in DIRECTION.finditer(text)] == ["降至", "高于"]
+    assert INTERVAL.findall("十年前，二十年间，几十年累积") == ["十年", "二十年"]
+
+
+@pytest.mark.parametrize("kind", list(DIRECTION_WORDS))
+def test_direction_word_flips_with_the_sign(kind):
+    lower, same, higher, mixed = DIRECTION_WORDS[kind]
+    assert len({lower, same, higher, mixed}) == 4
+    assert direction_word(-0.3, kind) == lower
+    assert direction_word(0.3, kind) == higher
+    assert direction_word(0, kind) == same
+    assert direction_word([-1, -2, -0.1], kind) == lower
+    assert direction_word([1, 2], kind) == higher
+    assert direction_word([-1, 2], kind) == mixed
+
+
+def test_direction_word_examples_and_errors():
+    import numpy as np
+
+    assert direction_word(-9_568_780.8) == "降至"  # the Northeast 2010→2020
+    assert direction_word(np.float64(1.5), "compare") == "高于"
+    assert direction_word(np.array([0.4, 0.7]) - 1, "pace") == "放缓"
+    with pytest.raises(ValueError, match="direction kind 'up'"):
+        direction_word(1, "up")
+    with pytest.raises(ValueError, match="NaN"):
+        direction_word([1, float("nan")])
+    with pytest.raises(ValueError, match="no values"):
+        direction_word([])
