@@ -10,7 +10,9 @@ import pandas as pd
 from neoutflow.analysis import hukou as hk
 from neoutflow.analysis import survival as sv
 from neoutflow.analysis.outflow import PAPER_CLAIM
+from neoutflow.formatting import direction_word
 from neoutflow.outputs import derived
+from neoutflow.outputs.outflow_figures import short_province_name
 from neoutflow.outputs.results import ResultSet
 from neoutflow.reference import CENSUS_ENUMERATION
 
@@ -106,6 +108,16 @@ def record_e0(rs: ResultSet, theta: pd.Series, ne, names: pd.Series, life: pd.Da
     for code in ne:
         for sex, zh in (("male", "男"), ("female", "女")):
             rs.record(f"theta_e0_{code}_{sex}", theta[(code, sex)], "ratio", f"{names[code]}{zh}e0风险乘数", digits=3)
+    # the range of the Northeast's multipliers, who sets each end, and whether they lie below or above 1
+    ne_theta = {(code, sex): float(theta[(code, sex)]) for code in ne for sex in ("male", "female")}
+    sex_zh = {"male": "男性", "female": "女性"}
+    for end, pick in (("min", min), ("max", max)):
+        code, sex = pick(ne_theta, key=ne_theta.get)
+        rs.record(f"theta_e0_{end}", ne_theta[(code, sex)], "ratio", f"东北e0风险乘数的{end}", digits=3)
+        who = f"{short_province_name(names[code])}{sex_zh[sex]}"
+        rs.record(f"theta_e0_{end}_who", who, "", f"东北e0风险乘数{end}所属", display=who)
+    word = direction_word([v - 1 for v in ne_theta.values()], "compare")
+    rs.record("theta_e0_word", word, "", "东北e0风险乘数相对全国（乘数1）", display=word)
     for name in ("differential", "registered", "e0"):
         derived.record(rs, f"ne_{name}_shift", "persons", f"{name}调整的变化", scale=WAN, suffix="万", signed=True)
         derived.record(rs, f"ne_{name}_old_share_shift", "pp", f"{name}的40+占比变化", suffix="个百分点", signed=True)
