@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from neoutflow.data.importer.census_indicators import indicator_frame
 from neoutflow.data.importer.core import (
     YEAR_CELL,
     ImportFailure,
@@ -41,7 +42,6 @@ from neoutflow.data.importer.core import (
     region_names,
     text_of,
 )
-from neoutflow.data.importer.census_indicators import indicator_frame
 from neoutflow.data.indicators import CENSUS
 
 SOURCE_PREFIX = "communique_"

@@ -172,8 +172,7 @@ def yearbook_tables(
                 + "; ".join(lines)
                 + (f" … and {len(bad) - 5} more" if len(bad) > 5 else "")
                 + ". The project's units are those of the 2020 census (regions.csv); a table on other boundaries "
-                "cannot be merged row by row"
-                + hint
+                "cannot be merged row by row" + hint
             )
     return YearbookTables(path, layout, year, set(raw.columns), present, prov, pref, boundary)
 

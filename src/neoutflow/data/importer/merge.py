@@ -124,7 +124,11 @@ def describe(p: Plan, max_changed: int = 40) -> str:
     for res in dict.fromkeys(c.resource for c in p.changes):
         lines.append(f"data/raw/{RAW_FILES[res]}:")
         for c in (c for c in p.changes if c.resource == res):
-            kept = f", {len(c.kept):,} kept (the file has an official figure there){_years(c.kept, res)}" if c.kept else ""
+            kept = (
+                f", {len(c.kept):,} kept{_years(c.kept, res)}: the file's official figures outrank these"
+                if c.kept
+                else ""
+            )
             lines.append(
                 f"  {c.group}: {len(c.added):,} added{_years(c.added, res)}, {len(c.changed):,} changed, "
                 f"{c.unchanged:,} left alone{kept}"
