@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.data.importer.core import Layout, LayoutError, Parsed
+from neoutflow.data.importer.county_table import has_age_columns, yearbook_header, yearbook_tables
 from neoutflow.data.indicators import CENSUS
 from neoutflow.reference import AGE_GROUPS, SEXES
 
@@ -183,8 +184,6 @@ def read_census_indicators(
     boundaries: Path | None = None,
 ) -> list[Parsed]:
     """A yearbook county table → census_indicators rows (provinces and prefecture-level units)."""
-    from neoutflow.data.importer.census_yearbook import yearbook_tables
-
     t = yearbook_tables(path, raw_dir, year, grid, boundaries=boundaries)
     part = indicator_part(t, "census-indicators")
     if part is None:
@@ -197,8 +196,6 @@ def read_census_indicators(
 
 def looks_like_indicator_table(grid: pd.DataFrame) -> bool:
     """A yearbook county table header without population-by-age columns."""
-    from neoutflow.data.importer.census_yearbook import has_age_columns, yearbook_header
-
     found = yearbook_header(grid)
     return found is not None and not has_age_columns(*found)
 
