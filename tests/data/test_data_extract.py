@@ -47,13 +47,14 @@ def test_datapackage_rebuilds_identically(extracted, shared_sources, tmp_path):
 
 def test_yearbook_counts_reproduce_communique_college(shared_sources, census_units):
     """SOURCES.md: 大专及以上 per 100,000 from the county-file counts equals communiqué table 6-1 (2020)."""
-    from neoutflow.data.extract import census as ec
     from neoutflow.data.extract import census_indicators as ei
+    from neoutflow.data.importer import census_indicators as ci
+    from neoutflow.reference import NATIONAL_CODE
 
     prov = census_units.provinces[2020]
-    computed = ei.unit_indicators(prov, 2020, "yearbook")
-    short = {ec.short_province_name(v): k for k, v in zip(prov["code"], prov["name"], strict=True)}
-    official = ei.read_communique_61(shared_sources, short).set_index("code")["value"]
+    computed = ci.unit_indicators(prov, 2020, "yearbook")
+    table_61 = ei.read_communique_tables(shared_sources, ei.province_names(census_units))[0]
+    official = table_61[table_61["code"] != NATIONAL_CODE].set_index("code")["value"]
     got = computed[computed["indicator"] == "college_per_100k"].set_index("code")["value"].round()
     assert len(official) == 31
     assert (got[official.index] == official).all()

@@ -55,39 +55,64 @@ class CensusUnits:
 
     def __init__(self, sources: Path):
         self.units = {y: ey.read_yearbook(sources / f, y) for y, f in ey.YEARBOOK_FILES.items()}
-        self.provinces = {y: u[u["kind"] == "province"].reset_index(drop=True) for y, u in self.units.items()}
-        self.prefectures = {2020: ey.prefecture_units(self.units[2020], 2020)}
-        self.prefectures[2010], self.moves = ey.reaggregate_2010(self.units[2010], self.units[2020])
+        self.provinces, self.prefectures = {}, {}
+        self.provinces[2020], self.prefectures[2020], _ = unit_tables(self.units[2020], 2020, 2020)
+        self.provinces[2010], self.prefectures[2010], self.moves = unit_tables(
+            self.units[2010], 2010, 2010, boundary_units=self.units[2020]
+        )
         missing = set(self.prefectures[2020]["code"]) - set(self.prefectures[2010]["code"])
         if missing:
             raise ValueError(f"2020 prefecture-level units without 2010 counties: {sorted(missing)}")
-        for year in (2010, 2020):
-            self.provinces[year] = correct_provinces(self.provinces[year], self.prefectures[year], year)
 
     def table(self, year: int, level: str) -> pd.DataFrame:
         """Units of one year and level, with the project's column names."""
         return (self.provinces if level == "province" else self.prefectures)[year]
 
 
-def prefecture_sums(prefectures: pd.DataFrame, year: int) -> pd.DataFrame:
-    cols = ey.count_columns(year)
+def unit_tables(
+    units: pd.DataFrame, layout: int, year: int, boundary_units: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Province rows (corrected, checked) and prefecture-level units of one yearbook, and the county moves.
+
+    ``layout`` names the column layout (2010 or 2020), ``year`` the census. With ``boundary_units`` (the
+    units of a 2020-layout table) the counties of a 2010-layout table are regrouped into the 2020
+    prefecture-level units (``yearbook.reaggregate_2010``); otherwise the prefectures are as enumerated.
+    Shared by ``make extract`` and ``make import`` (``neoutflow.data.importer.census_yearbook``).
+    """
+    provinces = units[units["kind"] == "province"].reset_index(drop=True)
+    if boundary_units is None:
+        prefectures, moves = ey.prefecture_units(units, layout), pd.DataFrame()
+    else:
+        prefectures, moves = ey.reaggregate_2010(units, boundary_units)
+    return correct_provinces(provinces, prefectures, year, layout), prefectures, moves
+
+
+def prefecture_sums(prefectures: pd.DataFrame, layout: int) -> pd.DataFrame:
+    cols = ey.count_columns(layout)
     return prefectures.groupby(prefectures["code"].str[:2] + "0000")[cols].sum(min_count=1)
 
 
-def correct_provinces(provinces: pd.DataFrame, prefectures: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Apply CORRECTIONS (each confirmed by the printed share), then require province = Σ prefectures."""
+def correct_provinces(
+    provinces: pd.DataFrame, prefectures: pd.DataFrame, year: int, layout: int | None = None
+) -> pd.DataFrame:
+    """Apply CORRECTIONS (each confirmed by the printed share), then require province = Σ prefectures.
+
+    ``layout``: the yearbook's column layout (default: ``year``, as for the 2010 and 2020 censuses).
+    """
+    layout = layout or year
     out = provinces.set_index("code").copy()
-    sums = prefecture_sums(prefectures, year)
+    sums = prefecture_sums(prefectures, layout)
+    checked = out.index.intersection(sums.index)  # a table may list some provinces without prefectures
     for (y, code, col), (base, printed) in CORRECTIONS.items():
-        if y != year:
+        if y != year or code not in checked:
             continue
         value = sums.at[code, col]
         share = value / out.at[code, base] * 100
         if abs(share - printed) > 0.01:
             raise ValueError(f"{year} {code} {col}: prefecture sum gives {share:.2f}%, the yearbook prints {printed}%")
         out.at[code, col] = value
-    cols = ey.count_columns(year)
-    diff = ((out[cols] - sums.loc[out.index, cols]).abs() / out[cols]).stack()
+    cols = ey.count_columns(layout)
+    diff = ((out.loc[checked, cols] - sums.loc[checked, cols]).abs() / out.loc[checked, cols]).stack()
     bad = diff[diff > CONSISTENCY_TOLERANCE]
     if not bad.empty:
         raise ValueError(f"{year}: province rows differ from the sum of their prefectures: {bad.to_dict()}")

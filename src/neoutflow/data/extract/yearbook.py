@@ -137,6 +137,14 @@ def rate_columns(year: int) -> list[str]:
     return list(_RATES[year])
 
 
+def source_columns(layout: int) -> dict[str, list[str]]:
+    """The project's column names of one layout → the source header(s) each is read from."""
+    spec = {name: list(cols) for name, cols in _COLUMNS[layout].items()}
+    spec.update(_age_columns(layout))
+    spec.update({name: [col] for name, col in _RATES[layout].items()})
+    return spec
+
+
 def _fix_2010_columns(df: pd.DataFrame) -> pd.DataFrame:
     # One header in the 2010 file closes with an ASCII parenthesis: 45-49岁（女)
     return df.rename(columns={c: c.replace("（女)", "（女）") for c in df.columns})

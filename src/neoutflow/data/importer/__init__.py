@@ -1,6 +1,7 @@
 """Import an official table into ``data/raw/``: ``python -m neoutflow.data.importer FILE`` (``make import``).
 
-Usage: ``python -m neoutflow.data.importer FILE [--kind KIND] [--year YEAR] [--apply] [--replace]``.
+Usage: ``python -m neoutflow.data.importer FILE [--kind KIND] [--year YEAR] [--boundaries TABLE] [--apply]
+[--replace]``.
 
 Recognised layouts (``--kind`` forces one; otherwise it is detected):
 
@@ -13,8 +14,21 @@ Recognised layouts (``--kind`` forces one; otherwise it is detected):
 - ``census-yearbook``: a census yearbook county/prefecture table (分县资料) in the 2010 layout (``地区``,
   ``区划代码``, ``合计``, ``0岁（男）`` …) or the 2020 layout (``省``, ``市``, ``区县``, ``区划代码``,
   ``人口数_合计``, ``男_0岁`` …): population by sex and 5-year age group of the province rows and the
-  prefecture-level rows go to ``census_population.csv``, their totals to ``census_totals.csv``. The census
-  year comes from ``--year`` or the file name.
+  prefecture-level rows go to ``census_population.csv``, their totals to ``census_totals.csv``, and the
+  indicators its other columns give (education, industry, in-migrants, urban share, age shares) to
+  ``census_indicators.csv``. The census year comes from ``--year`` or the file name. A 2010-layout table is
+  on 2010 boundaries: ``--boundaries <2020-layout county table>`` regroups its counties into the 2020
+  prefecture-level units of ``regions.csv``, as ``make extract`` does.
+- ``census-indicators``: a yearbook county table in either layout without the population-by-age columns
+  (education, industry of employment, in-migrants from other provinces, urban population): the census
+  indicators of its province and prefecture-level rows go to ``census_indicators.csv``. ``--kind
+  census-indicators`` reads only the indicators of a full county table.
+- ``census-communique``: a census communiqué table as published, table 6-1 各地区每10万人口中拥有的各类受教育
+  程度人数 (``大学（大专及以上）`` → ``college_per_100k``; the year from ``--year`` or the file name) or table 6-2
+  各地区15岁及以上人口平均受教育年限 (one column per census → ``years_of_schooling``), to ``census_indicators.csv``.
+  These official figures outrank the values computed from yearbook counts: a yearbook import keeps them.
+  Table 3-1 (各地区人口) and the age and sex composition tables are recognised and refused with the reason
+  (the project takes those figures from the yearbook tables).
 
 By default nothing is written: the plan (rows added, changed old → new, left alone, per file and indicator)
 is printed. ``--apply`` writes it: the merged tables are written into a staged copy of ``data/raw/`` and
@@ -33,6 +47,8 @@ from pathlib import Path
 import pandas as pd
 
 from neoutflow import paths
+from neoutflow.data.importer.census_communique import CENSUS_COMMUNIQUE, read_communique
+from neoutflow.data.importer.census_indicators import CENSUS_INDICATORS, read_census_indicators
 from neoutflow.data.importer.census_yearbook import CENSUS_YEARBOOK, read_census_yearbook
 from neoutflow.data.importer.core import (
     IMPORT_COMMAND,
@@ -68,7 +84,9 @@ __all__ = [
     "main",
     "merge",
     "plan",
+    "read_census_indicators",
     "read_census_yearbook",
+    "read_communique",
     "read_crawl",
     "read_portal",
     "read_source",
@@ -76,8 +94,9 @@ __all__ = [
 ]
 
 # The layouts, in the order they are tried when detecting (the first that recognises the file wins).
-LAYOUTS: tuple[Layout, ...] = (PORTAL, CRAWL, CENSUS_YEARBOOK)
+LAYOUTS: tuple[Layout, ...] = (PORTAL, CRAWL, CENSUS_YEARBOOK, CENSUS_INDICATORS, CENSUS_COMMUNIQUE)
 KINDS = tuple(layout.kind for layout in LAYOUTS)
+BOUNDARY_KINDS = (CENSUS_YEARBOOK.kind, CENSUS_INDICATORS.kind)
 _BY_KIND = {layout.kind: layout for layout in LAYOUTS}
 
 
@@ -103,8 +122,13 @@ def read_source(
     year: int | None = None,
     source: str | None = None,
     indicators=None,
+    boundaries: Path | None = None,
 ) -> Source:
-    """Read and convert one file; raises :class:`ImportFailure` naming what was expected."""
+    """Read and convert one file; raises :class:`ImportFailure` naming what was expected.
+
+    ``boundaries``: for a census yearbook table on older boundaries, the county table on the project's
+    boundaries its counties are regrouped by (``--boundaries``).
+    """
     path, raw_dir = Path(path), Path(raw_dir or paths.RAW)
     if kind is not None and kind not in KINDS:
         raise ImportFailure(f"unknown --kind {kind!r}; choose from {', '.join(KINDS)}")
@@ -119,7 +143,12 @@ def read_source(
             + f". First row found: {[text_of(v) for v in grid.iloc[0][:6]]}"
         )
     src = source or default_source(path, kind)
-    parts = _BY_KIND[kind].read(path, raw_dir, src, grid, year=year, indicators=indicators)
+    options = {"year": year, "indicators": indicators}
+    if boundaries is not None:
+        if kind not in BOUNDARY_KINDS:
+            raise ImportFailure(f"{path.name}: --boundaries applies to {' and '.join(BOUNDARY_KINDS)} tables only")
+        options["boundaries"] = Path(boundaries)
+    parts = _BY_KIND[kind].read(path, raw_dir, src, grid, **options)
     return Source(path, kind, parts, hashlib.sha256(path.read_bytes()).hexdigest())
 
 
@@ -135,9 +164,10 @@ def run(
     date: str | None = None,
     indicators=None,
     echo=print,
+    boundaries: Path | None = None,
 ) -> Plan:
     raw_dir = Path(raw_dir or paths.RAW)
-    src = read_source(file, raw_dir, kind, year, source, indicators)
+    src = read_source(file, raw_dir, kind, year, source, indicators, boundaries)
     p = plan(src, raw_dir, replace)
     echo(describe(p))
     if do_apply:
@@ -153,7 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog=IMPORT_COMMAND, description=__doc__.splitlines()[0])
     ap.add_argument("file", type=Path, help="the official table (.xls, .xlsx or .csv)")
     ap.add_argument("--kind", choices=KINDS, help="the layout (default: detected)")
-    ap.add_argument("--year", type=int, help="census year of a yearbook table (default: from the file name)")
+    ap.add_argument("--year", type=int, help="census year of a census table (default: from the file name)")
+    ap.add_argument(
+        "--boundaries",
+        type=Path,
+        help="a 2020-layout county table by which the counties of a 2010-layout yearbook table are regrouped",
+    )
     ap.add_argument("--apply", action="store_true", help="write the changes (default: dry run)")
     ap.add_argument("--replace", action="store_true", help="with --apply: overwrite values that differ")
     ap.add_argument("--source", help="source key written in the rows' source column")
@@ -172,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             args.datapackage,
             args.source,
             indicators=args.indicators,
+            boundaries=args.boundaries,
         )
     except ImportFailure as exc:
         print(f"import: {exc}", file=sys.stderr)

@@ -62,7 +62,8 @@ class Parsed:
 class Layout:
     """One official layout the importer reads: how to recognise it and how to convert it.
 
-    ``read(path, raw_dir, source, grid, year=None, indicators=None)`` returns the parsed tables; ``expected``
+    ``read(path, raw_dir, source, grid, year=None, indicators=None)`` returns the parsed tables (the census
+    yearbook layouts also take ``boundaries=``, a county table to regroup older boundaries by); ``expected``
     describes the layout for the "not recognised" message; ``source`` is the default key of the rows'
     ``source`` column.
     """
@@ -89,6 +90,7 @@ class Change:
     added: list[tuple] = field(default_factory=list)
     changed: list[tuple] = field(default_factory=list)  # (key, old, new)
     unchanged: int = 0
+    kept: list[tuple] = field(default_factory=list)  # keys whose value differs but the file's outranks it
 
 
 @dataclass

@@ -10,6 +10,7 @@ import pandas as pd
 
 from neoutflow import atomic, paths
 from neoutflow.data.files import RAW_FILES, format_value, write_csv
+from neoutflow.data.importer.census_communique import source_rank
 from neoutflow.data.importer.core import Change, ConflictError, ImportFailure, Parsed, Plan, Source
 
 # ------------------------------------------------------------------ merging
@@ -18,7 +19,11 @@ KEYS = {
     "province_series": (["code", "year", "indicator"], "value", "indicator"),
     "census_population": (["code", "year", "sex", "age_group"], "population", None),
     "census_totals": (["code", "year"], "population", None),
+    "census_indicators": (["code", "year", "indicator"], "value", "indicator"),
 }
+# Resources whose rows rank by source: a row never replaces one of a higher rank (it is kept, even with
+# --replace); a row of a higher rank replacing a lower one is a change like any other.
+RANKS = {"census_indicators": source_rank}
 _READ = {"dtype": {"code": str}, "keep_default_na": False}
 
 
@@ -35,12 +40,15 @@ def _sort(resource: str, df: pd.DataFrame) -> pd.DataFrame:
         from neoutflow.data.extract.census import sort_population
 
         return sort_population(df)
+    if resource == "census_indicators":
+        return df.sort_values(["code", "year", "indicator"]).reset_index(drop=True)
     return df.sort_values(["code", "year"]).reset_index(drop=True)
 
 
 def merge(existing: pd.DataFrame, new: pd.DataFrame, resource: str, replace: bool) -> tuple[pd.DataFrame, list[Change]]:
     """Merged table and the changes, per indicator (series) or per file."""
     key, value, group = KEYS[resource]
+    rank = RANKS.get(resource)
     if existing.empty:
         existing = pd.DataFrame({c: pd.Series(dtype=new[c].dtype) for c in new.columns})
     old = existing.set_index(key)
@@ -55,6 +63,9 @@ def merge(existing: pd.DataFrame, new: pd.DataFrame, resource: str, replace: boo
             o = old.loc[k, value]
             if format_value(float(o)) == format_value(float(r[value])):
                 ch.unchanged += 1
+                continue
+            if rank and rank(old.loc[k, "source"]) > rank(r["source"]):
+                ch.kept.append(k)
                 continue
             ch.changed.append((k, o, r[value]))
             if replace:
@@ -113,9 +124,14 @@ def describe(p: Plan, max_changed: int = 40) -> str:
     for res in dict.fromkeys(c.resource for c in p.changes):
         lines.append(f"data/raw/{RAW_FILES[res]}:")
         for c in (c for c in p.changes if c.resource == res):
+            kept = (
+                f", {len(c.kept):,} kept{_years(c.kept, res)}: the file's official figures outrank these"
+                if c.kept
+                else ""
+            )
             lines.append(
                 f"  {c.group}: {len(c.added):,} added{_years(c.added, res)}, {len(c.changed):,} changed, "
-                f"{c.unchanged:,} left alone"
+                f"{c.unchanged:,} left alone{kept}"
             )
             for k, o, n in c.changed[:max_changed]:
                 lines.append(f"    changed {_show_key(k)}: {format_value(float(o))} → {format_value(float(n))}")
