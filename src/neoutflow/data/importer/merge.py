@@ -14,12 +14,22 @@ from neoutflow.data.importer.core import Change, ConflictError, ImportFailure, P
 
 # ------------------------------------------------------------------ merging
 
+# resource -> (key columns, value compared, column the plan groups by; None: province/prefecture by code)
 KEYS = {
     "province_series": (["code", "year", "indicator"], "value", "indicator"),
     "census_population": (["code", "year", "sex", "age_group"], "population", None),
     "census_totals": (["code", "year"], "population", None),
+    "prefecture_series": (["code", "year", "indicator"], "value", "indicator"),
+    "birthplace_flows": (["year", "origin", "destination"], "persons_sample", "year"),
 }
-_READ = {"dtype": {"code": str}, "keep_default_na": False}
+# the row order of each committed file (census_population has its own, by sex and age)
+ORDER = {
+    "province_series": ["code", "indicator", "year"],
+    "prefecture_series": ["code", "indicator", "year"],
+    "birthplace_flows": ["year", "origin", "destination"],
+}
+_READ = {"dtype": {"code": str, "origin": str, "destination": str}, "keep_default_na": False}
+_INTEGERS = ("population", "year", "persons_sample", "persons_estimated")
 
 
 def _read_existing(raw_dir: Path, resource: str) -> pd.DataFrame:
@@ -29,8 +39,8 @@ def _read_existing(raw_dir: Path, resource: str) -> pd.DataFrame:
 
 
 def _sort(resource: str, df: pd.DataFrame) -> pd.DataFrame:
-    if resource == "province_series":
-        return df.sort_values(["code", "indicator", "year"]).reset_index(drop=True)
+    if resource in ORDER:
+        return df.sort_values(ORDER[resource]).reset_index(drop=True)
     if resource == "census_population":
         from neoutflow.data.extract.census import sort_population
 
@@ -71,7 +81,7 @@ def merge(existing: pd.DataFrame, new: pd.DataFrame, resource: str, replace: boo
         out = existing.copy()
     if "value" in out:
         out["value"] = out["value"].astype(float)
-    for c in ("population", "year"):
+    for c in _INTEGERS:
         if c in out:
             out[c] = out[c].astype("int64")
     return _sort(resource, out[list(existing.columns) if len(existing.columns) else list(new.columns)]), list(
@@ -97,7 +107,8 @@ def _show_key(k: tuple) -> str:
 
 
 def _years(keys: list[tuple], resource: str) -> str:
-    years = sorted({k[1] for k in keys})
+    at = KEYS[resource][0].index("year")
+    years = sorted({k[at] for k in keys})
     if not years:
         return ""
     span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
