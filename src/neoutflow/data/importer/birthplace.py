@@ -239,12 +239,12 @@ def read_matrix_grid(grid: pd.DataFrame, path: Path) -> tuple[np.ndarray, int, s
             total_row = i
             continue
         body_rows.append(i)
-    _check_order([header[j] for j in cols], f"columns of header row {h + 1}", where)
     if len(body_rows) != len(cols):
         raise LayoutError(
             f"{where}: the matrix is not square: {len(body_rows)} province rows × {len(cols)} province columns "
             "(a 31×31 table of residence × birthplace is expected)"
         )
+    _check_order([header[j] for j in cols], f"columns of header row {h + 1}", where)
     _check_order([text_of(grid.iat[i, 0]) for i in body_rows], "rows", where)
     mat = np.zeros((len(body_rows), len(cols)), dtype=np.int64)
     for a, i in enumerate(body_rows):
