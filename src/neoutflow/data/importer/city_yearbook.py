@@ -182,8 +182,8 @@ def _regions(raw_dir: Path | None, regions: pd.DataFrame | None) -> pd.DataFrame
 # ------------------------------------------------------------------ the CSMAR export
 
 
-def _read_cre(grid: pd.DataFrame, where: str, source: str, year: int | None) -> tuple[pd.DataFrame, str, str, list]:
-    """(long rows with source_code, year, indicator, value, source, line, name; table; unit; skipped years)."""
+def _read_cre(grid: pd.DataFrame, where: str, source: str, year: int | None) -> tuple[pd.DataFrame, str, str]:
+    """(long rows with source_code, year, indicator, value, source, line, name; the table; its units)."""
     header = [text_of(v) for v in grid.iloc[0]]
     missing = [k for k in CRE_KEYS if k not in header]
     if missing:
@@ -215,7 +215,7 @@ def _read_cre(grid: pd.DataFrame, where: str, source: str, year: int | None) -> 
         keep = years == year
     else:
         keep = years.isin(window)
-    skipped = sorted(set(years[~keep]) - ({year} if year else set()))
+    skipped = sorted(set(years[~keep]))
     body, years = body[keep], years[keep]
     parts = []
     for f, (table, indicator, unit) in fields.items():
@@ -250,7 +250,7 @@ def _read_cre(grid: pd.DataFrame, where: str, source: str, year: int | None) -> 
         + (f"; years {_span(skipped)} not read (prefecture_series.csv holds {_span(window)})" if skipped else "")
     )
     unit = ", ".join(dict.fromkeys(u for *_, u in fields.values()))
-    return long, table, unit, skipped
+    return long, table, unit
 
 
 # ------------------------------------------------------------------ the yearbook's own table
@@ -289,13 +289,14 @@ def _names(pref: pd.DataFrame) -> dict[str, str]:
     return names | {s: c[0] for s, c in short.items() if len(c) == 1 and s not in names}
 
 
-def _code_of(name: str, names: dict[str, str], where: str) -> str:
+def _code_of(name: str, names: dict[str, str], short_names: set[str], where: str) -> str:
     if name in names:
         return names[name]
     starts = {c for n, c in names.items() if len(name) >= 2 and n.startswith(name)}
     if len(starts) == 1:
         return starts.pop()  # 延边 → 延边朝鲜族自治州
-    near = difflib.get_close_matches(name, list(names), n=3, cutoff=0.3)
+    full = [n for n in names if n not in short_names]  # as regions.csv spells them
+    near = difflib.get_close_matches(name, full, n=3, cutoff=0.3)
     raise RegionError(
         f"{where}: unknown prefecture {name!r}"
         + (f"; nearest known names: {', '.join(near)}" if near else "")
@@ -305,7 +306,7 @@ def _code_of(name: str, names: dict[str, str], where: str) -> str:
 
 def _read_printed(
     grid: pd.DataFrame, where: str, source: str, year: int | None, regions: pd.DataFrame
-) -> tuple[pd.DataFrame, str, str, list]:
+) -> tuple[pd.DataFrame, str, str]:
     from neoutflow.data.extract.census import short_province_name
 
     h = _printed_header(grid)
@@ -365,6 +366,7 @@ def _read_printed(
         )
     pref = regions[regions["level"] == "prefecture"]
     names = _names(pref)
+    short_names = set(names) - set(pref["name_zh"])
     province_zh = dict(zip(*regions.loc[regions["level"] == "province", ["code", "name_zh"]].T.values, strict=True))
     province_names = set(province_zh.values()) | {short_province_name(n) for n in province_zh.values()}
     province_of_code = dict(zip(pref["code"], pref["province_code"], strict=True))
@@ -399,7 +401,7 @@ def _read_printed(
         if code_col is not None and text_of(grid.iat[i, code_col]):
             code = text_of(grid.iat[i, code_col]).split(".")[0]
         else:
-            code = _code_of(name, names, f"{where} row {i + 1}")
+            code = _code_of(name, names, short_names, f"{where} row {i + 1}")
         if heading is not None and code in province_of_code:
             prov = province_zh[province_of_code[code]]
             if short_province_name(prov) != short_province_name(heading[0]):
@@ -419,7 +421,7 @@ def _read_printed(
         f"{label}({unit})" for _, unit, _, label in cols.values()
     )
     unit = ", ".join(dict.fromkeys(u for _, u, _, _ in cols.values()))
-    return long, table, unit, []
+    return long, table, unit
 
 
 # ------------------------------------------------------------------ both layouts
@@ -468,9 +470,9 @@ def read_city_yearbook(
     if any(k in first for k in CRE_KEYS):
         # the CSMAR database names the rows' source, whichever folder holds the export
         key = CRE_SOURCE if source in (CITY_YEARBOOK.source, CRE_FOLDER) else source
-        long, table, unit, _ = _read_cre(grid, where, key, year)
+        long, table, unit = _read_cre(grid, where, key, year)
     else:
-        long, table, unit, _ = _read_printed(grid, where, source, year, regions)
+        long, table, unit = _read_printed(grid, where, source, year, regions)
     if long.empty:
         raise LayoutError(f"{where}: no values for the years {_span(series_years())}")
     out = to_2020_units(long, set(regions.loc[regions["level"] == "prefecture", "code"]), where)
