@@ -462,3 +462,13 @@ def test_shipped_scripts_reproduce_birthplace_flows(shared_sources, tmp_path):
         assert p.counts() == {("birthplace_flows", year): (961, 0, 0)}
     assert path.read_bytes() == committed
     validates(root)
+
+
+def test_every_layout_is_documented():
+    """Each kind of the registry is described in the importer's docstring and in data/README.md's table."""
+    from neoutflow import paths
+
+    readme = (paths.ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    for kind in importer.KINDS:
+        assert f"``{kind}``" in importer.__doc__, kind
+        assert f"| `{kind}` |" in readme, kind

@@ -216,6 +216,7 @@ def _read_cre(grid: pd.DataFrame, where: str, source: str, year: int | None) -> 
     else:
         keep = years.isin(window)
     skipped = sorted(set(years[~keep]))
+    why = f"--year {year}" if year is not None else f"prefecture_series.csv holds {_span(window)}"
     body, years = body[keep], years[keep]
     parts = []
     for f, (table, indicator, unit) in fields.items():
@@ -247,7 +248,7 @@ def _read_cre(grid: pd.DataFrame, where: str, source: str, year: int | None) -> 
             f"{f} {PREFECTURE_SERIES[ind].label_zh.split('（')[0]} ({unit})" for f, (_, ind, unit) in fields.items()
         )
         + (f"; years {_span(years)}" if len(years) else "")
-        + (f"; years {_span(skipped)} not read (prefecture_series.csv holds {_span(window)})" if skipped else "")
+        + (f"; years {_span(skipped)} not read ({why})" if skipped else "")
     )
     unit = ", ".join(dict.fromkeys(u for *_, u in fields.values()))
     return long, table, unit
