@@ -428,8 +428,10 @@ def _read_printed(
 # ------------------------------------------------------------------ both layouts
 
 
-def to_2020_units(long: pd.DataFrame, known: set[str], where: str) -> pd.DataFrame:
-    """Export codes → 2020 codes; drop the units listed in DROPPED; every other code must be in regions.csv."""
+def to_2020_units(long: pd.DataFrame, known: dict[str, str], where: str) -> pd.DataFrame:
+    """Export codes → 2020 codes; drop the units listed in DROPPED; every other code must be in regions.csv.
+
+    ``known``: prefecture code → name (regions.csv)."""
     out = long[~long["source_code"].isin(DROPPED)].copy()
     out["code"] = out["source_code"].map(lambda c: CODE_MAP.get(c, c))
     bad = out[~out["code"].isin(known)]
@@ -440,7 +442,7 @@ def to_2020_units(long: pd.DataFrame, known: set[str], where: str) -> pd.DataFra
             near = difflib.get_close_matches(code, sorted(known), n=2, cutoff=0.6)
             lines.append(
                 f"{code}{' ' + r['name'] if r['name'] else ''} (row {r['line']})"
-                + (f", nearest known codes {', '.join(near)}" if near else "")
+                + (f", nearest known codes {', '.join(f'{c} {known[c]}' for c in near)}" if near else "")
             )
         raise RegionError(
             f"{where}: prefecture codes not in data/raw/regions.csv (nor recoded by CODE_MAP or dropped by "
@@ -476,7 +478,8 @@ def read_city_yearbook(
         long, table, unit = _read_printed(grid, where, source, year, regions)
     if long.empty:
         raise LayoutError(f"{where}: no values for the years {_span(series_years())}")
-    out = to_2020_units(long, set(regions.loc[regions["level"] == "prefecture", "code"]), where)
+    pref = regions[regions["level"] == "prefecture"]
+    out = to_2020_units(long, dict(zip(pref["code"], pref["name_zh"], strict=True)), where)
     dup = out[out.duplicated(["code", "year", "indicator"], keep=False)]
     if not dup.empty:
         r = dup.sort_values("line").iloc[:2]
