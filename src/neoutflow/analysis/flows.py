@@ -133,7 +133,7 @@ def province_pairs(boundaries) -> pd.DataFrame:
 
 def names_zh() -> dict[str, str]:
     """Short Chinese province names (北京, 内蒙古, …) from the extract's explicit NBS order."""
-    from neoutflow.data.extract.flows import NBS_ORDER
+    from neoutflow.data.importer.birthplace import NBS_ORDER
 
     return {c: n for n, c in NBS_ORDER}
 

@@ -58,7 +58,9 @@ def extract_all(sources: Path, out: Path, only: list[str] | None = None, census=
 
         from neoutflow.data.extract import prefecture as epf
 
-        regions = pd.read_csv(out / FILES["regions"], dtype=str)
+        # the regions just extracted, else the committed ones (``--only prefecture_series --out DIR``)
+        regions_file = out / FILES["regions"]
+        regions = pd.read_csv(regions_file if regions_file.is_file() else paths.RAW / FILES["regions"], dtype=str)
         written.append(write_csv(epf.build_prefecture_series(sources, regions), out / FILES["prefecture_series"]))
     if "birthplace_flows" in want:
         from neoutflow.data.extract import flows as ef

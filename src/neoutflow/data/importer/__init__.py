@@ -29,6 +29,15 @@ Recognised layouts (``--kind`` forces one; otherwise it is detected):
   These official figures outrank the values computed from yearbook counts: a yearbook import keeps them.
   Table 3-1 (各地区人口) and the age and sex composition tables are recognised and refused with the reason
   (the project takes those figures from the yearbook tables).
+- ``city-yearbook``: a China City Statistical Yearbook prefecture table (中国城市统计年鉴, 全市): the
+  yearbook's layout (``城市`` | ``区划代码`` | ``年份`` | ``<label>(<unit>)`` … such as ``地区生产总值(万元)``,
+  ``在岗职工平均工资(元)``, ``年末总人口(万人)``, optionally over a ``全市 | 市辖区`` row) or the CSMAR city
+  export (``Sgnyea``, ``Ctnm_id``, field codes ``Eect13``, ``Gdpct01`` …). Rows go to
+  ``prefecture_series.csv`` (2020 codes, units converted); the data year comes from ``年份`` or ``--year``.
+- ``birthplace-matrix``: a census birthplace matrix (按现住地和出生地分的人口, long-form sample counts):
+  a header row ``现住地\\出生地 | 北京 | 天津 … 新疆`` and one row per province, both in the NBS order, or
+  the chord-diagram script of the shipped source (``var city_name``, ``var population``). Rows go to
+  ``birthplace_flows.csv``; the census year comes from ``--year``, the title or the file name.
 
 By default nothing is written: the plan (rows added, changed old → new, left alone, per file and indicator)
 is printed. ``--apply`` writes it: the merged tables are written into a staged copy of ``data/raw/`` and
@@ -47,9 +56,11 @@ from pathlib import Path
 import pandas as pd
 
 from neoutflow import paths
+from neoutflow.data.importer.birthplace import BIRTHPLACE, read_birthplace
 from neoutflow.data.importer.census_communique import CENSUS_COMMUNIQUE, read_communique
 from neoutflow.data.importer.census_indicators import CENSUS_INDICATORS, read_census_indicators
 from neoutflow.data.importer.census_yearbook import CENSUS_YEARBOOK, read_census_yearbook
+from neoutflow.data.importer.city_yearbook import CITY_YEARBOOK, read_city_yearbook
 from neoutflow.data.importer.core import (
     IMPORT_COMMAND,
     ConflictError,
@@ -84,8 +95,10 @@ __all__ = [
     "main",
     "merge",
     "plan",
+    "read_birthplace",
     "read_census_indicators",
     "read_census_yearbook",
+    "read_city_yearbook",
     "read_communique",
     "read_crawl",
     "read_portal",
@@ -94,7 +107,15 @@ __all__ = [
 ]
 
 # The layouts, in the order they are tried when detecting (the first that recognises the file wins).
-LAYOUTS: tuple[Layout, ...] = (PORTAL, CRAWL, CENSUS_YEARBOOK, CENSUS_INDICATORS, CENSUS_COMMUNIQUE)
+LAYOUTS: tuple[Layout, ...] = (
+    PORTAL,
+    CRAWL,
+    CENSUS_YEARBOOK,
+    CENSUS_INDICATORS,
+    CENSUS_COMMUNIQUE,
+    CITY_YEARBOOK,
+    BIRTHPLACE,
+)
 KINDS = tuple(layout.kind for layout in LAYOUTS)
 BOUNDARY_KINDS = (CENSUS_YEARBOOK.kind, CENSUS_INDICATORS.kind)
 _BY_KIND = {layout.kind: layout for layout in LAYOUTS}
@@ -132,7 +153,9 @@ def read_source(
     path, raw_dir = Path(path), Path(raw_dir or paths.RAW)
     if kind is not None and kind not in KINDS:
         raise ImportFailure(f"unknown --kind {kind!r}; choose from {', '.join(KINDS)}")
-    grid = read_grid(path)
+    # a container only some layout reads (a script) has its own grid reader
+    grids = {suffix: reader for layout in LAYOUTS for suffix, reader in layout.grids.items()}
+    grid = grids.get(path.suffix.lower(), read_grid)(path)
     if grid.empty:
         raise LayoutError(f"{path.name}: the file is empty")
     kind = kind or detect(grid)
@@ -183,7 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog=IMPORT_COMMAND, description=__doc__.splitlines()[0])
     ap.add_argument("file", type=Path, help="the official table (.xls, .xlsx or .csv)")
     ap.add_argument("--kind", choices=KINDS, help="the layout (default: detected)")
-    ap.add_argument("--year", type=int, help="census year of a census table (default: from the file name)")
+    ap.add_argument(
+        "--year",
+        type=int,
+        help="census year of a census table or birthplace matrix (default: from the file name), or the "
+        "data year of a city-yearbook table (default: its 年份 column)",
+    )
     ap.add_argument(
         "--boundaries",
         type=Path,

@@ -7,7 +7,7 @@ import difflib
 import io
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +65,8 @@ class Layout:
     ``read(path, raw_dir, source, grid, year=None, indicators=None)`` returns the parsed tables (the census
     yearbook layouts also take ``boundaries=``, a county table to regroup older boundaries by); ``expected``
     describes the layout for the "not recognised" message; ``source`` is the default key of the rows'
-    ``source`` column.
+    ``source`` column; ``grids``: file suffix → reader of the grid, for containers only this layout reads
+    (e.g. ``.js`` for a matrix embedded in a script), instead of :func:`read_grid`.
     """
 
     kind: str
@@ -73,6 +74,7 @@ class Layout:
     expected: str
     detect: Callable[[pd.DataFrame], bool]
     read: Callable[..., list[Parsed]]
+    grids: Mapping[str, Callable[[Path], pd.DataFrame]] = field(default_factory=dict)
 
 
 @dataclass

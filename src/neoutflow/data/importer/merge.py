@@ -15,16 +15,27 @@ from neoutflow.data.importer.core import Change, ConflictError, ImportFailure, P
 
 # ------------------------------------------------------------------ merging
 
+# resource -> (key columns, value compared, column the plan groups by; None: province/prefecture by code)
 KEYS = {
     "province_series": (["code", "year", "indicator"], "value", "indicator"),
     "census_population": (["code", "year", "sex", "age_group"], "population", None),
     "census_totals": (["code", "year"], "population", None),
     "census_indicators": (["code", "year", "indicator"], "value", "indicator"),
+    "prefecture_series": (["code", "year", "indicator"], "value", "indicator"),
+    "birthplace_flows": (["year", "origin", "destination"], "persons_sample", "year"),
 }
 # Resources whose rows rank by source: a row never replaces one of a higher rank (it is kept, even with
 # --replace); a row of a higher rank replacing a lower one is a change like any other.
 RANKS = {"census_indicators": source_rank}
-_READ = {"dtype": {"code": str}, "keep_default_na": False}
+# the row order of each committed file (census_population has its own, by sex and age)
+ORDER = {
+    "province_series": ["code", "indicator", "year"],
+    "prefecture_series": ["code", "indicator", "year"],
+    "birthplace_flows": ["year", "origin", "destination"],
+    "census_indicators": ["code", "year", "indicator"],
+}
+_READ = {"dtype": {"code": str, "origin": str, "destination": str}, "keep_default_na": False}
+_INTEGERS = ("population", "year", "persons_sample", "persons_estimated")
 
 
 def _read_existing(raw_dir: Path, resource: str) -> pd.DataFrame:
@@ -34,14 +45,12 @@ def _read_existing(raw_dir: Path, resource: str) -> pd.DataFrame:
 
 
 def _sort(resource: str, df: pd.DataFrame) -> pd.DataFrame:
-    if resource == "province_series":
-        return df.sort_values(["code", "indicator", "year"]).reset_index(drop=True)
+    if resource in ORDER:
+        return df.sort_values(ORDER[resource]).reset_index(drop=True)
     if resource == "census_population":
         from neoutflow.data.extract.census import sort_population
 
         return sort_population(df)
-    if resource == "census_indicators":
-        return df.sort_values(["code", "year", "indicator"]).reset_index(drop=True)
     return df.sort_values(["code", "year"]).reset_index(drop=True)
 
 
@@ -82,7 +91,7 @@ def merge(existing: pd.DataFrame, new: pd.DataFrame, resource: str, replace: boo
         out = existing.copy()
     if "value" in out:
         out["value"] = out["value"].astype(float)
-    for c in ("population", "year"):
+    for c in _INTEGERS:
         if c in out:
             out[c] = out[c].astype("int64")
     return _sort(resource, out[list(existing.columns) if len(existing.columns) else list(new.columns)]), list(
@@ -108,7 +117,8 @@ def _show_key(k: tuple) -> str:
 
 
 def _years(keys: list[tuple], resource: str) -> str:
-    years = sorted({k[1] for k in keys})
+    at = KEYS[resource][0].index("year")
+    years = sorted({k[at] for k in keys})
     if not years:
         return ""
     span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
