@@ -39,6 +39,7 @@ from neoutflow.data.importer.core import (
     number_of,
     read_grid,
     text_of,
+    year_from_name,
 )
 
 # The NBS province order of census tables -> GB/T 2260 code. Explicit, not sorted: a transposed or
@@ -146,7 +147,6 @@ def looks_like_birthplace(grid: pd.DataFrame) -> bool:
 
 def _year(grid: pd.DataFrame, header_row: int, path: Path, year: int | None) -> int:
     """--year, else the title above the header (``2010年`` or ``第六次``), else the file name."""
-    from neoutflow.data.importer.census_yearbook import year_from_name
 
     where = path.name
     if year is None:

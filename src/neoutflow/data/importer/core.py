@@ -219,3 +219,9 @@ def code_of(name: str, names: dict[str, str], where: str) -> str:
         + (f"; nearest known names: {', '.join(near)}" if near else "")
         + " (names as in data/raw/regions.csv)"
     )
+
+
+def year_from_name(path: Path) -> int | None:
+    """The one year (1900–2099) a file name states, else None."""
+    found = re.findall(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", Path(path).name)
+    return int(found[0]) if len(set(found)) == 1 else None

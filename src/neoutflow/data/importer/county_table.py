@@ -8,7 +8,6 @@ Shared by the layouts that read such tables: ``census_yearbook`` (population by 
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from neoutflow.data.importer.core import (
     check_year,
     read_grid,
     text_of,
+    year_from_name,
 )
 
 YEARBOOK_KEYS = {2010: ("地区", "区划代码", "合计"), 2020: ("省", "市", "区县", "区划代码", "人口数_合计")}
@@ -40,11 +40,6 @@ def _yearbook_header(grid: pd.DataFrame, path: Path) -> tuple[int, int]:
         + " or ".join(f"({', '.join(k)})" for k in YEARBOOK_KEYS.values())
         + " within the first 10 rows"
     )
-
-
-def year_from_name(path: Path) -> int | None:
-    found = re.findall(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", Path(path).name)
-    return int(found[0]) if len(set(found)) == 1 else None
 
 
 @dataclass
