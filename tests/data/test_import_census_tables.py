@@ -14,7 +14,7 @@ import json
 
 import pandas as pd
 import pytest
-from data_helpers import copy_project_data, tree_digest
+from data_helpers import copy_project_data, dp, raw, tree_digest
 from official_files import synthetic_census_table
 
 from neoutflow.data import importer, load, provenance
@@ -27,20 +27,9 @@ YEAR = 2030
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def project(project, monkeypatch):
     monkeypatch.setenv("NEOUTFLOW_LATEST_YEAR", str(YEAR))
-    root = copy_project_data(tmp_path / "project")
-    load._cache.clear()
-    yield root
-    load._cache.clear()
-
-
-def raw(root):
-    return root / "data" / "raw"
-
-
-def dp(root):
-    return root / "data" / "datapackage.json"
+    return project
 
 
 def run(root, file, **kw):

@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from data_helpers import copy_project_data, tree_digest
+from data_helpers import copy_project_data, raw, tree_digest
 
 from neoutflow.data import importer, load, provenance
 from neoutflow.data.extract import flows as ef
@@ -27,18 +27,6 @@ READ = {"dtype": {"code": str, "province_code": str, "origin": str, "destination
 DATE = "2031-01-01"
 # invented 2020 wages for the two Northeast units the yearbook prints none for (SYNTHETIC)
 NEW_WAGES = {"222400": 81_234.5, "232700": 69_876.0}
-
-
-@pytest.fixture
-def project(tmp_path):
-    root = copy_project_data(tmp_path / "project")
-    load._cache.clear()
-    yield root
-    load._cache.clear()
-
-
-def raw(root):
-    return root / "data" / "raw"
 
 
 def imported(root, file, **kw) -> tuple[importer.Plan, str]:

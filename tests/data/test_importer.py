@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 import pytest
-from data_helpers import copy_project_data, tree_digest
+from data_helpers import copy_project_data, dp, raw, tree_digest
 from official_files import synthetic_census_table
 
 from neoutflow import params, paths
@@ -23,22 +23,6 @@ from neoutflow.reference import AGE_GROUPS, MUNICIPALITIES
 
 READ = {"dtype": {"code": str}, "keep_default_na": False}
 DATE = "2031-01-01"
-
-
-@pytest.fixture
-def project(tmp_path):
-    root = copy_project_data(tmp_path / "project")
-    load._cache.clear()
-    yield root
-    load._cache.clear()
-
-
-def raw(root):
-    return root / "data" / "raw"
-
-
-def dp(root):
-    return root / "data" / "datapackage.json"
 
 
 def state(root) -> dict:

@@ -8,27 +8,20 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from data_helpers import copy_project_data
+from data_helpers import raw
 from official_files import synthetic_census_table
 
 from neoutflow import params
-from neoutflow.data import importer, load, preflight
+from neoutflow.data import importer, preflight
 from neoutflow.data.files import RAW_FILES
 
 READ = {"dtype": {"code": str}, "keep_default_na": False}
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def project(project, monkeypatch):
     monkeypatch.setenv("NEOUTFLOW_LATEST_YEAR", "2030")
-    root = copy_project_data(tmp_path / "project")
-    load._cache.clear()
-    yield root
-    load._cache.clear()
-
-
-def raw(root):
-    return root / "data" / "raw"
+    return project
 
 
 def p(**kw):

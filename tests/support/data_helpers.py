@@ -68,3 +68,13 @@ def _join(cells: list[str]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="").writerow(cells)
     return buf.getvalue()
+
+
+def raw(root: Path) -> Path:
+    """The copy's ``data/raw``."""
+    return Path(root) / "data" / "raw"
+
+
+def dp(root: Path) -> Path:
+    """The copy's provenance record, ``data/datapackage.json``."""
+    return Path(root) / "data" / "datapackage.json"
