@@ -115,8 +115,8 @@ def _unavailable_part(name: str, values: dict):
     part_name = preflight.NOTEBOOK_PARTS.get(name)
     if part_name is None:
         return None
-    base_year, end_year = (values.get(k, getattr(params_mod.load(), k)) for k in ("base_year", "end_year"))
-    part = preflight.availability(base_year, end_year)[part_name]
+    years = values if {"base_year", "end_year"} <= set(values) else params_mod.load().model_dump()
+    part = preflight.availability(years["base_year"], years["end_year"])[part_name]
     return None if part.available else part
 
 
