@@ -1,0 +1,32 @@
+"""``metadata-files`` in the registry-only route's reading of ``_quarto.yml`` (as Quarto merges them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from neoutflow.render import config
+
+
+def project(tmp_path, meta_file: bool = True):
+    (tmp_path / "_quarto.yml").write_text(
+        "project:\n  render: [doc.qmd]\nmetadata-files: [_parts.yml]\nhas-x: false\nformat:\n  html: {}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "doc.qmd").write_text("---\ntitle: T\n---\n\nbody\n", encoding="utf-8")
+    if meta_file:
+        (tmp_path / "_parts.yml").write_text("has-x: true\nhas-y: true\n", encoding="utf-8")
+    p = config.load_project(tmp_path)
+    return p, p.documents[0]
+
+
+def test_metadata_files_merge_under_the_layer_that_names_them(tmp_path):
+    p, doc = project(tmp_path)
+    options = config.merged_options(p, doc, "html")
+    # the file's keys are there; the project's own has-x (written in the same layer) wins over the file
+    assert options["has-y"] is True and options["has-x"] is False and options["title"] == "T"
+
+
+def test_a_missing_metadata_file_names_the_release_step(tmp_path):
+    p, doc = project(tmp_path, meta_file=False)
+    with pytest.raises(config.RenderConfigError, match="_parts.yml, which does not exist.*release"):
+        config.merged_options(p, doc, "html")
