@@ -38,6 +38,7 @@ from neoutflow import atomic, fonts
 from neoutflow.render import cache, config, pandoc
 from neoutflow.render.config import RenderConfigError
 from neoutflow.render.shortcodes import ShortcodeError
+from neoutflow.timing import Stopwatch
 
 ENGINES = ("auto", "quarto", "pandoc")
 QUARTO_ADVICE = (
@@ -371,14 +372,14 @@ def main(argv: list[str] | None = None) -> int:
         from neoutflow import paths
 
         args.project = paths.ROOT
-    start = time.perf_counter()
+    clock = Stopwatch()
     try:
         render(args.project, args.engine, args.output_dir, quiet=args.quiet)
     except RenderFailed as exc:
         print(f"error: {exc}\n(the previous outputs were left unchanged)", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(f"==> report rendered in {time.perf_counter() - start:.1f} s")
+        print(f"==> report rendered in {clock}")
     return 0
 
 
