@@ -5,7 +5,8 @@
   subset to exactly those glyphs with fontTools, and embedded as base64 ``@font-face`` rules
   (WOFF2 when ``brotli`` is installed, else WOFF), so a machine without CJK fonts shows no boxes.
 - :func:`compress_png`: a figure for the screen, downscaled to at most :data:`HTML_IMAGE_PX`
-  pixels wide and quantised to a 256-colour palette when that is smaller (figures are flat colour).
+  pixels wide and quantised to a 256-colour palette (figures are flat colour: the palette copy is
+  a quarter of the full-colour one or less, so that one is not also encoded to compare).
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def embed_fonts(html_path: Path) -> dict[str, int]:
 def compress_png(src: Path, dest: Path, max_px: int = HTML_IMAGE_PX) -> Path:
     """A smaller copy of a PNG figure for the HTML page (``src`` itself when nothing is gained)."""
     original = Path(src).read_bytes()
-    best = cache.memo("png", cache.key(original, str(max_px)), lambda: _compressed(src, max_px))
+    best = cache.memo("png", cache.key(original, str(max_px), "palette"), lambda: _compressed(src, max_px))
     if len(best) >= len(original):
         return src
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -144,9 +145,7 @@ def _compressed(src: Path, max_px: int) -> bytes:
         rgb = im.convert("RGBA") if im.mode in ("RGBA", "LA", "P") else im.convert("RGB")
     if rgb.width > max_px:
         rgb = rgb.resize((max_px, round(rgb.height * max_px / rgb.width)), Image.Resampling.LANCZOS)
-    candidates = []
-    for image in (rgb, rgb.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)):
-        buf = io.BytesIO()
-        image.save(buf, format="PNG", optimize=True)
-        candidates.append(buf.getvalue())
-    return min(candidates, key=len)
+    palette = rgb.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    palette.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
