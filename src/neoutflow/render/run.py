@@ -276,11 +276,11 @@ def render_route(
     work = staging / ".work"
     work.mkdir()
     jobs = []
+    shared = pandoc.Shared()
     for doc in project.documents:
         for fmt in config.document_formats(project, doc):
-            job = pandoc.Job(
-                project, doc, fmt, variables, chinese_date(epoch) if epoch is not None else NO_DATE, epoch or 0
-            )
+            date = chinese_date(epoch) if epoch is not None else NO_DATE
+            job = pandoc.Job(project, doc, fmt, variables, date, epoch or 0, shared)
             folder = work / f"{len(jobs):02d}-{fmt}"
             folder.mkdir()
             jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder))
