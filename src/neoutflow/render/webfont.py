@@ -129,7 +129,7 @@ def embed_fonts(html_path: Path) -> dict[str, int]:
 def compress_png(src: Path, dest: Path, max_px: int = HTML_IMAGE_PX) -> Path:
     """A smaller copy of a PNG figure for the HTML page (``src`` itself when nothing is gained)."""
     original = Path(src).read_bytes()
-    best = cache.memo("png", cache.key(original, str(max_px), "palette"), lambda: _compressed(src, max_px))
+    best = cache.memo("png", cache.key(original, str(max_px), "rgba-palette"), lambda: _compressed(src, max_px))
     if len(best) >= len(original):
         return src
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -142,7 +142,9 @@ def _compressed(src: Path, max_px: int) -> bytes:
 
     with Image.open(src) as im:
         im.load()
-        rgb = im.convert("RGBA") if im.mode in ("RGBA", "LA", "P") else im.convert("RGB")
+        # RGBA whether or not the file has alpha: the 256 colours are then chosen the same way
+        # for a figure saved with or without an (opaque) alpha channel
+        rgb = im.convert("RGBA")
     if rgb.width > max_px:
         rgb = rgb.resize((max_px, round(rgb.height * max_px / rgb.width)), Image.Resampling.LANCZOS)
     palette = rgb.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
