@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,3 +52,16 @@ def memo(kind: str, digest: str, compute: Callable[[], bytes]) -> bytes:
     except OSError:
         pass  # a read-only build folder: no cache, same result
     return data
+
+
+def memo_to_file(kind: str, digest: str, compute: Callable[[], bytes], dest: Path) -> Path:
+    """Write the bytes :func:`memo` gives to ``dest``: a kept entry is copied as a file
+    (nothing read into Python), otherwise ``compute()`` is stored and written."""
+    if _folder is not None:
+        try:
+            shutil.copyfile(_folder / kind / digest, dest)
+            return dest
+        except OSError:
+            pass
+    Path(dest).write_bytes(memo(kind, digest, compute))
+    return dest

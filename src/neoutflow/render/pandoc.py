@@ -32,7 +32,7 @@ import panflute as pf
 import yaml
 
 from neoutflow.fonts import MONO, SANS, SERIF
-from neoutflow.render import cache, webfont
+from neoutflow.render import cache, markdown, webfont
 from neoutflow.render.config import Document, Project, merged_options
 from neoutflow.render.filters import crossref, typeset
 from neoutflow.render.shortcodes import expand
@@ -284,7 +284,12 @@ def prepare_ast(job: Job) -> tuple[pf.Doc, dict]:
     # then pandoc reads it once for both.
     ast_json = job.shared.once(
         ("read", source, str(doc.path.parent)),
-        lambda: run_pandoc(["-f", READER, "-t", "json"], source, doc.path.parent, "reading Markdown"),
+        lambda: markdown.read(
+            source,
+            READER,
+            pandoc_version(),
+            lambda text: run_pandoc(["-f", READER, "-t", "json"], text, doc.path.parent, "reading Markdown"),
+        ),
     )
     ast = pf.load(io.StringIO(ast_json))
     locate = _locator(expanded.sources, project.root)

@@ -171,11 +171,14 @@ def stage_notebooks(root: Path, staging: Path) -> list[Path]:
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     for nb in notebooks:
-        text = strip_paths(nb.read_text(encoding="utf-8"), root, staging)
+        original = nb.read_text(encoding="utf-8")
+        text = strip_paths(original, root, staging)
         target = dest / nb.name
-        target.write_text(text, encoding="utf-8")
-        (dest / f"{nb.stem}.html").write_text(notebook_html(text, nb.stem), encoding="utf-8")
-        out += [target, dest / f"{nb.stem}.html"]
+        if text == original:  # as the runner publishes them: a plain copy
+            shutil.copyfile(nb, target)
+        else:
+            target.write_text(text, encoding="utf-8")
+        out += [target, notebook_html_file(text, nb.stem, dest / f"{nb.stem}.html")]
     return out
 
 
@@ -191,10 +194,22 @@ def strip_paths(text: str, root: Path, *others: Path) -> str:
 def notebook_html(text: str, name: str) -> str:
     """An executed notebook as a self-contained HTML view (nbconvert's lab template, figures
     embedded as they are in the outputs; no script or style loaded from the network)."""
-    import nbconvert
+    return cache.memo(
+        "notebook-html", _view_key(text, name), lambda: _notebook_html(text, name).encode("utf-8")
+    ).decode("utf-8")
 
-    digest = cache.key(text, name, nbconvert.__version__)
-    return cache.memo("notebook-html", digest, lambda: _notebook_html(text, name).encode("utf-8")).decode("utf-8")
+
+def notebook_html_file(text: str, name: str, dest: Path) -> Path:
+    """:func:`notebook_html` written to ``dest`` (a kept view is copied, not read and decoded)."""
+    return cache.memo_to_file(
+        "notebook-html", _view_key(text, name), lambda: _notebook_html(text, name).encode("utf-8"), dest
+    )
+
+
+def _view_key(text: str, name: str) -> str:
+    from importlib.metadata import version
+
+    return cache.key(text, name, version("nbconvert"))
 
 
 @lru_cache(maxsize=1)
