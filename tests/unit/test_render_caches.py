@@ -82,3 +82,17 @@ def test_memo_to_file(tmp_path, monkeypatch):
 def test_cache_key_separates_its_parts():
     assert cache.key("ab", "c") != cache.key("a", "bc")
     assert cache.key(b"x") == cache.key("x")
+
+
+def test_body_face_pieces_cover_each_character_once_and_stay_put():
+    from neoutflow.render import webfont
+
+    chars = set("东北人口外流 Population −12.5%（万人）") | {"\u9fa5", "\U00020000"}
+    parts = webfont.pieces(chars)
+    assert sorted(c for _, p in parts for c in p) == sorted(chars)  # each character in one piece
+    assert parts[0][0].startswith("U+0-4DFF") and parts[0][1] >= set("Population −.%（）")
+    assert all(rng.startswith("U+") for rng, _ in parts)
+    # a new character changes only the piece that holds it
+    more = dict(webfont.pieces(chars | {"鑫"}))
+    changed = [rng for rng, p in more.items() if dict(parts).get(rng) != p]
+    assert len(changed) == 1 and "鑫" in more[changed[0]]
