@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def memo(kind: str, digest: str, compute: Callable[[], bytes]) -> bytes:
     data = compute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")  # threads too
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError:

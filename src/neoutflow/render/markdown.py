@@ -20,8 +20,10 @@ numbers are shifted by the count of the sections before it, as one read numbers 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from neoutflow.render import cache
 
@@ -128,7 +130,10 @@ def read(text: str, reader: str, version: str, run: Callable[[str], str]) -> str
 
     parts = sections(text)
     if parts is not None and len(parts) > 1:
-        joined = _join([json.loads(cached(p)) for p in parts], text)
+        # the sections not kept yet are read side by side (pandoc runs outside Python's lock)
+        with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+            asts = list(pool.map(cached, parts))
+        joined = _join([json.loads(a) for a in asts], text)
         if joined is not None:
             return json.dumps(joined, ensure_ascii=False)
     return cached(text).decode("utf-8")
