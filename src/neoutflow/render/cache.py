@@ -1,9 +1,11 @@
 """A content-addressed cache for the render's slow, pure steps.
 
-Compressing the HTML's figures, subsetting the web fonts and converting the
-executed notebooks to HTML depend only on their input bytes, so their results
-are kept under ``build/.render-cache/<kind>/<sha256 of the inputs>``: a prose
-edit re-renders without redoing them. The cache is an optimisation only: an
+Compressing the HTML's figures, subsetting the web fonts (piece by piece),
+converting the executed notebooks to HTML, reading the bibliography's keys and
+pandoc's reading of each section of the Markdown depend only on their input
+bytes (and the tools' versions), so their results are kept under
+``build/.render-cache/<kind>/<sha256 of the inputs>``: a prose edit re-renders
+without redoing them. The cache is an optimisation only: an
 entry is the same bytes the step would compute, a missing or unreadable folder
 just means computing, and ``make clean`` removes it with ``build/``.
 """
