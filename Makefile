@@ -152,7 +152,9 @@ PREFLIGHT_STAMP := build/.inputs-checked
 check-inputs: $(VENV_STAMP) ## List the inputs the chosen years need; report all that are missing (PARAMS=...)
 	$(PY) -m neoutflow.data.preflight $(PARAMS)
 
-$(PREFLIGHT_STAMP): $(PARAMS_STAMP) $(RAW_DATA) src/neoutflow/data/preflight.py | $(VENV_STAMP)
+# (The raw files, not datapackage.json: `make data`, running beside this step, records new
+# checksums there, which would rerun the check on the next build, a prose edit included.)
+$(PREFLIGHT_STAMP): $(PARAMS_STAMP) $(RAW_FILES) src/neoutflow/data/preflight.py | $(VENV_STAMP)
 	$(PY) -m neoutflow.data.preflight $(PARAMS)
 	@touch $@
 

@@ -69,9 +69,14 @@ class Shared:
     the same Markdown for the PDF and the HTML) runs once; a job asking while another computes
     it waits for that result (or its error)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pdf_first: bool = False) -> None:
         self._lock = threading.Lock()
         self._results: dict[tuple, Future] = {}
+        # The PDF job is the longer one (Typst compiles after pandoc has written the Typst
+        # source), so with ``pdf_first`` the other jobs begin their Python steps (which share
+        # one interpreter lock) only once a PDF job has handed its document to pandoc.
+        self.pdf_first = pdf_first
+        self.pdf_prepared = threading.Event()
 
     def once(self, key: tuple, compute: Callable[[], object]):
         with self._lock:
@@ -451,7 +456,15 @@ def render_job(job: Job, workdir: Path, font_dirs: list[Path]) -> Path:
             f"format '{job.fmt}' of {job.document.path.name} is not supported by the "
             f"registry-only route (supported: {', '.join(EXTENSIONS)}); install Quarto"
         )
-    ast, options = prepare_ast(job)
+    if job.fmt == "typst":
+        try:
+            ast, options = prepare_ast(job)
+        finally:  # success or not, the other jobs go on
+            job.shared.pdf_prepared.set()
+    else:
+        if job.shared.pdf_first:
+            job.shared.pdf_prepared.wait()
+        ast, options = prepare_ast(job)
     out = workdir / f"{output_name(job.document, options)}.{EXTENSIONS[job.fmt]}"
     if job.fmt == "typst":
         typ = write_typst(job, ast, options, workdir)

@@ -304,14 +304,16 @@ def render_route(
     work = staging / ".work"
     work.mkdir()
     jobs = []
-    shared = pandoc.Shared()
-    for doc in project.documents:
-        for fmt in config.document_formats(project, doc):
-            date = chinese_date(epoch) if epoch is not None else NO_DATE
-            job = pandoc.Job(project, doc, fmt, variables, date, epoch or 0, shared)
-            folder = work / f"{len(jobs):02d}-{fmt}"
-            folder.mkdir()
-            jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder))
+    pairs = [(doc, fmt) for doc in project.documents for fmt in config.document_formats(project, doc)]
+    # PDF jobs first (see pandoc.Shared): every PDF job has started before any other job waits
+    pairs.sort(key=lambda pair: pair[1] != "typst")
+    shared = pandoc.Shared(pdf_first=any(fmt == "typst" for _, fmt in pairs))
+    date = chinese_date(epoch) if epoch is not None else NO_DATE
+    for doc, fmt in pairs:
+        job = pandoc.Job(project, doc, fmt, variables, date, epoch or 0, shared)
+        folder = work / f"{len(jobs):02d}-{fmt}"
+        folder.mkdir()
+        jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder))
 
     def run_job(label, job, folder):
         with progress.step(label):
