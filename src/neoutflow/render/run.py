@@ -34,8 +34,6 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from neoutflow import atomic, fonts
 from neoutflow.render import cache, config, pandoc
 from neoutflow.render.config import RenderConfigError
@@ -119,7 +117,7 @@ def prepare_variables(root: Path) -> dict:
     target = root / "_variables.yml"
     if not target.is_file():
         return {}
-    data = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
+    data = config.safe_load(target.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{target}: expected a mapping of variables")
     return data
