@@ -21,6 +21,8 @@ PARAMS     ?=
 ENGINE     ?= auto
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k data -x"`.
 PYTEST_ARGS ?=
+# Benchmark arguments, e.g. `make bench BENCH_ARGS="--repeat 3"`.
+BENCH_ARGS ?=
 
 export PYTHONHASHSEED := 0
 # Dates embedded in figures, PDF and the appendix come from the last commit, not the clock;
@@ -63,7 +65,7 @@ RAW_DATA   := $(RAW_FILES) data/datapackage.json
 PKG_SRC    := $(shell find src/neoutflow -name '*.py' -o -name '*.lua' -o -name '*.yaml' -o -name '*.typ' 2>/dev/null | sort)
 # What each stage depends on: the data stage on its own code and the vocabularies; the
 # notebooks on everything but the render, release and extraction code; the report on all.
-CORE_SRC   := $(addprefix src/neoutflow/,__init__.py paths.py reference.py atomic.py formatting.py fonts.py)
+CORE_SRC   := $(addprefix src/neoutflow/,__init__.py paths.py reference.py atomic.py formatting.py fonts.py timing.py)
 DATA_SRC   := $(CORE_SRC) $(filter-out src/neoutflow/data/extract/%,$(filter src/neoutflow/data/%,$(PKG_SRC)))
 ANALYSIS_SRC := $(filter-out src/neoutflow/render/% src/neoutflow/data/extract/% src/neoutflow/pipeline/release.py src/neoutflow/pipeline/repro.py,$(PKG_SRC))
 DATA_STAMP := data/processed/.validated
@@ -152,7 +154,9 @@ PREFLIGHT_STAMP := build/.inputs-checked
 check-inputs: $(VENV_STAMP) ## List the inputs the chosen years need; report all that are missing (PARAMS=...)
 	$(PY) -m neoutflow.data.preflight $(PARAMS)
 
-$(PREFLIGHT_STAMP): $(PARAMS_STAMP) $(RAW_DATA) src/neoutflow/data/preflight.py | $(VENV_STAMP)
+# (The raw files, not datapackage.json: `make data`, running beside this step, records new
+# checksums there, which would rerun the check on the next build, a prose edit included.)
+$(PREFLIGHT_STAMP): $(PARAMS_STAMP) $(RAW_FILES) src/neoutflow/data/preflight.py | $(VENV_STAMP)
 	$(PY) -m neoutflow.data.preflight $(PARAMS)
 	@touch $@
 
@@ -213,7 +217,7 @@ format: $(VENV_STAMP) ## ruff: fix what can be fixed and reformat
 	$(PY) -m ruff format .
 
 bench: $(VENV_STAMP) ## Time cold, no-op, one-data-file and prose-only builds
-	$(PY) bench/build_times.py
+	$(PY) bench/build_times.py $(BENCH_ARGS)
 
 lock: ## Re-resolve requirements.in into pinned requirements.txt (needs network)
 	rm -rf /tmp/neoutflow-lock && $(PYTHON_SYS) -m venv /tmp/neoutflow-lock

@@ -17,11 +17,13 @@ DEBIAN_CJK_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/font
 
 
 def _mplfonts_dir() -> Path | None:
-    try:
-        import mplfonts
-    except ImportError:
+    # found, not imported: importing mplfonts imports matplotlib (0.2 s), which the render does not need
+    from importlib.util import find_spec
+
+    spec = find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
         return None
-    d = Path(mplfonts.__file__).parent / "fonts"
+    d = Path(next(iter(spec.submodule_search_locations))) / "fonts"
     return d if d.is_dir() else None
 
 

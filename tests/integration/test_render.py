@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from neoutflow import render
 from neoutflow.outputs.results import ResultSet, write_quarto_variables
-from neoutflow.render import config, pandoc, shortcodes
+from neoutflow.render import config, markdown, pandoc, shortcodes
 from neoutflow.render import run as render_run
 from neoutflow.render.filters import crossref
 
@@ -447,3 +447,101 @@ def test_project_config_and_citations(root):
         ast = _ast(chapter.read_text(encoding="utf-8"))
         missing = [k for k in crossref.citation_keys(ast) if k not in keys]
         assert not missing, f"{chapter.name} cites keys missing from references.bib: {missing}"
+
+
+# --- pandoc reading the Markdown by sections (neoutflow.render.markdown) ------------------------
+
+SECTIONED = """---
+title: 分节读取（合成）
+---
+
+# 第一章 {#sec-one}
+
+甲 [@a] 乙 [@b; @c]。脚注^[注中引用 [@d] 与 [@e]]，再引 @f。
+
+::: {#fig-x}
+![图](x.png)
+
+图注
+:::
+
+# 第二章
+
+| 列 | 值 |
+|---|---:|
+| 一 | 1 |
+
+: 表注 {#tbl-y}
+
+丙 [@g]^[无引用的注] 丁 [@h]。
+
+- 列表一
+- 列表二
+
+# 第三章 {.unnumbered}
+
+```python
+# not a heading
+x = 1
+```
+
+戊 [@i]。
+"""
+
+
+def _read_whole(text: str) -> dict:
+    return json.loads(pandoc.run_pandoc(["-f", pandoc.READER, "-t", "json"], text, FIXTURE, "test"))
+
+
+def _read_by_sections(text: str) -> dict:
+    run = lambda part: pandoc.run_pandoc(["-f", pandoc.READER, "-t", "json"], part, FIXTURE, "test")  # noqa: E731
+    return json.loads(markdown.read(text, pandoc.READER, pandoc.pandoc_version(), run))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        SECTIONED,
+        "# 甲\n\n文字\n\n# 甲\n\n同名标题：自动标识符须不同\n",  # pandoc makes the second id unique
+        "# 甲\n\n见 [乙]\n\n# 乙\n\n隐式标题引用\n",  # an implicit header reference across the cut
+        "# 甲\n\n[链接][r]\n\n# 乙\n\n[r]: https://example.org\n",  # a reference defined after the cut
+        "# 甲\n\n<!-- 注释\n\n# 不是标题\n-->\n\n正文\n",  # a comment across a would-be cut
+    ],
+)
+def test_reading_by_sections_gives_the_whole_read(text, monkeypatch, tmp_path):
+    from neoutflow.render import cache
+
+    monkeypatch.setattr(cache, "_folder", tmp_path / "cache")
+    assert _read_by_sections(text) == _read_whole(text)
+    assert _read_by_sections(text) == _read_whole(text)  # from the cache the second time
+
+
+def test_the_fixture_report_read_by_sections(built, monkeypatch, tmp_path):
+    from neoutflow.render import cache
+
+    monkeypatch.setattr(cache, "_folder", tmp_path / "cache")
+    root = built[0]
+    proj = config.load_project(root)
+    doc = proj.documents[0]
+    options = config.merged_options(proj, doc, "typst")
+    variables = render_run.prepare_variables(root)
+    text = shortcodes.expand(doc.path, proj.root, variables, options, "typst", text=doc.body).text
+    assert _read_by_sections(text) == _read_whole(text)
+
+
+def test_an_edit_rereads_only_its_section(monkeypatch, tmp_path):
+    from neoutflow.render import cache
+
+    monkeypatch.setattr(cache, "_folder", tmp_path / "cache")
+    reads = []
+
+    def run(part):
+        reads.append(part)
+        return pandoc.run_pandoc(["-f", pandoc.READER, "-t", "json"], part, FIXTURE, "test")
+
+    markdown.read(SECTIONED, pandoc.READER, "v", run)
+    assert len(reads) == 4  # the front matter and three chapters
+    reads.clear()
+    edited = SECTIONED.replace("丙 [@g]", "丙（改）[@g]")
+    assert json.loads(markdown.read(edited, pandoc.READER, "v", run)) == _read_whole(edited)
+    assert len(reads) == 1 and reads[0].startswith("# 第二章")

@@ -5,11 +5,20 @@ and return DataFrames; a problem raises :class:`DataValidationError` naming the
 file, CSV line, column, value and expectation.
 
 ``make data`` (:mod:`neoutflow.data.make`) runs :func:`validate_all` on every file.
+
+A validated table is kept in ``build/.data-cache/`` (see :func:`validated_key`), so the
+notebooks' kernels, each a new process, read what ``make data`` validated instead of
+validating it again; only tables of the project's own ``data/raw/`` are kept.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import sys
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +30,7 @@ from neoutflow.data.schemas import (
     SPECS,
     DataValidationError,
     Problem,
+    latest_allowed_year,
     read_text_table,
     to_plain,
     validate_frame,
@@ -49,6 +59,7 @@ __all__ = [
 
 
 _cache: dict[tuple, tuple[pd.DataFrame, str]] = {}
+VALIDATED_CACHE = paths.BUILD / ".data-cache"
 
 
 def _raw(raw_dir) -> Path:
@@ -70,8 +81,75 @@ def _stat_key(path: Path):
     return (str(path.resolve()), st.st_size, st.st_mtime_ns)
 
 
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The validation code, the vocabularies and the library versions a validated table depends on."""
+    from neoutflow import reference
+    from neoutflow.data import files, indicators, schemas
+
+    h = hashlib.sha256()
+    for module in (reference, files, indicators, schemas, sys.modules[__name__]):
+        h.update(Path(module.__file__).read_bytes())
+    for package in ("pandas", "numpy", "pandera"):
+        h.update(f"{package}={metadata.version(package)};".encode())
+    return h.hexdigest()
+
+
+def validated_key(name: str, path: Path, regions_path: Path | None) -> str:
+    """What a validated table depends on, hashed: its file's bytes, those of regions.csv when
+    codes are checked against it, the validation code and library versions, and the latest
+    year accepted (the clock, or ``NEOUTFLOW_LATEST_YEAR``)."""
+    h = hashlib.sha256(f"{name};{_code_digest()};{latest_allowed_year()};".encode())
+    for p in (path, regions_path):
+        if p is not None:
+            data = p.read_bytes()
+            h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def _cache_file(name: str, raw_dir, with_regions: bool) -> Path | None:
+    """Where the validated table is kept, or None (another raw folder, or a file that is not there)."""
+    raw = _raw(raw_dir)
+    if raw.resolve() != paths.RAW.resolve():
+        return None  # test corpora and staged imports are validated every time
+    path = raw / SPECS[name].path
+    try:
+        digest = validated_key(name, path, raw / SPECS["regions"].path if with_regions else None)
+    except OSError:
+        return None
+    return VALIDATED_CACHE / f"{name}-{digest}.pickle"
+
+
+def _load_validated(target: Path | None) -> tuple[pd.DataFrame, str] | None:
+    if target is None:
+        return None
+    try:
+        df, enc = pickle.loads(target.read_bytes())
+    except Exception:  # noqa: BLE001 - absent, partly written by an old version, unreadable: validate
+        return None
+    return (df, enc) if isinstance(df, pd.DataFrame) and isinstance(enc, str) else None
+
+
+def _store_validated(target: Path | None, name: str, value: tuple[pd.DataFrame, str]) -> None:
+    """Keep the table (atomically: a reader sees the old entry, the new one or none); drop older
+    entries of the same table. A folder that cannot be written just means no cache."""
+    if target is None:
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(target)
+        for old in target.parent.glob(f"{name}-*.pickle"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def _read_valid(name: str, raw_dir=None, regions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
-    """(typed table, encoding), validated; cached on the file's (and regions.csv's) path, size and mtime."""
+    """(typed table, encoding), validated; cached in this process on the file's (and regions.csv's)
+    path, size and mtime, and across processes on their contents (:func:`validated_key`)."""
     path = _raw(raw_dir) / SPECS[name].path
     key = (name, _stat_key(path), _stat_key(_raw(raw_dir) / SPECS["regions"].path))
     if key[1] is None:
@@ -79,8 +157,14 @@ def _read_valid(name: str, raw_dir=None, regions: pd.DataFrame | None = None) ->
     if key in _cache:
         df, enc = _cache[key]
         return df.copy(), enc
-    raw, enc = read_text_table(path, _label(path))
-    df = to_plain(validate_frame(name, raw, _label(path), regions), SPECS[name])
+    target = _cache_file(name, raw_dir, regions is not None) if key is not None else None
+    kept = _load_validated(target)
+    if kept is not None:
+        df, enc = kept
+    else:
+        raw, enc = read_text_table(path, _label(path))
+        df = to_plain(validate_frame(name, raw, _label(path), regions), SPECS[name])
+        _store_validated(target, name, (df, enc))
     if key is not None:
         _cache[key] = (df, enc)
     return df.copy(), enc

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from neoutflow.data.load import (
 )
 from neoutflow.data.schemas import SPECS, DataValidationError
 from neoutflow.reference import LEVELS
+from neoutflow.timing import Stopwatch
 
 RECORD_COMMAND = "python -m neoutflow.data.record"
 
@@ -68,7 +68,7 @@ def build_processed(raw_dir, out: Path) -> list[Path]:
 
 def run(raw_dir=None, processed=None, datapackage_path=None, strict: bool = False, echo=None) -> int:
     echo = echo or _echo
-    start = time.perf_counter()
+    clock = Stopwatch()
 
     raw_dir = _raw(raw_dir)
     processed = Path(processed) if processed is not None else paths.PROCESSED
@@ -127,7 +127,7 @@ def run(raw_dir=None, processed=None, datapackage_path=None, strict: bool = Fals
         atomic.publish(tmp, processed, whole=True)
     for p in written:
         echo(f"  wrote {_label(processed / p.name)}")
-    echo(f"==> data ok: {_label(processed)}/.validated in {time.perf_counter() - start:.1f} s")
+    echo(f"==> data ok: {_label(processed)}/.validated in {clock}")
     return 0
 
 

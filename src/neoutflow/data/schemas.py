@@ -22,13 +22,16 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from neoutflow.data.files import RAW_FILES
 from neoutflow.data.indicators import CENSUS, PREFECTURE_SERIES, SERIES, Indicator
 from neoutflow.reference import AGE_GROUPS, LEVELS, NATIONAL_CODE, PROVINCE_TOTALS, PROVINCES, REGIONS, SEXES
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 MAX_PROBLEMS = 20
 
@@ -441,6 +444,10 @@ def coerce(df: pd.DataFrame, spec: FileSpec, label: str) -> tuple[pd.DataFrame, 
 
 def pandera_schema(spec: FileSpec) -> pa.DataFrameSchema:
     """Value checks on the parsed table (types are already right)."""
+    # imported here: loading pandera costs about half a second, which a process reading
+    # only already validated tables (see neoutflow.data.load) need not pay
+    import pandera.pandas as pa
+
     columns = {}
     for name, col in spec.columns.items():
         checks = []
@@ -460,6 +467,8 @@ def pandera_schema(spec: FileSpec) -> pa.DataFrameSchema:
 
 
 def run_pandera(df: pd.DataFrame, spec: FileSpec, label: str) -> list[Problem]:
+    import pandera.pandas as pa
+
     try:
         pandera_schema(spec).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -28,6 +28,7 @@ DPI = 300
 # checked at this width. Every text of a figure is at least MIN_PT at the printed size.
 TEXT_WIDTH_IN = 6.3
 MIN_PT = 7.0
+OPAQUE_PNG = "module://neoutflow.outputs.opaque_png"
 
 
 @lru_cache(maxsize=1)
@@ -119,12 +120,15 @@ def enforce_min_text(fig, min_pt: float = MIN_PT) -> int:
 
 
 def save(fig, path: Path) -> Path:
-    """Save a figure as PNG atomically, with no timestamp metadata (deterministic bytes).
-    Text smaller than :data:`MIN_PT` at the printed width is enlarged first."""
+    """Save a figure as PNG atomically, with no timestamp metadata (deterministic bytes) and, on
+    its opaque background, no alpha channel (:mod:`.opaque_png`). Text smaller than
+    :data:`MIN_PT` at the printed width is enlarged first."""
     path = Path(path)
     enforce_min_text(fig)
+    fmt = path.suffix.lstrip(".") or "png"
+    backend = {"backend": OPAQUE_PNG} if fmt == "png" else {}
     with atomic.replacing(path) as tmp:
-        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", metadata={"Software": None})
+        fig.savefig(tmp, format=fmt, metadata={"Software": None}, **backend)
     return path
 
 

@@ -24,11 +24,11 @@ import hashlib
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 from neoutflow import atomic, paths
 from neoutflow import params as params_mod
+from neoutflow.timing import Stopwatch
 
 KERNEL = "neoutflow"
 HAND_BUILD = "build-hand"  # default output folder of hand runs with overrides (relative to the root)
@@ -160,7 +160,7 @@ def _execute(
         return f"; the partly executed notebook is kept at {_relative(failed)}"
 
     print(f"==> running notebook {name} with {values}", flush=True)
-    start = time.perf_counter()
+    clock = Stopwatch()
     current: dict = {}  # the cell being executed, for a kernel that dies without a traceback
     try:
         papermill.execute_notebook(
@@ -202,7 +202,7 @@ def _execute(
     _strip_timings(partial, staging, build_dir)
     target = executed_dir / f"{name}.ipynb"
     partial.replace(target)
-    print(f"==> {name} done in {time.perf_counter() - start:.1f} s", flush=True)
+    print(f"==> {name} done in {clock}", flush=True)
     return target
 
 

@@ -1,9 +1,11 @@
 """A content-addressed cache for the render's slow, pure steps.
 
-Compressing the HTML's figures, subsetting the web fonts and converting the
-executed notebooks to HTML depend only on their input bytes, so their results
-are kept under ``build/.render-cache/<kind>/<sha256 of the inputs>``: a prose
-edit re-renders without redoing them. The cache is an optimisation only: an
+Compressing the HTML's figures, subsetting the web fonts (piece by piece),
+converting the executed notebooks to HTML, reading the bibliography's keys and
+pandoc's reading of each section of the Markdown depend only on their input
+bytes (and the tools' versions), so their results are kept under
+``build/.render-cache/<kind>/<sha256 of the inputs>``: a prose edit re-renders
+without redoing them. The cache is an optimisation only: an
 entry is the same bytes the step would compute, a missing or unreadable folder
 just means computing, and ``make clean`` removes it with ``build/``.
 """
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,9 +49,22 @@ def memo(kind: str, digest: str, compute: Callable[[], bytes]) -> bytes:
     data = compute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")  # threads too
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError:
         pass  # a read-only build folder: no cache, same result
     return data
+
+
+def memo_to_file(kind: str, digest: str, compute: Callable[[], bytes], dest: Path) -> Path:
+    """Write the bytes :func:`memo` gives to ``dest``: a kept entry is copied as a file
+    (nothing read into Python), otherwise ``compute()`` is stored and written."""
+    if _folder is not None:
+        try:
+            shutil.copyfile(_folder / kind / digest, dest)
+            return dest
+        except OSError:
+            pass
+    Path(dest).write_bytes(memo(kind, digest, compute))
+    return dest

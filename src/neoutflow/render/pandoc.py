@@ -21,8 +21,10 @@ import io
 import json
 import os
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -30,7 +32,7 @@ import panflute as pf
 import yaml
 
 from neoutflow.fonts import MONO, SANS, SERIF
-from neoutflow.render import webfont
+from neoutflow.render import cache, markdown, webfont
 from neoutflow.render.config import Document, Project, merged_options
 from neoutflow.render.filters import crossref, typeset
 from neoutflow.render.shortcodes import expand
@@ -62,6 +64,34 @@ class RouteError(RuntimeError):
     """A failure in the registry-only route; the message says what and where."""
 
 
+class Shared:
+    """Work the jobs of one render share: a step with the same inputs in two jobs (pandoc reading
+    the same Markdown for the PDF and the HTML) runs once; a job asking while another computes
+    it waits for that result (or its error)."""
+
+    def __init__(self, pdf_first: bool = False) -> None:
+        self._lock = threading.Lock()
+        self._results: dict[tuple, Future] = {}
+        # The PDF job is the longer one (Typst compiles after pandoc has written the Typst
+        # source), so with ``pdf_first`` the other jobs begin their Python steps (which share
+        # one interpreter lock) only once a PDF job has handed its document to pandoc.
+        self.pdf_first = pdf_first
+        self.pdf_prepared = threading.Event()
+
+    def once(self, key: tuple, compute: Callable[[], object]):
+        with self._lock:
+            future = self._results.get(key)
+            mine = future is None
+            if mine:
+                future = self._results[key] = Future()
+        if mine:
+            try:
+                future.set_result(compute())
+            except BaseException as exc:  # handed to every job that asks
+                future.set_exception(exc)
+        return future.result()
+
+
 @dataclass(frozen=True)
 class Job:
     """One document rendered to one format."""
@@ -72,6 +102,7 @@ class Job:
     variables: dict  # _variables.yml
     date: str | None  # the date shown, when the document does not set one
     epoch: int  # PDF creation time (SOURCE_DATE_EPOCH)
+    shared: Shared = field(default_factory=Shared, compare=False)  # with the render's other jobs
 
 
 def pandoc_path() -> str:
@@ -118,13 +149,20 @@ def run_pandoc(args: list[str], stdin: str, cwd: Path, step: str) -> str:
 
 
 def bibliography_keys(files: list[str], cwd: Path) -> set[str]:
-    """The entry keys of the bibliography files, read by pandoc (as CSL JSON)."""
+    """The entry keys of the bibliography files, read by pandoc (as CSL JSON); kept in the
+    render cache by the file's bytes and pandoc's version."""
     keys: set[str] = set()
     for f in files:
-        if not Path(f).is_file():
+        path = Path(cwd) / f
+        if not path.is_file():
             raise RouteError(f"bibliography file not found: {f}")
-        out = run_pandoc([f, "-t", "csljson"], "", cwd, f"reading {Path(f).name}")
-        keys.update(item["id"] for item in json.loads(out))
+
+        def read(f=f) -> bytes:
+            out = run_pandoc([f, "-t", "csljson"], "", cwd, f"reading {Path(f).name}")
+            return json.dumps(sorted(item["id"] for item in json.loads(out))).encode("utf-8")
+
+        digest = cache.key(path.read_bytes(), path.suffix, pandoc_version())
+        keys.update(json.loads(cache.memo("bibliography-keys", digest, read)))
     return keys
 
 
@@ -247,7 +285,17 @@ def prepare_ast(job: Job) -> tuple[pf.Doc, dict]:
     expanded = expand(doc.path, project.root, job.variables, options, job.fmt, text=doc.body, first_line=doc.body_line)
     meta = pandoc_metadata(job, options)
     source = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n" + expanded.text
-    ast_json = run_pandoc(["-f", READER, "-t", "json"], source, doc.path.parent, "reading Markdown")
+    # The PDF's and the HTML's sources are the same text unless a shortcode or option differs:
+    # then pandoc reads it once for both.
+    ast_json = job.shared.once(
+        ("read", source, str(doc.path.parent)),
+        lambda: markdown.read(
+            source,
+            READER,
+            pandoc_version(),
+            lambda text: run_pandoc(["-f", READER, "-t", "json"], text, doc.path.parent, "reading Markdown"),
+        ),
+    )
     ast = pf.load(io.StringIO(ast_json))
     locate = _locator(expanded.sources, project.root)
     try:
@@ -408,7 +456,15 @@ def render_job(job: Job, workdir: Path, font_dirs: list[Path]) -> Path:
             f"format '{job.fmt}' of {job.document.path.name} is not supported by the "
             f"registry-only route (supported: {', '.join(EXTENSIONS)}); install Quarto"
         )
-    ast, options = prepare_ast(job)
+    if job.fmt == "typst":
+        try:
+            ast, options = prepare_ast(job)
+        finally:  # success or not, the other jobs go on
+            job.shared.pdf_prepared.set()
+    else:
+        if job.shared.pdf_first:
+            job.shared.pdf_prepared.wait()
+        ast, options = prepare_ast(job)
     out = workdir / f"{output_name(job.document, options)}.{EXTENSIONS[job.fmt]}"
     if job.fmt == "typst":
         typ = write_typst(job, ast, options, workdir)

@@ -25,19 +25,20 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
-
-import yaml
 
 from neoutflow import atomic, fonts
 from neoutflow.render import cache, conditional, config, pandoc
 from neoutflow.render.config import RenderConfigError
 from neoutflow.render.shortcodes import ShortcodeError
+from neoutflow.timing import Stopwatch
 
 ENGINES = ("auto", "quarto", "pandoc")
 QUARTO_ADVICE = (
@@ -116,7 +117,7 @@ def prepare_variables(root: Path) -> dict:
     target = root / "_variables.yml"
     if not target.is_file():
         return {}
-    data = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
+    data = config.safe_load(target.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{target}: expected a mapping of variables")
     return data
@@ -168,11 +169,14 @@ def stage_notebooks(root: Path, staging: Path) -> list[Path]:
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     for nb in notebooks:
-        text = strip_paths(nb.read_text(encoding="utf-8"), root, staging)
+        original = nb.read_text(encoding="utf-8")
+        text = strip_paths(original, root, staging)
         target = dest / nb.name
-        target.write_text(text, encoding="utf-8")
-        (dest / f"{nb.stem}.html").write_text(notebook_html(text, nb.stem), encoding="utf-8")
-        out += [target, dest / f"{nb.stem}.html"]
+        if text == original:  # as the runner publishes them: a plain copy
+            shutil.copyfile(nb, target)
+        else:
+            target.write_text(text, encoding="utf-8")
+        out += [target, notebook_html_file(text, nb.stem, dest / f"{nb.stem}.html")]
     return out
 
 
@@ -188,20 +192,43 @@ def strip_paths(text: str, root: Path, *others: Path) -> str:
 def notebook_html(text: str, name: str) -> str:
     """An executed notebook as a self-contained HTML view (nbconvert's lab template, figures
     embedded as they are in the outputs; no script or style loaded from the network)."""
-    import nbconvert
+    return cache.memo(
+        "notebook-html", _view_key(text, name), lambda: _notebook_html(text, name).encode("utf-8")
+    ).decode("utf-8")
 
-    digest = cache.key(text, name, nbconvert.__version__)
-    return cache.memo("notebook-html", digest, lambda: _notebook_html(text, name).encode("utf-8")).decode("utf-8")
+
+def notebook_html_file(text: str, name: str, dest: Path) -> Path:
+    """:func:`notebook_html` written to ``dest`` (a kept view is copied, not read and decoded)."""
+    return cache.memo_to_file(
+        "notebook-html", _view_key(text, name), lambda: _notebook_html(text, name).encode("utf-8"), dest
+    )
+
+
+def _view_key(text: str, name: str) -> str:
+    from importlib.metadata import version
+
+    return cache.key(text, name, version("nbconvert"))
+
+
+@lru_cache(maxsize=1)
+def _html_exporter():
+    """One exporter for every notebook: it compiles its templates once (a third of the time)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.embed_images = True
+    return exporter
+
+
+_exporter_lock = threading.Lock()
 
 
 def _notebook_html(text: str, name: str) -> str:
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.reads(text, as_version=4)
-    exporter = HTMLExporter(template_name="lab")
-    exporter.embed_images = True
-    html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
+    with _exporter_lock:  # the shared exporter is not known to be thread-safe
+        html, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
     # nbconvert links require.js and MathJax from a CDN: the views need neither offline.
     html = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", html)
     html = re.sub(r'<link[^>]*href="https?://[^"]*"[^>]*/?>', "", html)
@@ -288,14 +315,16 @@ def render_route(
     work = staging / ".work"
     work.mkdir()
     jobs = []
-    for doc in project.documents:
-        for fmt in config.document_formats(project, doc):
-            job = pandoc.Job(
-                project, doc, fmt, variables, chinese_date(epoch) if epoch is not None else NO_DATE, epoch or 0
-            )
-            folder = work / f"{len(jobs):02d}-{fmt}"
-            folder.mkdir()
-            jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder))
+    pairs = [(doc, fmt) for doc in project.documents for fmt in config.document_formats(project, doc)]
+    # PDF jobs first (see pandoc.Shared): every PDF job has started before any other job waits
+    pairs.sort(key=lambda pair: pair[1] != "typst")
+    shared = pandoc.Shared(pdf_first=any(fmt == "typst" for _, fmt in pairs))
+    date = chinese_date(epoch) if epoch is not None else NO_DATE
+    for doc, fmt in pairs:
+        job = pandoc.Job(project, doc, fmt, variables, date, epoch or 0, shared)
+        folder = work / f"{len(jobs):02d}-{fmt}"
+        folder.mkdir()
+        jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder))
 
     def run_job(label, job, folder):
         with progress.step(label):
@@ -357,13 +386,21 @@ def render(
         for csl in sorted(csl_paths(project)):
             ensure_csl(csl)
 
-    with atomic.staging_dir(output_dir.parent, output_dir.name) as staging:
+    def stage():
         with progress.step("stage executed notebooks"):
             stage_notebooks(root, staging)
+
+    with atomic.staging_dir(output_dir.parent, output_dir.name) as staging:
         if engine == "quarto":
+            stage()
             render_quarto(project, staging, epoch, progress)
         else:
-            render_route(project, staging, variables, epoch, progress)
+            # The notebooks' HTML views (Python) are made while pandoc and Typst (other
+            # processes and threads) write the report: the route neither reads nor writes them.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                staged = pool.submit(stage)
+                render_route(project, staging, variables, epoch, progress)
+                staged.result()
         with progress.step(f"publish to {output_dir}"):
             published = publish(staging, output_dir)
     for key, path in published.items():
@@ -384,14 +421,14 @@ def main(argv: list[str] | None = None) -> int:
         from neoutflow import paths
 
         args.project = paths.ROOT
-    start = time.perf_counter()
+    clock = Stopwatch()
     try:
         render(args.project, args.engine, args.output_dir, quiet=args.quiet)
     except RenderFailed as exc:
         print(f"error: {exc}\n(the previous outputs were left unchanged)", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(f"==> report rendered in {time.perf_counter() - start:.1f} s")
+        print(f"==> report rendered in {clock}")
     return 0
 
 
