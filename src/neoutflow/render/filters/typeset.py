@@ -2,7 +2,8 @@
 
 Both formats:
 
-- a bare number of five or more digits in a table body gets thousands separators;
+- a bare number of five or more digits in a table body gets thousands separators, except in a column of
+  identifiers (header :data:`IDENTIFIER_HEADERS`, e.g. region codes);
 - every text run gets the report's number typography (:func:`neoutflow.formatting.typographic`:
   U+2212 minus, one range dash, ``p < 0.001``), so prose, tables and captions agree whatever
   wrote them; code is left as typed.
@@ -215,6 +216,8 @@ def _typography(elem, doc):
 
 
 _BARE_NUMBER = re.compile(r"([−-]?)(\d{5,})(\.\d+)?")
+# Table columns of identifiers, not quantities: their numbers are never grouped (210100, not 210,100).
+IDENTIFIER_HEADERS = ("代码", "区划代码", "地区代码", "code")
 
 
 def _thousands(elem, doc):
@@ -229,8 +232,14 @@ def apply(doc: pf.Doc, fmt: str) -> None:
     """Typeset ``doc`` for ``fmt`` (``typst`` or ``html``) in place."""
 
     def bodies(elem, doc):
-        if isinstance(elem, pf.TableBody):
-            elem.walk(_thousands)
+        if isinstance(elem, pf.Table):
+            heads = [pf.stringify(c).strip() for row in elem.head.content for c in row.content][: elem.cols]
+            skip = {j for j, h in enumerate(heads) if h in IDENTIFIER_HEADERS}
+            for body in elem.content:
+                for row in body.content:
+                    for j, cell in enumerate(row.content):
+                        if j not in skip:
+                            cell.walk(_thousands)
 
     doc.walk(bodies)
     doc.walk(_typography)
