@@ -15,7 +15,7 @@ import json
 import pandas as pd
 import pytest
 from data_helpers import copy_project_data, dp, raw, tree_digest
-from official_files import synthetic_census_table
+from official_files import short_names, spaced, synthetic_census_table, table_61, write_rows
 
 from neoutflow.data import importer, load, provenance
 from neoutflow.data.files import RAW_FILES, write_csv
@@ -45,48 +45,6 @@ def indicators(root) -> pd.DataFrame:
 def value(root, code, year, indicator) -> float:
     t = indicators(root).set_index(["code", "year", "indicator"])
     return float(t.at[(code, year, indicator), "value"])
-
-
-def provinces(root) -> pd.DataFrame:
-    r = pd.read_csv(raw(root) / RAW_FILES["regions"], **READ)
-    return r[r["level"] == "province"].sort_values("code")
-
-
-def spaced(name: str) -> str:
-    """Two-character names are printed with two spaces in the communiqué: 北京 → '北  京'."""
-    return f"{name[0]}  {name[1]}" if len(name) == 2 else name
-
-
-def short_names(root) -> dict[str, str]:
-    from neoutflow.data.extract.census import short_province_name
-
-    prov = provinces(root)
-    return {c: short_province_name(n) for c, n in zip(prov["code"], prov["name_zh"], strict=True)}
-
-
-def write_rows(rows: list[list[str]], path):
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8-sig")
-    return path
-
-
-# ------------------------------------------------------------------ synthetic communiqué tables
-
-
-def table_61(root, path, factor=1.1, unit="人/10 万人", names=None):
-    """Table 6-1 as published: title, two-line header with the unit, 全国 and the provinces (SYNTHETIC: the
-    2020 figures × ``factor``)."""
-    ind = indicators(root).set_index(["code", "year", "indicator"])["value"]
-    names = names or short_names(root)
-    rows = [
-        ["各地区每 10 万人口中拥有的各类受教育程度人数", "Unnamed: 1", "Unnamed: 2", "Unnamed: 3", "Unnamed: 4"],
-        [f"地区 \n单位：{unit}", "大学\n（大专及以上）", "高中\n(含中专)", "初中 ", "小学"],
-    ]
-    for code, name in [(NATIONAL_CODE, "全 国")] + [(c, spaced(n)) for c, n in names.items()]:
-        college = round(ind[(code, 2020, "college_per_100k")] * factor)
-        rows.append([name + " ", str(college), "15000", "34000", "24000"])
-    return write_rows(rows, path)
 
 
 def table_62(root, path, shift=0.5):

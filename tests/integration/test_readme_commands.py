@@ -4,8 +4,8 @@ The commands are read from the sections themselves (lines of the fenced blocks; 
 ``make `` or ``python -m ``, except synopses with ``[…]`` or ``…``), so a command added to the docs is run
 here too. They run in order on a scratch copy of the project (``make`` as a user would, ``python -m`` with
 the copy's interpreter). The files they name are written by the test — SYNTHETIC DATA, FOR THIS TEST ONLY:
-a portal export of 2024 natural growth rates equal to the 2023 figures, and a made-up 2030 census county
-table (:func:`official_files.synthetic_census_table`). Imported alone, those leave the new years short of
+a portal export of 2024 natural growth rates equal to the 2023 figures, a made-up 2030 census county
+table (:func:`official_files.synthetic_census_table`) and communiqué table 6-1 (:func:`official_files.table_61`). Imported alone, those leave the new years short of
 other inputs, so ``check-inputs`` and ``report`` must stop before any notebook, listing what is missing.
 """
 
@@ -18,7 +18,7 @@ import subprocess
 
 import pandas as pd
 import pytest
-from official_files import synthetic_census_table
+from official_files import synthetic_census_table, table_61
 from project_copy import copy_project, run_make
 
 from neoutflow import paths
@@ -30,8 +30,9 @@ READ = {"dtype": {"code": str}, "keep_default_na": False}
 SUCCEEDS = {"import", "data", "neoutflow.data.record", "neoutflow.data.importer"}
 STOPS_ON_MISSING = {"check-inputs", "report", "neoutflow.data.preflight"}  # when naming the new years
 NEW_YEARS = "end_year=2030"
-# Named in the prose but run elsewhere: the default build is the session's built copy (tests/integration/conftest.py).
-RUN_ELSEWHERE = {"make report"}
+# Named in the prose but run elsewhere: the default build is the session's built copy (tests/integration/conftest.py);
+# `make extract` is for developers with ../shared/sources (tests/data/test_data_extract.py runs the extraction).
+RUN_ELSEWHERE = {"make report", "make extract"}
 
 
 def section(text: str, heading: str) -> str:
@@ -84,8 +85,12 @@ def test_each_documented_section_has_commands():
 
 def synthetic_file(project, path, assigns: dict[str, str]):
     """Write the file a documented command names (by its kind, or the kind its name suggests)."""
-    kind = assigns.get("KIND") or ("census-yearbook" if "census" in path.name else "nbs-portal")
-    if kind == "census-yearbook":
+    kind = assigns.get("KIND") or (
+        "census-yearbook" if "census" in path.name else "census-communique" if "6-1" in path.name else "nbs-portal"
+    )
+    if kind == "census-communique":
+        table_61(project, path)
+    elif kind == "census-yearbook":
         year = int(assigns.get("YEAR") or re.search(r"(20\d\d)", path.name).group(1))
         synthetic_census_table(project, year).to_excel(path, index=False)
     elif kind == "nbs-portal":

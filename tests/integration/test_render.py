@@ -14,10 +14,13 @@ from pathlib import Path
 import panflute as pf
 import pytest
 import yaml
+from project_copy import copy_project
 from pypdf import PdfReader
 
 from neoutflow import render
+from neoutflow.data import preflight
 from neoutflow.outputs.results import ResultSet, write_quarto_variables
+from neoutflow.pipeline import release
 from neoutflow.render import config, markdown, pandoc, shortcodes
 from neoutflow.render import run as render_run
 from neoutflow.render.filters import crossref
@@ -416,9 +419,12 @@ def test_tbl_colwidths_like_quarto():
 # --- the real project's Quarto configuration ------------------------------------------------
 
 
-def test_project_config_and_citations(root):
+def test_project_config_and_citations(tmp_path):
     """_quarto.yml renders report.qmd to html and typst as DESIGN.md says, and every key
-    the chapters cite is in references.bib."""
+    the chapters cite is in references.bib (on a copy, with the metadata file the release step writes)."""
+    root = copy_project(tmp_path / "project", link_venv=False)
+    parts = {release.meta_key(name): True for name in preflight.PARTS}
+    (root / release.AVAILABILITY_FILE).write_text(yaml.safe_dump(parts), encoding="utf-8")
     p = config.load_project(root)
     assert [d.path.name for d in p.documents] == ["report.qmd"]
     doc = p.documents[0]

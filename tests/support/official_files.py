@@ -2,14 +2,19 @@
 
 ``synthetic_census_table``: a census yearbook county table in the 2020 layout for a made-up census
 year, derived from the committed 2020 rows (the Northeast −8 %, other provinces +1 %).
+``table_61``: census communiqué table 6-1 as published (title, two-line header with the unit, 全国 and the
+provinces), the committed 2020 figures scaled.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 
 from neoutflow.data.files import RAW_FILES
-from neoutflow.reference import AGE_GROUPS, MUNICIPALITIES
+from neoutflow.reference import AGE_GROUPS, MUNICIPALITIES, NATIONAL_CODE
 
 READ = {"dtype": {"code": str}, "keep_default_na": False}
 
@@ -49,3 +54,44 @@ def synthetic_census_table(root, year: int = 2030) -> pd.DataFrame:
         rows.append(r)
     head = {"区划代码": None, "省": "全国", "市": "全国", "区县": "全国"}
     return pd.DataFrame([head, *rows])
+
+
+def provinces(root) -> pd.DataFrame:
+    r = pd.read_csv(root / "data" / "raw" / RAW_FILES["regions"], **READ)
+    return r[r["level"] == "province"].sort_values("code")
+
+
+def spaced(name: str) -> str:
+    """Two-character names are printed with two spaces in the communiqué: 北京 → '北  京'."""
+    return f"{name[0]}  {name[1]}" if len(name) == 2 else name
+
+
+def short_names(root) -> dict[str, str]:
+    from neoutflow.data.extract.census import short_province_name
+
+    prov = provinces(root)
+    return {c: short_province_name(n) for c, n in zip(prov["code"], prov["name_zh"], strict=True)}
+
+
+def write_rows(rows: list[list[str]], path):
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8-sig")
+    return path
+
+
+def table_61(root, path, factor=1.1, unit="人/10 万人", names=None):
+    """Table 6-1 as published: title, two-line header with the unit, 全国 and the provinces (SYNTHETIC: the
+    2020 figures × ``factor``)."""
+    ind = pd.read_csv(root / "data" / "raw" / RAW_FILES["census_indicators"], **READ).set_index(
+        ["code", "year", "indicator"]
+    )["value"]
+    names = names or short_names(root)
+    rows = [
+        ["各地区每 10 万人口中拥有的各类受教育程度人数", "Unnamed: 1", "Unnamed: 2", "Unnamed: 3", "Unnamed: 4"],
+        [f"地区 \n单位：{unit}", "大学\n（大专及以上）", "高中\n(含中专)", "初中 ", "小学"],
+    ]
+    for code, name in [(NATIONAL_CODE, "全 国")] + [(c, spaced(n)) for c, n in names.items()]:
+        college = round(ind[(code, 2020, "college_per_100k")] * factor)
+        rows.append([name + " ", str(college), "15000", "34000", "24000"])
+    return write_rows(rows, path)
