@@ -11,14 +11,7 @@ from PIL import Image
 
 from neoutflow.outputs import style
 
-matplotlib.use("Agg")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _style():
-    style.use()
-    yield
-    matplotlib.pyplot.close("all")
+pytestmark = pytest.mark.usefixtures("report_style")
 
 
 def _synthetic_figure():

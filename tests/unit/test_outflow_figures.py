@@ -13,14 +13,7 @@ from neoutflow.outputs import outflow_figures as figs
 from neoutflow.outputs import outflow_tables as tables
 from neoutflow.outputs import style
 
-matplotlib.use("Agg")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _style():
-    style.use()
-    yield
-    matplotlib.pyplot.close("all")
+pytestmark = pytest.mark.usefixtures("report_style")
 
 
 def _grid():

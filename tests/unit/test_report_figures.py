@@ -26,11 +26,7 @@ NE = ["210000", "220000", "230000"]
 NAMES = {"210000": "辽宁省", "220000": "吉林省", "230000": "黑龙江省", "110000": "北京市", "650000": "新疆维吾尔自治区"}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _style():
-    style.use()
-    yield
-    matplotlib.pyplot.close("all")
+pytestmark = pytest.mark.usefixtures("report_style")
 
 
 def _texts(fig) -> dict[str, str]:
