@@ -106,3 +106,7 @@ def test_the_years_are_those_asked_for(built):
     assert (outflow["base_year"]["value"], outflow["end_year"]["value"]) == (base, end)
     pdf, _ = report_text(project)
     assert f"{base}–{end}" in pdf or f"{base}—{end}" in pdf
+    # the survival-ratio measure covers the ages born before the base census: 20+ over 20 years, not 10+
+    assert f"{end - base}岁及以上" in pdf
+    if end - base != 10:
+        assert "10岁及以上" not in pdf

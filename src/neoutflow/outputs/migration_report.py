@@ -84,14 +84,14 @@ def record_students(rs: ResultSet, density: pd.DataFrame, ne, names: pd.Series, 
 
 
 def record_range_widths(rs: ResultSet) -> str:
-    """Width of the 10+ and 20–39 ranges (absolute and relative to the preferred estimate) and the word on
+    """Width of the ranges of the main measure (every age born before the base census) and of 20–39 (absolute and relative to the preferred estimate) and the word on
     which is the primary measure: the one with the narrower relative range. Returns the word."""
     wan = dict(scale=WAN, suffix="万")
-    derived.record(rs, "ne_range_width", "persons", "10岁及以上区间宽度", **wan)
+    derived.record(rs, "ne_range_width", "persons", "主指标（基期已出生的各年龄）区间宽度", **wan)
     derived.record(rs, "ne_young_range_width", "persons", "20–39岁区间宽度", **wan)
     young = derived.record(rs, "ne_young_range_width_pct", "%", "20–39岁区间宽度/首选值", suffix="%")
-    total = derived.record(rs, "ne_range_width_pct", "%", "10岁及以上区间宽度/首选值", suffix="%")
-    word = "宜作为主要指标" if young < total else "不比10岁及以上合计更稳健"
+    total = derived.record(rs, "ne_range_width_pct", "%", "主指标区间宽度/首选值", suffix="%")
+    word = "宜作为主要指标" if young < total else "不比存活比法主指标（基期已出生的各年龄）的合计更稳健"
     rs.record("young_primary_word", word, "", "20–39岁是否作为主要指标", display=word)
     return word
 

@@ -37,7 +37,7 @@ def write_all(checks: dict, names: pd.Series, northeast, comparison, directory: 
         rt.frame_table(ne[list(cols)], dict.fromkeys(list(cols)[2:], 1), cols),
         directory,
         "migration_variants",
-        f"东北三省 {base_year}—{end_year} 年净迁移（{end_year} 年 10 岁及以上）：三种变体与四套存活比",
+        f"东北三省 {base_year}—{end_year} 年净迁移（{end_year} 年 {end_year - base_year} 岁及以上）：三种变体与四套存活比",
         "注：净迁移率占基期队列；40 岁及以上按末期年龄；“31省之和”为该套存活比下全部省份净迁移之和，"
         "未调整的变体按构造为零；“按预期寿命缩放”为第二项检验，不进入区间。",
     )

@@ -32,7 +32,7 @@ def _measure_columns(labels: dict[str, str], measures: list[str], by: int, ey: i
         "population_base": (f"{by}年常住人口（万人）", (1, WAN)),
         "population_end": (f"{ey}年常住人口（万人）", (1, WAN)),
         "population_change_pct": ("人口变化（%）", (2, 1)),
-        "net_migration": ("净迁移（10岁及以上，万人）", (1, WAN)),
+        "net_migration": (f"净迁移（{ey - by}岁及以上，万人）", (1, WAN)),
         "net_migration_rate": ("净迁移率（%）", (2, 1)),
         "young_adult_net_migration": ("20–39岁净迁移（万人）", (1, WAN)),
         "young_adult_net_migration_rate": ("20–39岁净迁移率（%）", (2, 1)),
@@ -45,6 +45,12 @@ def _measure_columns(labels: dict[str, str], measures: list[str], by: int, ey: i
 # China's censuses fall in years ending in 0, its 1% sample surveys (mini-censuses) in years ending in 5.
 CENSUS_EVERY = 10
 SURVEY_OFFSET = 5
+
+
+def covered_ages(o: Outflow) -> str:
+    """The ages the survival-ratio measure covers at the end year: those born before the base census
+    (``10岁及以上`` over a 10-year interval, ``20岁及以上`` over 20 years)."""
+    return f"{o.end_year - o.base_year}岁及以上"
 
 
 def next_data_years(end_year: int) -> tuple[int, int]:
@@ -111,7 +117,7 @@ def provinces_table(prov: pd.DataFrame, o: Outflow, directory: Path) -> Path:
         "outflow_provinces",
         f"各省份{by}—{ey}年人口变化与净迁移（按净迁移率排序）",
         note=(
-            f"注：净迁移为普查存活比法估计，覆盖{ey}年10岁及以上人口，净迁移率以{by}年常住人口为分母；"
+            f"注：净迁移为普查存活比法估计，覆盖{ey}年{ey - by}岁及以上人口，净迁移率以{by}年常住人口为分母；"
             f"20–39岁净迁移率以该队列{by}年人数为分母；残差法净迁移 = 普查人口变化 − 期间自然增长。"
         ),
     )
@@ -150,7 +156,7 @@ def _record_region(rs: ResultSet, o: Outflow, key, label, s, ch, child, inmig) -
         f"{key}_net_migration_10plus",
         s["net_migration"],
         "persons",
-        f"{label}存活比法净迁移（{ey}年10岁及以上）",
+        f"{label}存活比法净迁移（{ey}年{ey - by}岁及以上）",
         **_WAN,
     )
     rs.record(
@@ -190,7 +196,7 @@ def _record_region(rs: ResultSet, o: Outflow, key, label, s, ch, child, inmig) -
         f"{key}_net_migration_all_ages",
         s["net_migration"] + child,
         "persons",
-        f"{label}净迁移（10岁及以上 + 期间出生者粗估）",
+        f"{label}净迁移（{ey - by}岁及以上 + 期间出生者粗估）",
         **_WAN,
     )
     rs.record(f"{key}_natural_increase", s["natural_increase"], "persons", f"{label}期间自然增长（生命统计）", **_WAN)
@@ -262,7 +268,7 @@ def record_northeast(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
         rs,
         "ne_young_adult_share_all_ages",
         "%",
-        "东北三省20–39岁净迁移占净迁移（10岁及以上 + 期间出生者粗估）的比重",
+        f"东北三省20–39岁净迁移占净迁移（{covered_ages(o)} + 期间出生者粗估）的比重",
         digits=1,
         suffix="%",
     )
@@ -317,7 +323,7 @@ def record_age_and_sex(rs: ResultSet, o: Outflow) -> None:
             f"ne_net_migration_{sex}",
             ne_sex.loc[sex, "net_migration"],
             "persons",
-            f"东北三省{figs.SEX_ZH[sex]}净迁移（10岁及以上）",
+            f"东北三省{figs.SEX_ZH[sex]}净迁移（{covered_ages(o)}）",
             **_WAN,
         )
         rs.record(
@@ -536,7 +542,7 @@ def methods_table(methods: pd.DataFrame, o: Outflow, directory: Path) -> Path:
         "census_change": "普查人口变化",
         "natural_increase": "期间自然增长",
         "residual_net_migration": "残差法净迁移",
-        "net_migration_10plus": "存活比法净迁移（10岁及以上）",
+        "net_migration_10plus": f"存活比法净迁移（{covered_ages(o)}）",
         "child_net_migration": f"期间出生者净迁移粗估（0–{young}岁）",
         "net_migration_all_ages": "存活比法合计",
         "difference": "残差法 − 存活比法合计",
@@ -562,7 +568,7 @@ def record_methods(rs: ResultSet, methods: pd.DataFrame) -> None:
         rs,
         "ne_methods_difference",
         "persons",
-        "东北三省残差法净迁移与存活比法合计（10岁及以上 + 期间出生者粗估）之差",
+        "东北三省残差法净迁移与存活比法合计（主指标 + 期间出生者粗估）之差",
         **_WAN,
     )
     derived.record(
@@ -604,7 +610,7 @@ def reconciliation_table(recon: pd.DataFrame, o: Outflow, directory: Path) -> Pa
         "name_zh": "地区",
         "paper_outflow": "论文所称流出",
         "census_decline": "普查人口减少",
-        "net_outflow_10plus": "存活比法净流出（10岁及以上）",
+        "net_outflow_10plus": f"存活比法净流出（{covered_ages(o)}）",
         "net_outflow_all_ages": "存活比法净流出合计",
         "residual_net_outflow": "残差法净流出",
         "inmigrants_base": f"{by}年省外流入存量",
@@ -652,7 +658,11 @@ def record_reconciliation(rs: ResultSet, recon: pd.DataFrame, o: Outflow) -> Non
         "论文数字大于存活比法净流出合计的省份",
     )
     derived.record(
-        rs, "paper_to_net_outflow_10plus_ratio", "ratio", "论文821万与存活比法净流出（10岁及以上）之比", digits=2
+        rs,
+        "paper_to_net_outflow_10plus_ratio",
+        "ratio",
+        f"论文821万与存活比法净流出（{covered_ages(o)}）之比",
+        digits=2,
     )
 
 

@@ -35,6 +35,8 @@ def record_inputs(rs, inputs: pj.Inputs, natural_model: np.ndarray, natural_obse
     rs.record("rates_base_year", first, "年", "存活比与迁移率所用普查间隔的首年", digits=0, display=str(first))
     rs.record("rates_end_year", last, "年", "存活比与迁移率所用普查间隔的末年", digits=0, display=str(last))
     rs.record("rates_interval", last - first, "年", "该普查间隔的年数", digits=0, display=str(last - first))
+    born = f"0–{last - first - 1}"  # ages born within the interval: no base cohort, child–woman ratio instead
+    rs.record("rates_children_ages", born, "岁", "期间出生、以儿童—妇女比法估计迁移的年龄", display=born)
     for i, code in enumerate(inputs.codes):
         k, n = pj.KEYS[code], pj.NAMES[code]
         rs.record(f"tfr_{k}", inputs.tfr[i], "", f"{n}：校准的总和生育率（基准）", digits=2)
