@@ -92,7 +92,7 @@ $(VENV_STAMP):
 	@echo "==> creating $(VENV) from requirements.txt (first run only)"
 	@$(PYTHON_SYS) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required, found " + sys.version.split()[0]'
 	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2> >(grep -v "is ignored: it is neither" >&2)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt 2> >(grep -v "is ignored: it is neither" >&2)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (neoutflow)" >/dev/null
 	@rm -f $(VENV)/.installed-*
@@ -219,10 +219,18 @@ format: $(VENV_STAMP) ## ruff: fix what can be fixed and reformat
 bench: $(VENV_STAMP) ## Time cold, no-op, one-data-file and prose-only builds
 	$(PY) bench/build_times.py $(BENCH_ARGS)
 
-lock: ## Re-resolve requirements.in into pinned requirements.txt (needs network)
+# uv resolves requirements.in into requirements.txt with every wheel's and sdist's sha256, keeping
+# the versions already pinned there (only new packages are resolved; UPGRADE=1 re-resolves all).
+# The Python version is the lowest the pinned set supports (soupsieve needs 3.11.5).
+LOCK_UV     := uv==0.13.9
+LOCK_PYTHON := 3.11.5
+UPGRADE     ?=
+lock: ## Resolve requirements.in into hash-locked requirements.txt, keeping pins (UPGRADE=1 re-resolves; needs network)
 	rm -rf /tmp/neoutflow-lock && $(PYTHON_SYS) -m venv /tmp/neoutflow-lock
-	/tmp/neoutflow-lock/bin/pip install --quiet -r requirements.in
-	/tmp/neoutflow-lock/bin/pip freeze --exclude-editable | grep -v '^neoutflow' > requirements.txt
+	/tmp/neoutflow-lock/bin/pip install --quiet --disable-pip-version-check $(LOCK_UV) 2> >(grep -v "is ignored: it is neither" >&2)
+	/tmp/neoutflow-lock/bin/uv pip compile requirements.in --quiet --generate-hashes --python-version $(LOCK_PYTHON) \
+	  --custom-compile-command "make lock" $(if $(filter-out 0,$(UPGRADE)),--upgrade) -o requirements.txt
+	rm -rf /tmp/neoutflow-lock
 
 clean: ## Remove generated outputs (build/, data/processed/, _output/), keep .venv
 	rm -rf build build-hand data/processed _output _variables.yml .quarto

@@ -57,12 +57,21 @@ def test_dependency_lists_agree(root):
 
 
 def test_requirements_are_pinned_and_cover_top_level(root):
-    pins = {}
+    # requirements.txt is hash-locked (`make lock`): "name==version \" then "    --hash=sha256:..." lines
+    pins, hashed = {}, set()
+    name = None
     for line in (root / "requirements.txt").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            assert "==" in line, f"requirements.txt: {line!r} is not pinned with =="
-            name, version = line.split("==")
-            pins[_norm(name)] = version
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.startswith((" ", "\t")):
+            assert re.fullmatch(r"\s+--hash=sha256:[0-9a-f]{64}( \\)?", line), f"requirements.txt: {line!r}"
+            hashed.add(name)
+            continue
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)==([\w.]+)( \\)?", line)
+        assert m, f"requirements.txt: {line!r} is not pinned with =="
+        name = _norm(m.group(1))
+        pins[name] = m.group(2)
+    assert set(pins) == hashed, f"pins without a --hash: {set(pins) - hashed}"
     top = {
         _norm(line.strip())
         for line in (root / "requirements.in").read_text().splitlines()
