@@ -203,14 +203,16 @@ $(REPORT_OUT): $(RELEASE_STAMP) $(REPORT_SRC) $(RENDER_SRC) $(ENGINE_FILE) | $(V
 test: $(VENV_STAMP) ## Run the whole test suite (lint included)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(VENV_STAMP) ## Unit and data tests only (under a minute)
 	$(PY) -m pytest tests/unit tests/data $(PYTEST_ARGS)
 
-lint: $(VENV_STAMP) ## ruff: lint and format check
+lint: $(VENV_STAMP) ## ruff (lint and format check) and mypy (types of src/)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: $(VENV_STAMP) ## ruff: fix what can be fixed and reformat
 	$(PY) -m ruff check --fix .

@@ -8,6 +8,7 @@ indicator is a new entry here plus rows in the CSV.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Indicator:
     yoy: tuple[float, float] | None = None
 
 
-PERCENT = dict(lower=0.0, upper=100.0)
+PERCENT: dict[str, Any] = dict(lower=0.0, upper=100.0)
 
 CENSUS: dict[str, Indicator] = {
     i.name: i

@@ -105,7 +105,7 @@ def _formats(options: dict, where: str) -> dict[str, dict]:
     if isinstance(fmt, list):
         return {str(f): {} for f in fmt}
     if isinstance(fmt, dict):
-        out = {}
+        out: dict[str, dict] = {}
         for name, value in fmt.items():
             if value in (None, "default"):
                 out[str(name)] = {}

@@ -82,7 +82,7 @@ class Shared:
         with self._lock:
             future = self._results.get(key)
             mine = future is None
-            if mine:
+            if future is None:
                 future = self._results[key] = Future()
         if mine:
             try:
@@ -387,6 +387,7 @@ def compile_pdf(typ: Path, root: Path, out: Path, epoch: int, font_dirs: list[Pa
         raise RouteError(
             f"typst warned while compiling {typ.name} (warnings are errors): " + "; ".join(w.message for w in warnings)
         )
+    assert isinstance(pdf, bytes)  # format="pdf": one document, not a page list
     out.write_bytes(pdf)
     return out
 

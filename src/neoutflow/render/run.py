@@ -314,7 +314,7 @@ def render_route(
     fonts = font_dirs()
     work = staging / ".work"
     work.mkdir()
-    jobs = []
+    jobs: list = []
     pairs = [(doc, fmt) for doc in project.documents for fmt in config.document_formats(project, doc)]
     # PDF jobs first (see pandoc.Shared): every PDF job has started before any other job waits
     pairs.sort(key=lambda pair: pair[1] != "typst")

@@ -135,6 +135,7 @@ def embed_fonts(html_path: Path) -> dict[str, int]:
     serif_chars, sans_chars = page_characters(html)
     fmt = flavor()
     css, sizes = "", {}
+    faces: list[tuple[str | None, bytes]]
     for family, chars in ((SERIF, serif_chars), (SANS, sans_chars | set("0123456789"))):
         if family == SERIF:  # the face prose edits touch: in pieces
             faces = [(rng, subset(font_file(family), part)) for rng, part in pieces(chars)]

@@ -160,7 +160,7 @@ def _group_edge_rows(table: pf.Table, body: list[pf.TableRow]) -> None:
     spans: dict[int, int] = {}
     if n >= 2 * EDGE_ROWS + 1:
         spans = {0: EDGE_ROWS, n - EDGE_ROWS: EDGE_ROWS}
-    covered = set()
+    covered: set[int] = set()
     for start, span in spans.items():
         covered.update(range(start + 1, start + span))
     for i, row in enumerate(body):
