@@ -12,12 +12,15 @@ def execute(notebook: Path, out: Path, **parameters) -> Path:
     """Execute ``notebook`` with ``output_dir=out`` (and ``parameters``) on the project kernel."""
     import papermill
 
+    from neoutflow.pipeline.run_notebook import kernel_manager_class
+
     out.mkdir(parents=True, exist_ok=True)
     papermill.execute_notebook(
         str(notebook),
         str(out / Path(notebook).name),
         parameters={"output_dir": str(out), **parameters},
         kernel_name="neoutflow",
+        kernel_manager_class=kernel_manager_class(),  # IPC, as the build: no TCP warning in the test log
         cwd=str(paths.ROOT),
         progress_bar=False,
     )

@@ -16,6 +16,11 @@ By hand with ``key=value`` overrides, the run writes to ``build-hand/`` (or
 ``--build-dir DIR``), not ``build/``: the report's outputs and the parameters its
 appendix lists stay consistent, and the next ``make report`` has nothing stale.
 Executed notebooks carry paths relative to the project root only.
+
+The kernel talks to papermill over IPC sockets (files in Jupyter's runtime folder), not TCP
+(:func:`kernel_manager_class`), and the log gets one line per notebook when it starts and one when it is
+done (with the number of cells), not papermill's progress bar, which interleaves when notebooks run in
+parallel; the bar is kept for a hand run in a terminal.
 """
 
 from __future__ import annotations
@@ -37,6 +42,38 @@ OUTPUT_KINDS = ("results", "figures", "tables")
 
 class NotebookFailed(RuntimeError):
     pass
+
+
+def kernel_manager_class() -> type:
+    """A Jupyter kernel manager whose kernels use IPC transport: local sockets in Jupyter's runtime folder
+    (private to the user) instead of TCP ports on localhost. Over TCP without CurveZMQ keys ipykernel warns,
+    rightly, that any local user could read the traffic; the build needs no network transport at all, and
+    IPC also needs no free ports when notebooks start in parallel."""
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    class IpcKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            runtime = Path(jupyter_runtime_dir())
+            if len(str(runtime)) > 80:  # a socket path has at most 107 bytes
+                runtime = Path(tempfile.gettempdir())
+            runtime.mkdir(parents=True, exist_ok=True)
+            kwargs.setdefault("transport", "ipc")
+            # An absolute, unique socket prefix (the default, "kernel-ipc" in the working directory, would be
+            # shared by kernels started side by side); jupyter_client removes the socket files at shutdown.
+            kwargs.setdefault("ip", str(runtime / f"neoutflow-{uuid.uuid4().hex[:12]}-ipc"))
+            super().__init__(**kwargs)
+
+    return IpcKernelManager
+
+
+def _show_progress_bar(progress: bool) -> bool:
+    """papermill's bar only for a hand run in a terminal: under make (notebooks in parallel) or in a log
+    the bars interleave, and the start and done lines say enough."""
+    return progress and sys.stderr.isatty() and "MAKELEVEL" not in os.environ
 
 
 def _write_manifest(path: Path, name: str, values: dict, published: dict) -> None:
@@ -162,16 +199,23 @@ def _execute(
     print(f"==> running notebook {name} with {values}", flush=True)
     clock = Stopwatch()
     current: dict = {}  # the cell being executed, for a kernel that dies without a traceback
+    executed: set[int] = set()  # the cells run, for the done line
+
+    def on_cell(cell, cell_index):
+        current.update(index=cell_index, source=cell.source)
+        executed.add(cell_index)
+
     try:
         papermill.execute_notebook(
             str(source),
             str(partial),
             parameters=values,
             kernel_name=KERNEL,
+            kernel_manager_class=kernel_manager_class(),
             cwd=str(paths.ROOT),
-            progress_bar=progress,
+            progress_bar=_show_progress_bar(progress),
             log_output=False,
-            on_cell_execute=lambda cell, cell_index: current.update(index=cell_index, source=cell.source),
+            on_cell_execute=on_cell,
         )
     except PapermillExecutionError as exc:
         kept = keep_failed()
@@ -202,7 +246,7 @@ def _execute(
     _strip_timings(partial, staging, build_dir)
     target = executed_dir / f"{name}.ipynb"
     partial.replace(target)
-    print(f"==> {name} done in {clock}", flush=True)
+    print(f"==> {name} done in {clock}, {len(executed)} cells run", flush=True)
     return target
 
 
