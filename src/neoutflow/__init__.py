@@ -17,6 +17,9 @@ only set parameters and call it. Subpackages by stage, importing one way
   outputs to the report
 - ``render``: the registry-only render route (pandoc + Typst), engine choice,
   atomic publishing; nothing about population
+
+``ARCHITECTURE.md`` at the project root maps every module, where each kind of change goes and which
+test guards which contract.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
