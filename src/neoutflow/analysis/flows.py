@@ -222,6 +222,7 @@ def formula(outcome: str, regressors: Sequence[str], fixed_effects: Sequence[str
 def fit_ppml(df: pd.DataFrame, outcome: str, regressors: Sequence[str], fixed_effects: Sequence[str] = ()):
     """pyfixest ``fepois`` with the documented two-way clustered errors (module docstring)."""
     import pyfixest as pf
+    from pyfixest.demeaners import MapDemeaner
 
     return pf.fepois(
         formula(outcome, regressors, fixed_effects),
@@ -230,7 +231,9 @@ def fit_ppml(df: pd.DataFrame, outcome: str, regressors: Sequence[str], fixed_ef
         ssc=pf.ssc(**SSC),
         iwls_tol=1e-12,
         iwls_maxiter=100,
-        fixef_tol=1e-12,
+        # alternating projections (pyfixest's default backend and iteration cap) to 1e-12; the typed
+        # configuration replaces the deprecated `fixef_tol=` argument, with the same result
+        demeaner=MapDemeaner(fixef_tol=1e-12),
         fixef_rm="none",
     )
 
