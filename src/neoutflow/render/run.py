@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -35,9 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from neoutflow import atomic, fonts
-from neoutflow.render import cache, conditional, config, pandoc
+from neoutflow.render import cache, config, pandoc
 from neoutflow.render.config import RenderConfigError
-from neoutflow.render.shortcodes import ShortcodeError
 from neoutflow.timing import Stopwatch
 
 ENGINES = ("auto", "quarto", "pandoc")
@@ -74,7 +74,7 @@ class _Progress:
             yield
         except RenderFailed:
             raise
-        except (pandoc.RouteError, RenderConfigError, ShortcodeError, OSError, ValueError) as exc:
+        except (pandoc.RouteError, RenderConfigError, OSError, ValueError) as exc:
             raise RenderFailed(name, str(exc)) from exc
         self.say(f"{name} ({time.perf_counter() - start:.1f} s)")
 
@@ -248,14 +248,9 @@ def font_dirs() -> list[Path]:
     return list(fonts.font_dirs())
 
 
-def hidden_includes(project: config.Project) -> list[Path]:
+def hidden_includes(project: config.Project, work: Path) -> list[Path]:
     """Included files that are missing but sit only in blocks the document's options hide."""
-    out: set[Path] = set()
-    for doc in project.documents:
-        meta = config.merged_options(project, doc, "html")
-        for qmd in sorted(doc.path.parent.glob("*.qmd")):
-            out |= {p for p in conditional.hidden_includes(qmd, meta) if not p.is_file()}
-    return sorted(out)
+    return sorted({p for doc in project.documents for p in pandoc.hidden_includes(project, doc, work)})
 
 
 def render_quarto(project: config.Project, staging: Path, epoch: int | None, progress: _Progress) -> list[Path]:
@@ -270,8 +265,9 @@ def render_quarto(project: config.Project, staging: Path, epoch: int | None, pro
     elif epoch is None and not any("date" in d.front_matter for d in project.documents):
         cmd += ["-M", f"date:{NO_DATE}"]
     with progress.step("tables of left-out parts"):
-        for table in hidden_includes(project):
-            atomic.write_text(table, "")  # Quarto includes before it drops hidden blocks: it must find them
+        with tempfile.TemporaryDirectory() as tmp:
+            for table in hidden_includes(project, Path(tmp)):
+                atomic.write_text(table, "")  # Quarto includes before it drops hidden blocks: it must find them
     env = dict(os.environ)
     # the pipeline has run (report/pre_render.py and post_render.py then do nothing)
     env["NEOUTFLOW_PIPELINE"] = "done"
@@ -315,16 +311,14 @@ def render_route(
     work = staging / ".work"
     work.mkdir()
     jobs = []
-    pairs = [(doc, fmt) for doc in project.documents for fmt in config.document_formats(project, doc)]
-    # PDF jobs first (see pandoc.Shared): every PDF job has started before any other job waits
-    pairs.sort(key=lambda pair: pair[1] != "typst")
-    shared = pandoc.Shared(pdf_first=any(fmt == "typst" for _, fmt in pairs))
     date = chinese_date(epoch) if epoch is not None else NO_DATE
-    for doc, fmt in pairs:
-        job = pandoc.Job(project, doc, fmt, variables, date, epoch or 0, shared)
-        folder = work / f"{len(jobs):02d}-{fmt}"
-        folder.mkdir()
-        jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder))
+    for doc in project.documents:
+        for fmt in config.document_formats(project, doc):
+            job = pandoc.Job(project, doc, fmt, variables, date, epoch or 0)
+            folder = work / f"{len(jobs):02d}-{fmt}"
+            folder.mkdir()
+            jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder))
+    jobs.sort(key=lambda j: j[1].fmt != "typst")  # the PDF (the longer job) first
 
     def run_job(label, job, folder):
         with progress.step(label):
