@@ -238,8 +238,20 @@ local function scroll(el)
   end
 end
 
-return {
+local passes = {
   { Table = thousands },
   { Inlines = text_runs, Link = section_link },
   { Table = scroll },
+}
+
+-- the body only: the metadata (file names such as the CSL style's 7714-2015) is never touched
+return {
+  {
+    Pandoc = function(doc)
+      for _, pass in ipairs(passes) do
+        doc.blocks = doc.blocks:walk(pass)
+      end
+      return doc
+    end,
+  },
 }

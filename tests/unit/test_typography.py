@@ -36,6 +36,23 @@ def test_typographic(raw, shown, tmp_path):
     assert typographic(raw) == shown  # the figures' labels follow the same rules
 
 
+def test_metadata_is_never_touched(tmp_path):
+    import json
+
+    from neoutflow.render import pandoc
+
+    src = "---\ncsl: build/csl/gb-t-7714-2015-numeric.csl\nx: 2010-2020\n---\n\n2010-2020\n"
+    out = json.loads(
+        pandoc.run_pandoc(
+            ["-f", "markdown", "-t", "json", f"--lua-filter={pandoc.LUA / 'typeset.lua'}"], src, tmp_path, "t"
+        )
+    )
+    assert out["meta"]["x"]["c"][0]["c"] == "2010-2020"
+    assert "7714-2015" in json.dumps(out["meta"]["csl"]) and "2010–2020" in json.dumps(
+        out["blocks"], ensure_ascii=False
+    )
+
+
 def test_ranges_and_p_values_whichever_way_the_values_were_inserted(tmp_path):
     src = "{{< var a >}}—{{< var b >}} 年；（p = {{< var p >}}）；{{< var r >}}\n"
     variables = {"a": 2010, "b": "2020", "p": "0.000", "r": "30-34"}
