@@ -36,9 +36,11 @@ def row_decimals(values: Sequence[float], base: int = 3, max_decimals: int = 6) 
 # --- typography: one minus sign, one range dash, p-values -------------------------------------
 #
 # Numbers are *stored* with ASCII hyphen-minus (CSV, JSON, Markdown tables stay machine-readable);
-# they are *shown* with the typographic characters below. The render step applies
-# :func:`typographic` to every text run of the report (prose, tables, captions) in both HTML and
-# PDF, and figures use matplotlib's ``axes.unicode_minus`` with a font that has U+2212.
+# they are *shown* with the typographic characters below. In the report's text (prose, tables,
+# captions, in HTML and PDF, under either engine) report/typeset.lua applies these rules; here
+# :func:`typographic` applies them to the figures' own text (labels drawn by matplotlib, which
+# also uses ``axes.unicode_minus`` with a font that has U+2212). tests/unit/test_typography.py
+# checks that the two give the same text.
 
 MINUS = "\u2212"  # −
 RANGE_DASH = "\u2013"  # – (en dash), between the two ends of a range: 2010–2020, 20–39 岁

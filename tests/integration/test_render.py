@@ -5,15 +5,15 @@ Quarto configuration. Quarto itself is not needed (nor faked)."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-import panflute as pf
 import pytest
 import yaml
+from lua_filters import ast, text_of
 from project_copy import copy_project
 from pypdf import PdfReader
 
@@ -21,9 +21,8 @@ from neoutflow import render
 from neoutflow.data import preflight
 from neoutflow.outputs.results import ResultSet, write_quarto_variables
 from neoutflow.pipeline import release
-from neoutflow.render import config, markdown, pandoc, shortcodes
+from neoutflow.render import config, pandoc
 from neoutflow.render import run as render_run
-from neoutflow.render.filters import crossref
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini_report"
 EPOCH = "1704067200"  # 2024-01-01 UTC
@@ -274,6 +273,21 @@ def test_unresolved_crossref_fails_naming_label(project):
     assert not (project / "_output").exists()
 
 
+def test_unresolved_crossref_names_exactly_its_places(project):
+    """@fig-de is broken; the places of @fig-demo (a longer label) and of words ending in
+    @fig-de are not places of it."""
+    chapter = project / "report" / "_results.qmd"
+    lines = chapter.read_text(encoding="utf-8").splitlines()
+    lines += ["", "另见 @fig-de，又见 [@fig-de]。", "", "邮件 someone@fig-de.org 与 @fig-demo 不是。"]
+    chapter.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    broken = len(lines) - 2
+    with pytest.raises(render.RenderFailed) as err:
+        render.render(project, engine="pandoc", quiet=True)
+    message = str(err.value)
+    expected = f"@fig-de: no figure, table or section has the label #fig-de (used at report/_results.qmd:{broken})"
+    assert expected in message, message
+
+
 def test_missing_include_names_file_and_line(project):
     doc = project / "report" / "report.qmd"
     doc.write_text(doc.read_text(encoding="utf-8") + "\n{{< include _nope.qmd >}}\n", encoding="utf-8")
@@ -322,19 +336,16 @@ def test_quarto_engine_without_quarto_gives_advice(project, monkeypatch):
 
 
 def test_shortcodes_expand_var_meta_escape(tmp_path):
-    doc = tmp_path / "a.qmd"
-    doc.write_text("值 {{< var nb.x >}}；题 {{< meta title >}}；原样 {{{< var nb.x >}}}\n", encoding="utf-8")
-    out = shortcodes.expand(doc, tmp_path, {"nb": {"x": "-1,099.8万"}}, {"title": "报告"}, "html")
-    assert out.text == "值 \\-1\\,099\\.8万；题 报告；原样 {{< var nb.x >}}\n"
-    doc.write_text("{{< var nb >}}\n", encoding="utf-8")
-    with pytest.raises(shortcodes.ShortcodeError, match="a.qmd:1: .*not a single value"):
-        shortcodes.expand(doc, tmp_path, {"nb": {"x": 1}}, {}, "html")
-    doc.write_text("\n{{< include a.qmd >}}\n", encoding="utf-8")
-    with pytest.raises(shortcodes.ShortcodeError, match="a.qmd:2: .*circular include"):
-        shortcodes.expand(doc, tmp_path, {}, {}, "html")
-    doc.write_text("{{< video x.mp4 >}}\n", encoding="utf-8")
-    with pytest.raises(shortcodes.ShortcodeError, match="'video' is not supported"):
-        shortcodes.expand(doc, tmp_path, {}, {}, "html")
+    src = "值 {{< var nb.x >}}；题 {{< meta title >}}；原样 {{{< var nb.x >}}}\n"
+    out = text_of(src, tmp_path, variables={"nb": {"x": "-1,099.8万"}}, options={"title": "报告"})
+    assert out == "值 −1,099.8万；题 报告；原样 {{< var nb.x >}}"
+    with pytest.raises(pandoc.RouteError, match=r"\{\{< var nb >\}\} \(used at doc.qmd:1\): .*not a single value"):
+        text_of("{{< var nb >}}\n", tmp_path, variables={"nb": {"x": 1}})
+    (tmp_path / "b.qmd").write_text("{{< include doc.qmd >}}\n", encoding="utf-8")
+    with pytest.raises(pandoc.RouteError, match=r"b.qmd:1: .*circular include: doc.qmd -> b.qmd -> doc.qmd"):
+        text_of("\n{{< include b.qmd >}}\n", tmp_path)
+    with pytest.raises(pandoc.RouteError, match="'video' is not supported"):
+        text_of("{{< video x.mp4 >}}\n", tmp_path)
 
 
 def test_options_merge_in_quarto_order(tmp_path):
@@ -362,40 +373,27 @@ def test_options_merge_in_quarto_order(tmp_path):
         config.load_project(tmp_path)
 
 
-def _ast(markdown: str) -> pf.Doc:
-    return pf.load(io.StringIO(pandoc.run_pandoc(["-f", pandoc.READER, "-t", "json"], markdown, Path.cwd(), "test")))
-
-
-def test_crossref_numbers_and_labels():
-    doc = _ast(
+def test_crossref_numbers_and_labels(tmp_path):
+    src = (
         "# 甲 {#sec-a}\n\n# 摘要 {.unnumbered #sec-abs}\n\n## 乙 {#sec-b}\n\n"
-        "![图甲](x.png){#fig-a}\n\n![图乙](y.png){#fig-b}\n\n| a |\n|---|\n| 1 |\n\n: 表甲 {#tbl-a}\n\n"
+        "![图甲](x.png){#fig-a}\n\n![图乙](x.png){#fig-b}\n\n| a |\n|---|\n| 1 |\n\n: 表甲 {#tbl-a}\n\n"
         "见 @fig-b、-@fig-a、@tbl-a、@sec-b、@sec-abs、[@fig-a; @fig-b]。\n"
     )
-    style = crossref.CrossrefStyle(number_sections=True)
-    targets = crossref.apply(doc, style)
-    assert {k: v.number for k, v in targets.items()} == {
-        "sec-a": "1",
-        "sec-abs": None,
-        "sec-b": "1.1",
-        "fig-a": "1",
-        "fig-b": "2",
-        "tbl-a": "1",
-    }
-    text = pf.stringify(doc)
+    from PIL import Image
+
+    Image.new("RGB", (4, 3)).save(tmp_path / "x.png")
+    text = re.sub(r"<[^>]+>", "", text_of(src, tmp_path, to="html"))
     assert "图 2、1、表 1、第 1.1 节、摘要、图 1、图 2" in text
     assert "图 1：图甲" in text and "表 1：表甲" in text and "1.1 乙" in text
-    custom = crossref.CrossrefStyle.from_options(
-        {"crossref": {"sec-prefix": "章节", "title-delim": ": "}, "number-sections": True}
-    )
-    assert custom.ref_text("sec", "3") == "章节 3" and custom.fig_title == "图"
-    with pytest.raises(crossref.CrossrefError, match="@tbl-zzz"):
-        crossref.apply(_ast("见 @tbl-zzz。\n"), style, lambda label: ["x.qmd:1"])
-    with pytest.raises(crossref.CrossrefError, match="defined twice"):
-        crossref.apply(_ast("![a](x.png){#fig-a}\n\n![b](x.png){#fig-a}\n"), style)
+    options = {"crossref": {"sec-prefix": "章节", "title-delim": ": "}, "number-sections": True}
+    assert "见 章节 1" in text_of("# 甲 {#sec-a}\n\n见 @sec-a\n", tmp_path, options=options)
+    with pytest.raises(pandoc.RouteError, match=r"@tbl-zzz.*\(used at doc.qmd:1\)"):
+        text_of("见 @tbl-zzz。\n", tmp_path)
+    with pytest.raises(pandoc.RouteError, match="defined twice"):
+        text_of("![a](x.png){#fig-a}\n\n![b](x.png){#fig-a}\n", tmp_path)
 
 
-def test_tbl_colwidths_like_quarto():
+def test_tbl_colwidths_like_quarto(tmp_path):
     wide = (
         "| 地区 | "
         + " | ".join(f"很长的列名{i}" for i in range(8))
@@ -406,14 +404,27 @@ def test_tbl_colwidths_like_quarto():
         + " | ".join(["1"] * 8)
         + " |\n"
     )
-    doc = _ast(wide)
-    assert doc.content[0].colspec[0][1] != "ColWidthDefault"  # pandoc fixed widths from the dashes
-    pandoc._table_widths(doc, False)
-    assert all(w == "ColWidthDefault" for _, w in doc.content[0].colspec)
-    pandoc._table_widths(doc, [20] + [10] * 8)
-    assert [w for _, w in doc.content[0].colspec][:2] == [0.2, 0.1]
+
+    def widths(setting):
+        table = ast(wide, tmp_path, filters=("quarto-compat.lua",), options={"tbl-colwidths": setting})["blocks"][0]
+        return [w["t"] if w["t"] == "ColWidthDefault" else w["c"] for _, w in table["c"][2]]
+
+    assert widths(True)[0] != "ColWidthDefault"  # pandoc fixed widths from the dashes
+    assert all(w == "ColWidthDefault" for w in widths(False))
+    assert widths([20] + [10] * 8)[:2] == [0.2, 0.1]
     with pytest.raises(pandoc.RouteError, match="2 widths for a table of 9 columns"):
-        pandoc._table_widths(doc, [50, 50])
+        widths([50, 50])
+
+
+def _cited_keys(node) -> list[str]:
+    """Citation keys (not cross-references) in a pandoc JSON AST."""
+    if isinstance(node, list):
+        return [k for item in node for k in _cited_keys(item)]
+    if not isinstance(node, dict):
+        return []
+    keys = [c["citationId"] for c in node["c"][0]] if node.get("t") == "Cite" else []
+    keys = [k for k in keys if k.split("-")[0].lower() not in ("fig", "tbl", "sec")]
+    return keys + [k for value in node.values() for k in _cited_keys(value)]
 
 
 # --- the real project's Quarto configuration ------------------------------------------------
@@ -436,7 +447,8 @@ def test_project_config_and_citations(tmp_path):
     assert typst["papersize"] == "a4" and typst["toc"] is True and html["embed-resources"] is True
     assert p.config["execute"] == {"enabled": False} and typst["tbl-colwidths"] is False
     assert Path(typst["csl"]) == root / "build" / "csl" / f"{CSL_NAME}.csl"
-    keys = pandoc.bibliography_keys([typst["bibliography"]], root)
+    csl = pandoc.run_pandoc([typst["bibliography"], "-t", "csljson"], "", root, "reading the bibliography")
+    keys = {item["id"] for item in json.loads(csl)}
     for required in (
         "zhang_seed",
         "gao_wenshu2023",
@@ -450,104 +462,7 @@ def test_project_config_and_citations(tmp_path):
     ):
         assert required in keys
     for chapter in sorted((root / "report").glob("*.qmd")):
-        ast = _ast(chapter.read_text(encoding="utf-8"))
-        missing = [k for k in crossref.citation_keys(ast) if k not in keys]
+        text = chapter.read_text(encoding="utf-8")
+        cited = _cited_keys(json.loads(pandoc.run_pandoc(["-f", "markdown", "-t", "json"], text, root, "reading")))
+        missing = [k for k in cited if k not in keys]
         assert not missing, f"{chapter.name} cites keys missing from references.bib: {missing}"
-
-
-# --- pandoc reading the Markdown by sections (neoutflow.render.markdown) ------------------------
-
-SECTIONED = """---
-title: 分节读取（合成）
----
-
-# 第一章 {#sec-one}
-
-甲 [@a] 乙 [@b; @c]。脚注^[注中引用 [@d] 与 [@e]]，再引 @f。
-
-::: {#fig-x}
-![图](x.png)
-
-图注
-:::
-
-# 第二章
-
-| 列 | 值 |
-|---|---:|
-| 一 | 1 |
-
-: 表注 {#tbl-y}
-
-丙 [@g]^[无引用的注] 丁 [@h]。
-
-- 列表一
-- 列表二
-
-# 第三章 {.unnumbered}
-
-```python
-# not a heading
-x = 1
-```
-
-戊 [@i]。
-"""
-
-
-def _read_whole(text: str) -> dict:
-    return json.loads(pandoc.run_pandoc(["-f", pandoc.READER, "-t", "json"], text, FIXTURE, "test"))
-
-
-def _read_by_sections(text: str) -> dict:
-    run = lambda part: pandoc.run_pandoc(["-f", pandoc.READER, "-t", "json"], part, FIXTURE, "test")  # noqa: E731
-    return json.loads(markdown.read(text, pandoc.READER, pandoc.pandoc_version(), run))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        SECTIONED,
-        "# 甲\n\n文字\n\n# 甲\n\n同名标题：自动标识符须不同\n",  # pandoc makes the second id unique
-        "# 甲\n\n见 [乙]\n\n# 乙\n\n隐式标题引用\n",  # an implicit header reference across the cut
-        "# 甲\n\n[链接][r]\n\n# 乙\n\n[r]: https://example.org\n",  # a reference defined after the cut
-        "# 甲\n\n<!-- 注释\n\n# 不是标题\n-->\n\n正文\n",  # a comment across a would-be cut
-    ],
-)
-def test_reading_by_sections_gives_the_whole_read(text, monkeypatch, tmp_path):
-    from neoutflow.render import cache
-
-    monkeypatch.setattr(cache, "_folder", tmp_path / "cache")
-    assert _read_by_sections(text) == _read_whole(text)
-    assert _read_by_sections(text) == _read_whole(text)  # from the cache the second time
-
-
-def test_the_fixture_report_read_by_sections(built, monkeypatch, tmp_path):
-    from neoutflow.render import cache
-
-    monkeypatch.setattr(cache, "_folder", tmp_path / "cache")
-    root = built[0]
-    proj = config.load_project(root)
-    doc = proj.documents[0]
-    options = config.merged_options(proj, doc, "typst")
-    variables = render_run.prepare_variables(root)
-    text = shortcodes.expand(doc.path, proj.root, variables, options, "typst", text=doc.body).text
-    assert _read_by_sections(text) == _read_whole(text)
-
-
-def test_an_edit_rereads_only_its_section(monkeypatch, tmp_path):
-    from neoutflow.render import cache
-
-    monkeypatch.setattr(cache, "_folder", tmp_path / "cache")
-    reads = []
-
-    def run(part):
-        reads.append(part)
-        return pandoc.run_pandoc(["-f", pandoc.READER, "-t", "json"], part, FIXTURE, "test")
-
-    markdown.read(SECTIONED, pandoc.READER, "v", run)
-    assert len(reads) == 4  # the front matter and three chapters
-    reads.clear()
-    edited = SECTIONED.replace("丙 [@g]", "丙（改）[@g]")
-    assert json.loads(markdown.read(edited, pandoc.READER, "v", run)) == _read_whole(edited)
-    assert len(reads) == 1 and reads[0].startswith("# 第二章")

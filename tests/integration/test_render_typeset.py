@@ -191,15 +191,17 @@ def test_pdf_minus_signs_are_u2212(rendered):
     assert hyphen_numbers == [], hyphen_numbers[:5]
 
 
-def test_pdf_regression_pairs_and_edge_rows_are_grouped(rendered):
+def test_pdf_regression_pairs_and_edge_rows_are_grouped(rendered, tmp_path):
+    """The Typst source report/typst-tables.lua makes (as the route writes it)."""
     project, _ = rendered
     from neoutflow.render import config, pandoc
 
     proj = config.load_project(project)
-    job = pandoc.Job(proj, proj.documents[0], "typst", render_run.prepare_variables(project), None, 0)
-    ast, options = pandoc.prepare_ast(job)
-    typ = pandoc.write_typst(job, ast, options, project)
-    source = typ.read_text(encoding="utf-8")
+    doc = proj.documents[0]
+    job = pandoc.Job(proj, doc, "typst", render_run.prepare_variables(project), None, 0)
+    options = config.merged_options(proj, doc, "typst")
+    env = pandoc.route_context(job, options, tmp_path)
+    source = pandoc.run_pandoc(pandoc.pandoc_args(job, options, tmp_path), "", doc.path.parent, "test", env)
     assert source.count("table.cell(rowspan: 2)") == 35  # every coefficient with its SE
     assert "table.cell(rowspan: 3)" in source  # first/last three rows held together
     assert "#neo-table(breakable: true)" in source and "#neo-table(breakable: false)" in source

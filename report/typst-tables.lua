@@ -1,0 +1,232 @@
+-- Table layout for the PDF (Typst only; after report/typeset.lua), used with the `neo-table`
+-- wrapper of src/neoutflow/render/templates/typst-template.typ:
+--   * column widths from the cells: a body cell never wraps unless its column holds running
+--     text, and a header wraps into balanced lines (never one character on a line);
+--   * a regression table's coefficient row and its standard-error row share one unbreakable
+--     label cell (rowspan 2), so a page break never separates them;
+--   * a zero-width first column groups the first three and the last three body rows in
+--     unbreakable cells, so a continued table leaves at least three rows on each page; a table
+--     short enough to fit on a page is not broken at all. The header row repeats on every page.
+if FORMAT ~= "typst" then
+  return {}
+end
+
+local TABLE_MEASURE_EM = 51.4 -- A4 text width 16.2 cm (459 pt) at 0.85 × 10.5 pt
+local CELL_PAD_EM = 0.9 -- left + right inset of a cell (neo-table: 0.45em each)
+local TEXT_COLUMN_EM = 14.0 -- a column whose widest cell is longer than this holds running text
+local MIN_TEXT_COLUMN_EM = 7.0
+local SAFETY_EM = 0.5
+local SHORT_TABLE_LINES = 30 -- at most this many lines: the table is kept on one page
+local EDGE_ROWS = 3 -- no page of a continued table holds fewer rows
+
+local NARROW = {}
+for ch in ("il.,:;'|()[]"):gmatch(".") do
+  NARROW[ch:byte()] = true
+end
+
+local function is_cjk(c)
+  return (c >= 0x2E80 and c <= 0x9FFF) or (c >= 0xFF00 and c <= 0xFFEF) or (c >= 0xF900 and c <= 0xFAFF)
+end
+
+-- width of a text in ems: CJK and full-width characters 1, Latin letters and digits about 0.55
+local function text_width(text)
+  local w = 0.0
+  for _, c in utf8.codes(text) do
+    w = w + (is_cjk(c) and 1.0 or (c == 32 or NARROW[c]) and 0.3 or 0.56)
+  end
+  return w
+end
+
+-- width of the longest run that cannot be broken (a Latin word or a number)
+local function longest_unbreakable(text)
+  local best, run = nil, {}
+  local function close()
+    if #run > 0 then
+      local w = text_width(utf8.char(table.unpack(run)))
+      best = (best == nil or w > best) and w or best
+      run = {}
+    end
+  end
+  for _, c in utf8.codes(text) do
+    if (c < 128 and string.char(c):match("[%w%.,%%%+%-()/]")) or c == 0x2212 or c == 0x2013 then
+      run[#run + 1] = c
+    else
+      close()
+    end
+  end
+  close()
+  return best or 1.0
+end
+
+local function balanced(head, floor, lines, word)
+  return math.max(floor, word + 0.3, head / lines + 1.2)
+end
+
+local function column_widths(header, body)
+  local n = #header
+  local natural, head, slack, text_col, floor, widths, lines = {}, {}, {}, {}, {}, {}, {}
+  for i = 1, n do
+    local nat = 0.0
+    for _, row in ipairs(body) do
+      if row[i] then
+        nat = math.max(nat, text_width(row[i]))
+      end
+    end
+    natural[i] = nat + SAFETY_EM
+    head[i] = text_width(header[i]) * 1.04 -- headers are set in the (wider) sans face
+    slack[i] = longest_unbreakable(header[i])
+    text_col[i] = natural[i] > TEXT_COLUMN_EM
+    floor[i] = text_col[i] and MIN_TEXT_COLUMN_EM or math.max(natural[i], 2.0)
+    widths[i] = math.max(natural[i], head[i])
+    lines[i] = 1
+  end
+  local function total()
+    local s = 0.0
+    for i = 1, n do
+      s = s + widths[i]
+    end
+    return s
+  end
+  local room = TABLE_MEASURE_EM - CELL_PAD_EM * n
+  -- 1. wrap the headers, the widest first, into balanced lines
+  while n > 0 and total() > room do
+    local best, gain = 1, -math.huge
+    for i = 1, n do
+      local g = 0.0
+      if not text_col[i] and head[i] / (lines[i] + 1) >= 2.0 then
+        g = widths[i] - balanced(head[i], natural[i], lines[i] + 1, slack[i])
+      end
+      if g > gain then
+        best, gain = i, g
+      end
+    end
+    if gain <= 0.01 then
+      break
+    end
+    lines[best] = lines[best] + 1
+    widths[best] = balanced(head[best], natural[best], lines[best], slack[best])
+  end
+  -- 2. running-text columns give up room, down to their floor
+  local excess = total() - room
+  if excess > 0 then
+    local give, sum = {}, 0.0
+    for i = 1, n do
+      give[i] = text_col[i] and math.max(0.0, widths[i] - floor[i]) or 0.0
+      sum = sum + give[i]
+    end
+    if sum > 0 then
+      local share = math.min(1.0, excess / sum)
+      for i = 1, n do
+        widths[i] = widths[i] - give[i] * share
+      end
+    end
+  end
+  -- 3. last resort: everything in proportion
+  local t = total()
+  local out = {}
+  for i = 1, n do
+    local w = t > room and widths[i] * room / t or widths[i]
+    out[i] = math.floor((w + CELL_PAD_EM) / TABLE_MEASURE_EM * 1e4) / 1e4 -- rounded down: sum <= 1
+  end
+  return out
+end
+
+local function cell_text(cell)
+  return (pandoc.utils.stringify(cell.contents):gsub("^%s+", ""):gsub("%s+$", ""))
+end
+
+local function estimated_lines(header, body, widths)
+  local function lines(text, frac)
+    local room = math.max(1.0, frac * TABLE_MEASURE_EM - CELL_PAD_EM)
+    return math.max(1, math.ceil(text_width(text) / room - 1e-9))
+  end
+  local function row_lines(row)
+    local m = 1
+    for i, w in ipairs(widths) do
+      if row[i] then
+        m = math.max(m, lines(row[i], w))
+      end
+    end
+    return m
+  end
+  local count = row_lines(header)
+  for _, row in ipairs(body) do
+    count = count + row_lines(row)
+  end
+  return count
+end
+
+-- each coefficient row's label cell spans the standard-error row beneath
+local function pair_standard_errors(rows)
+  for k = 1, #rows - 1 do
+    local upper, lower = rows[k].cells, rows[k + 1].cells
+    if #upper >= 2 and #lower == #upper and upper[1].row_span == 1 and cell_text(upper[1]) ~= ""
+      and cell_text(lower[1]) == "" then
+      local any, all = false, true
+      for j = 2, #lower do
+        local t = cell_text(lower[j])
+        any = any or t ~= ""
+        all = all and (t == "" or t:sub(1, 1) == "(")
+      end
+      if any and all then
+        upper[1].row_span = 2
+        lower:remove(1)
+      end
+    end
+  end
+end
+
+-- the zero-width first column whose cells bind the first and last rows together
+local function group_edge_rows(head, specs, rows)
+  local n, spans, covered = #rows, {}, {}
+  if n >= 2 * EDGE_ROWS + 1 then
+    spans = { [1] = EDGE_ROWS, [n - EDGE_ROWS + 1] = EDGE_ROWS }
+  end
+  for start, span in pairs(spans) do
+    for k = start + 1, start + span - 1 do
+      covered[k] = true
+    end
+  end
+  for k, row in ipairs(rows) do
+    if not covered[k] then
+      row.cells:insert(1, pandoc.Cell({}, "AlignDefault", spans[k] or 1, 1))
+    end
+  end
+  for _, row in ipairs(head.rows) do
+    row.cells:insert(1, pandoc.Cell({}))
+  end
+  specs:insert(1, { "AlignLeft", 0.0 })
+end
+
+function Table(tbl)
+  local head, bodies, specs, rows = tbl.head, tbl.bodies, tbl.colspecs, pandoc.List()
+  local head_rows = head.rows
+  for _, body in ipairs(bodies) do
+    rows:extend(body.body)
+  end
+  local header = {}
+  for i = 1, #specs do
+    local cell = #head_rows > 0 and head_rows[#head_rows].cells[i]
+    header[i] = cell and cell_text(cell) or ""
+  end
+  local cells = {}
+  for k, row in ipairs(rows) do
+    cells[k] = {}
+    for i, cell in ipairs(row.cells) do
+      cells[k][i] = cell_text(cell)
+    end
+  end
+  local widths = column_widths(header, cells)
+  for i, spec in ipairs(specs) do
+    specs[i] = { spec[1], widths[i] }
+  end
+  local short = estimated_lines(header, cells, widths) <= SHORT_TABLE_LINES
+  pair_standard_errors(rows)
+  group_edge_rows(head, specs, rows)
+  tbl.head, tbl.bodies, tbl.colspecs = head, bodies, specs
+  return {
+    pandoc.RawBlock("typst", "#neo-table(breakable: " .. (short and "false" or "true") .. ")["),
+    tbl,
+    pandoc.RawBlock("typst", "]"),
+  }
+end

@@ -1,1 +1,0 @@
-"""Pandoc filters (panflute) used by the registry-only render route."""
