@@ -182,3 +182,23 @@ def test_a_lever_at_zero_changes_nothing():
     rates = np.full((2, 2, 18), -0.1)
     scen = pj.Scenario("pay", young_reduction=(0.0, 0.0), young_ages=(0, None), phase_start=2025, phase_end=2030)
     assert scen.migration_path(rates, 2020, 3) == pytest.approx(np.repeat(rates[:, None], 3, axis=1))
+
+
+def test_survey_comparison_appears_when_the_2025_totals_are_present():
+    import pandas as pd
+
+    from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
+
+    # synthetic: a one-step projection of three provinces and their survey totals (numbers, not data)
+    det = np.ones((3, 4, 2, 18)) * 1000.0
+    sim = np.ones((5, 3, 4, 2, 18)) * 1000.0
+    census = pd.DataFrame({"code": ["210000", "220000", "230000"], "year": [2020] * 3, "population": [1] * 3})
+    rs = ResultSet("projection")
+    po.record_survey_check(rs, census, det, sim, 2020)
+    assert "尚未导入" in rs["survey_sentence"].display
+    survey = pd.DataFrame({"code": ["210000", "220000", "230000"], "year": [2025] * 3, "population": [40000] * 3})
+    rs = ResultSet("projection")
+    po.record_survey_check(rs, pd.concat([census, survey]), det, sim, 2020)
+    assert rs["survey_liaoning_error_pct"].value == pytest.approx(-10.0)  # 36,000 projected vs 40,000
+    assert "已导入" in rs["survey_sentence"].display

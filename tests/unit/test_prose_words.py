@@ -38,6 +38,9 @@ FIXED_YEARS: list[tuple[str, str, str]] = [
     ("_04c_flows.qmd", "2000", "the 2000 birthplace matrix"),
     ("_04c_flows.qmd", "2010", "the 2010 birthplace matrix and the characteristics of that year"),
     ("_06_limitations.qmd", "只有 2000 年和 2010 年的出生地存量", "the birthplace matrices shipped"),
+    # the UN projection is named by its revision ("World Population Prospects 2024"), a source title
+    ("_05b_projection.qmd", "《世界人口展望 2024》", "title of the UN projection (its revision year)"),
+    ("_05b_projection.qmd", "WPP 2024", "short title of the UN projection (its revision year)"),
     # cited work
     ("_04c_flows.qmd", "Gu 等（2022）", "year of a cited paper"),
     ("_04c_flows.qmd", "2000—2020 年", "the period of the cited paper's flows"),

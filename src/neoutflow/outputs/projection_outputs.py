@@ -509,3 +509,228 @@ def pyramid_figure(start: np.ndarray, end: np.ndarray, start_year: int, end_year
     ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     return fig
+
+
+# ---------------------------------------------------------------- benchmarks and the 2025 survey
+
+
+def national_series(series: pd.DataFrame) -> pd.Series:
+    """NBS year-end population of the 31 provinces (their sum), by year, for the years every province has."""
+    ye = series[series["indicator"] == "yearend_population"].assign(code=lambda d: d["code"].astype(str))
+    ye = ye[ye["code"] != "100000"]
+    counts = ye.groupby("year")["value"].count()
+    return ye.groupby("year")["value"].sum()[counts == 31]
+
+
+def record_benchmarks(
+    rs, bench: pd.DataFrame, series: pd.DataFrame, sim: np.ndarray, det: np.ndarray, start_year: int, years: list[int]
+) -> pd.DataFrame:
+    """The Northeast beside the SSP projections and the nation beside WPP 2024; returns the comparison table."""
+    from neoutflow.analysis import stochastic as st
+
+    total = indicator_draws(sim)["total"]  # (n, R+1, T+1)
+    base = pj.indicators(pj.with_northeast(det[None], region_axis=1))["total"][0]
+    ssp = bench[bench["source"] == "ssp_provincial"]
+    ne_ssp = ssp[ssp["code"].isin(REGIONS[:3])].groupby(["variant", "year"])["population"].sum()
+    nat_ssp = ssp[ssp["code"] == "100000"].set_index(["variant", "year"])["population"]
+    wpp = bench[bench["source"] == "wpp2024"].set_index(["variant", "year"])["population"]
+    nbs = national_series(series)
+    last_obs = int(nbs.index.max())
+    gap = wpp[("medium", last_obs)] - nbs[last_obs]
+    _year(rs, "nbs_last_year", last_obs, "全国年末人口（31 省之和）的最后一年")
+    rs.record("nbs_last", nbs[last_obs], "人", "全国年末人口（31 省之和）", digits=0, scale=1e4, suffix="万")
+    rs.record(
+        "wpp_last", wpp[("medium", last_obs)], "人", "WPP 2024 同年末（中方案）", digits=0, scale=1e4, suffix="万"
+    )
+    rs.record("wpp_gap", gap, "人", "WPP 2024 与国家统计局之差", digits=0, scale=1e4, suffix="万", signed=True)
+    rows = []
+    for y in years[1:]:
+        t = years.index(y)
+        tag = "end" if y == years[-1] else str(y)
+        b = st.bands(total[:, -1, t])
+        row = {"year": y, "ne_base": base[-1, t] / 1e4, "ne_band": f"{b['lo80'] / 1e4:,.0f}–{b['hi80'] / 1e4:,.0f}"}
+        for v in ("SSP1", "SSP2", "SSP3", "SSP4", "SSP5"):
+            row[f"ne_{v}"] = ne_ssp[(v, y)] / 1e4
+        for v in ("SSP2",):
+            rs.record(f"ssp2_ne_{tag}", ne_ssp[(v, y)], "人", f"SSP2 东北三省 {y}", digits=0, scale=1e4, suffix="万")
+            rs.record(f"ssp2_nat_{tag}", nat_ssp[(v, y)], "人", f"SSP2 31 省 {y}", digits=0, scale=1e4, suffix="万")
+        lo, hi = min(ne_ssp[(v, y)] for v in SSP_VARIANTS), max(ne_ssp[(v, y)] for v in SSP_VARIANTS)
+        rs.record(f"ssp_ne_{tag}_min", lo, "人", f"SSP1–5 东北 {y} 最低", digits=0, scale=1e4, suffix="万")
+        rs.record(f"ssp_ne_{tag}_max", hi, "人", f"SSP1–5 东北 {y} 最高", digits=0, scale=1e4, suffix="万")
+        rs.record(
+            f"ssp2_ne_{tag}_diff",
+            ne_ssp[("SSP2", y)] - base[-1, t],
+            "人",
+            f"SSP2 − 校准基准（东北 {y}）",
+            digits=0,
+            scale=1e4,
+            suffix="万",
+            signed=True,
+        )
+        # the nation: WPP's change from the last observed year applied to the NBS level
+        growth = wpp[("medium", y)] / wpp[("medium", last_obs)]
+        row["nat_wpp"] = wpp[("medium", y)] / 1e4
+        row["nat_wpp_nbs"] = nbs[last_obs] * growth / 1e4
+        row["nat_wpp_band"] = f"{wpp[('lo80', y)] / 1e4:,.0f}–{wpp[('hi80', y)] / 1e4:,.0f}"
+        row["nat_ssp2"] = nat_ssp[("SSP2", y)] / 1e4
+        rs.record(f"wpp_{tag}", wpp[("medium", y)], "人", f"WPP 2024 中方案 {y} 年末", digits=0, scale=1e4, suffix="万")
+        rs.record(f"wpp_{tag}_lo95", wpp[("lo95", y)], "人", f"WPP 2024 {y} 95% 下限", digits=0, scale=1e4, suffix="万")
+        rs.record(f"wpp_{tag}_hi95", wpp[("hi95", y)], "人", f"WPP 2024 {y} 95% 上限", digits=0, scale=1e4, suffix="万")
+        rs.record(
+            f"wpp_{tag}_growth",
+            100 * (growth - 1),
+            "%",
+            f"WPP 2024：{last_obs}–{y} 年变化",
+            digits=1,
+            signed=True,
+            suffix="%",
+        )
+        rs.record(
+            f"wpp_nbs_{tag}",
+            nbs[last_obs] * growth,
+            "人",
+            f"按 WPP 变化推算的国家统计局口径 {y}",
+            digits=0,
+            scale=1e4,
+            suffix="万",
+        )
+        ne_share = 100 * base[-1, t] / (nbs[last_obs] * growth)
+        rs.record(f"ne_share_{tag}", ne_share, "%", f"东北占全国（{y}，校准基准 / 按 WPP 推算）", digits=1, suffix="%")
+        rows.append(row)
+    ne_change = 100 * (base[-1, -1] / base[-1, 0] - 1)
+    ssp2_change = 100 * (ne_ssp[("SSP2", years[-1])] / ne_ssp[("SSP2", start_year)] - 1)
+    rs.record("ssp2_ne_change_pct", ssp2_change, "%", "SSP2 东北起点至末年的变化", digits=1, signed=True, suffix="%")
+    word = direction_word(-(ne_change - ssp2_change), "compare")  # the baseline's decline vs SSP2's
+    rs.record("ne_vs_ssp2_word", word, "", "校准基准的降幅相对 SSP2", display=word)
+    table = pd.DataFrame(rows)
+    return rt.frame_table(
+        table,
+        {c: 0 for c in table.columns if c not in ("year", "ne_band", "nat_wpp_band")},
+        {
+            "year": "年份",
+            "ne_base": "东北：校准基准",
+            "ne_band": "东北：80% 区间",
+            **{f"ne_SSP{i}": f"东北：SSP{i}" for i in range(1, 6)},
+            "nat_wpp": "全国：WPP 中方案",
+            "nat_wpp_band": "全国：WPP 80% 区间",
+            "nat_wpp_nbs": "全国：WPP 变化 × 国家统计局水平",
+            "nat_ssp2": "全国：SSP2（31 省）",
+        },
+    )
+
+
+SSP_VARIANTS = ("SSP1", "SSP2", "SSP3", "SSP4", "SSP5")
+
+
+def benchmark_figure(bench: pd.DataFrame, series: pd.DataFrame, sim: np.ndarray, det: np.ndarray, start_year: int):
+    """Left: the Northeast, observed, the calibrated baseline with its 80% band and SSP1–5. Right: the nation,
+    NBS year-end, WPP 2024 medium with its 80%/95% bounds, WPP's change on the NBS level, and SSP2."""
+    from neoutflow.analysis import stochastic as st
+
+    total = indicator_draws(sim)["total"][:, -1] / 1e4
+    base = pj.indicators(pj.with_northeast(det[None], region_axis=1))["total"][0, -1] / 1e4
+    years = start_year + pj.STEP * np.arange(total.shape[-1])
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.8))
+    ye = series[series["indicator"] == "yearend_population"].assign(code=lambda d: d["code"].astype(str))
+    ne = ye[ye["code"].isin(REGIONS[:3])].groupby("year")["value"].agg(["sum", "count"])
+    ne = ne[ne["count"] == 3]["sum"]
+    ne = ne[ne.index >= 2010]
+    ax1.plot(ne.index, ne / 1e4, color="black", lw=1.3, label="年末常住人口（统计）")
+    b = st.bands(total)
+    ax1.fill_between(years, b["lo80"], b["hi80"], color=PALETTE["northeast"], alpha=0.3, lw=0, label="80% 区间")
+    ax1.plot(years, base, color=PALETTE["northeast"], lw=1.8, label=BASELINE_LABEL)
+    ssp = bench[(bench["source"] == "ssp_provincial") & bench["code"].isin(REGIONS[:3])]
+    ssp = ssp[ssp["year"] <= years[-1]].groupby(["variant", "year"])["population"].sum()
+    for i, v in enumerate(SSP_VARIANTS):
+        s = ssp.loc[v]
+        ax1.plot(
+            s.index,
+            s / 1e4,
+            color=PALETTE["neutral"],
+            lw=1.0 if v != "SSP2" else 1.6,
+            ls="-" if v == "SSP2" else ":",
+            label="SSP2" if v == "SSP2" else ("SSP1/3/4/5" if i == 0 else None),
+        )
+    ax1.set_title("东北三省")
+    ax1.set_ylabel("万人")
+    ax1.legend(fontsize=7, loc="lower left")
+    nbs = national_series(series)
+    nbs = nbs[nbs.index >= 2010]
+    ax2.plot(nbs.index, nbs / 1e8, color="black", lw=1.3, label="年末人口（31 省之和）")
+    wpp = bench[bench["source"] == "wpp2024"].pivot(index="year", columns="variant", values="population")
+    wpp = wpp[wpp.index <= years[-1]]
+    ax2.fill_between(
+        wpp.index, wpp["lo95"] / 1e8, wpp["hi95"] / 1e8, color=PALETTE["other"], alpha=0.15, lw=0, label="WPP 95% 区间"
+    )
+    ax2.fill_between(
+        wpp.index, wpp["lo80"] / 1e8, wpp["hi80"] / 1e8, color=PALETTE["other"], alpha=0.3, lw=0, label="WPP 80% 区间"
+    )
+    ax2.plot(wpp.index, wpp["medium"] / 1e8, color=PALETTE["other"], lw=1.6, label="WPP 2024 中方案")
+    last = int(nbs.index.max())
+    rebased = nbs[last] * wpp["medium"] / wpp.loc[last, "medium"]
+    ax2.plot(wpp.index, rebased / 1e8, color=PALETTE["other"], lw=1.2, ls="--", label="WPP 变化 × 统计局水平")
+    nat = bench[(bench["source"] == "ssp_provincial") & (bench["code"] == "100000") & (bench["variant"] == "SSP2")]
+    nat = nat[nat["year"] <= years[-1]]
+    ax2.plot(nat["year"], nat["population"] / 1e8, color=PALETTE["neutral"], lw=1.6, label="SSP2（31 省）")
+    ax2.set_title("全国")
+    ax2.set_ylabel("亿人")
+    ax2.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+SURVEY_YEAR = 2025
+
+
+def record_survey_check(rs, census: pd.DataFrame, det: np.ndarray, sim: np.ndarray, start_year: int) -> None:
+    """The projection at 1 November of the 2025 1% sample survey (a step end), and — when the survey's province
+    totals are in ``census_totals`` (year 2025) — the errors against them; a sentence either way."""
+    from neoutflow.analysis import stochastic as st
+
+    t = (SURVEY_YEAR - start_year) // pj.STEP
+    base = pj.indicators(pj.with_northeast(det[None], region_axis=1))["total"][0, :, t]
+    total = indicator_draws(sim)["total"][:, :, t]
+    _year(rs, "survey_year", SURVEY_YEAR, "1% 人口抽样调查的年份")
+    for r, code in enumerate(REGIONS):
+        key = pj.KEYS[code]
+        b = st.bands(total[:, r])
+        rs.record(
+            f"survey_{key}_projected",
+            base[r],
+            "人",
+            f"{pj.NAMES[code]}：调查时点的校准基准",
+            digits=0,
+            scale=1e4,
+            suffix="万",
+        )
+        rs.record(f"survey_{key}_lo80", b["lo80"], "人", "80% 下限", digits=0, scale=1e4, suffix="万")
+        rs.record(f"survey_{key}_hi80", b["hi80"], "人", "80% 上限", digits=0, scale=1e4, suffix="万")
+    got = census[(census["year"] == SURVEY_YEAR) & census["code"].astype(str).isin(REGIONS[:3])]
+    got = got.set_index(got["code"].astype(str))["population"]
+    if len(got) == 3:
+        obs = [float(got[c]) for c in REGIONS[:3]]
+        obs.append(sum(obs))
+        parts = []
+        for r, code in enumerate(REGIONS):
+            err = 100 * (base[r] / obs[r] - 1)
+            rs.record(
+                f"survey_{pj.KEYS[code]}_error_pct",
+                err,
+                "%",
+                f"{pj.NAMES[code]}：与调查之差",
+                digits=1,
+                signed=True,
+                suffix="%",
+            )
+            parts.append(f"{pj.NAMES[code]} {rs[f'survey_{pj.KEYS[code]}_error_pct'].display}")
+        text = (
+            f"已导入 {SURVEY_YEAR} 年 1% 人口抽样调查的分省人口；校准基准与之相差（预测 − 调查）："
+            + "，".join(parts)
+            + "。"
+        )
+    else:
+        text = (
+            f"{SURVEY_YEAR} 年 1% 人口抽样调查的分省人口尚未导入（census_totals.csv 中没有 {SURVEY_YEAR} 年的三省数据）；"
+            "导入后，这里自动给出预测与调查之差。"
+        )
+    rs.record("survey_sentence", text, "", "1% 抽样调查的比较", display=text)
