@@ -202,3 +202,12 @@ def test_survey_comparison_appears_when_the_2025_totals_are_present():
     po.record_survey_check(rs, pd.concat([census, survey]), det, sim, 2020)
     assert rs["survey_liaoning_error_pct"].value == pytest.approx(-10.0)  # 36,000 projected vs 40,000
     assert "已导入" in rs["survey_sentence"].display
+
+
+def test_an_intensity_at_the_search_bound_is_printed_as_a_bound():
+    from neoutflow.outputs import projection_outputs as po
+
+    assert po.intensity_display(0.68) == "0.68"
+    assert po.intensity_display(-0.22) == "−0.22"
+    assert po.intensity_display(float(pj.INTENSITY_GRID[-1])).startswith("≥")
+    assert "下界" in po.intensity_display(float(pj.INTENSITY_GRID[0]))

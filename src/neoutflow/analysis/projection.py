@@ -746,7 +746,10 @@ def fit_intensity(
         h = grid[1] - grid[0]
         denom = y0 - 2 * y1 + y2
         out[r] = grid[j] + (0.5 * h * (y0 - y2) / denom if denom > 0 else 0.0)
-    return out
+        raw = sse[:, r].argmin()
+        if raw in (0, len(grid) - 1):  # the optimum lies at (or beyond) the search range: report the bound
+            out[r] = grid[raw]
+    return np.clip(out, grid[0], grid[-1])
 
 
 def implied_intensity(inputs: Inputs, yearend: pd.DataFrame, year: int) -> np.ndarray:

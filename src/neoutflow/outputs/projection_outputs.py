@@ -109,6 +109,15 @@ def record_inputs(rs, inputs: pj.Inputs, natural_model: np.ndarray, natural_obse
         )
 
 
+def intensity_display(value: float, grid: np.ndarray = pj.INTENSITY_GRID) -> str:
+    """The fitted intensity as printed; at the search range's end it is a bound, not an estimate."""
+    if value <= grid[0] + 1e-9:
+        return f"≤ {grid[0]:.2f}（拟合达到搜索范围的下界）".replace("-", "−")
+    if value >= grid[-1] - 1e-9:
+        return f"≥ {grid[-1]:.2f}（拟合达到搜索范围的上界）"
+    return f"{value:.2f}".replace("-", "−")
+
+
 def record_calibration(
     rs,
     k_test: np.ndarray,
@@ -128,8 +137,8 @@ def record_calibration(
     rs.record("tolerance", TOLERANCE_PCT, "%", "发布基准末年误差的容许范围", digits=1, suffix="%")
     for i, code in enumerate(codes):
         key, n = pj.KEYS[code], pj.NAMES[code]
-        rs.record(f"k_test_{key}", k_test[i], "", f"{n}：迁移强度（仅用前两年拟合）", digits=2)
-        rs.record(f"k_{key}", k[i], "", f"{n}：迁移强度（四年拟合，发布版）", digits=2)
+        for tag, val, what in (("k_test", k_test[i], "仅用前两年拟合"), ("k", k[i], "四年拟合，发布版")):
+            rs.record(f"{tag}_{key}", val, "", f"{n}：迁移强度（{what}）", digits=2, display=intensity_display(val))
     word = direction_word(np.asarray(k) - 1, "compare")
     rs.record("k_compare_word", word, "", "迁移强度相对 1", display=word)
     for _, r in oos[oos["year"] > test_last_fit].iterrows():
@@ -204,6 +213,28 @@ def record_calibration(
             "projected_oos": "前两年拟合（万人）",
             "error_pct_oos": "误差（%）",
         },
+    )
+
+
+def record_replay(rs, replay: pd.DataFrame, replay_mp: pd.DataFrame) -> None:
+    """The replay of the last census interval: the largest error at any age (10+) with ``M/(S·P)`` and, for
+    contrast, with ``M/P`` at ages 70+."""
+    rs.record(
+        "replay_max_abs",
+        float(replay["error_pct"].abs().max()),
+        "%",
+        "回放：各年龄组误差绝对值的最大值",
+        digits=2,
+        suffix="%",
+    )
+    old = replay_mp[replay_mp["age_group"].map(lambda g: int(g.rstrip("+").split("-")[0]) >= 70)]
+    rs.record(
+        "replay_mp_old_max",
+        float(old["error_pct"].abs().max()),
+        "%",
+        "以 M/P 回放：70 岁及以上误差绝对值的最大值",
+        digits=1,
+        suffix="%",
     )
 
 
