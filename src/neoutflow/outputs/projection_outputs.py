@@ -686,7 +686,7 @@ def benchmark_figure(bench: pd.DataFrame, series: pd.DataFrame, sim: np.ndarray,
     ax1.set_ylabel("万人")
     ax1.legend(fontsize=7, loc="lower left")
     nbs = national_series(series)
-    nbs = nbs[nbs.index >= 2010]
+    nbs = nbs[nbs.index >= 2015]
     ax2.plot(nbs.index, nbs / 1e8, color="black", lw=1.3, label="年末人口（31 省之和）")
     wpp = bench[bench["source"] == "wpp2024"].pivot(index="year", columns="variant", values="population")
     wpp = wpp[wpp.index <= years[-1]]
