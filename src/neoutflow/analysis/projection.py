@@ -581,7 +581,11 @@ def build_inputs(
     tfr = calibrate_tfr(start[:, 1, :], start.sum(axis=(1, 2)), cbr, share)
     srb = start[:, 0, 0] / start[:, 1, 0]
     levels = improvement = None
-    notes: dict = {"old_age": old_age, "birth_rate_years": tuple(birth_rate_years)}
+    notes: dict = {
+        "old_age": old_age,
+        "birth_rate_years": tuple(birth_rate_years),
+        "mortality_years": tuple(mortality_years),
+    }
     year = float(np.mean(mortality_years))
     if survival is None:
         if life_expectancy is None:
@@ -830,3 +834,111 @@ def mean_rate(series: pd.DataFrame, indicator: str, codes: tuple[str, ...], year
     df = series[(series["indicator"] == indicator) & series["year"].between(*years)]
     means = df.assign(code=df["code"].astype(str)).groupby("code")["value"].mean()
     return means.reindex(list(codes)).to_numpy(dtype=float)
+
+
+# ---------------------------------------------------------------- the calibrated run (what the notebook calls)
+
+
+def calibrated_inputs(
+    population: pd.DataFrame,
+    series: pd.DataFrame,
+    life_expectancy: pd.DataFrame,
+    start_year: int,
+    birth_rate_years: tuple[int, int],
+    mortality_years: tuple[int, int],
+    fit_years: tuple[int, int],
+    test_last_fit_year: int,
+    old_age: str = "benchmark",
+) -> dict:
+    """The out-of-sample test and the published calibration in one call.
+
+    Test: fertility, mortality and the intensity from the fit years up to ``test_last_fit_year`` only, the
+    back-test over every fit year (the later ones out of sample). Published: everything refitted on all the fit
+    years. Returns ``inputs`` (published, intensity set), ``k_test``, ``oos`` and ``backtest`` (tables of
+    :func:`backtest`), ``years``."""
+    years = list(range(int(fit_years[0]), int(fit_years[1]) + 1))
+    test = build_inputs(
+        population,
+        series,
+        life_expectancy,
+        start_year,
+        (birth_rate_years[0], test_last_fit_year),
+        (mortality_years[0], test_last_fit_year),
+        old_age=old_age,
+    )
+    yearend = series[series["indicator"] == "yearend_population"]
+    k_test = fit_intensity(test, yearend, [y for y in years if y <= test_last_fit_year])
+    oos = backtest(replace(test, intensity=k_test), yearend, years)
+    inputs = build_inputs(
+        population,
+        series,
+        life_expectancy,
+        start_year,
+        tuple(birth_rate_years),
+        tuple(mortality_years),
+        old_age=old_age,
+    )
+    inputs = replace(inputs, intensity=fit_intensity(inputs, yearend, years))
+    return {
+        "inputs": inputs,
+        "k_test": k_test,
+        "oos": oos,
+        "backtest": backtest(inputs, yearend, years),
+        "years": years,
+    }
+
+
+def policy_scenarios(
+    pay_shares: np.ndarray,
+    retention_share: float,
+    retention_ages: tuple[int, int],
+    tfr_increase: float,
+    phase: tuple[int, int],
+) -> dict[str, tuple[Scenario, np.ndarray | None]]:
+    """The four policy scenarios with the draws of their pay lever (``None``: no pay lever): pay (the main
+    model's share of net out-migration at every age, drawn per trajectory), youth retention (``retention_share``
+    of net out-migration at ``retention_ages``), births (TFR + ``tfr_increase``) and all three; migration levers
+    phase in over ``phase``."""
+    ph = dict(phase_start=int(phase[0]), phase_end=int(phase[1]))
+    everyone, young = (0, None), tuple(int(a) for a in retention_ages)
+    return {
+        "pay": (Scenario("pay", young_ages=everyone, **ph), pay_shares),
+        "retention": (Scenario("retention", young_reduction=retention_share, young_ages=young, **ph), None),
+        "births": (Scenario("births", tfr_increase=tfr_increase, **ph), None),
+        "all": (
+            Scenario(
+                "all",
+                young_ages=everyone,
+                graduate_reduction=retention_share,
+                graduate_ages=young,
+                tfr_increase=tfr_increase,
+                **ph,
+            ),
+            pay_shares,
+        ),
+    }
+
+
+def old_age_variant(
+    population: pd.DataFrame,
+    series: pd.DataFrame,
+    life_expectancy: pd.DataFrame,
+    inputs: Inputs,
+    end_year: int,
+    fit_years: list[int],
+) -> tuple[str, Inputs, np.ndarray]:
+    """The other 40+ treatment, calibrated the same way: ``(old_age, inputs, run (R, T+1, 2, A))``."""
+    other = "observed" if inputs.notes.get("old_age") == "benchmark" else "benchmark"
+    alt = build_inputs(
+        population,
+        series,
+        life_expectancy,
+        inputs.start_year,
+        inputs.notes["birth_rate_years"],
+        inputs.notes["mortality_years"],
+        codes=inputs.codes,
+        old_age=other,
+    )
+    yearend = series[series["indicator"] == "yearend_population"]
+    alt = replace(alt, intensity=fit_intensity(alt, yearend, fit_years))
+    return other, alt, run(alt, [Scenario("baseline")], end_year)[0]

@@ -189,3 +189,19 @@ def bands(values: np.ndarray, levels=(0.8, 0.95)) -> dict[str, np.ndarray]:
         tag = int(round(lev * 100))
         out[f"lo{tag}"], out[f"hi{tag}"] = np.percentile(values, [tail, 100 - tail], axis=0)
     return out
+
+
+def scenario_runs(
+    inputs: pj.Inputs,
+    sp: Spreads,
+    end_year: int,
+    n: int,
+    z: dict,
+    scens: dict[str, tuple[pj.Scenario, np.ndarray | None]],
+    tfr_target_year: int = 2030,
+) -> dict[str, np.ndarray]:
+    """Each scenario on the same draws ``z`` as the baseline (common random numbers): ``{name: (n, R, T+1, 2, A)}``."""
+    return {
+        name: simulate(inputs, sp, end_year, n, z=z, scenario=scen, lever_draws=draws_, tfr_target_year=tfr_target_year)
+        for name, (scen, draws_) in scens.items()
+    }

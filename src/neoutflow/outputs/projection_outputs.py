@@ -765,3 +765,122 @@ def record_survey_check(rs, census: pd.DataFrame, det: np.ndarray, sim: np.ndarr
             "导入后，这里自动给出预测与调查之差。"
         )
     rs.record("survey_sentence", text, "", "1% 抽样调查的比较", display=text)
+
+
+# ---------------------------------------------------------------- what the notebook writes
+
+NOTES = {
+    "projection_backtest": (
+        "迁移强度的校准与检验：年末常住人口",
+        "注：预测为第一个五年步长内的几何插值；误差 = 预测 − 统计。“前两年拟合”只用前两年的年末人口、出生和死亡校准，"
+        "后两年为样本外检验；“发布基准”用四年全部校准。",
+    ),
+    "projection_bands": (
+        "校准基准的概率预测：总人口、20–39 岁人口和老年抚养比",
+        "注：人口单位为万人；老年抚养比 = 65 岁及以上 / 15–64 岁 × 100；区间为蒙特卡罗轨迹的分位数；"
+        "低、高方案为三项输入同取 80% 区间端点的确定性预测；年份为普查时点（11 月 1 日）。",
+    ),
+    "projection_scenarios": (
+        "情景与校准基准之差（末年）",
+        "注：中位数 [95% 区间]，由同一组轨迹逐条相减得到；人口单位为万人；老年抚养比之差为百分点。",
+    ),
+    "projection_benchmarks": (
+        "与其他预测的比较：东北三省与全国（万人）",
+        "注：东北的校准基准与 SSP 为普查时点（11 月 1 日）；WPP 2024 为 12 月 31 日，口径不含港澳台，水平高于国家统计局；"
+        "“WPP 变化 × 国家统计局水平”把 WPP 中方案的变化用于国家统计局最后一年的年末人口（31 省之和）。",
+    ),
+}
+
+
+def write_table(table, tab_dir, name: str) -> None:
+    """Write one of the chapter's tables with its caption and note (:data:`NOTES`)."""
+    caption, note = NOTES[name]
+    rt.write_table(table, tab_dir, name, caption, note)
+
+
+def save_figure(fig, fig_dir, name: str) -> None:
+    from neoutflow.outputs import style
+
+    style.save(fig, fig_dir / f"{name}.png")
+
+
+def record_parameters(rs, years: dict[str, int], retention_share: float, retention_ages, tfr_increase: float) -> None:
+    """The parameters the chapter quotes (years as plain text)."""
+    for key, value in years.items():
+        _year(rs, key, value, key)
+    rs.record("retention_share", 100 * retention_share, "%", "青年留存：净迁出减少的比例", digits=0)
+    lo, hi = retention_ages
+    rs.record("retention_ages", f"{lo}–{hi}", "岁", "青年留存杠杆的年龄", display=f"{lo}–{hi}")
+    rs.record("tfr_increase", tfr_increase, "", "生育支持：总和生育率的增加", digits=1)
+    rs.record("baseline_label", BASELINE_LABEL, "", "基准的名称", display=BASELINE_LABEL)
+
+
+def lever_labels(retention_share: float, retention_ages, tfr_increase: float, tfr_target_year: int) -> dict[str, str]:
+    lo, hi = retention_ages
+    return {
+        "pay": "各年龄净迁出按主模型的工资反事实减少（比例见正文，含系数的不确定性）",
+        "retention": f"{lo}–{hi} 岁净迁出减少 {100 * retention_share:.0f}%",
+        "births": f"总和生育率到 {tfr_target_year} 年提高 {tfr_increase:.1f}",
+        "all": "三项同时实现",
+    }
+
+
+def population_table(base_run: np.ndarray, codes, start_year: int) -> pd.DataFrame:
+    """The calibrated baseline by region (with the Northeast), year, sex and age group."""
+    return pj.tidy(
+        pj.with_northeast(base_run[None], region_axis=1), [pj.Scenario("baseline")], [*codes, "northeast"], start_year
+    )
+
+
+def calibration_outputs(
+    rs,
+    cal: dict,
+    population,
+    series,
+    base_year: int,
+    end_year: int,
+    fit_years,
+    test_last_fit: int,
+    mortality_years,
+    tab_dir,
+) -> pd.DataFrame:
+    """Record and write the calibration (:func:`record_calibration`), the natural growth check and the replay."""
+    inputs = cal["inputs"]
+    table = record_calibration(
+        rs, cal["k_test"], cal["oos"], inputs.k(), cal["backtest"], inputs.codes, tuple(fit_years), test_last_fit
+    )
+    write_table(table, tab_dir, "projection_backtest")
+    natural = pj.mean_rate(series, "natural_growth_rate", inputs.codes, tuple(mortality_years))
+    record_inputs(rs, inputs, pj.natural_growth_check(inputs), natural)
+    record_replay(
+        rs,
+        pj.replay(population, inputs.codes, base_year, end_year),
+        pj.replay(population, inputs.codes, base_year, end_year, denominator="base"),
+    )
+    return table
+
+
+def scenario_outputs(rs, sim, runs: dict, levers: dict, out_years, tab_dir, fig_dir) -> pd.DataFrame:
+    """Differences from the baseline per trajectory, recorded, tabled and drawn."""
+    diffs = {name: scenario_differences(sim, run_) for name, run_ in runs.items()}
+    table = record_scenarios(rs, diffs, levers, out_years)
+    write_table(table, tab_dir, "projection_scenarios")
+    save_figure(scenario_figure(diffs), fig_dir, "projection_scenarios")
+    return table
+
+
+def pyramid_outputs(inputs: pj.Inputs, base_run: np.ndarray, end_year: int, fig_dir, tab_dir) -> None:
+    """The Northeast pyramid figure and the baseline population table (csv)."""
+    fig = pyramid_figure(inputs.population.sum(axis=0), base_run[:, -1].sum(axis=0), inputs.start_year, end_year)
+    save_figure(fig, fig_dir, "projection_pyramids")
+    tidy = population_table(base_run, inputs.codes, inputs.start_year)
+    tidy.to_csv(tab_dir / "projection_population.csv", index=False, lineterminator="\n")
+
+
+def benchmark_outputs(rs, bench, series, census, sim, base_run, start_year: int, out_years, tab_dir, fig_dir):
+    """The comparison with WPP and SSP (table, figure) and the 2025 survey check."""
+    table = record_benchmarks(rs, bench, series, sim, base_run, start_year, out_years)
+    write_table(table, tab_dir, "projection_benchmarks")
+    save_figure(benchmark_figure(bench, series, sim, base_run, start_year), fig_dir, "projection_benchmarks")
+    record_survey_check(rs, census, base_run, sim, start_year)
+    return table
