@@ -168,7 +168,7 @@ NB_DATA_01_outflow      := $(CENSUS_FILES) data/raw/province_series.csv $(wildca
 NB_DATA_02_determinants := $(CENSUS_FILES) data/raw/province_series.csv
 NB_DATA_03_migration_checks := data/raw/census_population.csv data/raw/province_series.csv data/raw/regions.csv data/raw/census_indicators.csv data/raw/census_totals.csv data/raw/province_life_expectancy.csv data/raw/hukou_press_cells.csv
 # 06 also refits the young-adult province model of 02 (its pay lever), so it reads what 02 reads.
-NB_DATA_06_projection   := $(CENSUS_FILES) data/raw/province_series.csv
+NB_DATA_06_projection   := $(CENSUS_FILES) data/raw/province_series.csv data/raw/province_life_expectancy.csv data/raw/projection_benchmarks.csv
 NB_DATA_04_prefecture_wages := $(RAW_FILES)
 NB_DATA_05_flows        := $(CENSUS_FILES) data/raw/province_series.csv data/raw/birthplace_flows.csv data/raw/boundaries/provinces.geojson
 .SECONDEXPANSION:

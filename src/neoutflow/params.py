@@ -55,24 +55,34 @@ class Params(BaseModel):
     projection_start_year: int = Field(2020, ge=2010, le=2100, description="census year the projection starts from")
     projection_end_year: int = Field(2035, ge=2015, le=2150, description="last projection year (5-year steps)")
     projection_birth_rate_years: list[int] = Field(
-        default_factory=lambda: [2020, 2023],
+        default_factory=lambda: [2021, 2023],
         description="first and last year of the crude birth rates the TFR is calibrated to",
     )
-    projection_migration_intensity: float = Field(
-        1.0, ge=0, le=3, description="baseline net migration as a multiple of the 2010-2020 census rates"
+    projection_mortality_years: list[int] = Field(
+        default_factory=lambda: [2021, 2023],
+        description="first and last year of the registered deaths the life tables are fitted to",
     )
-    projection_pay_source: Literal["estimate", "fixed"] = Field(
-        "estimate",
-        description="pay & industry lever: the wage counterfactual of the young-adult province model (estimate) "
-        "or projection_pay_reduction with its interval (fixed)",
+    projection_fit_years: list[int] = Field(
+        default_factory=lambda: [2021, 2024],
+        description="year ends the migration intensity is fitted to (published run)",
     )
-    projection_pay_reduction: float = Field(
-        0.25, ge=0, le=1, description="pay & industry (fixed source): share of net out-migration at 20-39 removed"
+    projection_test_last_fit_year: int = Field(
+        2022, ge=2011, le=2150, description="out-of-sample test: fit up to this year, test on the later fit years"
     )
-    projection_pay_reduction_low: float = Field(0.10, ge=0, le=1, description="lower end of its interval")
-    projection_pay_reduction_high: float = Field(0.40, ge=0, le=1, description="upper end of its interval")
+    projection_old_age: Literal["benchmark", "observed"] = Field(
+        "benchmark",
+        description="migration at 40+: the comparison provinces' rate (the net-migration chapter's ruling) or "
+        "the province's own 2010-2020 rate (the variant)",
+    )
+    projection_draws: int = Field(1000, ge=10, le=100_000, description="Monte Carlo trajectories")
+    projection_lever_phase: list[int] = Field(
+        default_factory=lambda: [2025, 2030], description="migration levers phase in linearly between these years"
+    )
     projection_retention_share: float = Field(
-        0.30, ge=0, le=1, description="graduate retention: share of net out-migration at 20-29 removed"
+        0.30, ge=0, le=1, description="youth retention: share of net out-migration at projection_retention_ages removed"
+    )
+    projection_retention_ages: list[int] = Field(
+        default_factory=lambda: [20, 34], description="ages of the youth retention lever"
     )
     projection_tfr_increase: float = Field(0.2, ge=0, le=1.5, description="births: TFR increase reached by the target")
     projection_tfr_target_year: int = Field(2030, ge=2010, le=2150, description="year the TFR increase is reached")
@@ -120,12 +130,6 @@ class Params(BaseModel):
         years = self.projection_birth_rate_years
         if len(years) != 2 or years[0] > years[1]:
             raise ValueError(f"projection_birth_rate_years must be [first, last] with first <= last; got {years}")
-        if not self.projection_pay_reduction_low <= self.projection_pay_reduction <= self.projection_pay_reduction_high:
-            raise ValueError(
-                "projection_pay_reduction must lie within [projection_pay_reduction_low, projection_pay_reduction_high]; "
-                f"got {self.projection_pay_reduction} not in "
-                f"[{self.projection_pay_reduction_low}, {self.projection_pay_reduction_high}]"
-            )
         if self.projection_tfr_target_year <= self.projection_start_year:
             raise ValueError("projection_tfr_target_year must come after projection_start_year")
         if self.pyramid_region is not None:  # None: the highlighted provinces as small multiples

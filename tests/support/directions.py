@@ -18,17 +18,21 @@ DIRECTIONS: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "compare",
         [("outflow.ne_inmigrants_other_province_end", "outflow.ne_inmigrants_other_province_base")],
     ),
-    "projection.baseline_ne_total_direction": (
+    "projection.base_ne_total_direction": (
         "change_to",
-        [("projection.baseline_ne_end_total", "projection.ne_total_start")],
+        [("projection.base_ne_end_total", "projection.ne_total_start")],
     ),
-    "projection.baseline_ne_young_direction": (
+    "projection.base_ne_young_direction": (
         "change_to",
-        [("projection.baseline_ne_end_young", "projection.ne_young_start")],
+        [("projection.base_ne_end_young", "projection.ne_young_start")],
     ),
-    "projection.baseline_ne_old_age_dependency_direction": (
+    "projection.base_ne_old_age_dependency_direction": (
         "to",
-        [("projection.baseline_ne_end_old_age_dependency", "projection.ne_old_age_dependency_start")],
+        [("projection.base_ne_end_old_age_dependency", "projection.ne_old_age_dependency_start")],
+    ),
+    "projection.e0_check_word": (
+        "compare",
+        [(f"projection.e0_{s}_{x}", f"projection.e0exp_{s}_{x}") for s in PROVINCE_SLUGS for x in ("male", "female")],
     ),
     "flows.ne_within_trend": ("to", [("flows.ne_within_share_2010", "flows.ne_within_share_2000")]),
     "flows.ne_outside_trend": ("change_to", [("flows.ne_outside_2010", "flows.ne_outside_2000")]),

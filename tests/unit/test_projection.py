@@ -119,17 +119,25 @@ def test_run_rejects_a_horizon_off_the_steps():
         ("x",),
         2020,
         np.ones((1, 2, 18)),
-        np.ones((2, 18)),
         np.zeros((1, 2, 18)),
         pj.gamma_schedule(),
         np.ones(1),
         np.ones(1),
         np.ones(1),
+        survival=np.ones((2, 18)),
     )
     with pytest.raises(pj.ProjectionError, match="multiple of 5"):
         pj.run(inputs, [pj.Scenario("baseline")], 2033)
     out = pj.run(inputs, pj.scenarios(0.2, 0.3, 0.2, (0.1, 0.4)), 2035)
     assert out.shape == (9, 1, 4, 2, 18)
+
+
+def test_scenario_phases_in_its_levers():
+    rates = np.full((1, 2, 18), -0.1)
+    scen = pj.Scenario("pay", young_reduction=0.5, phase_start=2025, phase_end=2030)
+    path = scen.migration_path(rates, 2020, 3)  # step midpoints 2022.5, 2027.5, 2032.5
+    assert path.shape == (1, 3, 2, 18)
+    assert path[0, :, 0, 4] == pytest.approx([-0.1, -0.075, -0.05])
 
 
 def test_scenario_takes_one_young_reduction_per_region():
@@ -156,3 +164,50 @@ def test_pay_verdict_words():
     assert po.pay_verdict(0.0, 0.0) == "为零"
     assert po.pay_verdict(0.1, 0.7) == "不为零"
     assert po.pay_verdict(0.0, 0.7) == "与零无法区分"  # the interval includes zero
+
+
+def test_pay_share_draws_share_one_coefficient_draw_and_clip():
+    import pandas as pd
+
+    # synthetic lever: two provinces with net out-migration, one with net in-migration
+    lever = pd.DataFrame({"observed": [-10.0, -5.0, 2.0], "change": [2.0, 1.0, 1.0], "change_se": [1.0, 0.5, 0.5]})
+    z = np.array([0.0, -3.0, 10.0])
+    d = pj.pay_share_draws(lever, z)
+    assert d[0] == pytest.approx([0.2, 0.2, 0.0])
+    assert d[1] == pytest.approx([0.0, 0.0, 0.0])  # a draw that would add out-migration removes nothing
+    assert d[2] == pytest.approx([1.0, 1.0, 0.0])  # clipped at the whole out-migration
+
+
+def test_a_lever_at_zero_changes_nothing():
+    rates = np.full((2, 2, 18), -0.1)
+    scen = pj.Scenario("pay", young_reduction=(0.0, 0.0), young_ages=(0, None), phase_start=2025, phase_end=2030)
+    assert scen.migration_path(rates, 2020, 3) == pytest.approx(np.repeat(rates[:, None], 3, axis=1))
+
+
+def test_survey_comparison_appears_when_the_2025_totals_are_present():
+    import pandas as pd
+
+    from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
+
+    # synthetic: a one-step projection of three provinces and their survey totals (numbers, not data)
+    det = np.ones((3, 4, 2, 18)) * 1000.0
+    sim = np.ones((5, 3, 4, 2, 18)) * 1000.0
+    census = pd.DataFrame({"code": ["210000", "220000", "230000"], "year": [2020] * 3, "population": [1] * 3})
+    rs = ResultSet("projection")
+    po.record_survey_check(rs, census, det, sim, 2020)
+    assert "尚未导入" in rs["survey_sentence"].display
+    survey = pd.DataFrame({"code": ["210000", "220000", "230000"], "year": [2025] * 3, "population": [40000] * 3})
+    rs = ResultSet("projection")
+    po.record_survey_check(rs, pd.concat([census, survey]), det, sim, 2020)
+    assert rs["survey_liaoning_error_pct"].value == pytest.approx(-10.0)  # 36,000 projected vs 40,000
+    assert "已导入" in rs["survey_sentence"].display
+
+
+def test_an_intensity_at_the_search_bound_is_printed_as_a_bound():
+    from neoutflow.outputs import projection_outputs as po
+
+    assert po.intensity_display(0.68) == "0.68"
+    assert po.intensity_display(-0.22) == "−0.22"
+    assert po.intensity_display(float(pj.INTENSITY_GRID[-1])).startswith("≥")
+    assert "下界" in po.intensity_display(float(pj.INTENSITY_GRID[0]))

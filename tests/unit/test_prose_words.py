@@ -38,6 +38,9 @@ FIXED_YEARS: list[tuple[str, str, str]] = [
     ("_04c_flows.qmd", "2000", "the 2000 birthplace matrix"),
     ("_04c_flows.qmd", "2010", "the 2010 birthplace matrix and the characteristics of that year"),
     ("_06_limitations.qmd", "只有 2000 年和 2010 年的出生地存量", "the birthplace matrices shipped"),
+    # the UN projection is named by its revision ("World Population Prospects 2024"), a source title
+    ("_05b_projection.qmd", "《世界人口展望 2024》", "title of the UN projection (its revision year)"),
+    ("_05b_projection.qmd", "WPP 2024", "short title of the UN projection (its revision year)"),
     # cited work
     ("_04c_flows.qmd", "Gu 等（2022）", "year of a cited paper"),
     ("_04c_flows.qmd", "2000—2020 年", "the period of the cited paper's flows"),
@@ -53,7 +56,6 @@ CHANGE_WORDS = ("减少", "增加", "下降", "上升", "高于", "低于", "多
 FIXED_WORDS: list[tuple[str, str, str]] = [
     ("_02_data_methods.qmd", "p 值低于 {V}%", "a rule: the significance level"),
     ("_04c_flows.qmd", "的存量减少，合计减少 {V}（增加的省对合计增加 {V}）", "pairs defined by the sign"),
-    ("_05b_projection.qmd", "高于 1 的比值截为 1", "a rule: ratios are capped at one"),
     ("_05b_projection.qmd", "净迁出减少 {V}%", "a scenario lever (a parameter, a reduction by definition)"),
     ("_05_counterfactuals.qmd", "把教育指标降到中位数", "the scenario lowers the above-median indicators"),
     ("_07_conclusions.qmd", "个省份的教育指标高于全国中位数", "counts the provinces above the median"),

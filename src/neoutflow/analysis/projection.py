@@ -89,8 +89,8 @@ def project_step(
     birth_survival: np.ndarray | float = BIRTH_SURVIVAL,
 ) -> np.ndarray:
     """One five-year step (see the module docstring). ``population (..., 2, A)``; ``survival`` and
-    ``migration`` broadcast to it; ``fertility_share (A,)``; ``tfr``, ``srb`` (males per female
-    birth) and ``birth_survival`` broadcast to the leading axes."""
+    ``migration`` broadcast to it; ``fertility_share (A,)``; ``tfr`` and ``srb`` (males per female
+    birth) broadcast to the leading axes; ``birth_survival`` to ``(..., 2)`` (one value per sex)."""
     pop = np.asarray(population, dtype=float)
     s = np.broadcast_to(np.asarray(survival, dtype=float), pop.shape)
     m = np.broadcast_to(np.asarray(migration, dtype=float), pop.shape)
@@ -101,9 +101,9 @@ def project_step(
     women = (pop[..., 1, :] + new[..., 1, :]) / 2
     births = np.asarray(tfr, dtype=float) * (women * fertility_share).sum(axis=-1)
     srb = np.asarray(srb, dtype=float)
-    bs = np.asarray(birth_survival, dtype=float)
-    new[..., 0, 0] = births * srb / (1 + srb) * bs * (1 + m[..., 0, 0])
-    new[..., 1, 0] = births / (1 + srb) * bs * (1 + m[..., 1, 0])
+    bs = np.broadcast_to(np.asarray(birth_survival, dtype=float), pop.shape[:-1])
+    new[..., 0, 0] = births * srb / (1 + srb) * bs[..., 0] * (1 + m[..., 0, 0])
+    new[..., 1, 0] = births / (1 + srb) * bs[..., 1] * (1 + m[..., 1, 0])
     return new
 
 
@@ -116,11 +116,15 @@ def project(
     srb: np.ndarray | float,
     steps: int,
     birth_survival: np.ndarray | float = BIRTH_SURVIVAL,
+    survival_steps: bool | None = None,
 ) -> np.ndarray:
     """``steps`` five-year steps; returns ``(..., steps + 1, 2, A)`` with the start first.
 
     ``tfr`` may carry a last axis of length ``steps`` (one TFR per step) or none (constant);
-    ``migration`` likewise may carry a step axis before ``(2, A)``: shape ``(..., steps, 2, A)``.
+    ``migration`` and ``survival`` likewise may carry a step axis before ``(2, A)``: shape
+    ``(..., steps, 2, A)``; with a per-step survival, ``birth_survival`` is ``(..., steps, 2)``.
+    ``survival_steps`` says whether ``survival`` has the step axis (``None``: when it has one more axis
+    than ``population``).
     """
     pop = np.asarray(population, dtype=float)
     if pop.ndim < 2 or pop.shape[-2] != 2:
@@ -129,19 +133,22 @@ def project(
         raise ProjectionError("population has negative counts")
     tfr = np.asarray(tfr, dtype=float)
     mig = np.asarray(migration, dtype=float)
+    surv = np.asarray(survival, dtype=float)
+    bs = np.asarray(birth_survival, dtype=float)
     per_step_tfr = tfr.ndim >= 1 and tfr.shape[-1] == steps and tfr.ndim > pop.ndim - 2
     per_step_mig = mig.ndim == pop.ndim + 1
+    per_step_surv = surv.ndim == pop.ndim + 1 if survival_steps is None else survival_steps
     out = [pop]
     for t in range(steps):
         out.append(
             project_step(
                 out[-1],
-                survival,
+                surv[..., t, :, :] if per_step_surv else surv,
                 mig[..., t, :, :] if per_step_mig else mig,
                 fertility_share,
                 tfr[..., t] if per_step_tfr else tfr,
                 srb,
-                birth_survival,
+                bs[..., t, :] if per_step_surv and bs.ndim >= 2 else bs,
             )
         )
     return np.stack(out, axis=-3)
@@ -198,10 +205,13 @@ def calibrate_tfr(women: np.ndarray, total: np.ndarray, crude_birth_rate: np.nda
     return births / exposure
 
 
-def tfr_path(base_tfr: np.ndarray, increase: float, start_year: int, target_year: int, steps: int) -> np.ndarray:
+def tfr_path(
+    base_tfr: np.ndarray, increase: float, start_year: int, target_year: int, steps: int, origin: int | None = None
+) -> np.ndarray:
     """TFR per step ``(R, steps)``: the base plus ``increase`` phased in linearly from ``start_year`` to
-    ``target_year`` and held after, read at each step's midpoint."""
-    mid = start_year + STEP * (np.arange(steps) + 0.5)
+    ``target_year`` and held after, read at each step's midpoint (steps counted from ``origin``, by default
+    ``start_year``)."""
+    mid = (start_year if origin is None else origin) + STEP * (np.arange(steps) + 0.5)
     span = max(target_year - start_year, 1e-9)
     phase = np.clip((mid - start_year) / span, 0, 1)
     return np.asarray(base_tfr, dtype=float)[..., None] + increase * phase
@@ -222,21 +232,22 @@ def _wide(population: pd.DataFrame, year: int, code: str | None = None) -> np.nd
 def national_survival(population: pd.DataFrame, base_year: int = 2010, end_year: int = 2020) -> np.ndarray:
     """Five-year survival ratios ``(2, A)`` from the national ten-year census survival ratios.
 
-    ``population``: the provinces (their sum is the nation). The ten-year ratio ``S(j)`` of base group
-    ``j`` (to ``j+2``) is the product of two five-year ratios; each five-year log-ratio is taken as the
-    average of the two ten-year log-ratios that contain it, halved (the first and the 75–79 → 80–84
-    transitions from the one ratio that contains them). The last two (80–84 → 85+ and 85+ → 85+) share
-    one ratio ``x`` solved exactly from the open group: ``N(85+, t+10) = x·(s·N(75-79, t) + x·N(80+, t))``.
-    Ratios above 1 (better census coverage at the second census, mostly of children) are set to 1.
+    Kept as the census-ratio alternative to the life table (:mod:`neoutflow.analysis.lifetable`), which the
+    projection uses: these ratios carry the two censuses' coverage differences as well as mortality.
+    The ten-year ratio ``S(j)`` of base group ``j`` (to ``j+2``) is the product of two five-year ratios;
+    each five-year log-ratio is taken as the average of the two ten-year log-ratios that contain it, halved
+    (the first and the 75–79 → 80–84 transitions from the one ratio that contains them). The last two
+    (80–84 → 85+ and 85+ → 85+) share one ratio ``x`` solved exactly from the open group. Ratios above 1
+    are set to 1.
     """
     if end_year - base_year != RATES_INTERVAL:
         raise ProjectionError("the five-year ratios are derived from a ten-year census interval")
     net = demography.survival_ratio_net_migration(population, base_year, end_year)
     first = net[net["code"] == net["code"].iloc[0]]
     ratios = first.pivot(index="sex", columns="age_group", values="survival_ratio").reindex(list(SEXES))
-    log10 = np.log(np.minimum(ratios.to_numpy(dtype=float), 1.0))  # (2, A-2): base groups 0..A-4, then A-3+
+    log10 = np.log(np.minimum(ratios.to_numpy(dtype=float), 1.0))
     n = len(AGE_GROUPS)
-    closed = log10[:, :-1]  # base groups 0..n-4 → j+2
+    closed = log10[:, :-1]
     s = np.zeros((2, n))
     s[:, 0] = closed[:, 0] / 2
     s[:, 1 : n - 3] = (closed[:, :-1] + closed[:, 1:]) / 4
@@ -259,33 +270,76 @@ def smooth_ages(rates: np.ndarray) -> np.ndarray:
     return out
 
 
-def migration_rates(
-    population: pd.DataFrame, codes: list[str], base_year: int = 2010, end_year: int = 2020, smooth: bool = True
-) -> np.ndarray:
-    """Five-year net migration rates ``(R, 2, A)`` by age at the end of a step, from the census estimates.
+# The net-migration chapter's ruling on the 40+ loss (§3): most of it is probably not migration (census
+# coverage), so by default ages 40+ migrate at the benchmark rate of comparable out-migration provinces
+# (Jiangxi, Hunan, Henan together), the chapter's "credible" part; "observed" keeps the Northeast's own
+# 40+ rates (the alternative, shown as a variant).
+OLD_AGE_MIGRATION = ("benchmark", "observed")
+OLD_AGE_FROM = 40
+COMPARISON = ("360000", "430000", "410000")
 
-    Ages 10+: survival-ratio net migration / base cohort (ten years). Ages 0–9: the child-woman-ratio
-    estimate divided by the children who would be there without migration (observed − net). The
-    ten-year rates are smoothed over age (:func:`smooth_ages`) and turned into five-year rates
-    ``(1 + m10)^(1/2) − 1`` (the children's estimate too: it is their mothers' ten-year rate).
-    The national survival ratios fold the provinces' excess mortality into these rates, which is
-    consistent as long as the projection uses the same national ratios.
+
+def ten_year_rates(
+    population: pd.DataFrame,
+    codes: list[str],
+    base_year: int = 2010,
+    end_year: int = 2020,
+    old_age: str = "benchmark",
+    comparison: tuple[str, ...] = COMPARISON,
+    denominator: str = "survivors",
+) -> np.ndarray:
+    """Ten-year net migration rates ``(R, 2, A)`` by age at ``end_year``, from the census survival-ratio method.
+
+    Ages 10+: ``M / (S·P)``, the net migration over the survivors it is applied to (``denominator="base"``:
+    ``M / P``, the old definition, kept only to show its bias). Ages 0–9: the child–woman-ratio estimate over
+    the children expected without migration. ``old_age="benchmark"``: at ages 40+ the comparison provinces'
+    pooled rates replace each province's own (the net-migration chapter's ruling); ``"observed"`` keeps them.
+    National census survival ratios (the provinces' sum) make the estimates add up to zero over provinces,
+    so coverage differences common to all provinces do not enter the age pattern.
     """
+    if old_age not in OLD_AGE_MIGRATION:
+        raise ProjectionError(f"old_age must be one of {OLD_AGE_MIGRATION}; got {old_age!r}")
     adults = demography.survival_ratio_net_migration(population, base_year, end_year)
     kids = demography.child_net_migration(population, base_year, end_year)
-    out = np.zeros((len(codes), 2, len(AGE_GROUPS)))
-    for i, code in enumerate(codes):
-        for j, sex in enumerate(SEXES):
-            a = adults[(adults["code"] == code) & (adults["sex"] == sex)].set_index("age_group")
-            k = kids[(kids["code"] == code) & (kids["sex"] == sex)].set_index("age_group")
-            r = {g: a.loc[g, "net_migration"] / a.loc[g, "base_population"] for g in a.index.astype(str)}
-            r.update(
-                {
-                    g: k.loc[g, "net_migration"] / (k.loc[g, "observed"] - k.loc[g, "net_migration"])
-                    for g in k.index.astype(str)
-                }
-            )
-            out[i, j] = [r[g] for g in AGE_GROUPS]
+    adults = adults.assign(
+        denominator=adults["expected"] if denominator == "survivors" else adults["base_population"],
+        age_group=adults["age_group"].astype(str),
+    )
+    kids = kids.assign(denominator=kids["observed"] - kids["net_migration"], age_group=kids["age_group"].astype(str))
+    both = pd.concat(
+        [
+            adults[["code", "sex", "age_group", "net_migration", "denominator"]],
+            kids[["code", "sex", "age_group", "net_migration", "denominator"]],
+        ]
+    )
+    both["code"] = both["code"].astype(str)
+
+    def rates(frame: pd.DataFrame) -> np.ndarray:
+        g = frame.groupby(["sex", "age_group"])[["net_migration", "denominator"]].sum()
+        r = (g["net_migration"] / g["denominator"]).unstack("age_group")
+        return r.reindex(index=list(SEXES), columns=AGE_GROUPS).to_numpy(dtype=float)
+
+    out = np.stack([rates(both[both["code"] == c]) for c in codes])
+    if old_age == "benchmark":
+        bench = rates(both[both["code"].isin(comparison)])
+        old = age_mask(OLD_AGE_FROM, None)
+        out[..., old] = bench[:, old]
+    return out
+
+
+def migration_rates(
+    population: pd.DataFrame,
+    codes: list[str],
+    base_year: int = 2010,
+    end_year: int = 2020,
+    smooth: bool = True,
+    old_age: str = "benchmark",
+) -> np.ndarray:
+    """Five-year net migration rates ``(R, 2, A)`` by age at the end of a step: the ten-year rates of
+    :func:`ten_year_rates`, smoothed over age (:func:`smooth_ages`) and turned into five-year rates
+    ``(1 + m10)^(1/2) − 1``. This is the age **shape**; its level (the intensity) is fitted to the
+    year-end series (:func:`fit_intensity`)."""
+    out = ten_year_rates(population, codes, base_year, end_year, old_age)
     if smooth:
         out = smooth_ages(out)
     return np.sqrt(1 + out) - 1
@@ -304,7 +358,9 @@ def age_mask(low: int, high: int | None) -> np.ndarray:
 @dataclass(frozen=True)
 class Scenario:
     """A scenario's levers. Reductions shrink net **out**-migration (negative rates) at the given ages
-    by that share; net in-migration is left alone. Both apply multiplicatively where they overlap."""
+    by that share; net in-migration is left alone. Both apply multiplicatively where they overlap. The
+    migration levers phase in linearly from ``phase_start`` to ``phase_end`` (read at each step's midpoint);
+    ``phase_start = None`` applies them in full from the start."""
 
     name: str
     young_reduction: float | tuple[float, ...] = 0.0
@@ -312,18 +368,32 @@ class Scenario:
     tfr_increase: float = 0.0
     young_ages: tuple[int, int] = YOUNG_ADULT_AGES
     graduate_ages: tuple[int, int] = GRADUATE_AGES
+    phase_start: int | None = None
+    phase_end: int | None = None
 
-    def migration(self, rates: np.ndarray) -> np.ndarray:
-        """``rates`` ``(R, 2, A)`` (or ``(2, A)``) with the levers applied; ``young_reduction`` is one share for
-        every region or a tuple with one share per region (the estimated pay lever differs by province)."""
+    def migration(self, rates: np.ndarray, strength: float = 1.0) -> np.ndarray:
+        """``rates`` ``(R, 2, A)`` (or ``(2, A)``) with the levers applied at ``strength`` (0–1);
+        ``young_reduction`` is one share for every region or a tuple with one share per region."""
         rates = np.asarray(rates, dtype=float)
-        young = np.asarray(self.young_reduction, dtype=float)
+        young = np.asarray(self.young_reduction, dtype=float) * strength
         if young.ndim:  # one share per region: broadcast over sex and age
             young = young[:, None, None]
         factor = (1 - young * age_mask(*self.young_ages)) * (
-            1 - self.graduate_reduction * age_mask(*self.graduate_ages)
+            1 - strength * self.graduate_reduction * age_mask(*self.graduate_ages)
         )
         return np.where(rates < 0, rates * factor, rates)
+
+    def phase(self, start_year: int, steps: int) -> np.ndarray:
+        """Strength of the migration levers per step (0–1), at each step's midpoint."""
+        if self.phase_start is None:
+            return np.ones(steps)
+        mid = start_year + STEP * (np.arange(steps) + 0.5)
+        span = max((self.phase_end or self.phase_start) - self.phase_start, 1e-9)
+        return np.clip((mid - self.phase_start) / span, 0, 1)
+
+    def migration_path(self, rates: np.ndarray, start_year: int, steps: int) -> np.ndarray:
+        """``(R, steps, 2, A)``: the levers at each step's phase-in strength."""
+        return np.stack([self.migration(rates, f) for f in self.phase(start_year, steps)], axis=-3)
 
 
 def scenarios(
@@ -378,11 +448,16 @@ def pay_shares(observed, change, low, high) -> pd.DataFrame:
 
 
 def pay_effect(
-    prov: pd.DataFrame, regressors: list[str], cov_type: str, codes: tuple[str, ...] = NORTHEAST
+    prov: pd.DataFrame,
+    regressors: list[str],
+    cov_type: str,
+    codes: tuple[str, ...] = NORTHEAST,
+    outcome: str = PAY_OUTCOME,
 ) -> pd.DataFrame:
-    """The determinants chapter's wage counterfactual on the young-adult outcome, as the pay lever.
+    """The determinants chapter's wage counterfactual on ``outcome``, as the pay lever.
 
-    Fits the main province model (``regressors``, ``cov_type``) of the 20–39 net migration rate, asks what each
+    Fits the province model (``outcome``, ``regressors``, ``cov_type``; the report's main model is the
+    overall net migration rate, not the most favourable 20–39 specification), asks what each
     of ``codes`` would have had with its wage variables at the national median (the counterfactual of
     :func:`neoutflow.analysis.models.counterfactuals`, delta-method 95% interval) and converts the change into the
     share of the province's 20–39 net out-migration removed (:func:`pay_shares`). Returns one row per code:
@@ -391,19 +466,31 @@ def pay_effect(
     """
     from neoutflow.analysis import models  # the projection itself needs no regression code
 
-    fit = models.fit_ols(prov, PAY_OUTCOME, list(regressors), cov_type=cov_type)
-    cf = models.counterfactuals(fit, prov, PAY_OUTCOME, list(codes), list(regressors))
+    fit = models.fit_ols(prov, outcome, list(regressors), cov_type=cov_type)
+    cf = models.counterfactuals(fit, prov, outcome, list(codes), list(regressors))
     cf = cf[cf["family"] == "wages"].set_index("code").reindex(list(codes)).reset_index()
     if cf["change"].isna().any():
         raise ProjectionError(f"the regressor set {list(regressors)} has no wage variable: no pay lever to estimate")
     wage = [v for v in regressors if models.VARIABLE_FAMILY.get(v) == "wages"][0]
-    out = cf[["code", "observed", "change", "ci_low", "ci_high", "p"]].copy()
+    out = cf[["code", "observed", "change", "se", "ci_low", "ci_high", "p"]].rename(columns={"se": "change_se"})
     out["variable"] = wage
     out["coef"], out["se"], out["coef_p"] = fit.params[wage], fit.bse[wage], fit.pvalues[wage]
     # the wage gap to the national median (positive: the province's wage is below it)
     out["gap"] = prov[wage].median() - prov.set_index("code").loc[list(codes), wage].to_numpy()
     shares = pay_shares(out["observed"], out["change"], out["ci_low"], out["ci_high"])
-    return pd.concat([out, shares], axis=1)
+    return pd.concat([out.reset_index(drop=True), shares], axis=1)
+
+
+def pay_share_draws(lever: pd.DataFrame, z: np.ndarray) -> np.ndarray:
+    """Draws ``(n, R)`` of the share of net out-migration the pay lever removes: the change drawn from its
+    delta-method normal (one draw of the coefficient shared by the provinces, ``z (n,)``), divided by the
+    province's net out-migration rate and clipped to ``[0, 1]`` (:func:`pay_shares`)."""
+    obs = lever["observed"].to_numpy(dtype=float)
+    change = (
+        lever["change"].to_numpy(dtype=float)[None, :] + lever["change_se"].to_numpy(dtype=float)[None, :] * z[:, None]
+    )
+    out = np.where(obs < 0, -obs, np.nan)
+    return np.where(np.isnan(out), 0.0, np.clip(change / out, 0.0, 1.0))
 
 
 # ---------------------------------------------------------------- inputs from the data and the run
@@ -411,80 +498,148 @@ def pay_effect(
 
 @dataclass(frozen=True)
 class Inputs:
-    """Everything a projection of ``codes`` from ``start_year`` needs (arrays over regions first)."""
+    """Everything a projection of ``codes`` from ``start_year`` needs (arrays over regions first).
+
+    Mortality is a life table per region and sex (:mod:`neoutflow.analysis.lifetable`): Gompertz levels
+    ``levels (R, 2)`` fitted in ``mortality_year`` and falling at ``improvement (R,)`` a year; ``survival``
+    (``(2, A)``, ``(R, 2, A)``) overrides it when given (toy populations, the census-ratio alternative).
+    Migration is ``intensity (R,)`` times the age shape ``migration (R, 2, A)`` (five-year rates)."""
 
     codes: tuple[str, ...]
     start_year: int
     population: np.ndarray  # (R, 2, A)
-    survival: np.ndarray  # (2, A) or (R, 2, A)
-    migration: np.ndarray  # (R, 2, A) five-year rates, baseline intensity
+    migration: np.ndarray  # (R, 2, A) five-year rates, the 2010–2020 shape at intensity 1
     fertility_share: np.ndarray  # (A,)
     tfr: np.ndarray  # (R,)
     srb: np.ndarray  # (R,)
     crude_birth_rate: np.ndarray  # (R,) ‰, the calibration target
+    levels: np.ndarray | None = None  # (R, 2)
+    improvement: np.ndarray | None = None  # (R,)
+    mortality_year: float = 2022.0
+    intensity: np.ndarray | None = None  # (R,); None: 1
+    survival: np.ndarray | None = None
     birth_survival: float = BIRTH_SURVIVAL
     notes: dict = field(default_factory=dict)
 
+    def k(self) -> np.ndarray:
+        return np.ones(len(self.codes)) if self.intensity is None else np.asarray(self.intensity, dtype=float)
+
+    def mortality(self, steps: int, level_factor: np.ndarray | float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """``(survival (..., R, steps, 2, A), birth_survival (..., R, steps, 2))``; ``level_factor`` multiplies
+        the Gompertz levels (broadcast to ``(..., R)``: a Monte Carlo draw of the mortality level)."""
+        from neoutflow.analysis import lifetable as lt
+
+        if self.survival is not None:
+            s = np.broadcast_to(np.asarray(self.survival, dtype=float), (len(self.codes), 2, len(AGE_GROUPS)))
+            s = np.repeat(s[:, None], steps, axis=1)
+            return s, np.full((len(self.codes), steps, 2), self.birth_survival)
+        lv = np.asarray(level_factor, dtype=float)[..., None] * self.levels
+        return lt.step_survival(lv, self.improvement, self.mortality_year, self.start_year, steps, STEP)
+
 
 def rates_years(start_year: int) -> tuple[int, int]:
-    """The census years whose survival and net migration rates the projection from ``start_year`` uses."""
+    """The census years whose net migration rates (the age shape) the projection from ``start_year`` uses."""
     return int(start_year) - RATES_INTERVAL, int(start_year)
+
+
+def _mean_by_code(series: pd.DataFrame, indicator: str, years: tuple[int, int], codes) -> np.ndarray:
+    df = series[(series["indicator"] == indicator) & series["year"].between(*years)]
+    means = df.assign(code=df["code"].astype(str)).groupby("code")["value"].mean()
+    missing = [c for c in codes if c not in means.index]
+    if missing:
+        raise ProjectionError(f"no {indicator} {years[0]}–{years[1]} for {missing}")
+    return means.reindex(list(codes)).to_numpy(dtype=float)
 
 
 def build_inputs(
     population: pd.DataFrame,
     series: pd.DataFrame,
+    life_expectancy: pd.DataFrame | None = None,
     start_year: int = 2020,
-    birth_rate_years: tuple[int, int] = (2020, 2023),
+    birth_rate_years: tuple[int, int] = (2021, 2023),
+    mortality_years: tuple[int, int] = (2021, 2023),
     codes: tuple[str, ...] = NORTHEAST,
+    old_age: str = "benchmark",
     survival: np.ndarray | None = None,
-    migration_intensity: float = 1.0,
 ) -> Inputs:
-    """Inputs from the census table (province level, both census years) and the yearly series.
+    """Inputs from the census table (province level, both census years), the yearly series
+    (``birth_rate``, ``death_rate``, ``yearend_population``) and the provincial life expectancy.
 
-    ``survival`` overrides the national census survival ratios (shape ``(2, A)`` or ``(R, 2, A)``).
-    ``migration_intensity`` scales the 2010–2020 net migration rates (1 = the intercensal average).
+    Mortality: life tables fitted to the registered deaths of ``mortality_years``
+    (:func:`neoutflow.analysis.lifetable.fit_levels`) unless ``survival`` is given. Fertility: the TFR that
+    reproduces the mean crude birth rate of ``birth_rate_years``. Migration: the 2010–2020 age shape
+    (:func:`migration_rates`, ``old_age`` as there) at intensity 1 (fit it with :func:`fit_intensity`).
     """
+    from neoutflow.analysis import lifetable as lt
+
     base_year, _ = rates_years(start_year)
     pop = population[population["year"].isin([base_year, start_year])]
-    if survival is None:
-        survival = national_survival(pop, base_year, start_year)
     start = np.stack([_wide(pop, start_year, c) for c in codes])
-    mig = migration_rates(pop, list(codes), base_year, start_year) * migration_intensity
+    mig = migration_rates(pop, list(codes), base_year, start_year, old_age=old_age)
     share = gamma_schedule()
-    y0, y1 = birth_rate_years
-    cbr = series[(series["indicator"] == "birth_rate") & series["year"].between(y0, y1)]
-    cbr = cbr.assign(code=cbr["code"].astype(str)).groupby("code")["value"].mean()
-    missing = [c for c in codes if c not in cbr.index]
-    if missing:
-        raise ProjectionError(f"no birth rates {y0}–{y1} for {missing}")
-    cbr = cbr.reindex(list(codes)).to_numpy(dtype=float)
+    cbr = _mean_by_code(series, "birth_rate", birth_rate_years, codes)
     tfr = calibrate_tfr(start[:, 1, :], start.sum(axis=(1, 2)), cbr, share)
     srb = start[:, 0, 0] / start[:, 1, 0]
-    return Inputs(tuple(codes), int(start_year), start, np.asarray(survival), mig, share, tfr, srb, cbr)
+    levels = improvement = None
+    notes: dict = {
+        "old_age": old_age,
+        "birth_rate_years": tuple(birth_rate_years),
+        "mortality_years": tuple(mortality_years),
+    }
+    year = float(np.mean(mortality_years))
+    if survival is None:
+        if life_expectancy is None:
+            raise ProjectionError("the life-table mortality needs the provincial life expectancy table")
+        fitted = lt.fit_levels(population, series, life_expectancy, tuple(codes), tuple(mortality_years), start_year)
+        levels = lt.levels_array(fitted, tuple(codes))
+        improvement = fitted.groupby("code", sort=False)["improvement"].first().reindex(list(codes)).to_numpy()
+        notes["mortality"] = fitted
+    return Inputs(
+        tuple(codes),
+        int(start_year),
+        start,
+        mig,
+        share,
+        tfr,
+        srb,
+        cbr,
+        levels=levels,
+        improvement=improvement,
+        mortality_year=year,
+        survival=None if survival is None else np.asarray(survival, dtype=float),
+        notes=notes,
+    )
 
 
-def run(inputs: Inputs, scens: list[Scenario], end_year: int = 2035, tfr_target_year: int = 2030) -> np.ndarray:
+def run(
+    inputs: Inputs,
+    scens: list[Scenario],
+    end_year: int = 2035,
+    tfr_target_year: int = 2030,
+) -> np.ndarray:
     """Project every scenario for every region: ``(S, R, T+1, 2, A)``, ``T = (end_year - start) / 5``."""
     span = end_year - inputs.start_year
     if span <= 0 or span % STEP:
         raise ProjectionError(f"horizon {inputs.start_year}–{end_year} must be a positive multiple of {STEP} years")
     steps = span // STEP
-    mig = np.stack([s.migration(inputs.migration) for s in scens])  # (S, R, 2, A)
+    base = inputs.migration * inputs.k()[:, None, None]
+    mig = np.stack([s.migration_path(base, inputs.start_year, steps) for s in scens])  # (S, R, T, 2, A)
     tfr = np.stack(
-        [tfr_path(inputs.tfr, s.tfr_increase, inputs.start_year, tfr_target_year, steps) for s in scens]
+        [
+            tfr_path(
+                inputs.tfr,
+                s.tfr_increase,
+                s.phase_start or inputs.start_year,
+                tfr_target_year,
+                steps,
+                inputs.start_year,
+            )
+            for s in scens
+        ]
     )  # (S, R, T)
-    pop = np.broadcast_to(inputs.population, mig.shape)
-    return project(
-        pop,
-        inputs.survival,
-        mig,
-        inputs.fertility_share,
-        tfr,
-        inputs.srb,
-        steps,
-        inputs.birth_survival,
-    )
+    surv, bs = inputs.mortality(steps)
+    pop = np.broadcast_to(inputs.population, (len(scens), *inputs.population.shape))
+    return project(pop, surv, mig, inputs.fertility_share, tfr, inputs.srb, steps, bs, survival_steps=True)
 
 
 # ---------------------------------------------------------------- summaries
@@ -533,6 +688,15 @@ def census_offset(year_end: int, start_year: int, census_month: int = demography
     return year_end + 1 - (start_year + (census_month - 1) / 12)
 
 
+def _totals_at(projected_totals: np.ndarray, years: list[int], start_year: int) -> np.ndarray:
+    """Year-end totals ``(..., len(years))`` interpolated from five-year totals ``(..., T+1)``."""
+    return np.stack([interpolate_total(projected_totals, census_offset(y, start_year)) for y in years], axis=-1)
+
+
+def _horizon(years: list[int], start_year: int) -> int:
+    return int(np.ceil(max(census_offset(y, start_year) for y in years) / STEP)) * STEP
+
+
 def backtest(inputs: Inputs, yearend: pd.DataFrame, years: list[int], scenario: Scenario | None = None) -> pd.DataFrame:
     """Baseline totals interpolated to each year end vs the year-end series.
 
@@ -540,8 +704,7 @@ def backtest(inputs: Inputs, yearend: pd.DataFrame, years: list[int], scenario: 
     error_pct`` (error = projected − observed), for the regions and the Northeast (``northeast``).
     """
     scen = [scenario or Scenario("baseline")]
-    horizon = int(np.ceil(max(census_offset(y, inputs.start_year) for y in years) / STEP)) * STEP
-    proj = run(inputs, scen, inputs.start_year + horizon)[0]  # (R, T+1, 2, A)
+    proj = run(inputs, scen, inputs.start_year + _horizon(years, inputs.start_year))[0]  # (R, T+1, 2, A)
     totals = proj.sum(axis=(-1, -2))
     totals = np.vstack([totals, totals.sum(axis=0, keepdims=True)])
     obs = yearend.assign(code=yearend["code"].astype(str)).set_index(["code", "year"])["value"]
@@ -560,26 +723,110 @@ def backtest(inputs: Inputs, yearend: pd.DataFrame, years: list[int], scenario: 
     return out
 
 
+INTENSITY_GRID = np.linspace(-1.0, 3.0, 401)
+
+
+def fit_intensity(
+    inputs: Inputs, yearend: pd.DataFrame, years: list[int], grid: np.ndarray = INTENSITY_GRID
+) -> np.ndarray:
+    """Per region, the migration intensity (multiple of the 2010–2020 shape) that minimises the squared
+    log errors of the baseline's year-end totals over ``years``: a grid search (every candidate projected at
+    once, one array operation), refined by a parabola through the best grid point and its neighbours."""
+    steps = _horizon(years, inputs.start_year) // STEP
+    surv, bs = inputs.mortality(steps)
+    mig = grid[:, None, None, None] * inputs.migration[None]  # (G, R, 2, A)
+    pop = np.broadcast_to(inputs.population, mig.shape)
+    tfr = inputs.tfr
+    totals = project(pop, surv, mig, inputs.fertility_share, tfr, inputs.srb, steps, bs, survival_steps=True)
+    totals = totals.sum(axis=(-1, -2))
+    at = _totals_at(totals, years, inputs.start_year)  # (G, R, Y)
+    obs = yearend.assign(code=yearend["code"].astype(str)).set_index(["code", "year"])["value"]
+    o = np.array([[float(obs.loc[(c, y)]) for y in years] for c in inputs.codes])
+    sse = (np.log(at / o) ** 2).sum(axis=-1)  # (G, R)
+    best = np.clip(sse.argmin(axis=0), 1, len(grid) - 2)
+    out = np.empty(len(inputs.codes))
+    for r, j in enumerate(best):
+        y0, y1, y2 = sse[j - 1, r], sse[j, r], sse[j + 1, r]
+        h = grid[1] - grid[0]
+        denom = y0 - 2 * y1 + y2
+        out[r] = grid[j] + (0.5 * h * (y0 - y2) / denom if denom > 0 else 0.0)
+        raw = sse[:, r].argmin()
+        if raw in (0, len(grid) - 1):  # the optimum lies at (or beyond) the search range: report the bound
+            out[r] = grid[raw]
+    return np.clip(out, grid[0], grid[-1])
+
+
 def implied_intensity(inputs: Inputs, yearend: pd.DataFrame, year: int) -> np.ndarray:
-    """Per region, the multiple of the inputs' migration rates at which the baseline hits the year-end
-    population of ``year`` (bisection on 0–3). A diagnostic of the calibration, never used for the baseline."""
-    lo, hi = np.zeros(len(inputs.codes)), np.full(len(inputs.codes), 3.0)
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        trial = replace(inputs, migration=inputs.migration * mid[:, None, None])
-        err = backtest(trial, yearend, [year])
-        err = err[err["code"] != "northeast"]["error"].to_numpy()
-        # more intensity = more net out-migration = a lower projection
-        lo, hi = np.where(err > 0, mid, lo), np.where(err > 0, hi, mid)
-    return (lo + hi) / 2
+    """Per region, the intensity at which the baseline hits the year-end population of ``year`` exactly."""
+    return fit_intensity(inputs, yearend, [year])
 
 
 def natural_growth_check(inputs: Inputs) -> np.ndarray:
     """The model's natural growth rate (‰ per year) over the first step, without migration, per region:
-    a check of the survival ratios and the TFR against the vital statistics' natural growth rate."""
-    closed = replace(inputs, migration=np.zeros_like(inputs.migration))
+    a check of the life table and the TFR against the vital statistics' natural growth rate."""
+    closed = replace(inputs, intensity=np.zeros(len(inputs.codes)))
     totals = run(closed, [Scenario("baseline")], inputs.start_year + STEP)[0].sum(axis=(-1, -2))
     return 1000 * ((totals[:, 1] / totals[:, 0]) ** (1 / STEP) - 1)
+
+
+def replay(
+    population: pd.DataFrame,
+    codes: tuple[str, ...],
+    base_year: int = 2010,
+    end_year: int = 2020,
+    denominator: str = "survivors",
+) -> pd.DataFrame:
+    """Replay ``base_year`` → ``end_year`` in two five-year steps with the interval's own (unsmoothed) rates.
+
+    Survival: each cohort's national ten-year census ratio, split evenly over its two steps (the square root
+    per step, the open group's combined ratio for every component ending in it); migration: each cohort's
+    ten-year rate ``M/(S·P)`` (``denominator="base"``: the biased ``M/P``), split the same way. Ages 10+ at the
+    end (the cohorts alive at the start) must come back to the census; the children depend on fertility and
+    are left out. Returns ``code, sex, age_group, replayed, observed, error_pct``.
+    """
+    if end_year - base_year != 2 * STEP:
+        raise ProjectionError("the replay covers one ten-year census interval")
+    pop = population[population["year"].isin([base_year, end_year])]
+    adults = demography.survival_ratio_net_migration(pop, base_year, end_year)
+    first = adults[adults["code"] == adults["code"].iloc[0]]
+    s10 = first.pivot(index="sex", columns="age_group", values="survival_ratio").reindex(list(SEXES))
+    s10 = s10.to_numpy(dtype=float)  # (2, A-2): end groups 10-14 … 85+
+    n = len(AGE_GROUPS)
+    # ratio per cohort by its base group: base groups 0..n-4 → s10[:, j]; 75+ (n-3, n-2, n-1) → the open one
+    by_base = np.concatenate([s10[:, :-1], np.repeat(s10[:, -1:], 3, axis=1)], axis=1)  # (2, n)
+    half = np.sqrt(by_base)
+    step1 = half.copy()  # from group a at step 1: cohort based at a
+    step2 = np.ones((2, n))
+    step2[:, 1:] = half[:, :-1]  # from group a at step 2: cohort based at a-1
+    step2[:, n - 1] = half[:, n - 1]
+    surv = np.stack([step1, step2])  # (T=2, 2, A)
+    m10 = ten_year_rates(pop, list(codes), base_year, end_year, old_age="observed", denominator=denominator)
+    g1 = np.sqrt(1 + m10)  # (R, 2, A) by end group
+    mig1 = np.ones_like(g1)
+    mig1[..., : n - 1] = g1[..., 1:]  # end group g at step 1 ends the interval in g+1
+    mig1[..., n - 1] = g1[..., n - 1]
+    mig2 = g1.copy()
+    mig2[..., 0] = 1 + m10[..., 0]  # born in step 2: one step
+    mig = np.stack([mig1, mig2], axis=1) - 1  # (R, T, 2, A)
+    start = np.stack([_wide(pop, base_year, c) for c in codes])
+    out = project(start, surv, mig, gamma_schedule(), 0.0, 1.05, 2, np.ones((2, 2)), survival_steps=True)[:, -1]
+    rows = []
+    observed = np.stack([_wide(pop, end_year, c) for c in codes])
+    for i, c in enumerate(codes):
+        for j, sex in enumerate(SEXES):
+            for a in range(2, n):
+                rows.append(
+                    {
+                        "code": c,
+                        "sex": sex,
+                        "age_group": AGE_GROUPS[a],
+                        "replayed": out[i, j, a],
+                        "observed": observed[i, j, a],
+                    }
+                )
+    df = pd.DataFrame(rows)
+    df["error_pct"] = 100 * (df["replayed"] / df["observed"] - 1)
+    return df
 
 
 def mean_rate(series: pd.DataFrame, indicator: str, codes: tuple[str, ...], years: tuple[int, int]) -> np.ndarray:
@@ -587,3 +834,111 @@ def mean_rate(series: pd.DataFrame, indicator: str, codes: tuple[str, ...], year
     df = series[(series["indicator"] == indicator) & series["year"].between(*years)]
     means = df.assign(code=df["code"].astype(str)).groupby("code")["value"].mean()
     return means.reindex(list(codes)).to_numpy(dtype=float)
+
+
+# ---------------------------------------------------------------- the calibrated run (what the notebook calls)
+
+
+def calibrated_inputs(
+    population: pd.DataFrame,
+    series: pd.DataFrame,
+    life_expectancy: pd.DataFrame,
+    start_year: int,
+    birth_rate_years: tuple[int, int],
+    mortality_years: tuple[int, int],
+    fit_years: tuple[int, int],
+    test_last_fit_year: int,
+    old_age: str = "benchmark",
+) -> dict:
+    """The out-of-sample test and the published calibration in one call.
+
+    Test: fertility, mortality and the intensity from the fit years up to ``test_last_fit_year`` only, the
+    back-test over every fit year (the later ones out of sample). Published: everything refitted on all the fit
+    years. Returns ``inputs`` (published, intensity set), ``k_test``, ``oos`` and ``backtest`` (tables of
+    :func:`backtest`), ``years``."""
+    years = list(range(int(fit_years[0]), int(fit_years[1]) + 1))
+    test = build_inputs(
+        population,
+        series,
+        life_expectancy,
+        start_year,
+        (birth_rate_years[0], test_last_fit_year),
+        (mortality_years[0], test_last_fit_year),
+        old_age=old_age,
+    )
+    yearend = series[series["indicator"] == "yearend_population"]
+    k_test = fit_intensity(test, yearend, [y for y in years if y <= test_last_fit_year])
+    oos = backtest(replace(test, intensity=k_test), yearend, years)
+    inputs = build_inputs(
+        population,
+        series,
+        life_expectancy,
+        start_year,
+        tuple(birth_rate_years),
+        tuple(mortality_years),
+        old_age=old_age,
+    )
+    inputs = replace(inputs, intensity=fit_intensity(inputs, yearend, years))
+    return {
+        "inputs": inputs,
+        "k_test": k_test,
+        "oos": oos,
+        "backtest": backtest(inputs, yearend, years),
+        "years": years,
+    }
+
+
+def policy_scenarios(
+    pay_shares: np.ndarray,
+    retention_share: float,
+    retention_ages: tuple[int, int],
+    tfr_increase: float,
+    phase: tuple[int, int],
+) -> dict[str, tuple[Scenario, np.ndarray | None]]:
+    """The four policy scenarios with the draws of their pay lever (``None``: no pay lever): pay (the main
+    model's share of net out-migration at every age, drawn per trajectory), youth retention (``retention_share``
+    of net out-migration at ``retention_ages``), births (TFR + ``tfr_increase``) and all three; migration levers
+    phase in over ``phase``."""
+    ph = dict(phase_start=int(phase[0]), phase_end=int(phase[1]))
+    everyone, young = (0, None), tuple(int(a) for a in retention_ages)
+    return {
+        "pay": (Scenario("pay", young_ages=everyone, **ph), pay_shares),
+        "retention": (Scenario("retention", young_reduction=retention_share, young_ages=young, **ph), None),
+        "births": (Scenario("births", tfr_increase=tfr_increase, **ph), None),
+        "all": (
+            Scenario(
+                "all",
+                young_ages=everyone,
+                graduate_reduction=retention_share,
+                graduate_ages=young,
+                tfr_increase=tfr_increase,
+                **ph,
+            ),
+            pay_shares,
+        ),
+    }
+
+
+def old_age_variant(
+    population: pd.DataFrame,
+    series: pd.DataFrame,
+    life_expectancy: pd.DataFrame,
+    inputs: Inputs,
+    end_year: int,
+    fit_years: list[int],
+) -> tuple[str, Inputs, np.ndarray]:
+    """The other 40+ treatment, calibrated the same way: ``(old_age, inputs, run (R, T+1, 2, A))``."""
+    other = "observed" if inputs.notes.get("old_age") == "benchmark" else "benchmark"
+    alt = build_inputs(
+        population,
+        series,
+        life_expectancy,
+        inputs.start_year,
+        inputs.notes["birth_rate_years"],
+        inputs.notes["mortality_years"],
+        codes=inputs.codes,
+        old_age=other,
+    )
+    yearend = series[series["indicator"] == "yearend_population"]
+    alt = replace(alt, intensity=fit_intensity(alt, yearend, fit_years))
+    return other, alt, run(alt, [Scenario("baseline")], end_year)[0]

@@ -51,6 +51,7 @@ __all__ = [
     "load_boundaries",
     "load_birthplace_flows",
     "load_life_expectancy",
+    "load_projection_benchmarks",
     "load_hukou_press_cells",
     "load_panel",
     "validate_all",
@@ -300,6 +301,12 @@ def load_life_expectancy(years: list[int] | None = None, raw_dir=None) -> pd.Dat
     return df.sort_values(["code", "year", "sex"]).reset_index(drop=True)
 
 
+def load_projection_benchmarks(raw_dir=None) -> pd.DataFrame:
+    """The projections the report compares with: ``source, variant, code, year, date, population`` (persons)."""
+    df, _ = _read_valid("projection_benchmarks", raw_dir)
+    return df.sort_values(["source", "variant", "code", "year"]).reset_index(drop=True)
+
+
 def load_hukou_press_cells(raw_dir=None) -> pd.DataFrame:
     """The nine cells of the 7th census table 7-3 quoted in the press: ``residence, hukou, year, persons, source``.
 
@@ -393,6 +400,7 @@ TABLE_ORDER = [
     "birthplace_flows",
     "province_life_expectancy",
     "hukou_press_cells",
+    "projection_benchmarks",
 ]
 
 

@@ -173,6 +173,20 @@ def projection_needs(p) -> list[Need]:
             tuple(range(first, last + 1)),
             "06_projection (calibration)",
         ),
+        Need(
+            "province_series",
+            "province",
+            "death_rate",
+            tuple(range(int(p.projection_mortality_years[0]), int(p.projection_mortality_years[1]) + 1)),
+            "06_projection (life tables)",
+        ),
+        Need(
+            "province_series",
+            "province",
+            "yearend_population",
+            tuple(range(int(p.projection_fit_years[0]), int(p.projection_fit_years[1]) + 1)),
+            "06_projection (migration intensity)",
+        ),
     ]
 
 

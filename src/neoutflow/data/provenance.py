@@ -73,6 +73,19 @@ REPOS = {
         commit="07abe8cdc9c82d451c90bc1b74282ffc40e83a63",
         licence="MIT (© 2019 fangshuai53); official statistics",
     ),
+    "un_wpp2024_ppgp": dict(
+        compiler="PPgp/wpp2024 (the wpp2024 R data package, version 1.1-3; UN DESA Population Division data)",
+        repository="https://github.com/PPgp/wpp2024",
+        commit="2da7768ae64fc74105d3f9e98f9a74d37b62f99a",
+        licence="CC BY 3.0 IGO (United Nations, DESA, Population Division, World Population Prospects 2024)",
+    ),
+    "pik_ssp_provincial_projection": dict(
+        compiler="pik-piam/PyPSA-China-PIK, resources/data/population/SSPs_POP_Prov_v2.xlsx (no source or licence "
+        "stated for this file; extracted rows only, for comparison)",
+        repository="https://github.com/pik-piam/PyPSA-China-PIK",
+        commit="25c83bfb37bc7d81f3058d3f8271fa34383d63ee",
+        licence="none stated for this file (repository code MIT); comparison extract only",
+    ),
     "press_reports_issue18": dict(
         compiler="press reports quoted in issue 18 of this project (no outlet named); typed in the project file "
         "named by path (its sha256 recorded)",
@@ -220,6 +233,21 @@ SOURCES = {
             "as quoted in press reports",
         ),
     ],
+    "projection_benchmarks": [
+        *(
+            (
+                "un_wpp2024_ppgp",
+                f"un_wpp2024_ppgp/data-raw_popproj{v}.txt",
+                f"United Nations, World Population Prospects 2024, total population, China, variant {v} (thousands)",
+            )
+            for v in ("Med", "Low", "High", "80l", "80u", "95l", "95u")
+        ),
+        (
+            "pik_ssp_provincial_projection",
+            "pik_ssp_provincial_projection/SSPs_POP_Prov_v2.xlsx",
+            "provincial population projection under SSP1–SSP5, 2020–2100, re-based on the 2020 census (persons)",
+        ),
+    ],
     "boundaries_prefectures": [
         (
             "leiii_census",
@@ -278,6 +306,12 @@ DESCRIPTIONS = {
     "hukou_press_cells": "Nine cells of the 7th census (2020) table 7-3, residents by province of residence × "
     "province of household registration (户口登记地): residents of 山东, 北京 and 河北 whose hukou is in 辽宁, 吉林 "
     "or 黑龙江. Press figures as quoted in issue 18 (no outlet named); a partial view, 3 of 30 destinations.",
+    "projection_benchmarks": "Projections the report's projection is compared with. wpp2024: UN World Population "
+    "Prospects 2024, China (excl. Hong Kong, Macao, Taiwan), total population 2024–2050, medium/low/high variants and "
+    "the probabilistic 80% and 95% bounds, converted from thousands to persons; the wpp2024 R package dates each value "
+    "to 31 December (date 12-31). Its level runs about 9.5 million above the NBS year-end series: a trend benchmark. "
+    "ssp_provincial: SSP1–SSP5 provincial projections re-based on the 2020 census, Liaoning, Jilin, Heilongjiang and "
+    "the 31-province sum (code 100000), 2020–2050 in five-year steps (date 11-01, the census date).",
     "boundaries_prefectures": "Prefecture-level units, 2020 polygons, WGS84; coverage-simplified (tolerance 0.02°) so "
     "neighbours share edges; coordinates rounded to 0.001°. Properties code, name_zh.",
     "boundaries_provinces": "Provinces dissolved from the simplified prefecture polygons. Properties code, name_zh.",

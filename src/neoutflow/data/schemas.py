@@ -278,6 +278,37 @@ SPECS: dict[str, FileSpec] = {
         },
         key=("code", "year", "sex"),
     ),
+    "projection_benchmarks": FileSpec(
+        "projection_benchmarks",
+        RAW_FILES["projection_benchmarks"],
+        "Population projections the report compares with: UN WPP 2024 (China) and the provincial SSP projection",
+        {
+            "source": Col("enum", "wpp2024 or ssp_provincial", choices=("wpp2024", "ssp_provincial")),
+            "variant": Col(
+                "enum",
+                "WPP: medium, low, high, lo80, hi80, lo95, hi95; SSP: SSP1 … SSP5",
+                choices=(
+                    "medium",
+                    "low",
+                    "high",
+                    "lo80",
+                    "hi80",
+                    "lo95",
+                    "hi95",
+                    "SSP1",
+                    "SSP2",
+                    "SSP3",
+                    "SSP4",
+                    "SSP5",
+                ),
+            ),
+            "code": CODE,
+            "year": Col("int", "Year", lower=2020, upper=2100),
+            "date": Col("enum", "Month-day the value refers to", choices=("12-31", "11-01")),
+            "population": Col("int", "Projected population", unit="persons", lower=0),
+        },
+        key=("source", "variant", "code", "year"),
+    ),
     "hukou_press_cells": FileSpec(
         "hukou_press_cells",
         RAW_FILES["hukou_press_cells"],
@@ -930,7 +961,8 @@ def validate_frame(name: str, raw: pd.DataFrame, label: str, regions: pd.DataFra
     df, problems = coerce(raw, spec, label)
     problems += run_pandera(df, spec, label)
     if (
-        name not in ("regions", "birthplace_flows", "province_life_expectancy", "hukou_press_cells")
+        name
+        not in ("regions", "birthplace_flows", "province_life_expectancy", "hukou_press_cells", "projection_benchmarks")
         and regions is not None
     ):
         allow = (NATIONAL_CODE,) if name in ("province_series", "census_indicators") else ()

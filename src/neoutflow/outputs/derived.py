@@ -112,8 +112,8 @@ for _name in ("differential", "registered", "e0"):
         "a - b",
         [f"migration_checks.ne_{_name}_forward_old_share", "migration_checks.ne_national_forward_old_share"],
     )
-# The projection's pay lever (notebooks/06_projection.ipynb): the share of a province's 20–39 net out-migration
-# removed if its wage were at the national median = change / −observed rate, clipped to [0, 100]%, and the
+# The projection's pay lever (notebooks/06_projection.ipynb): the share of a province's net out-migration (the
+# main model's outcome) removed if its wage were at the national median = change / −observed rate, clipped to [0, 100]%, and the
 # same for the ends of the change's 95% interval.
 _PAY_SHARE = "100 * min(1, max(0, a / -b)) if b < 0 else 0"
 for _k in ("liaoning", "jilin", "heilongjiang"):

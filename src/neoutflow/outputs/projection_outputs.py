@@ -7,54 +7,349 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import projection as pj
-from neoutflow.formatting import RANGE_DASH, direction_word
+from neoutflow.formatting import direction_word
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.style import PALETTE
 from neoutflow.reference import AGE_GROUPS
 
 REGIONS = ("210000", "220000", "230000", "northeast")
-COLOURS = {
-    "baseline": PALETTE["neutral"],
-    "pay": PALETTE["other"],
-    "retention": PALETTE["accent"],
-    "births": PALETTE["highlight"],
-    "all": PALETTE["northeast"],
+SEX_NAMES = {"male": "男", "female": "女"}
+TOLERANCE_PCT = 1.5  # acceptance of the published baseline's last year-end value
+BASELINE_LABEL = "校准基准"
+OLD_AGE_WORDS = {
+    "benchmark": "40 岁及以上按可比外流省份（江西、湖南、河南合计）的净迁移率",
+    "observed": "40 岁及以上沿用东北本省 2010–2020 年的净迁移率",
 }
-THRESHOLD_PCT = 3.0  # back-test tolerance for the last year's total
-# COVID-19 restrictions on movement (history): named as a possible cause of a back-test gap only when the
-# back-test years overlap them.
-PANDEMIC_YEARS = (2020, 2022)
+INDICATORS = {
+    "total": ("总人口", "人", dict(digits=0, scale=1e4, suffix="万")),
+    "young": ("20–39 岁人口", "人", dict(digits=0, scale=1e4, suffix="万")),
+    "old_age_dependency": ("老年抚养比", "", dict(digits=1)),
+}
+
+
+def _year(rs, key, value, label):
+    rs.record(key, int(value), "年", label, digits=0, display=str(int(value)))
+
+
+def record_mortality(rs, check: pd.DataFrame, years: tuple[int, int]) -> None:
+    """The life table per province and sex: fitted e0, the published e0, the check, the improvement."""
+    from neoutflow.analysis import lifetable as lt
+
+    _year(rs, "mortality_first", years[0], "死亡水平拟合的首年")
+    _year(rs, "mortality_last", years[1], "死亡水平拟合的末年")
+    _year(rs, "e0_year", check["e0_year"].iloc[0], "已发布分省预期寿命的年份")
+    rs.record("gompertz_slope", lt.SLOPE, "", "Gompertz 斜率 θ", digits=2)
+    rs.record("makeham_c", lt.MAKEHAM_C, "", "Makeham 常数项 c", digits=4)
+    lx = lt.survivorship(lt.level_for_e0(78.0))
+    rs.record(
+        "infant_mortality",
+        1000 * (1 - lx[int(round(1 / lt.STEP_YEARS))]),
+        "‰",
+        "婴儿死亡率（e0 = 78 岁时）",
+        digits=1,
+        suffix="‰",
+    )
+    gaps = []
+    for _, r in check.iterrows():
+        k, n, sx = pj.KEYS[r["code"]], pj.NAMES[r["code"]], r["sex"]
+        rs.record(f"e0_{k}_{sx}", r["e0"], "岁", f"{n}（{SEX_NAMES[sx]}）：拟合生命表的预期寿命", digits=1)
+        rs.record(f"e0pub_{k}_{sx}", r["e0_published"], "岁", f"{n}（{SEX_NAMES[sx]}）：已发布预期寿命", digits=1)
+        rs.record(f"e0exp_{k}_{sx}", r["e0_expected"], "岁", f"{n}（{SEX_NAMES[sx]}）：按前十年速度外推", digits=1)
+        rs.record(f"e0gap_{k}_{sx}", r["gap"], "岁", f"{n}（{SEX_NAMES[sx]}）：拟合 − 外推", digits=1, signed=True)
+        gaps.append(r["gap"])
+        if sx == "male":
+            rs.record(
+                f"improvement_{k}", 100 * r["improvement"], "%", f"{n}：死亡水平年均下降（近期）", digits=1, suffix="%"
+            )
+            rs.record(
+                f"improvement_early_{k}",
+                100 * r["improvement_early"],
+                "%",
+                f"{n}：死亡水平年均下降（前十年）",
+                digits=1,
+                suffix="%",
+            )
+    word = direction_word(gaps, "compare")
+    rs.record("e0_check_word", word, "", "拟合预期寿命相对外推值", display=word)
+    pace = direction_word(check["improvement"] - check["improvement_early"], "pace")
+    rs.record("improvement_pace_word", pace, "", "近期死亡改善速度相对前十年", display=pace)
 
 
 def record_inputs(rs, inputs: pj.Inputs, natural_model: np.ndarray, natural_observed: np.ndarray) -> None:
-    """The calibration, stated: TFR, sex ratio at birth, crude birth rate target, natural growth check."""
+    """Fertility and the natural growth check of the published inputs."""
     rs.record("mean_age_at_birth", pj.MEAN_AGE_AT_BIRTH, "岁", "生育年龄分布（伽马）的均值", digits=1)
     rs.record("sd_age_at_birth", pj.SD_AGE_AT_BIRTH, "岁", "生育年龄分布（伽马）的标准差", digits=1)
-    rs.record("birth_survival", inputs.birth_survival, "", "出生到 0–4 岁组的存活比（假设）", digits=3)
     first, last = pj.rates_years(inputs.start_year)
-    rs.record("rates_base_year", first, "年", "存活比与迁移率所用普查间隔的首年", digits=0, display=str(first))
-    rs.record("rates_end_year", last, "年", "存活比与迁移率所用普查间隔的末年", digits=0, display=str(last))
-    rs.record("rates_interval", last - first, "年", "该普查间隔的年数", digits=0, display=str(last - first))
-    born = f"0–{last - first - 1}"  # ages born within the interval: no base cohort, child–woman ratio instead
-    rs.record("rates_children_ages", born, "岁", "期间出生、以儿童—妇女比法估计迁移的年龄", display=born)
+    _year(rs, "rates_base_year", first, "迁移年龄模式所用普查间隔的首年")
+    _year(rs, "rates_end_year", last, "迁移年龄模式所用普查间隔的末年")
+    rs.record("rates_children_ages", "0–9", "岁", "儿童—妇女比法的年龄", display="0–9")
+    old = inputs.notes.get("old_age", "benchmark")
+    rs.record("old_age_rule", OLD_AGE_WORDS[old], "", "40 岁及以上迁移的处理", display=OLD_AGE_WORDS[old])
     for i, code in enumerate(inputs.codes):
         k, n = pj.KEYS[code], pj.NAMES[code]
-        rs.record(f"tfr_{k}", inputs.tfr[i], "", f"{n}：校准的总和生育率（基准）", digits=2)
-        rs.record(f"srb_{k}", 100 * inputs.srb[i], "", f"{n}：出生性别比（2020 年普查 0–4 岁男/女 × 100）", digits=1)
-        rs.record(f"cbr_{k}", inputs.crude_birth_rate[i], "‰", f"{n}：校准目标的平均出生率", digits=2)
-        rs.record(f"natural_model_{k}", natural_model[i], "‰", f"{n}：模型在第一步的年自然增长率", digits=2)
-        rs.record(f"natural_observed_{k}", natural_observed[i], "‰", f"{n}：同期统计的平均自然增长率", digits=2)
-        gap = natural_model[i] - natural_observed[i]
-        rs.record(f"natural_gap_{k}", gap, "‰", f"{n}：模型自然增长率 − 统计自然增长率", digits=2, signed=True)
-        young = pj.age_mask(*pj.YOUNG_ADULT_AGES)
-        w = inputs.population[i, :, young]
-        rate = (inputs.migration[i, :, young].T * w.T).sum() / w.sum()
+        rs.record(f"tfr_{k}", inputs.tfr[i], "", f"{n}：校准的总和生育率", digits=2)
+        rs.record(f"srb_{k}", 100 * inputs.srb[i], "", f"{n}：出生性别比", digits=1)
         rs.record(
-            f"young_migration_rate_{k}", 100 * rate, "%", f"{n}：20–39 岁五年净迁移率（基准，按人口加权）", digits=2
+            f"natural_model_{k}",
+            natural_model[i],
+            "‰",
+            f"{n}：模型第一步的年自然增长率",
+            digits=1,
+            signed=True,
+            suffix="‰",
+        )
+        rs.record(
+            f"natural_observed_{k}",
+            natural_observed[i],
+            "‰",
+            f"{n}：统计的平均自然增长率",
+            digits=1,
+            signed=True,
+            suffix="‰",
         )
 
 
-PAY_SOURCES = {"estimate": "上述估计", "fixed": "params.yaml 中的固定值"}
+def intensity_display(value: float, grid: np.ndarray = pj.INTENSITY_GRID) -> str:
+    """The fitted intensity as printed; at the search range's end it is a bound, not an estimate."""
+    if value <= grid[0] + 1e-9:
+        return f"≤ {grid[0]:.2f}（拟合达到搜索范围的下界）".replace("-", "−")
+    if value >= grid[-1] - 1e-9:
+        return f"≥ {grid[-1]:.2f}（拟合达到搜索范围的上界）"
+    return f"{value:.2f}".replace("-", "−")
+
+
+def record_calibration(
+    rs,
+    k_test: np.ndarray,
+    oos: pd.DataFrame,
+    k: np.ndarray,
+    bt: pd.DataFrame,
+    codes: tuple[str, ...],
+    fit_years: tuple[int, int],
+    test_last_fit: int,
+) -> pd.DataFrame:
+    """The intensity fitted on the first years and its out-of-sample errors; the published refit and its
+    in-sample errors. Returns the back-test table."""
+    _year(rs, "fit_first", fit_years[0], "迁移强度拟合的首年")
+    _year(rs, "fit_last", fit_years[1], "迁移强度拟合的末年（发布版）")
+    _year(rs, "test_fit_last", test_last_fit, "样本外检验：拟合的末年")
+    _year(rs, "test_first", test_last_fit + 1, "样本外检验的首年")
+    rs.record("tolerance", TOLERANCE_PCT, "%", "发布基准末年误差的容许范围", digits=1, suffix="%")
+    for i, code in enumerate(codes):
+        key, n = pj.KEYS[code], pj.NAMES[code]
+        for tag, val, what in (("k_test", k_test[i], "仅用前两年拟合"), ("k", k[i], "四年拟合，发布版")):
+            rs.record(f"{tag}_{key}", val, "", f"{n}：迁移强度（{what}）", digits=2, display=intensity_display(val))
+    word = direction_word(np.asarray(k) - 1, "compare")
+    rs.record("k_compare_word", word, "", "迁移强度相对 1", display=word)
+    for _, r in oos[oos["year"] > test_last_fit].iterrows():
+        key = pj.KEYS[r["code"]]
+        if int(r["year"]) == test_last_fit + 1:
+            rs.record(
+                f"oos_{key}_first",
+                r["error_pct"],
+                "%",
+                f"{pj.NAMES[r['code']]}：样本外首年误差",
+                digits=1,
+                signed=True,
+                suffix="%",
+            )
+        rs.record(
+            f"oos_{key}_{int(r['year'])}",
+            r["error_pct"],
+            "%",
+            f"{pj.NAMES[r['code']]} {int(r['year'])}：样本外误差",
+            digits=1,
+            signed=True,
+            suffix="%",
+        )
+    last = int(bt["year"].max())
+    _year(rs, "backtest_last_year", last, "回测的最后一年")
+    oos_last = oos[oos["year"] == last].set_index("code")["error_pct"]
+    rs.record(
+        "oos_max_abs",
+        float(oos[oos["year"] > test_last_fit]["error_pct"].abs().max()),
+        "%",
+        "样本外误差绝对值的最大值",
+        digits=1,
+        suffix="%",
+    )
+    for _, r in bt[bt["year"] == last].iterrows():
+        key, n = pj.KEYS[r["code"]], pj.NAMES[r["code"]]
+        rs.record(
+            f"bt_{key}_last_error_pct",
+            r["error_pct"],
+            "%",
+            f"{n} {last}：发布基准的误差",
+            digits=1,
+            signed=True,
+            suffix="%",
+        )
+        rs.record(
+            f"bt_{key}_projected", r["projected"], "人", f"{n} {last}：发布基准", digits=0, scale=1e4, suffix="万"
+        )
+        rs.record(f"bt_{key}_observed", r["observed"], "人", f"{n} {last}：统计", digits=0, scale=1e4, suffix="万")
+        rs.record(
+            f"oos_{key}_last", oos_last[r["code"]], "%", f"{n} {last}：样本外误差", digits=1, signed=True, suffix="%"
+        )
+        within = abs(r["error_pct"]) <= TOLERANCE_PCT
+        shown = f"在 ±{TOLERANCE_PCT:.1f}% 以内" if within else f"超出 ±{TOLERANCE_PCT:.1f}%"
+        rs.record(f"bt_{key}_verdict", bool(within), "", f"{n}：误差是否在容许范围内", display=shown)
+    table = bt.merge(oos[["code", "year", "projected", "error_pct"]], on=["code", "year"], suffixes=("", "_oos"))
+    show = table.assign(
+        region=table["code"].map(pj.NAMES),
+        projected=table["projected"] / 1e4,
+        observed=table["observed"] / 1e4,
+        projected_oos=table["projected_oos"] / 1e4,
+    )
+    return rt.frame_table(
+        show[["region", "year", "observed", "projected", "error_pct", "projected_oos", "error_pct_oos"]],
+        {"projected": 0, "observed": 0, "error_pct": 1, "projected_oos": 0, "error_pct_oos": 1},
+        {
+            "region": "地区",
+            "year": "年末",
+            "observed": "统计（万人）",
+            "projected": "发布基准（万人）",
+            "error_pct": "误差（%）",
+            "projected_oos": "前两年拟合（万人）",
+            "error_pct_oos": "误差（%）",
+        },
+    )
+
+
+def record_replay(rs, replay: pd.DataFrame, replay_mp: pd.DataFrame) -> None:
+    """The replay of the last census interval: the largest error at any age (10+) with ``M/(S·P)`` and, for
+    contrast, with ``M/P`` at ages 70+."""
+    rs.record(
+        "replay_max_abs",
+        float(replay["error_pct"].abs().max()),
+        "%",
+        "回放：各年龄组误差绝对值的最大值",
+        digits=2,
+        suffix="%",
+    )
+    old = replay_mp[replay_mp["age_group"].map(lambda g: int(g.rstrip("+").split("-")[0]) >= 70)]
+    rs.record(
+        "replay_mp_old_max",
+        float(old["error_pct"].abs().max()),
+        "%",
+        "以 M/P 回放：70 岁及以上误差绝对值的最大值",
+        digits=1,
+        suffix="%",
+    )
+
+
+def indicator_draws(sim: np.ndarray) -> dict[str, np.ndarray]:
+    """Indicators ``(n, R+1, T+1)`` of trajectories ``(n, R, T+1, 2, A)`` with the Northeast appended."""
+    return pj.indicators(pj.with_northeast(sim, region_axis=1))
+
+
+def record_bands(
+    rs, sim: np.ndarray, det: np.ndarray, variants: dict, years: list[int], spreads, n: int, seed: int
+) -> pd.DataFrame:
+    """Medians, 80% and 95% bands by region, indicator and year; the deterministic baseline and the high/low
+    variants; the spreads. Returns the bands table."""
+    from neoutflow.analysis import stochastic as st
+
+    rs.record("draws", n, "条", "蒙特卡罗轨迹数", digits=0)
+    rs.record("seed", seed, "", "随机数种子", digits=0, display=str(seed))
+    rs.record("sd_tfr", 100 * spreads.tfr, "%", "出生率对数年变化的标准差", digits=1, suffix="%")
+    rs.record("sd_mortality", 100 * spreads.mortality, "%", "逐年拟合死亡水平（对数）的标准差", digits=1, suffix="%")
+    _year(rs, "sd_tfr_first", spreads.tfr_years[0], "生育离散度的首年")
+    _year(rs, "sd_tfr_last", spreads.tfr_years[1], "生育离散度的末年")
+    _year(rs, "sd_mig_first", spreads.migration_years[0], "迁移离散度的首年")
+    _year(rs, "sd_mig_last", spreads.migration_years[1], "迁移离散度的末年")
+    _year(rs, "sd_mort_first", spreads.mortality_years[0], "死亡离散度的首年")
+    _year(rs, "sd_mort_last", spreads.mortality_years[1], "死亡离散度的末年")
+    for i, code in enumerate(REGIONS[:3]):
+        rs.record(f"sd_mig_{pj.KEYS[code]}", spreads.migration[i], "", f"{pj.NAMES[code]}：迁移强度的标准差", digits=2)
+    ind = indicator_draws(sim)
+    dind = pj.indicators(pj.with_northeast(det[None], region_axis=1))
+    vind = {k: pj.indicators(pj.with_northeast(v[None], region_axis=1)) for k, v in variants.items()}
+    rows = []
+    end = years[-1]
+    for var, (label, unit, fmt) in INDICATORS.items():
+        for r, code in enumerate(REGIONS):
+            key, n_ = pj.KEYS[code], pj.NAMES[code]
+            for t, y in enumerate(years):
+                b = st.bands(ind[var][:, r, t])
+                base = dind[var][0, r, t]
+                tag = "end" if y == end else str(y)
+                rs.record(f"base_{key}_{tag}_{var}", base, unit, f"{n_} {y}：{label}（确定性校准基准）", **fmt)
+                if t == 0:
+                    rs.record(f"{key}_{var}_start", base, unit, f"{n_}：{label}（起点普查）", **fmt)
+                    continue
+                for q, v in b.items():
+                    rs.record(f"mc_{key}_{tag}_{var}_{q}", v, unit, f"{n_} {y}：{label}（{q}）", **fmt)
+                for vn, vv in vind.items():
+                    rs.record(
+                        f"{vn}_{key}_{tag}_{var}", vv[var][0, r, t], unit, f"{n_} {y}：{label}（{vn}方案）", **fmt
+                    )
+                rows.append(
+                    {
+                        "region": n_,
+                        "indicator": label,
+                        "year": y,
+                        "baseline": rs[f"base_{key}_{tag}_{var}"].display.removesuffix("万"),
+                        "median": rs[f"mc_{key}_{tag}_{var}_median"].display.removesuffix("万"),
+                        "b80": f"{rs[f'mc_{key}_{tag}_{var}_lo80'].display.removesuffix('万')}–{rs[f'mc_{key}_{tag}_{var}_hi80'].display.removesuffix('万')}",
+                        "b95": f"{rs[f'mc_{key}_{tag}_{var}_lo95'].display.removesuffix('万')}–{rs[f'mc_{key}_{tag}_{var}_hi95'].display.removesuffix('万')}",
+                        "variants": f"{rs[f'low_{key}_{tag}_{var}'].display.removesuffix('万')} / {rs[f'high_{key}_{tag}_{var}'].display.removesuffix('万')}",
+                    }
+                )
+            if var != "old_age_dependency":
+                start, last = dind[var][0, r, 0], dind[var][0, r, -1]
+                word = direction_word(last - start, "change_to")
+                rs.record(f"base_{key}_{var}_direction", word, "", f"{n_}：{label}的变化方向", display=word)
+                rs.record(
+                    f"base_{key}_{var}_change_pct",
+                    100 * (last / start - 1),
+                    "%",
+                    f"{n_}：{label}变化",
+                    digits=1,
+                    signed=True,
+                    suffix="%",
+                )
+            else:
+                word = direction_word(dind[var][0, r, -1] - dind[var][0, r, 0], "to")
+                rs.record(f"base_{key}_{var}_direction", word, "", f"{n_}：{label}的变化方向", display=word)
+    table = pd.DataFrame(rows)
+    return rt.frame_table(
+        table,
+        columns={
+            "region": "地区",
+            "indicator": "指标",
+            "year": "年份",
+            "baseline": "确定性基准",
+            "median": "中位数",
+            "b80": "80% 区间",
+            "b95": "95% 区间",
+            "variants": "低 / 高方案",
+        },
+    )
+
+
+def record_variant(rs, name: str, label: str, k: np.ndarray, end_total_ne: float, base_total_ne: float, codes) -> None:
+    """A deterministic variant of the calibration (e.g. the 40+ loss as migration)."""
+    for i, code in enumerate(codes):
+        rs.record(f"{name}_k_{pj.KEYS[code]}", k[i], "", f"{pj.NAMES[code]}：迁移强度（{label}）", digits=2)
+    rs.record(
+        f"{name}_ne_end_total", end_total_ne, "人", f"东北三省末年总人口（{label}）", digits=0, scale=1e4, suffix="万"
+    )
+    rs.record(
+        f"{name}_ne_end_diff",
+        end_total_ne - base_total_ne,
+        "人",
+        f"与校准基准之差（{label}）",
+        digits=0,
+        scale=1e4,
+        suffix="万",
+        signed=True,
+    )
+
+
+# ---------------------------------------------------------------- scenarios
+
+SCENARIO_LABELS = {"pay": "薪酬与产业", "retention": "青年留存", "births": "生育支持", "all": "三者合一"}
 
 
 def pay_verdict(share_low: float, share_high: float) -> str:
@@ -66,236 +361,141 @@ def pay_verdict(share_low: float, share_high: float) -> str:
     return "与零无法区分"
 
 
-def record_pay_lever(
-    rs, lever: pd.DataFrame, source: str, fixed: tuple[float, float, float]
-) -> tuple[tuple[float, ...], tuple[tuple[float, ...], tuple[float, ...]]]:
-    """Record the estimated pay lever (:func:`neoutflow.analysis.projection.pay_effect`) with its components and
-    words, and the lever applied: the estimate (``source="estimate"``) or ``fixed = (central, low, high)`` shares
-    for every province. Returns the applied ``(central per region, (low per region, high per region))``."""
+def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str) -> None:
+    """The pay lever from the main model: coefficient, p-value, the change and the share with its interval."""
     from neoutflow.outputs import derived
 
     first = lever.iloc[0]
     rs.record("pay_variable", first["variable"], "", "薪酬杠杆所用的工资变量", display=first["variable"])
-    rs.record("pay_coef", first["coef"], "", "青年净迁移率主模型：工资变量的系数", digits=2)
-    rs.record("pay_se", first["se"], "", "其标准误", digits=2)
+    rs.record("pay_outcome", outcome_label, "", "薪酬杠杆所用模型的因变量", display=outcome_label)
+    rs.record("pay_coef", first["coef"], "", "主模型：工资变量的系数", digits=2)
     rs.record("pay_p", first["coef_p"], "", "其 p 值", digits=3)
     sig = derived.significance_word(first["coef_p"])
     rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著", display=sig)
     for _, r in lever.iterrows():
         k, n = pj.KEYS[r["code"]], pj.NAMES[r["code"]]
-        rs.record(f"pay_{k}_observed", r["observed"], "%", f"{n}：2010–2020 年青年（20–39 岁）净迁移率", digits=2)
-        what = f"{n}：若工资达到全国中位数，青年净迁移率的变化"
+        rs.record(f"pay_{k}_observed", r["observed"], "%", f"{n}：{outcome_label}", digits=2)
+        what = f"{n}：若工资达到全国中位数，净迁移率的变化"
         rs.record(f"pay_{k}_change", r["change"], "百分点", what, digits=2, signed=True)
         rs.record(f"pay_{k}_change_low", r["ci_low"], "百分点", what + "的 95% 区间下限", digits=2, signed=True)
         rs.record(f"pay_{k}_change_high", r["ci_high"], "百分点", what + "的 95% 区间上限", digits=2, signed=True)
-        word = derived.interval_word(r["ci_low"], r["ci_high"])
-        rs.record(f"pay_{k}_change_zero", word, "", what + "的 95% 区间是否包含零", display=word)
-        position = direction_word(-r["gap"], "compare")  # gap = median − wage
-        rs.record(f"pay_{k}_wage_position", position, "", f"{n}的工资相对全国中位数", display=position)
         for end in ("", "_low", "_high"):
-            derived.record(rs, f"pay_{k}_share{end}", "%", f"{n}：20–39 岁净迁出被消除的比例（估计{end}）", digits=0)
+            derived.record(rs, f"pay_{k}_share{end}", "%", f"{n}：净迁出被消除的比例（估计{end}）", digits=0)
         word = pay_verdict(r["share_low"], r["share_high"])
-        rs.record(f"pay_{k}_verdict", word, "", f"{n}：估计的薪酬杠杆是否不为零", display=word)
-    rs.record("pay_source", source, "", "薪酬杠杆的来源", display=PAY_SOURCES[source])
-    if source == "estimate":
-        central = tuple(float(x) for x in lever["share"])
-        low, high = tuple(float(x) for x in lever["share_low"]), tuple(float(x) for x in lever["share_high"])
-    else:
-        central, low, high = ((float(v),) * len(lever) for v in fixed)
-    for i, code in enumerate(lever["code"]):
-        k, n = pj.KEYS[code], pj.NAMES[code]
-        rs.record(f"pay_{k}_lever", 100 * central[i], "%", f"{n}：情景中 20–39 岁净迁出减少的比例", digits=0)
-        rs.record(f"pay_{k}_lever_low", 100 * low[i], "%", f"{n}：其区间下端", digits=0)
-        rs.record(f"pay_{k}_lever_high", 100 * high[i], "%", f"{n}：其区间上端", digits=0)
-    return central, (low, high)
+        rs.record(f"pay_{k}_verdict", word, "", f"{n}：薪酬杠杆是否不为零", display=word)
+        position = direction_word(-r["gap"], "compare")
+        rs.record(f"pay_{k}_wage_position", position, "", f"{n}的工资相对全国中位数", display=position)
 
 
-def record_backtest(rs, bt: pd.DataFrame, implied: np.ndarray, codes: tuple[str, ...]) -> pd.DataFrame:
-    """Errors by region and year; the 2024 verdict (within ±3% or not) chosen here; the implied intensity."""
-    first, last = int(bt["year"].min()), int(bt["year"].max())
-    rs.record("backtest_first_year", first, "年", "回测的第一年", digits=0, display=str(first))
-    rs.record("backtest_last_year", last, "年", "回测的最后一年", digits=0, display=str(last))
-    rs.record("backtest_threshold", THRESHOLD_PCT, "%", "回测误差的容许范围", digits=0)
-    for _, r in bt.iterrows():
-        k, n, y = pj.KEYS[r["code"]], pj.NAMES[r["code"]], int(r["year"])
-        rs.record(
-            f"bt_{k}_{y}_error_pct",
-            r["error_pct"],
-            "%",
-            f"{n} {y} 年末：预测误差（预测 − 统计）",
-            digits=1,
-            signed=True,
-        )
-        if y == last:
-            rs.record(
-                f"bt_{k}_last_error_pct",
-                r["error_pct"],
-                "%",
-                f"{n} {y} 年末（回测末年）：预测误差",
-                digits=1,
-                signed=True,
-            )
-            rs.record(
-                f"bt_{k}_projected", r["projected"], "人", f"{n} {y} 年末：基准预测", digits=0, scale=1e4, suffix="万"
-            )
-            rs.record(
-                f"bt_{k}_observed",
-                r["observed"],
-                "人",
-                f"{n} {y} 年末：统计的常住人口",
-                digits=0,
-                scale=1e4,
-                suffix="万",
-            )
-            within = abs(r["error_pct"]) <= THRESHOLD_PCT
-            rs.record(
-                f"bt_{k}_verdict",
-                bool(within),
-                "",
-                f"{n}：{y} 年误差是否在 ±3% 以内",
-                display="在 ±3% 以内" if within else "超出 ±3%",
-            )
-    over = [
-        pj.NAMES[c]
-        for c in codes
-        if abs(bt[(bt["code"] == c) & (bt["year"] == last)]["error_pct"].iloc[0]) > THRESHOLD_PCT
-    ]
-    rs.record("bt_over_names", "、".join(over), "", "2024 年误差超出 ±3% 的省份", display="、".join(over) or "无")
-    errs = bt[bt["year"] == last]["error_pct"]
-    sign = "低估" if (errs < 0).all() else ("高估" if (errs > 0).all() else "有高估也有低估")
-    rs.record("bt_direction", sign, "", f"{last} 年各地区误差的方向", display=sign)
-    bias = direction_word(errs, "bias")
-    rs.record("bt_bias_word", bias, "", f"{last} 年基准相对统计偏高还是偏低", display=bias)
-    # an implied intensity below 1: the year-end series imply less net out-migration than the census rates
-    for key, kind in (("implied_intensity_compare", "compare"), ("implied_intensity_pace", "pace")):
-        word = direction_word(np.asarray(implied) - 1, kind)
-        rs.record(key, word, "", f"隐含迁移强度相对 1 的方向（{kind}）", display=word)
-    p0, p1 = PANDEMIC_YEARS
-    if first <= p1 and last >= p0:
-        note = f"，也可能是 {p0}{RANGE_DASH}{p1} 年疫情期间人口流动受限所致"
-    else:
-        note = f"；回测期在 {p0}{RANGE_DASH}{p1} 年疫情之后，疫情期间的流动限制不能解释这一差距"
-    rs.record("bt_pandemic_note", note, "", "回测期与疫情年份是否重叠", display=note)
-    rs.record("bt_over_count", len(over), "个", "2024 年误差超出 ±3% 的省份数", digits=0)
-    for i, code in enumerate(codes):
-        rs.record(
-            f"implied_intensity_{pj.KEYS[code]}",
-            implied[i],
-            "",
-            f"{pj.NAMES[code]}：使 {last} 年预测与统计一致的迁移强度（2010–2020 年率的倍数，仅作诊断）",
-            digits=2,
-        )
-    show = bt.assign(region=bt["code"].map(pj.NAMES), projected=bt["projected"] / 1e4, observed=bt["observed"] / 1e4)
+def scenario_differences(base: np.ndarray, scen: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-trajectory differences of the indicators (scenario − baseline): ``(n, R+1, T+1)``, with
+    ``children`` (ages 0–19) besides the three indicators."""
+    b, s = indicator_draws(base), indicator_draws(scen)
+    out = {k: s[k] - b[k] for k in b}
+    kids = pj.age_mask(0, 19)
+    diff = pj.with_northeast(scen - base, region_axis=1).sum(axis=-2)
+    out["children"] = diff[..., kids].sum(axis=-1)
+    return out
+
+
+def record_scenarios(
+    rs, diffs: dict[str, dict[str, np.ndarray]], levers: dict[str, str], years: list[int]
+) -> pd.DataFrame:
+    """Differences from the baseline in the last year (median and 95% interval), per scenario, region and
+    indicator; a sentence per scenario chosen from its lever values. Returns the table."""
+    from neoutflow.analysis import stochastic as st
+
+    rows = []
+    for name, d in diffs.items():
+        label = SCENARIO_LABELS[name]
+        rs.record(f"lever_{name}", levers[name], "", f"{label}：杠杆", display=levers[name])
+        for r, code in enumerate(REGIONS):
+            key = pj.KEYS[code]
+            row = {"scenario": label, "region": pj.NAMES[code]}
+            for var, (vlabel, unit, fmt) in INDICATORS.items():
+                b = st.bands(d[var][:, r, -1], levels=(0.95,))
+                for q in ("median", "lo95", "hi95"):
+                    rs.record(
+                        f"diff_{name}_{key}_{var}_{q}",
+                        b[q],
+                        unit,
+                        f"{pj.NAMES[code]}：{label}与基准之差（{vlabel}，{q}）",
+                        **{**fmt, "signed": True},
+                    )
+                med = rs[f"diff_{name}_{key}_{var}_median"].display.removesuffix("万")
+                lo = rs[f"diff_{name}_{key}_{var}_lo95"].display.removesuffix("万")
+                hi = rs[f"diff_{name}_{key}_{var}_hi95"].display.removesuffix("万")
+                row[var] = f"{med} [{lo}, {hi}]"
+            rows.append(row)
+        ne = d["total"][:, -1, -1]
+        lo, hi = np.percentile(ne, [2.5, 97.5])
+        # "excludes zero" only when the end is away from zero at the printed precision (1万)
+        if np.allclose(ne, 0):
+            word = "不改变东北总人口"
+        elif lo >= 0.5e4:
+            word = "使东北总人口多于基准（95% 区间不含零）"
+        elif hi <= -0.5e4:
+            word = "使东北总人口少于基准（95% 区间不含零）"
+        else:
+            word = "对东北总人口的影响与零无法区分（95% 区间含零）"
+        rs.record(f"effect_word_{name}", word, "", f"{label}：效应的方向与确定性", display=word)
+        total, kids = float(np.median(ne)), float(np.median(d["children"][:, -1, -1]))
+        if total <= 0:
+            kid_word = "没有增加人口"
+        elif kids > 0.5 * total:
+            kid_word = "增加的主要是 20 岁以下的儿童和少年"
+        else:
+            kid_word = "增加的主要是 20 岁及以上人口"
+        rs.record(f"kids_word_{name}", kid_word, "", f"{label}：增加的人口是否主要是儿童", display=kid_word)
+    table = pd.DataFrame(rows)
     return rt.frame_table(
-        show[["region", "year", "projected", "observed", "error_pct"]],
-        {"projected": 0, "observed": 0, "error_pct": 1},
-        {
+        table,
+        columns={
+            "scenario": "情景",
             "region": "地区",
-            "year": "年末",
-            "projected": "基准预测（万人）",
-            "observed": "统计（万人）",
-            "error_pct": "误差（%）",
+            "total": f"{years[-1]} 总人口之差（万人）",
+            "young": f"{years[-1]} 20–39 岁之差（万人）",
+            "old_age_dependency": f"{years[-1]} 老年抚养比之差",
         },
     )
 
 
-# The direction word the prose puts before each indicator's end value ("从 a 减少到 b", "从 a 升至 b").
-WORD_KINDS = {"total": "change_to", "young": "change_to", "old_age_dependency": "to"}
+# ---------------------------------------------------------------- figures
 
 
-def record_scenarios(rs, summ: pd.DataFrame, years: tuple[int, ...]) -> pd.DataFrame:
-    """Total, 20–39 and old-age dependency by scenario, region and year (with the interval ends where the
-    lever has them); differences from the baseline in the last year. Returns the table."""
-    s = summ.set_index(["scenario", "code", "year"])
-    last = years[-1]
-    what = {
-        "total": ("总人口", "人", dict(digits=0, scale=1e4, suffix="万")),
-        "young": ("20–39 岁人口", "人", dict(digits=0, scale=1e4, suffix="万")),
-        "old_age_dependency": ("老年抚养比（65 岁及以上/15–64 岁 × 100）", "", dict(digits=1)),
-    }
-    rows = []
-    for code in REGIONS:
-        k, n = pj.KEYS[code], pj.NAMES[code]
-        start = s.loc[("baseline", code, int(summ["year"].min()))]
-        for var, (label, unit, fmt) in what.items():
-            rs.record(f"{k}_{var}_start", start[var], unit, f"{n}：{label}（起点普查）", **fmt)
-        for scen in pj.SCENARIOS:
-            row = {"region": n, "scenario": pj.SCENARIO_LABELS[scen]}
-            for y in years:
-                # the last year is recorded twice: by its year (tables) and as "end", which the prose quotes
-                tags = (str(y), "end") if y == last else (str(y),)
-                for var, (label, unit, fmt) in what.items():
-                    v = s.loc[(scen, code, y), var]
-                    for tag in tags:
-                        key = f"{scen}_{k}_{tag}_{var}"
-                        rs.record(key, v, unit, f"{n} {y}（{pj.SCENARIO_LABELS[scen]}）：{label}", **fmt)
-                        if (f"{scen}_low", code, y) in s.index:
-                            lo, hi = s.loc[(f"{scen}_low", code, y), var], s.loc[(f"{scen}_high", code, y), var]
-                            rs.record(f"{key}_low", lo, unit, f"{label}：区间下端", **fmt)
-                            rs.record(f"{key}_high", hi, unit, f"{label}：区间上端", **fmt)
-                    key = f"{scen}_{k}_{y}_{var}"
-                    text = rs[key].display.removesuffix("万")
-                    if f"{key}_low" in rs:
-                        text += f" [{rs[key + '_low'].display.removesuffix('万')}, {rs[key + '_high'].display.removesuffix('万')}]"
-                    row[f"{var}_{y}"] = text
-            for var, (label, unit, fmt) in what.items():
-                base = s.loc[("baseline", code, last), var]
-                if scen == "baseline":  # 从 a 减少到 b / 从 a 升至 b
-                    word = direction_word(base - start[var], WORD_KINDS[var])
-                    rs.record(
-                        f"baseline_{k}_{var}_direction", word, "", f"{n}：基准情景{label}的变化方向", display=word
-                    )
-                if scen != "baseline":
-                    diff = s.loc[(scen, code, last), var] - base
-                    rs.record(
-                        f"diff_{scen}_{k}_{var}",
-                        diff,
-                        unit,
-                        f"{n} {last}：{pj.SCENARIO_LABELS[scen]}与基准之差（{label}）",
-                        **{**fmt, "signed": True},
-                    )
-            change = 100 * (s.loc[(scen, code, last), "total"] / start["total"] - 1)
-            rs.record(
-                f"{scen}_{k}_change_pct",
-                change,
-                "%",
-                f"{n}：{pj.SCENARIO_LABELS[scen]}情景下起点至 {last} 年总人口变化",
-                digits=1,
-                signed=True,
-            )
-            rows.append(row)
-    table = pd.DataFrame(rows)
-    cols = {"region": "地区", "scenario": "情景"}
-    for y in years:
-        cols.update(
-            {
-                f"total_{y}": f"{y} 总人口（万人）",
-                f"young_{y}": f"{y} 20–39 岁（万人）",
-                f"old_age_dependency_{y}": f"{y} 老年抚养比",
-            }
-        )
-    return rt.frame_table(table[list(cols)], columns=cols)
+def population_figure(
+    observed: pd.DataFrame, census: pd.DataFrame, sim: np.ndarray, det: np.ndarray, variants: dict, start_year: int
+):
+    """Population per region: year-end series and census counts, then the calibrated baseline with its 80% and
+    95% bands and the deterministic high/low variants."""
+    from neoutflow.analysis import stochastic as st
 
-
-def population_figure(observed: pd.DataFrame, census: pd.DataFrame, summ: pd.DataFrame, start_year: int):
-    """Population 2000–end per region: year-end series and census counts, then the scenarios (fans: interval)."""
+    total = indicator_draws(sim)["total"] / 1e4  # (n, R+1, T+1)
+    base = pj.indicators(pj.with_northeast(det[None], region_axis=1))["total"][0] / 1e4
+    var = {k: pj.indicators(pj.with_northeast(v[None], region_axis=1))["total"][0] / 1e4 for k, v in variants.items()}
+    years = start_year + pj.STEP * np.arange(total.shape[-1])
     fig, axes = plt.subplots(2, 2, figsize=(9, 6.4), sharex=True)
-    for ax, code in zip(axes.ravel(), REGIONS):
-        codes = list(pj.NAMES)[:3] if code == "northeast" else [code]
-        ye = observed[observed["code"].isin(codes)].groupby("year")["value"].sum(min_count=len(codes))
-        ye = ye[observed[observed["code"].isin(codes)].groupby("year")["value"].count() == len(codes)]
+    for r, (ax, code) in enumerate(zip(axes.ravel(), REGIONS)):
+        codes = list(REGIONS[:3]) if code == "northeast" else [code]
+        part = observed[observed["code"].astype(str).isin(codes)]
+        counts = part.groupby("year")["value"].count()
+        ye = part.groupby("year")["value"].sum()[counts == len(codes)]
         ax.plot(ye.index, ye.to_numpy() / 1e4, color="black", lw=1.3, label="年末常住人口（统计）")
-        cz = census[census["code"].isin(codes)].groupby("year")["population"].sum()
+        cz = census[census["code"].astype(str).isin(codes)].groupby("year")["population"].sum()
         ax.plot(cz.index, cz.to_numpy() / 1e4, "o", color="black", ms=4, mfc="white", label="普查")
-        for scen in pj.SCENARIOS:
-            part = summ[(summ["scenario"] == scen) & (summ["code"] == code)]
-            ax.plot(part["year"], part["total"] / 1e4, color=COLOURS[scen], lw=1.6, label=pj.SCENARIO_LABELS[scen])
-            lo = summ[(summ["scenario"] == f"{scen}_low") & (summ["code"] == code)]
-            hi = summ[(summ["scenario"] == f"{scen}_high") & (summ["code"] == code)]
-            if len(lo):
-                ax.fill_between(
-                    lo["year"], lo["total"] / 1e4, hi["total"].to_numpy() / 1e4, color=COLOURS[scen], alpha=0.2, lw=0
-                )
+        b = st.bands(total[:, r, :])
+        ax.fill_between(years, b["lo95"], b["hi95"], color=PALETTE["northeast"], alpha=0.15, lw=0, label="95% 区间")
+        ax.fill_between(years, b["lo80"], b["hi80"], color=PALETTE["northeast"], alpha=0.3, lw=0, label="80% 区间")
+        ax.plot(years, base[r], color=PALETTE["northeast"], lw=1.8, label=BASELINE_LABEL)
+        for k, style in (("high", "--"), ("low", ":")):
+            ax.plot(
+                years,
+                var[k][r],
+                color=PALETTE["neutral"],
+                lw=1.0,
+                ls=style,
+                label={"high": "高方案", "low": "低方案"}[k],
+            )
         ax.axvline(start_year, color=PALETTE["neutral"], lw=0.8, ls="--")
         ax.set_title(pj.NAMES[code])
         ax.set_ylabel("万人")
@@ -304,37 +504,383 @@ def population_figure(observed: pd.DataFrame, census: pd.DataFrame, summ: pd.Dat
     return fig
 
 
-def pyramid_figure(tidy: pd.DataFrame, code: str, start_year: int, end_year: int):
-    """Pyramids of ``code``: the start census vs the end year under the baseline and all-together scenarios."""
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4.6), sharey=True)
-    y = np.arange(len(AGE_GROUPS))
-    start = tidy[(tidy["scenario"] == "baseline") & (tidy["code"] == code) & (tidy["year"] == start_year)]
-    for ax, scen in zip(axes, ("baseline", "all")):
-        end = tidy[(tidy["scenario"] == scen) & (tidy["code"] == code) & (tidy["year"] == end_year)]
-        for sex, sign, colour in (("male", -1, PALETTE["male"]), ("female", 1, PALETTE["female"])):
-            s0 = start[start["sex"] == sex].set_index("age_group")["population"].reindex(AGE_GROUPS) / 1e4
-            s1 = end[end["sex"] == sex].set_index("age_group")["population"].reindex(AGE_GROUPS) / 1e4
-            ax.barh(
-                y,
-                sign * s1.to_numpy(),
-                color=colour,
-                alpha=0.75,
-                height=0.85,
-                label=f"{end_year}（{'男' if sex == 'male' else '女'}）",
-            )
-            ax.step(
-                sign * s0.to_numpy(),
-                y,
-                where="mid",
-                color="black",
-                lw=1.0,
-                label=f"{start_year} 普查" if sex == "male" else None,
-            )
-        ax.set_title(f"{pj.NAMES[code]}：{start_year} 与 {end_year}（{pj.SCENARIO_LABELS[scen]}）")
-        ax.set_xlabel("万人（左：男，右：女）")
-        ax.set_yticks(y, AGE_GROUPS)
-        ticks = ax.get_xticks()
-        ax.set_xticks(ticks, [f"{abs(t):.0f}" for t in ticks])
-    axes[0].legend(fontsize=7, loc="upper left")
+def scenario_figure(diffs: dict[str, dict[str, np.ndarray]]):
+    """Differences from the baseline in the last year, Northeast: medians with 80% and 95% intervals."""
+    from neoutflow.analysis import stochastic as st
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    names = list(diffs)
+    for ax, var, label in ((axes[0], "total", "总人口之差（万人）"), (axes[1], "young", "20–39 岁人口之差（万人）")):
+        for i, name in enumerate(names):
+            b = st.bands(diffs[name][var][:, -1, -1] / 1e4)
+            ax.plot([b["lo95"], b["hi95"]], [i, i], color=PALETTE["neutral"], lw=1.2)
+            ax.plot([b["lo80"], b["hi80"]], [i, i], color=PALETTE["northeast"], lw=4)
+            ax.plot(b["median"], i, "o", color="black", ms=4)
+        ax.axvline(0, color="black", lw=0.6)
+        ax.set_yticks(range(len(names)), [SCENARIO_LABELS[n] for n in names])
+        ax.set_xlabel(label)
     fig.tight_layout()
     return fig
+
+
+def pyramid_figure(start: np.ndarray, end: np.ndarray, start_year: int, end_year: int):
+    """Northeast pyramid: the start census (line) vs the calibrated baseline in the end year (bars).
+    ``start``, ``end``: ``(2, A)``."""
+    fig, ax = plt.subplots(figsize=(6.5, 4.6))
+    y = np.arange(len(AGE_GROUPS))
+    for j, (sex, sign, colour) in enumerate((("male", -1, PALETTE["male"]), ("female", 1, PALETTE["female"]))):
+        ax.barh(y, sign * end[j] / 1e4, color=colour, alpha=0.75, height=0.85, label=f"{end_year}（{SEX_NAMES[sex]}）")
+        ax.step(
+            sign * start[j] / 1e4, y, where="mid", color="black", lw=1.0, label=f"{start_year} 普查" if j == 0 else None
+        )
+    ax.set_yticks(y, AGE_GROUPS)
+    ax.set_xlabel("万人（左：男，右：女）")
+    ticks = ax.get_xticks()
+    ax.set_xticks(ticks, [f"{abs(t):.0f}" for t in ticks])
+    ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------- benchmarks and the 2025 survey
+
+
+def national_series(series: pd.DataFrame) -> pd.Series:
+    """NBS year-end population of the 31 provinces (their sum), by year, for the years every province has."""
+    ye = series[series["indicator"] == "yearend_population"].assign(code=lambda d: d["code"].astype(str))
+    ye = ye[ye["code"] != "100000"]
+    counts = ye.groupby("year")["value"].count()
+    return ye.groupby("year")["value"].sum()[counts == 31]
+
+
+def record_benchmarks(
+    rs, bench: pd.DataFrame, series: pd.DataFrame, sim: np.ndarray, det: np.ndarray, start_year: int, years: list[int]
+) -> pd.DataFrame:
+    """The Northeast beside the SSP projections and the nation beside WPP 2024; returns the comparison table."""
+    from neoutflow.analysis import stochastic as st
+
+    total = indicator_draws(sim)["total"]  # (n, R+1, T+1)
+    base = pj.indicators(pj.with_northeast(det[None], region_axis=1))["total"][0]
+    ssp = bench[bench["source"] == "ssp_provincial"]
+    ne_ssp = ssp[ssp["code"].isin(REGIONS[:3])].groupby(["variant", "year"])["population"].sum()
+    nat_ssp = ssp[ssp["code"] == "100000"].set_index(["variant", "year"])["population"]
+    wpp = bench[bench["source"] == "wpp2024"].set_index(["variant", "year"])["population"]
+    nbs = national_series(series)
+    last_obs = int(nbs.index.max())
+    gap = wpp[("medium", last_obs)] - nbs[last_obs]
+    _year(rs, "nbs_last_year", last_obs, "全国年末人口（31 省之和）的最后一年")
+    rs.record("nbs_last", nbs[last_obs], "人", "全国年末人口（31 省之和）", digits=0, scale=1e4, suffix="万")
+    rs.record(
+        "wpp_last", wpp[("medium", last_obs)], "人", "WPP 2024 同年末（中方案）", digits=0, scale=1e4, suffix="万"
+    )
+    rs.record("wpp_gap", gap, "人", "WPP 2024 与国家统计局之差", digits=0, scale=1e4, suffix="万", signed=True)
+    rows = []
+    for y in years[1:]:
+        t = years.index(y)
+        tag = "end" if y == years[-1] else str(y)
+        b = st.bands(total[:, -1, t])
+        row = {"year": y, "ne_base": base[-1, t] / 1e4, "ne_band": f"{b['lo80'] / 1e4:,.0f}–{b['hi80'] / 1e4:,.0f}"}
+        for v in ("SSP1", "SSP2", "SSP3", "SSP4", "SSP5"):
+            row[f"ne_{v}"] = ne_ssp[(v, y)] / 1e4
+        for v in ("SSP2",):
+            rs.record(f"ssp2_ne_{tag}", ne_ssp[(v, y)], "人", f"SSP2 东北三省 {y}", digits=0, scale=1e4, suffix="万")
+            rs.record(f"ssp2_nat_{tag}", nat_ssp[(v, y)], "人", f"SSP2 31 省 {y}", digits=0, scale=1e4, suffix="万")
+        lo, hi = min(ne_ssp[(v, y)] for v in SSP_VARIANTS), max(ne_ssp[(v, y)] for v in SSP_VARIANTS)
+        rs.record(f"ssp_ne_{tag}_min", lo, "人", f"SSP1–5 东北 {y} 最低", digits=0, scale=1e4, suffix="万")
+        rs.record(f"ssp_ne_{tag}_max", hi, "人", f"SSP1–5 东北 {y} 最高", digits=0, scale=1e4, suffix="万")
+        rs.record(
+            f"ssp2_ne_{tag}_diff",
+            ne_ssp[("SSP2", y)] - base[-1, t],
+            "人",
+            f"SSP2 − 校准基准（东北 {y}）",
+            digits=0,
+            scale=1e4,
+            suffix="万",
+            signed=True,
+        )
+        # the nation: WPP's change from the last observed year applied to the NBS level
+        growth = wpp[("medium", y)] / wpp[("medium", last_obs)]
+        row["nat_wpp"] = wpp[("medium", y)] / 1e4
+        row["nat_wpp_nbs"] = nbs[last_obs] * growth / 1e4
+        row["nat_wpp_band"] = f"{wpp[('lo80', y)] / 1e4:,.0f}–{wpp[('hi80', y)] / 1e4:,.0f}"
+        row["nat_ssp2"] = nat_ssp[("SSP2", y)] / 1e4
+        rs.record(f"wpp_{tag}", wpp[("medium", y)], "人", f"WPP 2024 中方案 {y} 年末", digits=0, scale=1e4, suffix="万")
+        rs.record(f"wpp_{tag}_lo95", wpp[("lo95", y)], "人", f"WPP 2024 {y} 95% 下限", digits=0, scale=1e4, suffix="万")
+        rs.record(f"wpp_{tag}_hi95", wpp[("hi95", y)], "人", f"WPP 2024 {y} 95% 上限", digits=0, scale=1e4, suffix="万")
+        rs.record(
+            f"wpp_{tag}_growth",
+            100 * (growth - 1),
+            "%",
+            f"WPP 2024：{last_obs}–{y} 年变化",
+            digits=1,
+            signed=True,
+            suffix="%",
+        )
+        rs.record(
+            f"wpp_nbs_{tag}",
+            nbs[last_obs] * growth,
+            "人",
+            f"按 WPP 变化推算的国家统计局口径 {y}",
+            digits=0,
+            scale=1e4,
+            suffix="万",
+        )
+        ne_share = 100 * base[-1, t] / (nbs[last_obs] * growth)
+        rs.record(f"ne_share_{tag}", ne_share, "%", f"东北占全国（{y}，校准基准 / 按 WPP 推算）", digits=1, suffix="%")
+        rows.append(row)
+    ne_change = 100 * (base[-1, -1] / base[-1, 0] - 1)
+    ssp2_change = 100 * (ne_ssp[("SSP2", years[-1])] / ne_ssp[("SSP2", start_year)] - 1)
+    rs.record("ssp2_ne_change_pct", ssp2_change, "%", "SSP2 东北起点至末年的变化", digits=1, signed=True, suffix="%")
+    word = direction_word(-(ne_change - ssp2_change), "compare")  # the baseline's decline vs SSP2's
+    rs.record("ne_vs_ssp2_word", word, "", "校准基准的降幅相对 SSP2", display=word)
+    table = pd.DataFrame(rows)
+    return rt.frame_table(
+        table,
+        {c: 0 for c in table.columns if c not in ("year", "ne_band", "nat_wpp_band")},
+        {
+            "year": "年份",
+            "ne_base": "东北：校准基准",
+            "ne_band": "东北：80% 区间",
+            **{f"ne_SSP{i}": f"东北：SSP{i}" for i in range(1, 6)},
+            "nat_wpp": "全国：WPP 中方案",
+            "nat_wpp_band": "全国：WPP 80% 区间",
+            "nat_wpp_nbs": "全国：WPP 变化 × 国家统计局水平",
+            "nat_ssp2": "全国：SSP2（31 省）",
+        },
+    )
+
+
+SSP_VARIANTS = ("SSP1", "SSP2", "SSP3", "SSP4", "SSP5")
+
+
+def benchmark_figure(bench: pd.DataFrame, series: pd.DataFrame, sim: np.ndarray, det: np.ndarray, start_year: int):
+    """Left: the Northeast, observed, the calibrated baseline with its 80% band and SSP1–5. Right: the nation,
+    NBS year-end, WPP 2024 medium with its 80%/95% bounds, WPP's change on the NBS level, and SSP2."""
+    from neoutflow.analysis import stochastic as st
+
+    total = indicator_draws(sim)["total"][:, -1] / 1e4
+    base = pj.indicators(pj.with_northeast(det[None], region_axis=1))["total"][0, -1] / 1e4
+    years = start_year + pj.STEP * np.arange(total.shape[-1])
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.8))
+    ye = series[series["indicator"] == "yearend_population"].assign(code=lambda d: d["code"].astype(str))
+    ne = ye[ye["code"].isin(REGIONS[:3])].groupby("year")["value"].agg(["sum", "count"])
+    ne = ne[ne["count"] == 3]["sum"]
+    ne = ne[ne.index >= 2010]
+    ax1.plot(ne.index, ne / 1e4, color="black", lw=1.3, label="年末常住人口（统计）")
+    b = st.bands(total)
+    ax1.fill_between(years, b["lo80"], b["hi80"], color=PALETTE["northeast"], alpha=0.3, lw=0, label="80% 区间")
+    ax1.plot(years, base, color=PALETTE["northeast"], lw=1.8, label=BASELINE_LABEL)
+    ssp = bench[(bench["source"] == "ssp_provincial") & bench["code"].isin(REGIONS[:3])]
+    ssp = ssp[ssp["year"] <= years[-1]].groupby(["variant", "year"])["population"].sum()
+    for i, v in enumerate(SSP_VARIANTS):
+        s = ssp.loc[v]
+        ax1.plot(
+            s.index,
+            s / 1e4,
+            color=PALETTE["neutral"],
+            lw=1.0 if v != "SSP2" else 1.6,
+            ls="-" if v == "SSP2" else ":",
+            label="SSP2" if v == "SSP2" else ("SSP1/3/4/5" if i == 0 else None),
+        )
+    ax1.set_title("东北三省")
+    ax1.set_ylabel("万人")
+    ax1.legend(fontsize=7, loc="lower left")
+    nbs = national_series(series)
+    nbs = nbs[nbs.index >= 2015]
+    ax2.plot(nbs.index, nbs / 1e8, color="black", lw=1.3, label="年末人口（31 省之和）")
+    wpp = bench[bench["source"] == "wpp2024"].pivot(index="year", columns="variant", values="population")
+    wpp = wpp[wpp.index <= years[-1]]
+    ax2.fill_between(
+        wpp.index, wpp["lo95"] / 1e8, wpp["hi95"] / 1e8, color=PALETTE["other"], alpha=0.15, lw=0, label="WPP 95% 区间"
+    )
+    ax2.fill_between(
+        wpp.index, wpp["lo80"] / 1e8, wpp["hi80"] / 1e8, color=PALETTE["other"], alpha=0.3, lw=0, label="WPP 80% 区间"
+    )
+    ax2.plot(wpp.index, wpp["medium"] / 1e8, color=PALETTE["other"], lw=1.6, label="WPP 2024 中方案")
+    last = int(nbs.index.max())
+    rebased = nbs[last] * wpp["medium"] / wpp.loc[last, "medium"]
+    ax2.plot(wpp.index, rebased / 1e8, color=PALETTE["other"], lw=1.2, ls="--", label="WPP 变化 × 统计局水平")
+    nat = bench[(bench["source"] == "ssp_provincial") & (bench["code"] == "100000") & (bench["variant"] == "SSP2")]
+    nat = nat[nat["year"] <= years[-1]]
+    ax2.plot(nat["year"], nat["population"] / 1e8, color=PALETTE["neutral"], lw=1.6, label="SSP2（31 省）")
+    ax2.set_title("全国")
+    ax2.set_ylabel("亿人")
+    ax2.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+SURVEY_YEAR = 2025
+
+
+def record_survey_check(rs, census: pd.DataFrame, det: np.ndarray, sim: np.ndarray, start_year: int) -> None:
+    """The projection at 1 November of the 2025 1% sample survey (a step end), and — when the survey's province
+    totals are in ``census_totals`` (year 2025) — the errors against them; a sentence either way."""
+    from neoutflow.analysis import stochastic as st
+
+    t = (SURVEY_YEAR - start_year) // pj.STEP
+    base = pj.indicators(pj.with_northeast(det[None], region_axis=1))["total"][0, :, t]
+    total = indicator_draws(sim)["total"][:, :, t]
+    _year(rs, "survey_year", SURVEY_YEAR, "1% 人口抽样调查的年份")
+    for r, code in enumerate(REGIONS):
+        key = pj.KEYS[code]
+        b = st.bands(total[:, r])
+        rs.record(
+            f"survey_{key}_projected",
+            base[r],
+            "人",
+            f"{pj.NAMES[code]}：调查时点的校准基准",
+            digits=0,
+            scale=1e4,
+            suffix="万",
+        )
+        rs.record(f"survey_{key}_lo80", b["lo80"], "人", "80% 下限", digits=0, scale=1e4, suffix="万")
+        rs.record(f"survey_{key}_hi80", b["hi80"], "人", "80% 上限", digits=0, scale=1e4, suffix="万")
+    got = census[(census["year"] == SURVEY_YEAR) & census["code"].astype(str).isin(REGIONS[:3])]
+    got = got.set_index(got["code"].astype(str))["population"]
+    if len(got) == 3:
+        obs = [float(got[c]) for c in REGIONS[:3]]
+        obs.append(sum(obs))
+        parts = []
+        for r, code in enumerate(REGIONS):
+            err = 100 * (base[r] / obs[r] - 1)
+            rs.record(
+                f"survey_{pj.KEYS[code]}_error_pct",
+                err,
+                "%",
+                f"{pj.NAMES[code]}：与调查之差",
+                digits=1,
+                signed=True,
+                suffix="%",
+            )
+            parts.append(f"{pj.NAMES[code]} {rs[f'survey_{pj.KEYS[code]}_error_pct'].display}")
+        text = (
+            f"已导入 {SURVEY_YEAR} 年 1% 人口抽样调查的分省人口；校准基准与之相差（预测 − 调查）："
+            + "，".join(parts)
+            + "。"
+        )
+    else:
+        text = (
+            f"{SURVEY_YEAR} 年 1% 人口抽样调查的分省人口尚未导入（census_totals.csv 中没有 {SURVEY_YEAR} 年的三省数据）；"
+            "导入后，这里自动给出预测与调查之差。"
+        )
+    rs.record("survey_sentence", text, "", "1% 抽样调查的比较", display=text)
+
+
+# ---------------------------------------------------------------- what the notebook writes
+
+NOTES = {
+    "projection_backtest": (
+        "迁移强度的校准与检验：年末常住人口",
+        "注：预测为第一个五年步长内的几何插值；误差 = 预测 − 统计。“前两年拟合”只用前两年的年末人口、出生和死亡校准，"
+        "后两年为样本外检验；“发布基准”用四年全部校准。",
+    ),
+    "projection_bands": (
+        "校准基准的概率预测：总人口、20–39 岁人口和老年抚养比",
+        "注：人口单位为万人；老年抚养比 = 65 岁及以上 / 15–64 岁 × 100；区间为蒙特卡罗轨迹的分位数；"
+        "低、高方案为三项输入同取 80% 区间端点的确定性预测；年份为普查时点（11 月 1 日）。",
+    ),
+    "projection_scenarios": (
+        "情景与校准基准之差（末年）",
+        "注：中位数 [95% 区间]，由同一组轨迹逐条相减得到；人口单位为万人；老年抚养比之差为百分点。",
+    ),
+    "projection_benchmarks": (
+        "与其他预测的比较：东北三省与全国（万人）",
+        "注：东北的校准基准与 SSP 为普查时点（11 月 1 日）；WPP 2024 为 12 月 31 日，口径不含港澳台，水平高于国家统计局；"
+        "“WPP 变化 × 国家统计局水平”把 WPP 中方案的变化用于国家统计局最后一年的年末人口（31 省之和）。",
+    ),
+}
+
+
+def write_table(table, tab_dir, name: str) -> None:
+    """Write one of the chapter's tables with its caption and note (:data:`NOTES`)."""
+    caption, note = NOTES[name]
+    rt.write_table(table, tab_dir, name, caption, note)
+
+
+def save_figure(fig, fig_dir, name: str) -> None:
+    from neoutflow.outputs import style
+
+    style.save(fig, fig_dir / f"{name}.png")
+
+
+def record_parameters(rs, years: dict[str, int], retention_share: float, retention_ages, tfr_increase: float) -> None:
+    """The parameters the chapter quotes (years as plain text)."""
+    for key, value in years.items():
+        _year(rs, key, value, key)
+    rs.record("retention_share", 100 * retention_share, "%", "青年留存：净迁出减少的比例", digits=0)
+    lo, hi = retention_ages
+    rs.record("retention_ages", f"{lo}–{hi}", "岁", "青年留存杠杆的年龄", display=f"{lo}–{hi}")
+    rs.record("tfr_increase", tfr_increase, "", "生育支持：总和生育率的增加", digits=1)
+    rs.record("baseline_label", BASELINE_LABEL, "", "基准的名称", display=BASELINE_LABEL)
+
+
+def lever_labels(retention_share: float, retention_ages, tfr_increase: float, tfr_target_year: int) -> dict[str, str]:
+    lo, hi = retention_ages
+    return {
+        "pay": "各年龄净迁出按主模型的工资反事实减少（比例见正文，含系数的不确定性）",
+        "retention": f"{lo}–{hi} 岁净迁出减少 {100 * retention_share:.0f}%",
+        "births": f"总和生育率到 {tfr_target_year} 年提高 {tfr_increase:.1f}",
+        "all": "三项同时实现",
+    }
+
+
+def population_table(base_run: np.ndarray, codes, start_year: int) -> pd.DataFrame:
+    """The calibrated baseline by region (with the Northeast), year, sex and age group."""
+    return pj.tidy(
+        pj.with_northeast(base_run[None], region_axis=1), [pj.Scenario("baseline")], [*codes, "northeast"], start_year
+    )
+
+
+def calibration_outputs(
+    rs,
+    cal: dict,
+    population,
+    series,
+    base_year: int,
+    end_year: int,
+    fit_years,
+    test_last_fit: int,
+    mortality_years,
+    tab_dir,
+) -> pd.DataFrame:
+    """Record and write the calibration (:func:`record_calibration`), the natural growth check and the replay."""
+    inputs = cal["inputs"]
+    table = record_calibration(
+        rs, cal["k_test"], cal["oos"], inputs.k(), cal["backtest"], inputs.codes, tuple(fit_years), test_last_fit
+    )
+    write_table(table, tab_dir, "projection_backtest")
+    natural = pj.mean_rate(series, "natural_growth_rate", inputs.codes, tuple(mortality_years))
+    record_inputs(rs, inputs, pj.natural_growth_check(inputs), natural)
+    record_replay(
+        rs,
+        pj.replay(population, inputs.codes, base_year, end_year),
+        pj.replay(population, inputs.codes, base_year, end_year, denominator="base"),
+    )
+    return table
+
+
+def scenario_outputs(rs, sim, runs: dict, levers: dict, out_years, tab_dir, fig_dir) -> pd.DataFrame:
+    """Differences from the baseline per trajectory, recorded, tabled and drawn."""
+    diffs = {name: scenario_differences(sim, run_) for name, run_ in runs.items()}
+    table = record_scenarios(rs, diffs, levers, out_years)
+    write_table(table, tab_dir, "projection_scenarios")
+    save_figure(scenario_figure(diffs), fig_dir, "projection_scenarios")
+    return table
+
+
+def pyramid_outputs(inputs: pj.Inputs, base_run: np.ndarray, end_year: int, fig_dir, tab_dir) -> None:
+    """The Northeast pyramid figure and the baseline population table (csv)."""
+    fig = pyramid_figure(inputs.population.sum(axis=0), base_run[:, -1].sum(axis=0), inputs.start_year, end_year)
+    save_figure(fig, fig_dir, "projection_pyramids")
+    tidy = population_table(base_run, inputs.codes, inputs.start_year)
+    tidy.to_csv(tab_dir / "projection_population.csv", index=False, lineterminator="\n")
+
+
+def benchmark_outputs(rs, bench, series, census, sim, base_run, start_year: int, out_years, tab_dir, fig_dir):
+    """The comparison with WPP and SSP (table, figure) and the 2025 survey check."""
+    table = record_benchmarks(rs, bench, series, sim, base_run, start_year, out_years)
+    write_table(table, tab_dir, "projection_benchmarks")
+    save_figure(benchmark_figure(bench, series, sim, base_run, start_year), fig_dir, "projection_benchmarks")
+    record_survey_check(rs, census, base_run, sim, start_year)
+    return table

@@ -71,6 +71,10 @@ def extract_all(sources: Path, out: Path, only: list[str] | None = None, census=
 
         path = out / FILES["province_life_expectancy"]
         written.append(write_csv(ele.build_province_life_expectancy(sources), path))
+    if "projection_benchmarks" in want:
+        from neoutflow.data.extract import benchmarks as ebm
+
+        written.append(write_csv(ebm.build_projection_benchmarks(sources), out / FILES["projection_benchmarks"]))
     if "hukou_press_cells" in want:
         from neoutflow.data.extract import press as epr
 
