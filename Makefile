@@ -27,7 +27,8 @@ BENCH_ARGS ?=
 export PYTHONHASHSEED := 0
 # Dates embedded in figures, PDF and the appendix come from the last commit, not the clock;
 # without git history (a `git archive` copy) none is invented: the report says the date is unknown.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+# Only this project's own repository counts: a copy unpacked inside another work tree has none.
+SOURCE_DATE_EPOCH ?= $(shell [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ] && git log -1 --format=%ct 2>/dev/null)
 ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
 endif
