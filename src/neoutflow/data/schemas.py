@@ -876,6 +876,25 @@ def check_flows(df: pd.DataFrame, label: str) -> list[Problem]:
             )
         )
     for year, part in df.groupby("year"):
+        # a province with no migrants out (its row of origins) or in: a missing row or column of the
+        # matrix, not a census finding; the gravity models cannot be fitted on it either
+        off = part[part["origin"] != part["destination"]]
+        for side, word in (
+            ("origin", "born there and living in another province"),
+            ("destination", "living there and born in another province"),
+        ):
+            sums = off.groupby(side)["persons_sample"].sum()
+            for code in sums.index[sums == 0]:
+                out.append(
+                    Problem(
+                        label,
+                        None,
+                        side,
+                        code,
+                        f"some persons {word} in {int(year)}: every cell of this province's "
+                        f"{'row' if side == 'origin' else 'column'} is 0 (a province missing from the matrix?)",
+                    )
+                )
         if len(part) != 961 or part[["origin", "destination"]].drop_duplicates().shape[0] != 961:
             out.append(
                 Problem(label, None, "year", int(year), f"961 origin × destination rows (31×31), got {len(part)}")

@@ -385,7 +385,9 @@ def render(
         with progress.step("stage executed notebooks"):
             stage_notebooks(root, staging)
 
-    with atomic.staging_dir(output_dir.parent, output_dir.name) as staging:
+    # Staged inside the output folder itself, so publishing is a rename on one filesystem even when
+    # the output folder is a mount of its own (a tmpfs, a container bind mount).
+    with atomic.staging_dir(output_dir, "render") as staging:
         if engine == "quarto":
             stage()
             render_quarto(project, staging, epoch, progress)
