@@ -43,7 +43,9 @@ By default nothing is written: the plan (rows added, changed old → new, left a
 is printed. ``--apply`` writes it: the merged tables are written into a staged copy of ``data/raw/`` and
 validated there (the checks of ``make data``) before any file is replaced; a value that differs from the
 one already in the file is refused unless ``--replace``. The source file (name, sha256, table, unit, date)
-is recorded under the resource's ``imports`` in ``data/datapackage.json``.
+is recorded under the resource's ``imports`` in ``data/datapackage.json``. The files and the record are
+replaced together or not at all: a journal (``data/.import-journal/``, see :mod:`neoutflow.data.journal`)
+is written first, and an import interrupted half-way is rolled back by the next import or ``make data``.
 """
 
 from __future__ import annotations
@@ -190,6 +192,10 @@ def run(
     boundaries: Path | None = None,
 ) -> Plan:
     raw_dir = Path(raw_dir or paths.RAW)
+    from neoutflow.data import journal
+
+    for line in journal.recover(raw_dir.parent):  # an earlier import killed half-way: undo it first
+        echo(f"note: {line}")
     src = read_source(file, raw_dir, kind, year, source, indicators, boundaries)
     p = plan(src, raw_dir, replace)
     echo(describe(p))

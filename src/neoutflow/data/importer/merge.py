@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from neoutflow import atomic, paths
+from neoutflow.data import journal
 from neoutflow.data.files import RAW_FILES, format_value, write_csv
 from neoutflow.data.importer.census_communique import source_rank
 from neoutflow.data.importer.core import Change, ConflictError, ImportFailure, Parsed, Plan, Source
@@ -187,6 +188,9 @@ def apply(
         )
     date = date or datetime.date.today().isoformat()
     raw_dir = p.raw_dir
+    undone = journal.recover(raw_dir.parent)
+    if undone:  # the plan was made on files an interrupted import had half changed
+        raise ImportFailure(" ".join(undone) + " The plan above was made before that: run this import again.")
     written = [r for r in p.merged if any(c.resource == r and (c.added or (replace and c.changed)) for c in p.changes)]
     if not written:
         echo("nothing to write: every value is already in data/raw")
@@ -230,11 +234,15 @@ def apply(
         errors, _ = provenance.check_record(staged_dp, staged_raw)
         if errors:
             raise ImportFailure("the provenance record would not be valid, nothing was written: " + "; ".join(errors))
-        out = []
-        for res in written:
-            dest = raw_dir / RAW_FILES[res]
-            atomic.write_bytes(dest, (staged_raw / RAW_FILES[res]).read_bytes(), if_changed=True)
-            out.append(dest)
-        atomic.write_bytes(datapackage, staged_dp.read_bytes(), if_changed=True)
-        out.append(datapackage)
-    return out
+        # All or nothing, the record included: the journal (old copies, checksums) first, then the raw
+        # files, then the record; an interrupted run is rolled back by the next import or `make data`.
+        new = {raw_dir / RAW_FILES[res]: (staged_raw / RAW_FILES[res]).read_bytes() for res in written}
+        new[datapackage] = staged_dp.read_bytes()
+        data_dir = raw_dir.parent
+        journal.begin(data_dir, {"file": p.source.path.name, "sha256": p.source.sha256, "kind": p.source.kind}, new)
+        journal.fault("after-journal")
+        for dest, content in new.items():
+            atomic.write_bytes(dest, content, if_changed=True)
+            journal.fault("after-raw-write")
+        journal.end(data_dir)
+    return list(new)
