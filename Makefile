@@ -39,7 +39,9 @@ export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 # One build at a time in this folder: a make whose goals all write build/, data/processed/
 # or _output/ takes build/.lock (flock) and reruns itself holding it; a second one waits
 # (saying so) until the first has finished. BUILD_LOCK_WAIT=0 makes it exit at once instead.
-LOCKED_GOALS := report notebooks data build/% _output/% data/processed/%
+# `clean`, `distclean` and `import` take it too: none may pull files from under a running build.
+BUILD_GOALS  := report notebooks data build/% _output/% data/processed/%
+LOCKED_GOALS := $(BUILD_GOALS) clean distclean import
 BUILD_LOCK_WAIT ?= 3600
 GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
 # (`make -q` and `make -n` only look, so they take no lock.)
@@ -135,7 +137,7 @@ $(DATA_STAMP): $(RAW_DATA) $(DATA_SRC) | $(VENV_STAMP)
 PARAM_FILES := $(PARAMS_STAMP) $(NOTEBOOK_NAMES:%=build/params/%.json)
 # ($(shell) in make 4.3 does not see exported variables: PYTHONPATH is given explicitly)
 WRITE_PARAMS = PYTHONPATH=$(PYTHONPATH) $(PY) -m neoutflow.pipeline.run_notebook --write-params $(PARAMS)
-ifneq ($(filter $(LOCKED_GOALS),$(GOALS)),)
+ifneq ($(filter $(BUILD_GOALS),$(GOALS)),)
 ifneq ($(wildcard $(VENV_STAMP)),)
 PARAMS_LOG := $(shell $(WRITE_PARAMS) 2>&1 || echo "PARAMS-FAILED")
 ifneq ($(findstring PARAMS-FAILED,$(PARAMS_LOG)),)
@@ -225,8 +227,10 @@ lock: ## Re-resolve requirements.in into pinned requirements.txt (needs network)
 	/tmp/neoutflow-lock/bin/pip install --quiet -r requirements.in
 	/tmp/neoutflow-lock/bin/pip freeze --exclude-editable | grep -v '^neoutflow' > requirements.txt
 
-clean: ## Remove generated outputs (build/, data/processed/, _output/), keep .venv
-	rm -rf build build-hand data/processed _output _variables.yml .quarto
+# (build/.lock itself is kept: a build waiting for it holds it open)
+clean: ## Remove everything the build writes (build/, data/processed/, _output/, _variables.yml …), keep .venv
+	@if [ -d build ]; then find build -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +; fi
+	rm -rf build-hand data/processed _output _variables.yml _availability.yml .quarto
 	rm -rf data/.processed-* ._output-* .__output-*
 
 distclean: clean ## Also remove .venv

@@ -807,7 +807,14 @@ def check_future_years(df: pd.DataFrame, label: str) -> list[Problem]:
     """No row for a year after the current one (a typo such as 2099 would silently shift fallbacks)."""
     last = latest_allowed_year()
     return [
-        Problem(label, i + 2, "year", int(df.at[i, "year"]), f"a year up to {last} (the current year)")
+        Problem(
+            label,
+            i + 2,
+            "year",
+            int(df.at[i, "year"]),
+            f"a year up to {last} (the current year; for synthetic or test rows set the environment variable "
+            f"NEOUTFLOW_LATEST_YEAR={int(df.at[i, 'year'])})",
+        )
         for i in df.index[df["year"] > last]
     ]
 

@@ -180,7 +180,16 @@ def check_year(year: int, where: str) -> int:
 
     latest = latest_allowed_year()
     if not EARLIEST_YEAR <= year <= latest:
-        raise YearError(f"{where}: year {year} is outside the plausible range {EARLIEST_YEAR}–{latest}")
+        head = f"{where}: year {year} is outside the plausible range {EARLIEST_YEAR}–{latest}"
+        if year > latest:
+            raise YearError(
+                f"{head}: a year after {latest} (the current year, unless NEOUTFLOW_LATEST_YEAR sets another) "
+                f"cannot be in an official table yet. Check the year; for a synthetic or test table raise the "
+                f"limit with the environment variable "
+                f"NEOUTFLOW_LATEST_YEAR, e.g. `NEOUTFLOW_LATEST_YEAR={year} make import … YEAR={year}` (and the same "
+                f"for `make data` and `make report`)"
+            )
+        raise YearError(f"{head}: check the year (the series start in {EARLIEST_YEAR})")
     return year
 
 
