@@ -101,6 +101,8 @@ class Plan:
     changes: list[Change]
     merged: dict[str, pd.DataFrame]
     raw_dir: Path
+    # figures refused as implausible (census change, two sources apart), one message each; apply refuses them
+    refused: list[str] = field(default_factory=list)
 
     @property
     def conflicts(self) -> list[tuple[str, tuple, object, object]]:

@@ -100,17 +100,90 @@ def merge(existing: pd.DataFrame, new: pd.DataFrame, resource: str, replace: boo
     )
 
 
+# Two sources of the same census figure (communiqué table 6-1/6-2 and the yearbook's counts) differ by their
+# bases (the communiqué's full count, the yearbook's long form), but not by more than this ratio; a unit slip
+# (per 万人 for per 10万人) is ×10. Stated in data/README.md.
+SOURCE_AGREEMENT = (0.5, 2.0)
+
+
+def _region_names(raw_dir: Path) -> dict[str, str]:
+    p = Path(raw_dir) / RAW_FILES["regions"]
+    if not p.is_file():
+        return {}
+    r = pd.read_csv(p, dtype=str, keep_default_na=False)
+    return {**dict(zip(r["code"], r["name_zh"], strict=True)), "100000": "全国"}
+
+
+def plausibility(
+    source: Source, existing: dict[str, pd.DataFrame], merged: dict[str, pd.DataFrame], raw_dir
+) -> list[str]:
+    """Census figures of the import refused as implausible: a unit's value against its previous census
+    (``census_change`` of the indicator), and a figure against the other source's figure for the same unit and
+    year (:data:`SOURCE_AGREEMENT`). Each message names the file, the region, the indicator and the year."""
+    from neoutflow.data.indicators import CENSUS
+    from neoutflow.data.schemas import census_changes
+
+    res = "census_indicators"
+    parts = [pt for pt in source.parts if pt.resource == res]
+    if not parts or res not in merged:
+        return []
+    names = _region_names(raw_dir)
+    key = KEYS[res][0]
+    new_keys = {tuple(r) for pt in parts for r in pt.rows[key].itertuples(index=False)}
+    out = []
+
+    def unit(code) -> str:
+        return f"{names.get(str(code), '?')} ({code})"
+
+    m = merged[res].reset_index(drop=True)
+    for i, r in census_changes(m, CENSUS).iterrows():
+        j = int(r["prev_index"])
+        mine, prev = tuple(m.loc[i, key]), tuple(m.loc[j, key])
+        if mine not in new_keys and prev not in new_keys:
+            continue  # a jump already in data/raw is make data's to report
+        out.append(
+            f"{source.path.name}: the row of {unit(m.at[i, 'code'])}, column {m.at[i, 'indicator']} "
+            f"({CENSUS[m.at[i, 'indicator']].label_zh}): {int(m.at[i, 'year'])} = "
+            f"{format_value(float(m.at[i, 'value']))} is ×{r['ratio']:.2f} the {int(m.at[j, 'year'])} value "
+            f"{format_value(float(m.at[j, 'value']))}; between censuses it may change ×{r['lo']:g}…×{r['hi']:g} "
+            f"(data/README.md). Check the unit the table states (e.g. 人/万人 against 人/10万人) and the year"
+        )
+    old = existing.get(res)
+    if old is not None and len(old):
+        have = old.set_index(key)
+        for pt in parts:
+            for row in pt.rows.itertuples(index=False):
+                k = tuple(getattr(row, c) for c in key)
+                if k not in have.index:
+                    continue
+                o = have.loc[k]
+                if source_rank(o["source"]) == source_rank(row.source) or not float(o["value"]) > 0:
+                    continue
+                ratio = float(row.value) / float(o["value"])
+                lo, hi = SOURCE_AGREEMENT
+                if not lo <= ratio <= hi:
+                    out.append(
+                        f"{source.path.name}: the row of {unit(row.code)}, column {row.indicator}: {row.year} = "
+                        f"{format_value(float(row.value))} here but {format_value(float(o['value']))} from "
+                        f"{o['source']} in data/raw/census_indicators.csv (×{ratio:.2f}; two sources of one census "
+                        f"figure may differ ×{lo:g}…×{hi:g}, data/README.md). Check the unit the table states "
+                        f"(e.g. 人/万人 against 人/10万人) and the year"
+                    )
+    return out
+
+
 def plan(source: Source, raw_dir: Path | None = None, replace: bool = False) -> Plan:
     raw_dir = Path(raw_dir or paths.RAW)
     merged: dict[str, pd.DataFrame] = {}
+    existing: dict[str, pd.DataFrame] = {}
     changes: list[Change] = []
     for part in source.parts:
         base = merged.get(part.resource)
         if base is None:
-            base = _read_existing(raw_dir, part.resource)
+            base = existing[part.resource] = _read_existing(raw_dir, part.resource)
         merged[part.resource], ch = merge(base, part.rows, part.resource, replace)
         changes += ch
-    return Plan(source, changes, merged, raw_dir)
+    return Plan(source, changes, merged, raw_dir, plausibility(source, existing, merged, raw_dir))
 
 
 def _show_key(k: tuple) -> str:
@@ -148,6 +221,11 @@ def describe(p: Plan, max_changed: int = 40) -> str:
                 lines.append(f"    changed {_show_key(k)}: {format_value(float(o))} → {format_value(float(n))}")
             if len(c.changed) > max_changed:
                 lines.append(f"    … and {len(c.changed) - max_changed} more changed")
+    if p.refused:
+        lines.append(f"refused as implausible ({len(p.refused)}; --apply writes nothing while any remain):")
+        lines += [f"  {m}" for m in p.refused[:20]] + (
+            [f"  … and {len(p.refused) - 20} more"] if len(p.refused) > 20 else []
+        )
     return "\n".join(lines)
 
 
@@ -185,6 +263,12 @@ def apply(
             f"{len(p.conflicts)} value(s) differ from those already in data/raw ({shown}"
             + (" …" if len(p.conflicts) > 10 else "")
             + "); nothing was written. Check them, then rerun with --replace (REPLACE=1) to overwrite"
+        )
+    if p.refused:
+        raise ImportFailure(
+            f"{len(p.refused)} figure(s) implausible, nothing was written:\n  "
+            + "\n  ".join(p.refused[:20])
+            + (f"\n  … and {len(p.refused) - 20} more" if len(p.refused) > 20 else "")
         )
     date = date or datetime.date.today().isoformat()
     raw_dir = p.raw_dir
