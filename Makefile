@@ -112,10 +112,13 @@ KIND    ?=
 YEAR    ?=
 APPLY   ?=
 REPLACE ?=
-import: $(VENV_STAMP) ## Import an official table into data/raw/: FILE=path [KIND=…] [YEAR=…] [BOUNDARIES=…] [APPLY=1] [REPLACE=1]
+DIAGONAL ?=
+ZERO_CELLS ?=
+import: $(VENV_STAMP) ## Import an official table into data/raw/: FILE=path [KIND=…] [YEAR=…] [BOUNDARIES=…] [DIAGONAL=1] [ZERO_CELLS=1] [APPLY=1] [REPLACE=1]
 	@test -n "$(FILE)" || { echo "make import: name the file, e.g. make import FILE=path/to/分省年度数据.xls" >&2; exit 2; }
 	$(PY) -m neoutflow.data.importer "$(FILE)" $(if $(KIND),--kind $(KIND)) $(if $(YEAR),--year $(YEAR)) \
 	  $(if $(BOUNDARIES),--boundaries "$(BOUNDARIES)") \
+	  $(if $(filter-out 0,$(DIAGONAL)),--diagonal) $(if $(filter-out 0,$(ZERO_CELLS)),--zero-cells) \
 	  $(if $(filter-out 0,$(APPLY)),--apply) $(if $(filter-out 0,$(REPLACE)),--replace)
 
 data: $(DATA_STAMP) ## Validate data/raw/ and build the analysis tables in data/processed/

@@ -146,6 +146,8 @@ def read_source(
     source: str | None = None,
     indicators=None,
     boundaries: Path | None = None,
+    diagonal: bool = False,
+    zero_cells: bool = False,
 ) -> Source:
     """Read and convert one file; raises :class:`ImportFailure` naming what was expected.
 
@@ -173,6 +175,10 @@ def read_source(
         if kind not in BOUNDARY_KINDS:
             raise ImportFailure(f"{path.name}: --boundaries applies to {' and '.join(BOUNDARY_KINDS)} tables only")
         options["boundaries"] = Path(boundaries)
+    if diagonal or zero_cells:
+        if kind != BIRTHPLACE.kind:
+            raise ImportFailure(f"{path.name}: --diagonal and --zero-cells apply to {BIRTHPLACE.kind} tables only")
+        options.update(diagonal=diagonal, zero_cells=zero_cells)
     parts = _BY_KIND[kind].read(path, raw_dir, src, grid, **options)
     return Source(path, kind, parts, hashlib.sha256(path.read_bytes()).hexdigest())
 
@@ -190,13 +196,15 @@ def run(
     indicators=None,
     echo=print,
     boundaries: Path | None = None,
+    diagonal: bool = False,
+    zero_cells: bool = False,
 ) -> Plan:
     raw_dir = Path(raw_dir or paths.RAW)
     from neoutflow.data import journal
 
     for line in journal.recover(raw_dir.parent):  # an earlier import killed half-way: undo it first
         echo(f"note: {line}")
-    src = read_source(file, raw_dir, kind, year, source, indicators, boundaries)
+    src = read_source(file, raw_dir, kind, year, source, indicators, boundaries, diagonal, zero_cells)
     p = plan(src, raw_dir, replace)
     echo(describe(p))
     if do_apply:
@@ -223,6 +231,17 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="a 2020-layout county table by which the counties of a 2010-layout yearbook table are regrouped",
     )
+    ap.add_argument(
+        "--diagonal",
+        action="store_true",
+        help="birthplace matrix: the table prints those living in their province of birth on the diagonal "
+        "(counted and left out; otherwise a non-zero diagonal cell is refused)",
+    )
+    ap.add_argument(
+        "--zero-cells",
+        action="store_true",
+        help="birthplace matrix: the table has zeros off the diagonal in otherwise full rows (otherwise refused)",
+    )
     ap.add_argument("--apply", action="store_true", help="write the changes (default: dry run)")
     ap.add_argument("--replace", action="store_true", help="with --apply: overwrite values that differ")
     ap.add_argument("--source", help="source key written in the rows' source column")
@@ -242,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             args.source,
             indicators=args.indicators,
             boundaries=args.boundaries,
+            diagonal=args.diagonal,
+            zero_cells=args.zero_cells,
         )
     except ImportFailure as exc:
         print(f"import: {exc}", file=sys.stderr)
