@@ -167,7 +167,9 @@ def read_source(
         raise LayoutError(
             f"{path.name}: layout not recognised. Expected one of: "
             + "; ".join(layout.expected for layout in LAYOUTS)
-            + f". First row found: {[text_of(v) for v in grid.iloc[0][:6]]}"
+            + f". First row found: {[text_of(v) for v in grid.iloc[0][:6]]}. A layout not listed is not supported: "
+            "export the figures again in one of these layouts, or add the rows by hand in the tidy format of "
+            "data/README.md. If the file was cut short (an interrupted download), get it again"
         )
     src = source or default_source(path, kind)
     options = {"year": year, "indicators": indicators}

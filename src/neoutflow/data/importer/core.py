@@ -131,7 +131,16 @@ def read_grid(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise ImportFailure(f"{path}: no such file")
     suffix = path.suffix.lower()
-    head = path.read_bytes()[:8]
+    start = path.read_bytes()[:2048]
+    head = start[:8]
+    if start.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" and re.search(rb"(?i)<(html|table|!doctype|\?xml)", start):
+        raise LayoutError(
+            f"{path.name}: this is a web page (HTML) saved under a {suffix or 'bare'} name, not a workbook or CSV "
+            "(the portal's 'Excel' download is sometimes a page). Open it in Excel and save it as .xlsx or "
+            "CSV (UTF-8), or download the data again as Excel or CSV, then import that file"
+        )
+    if not start.strip():
+        raise LayoutError(f"{path.name}: the file is empty; download or save it again")
     if suffix in (".xls", ".xlsx") and (head.startswith(b"PK") or head.startswith(b"\xd0\xcf\x11\xe0")):
         # by content, not name: an .xls that is really .xlsx (or the reverse) is read all the same
         engine = "openpyxl" if head.startswith(b"PK") else "xlrd"
@@ -140,7 +149,11 @@ def read_grid(path: Path) -> pd.DataFrame:
             try:
                 return pd.read_excel(path, header=None, dtype=object, engine=engine)
             except Exception as exc:  # noqa: BLE001 - any reader failure is a layout failure here
-                raise LayoutError(f"{path.name}: not a readable Excel file ({exc})") from None
+                raise LayoutError(
+                    f"{path.name}: the Excel file cannot be read: it looks cut short or damaged (an interrupted "
+                    f"download, a copy not finished; the reader said: {type(exc).__name__}). Download or save it "
+                    "again, or save it as CSV (UTF-8) from Excel"
+                ) from None
     if suffix in (".csv", ".txt", ".xls"):  # an .xls that is text: the portal's tab- or comma-separated variant
         text = _decode(path)
         sample = text[:4000]

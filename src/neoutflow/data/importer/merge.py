@@ -199,6 +199,36 @@ def _years(keys: list[tuple], resource: str) -> str:
     return f" (years {span})" if len(years) > 3 else f" (years {', '.join(map(str, years))})"
 
 
+def _span(years: list[int]) -> str:
+    years = sorted(years)
+    return f"{years[0]}–{years[-1]}" if len(years) > 3 else ", ".join(map(str, years))
+
+
+def missing_provinces(p: Plan) -> list[str]:
+    """Notes for a province-series table that lacks some provinces in a year it covers (a portal export with
+    a province left out, a table cut short): those provinces are not written and stay as in data/raw."""
+    names = _region_names(p.raw_dir)
+    provinces = sorted(c for c in names if c.endswith("0000") and c != "100000")
+    out = []
+    for part in p.source.parts:
+        if part.resource != "province_series" or not provinces:
+            continue
+        have = part.rows.groupby(["indicator", "year"])["code"].agg(set)
+        gaps: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        for (indicator, year), codes in have.items():
+            lacking = tuple(c for c in provinces if c not in codes)
+            if lacking:
+                gaps.setdefault((indicator, lacking), []).append(int(year))
+        for (indicator, lacking), years in sorted(gaps.items()):
+            who = ", ".join(names[c] for c in lacking[:6]) + (" …" if len(lacking) > 6 else "")
+            out.append(
+                f"  note: {indicator}: {p.source.path.name} has no value for {who} ({len(lacking)} of "
+                f"{len(provinces)} provinces) in {_span(years)}; "
+                f"those stay as they are in data/raw (check that the export selected every province)"
+            )
+    return out
+
+
 def describe(p: Plan, max_changed: int = 40) -> str:
     """What the import would do, per file and indicator."""
     src = p.source
@@ -221,6 +251,7 @@ def describe(p: Plan, max_changed: int = 40) -> str:
                 lines.append(f"    changed {_show_key(k)}: {format_value(float(o))} → {format_value(float(n))}")
             if len(c.changed) > max_changed:
                 lines.append(f"    … and {len(c.changed) - max_changed} more changed")
+    lines += missing_provinces(p)
     if p.refused:
         lines.append(f"refused as implausible ({len(p.refused)}; --apply writes nothing while any remain):")
         lines += [f"  {m}" for m in p.refused[:20]] + (
