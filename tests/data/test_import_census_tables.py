@@ -447,7 +447,7 @@ def test_communique_in_the_wrong_unit_is_refused_against_the_previous_census(pro
     with pytest.raises(importer.ImportFailure) as err:
         run(project, f, year=YEAR, do_apply=True)
     msg = str(err.value)
-    assert "table_6-1.csv" in msg and "辽宁省 (210000)" in msg and "college_per_100k" in msg
+    assert "table_6-1.csv" in msg and "辽宁省 (210000, row 9), column college_per_100k" in msg
     assert "×0.10" in msg and "人/万人" in msg and "nothing was written" in msg
     assert tree_digest(project / "data") == before
 
@@ -463,7 +463,7 @@ def test_communique_far_from_the_yearbook_figure_is_refused(project, tmp_path):
     with pytest.raises(importer.ImportFailure) as err:
         run(project, f, year=YEAR, do_apply=True, replace=True)
     msg = str(err.value)
-    assert "辽宁省 (210000)" in msg and "from yearbook" in msg and "two sources of one census figure" in msg
+    assert "辽宁省 (210000, row 9)" in msg and "from yearbook" in msg and "two sources of one census figure" in msg
     assert "table_6-1.csv" in msg and "between censuses" not in msg
     assert tree_digest(project / "data") == before
 

@@ -114,6 +114,30 @@ def _region_names(raw_dir: Path) -> dict[str, str]:
     return {**dict(zip(r["code"], r["name_zh"], strict=True)), "100000": "全国"}
 
 
+def _rows_in_file(path: Path, names: dict[str, str]) -> dict[str, int]:
+    """Region code → the (1-based) row of the user's file that holds it: by its code, or by its name (full or
+    short, spaces ignored) in the first cells; for naming the row in a refusal. Empty if unreadable."""
+    from neoutflow.data.extract.census import short_province_name
+    from neoutflow.data.importer.core import read_grid, text_of
+
+    try:
+        grid = read_grid(path)
+    except Exception:  # noqa: BLE001 - only a help for the message
+        return {}
+    by_text = {}
+    for code, name in names.items():
+        for t in {code, name, short_province_name(name) if code.endswith("0000") else name}:
+            by_text.setdefault("".join(t.split()), code)
+    out: dict[str, int] = {}
+    for i in range(len(grid)):
+        for v in grid.iloc[i, :4]:
+            t = "".join(text_of(v).split()).removesuffix(".0")
+            if t in by_text:
+                out.setdefault(by_text[t], i + 1)
+                break
+    return out
+
+
 def plausibility(
     source: Source, existing: dict[str, pd.DataFrame], merged: dict[str, pd.DataFrame], raw_dir
 ) -> list[str]:
@@ -132,8 +156,11 @@ def plausibility(
     new_keys = {tuple(r) for pt in parts for r in pt.rows[key].itertuples(index=False)}
     out = []
 
+    rows_of = _rows_in_file(source.path, names)
+
     def unit(code) -> str:
-        return f"{names.get(str(code), '?')} ({code})"
+        row = rows_of.get(str(code))
+        return f"{names.get(str(code), '?')} ({code}{f', row {row}' if row else ''})"
 
     m = merged[res].reset_index(drop=True)
     for i, r in census_changes(m, CENSUS).iterrows():
@@ -142,7 +169,7 @@ def plausibility(
         if mine not in new_keys and prev not in new_keys:
             continue  # a jump already in data/raw is make data's to report
         out.append(
-            f"{source.path.name}: the row of {unit(m.at[i, 'code'])}, column {m.at[i, 'indicator']} "
+            f"{source.path.name}: {unit(m.at[i, 'code'])}, column {m.at[i, 'indicator']} "
             f"({CENSUS[m.at[i, 'indicator']].label_zh}): {int(m.at[i, 'year'])} = "
             f"{format_value(float(m.at[i, 'value']))} is ×{r['ratio']:.2f} the {int(m.at[j, 'year'])} value "
             f"{format_value(float(m.at[j, 'value']))}; between censuses it may change ×{r['lo']:g}…×{r['hi']:g} "
@@ -163,7 +190,7 @@ def plausibility(
                 lo, hi = SOURCE_AGREEMENT
                 if not lo <= ratio <= hi:
                     out.append(
-                        f"{source.path.name}: the row of {unit(row.code)}, column {row.indicator}: {row.year} = "
+                        f"{source.path.name}: {unit(row.code)}, column {row.indicator}: {row.year} = "
                         f"{format_value(float(row.value))} here but {format_value(float(o['value']))} from "
                         f"{o['source']} in data/raw/census_indicators.csv (×{ratio:.2f}; two sources of one census "
                         f"figure may differ ×{lo:g}…×{hi:g}, data/README.md). Check the unit the table states "
