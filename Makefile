@@ -230,10 +230,8 @@ lock: ## Re-resolve requirements.in into pinned requirements.txt (needs network)
 	/tmp/neoutflow-lock/bin/pip install --quiet -r requirements.in
 	/tmp/neoutflow-lock/bin/pip freeze --exclude-editable | grep -v '^neoutflow' > requirements.txt
 
-# (build/.lock itself is kept: a build waiting for it holds it open)
 clean: ## Remove everything the build writes (build/, data/processed/, _output/, _variables.yml …), keep .venv
-	@if [ -d build ]; then find build -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +; fi
-	rm -rf build-hand data/processed _output _variables.yml _availability.yml .quarto
+	rm -rf build build-hand data/processed _output _variables.yml _availability.yml .quarto
 	rm -rf data/.processed-* ._output-* .__output-*
 
 distclean: clean ## Also remove .venv
