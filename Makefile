@@ -27,7 +27,8 @@ BENCH_ARGS ?=
 export PYTHONHASHSEED := 0
 # Dates embedded in figures, PDF and the appendix come from the last commit, not the clock;
 # without git history (a `git archive` copy) none is invented: the report says the date is unknown.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+# Only this project's own repository counts: a copy unpacked inside another work tree has none.
+SOURCE_DATE_EPOCH ?= $(shell [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ] && git log -1 --format=%ct 2>/dev/null)
 ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
 endif
@@ -38,7 +39,9 @@ export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 # One build at a time in this folder: a make whose goals all write build/, data/processed/
 # or _output/ takes build/.lock (flock) and reruns itself holding it; a second one waits
 # (saying so) until the first has finished. BUILD_LOCK_WAIT=0 makes it exit at once instead.
-LOCKED_GOALS := report notebooks data build/% _output/% data/processed/%
+# `clean`, `distclean` and `import` take it too: none may pull files from under a running build.
+BUILD_GOALS  := report notebooks data build/% _output/% data/processed/%
+LOCKED_GOALS := $(BUILD_GOALS) clean distclean import
 BUILD_LOCK_WAIT ?= 3600
 GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
 # (`make -q` and `make -n` only look, so they take no lock.)
@@ -109,10 +112,13 @@ KIND    ?=
 YEAR    ?=
 APPLY   ?=
 REPLACE ?=
-import: $(VENV_STAMP) ## Import an official table into data/raw/: FILE=path [KIND=…] [YEAR=…] [BOUNDARIES=…] [APPLY=1] [REPLACE=1]
+DIAGONAL ?=
+ZERO_CELLS ?=
+import: $(VENV_STAMP) ## Import an official table into data/raw/: FILE=path [KIND=…] [YEAR=…] [BOUNDARIES=…] [DIAGONAL=1] [ZERO_CELLS=1] [APPLY=1] [REPLACE=1]
 	@test -n "$(FILE)" || { echo "make import: name the file, e.g. make import FILE=path/to/分省年度数据.xls" >&2; exit 2; }
 	$(PY) -m neoutflow.data.importer "$(FILE)" $(if $(KIND),--kind $(KIND)) $(if $(YEAR),--year $(YEAR)) \
 	  $(if $(BOUNDARIES),--boundaries "$(BOUNDARIES)") \
+	  $(if $(filter-out 0,$(DIAGONAL)),--diagonal) $(if $(filter-out 0,$(ZERO_CELLS)),--zero-cells) \
 	  $(if $(filter-out 0,$(APPLY)),--apply) $(if $(filter-out 0,$(REPLACE)),--replace)
 
 data: $(DATA_STAMP) ## Validate data/raw/ and build the analysis tables in data/processed/
@@ -134,7 +140,7 @@ $(DATA_STAMP): $(RAW_DATA) $(DATA_SRC) | $(VENV_STAMP)
 PARAM_FILES := $(PARAMS_STAMP) $(NOTEBOOK_NAMES:%=build/params/%.json)
 # ($(shell) in make 4.3 does not see exported variables: PYTHONPATH is given explicitly)
 WRITE_PARAMS = PYTHONPATH=$(PYTHONPATH) $(PY) -m neoutflow.pipeline.run_notebook --write-params $(PARAMS)
-ifneq ($(filter $(LOCKED_GOALS),$(GOALS)),)
+ifneq ($(filter $(BUILD_GOALS),$(GOALS)),)
 ifneq ($(wildcard $(VENV_STAMP)),)
 PARAMS_LOG := $(shell $(WRITE_PARAMS) 2>&1 || echo "PARAMS-FAILED")
 ifneq ($(findstring PARAMS-FAILED,$(PARAMS_LOG)),)
@@ -234,8 +240,8 @@ lock: ## Resolve requirements.in into hash-locked requirements.txt, keeping pins
 	  --custom-compile-command "make lock" $(if $(filter-out 0,$(UPGRADE)),--upgrade) -o requirements.txt
 	rm -rf /tmp/neoutflow-lock
 
-clean: ## Remove generated outputs (build/, data/processed/, _output/), keep .venv
-	rm -rf build build-hand data/processed _output _variables.yml .quarto
+clean: ## Remove everything the build writes (build/, data/processed/, _output/, _variables.yml …), keep .venv
+	rm -rf build build-hand data/processed _output _variables.yml _availability.yml .quarto
 	rm -rf data/.processed-* ._output-* .__output-*
 
 distclean: clean ## Also remove .venv

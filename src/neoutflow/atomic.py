@@ -49,7 +49,8 @@ def write_text(path: Path | str, text: str, encoding: str = "utf-8", if_changed:
 # Every multi-file output (data/processed/, a notebook's results/figures/tables,
 # the rendered report) is built in a staging folder and published only when the
 # whole step succeeded. The folder sits inside the destination's parent, so each
-# publishing move is a rename on one filesystem; its name carries the process id,
+# publishing move is a rename on one filesystem (the report's is inside ``_output`` itself, which
+# may be a mount of its own); its name carries the process id,
 # so concurrent runs never share one and a later run can tell a dead run's leftovers.
 
 STAGING_SUFFIX = ".staging"
@@ -155,9 +156,18 @@ def publish(staged: Path | str, dest: Path | str, whole: bool = False) -> list[P
     published = []
     for item in sorted(staged.iterdir()):
         target = dest / item.name
-        if item.is_dir() and target.is_dir():
-            old = staged / f".old-{item.name}"
+        old = None
+        if item.is_dir() and target.is_dir() and not target.is_symlink():
+            # swapped out beside the target (same filesystem), removed once the new one is in place
+            old = dest / f".{item.name}-{os.getpid()}.old"
             target.replace(old)
-        _move(item, target)
+        try:
+            _move(item, target)
+        except BaseException:
+            if old is not None and not target.exists():
+                old.replace(target)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
         published.append(target)
     return published

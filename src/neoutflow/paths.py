@@ -41,3 +41,26 @@ REPORT = ROOT / "report"
 OUTPUT = ROOT / "_output"
 # The compiled official-statistics files; present for developers, absent for users.
 SHARED_SOURCES = Path(os.environ.get("NEOUTFLOW_SOURCES", ROOT.parent / "shared" / "sources"))
+
+
+def own_git(*args: str, root: Path | None = None) -> str | None:
+    """Output of ``git <args>`` run in the project root, only if the root is its repository's top level.
+
+    A copy unpacked inside another work tree (a ``git archive`` copy in someone's checkout) would
+    otherwise take that repository's commit and date for its own; then this returns None ("unknown").
+    """
+    import subprocess
+
+    root = Path(root or ROOT).resolve()
+
+    def run(*a: str) -> str | None:
+        try:
+            out = subprocess.run(["git", "-C", str(root), *a], capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
+
+    top = run("rev-parse", "--show-toplevel")
+    if top is None or Path(top).resolve() != root:
+        return None
+    return run(*args)

@@ -72,3 +72,20 @@ def test_extract_reproduces_source_matrices(shared_sources):
         codes = [dict(ef.NBS_ORDER)[n] for n in names]
         got = committed[committed["year"] == year].pivot(index="destination", columns="origin", values="persons_sample")
         assert (got.loc[codes, codes].to_numpy() == mat).all()
+
+
+def test_a_province_with_no_flows_is_refused(flows):
+    """Issue #29 item 6: a matrix whose row (or column) for one province is all zero passed validation
+    and then broke the gravity models; it is refused, naming the province and the year."""
+    bad = flows.copy()
+    row = bad["year"].eq(2010) & bad["origin"].eq("650000")
+    bad.loc[row, "persons_sample"] = 0
+    bad.loc[row, "persons_estimated"] = 0
+    problems = check_flows(bad, "birthplace_flows.csv")
+    hit = [p for p in problems if p.column == "origin" and p.value == "650000"]
+    assert hit and "2010" in hit[0].expected and "row" in hit[0].expected
+    col = flows.copy()
+    cells = col["year"].eq(2000) & col["destination"].eq("540000")
+    col.loc[cells, ["persons_sample", "persons_estimated"]] = 0
+    assert any(p.column == "destination" and p.value == "540000" for p in check_flows(col, "f.csv"))
+    assert not [p for p in check_flows(flows, "f.csv") if p.column in ("origin", "destination")]

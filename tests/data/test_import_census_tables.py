@@ -60,44 +60,46 @@ def table_62(root, path, shift=0.5):
 
 # ------------------------------------------------------------------ a synthetic yearbook indicator table
 
-# SYNTHETIC shares of the population used to make the counts of each prefecture-level row.
-SHARES = {
-    "college": 0.12,  # split 大学专科 / 本科及以上 and 男 / 女 below
-    "urban": 0.6,
-    "inmigrants": 0.05,
-    "employed": 0.5,
-}
-INDUSTRY_2020 = {  # share of the employed
-    "农林牧渔业": 0.3,
-    "采矿业": 0.02,
-    "制造业": 0.2,
-    "电力热力燃气及水生产和供应业": 0.01,
-    "建筑业": 0.07,
-}
+# SYNTHETIC: each prefecture-level row's counts make its 2020 indicators times these factors (a census must
+# stay within the bounded change from the previous one), the employed being half the population.
+FACTORS = {"college": 1.05, "urban": 1.02, "inmigrants": 1.0, "employed": 0.5}
+# the secondary sector's other parts, as shares of (secondary − manufacturing)
+SECONDARY_REST = {"采矿业": 0.2, "电力热力燃气及水生产和供应业": 0.1, "建筑业": 0.7}
 
 
 def indicator_table(root) -> pd.DataFrame:
     """A 2020-layout county table without the age columns (education, industry, migration, urban):
-    prefecture counts are fixed shares of the synthetic 2030 population, province rows their sums."""
+    prefecture counts from each unit's 2020 indicators (× :data:`FACTORS`) and its synthetic 2030 population,
+    province rows their sums."""
     base = synthetic_census_table(root, YEAR)
     keep = ["区划代码", "省", "市", "区县", "人口数_合计"]
     t = base[keep].copy()
     body = t.iloc[1:].copy()
     codes = body["区划代码"].astype(int).astype(str)
     pop = body["人口数_合计"].astype(float)
+    ind = indicators(root)
+    # each unit's latest figure (2020; 2010 where 2020 lacks it, as 三沙市's industry shares)
+    was = ind.sort_values("year").groupby(["code", "indicator"])["value"].last().unstack()
+
+    def of(name: str) -> pd.Series:
+        return pd.Series(codes.map(was[name]).astype(float).to_numpy(), index=body.index)
+
     cols: dict[str, pd.Series] = {}
-    college = (pop * SHARES["college"]).round()
+    college = (pop * of("college_per_100k") / 100_000 * FACTORS["college"]).round()
     cols["大学专科_男"] = (college * 0.25).round()
     cols["大学专科_女"] = (college * 0.25).round()
     cols["本科及以上_男"] = (college * 0.25).round()
     cols["本科及以上_女"] = college - cols["大学专科_男"] - cols["大学专科_女"] - cols["本科及以上_男"]
-    cols["城镇人口"] = (pop * SHARES["urban"]).round()
-    cols["户口登记地在外乡镇街道人口_省外"] = (pop * SHARES["inmigrants"]).round()
-    employed = (pop * SHARES["employed"]).round()
+    cols["城镇人口"] = (pop * (of("urban_share") * FACTORS["urban"]).clip(upper=100) / 100).round()
+    cols["户口登记地在外乡镇街道人口_省外"] = (pop * of("inmigrant_share") / 100 * FACTORS["inmigrants"]).round()
+    employed = (pop * FACTORS["employed"]).round()
     cols["各种行业人口总计"] = employed
-    for name, share in INDUSTRY_2020.items():
-        cols[name] = (employed * share).round()
-    cols["平均受教育年限_合计"] = pd.Series(10.5, index=body.index)
+    cols["农林牧渔业"] = (employed * of("primary_share") / 100).round()
+    cols["制造业"] = (employed * of("manufacturing_share") / 100).round()
+    rest = employed * (of("secondary_share") - of("manufacturing_share")) / 100
+    for name, share in SECONDARY_REST.items():
+        cols[name] = (rest * share).round()
+    cols["平均受教育年限_合计"] = of("years_of_schooling_yearbook").fillna(10.5) + 0.3
     frame = pd.DataFrame(cols)
     # province rows = the sum of their prefecture-level rows (municipalities are their own row)
     is_prov = codes.str.endswith("0000")
@@ -227,11 +229,13 @@ def test_indicator_table_dry_run_apply_and_values(project, tmp_path):
     assert p.counts() == {("census_indicators", name): (n, 0, 0) for name in computed}
     assert f"urban_share: {n} added (years {YEAR}), 0 changed, 0 left alone" in text
     run(project, f, do_apply=True)
-    # hand-checkable: the shares the synthetic counts were made from
-    assert value(project, "220100", YEAR, "urban_share") == pytest.approx(60, abs=0.01)
-    assert value(project, "220100", YEAR, "college_per_100k") == pytest.approx(12_000, abs=1)
-    assert value(project, "220100", YEAR, "secondary_share") == pytest.approx(30, abs=0.01)
-    assert value(project, "220100", YEAR, "tertiary_share") == pytest.approx(40, abs=0.01)
+    # hand-checkable: the 2020 figures the synthetic counts were made from, times FACTORS
+    was = {k: value(project, "220100", 2020, k) for k in ("urban_share", "college_per_100k", "secondary_share")}
+    assert value(project, "220100", YEAR, "urban_share") == pytest.approx(was["urban_share"] * 1.02, abs=0.01)
+    assert value(project, "220100", YEAR, "college_per_100k") == pytest.approx(was["college_per_100k"] * 1.05, abs=1)
+    assert value(project, "220100", YEAR, "secondary_share") == pytest.approx(was["secondary_share"], abs=0.01)
+    tertiary = 100 - value(project, "220100", 2020, "primary_share") - was["secondary_share"]
+    assert value(project, "220100", YEAR, "tertiary_share") == pytest.approx(tertiary, abs=0.01)
     ind = indicators(project).set_index(["code", "year", "indicator"])
     assert ind.at[("220000", YEAR, "urban_share"), "source"] == "yearbook_province_row"
     assert ind.at[("220100", YEAR, "urban_share"), "source"] == "yearbook_prefecture_row"
@@ -317,7 +321,9 @@ def _bad_61(project, tmp_path, case):
         f.write_text(f.read_text(encoding="utf-8-sig").replace("大学", "大专"), encoding="utf-8-sig")
         return f, {"year": YEAR}
     if case == "invalid":
-        return table_61(project, f, factor=10), {"year": YEAR}  # above 100,000 per 100,000 for 北京
+        # above 100,000 per 100,000 for 北京 (×3: within the change allowed between censuses, so the
+        # validation of the merged data refuses it; ×10 is refused before, as implausible)
+        return table_61(project, f, factor=3), {"year": YEAR}
     if case == "table-3-1":
         rows = [["各地区人口", "Unnamed: 1"], ["地区 ", "人口数 "], ["北  京 ", "21893095"]]
         return write_rows(rows, f), {}
@@ -426,3 +432,51 @@ def test_table_3_1_is_already_in_census_totals(shared_sources):
             found[names[name]] = int(row.iloc[1])
     assert len(found) == 31
     assert all(found[c] == totals[c] for c in found)
+
+
+# ------------------------------------------------------------------ plausibility across censuses and sources
+
+
+def test_communique_in_the_wrong_unit_is_refused_against_the_previous_census(project, tmp_path):
+    """Issue #29 item 2: table 6-1 per 万人 but labelled per 10万人 (×0.1) was accepted ("32 added";
+    辽宁 18,216 → 1,822); it is refused naming the file, the region and the column, and nothing is written."""
+    f = table_61(project, tmp_path / "table_6-1.csv", factor=0.1)
+    before = tree_digest(project / "data")
+    p, text = run(project, f, year=YEAR)
+    assert p.refused and "refused as implausible" in text
+    with pytest.raises(importer.ImportFailure) as err:
+        run(project, f, year=YEAR, do_apply=True)
+    msg = str(err.value)
+    assert "table_6-1.csv" in msg and "辽宁省 (210000, row 9), column college_per_100k" in msg
+    assert "×0.10" in msg and "人/万人" in msg and "nothing was written" in msg
+    assert tree_digest(project / "data") == before
+
+
+def test_communique_far_from_the_yearbook_figure_is_refused(project, tmp_path):
+    """Issue #29 item 2: two sources of the same census figure (yearbook counts, communiqué) are compared."""
+    fyb = tmp_path / f"census_county_{YEAR}_indicators.xlsx"
+    indicator_table(project).to_excel(fyb, index=False)
+    run(project, fyb, do_apply=True)
+    # 2020 × 2.5: a change the previous census allows, but ×2.4 the yearbook's 2030 figure (2020 × 1.05)
+    f = table_61(project, tmp_path / "table_6-1.csv", factor=2.5)
+    before = tree_digest(project / "data")
+    with pytest.raises(importer.ImportFailure) as err:
+        run(project, f, year=YEAR, do_apply=True, replace=True)
+    msg = str(err.value)
+    assert "辽宁省 (210000, row 9)" in msg and "from yearbook" in msg and "two sources of one census figure" in msg
+    assert "table_6-1.csv" in msg and "between censuses" not in msg
+    assert tree_digest(project / "data") == before
+
+
+def test_a_census_jump_typed_into_data_raw_is_refused_by_make_data(project):
+    """The same bound in make data's validation (a hand edit), naming the row of the file and the earlier row."""
+    from neoutflow.data.schemas import DataValidationError
+
+    t = indicators(project)
+    i = t.index[(t["code"] == "210000") & (t["year"] == 2020) & (t["indicator"] == "college_per_100k")][0]
+    t.loc[i, "value"] = t.loc[i, "value"] / 10
+    write_csv(t, raw(project) / RAW_FILES["census_indicators"])
+    load._cache.clear()
+    with pytest.raises(DataValidationError) as err:
+        load.validate_all(raw(project), echo=lambda *a, **k: None)
+    assert f"row {i + 2}" in str(err.value) and "×0.15" in str(err.value)

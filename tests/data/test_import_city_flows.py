@@ -305,9 +305,13 @@ def matrix_rows(mat: np.ndarray, title: str, *, unit="人", names=NBS_NAMES, tot
 
 
 def synthetic_2020(root) -> np.ndarray:
-    """SYNTHETIC: a made-up 2020 matrix, the 2010 cells × 1.1, with invented non-migrants on the diagonal."""
+    """SYNTHETIC: a made-up 2020 matrix, the 2010 cells × 1.1, with non-migrants on the diagonal making each
+    row's sample a tenth of the province's 2020 population (as a table that prints the diagonal has)."""
     mat = np.round(committed_matrix(root, 2010) * 1.1).astype(np.int64)
-    np.fill_diagonal(mat, 1_000_000 + np.arange(31))
+    totals = table(root, "census_totals")
+    pop = totals[totals["year"] == 2020].set_index("code")["population"]
+    sample = np.round(pop.reindex([c for _, c in ef.NBS_ORDER]).to_numpy() * 0.1).astype(np.int64)
+    np.fill_diagonal(mat, sample - mat.sum(axis=1))
     return mat
 
 
@@ -317,13 +321,15 @@ def test_birthplace_new_census_dry_run_and_apply(project, tmp_path):
         matrix_rows(mat, "SYNTHETIC 第七次人口普查 按现住地和出生地分的人口（长表）"), tmp_path / "birthplace.xlsx"
     )
     before = tree_digest(project / "data")
-    p, text = imported(project, f)
+    with pytest.raises(importer.ImportFailure, match=r"31 cell\(s\) on the diagonal are not 0 .*--diagonal"):
+        imported(project, f)  # the table prints the diagonal: only with the flag that says so
+    p, text = imported(project, f, diagonal=True)
     assert p.source.kind == "birthplace-matrix"
     assert p.counts() == {("birthplace_flows", 2020): (961, 0, 0)}
     assert "2020: 961 added (years 2020), 0 changed, 0 left alone" in text
     assert f"diagonal of {int(np.trace(mat)):,} persons born in their province of residence not kept" in text
     assert tree_digest(project / "data") == before
-    imported(project, f, do_apply=True)
+    imported(project, f, do_apply=True, diagonal=True)
     validates(project)
     got = table(project, "birthplace_flows")
     got = got[got["year"] == 2020].set_index(["origin", "destination"])
@@ -340,7 +346,7 @@ def test_birthplace_transposed_corner_is_read_by_rows_of_birth(project, tmp_path
     mat = synthetic_2020(project)
     rows = matrix_rows(mat.T, "SYNTHETIC", totals=False)
     rows[2][0] = "出生地\\现住地"
-    p, _ = imported(project, save(rows, tmp_path / "m.csv"), year=2020)
+    p, _ = imported(project, save(rows, tmp_path / "m.csv"), year=2020, diagonal=True)
     f = p.source.parts[0].rows.set_index(["origin", "destination"])["persons_sample"]
     assert f[("210000", "230000")] == mat[7, 5]
 
@@ -406,6 +412,56 @@ def test_bad_birthplace_matrix_changes_nothing(project, tmp_path, case):
     with pytest.raises(error, match=message):
         imported(project, f, year=year, do_apply=True)
     assert tree_digest(project / "data") == before
+
+
+def _off_diagonal_2020(root) -> np.ndarray:
+    mat = synthetic_2020(root)
+    np.fill_diagonal(mat, 0)
+    return mat
+
+
+def test_birthplace_two_rows_swapped_are_refused(project, tmp_path):
+    """Issue #29 item 3: two rows' values swapped put migrants on the diagonal, which was silently set to 0
+    ("961 added"); it is refused, naming the cells and counting the persons."""
+    mat = _off_diagonal_2020(project)
+    mat[[5, 7]] = mat[[7, 5]]  # 辽宁's row and 黑龙江's row exchanged
+    f = save(matrix_rows(mat, "SYNTHETIC 第七次人口普查"), tmp_path / "swapped.xlsx")
+    before = tree_digest(project / "data")
+    with pytest.raises(importer.ImportFailure) as err:
+        imported(project, f, do_apply=True)
+    msg = str(err.value)
+    assert "2 cell(s) on the diagonal are not 0" in msg and "辽宁 × 辽宁" in msg and "黑龙江 × 黑龙江" in msg
+    assert f"{int(mat[5, 5] + mat[7, 7]):,} persons in all" in msg and "swapped" in msg
+    assert tree_digest(project / "data") == before
+
+
+def test_birthplace_swap_in_a_table_with_its_diagonal_meets_the_census_populations(project, tmp_path):
+    """With --diagonal (the table prints the non-migrants), the row sums are residents: a swap of two rows
+    disagrees with the census populations of the year."""
+    mat = synthetic_2020(project)
+    mat[[18, 1]] = mat[[1, 18]]  # 广东's row and 天津's row exchanged
+    f = save(matrix_rows(mat, "SYNTHETIC 第七次人口普查"), tmp_path / "swapped.xlsx")
+    with pytest.raises(importer.ImportFailure, match=r"2020 census populations .*row 天津.*row 广东"):
+        imported(project, f, diagonal=True)
+
+
+def test_birthplace_zero_cells_in_full_rows_are_refused_unless_the_layout_has_them(project, tmp_path):
+    mat = _off_diagonal_2020(project)
+    mat[7, 5] = 0  # 辽宁-born living in 黑龙江 left blank as 0
+    f = save(matrix_rows(mat, "SYNTHETIC 第七次人口普查"), tmp_path / "zeros.xlsx")
+    with pytest.raises(
+        importer.ImportFailure, match=r"1 cell\(s\) off the diagonal are 0 .*黑龙江 × 辽宁.*--zero-cells"
+    ):
+        imported(project, f, do_apply=True)
+    p, _ = imported(project, f, zero_cells=True)
+    assert p.counts() == {("birthplace_flows", 2020): (961, 0, 0)}
+
+
+def test_birthplace_totals_compared_with_the_census_populations(project, tmp_path):
+    mat = _off_diagonal_2020(project) * 4  # a sample four times too large (e.g. estimates given as the sample)
+    f = save(matrix_rows(mat, "SYNTHETIC 第七次人口普查"), tmp_path / "big.xlsx")
+    with pytest.raises(importer.ImportFailure, match=r"does not agree with the 2020 census populations"):
+        imported(project, f)
 
 
 def test_cli_imports_a_script_matrix(project, tmp_path, capsys):

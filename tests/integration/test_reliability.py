@@ -182,6 +182,23 @@ def test_missing_provenance_record_is_noticed_by_make(built):
         dp.write_bytes(saved)
 
 
+def test_report_publishes_into_an_output_folder_on_its_own_filesystem(built):
+    """Issue #29 item 6: `_output` a tmpfs (or a container bind mount): publishing gave "Invalid cross-device
+    link". The report is staged inside `_output` itself; a second render replaces the notebooks' folder."""
+    from mounts import tmpfs
+
+    project, _ = built
+    with tmpfs(project / "_output") as out:
+        for _ in range(2):
+            (out / "report.pdf").unlink(missing_ok=True)
+            proc = run_make(project, "report")
+            assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+            assert "cross-device" not in proc.stderr
+            assert (out / "report.pdf").stat().st_size > 0 and (out / "notebooks").is_dir()
+            assert not _leftovers(project), _leftovers(project)
+    assert not _leftovers(project)
+
+
 def test_build_without_git_history_states_no_invented_date(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setattr(repro, "_git", lambda *a: None)

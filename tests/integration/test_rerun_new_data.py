@@ -76,3 +76,21 @@ def test_new_year_reaches_the_report(rerun):
     assert "2035年1%人口抽样调查或2040年普查" in text
     html = (rerun / "_output/report.html").read_text(encoding="utf-8")
     assert "2030" in html
+
+
+def test_sentences_naming_years_boundaries_and_sources_follow_the_new_census(rerun):
+    """Issue #29 item 4 (the outflow and data text): the data list names the census actually used, and no
+    table note, data sentence or limitation speaks of 2010 boundaries or of a definition change it cannot know."""
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() or "" for p in PdfReader(rerun / "_output/report.pdf").pages)
+    text = "".join(text.split())
+    assert "2020年第七次和2030年第八次全国人口普查" in text
+    assert "2010年第六次" not in text and "2010年地级数据" not in text
+    assert "2020年和2030年普查的“省外流入人口”口径不同" not in text
+    note = (rerun / "build/tables/outflow_ne_prefectures.md").read_text(encoding="utf-8")
+    assert "2010年" not in note
+    # the synthetic Northeast shrinks while its rates were made to rise: the words come from the signs
+    outflow = json.loads((rerun / "build/results/outflow.json").read_text(encoding="utf-8"))
+    clause = outflow["ne_change_source_clause"]["display"]
+    assert f"规模：{clause}" in text and clause.startswith("人口减少")

@@ -131,3 +131,19 @@ def test_words():
 def test_magnitude_word():
     assert fl.magnitude_word(0.93) == "同一量级" and fl.magnitude_word(2.5) == "不同量级"
     assert fl.magnitude_word(0.4) == "不同量级"
+
+
+def test_pseudo_r2_on_the_fitted_sample_when_ppml_drops_separated_pairs():
+    """Issue #29 item 6: an origin with no flows is separated; fepois drops its pairs, and the
+    pseudo-R² correlates the outcome of the rows it kept (was a numpy shape error, 930 vs 870)."""
+    rng = np.random.default_rng(7)  # SYNTHETIC dyads among 8 provinces
+    codes = [f"{i}0000" for i in range(11, 19)]
+    d = pd.DataFrame([(o, t) for o in codes for t in codes if o != t], columns=["origin", "destination"])
+    d["log_distance"] = rng.normal(size=len(d))
+    d["stock"] = rng.poisson(np.exp(3 + 0.5 * d["log_distance"])).astype(float)
+    d.loc[d["origin"] == codes[2], "stock"] = 0.0  # no one born in this province lives elsewhere
+    fit = fl.fit_ppml(d, "stock", ["log_distance"], ("origin", "destination"))
+    assert fit._N == len(d) - (len(codes) - 1)
+    kept = d[d["origin"] != codes[2]]
+    want = np.corrcoef(kept["stock"], np.asarray(fit.predict(), float))[0, 1] ** 2
+    assert fl.pseudo_r2(fit, d, "stock") == pytest.approx(want, rel=1e-12)

@@ -19,8 +19,6 @@ from neoutflow.formatting import DIRECTION_WORDS, direction_word
 # chapter; any other phrase allows the years or words inside it. Every entry must still match.
 FIXED_YEARS: list[tuple[str, str, str]] = [
     # the sources, named by their census (the shipped extracts; a new census adds a source, not a year here)
-    ("_02_data_methods.qmd", "2010 年第六次和 2020 年第七次全国人口普查", "the two censuses shipped, as sources"),
-    ("_02_data_methods.qmd", "2010 年地级数据按 2020 年行政区划重新归并", "how the shipped 2010 extract was made"),
     ("_02_data_methods.qmd", "地级单位 2020 年边界", "the shipped boundary file"),
     ("_02_data_methods.qmd", "2020 年地级边界来自", "the shipped boundary file's compiler"),
     ("_02_data_methods.qmd", "在 2020 年普查后经过修订", "NBS revised the yearly series after the 7th census"),
@@ -154,3 +152,51 @@ def test_direction_word_examples_and_errors():
         direction_word([1, float("nan")])
     with pytest.raises(ValueError, match="no values"):
         direction_word([])
+
+
+# ------------------------------------------------------------------ issue #29 item 4 (outflow and data text)
+
+
+def test_the_source_of_the_population_change_follows_signs_and_sizes():
+    """ "仅相当于人口变化的 349.3%：人口减少几乎全部来自迁移" was printed with natural increase 3.5 times a
+    rising population's change; the words now follow the data (SYNTHETIC figures)."""
+    from neoutflow.outputs.outflow_report import change_source_words
+
+    shipped = change_source_words(-10_998_181, -319_000)  # 2010→2020: −1,099.8万, natural increase −31.9万
+    assert shipped == {
+        "ne_natural_increase_qualifier": "只有",
+        "ne_natural_increase_share_verb": "仅相当于",
+        "ne_change_source_clause": "人口减少几乎全部来自迁移",
+    }
+    rising = change_source_words(1_170_000, 4_086_000)  # natural increase 349% of a rise: net out-migration
+    assert rising["ne_change_source_clause"] == "人口增加主要来自自然增长，迁移为净迁出"
+    assert rising["ne_natural_increase_share_verb"] == "相当于" and rising["ne_natural_increase_qualifier"] == "为"
+    assert change_source_words(1_000_000, -200_000)["ne_change_source_clause"] == "人口增加主要来自迁移"
+    text = (paths.REPORT / "_03_outflow.qmd").read_text(encoding="utf-8")
+    assert "几乎全部来自迁移" not in text and "仅相当于" not in text and "只相当于" not in text
+
+
+def test_ratio_verb_says_only_below_one():
+    from neoutflow.outputs.outflow_report import ratio_verb
+
+    assert ratio_verb(0.75) == "只相当于" and ratio_verb(7.07) == "相当于" and ratio_verb(-2.1) == "相当于"
+    for chapter in ("_03_outflow.qmd", "_abstract.qmd"):
+        assert "只相当于" not in (paths.REPORT / chapter).read_text(encoding="utf-8"), chapter
+
+
+def test_boundary_and_census_words_come_from_the_data_used():
+    from neoutflow.outputs.outflow_report import boundary_words
+
+    shipped = boundary_words(2010, 2020, {2010: 2020, 2020: 2020})
+    assert shipped["census_list"] == "2010 年第六次和 2020 年第七次全国人口普查"
+    assert "2010 年地级数据按 2020 年行政区划重新归并（例如公主岭市" in shipped["boundary_data_sentence"]
+    assert "（2010年已按2020年区划归并）" in shipped["boundary_table_note"]
+    assert shipped["limitation_boundaries"].startswith("2010 年和 2020 年普查的“省外流入人口”口径不同；")
+    new = boundary_words(2020, 2030, {2020: 2020, 2030: 2030})  # a 2030 census on its own units
+    assert new["census_list"] == "2020 年第七次和 2030 年第八次全国人口普查"
+    assert "无需归并" in new["boundary_data_sentence"] and "2010" not in "".join(new.values())
+    assert "口径不同" not in new["limitation_boundaries"] and "没有记录" in new["limitation_boundaries"]
+    methods = (paths.REPORT / "_02_data_methods.qmd").read_text(encoding="utf-8")
+    assert "{{< var outflow.census_list >}}" in methods and "{{< var outflow.boundary_data_sentence >}}" in methods
+    limits = (paths.REPORT / "_06_limitations.qmd").read_text(encoding="utf-8")
+    assert "**口径与区划。** {{< var outflow.limitation_boundaries >}}" in limits

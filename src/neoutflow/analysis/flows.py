@@ -251,9 +251,12 @@ def coef_frame(fit) -> pd.DataFrame:
 
 
 def pseudo_r2(fit, df: pd.DataFrame, outcome: str) -> float:
-    """Squared correlation between the outcome and the PPML fitted values (Santos Silva & Tenreyro)."""
+    """Squared correlation between the outcome and the PPML fitted values (Santos Silva & Tenreyro),
+    on the fitted sample: ``fepois`` drops the pairs whose outcome is separated (a fixed effect whose
+    outcomes are all zero), so the outcome is taken from the rows it kept (``fit._data``), not ``df``."""
     mu = np.asarray(fit.predict(), dtype=float)
-    return float(np.corrcoef(df[outcome].to_numpy(float), mu)[0, 1] ** 2)
+    y = fit._data[outcome] if len(fit._data) == len(mu) else df[outcome]
+    return float(np.corrcoef(y.to_numpy(float), mu)[0, 1] ** 2)
 
 
 def fit_models(dyads: pd.DataFrame) -> dict[str, dict]:

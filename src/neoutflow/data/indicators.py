@@ -23,6 +23,10 @@ class Indicator:
     magnitude_hint: str = ""
     # yearly series: allowed relative change from the previous year, e.g. (-0.30, 0.60) = −30 % … +60 %
     yoy: tuple[float, float] | None = None
+    # census indicators: allowed ratio of a unit's value to its value at the previous census year in the file
+    # (the same code), e.g. (0.5, 5.0) = ×0.5 … ×5; outside is refused (a unit slip such as per 万人 for per
+    # 10万人 is ×0.1). Set from the 2010→2020 ratios of the shipped rows (provinces and prefectures) with margin.
+    census_change: tuple[float, float] | None = None
 
 
 PERCENT: dict[str, Any] = dict(lower=0.0, upper=100.0)
@@ -39,6 +43,7 @@ CENSUS: dict[str, Indicator] = {
             "(大学专科 + 大学本科及以上) / resident population × 100,000.",
             lower=0,
             upper=100_000,
+            census_change=(0.5, 5.0),
         ),
         Indicator(
             "years_of_schooling",
@@ -49,6 +54,7 @@ CENSUS: dict[str, Indicator] = {
             "years_of_schooling_yearbook). The source column says which.",
             lower=0,
             upper=20,
+            census_change=(0.8, 1.8),
         ),
         Indicator(
             "years_of_schooling_yearbook",
@@ -58,6 +64,7 @@ CENSUS: dict[str, Indicator] = {
             "from communiqué table 6-2); combined units weight by the attainment counts.",
             lower=0,
             upper=20,
+            census_change=(0.8, 1.8),
         ),
         Indicator(
             "primary_share",
@@ -66,6 +73,7 @@ CENSUS: dict[str, Indicator] = {
             "Employed persons in agriculture, forestry, animal husbandry and fishery as % of all employed "
             "(census long-form sample counts).",
             **PERCENT,
+            census_change=(0.05, 2.0),
         ),
         Indicator(
             "secondary_share",
@@ -74,6 +82,7 @@ CENSUS: dict[str, Indicator] = {
             "Employed in mining + manufacturing + electricity/heat/gas/water + construction, % of employed "
             "(long-form sample).",
             **PERCENT,
+            census_change=(0.1, 20.0),
         ),
         Indicator(
             "manufacturing_share",
@@ -81,6 +90,7 @@ CENSUS: dict[str, Indicator] = {
             "制造业就业比重",
             "Employed in manufacturing, % of employed (long-form sample).",
             **PERCENT,
+            census_change=(0.05, 25.0),
         ),
         Indicator(
             "tertiary_share",
@@ -88,6 +98,7 @@ CENSUS: dict[str, Indicator] = {
             "第三产业就业比重",
             "100 − primary_share − secondary_share: all other industries, % of employed (long-form sample).",
             **PERCENT,
+            census_change=(0.3, 10.0),
         ),
         Indicator(
             "inmigrants_other_province",
@@ -98,6 +109,7 @@ CENSUS: dict[str, Indicator] = {
             lower=0,
             magnitude_floor=10_000,
             magnitude_hint="persons",
+            census_change=(0.2, 20.0),
         ),
         Indicator(
             "inmigrant_share",
@@ -105,9 +117,15 @@ CENSUS: dict[str, Indicator] = {
             "外省流入人口占常住人口比重",
             "inmigrants_other_province / resident population × 100.",
             **PERCENT,
+            census_change=(0.2, 15.0),
         ),
         Indicator(
-            "urban_share", "%", "城镇人口比重", "Urban residents (城镇人口) / resident population × 100.", **PERCENT
+            "urban_share",
+            "%",
+            "城镇人口比重",
+            "Urban residents (城镇人口) / resident population × 100.",
+            **PERCENT,
+            census_change=(0.5, 4.0),
         ),
         Indicator(
             "registered_population",
@@ -117,6 +135,7 @@ CENSUS: dict[str, Indicator] = {
             lower=0,
             magnitude_floor=1_000_000,
             magnitude_hint="persons",
+            census_change=(0.5, 2.0),
         ),
         Indicator(
             "census_birth_rate",
@@ -125,6 +144,7 @@ CENSUS: dict[str, Indicator] = {
             "Births in the 12 months before the census per 1,000 residents (2010 yearbook).",
             lower=0,
             upper=60,
+            census_change=(0.3, 3.0),
         ),
         Indicator(
             "census_death_rate",
@@ -133,6 +153,7 @@ CENSUS: dict[str, Indicator] = {
             "Deaths in the 12 months before the census per 1,000 residents (2010 yearbook).",
             lower=0,
             upper=40,
+            census_change=(0.3, 3.0),
         ),
         Indicator(
             "share_age_0_14",
@@ -140,6 +161,7 @@ CENSUS: dict[str, Indicator] = {
             "0-14岁人口比重",
             "Residents aged 0–14 / all residents × 100, from the 5-year age counts.",
             **PERCENT,
+            census_change=(0.2, 30.0),
         ),
         Indicator(
             "share_age_65_plus",
@@ -147,6 +169,7 @@ CENSUS: dict[str, Indicator] = {
             "65岁及以上人口比重",
             "Residents aged 65+ / all residents × 100, from the 5-year age counts.",
             **PERCENT,
+            census_change=(0.5, 15.0),
         ),
     ]
 }

@@ -6,10 +6,12 @@ checksums in ``data/datapackage.json``; then the analysis tables are built in
 on failure the old folder is untouched) and ``data/processed/.validated`` is
 written last.
 
-Policy for changed raw files (a corrected figure, a new census year): if a file
-is valid but its checksum differs from ``datapackage.json``, ``make data`` says
-which files changed, records their new checksums in ``datapackage.json`` and
-carries on (``--strict`` fails instead, for CI). Invalid files are never
+Policy for changed raw files (a corrected figure, a new census year): ``make import``
+records what it writes (and an import interrupted half-way is rolled back here first,
+see :mod:`neoutflow.data.journal`), so a valid file whose checksum differs from
+``datapackage.json`` was edited by hand: ``make data`` says so, names the files,
+records their new checksums with a ``hand_edits`` entry (date, old and new checksum)
+and carries on (``--strict`` fails instead, for CI). Invalid files are never
 recorded. Raw files saved as GBK or UTF-8 with BOM (Chinese Excel) are read
 correctly and accepted with a note; ``python -m neoutflow.data.record --to-utf8``
 rewrites them as UTF-8.
@@ -18,13 +20,14 @@ rewrites them as UTF-8.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 import warnings
 from pathlib import Path
 
 from neoutflow import atomic, paths
-from neoutflow.data import provenance
+from neoutflow.data import journal, provenance
 from neoutflow.data.files import PROCESSED_FILES, write_csv
 from neoutflow.data.load import (
     _echo,
@@ -73,6 +76,8 @@ def run(raw_dir=None, processed=None, datapackage_path=None, strict: bool = Fals
     raw_dir = _raw(raw_dir)
     processed = Path(processed) if processed is not None else paths.PROCESSED
     dp_path = Path(datapackage_path) if datapackage_path is not None else paths.DATAPACKAGE
+    for line in journal.recover(Path(raw_dir).parent):  # an import killed half-way: undo it first
+        echo(f"  note  {line}")
     echo(f"validating {_label(raw_dir)}/")
     try:
         encodings = validate_all(raw_dir, echo=echo)
@@ -111,8 +116,10 @@ def run(raw_dir=None, processed=None, datapackage_path=None, strict: bool = Fals
             )
             return 1
         echo(
-            f"  note  changed since the last record: {listing}; valid, so their new checksums are recorded in "
-            f"{_label(dp_path)} (commit both)"
+            f"  note  hand edit — changed since the last record: {listing}, and no `make import` wrote the new "
+            f"content. Valid, so it is recorded in {_label(dp_path)} as a hand edit (date, old and new checksum "
+            f"under 'hand_edits'); commit both, and say in the commit where the new figures come from (an "
+            f"official table is better imported with `make import`, which records its source)"
         )
     with atomic.staging_dir(processed.parent, processed.name) as tmp:
         written = build_processed(raw_dir, tmp)
@@ -122,7 +129,7 @@ def run(raw_dir=None, processed=None, datapackage_path=None, strict: bool = Fals
         }
         atomic.write_text(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         if changed:
-            provenance.update_hashes(dp_path, raw_dir)
+            provenance.update_hashes(dp_path, raw_dir, hand_edit=datetime.date.today().isoformat())
         atomic.write_text(tmp / ".validated", "validated\n")
         atomic.publish(tmp, processed, whole=True)
     for p in written:

@@ -435,6 +435,10 @@ def build(raw_dir: Path, sources_dir: Path | None = None, previous: dict | None 
         imports = prev.get(name, {}).get("imports")
         if imports:
             res["imports"] = imports
+        # changes no import made (rows typed in by hand), recorded by `make data` with both checksums
+        edits = prev.get(name, {}).get("hand_edits")
+        if edits:
+            res["hand_edits"] = edits
         resources.append(res)
     return {
         "profile": "data-package",
@@ -472,6 +476,7 @@ def write(dp_path: Path, raw_dir: Path, sources: Path | None = None) -> Path:
     if fresh:
         for res in previous.get("resources", []):
             res.pop("imports", None)
+            res.pop("hand_edits", None)
     dp = build(raw_dir, Path(sources) if fresh else None, previous)
     _write_text(Path(dp_path), dumps(dp))
     return Path(dp_path)
@@ -537,8 +542,12 @@ def check_record(dp_path: Path, raw_dir: Path, last_build: dict[str, str] | None
     return errors, sorted(changed)
 
 
-def update_hashes(dp_path: Path, raw_dir: Path) -> list[str]:
-    """Record current checksums and sizes, keeping everything else; returns the files updated."""
+def update_hashes(dp_path: Path, raw_dir: Path, hand_edit: str | None = None) -> list[str]:
+    """Record current checksums and sizes, keeping everything else; returns the files updated.
+
+    ``hand_edit`` (a date): each changed file also gets a ``hand_edits`` entry (date, previous and new
+    checksum), so the record says which contents no import wrote.
+    """
     dp = read(dp_path)
     if not dp:
         write(dp_path, raw_dir)
@@ -547,7 +556,12 @@ def update_hashes(dp_path: Path, raw_dir: Path) -> list[str]:
     for res in dp["resources"]:
         path = Path(raw_dir) / res["path"].removeprefix("raw/")
         if path.is_file():
-            res["hash"] = f"sha256:{sha256(path)}"
+            new = f"sha256:{sha256(path)}"
+            if hand_edit and res["path"].removeprefix("raw/") in changed:
+                res.setdefault("hand_edits", []).append(
+                    {"recorded": hand_edit, "previous": res.get("hash"), "hash": new, "by": "make data"}
+                )
+            res["hash"] = new
             res["bytes"] = path.stat().st_size
     _write_text(Path(dp_path), dumps(dp))
     return changed

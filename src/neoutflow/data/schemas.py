@@ -838,9 +838,52 @@ def check_future_years(df: pd.DataFrame, label: str) -> list[Problem]:
     """No row for a year after the current one (a typo such as 2099 would silently shift fallbacks)."""
     last = latest_allowed_year()
     return [
-        Problem(label, i + 2, "year", int(df.at[i, "year"]), f"a year up to {last} (the current year)")
+        Problem(
+            label,
+            i + 2,
+            "year",
+            int(df.at[i, "year"]),
+            f"a year up to {last} (the current year; for synthetic or test rows set the environment variable "
+            f"NEOUTFLOW_LATEST_YEAR={int(df.at[i, 'year'])})",
+        )
         for i in df.index[df["year"] > last]
     ]
+
+
+def census_changes(df: pd.DataFrame, registry: dict[str, Indicator]) -> pd.DataFrame:
+    """Each census indicator row whose ratio to the same unit's value at the previous census year in ``df``
+    is outside the indicator's ``census_change`` range: index (of ``df``), prev_index, ratio, lo, hi."""
+    limits = {k: v.census_change for k, v in registry.items() if v.census_change is not None}
+    sub = df[df["indicator"].isin(list(limits))].sort_values(["code", "indicator", "year"])
+    g = sub.groupby(["code", "indicator"], sort=False)
+    prev_value = g["value"].shift()
+    prev_index = pd.Series(sub.index, index=sub.index).groupby([sub["code"], sub["indicator"]], sort=False).shift()
+    ratio = sub["value"].astype(float) / prev_value.astype(float)
+    lo = sub["indicator"].map(lambda i: limits[i][0])
+    hi = sub["indicator"].map(lambda i: limits[i][1])
+    bad = (prev_value > 0) & ((ratio < lo) | (ratio > hi))
+    out = pd.DataFrame({"prev_index": prev_index, "ratio": ratio, "lo": lo, "hi": hi})[bad]
+    out["prev_index"] = out["prev_index"].astype(int)
+    return out
+
+
+def check_census_change(df: pd.DataFrame, label: str, registry: dict[str, Indicator]) -> list[Problem]:
+    """A unit's census indicator changes from the previous census year within the indicator's range."""
+    out = []
+    for i, r in census_changes(df, registry).iterrows():
+        j = int(r["prev_index"])
+        out.append(
+            Problem(
+                label,
+                i + 2,
+                "value",
+                float(df.at[i, "value"]),
+                f"{df.at[i, 'indicator']} of {df.at[i, 'code']} in {int(df.at[i, 'year'])} within ×{r['lo']:g}…"
+                f"×{r['hi']:g} of its {int(df.at[j, 'year'])} value (row {j + 2}: {_show(float(df.at[j, 'value']))}); "
+                f"it is ×{r['ratio']:.2f} — check the unit (e.g. per 万人 for per 10万人) and the year",
+            )
+        )
+    return out
 
 
 def check_year_over_year(df: pd.DataFrame, label: str, registry: dict[str, Indicator]) -> list[Problem]:
@@ -907,6 +950,25 @@ def check_flows(df: pd.DataFrame, label: str) -> list[Problem]:
             )
         )
     for year, part in df.groupby("year"):
+        # a province with no migrants out (its row of origins) or in: a missing row or column of the
+        # matrix, not a census finding; the gravity models cannot be fitted on it either
+        off = part[part["origin"] != part["destination"]]
+        for side, word in (
+            ("origin", "born there and living in another province"),
+            ("destination", "living there and born in another province"),
+        ):
+            sums = off.groupby(side)["persons_sample"].sum()
+            for code in sums.index[sums == 0]:
+                out.append(
+                    Problem(
+                        label,
+                        None,
+                        side,
+                        code,
+                        f"some persons {word} in {int(year)}: every cell of this province's "
+                        f"{'row' if side == 'origin' else 'column'} is 0 (a province missing from the matrix?)",
+                    )
+                )
         if len(part) != 961 or part[["origin", "destination"]].drop_duplicates().shape[0] != 961:
             out.append(
                 Problem(label, None, "year", int(year), f"961 origin × destination rows (31×31), got {len(part)}")
@@ -976,6 +1038,7 @@ def validate_frame(name: str, raw: pd.DataFrame, label: str, regions: pd.DataFra
             problems += check_future_years(df, label) + check_census_totals(df, regions, label)
         elif name == "census_indicators":
             problems += check_indicator_table(df, regions, label, CENSUS) + check_shares_sum(df, label)
+            problems += check_census_change(df, label, CENSUS)
             problems += check_future_years(df, label)
         elif name == "province_series":
             problems += check_series(df, regions, label)

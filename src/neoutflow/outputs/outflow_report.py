@@ -66,9 +66,112 @@ def record_setup(rs: ResultSet, o: Outflow) -> None:
     rs.record("end_year", o.end_year, "year", "末期普查年份", display=str(o.end_year))
     n = o.end_year - o.base_year
     rs.record("interval_years", n, "years", "两次普查相隔的年数", display=str(n))
+    record_context_words(rs, o)
     survey, census = next_data_years(o.end_year)
     rs.record("next_survey_year", survey, "year", "末期普查之后的第一次 1% 人口抽样调查", display=str(survey))
     rs.record("next_census_year", census, "year", "末期普查之后的第一次人口普查", display=str(census))
+
+
+# --- words that follow the data: census names, boundary vintages, the source of the population change ----
+
+
+def census_name(year: int) -> str:
+    """``2020`` → ``2020 年第七次`` (the censuses since 2000 every ten years: 第五次 in 2000); another year
+    (a 1% sample survey) → ``2025 年``."""
+    if year >= 2000 and year % 10 == 0:
+        n = 5 + (year - 2000) // 10
+        digits = "零一二三四五六七八九十"
+        ordinal = digits[n] if n <= 10 else f"十{digits[n - 10]}"
+        return f"{year} 年第{ordinal}次"
+    return f"{year} 年"
+
+
+def boundary_vintages(years, raw_dir=None) -> dict[int, int]:
+    """Census year → the year of the administrative boundaries its prefecture-level rows are on
+    (``census_totals.csv``'s ``boundary``: a year they were regrouped to, or "as enumerated")."""
+    from neoutflow.data import load_census_totals
+
+    t = load_census_totals(raw_dir=raw_dir)
+    t = t[~t["code"].astype(str).str.endswith("0000")]
+    out = {}
+    for y in years:
+        b = {str(v) for v in t.loc[t["year"] == y, "boundary"]}
+        found = sorted(int(v) for v in b if v.isdigit())
+        out[int(y)] = found[-1] if found else int(y)
+    return out
+
+
+def boundary_words(by: int, ey: int, vintages: dict[int, int]) -> dict[str, str]:
+    """The sentences that name boundary vintages, from the data used: the data list's regrouping sentence,
+    the prefecture table's note and the limitation on definitions and boundaries."""
+    from neoutflow.reference import CENSUS_ENUMERATION
+
+    vintage = vintages[ey]
+    regrouped = [y for y in (by, ey) if vintages[y] != y]
+    years = "、".join(str(y) for y in regrouped)
+    if regrouped:
+        example = "（例如公主岭市从四平市划入长春市）" if regrouped == [2010] and vintage == 2020 else ""
+        data = f"{years} 年地级数据按 {vintage} 年行政区划重新归并{example}，使两次普查口径一致。"
+        note = (
+            f"常住人口为按{vintage}年行政区划调整后的普查数；净迁移按普查分年龄人口（{years}年已按{vintage}年区划归并）"
+        )
+        limit = (
+            f"地级单位 {years} 年数据按 {vintage} 年区划归并，少数在县级以下调整的区划无法完全对齐，"
+            "相关单位在地级模型中另作处理。"
+        )
+    else:
+        data = f"两次普查的地级数据均按 {vintage} 年行政区划统计，无需归并。"
+        note = f"常住人口为按{vintage}年行政区划的普查数；净迁移按普查分年龄人口"
+        limit = f"两次普查的地级数据均按 {vintage} 年区划统计，无需归并。"
+    a, b = CENSUS_ENUMERATION.get(by), CENSUS_ENUMERATION.get(ey)
+    if a and b and a != b:
+        limit = f"{by} 年和 {ey} 年普查的“省外流入人口”口径不同；" + limit
+    elif not (a and b):
+        limit = f"{by} 年和 {ey} 年普查“省外流入人口”的登记口径是否一致，本项目的数据没有记录；" + limit
+    return {
+        "census_list": f"{census_name(by)}和 {census_name(ey)}全国人口普查",
+        "boundary_data_sentence": data,
+        "boundary_table_note": note,
+        "limitation_boundaries": limit,
+    }
+
+
+def change_source_words(change: float, natural: float) -> dict[str, str]:
+    """Words for "the natural increase was X, equal to Y% of the population change: the change came (almost
+    all) from migration / mainly from natural increase", chosen from the signs and sizes."""
+    migration = change - natural
+    verb = direction_word(change, "change")
+    share = natural / change if change else float("inf")
+    if change == 0:
+        clause = "人口总量基本不变，自然增长与迁移相互抵消"
+    elif migration * change > 0 and abs(migration) >= 0.9 * abs(change) and abs(share) <= 0.1:
+        clause = f"人口{verb}几乎全部来自迁移"
+    elif migration * change > 0 and abs(migration) >= abs(natural):
+        clause = f"人口{verb}主要来自迁移"
+    elif natural * change > 0 and abs(natural) > abs(migration):
+        mig = "净迁入" if migration > 0 else "净迁出"
+        clause = f"人口{verb}主要来自自然增长，迁移为{mig}" if migration else f"人口{verb}全部来自自然增长"
+    else:
+        clause = f"人口{verb}来自迁移与自然增长的共同作用"
+    small = 0 <= share <= 0.25
+    return {
+        "ne_natural_increase_qualifier": "只有" if small else "为",
+        "ne_natural_increase_share_verb": "仅相当于" if small else "相当于",
+        "ne_change_source_clause": clause,
+    }
+
+
+def record_context_words(rs: ResultSet, o: Outflow, raw_dir=None) -> None:
+    """The census names and boundary sentences of the data actually used (data list, table note, limitation)."""
+    words = boundary_words(o.base_year, o.end_year, boundary_vintages((o.base_year, o.end_year), raw_dir))
+    labels = {
+        "census_list": "所用两次普查的名称（数据来源）",
+        "boundary_data_sentence": "地级数据的区划口径（数据来源）",
+        "boundary_table_note": "地级表注：区划口径",
+        "limitation_boundaries": "局限：口径与区划",
+    }
+    for key, text in words.items():
+        rs.record(key, text, "", labels[key], display=text)
 
 
 def record_zero_sum(rs: ResultSet, o: Outflow) -> float:
@@ -250,6 +353,9 @@ def record_northeast(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
     for key, kind in (("ne_population_direction", "to"), ("ne_population_change_word", "change")):
         word = direction_word(change, kind)
         rs.record(key, word, "", f"东北三省普查人口变化的方向（{kind}）", display=word)
+    # the sentence on the source of the change (and the section heading) follows its signs and sizes
+    for key, word in change_source_words(float(change), float(summary_ne["natural_increase"])).items():
+        rs.record(key, word, "", f"东北三省人口变化来源的措辞（{key}）", display=word)
     # rank 1 = the lowest net migration rate (the heaviest outflow)
     rank = prov.set_index("code")["net_migration_rate"].rank(method="min")
     for c in ne:
@@ -404,7 +510,7 @@ def prefectures_table(pref: pd.DataFrame, o: Outflow, directory: Path) -> Path:
         "outflow_ne_prefectures",
         f"东北三省地级单位{by}—{ey}年人口变化与净迁移",
         note=(
-            "注：常住人口为按2020年行政区划调整后的普查数；净迁移按普查分年龄人口（2010年已按2020年区划归并）"
+            f"注：{boundary_words(by, ey, boundary_vintages((by, ey)))['boundary_table_note']}"
             "和全国（31个省份合计）存活比计算，净迁移率以该单位基期分年龄人口合计为分母。"
             "调整后的常住人口数中吉林省有少量人口未归入地级单位，故其地市合计略小于全省；分年龄人口（净迁移）的地市合计与全省一致。"
         ),
@@ -664,6 +770,15 @@ def record_reconciliation(rs: ResultSet, recon: pd.DataFrame, o: Outflow) -> Non
         f"论文821万与存活比法净流出（{covered_ages(o)}）之比",
         digits=2,
     )
+    # "只相当于 … 倍" only for a ratio below 1 ("only 7.07 times" read wrong under other data)
+    for name in ("paper_to_census_decline_ratio", "paper_to_net_outflow_ratio", "paper_to_net_outflow_10plus_ratio"):
+        word = ratio_verb(float(rs[name].value))
+        rs.record(f"{name}_verb", word, "", f"{rs[name].label}的措辞", display=word)
+
+
+def ratio_verb(ratio: float) -> str:
+    """``只相当于`` for a ratio between 0 and 1, else ``相当于``."""
+    return "只相当于" if 0 < ratio < 1 else "相当于"
 
 
 def results_overview(rs: ResultSet) -> pd.DataFrame:

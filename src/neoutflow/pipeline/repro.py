@@ -55,11 +55,8 @@ def md_table(header: list[str], rows: list[list], caption: str, label: str) -> s
 
 
 def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(["git", *args], cwd=paths.ROOT, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
+    """``git <args>`` in the project's own repository; None outside one (or inside another project's)."""
+    return paths.own_git(*args)
 
 
 def build_date() -> str:

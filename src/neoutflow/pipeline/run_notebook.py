@@ -90,6 +90,15 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
+def unstage(text: str, staging: Path, build_dir: Path) -> str:
+    """``text`` with the staging folder's path replaced by the folder it publishes to (``build``): an error
+    names ``build/results/x.json``, not a temporary ``build/.<name>-<pid>-….staging/results/x.json``."""
+    target = _relative(build_dir)
+    for form in sorted({str(staging.resolve()), str(staging), _relative(staging)}, key=len, reverse=True):
+        text = text.replace(form, target)
+    return text
+
+
 def _strip_timings(path: Path, staging: Path | None = None, build_dir: Path | None = None) -> None:
     """Drop execution timestamps and random cell ids that papermill and nbclient record, so that the same
     inputs give the same executed notebook bytes; the staging folder becomes the build folder and absolute
@@ -221,14 +230,15 @@ def _execute(
         kept = keep_failed()
         raise NotebookFailed(
             f"notebook {_relative(source)} failed in cell {exc.cell_index} "
-            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
+            f"(execution count {exc.exec_count}): {exc.ename}: {unstage(str(exc.evalue), staging, build_dir)}\n"
             f"previous outputs are unchanged{kept}"
         ) from None
     except Exception as exc:  # kernel died, bad parameters, ...
         cell = _running_cell(current)
         kept = keep_failed()
         raise NotebookFailed(
-            f"notebook {_relative(source)} could not run{cell}: {type(exc).__name__}: {exc}\n"
+            f"notebook {_relative(source)} could not run{cell}: {type(exc).__name__}: "
+            f"{unstage(str(exc), staging, build_dir)}\n"
             f"previous outputs are unchanged{kept}"
         ) from None
     # Success: publish staged outputs, then the executed notebook (the make target) last.

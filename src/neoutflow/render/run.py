@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from neoutflow import atomic, fonts
+from neoutflow import atomic, fonts, paths
 from neoutflow.render import cache, config, pandoc
 from neoutflow.render.config import RenderConfigError
 from neoutflow.timing import Stopwatch
@@ -91,13 +91,8 @@ def source_date_epoch(root: Path) -> int | None:
             return int(env)
         except ValueError:
             raise RenderFailed("dates", f"SOURCE_DATE_EPOCH={env!r} is not a whole number of seconds") from None
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return int(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip().isdigit() else None
+    out = paths.own_git("log", "-1", "--format=%ct", root=root)  # only the project's own repository
+    return int(out) if out and out.isdigit() else None
 
 
 # The title page says so when there is no date to state (no git history, no SOURCE_DATE_EPOCH).
@@ -377,7 +372,9 @@ def render(
         with progress.step("stage executed notebooks"):
             stage_notebooks(root, staging)
 
-    with atomic.staging_dir(output_dir.parent, output_dir.name) as staging:
+    # Staged inside the output folder itself, so publishing is a rename on one filesystem even when
+    # the output folder is a mount of its own (a tmpfs, a container bind mount).
+    with atomic.staging_dir(output_dir, "render") as staging:
         if engine == "quarto":
             stage()
             render_quarto(project, staging, epoch, progress)

@@ -43,7 +43,9 @@ By default nothing is written: the plan (rows added, changed old → new, left a
 is printed. ``--apply`` writes it: the merged tables are written into a staged copy of ``data/raw/`` and
 validated there (the checks of ``make data``) before any file is replaced; a value that differs from the
 one already in the file is refused unless ``--replace``. The source file (name, sha256, table, unit, date)
-is recorded under the resource's ``imports`` in ``data/datapackage.json``.
+is recorded under the resource's ``imports`` in ``data/datapackage.json``. The files and the record are
+replaced together or not at all: a journal (``data/.import-journal/``, see :mod:`neoutflow.data.journal`)
+is written first, and an import interrupted half-way is rolled back by the next import or ``make data``.
 """
 
 from __future__ import annotations
@@ -144,6 +146,8 @@ def read_source(
     source: str | None = None,
     indicators=None,
     boundaries: Path | None = None,
+    diagonal: bool = False,
+    zero_cells: bool = False,
 ) -> Source:
     """Read and convert one file; raises :class:`ImportFailure` naming what was expected.
 
@@ -163,7 +167,9 @@ def read_source(
         raise LayoutError(
             f"{path.name}: layout not recognised. Expected one of: "
             + "; ".join(layout.expected for layout in LAYOUTS)
-            + f". First row found: {[text_of(v) for v in grid.iloc[0][:6]]}"
+            + f". First row found: {[text_of(v) for v in grid.iloc[0][:6]]}. A layout not listed is not supported: "
+            "export the figures again in one of these layouts, or add the rows by hand in the tidy format of "
+            "data/README.md. If the file was cut short (an interrupted download), get it again"
         )
     src = source or default_source(path, kind)
     options = {"year": year, "indicators": indicators}
@@ -171,6 +177,10 @@ def read_source(
         if kind not in BOUNDARY_KINDS:
             raise ImportFailure(f"{path.name}: --boundaries applies to {' and '.join(BOUNDARY_KINDS)} tables only")
         options["boundaries"] = Path(boundaries)
+    if diagonal or zero_cells:
+        if kind != BIRTHPLACE.kind:
+            raise ImportFailure(f"{path.name}: --diagonal and --zero-cells apply to {BIRTHPLACE.kind} tables only")
+        options.update(diagonal=diagonal, zero_cells=zero_cells)
     parts = _BY_KIND[kind].read(path, raw_dir, src, grid, **options)
     return Source(path, kind, parts, hashlib.sha256(path.read_bytes()).hexdigest())
 
@@ -188,9 +198,15 @@ def run(
     indicators=None,
     echo=print,
     boundaries: Path | None = None,
+    diagonal: bool = False,
+    zero_cells: bool = False,
 ) -> Plan:
     raw_dir = Path(raw_dir or paths.RAW)
-    src = read_source(file, raw_dir, kind, year, source, indicators, boundaries)
+    from neoutflow.data import journal
+
+    for line in journal.recover(raw_dir.parent):  # an earlier import killed half-way: undo it first
+        echo(f"note: {line}")
+    src = read_source(file, raw_dir, kind, year, source, indicators, boundaries, diagonal, zero_cells)
     p = plan(src, raw_dir, replace)
     echo(describe(p))
     if do_apply:
@@ -217,6 +233,17 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="a 2020-layout county table by which the counties of a 2010-layout yearbook table are regrouped",
     )
+    ap.add_argument(
+        "--diagonal",
+        action="store_true",
+        help="birthplace matrix: the table prints those living in their province of birth on the diagonal "
+        "(counted and left out; otherwise a non-zero diagonal cell is refused)",
+    )
+    ap.add_argument(
+        "--zero-cells",
+        action="store_true",
+        help="birthplace matrix: the table has zeros off the diagonal in otherwise full rows (otherwise refused)",
+    )
     ap.add_argument("--apply", action="store_true", help="write the changes (default: dry run)")
     ap.add_argument("--replace", action="store_true", help="with --apply: overwrite values that differ")
     ap.add_argument("--source", help="source key written in the rows' source column")
@@ -236,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
             args.source,
             indicators=args.indicators,
             boundaries=args.boundaries,
+            diagonal=args.diagonal,
+            zero_cells=args.zero_cells,
         )
     except ImportFailure as exc:
         print(f"import: {exc}", file=sys.stderr)

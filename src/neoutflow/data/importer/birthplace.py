@@ -14,7 +14,10 @@ destination of a lifetime migrant) × province of birth (columns, the origin), b
 
 The cells are long-form sample counts (persons); the sampling fraction of the census's long form
 (:data:`LONG_FORM_FRACTION`) gives the estimate. The diagonal (born in the province of residence) is not a
-lifetime inter-provincial migrant: it is kept as 0, and the plan says how many persons it held.
+lifetime inter-provincial migrant: it is stored as 0. A non-zero diagonal cell (two rows swapped put migrants
+there) and a 0 off the diagonal in an otherwise full row are refused unless ``--diagonal`` / ``--zero-cells``
+say the table's layout has them; with ``--diagonal`` the plan says how many persons were left out. The row and
+column sums are compared with the census populations of the same year (``census_totals.csv``).
 """
 
 from __future__ import annotations
@@ -280,14 +283,112 @@ def read_matrix_grid(grid: pd.DataFrame, path: Path) -> tuple[np.ndarray, int, s
     return mat, h, corner
 
 
-def read_birthplace(path: Path, grid: pd.DataFrame | None = None, year: int | None = None) -> list[Parsed]:
-    """A birthplace matrix (printed table or chord-diagram script) → ``birthplace_flows`` rows of one census."""
+# Row and column sums of a matrix against the census population of the same year (the estimate, sum /
+# sampling fraction): with the diagonal printed a row holds every resident, so its estimate is the
+# province's population within DIAGONAL_TOLERANCE; without it a row holds the lifetime in-migrants and a
+# column the out-migrants, each at most these shares of the population (the 2000 and 2010 matrices reach
+# 0.44 and 0.17).
+DIAGONAL_TOLERANCE = 0.10
+MAX_IN_SHARE = 0.70
+MAX_OUT_SHARE = 0.50
+
+
+def _names() -> list[str]:
+    return [n for n, _ in NBS_ORDER]
+
+
+def check_cells(mat: np.ndarray, where: str, diagonal: bool, zero_cells: bool) -> None:
+    """Non-zero diagonal cells and off-diagonal zeros in otherwise full rows, refused unless the table's layout
+    has them (``diagonal``, ``zero_cells``); the message counts the persons and names the cells."""
+    names = _names()
+    diag = np.diag(mat)
+    if not diagonal and (diag != 0).any():
+        at = [f"{names[i]} × {names[i]}: {int(diag[i]):,}" for i in np.flatnonzero(diag)]
+        raise ImportFailure(
+            f"{where}: {len(at)} cell(s) on the diagonal are not 0 ({'; '.join(at[:5])}"
+            + (" …" if len(at) > 5 else "")
+            + f"; {int(diag.sum()):,} persons in all). A matrix of lifetime migrants between provinces has 0 "
+            "there: two rows or columns may be swapped or shifted. If the table prints those living in their "
+            "province of birth on the diagonal, rerun with --diagonal (make import … DIAGONAL=1): they are then "
+            "counted and left out"
+        )
+    off = ~np.eye(len(mat), dtype=bool)
+    zero = (mat == 0) & off
+    partial = [a for a in range(len(mat)) if zero[a].any() and not zero[a][off[a]].all()]
+    if partial and not zero_cells:
+        cells = [f"{names[a]} × {names[b]}" for a in partial for b in np.flatnonzero(zero[a])]
+        raise ImportFailure(
+            f"{where}: {len(cells)} cell(s) off the diagonal are 0 in rows whose other cells are not "
+            f"({'; '.join(cells[:5])}" + (" …" if len(cells) > 5 else "") + "): a census of every province "
+            "has some migrants between any two, so a 0 is usually a cell left blank or misread. If the table "
+            "really has them, rerun with --zero-cells (make import … ZERO_CELLS=1)"
+        )
+
+
+def check_populations(mat: np.ndarray, year: int, frac: float, raw_dir: Path | None, where: str, diagonal: bool) -> str:
+    """Row and column estimates against ``census_totals.csv`` of ``year``; returns a note if it lacks the year."""
+    from neoutflow.data.files import RAW_FILES
+
+    p = Path(raw_dir) / RAW_FILES["census_totals"] if raw_dir is not None else None
+    if p is None or not p.is_file():
+        return "; not compared with census populations (no census_totals.csv)"
+    t = pd.read_csv(p, dtype={"code": str})
+    pop = t[t["year"] == year].set_index("code")["population"]
+    codes = [c for _, c in NBS_ORDER]
+    if not set(codes) <= set(pop.index):
+        return f"; not compared with census populations (census_totals.csv has no {year} provinces yet)"
+    names = _names()
+    people = pop.reindex(codes).to_numpy(float)
+    rows, cols = mat.sum(axis=1) / frac, (mat.sum(axis=0) - np.diag(mat)) / frac
+    bad = []
+    for a, name in enumerate(names):
+        if diagonal and abs(rows[a] / people[a] - 1) > DIAGONAL_TOLERANCE:
+            bad.append(
+                f"row {name}: {rows[a]:,.0f} residents estimated, the {year} census counts {people[a]:,.0f} "
+                f"(within {DIAGONAL_TOLERANCE:.0%} expected)"
+            )
+        if not diagonal and rows[a] > MAX_IN_SHARE * people[a]:
+            bad.append(
+                f"row {name}: {rows[a]:,.0f} residents born in another province estimated, "
+                f"{rows[a] / people[a]:.0%} of its {year} population {people[a]:,.0f} (at most {MAX_IN_SHARE:.0%})"
+            )
+        if cols[a] > MAX_OUT_SHARE * people[a]:
+            bad.append(
+                f"column {name}: {cols[a]:,.0f} born there living in another province estimated, "
+                f"{cols[a] / people[a]:.0%} of its {year} population {people[a]:,.0f} (at most {MAX_OUT_SHARE:.0%})"
+            )
+    if bad:
+        raise ImportFailure(
+            f"{where}: the matrix does not agree with the {year} census populations (census_totals.csv; estimates "
+            f"= sample / {frac:g}): "
+            + "; ".join(bad[:6])
+            + (f"; … and {len(bad) - 6} more" if len(bad) > 6 else "")
+            + ". Rows or columns may be swapped or shifted, or the year or unit wrong"
+        )
+    return ""
+
+
+def read_birthplace(
+    path: Path,
+    grid: pd.DataFrame | None = None,
+    year: int | None = None,
+    raw_dir: Path | None = None,
+    diagonal: bool = False,
+    zero_cells: bool = False,
+) -> list[Parsed]:
+    """A birthplace matrix (printed table or chord-diagram script) → ``birthplace_flows`` rows of one census.
+
+    ``diagonal``: the table prints those living in their province of birth on the diagonal (otherwise a
+    non-zero diagonal cell is refused); ``zero_cells``: it has off-diagonal zeros in otherwise full rows.
+    """
     path = Path(path)
     if grid is None:
         grid = script_grid(path) if path.suffix.lower() == ".js" else read_grid(path)
     mat, h, _ = read_matrix_grid(grid, path)
     unit = _unit(grid, h, path.name)
     year = _year(grid, h, path, year)
+    check_cells(mat, path.name, diagonal, zero_cells)
+    note = check_populations(mat, year, LONG_FORM_FRACTION[year], raw_dir, path.name, diagonal)
     diagonal = int(np.diag(mat).sum())
     np.fill_diagonal(mat, 0)
     codes = [c for _, c in NBS_ORDER]
@@ -308,6 +409,7 @@ def read_birthplace(path: Path, grid: pd.DataFrame | None = None, year: int | No
         f"census {year} long form, 按现住地和出生地分的人口 (residence × birthplace, 31×31, sample counts; "
         f"sampling fraction {frac:g}; total {int(mat.sum()):,}"
         + (f"; diagonal of {diagonal:,} persons born in their province of residence not kept" if diagonal else "")
+        + note
         + ")"
     )
     return [Parsed("birthplace_flows", rows, table, unit, BIRTHPLACE_KIND)]
@@ -320,6 +422,8 @@ BIRTHPLACE = Layout(
     "a census birthplace matrix (a header row '现住地\\出生地 | 北京 | 天津 … 新疆', then one row per province "
     "in the NBS order; or a chord-diagram script with `var city_name` and `var population`)",
     looks_like_birthplace,
-    lambda path, raw_dir, source, grid, year=None, indicators=None: read_birthplace(path, grid, year),
+    lambda path, raw_dir, source, grid, year=None, indicators=None, diagonal=False, zero_cells=False: read_birthplace(
+        path, grid, year, raw_dir, diagonal, zero_cells
+    ),
     grids={".js": script_grid},
 )

@@ -101,6 +101,8 @@ class Plan:
     changes: list[Change]
     merged: dict[str, pd.DataFrame]
     raw_dir: Path
+    # figures refused as implausible (census change, two sources apart), one message each; apply refuses them
+    refused: list[str] = field(default_factory=list)
 
     @property
     def conflicts(self) -> list[tuple[str, tuple, object, object]]:
@@ -129,7 +131,16 @@ def read_grid(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise ImportFailure(f"{path}: no such file")
     suffix = path.suffix.lower()
-    head = path.read_bytes()[:8]
+    start = path.read_bytes()[:2048]
+    head = start[:8]
+    if start.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" and re.search(rb"(?i)<(html|table|!doctype|\?xml)", start):
+        raise LayoutError(
+            f"{path.name}: this is a web page (HTML) saved under a {suffix or 'bare'} name, not a workbook or CSV "
+            "(the portal's 'Excel' download is sometimes a page). Open it in Excel and save it as .xlsx or "
+            "CSV (UTF-8), or download the data again as Excel or CSV, then import that file"
+        )
+    if not start.strip():
+        raise LayoutError(f"{path.name}: the file is empty; download or save it again")
     if suffix in (".xls", ".xlsx") and (head.startswith(b"PK") or head.startswith(b"\xd0\xcf\x11\xe0")):
         # by content, not name: an .xls that is really .xlsx (or the reverse) is read all the same
         engine = "openpyxl" if head.startswith(b"PK") else "xlrd"
@@ -138,7 +149,11 @@ def read_grid(path: Path) -> pd.DataFrame:
             try:
                 return pd.read_excel(path, header=None, dtype=object, engine=engine)
             except Exception as exc:  # noqa: BLE001 - any reader failure is a layout failure here
-                raise LayoutError(f"{path.name}: not a readable Excel file ({exc})") from None
+                raise LayoutError(
+                    f"{path.name}: the Excel file cannot be read: it looks cut short or damaged (an interrupted "
+                    f"download, a copy not finished; the reader said: {type(exc).__name__}). Download or save it "
+                    "again, or save it as CSV (UTF-8) from Excel"
+                ) from None
     if suffix in (".csv", ".txt", ".xls"):  # an .xls that is text: the portal's tab- or comma-separated variant
         text = _decode(path)
         sample = text[:4000]
@@ -180,7 +195,16 @@ def check_year(year: int, where: str) -> int:
 
     latest = latest_allowed_year()
     if not EARLIEST_YEAR <= year <= latest:
-        raise YearError(f"{where}: year {year} is outside the plausible range {EARLIEST_YEAR}–{latest}")
+        head = f"{where}: year {year} is outside the plausible range {EARLIEST_YEAR}–{latest}"
+        if year > latest:
+            raise YearError(
+                f"{head}: a year after {latest} (the current year, unless NEOUTFLOW_LATEST_YEAR sets another) "
+                f"cannot be in an official table yet. Check the year; for a synthetic or test table raise the "
+                f"limit with the environment variable "
+                f"NEOUTFLOW_LATEST_YEAR, e.g. `NEOUTFLOW_LATEST_YEAR={year} make import … YEAR={year}` (and the same "
+                f"for `make data` and `make report`)"
+            )
+        raise YearError(f"{head}: check the year (the series start in {EARLIEST_YEAR})")
     return year
 
 

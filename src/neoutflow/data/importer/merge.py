@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from neoutflow import atomic, paths
+from neoutflow.data import journal
 from neoutflow.data.files import RAW_FILES, format_value, write_csv
 from neoutflow.data.importer.census_communique import source_rank
 from neoutflow.data.importer.core import Change, ConflictError, ImportFailure, Parsed, Plan, Source
@@ -99,17 +100,117 @@ def merge(existing: pd.DataFrame, new: pd.DataFrame, resource: str, replace: boo
     )
 
 
+# Two sources of the same census figure (communiqué table 6-1/6-2 and the yearbook's counts) differ by their
+# bases (the communiqué's full count, the yearbook's long form), but not by more than this ratio; a unit slip
+# (per 万人 for per 10万人) is ×10. Stated in data/README.md.
+SOURCE_AGREEMENT = (0.5, 2.0)
+
+
+def _region_names(raw_dir: Path) -> dict[str, str]:
+    p = Path(raw_dir) / RAW_FILES["regions"]
+    if not p.is_file():
+        return {}
+    r = pd.read_csv(p, dtype=str, keep_default_na=False)
+    return {**dict(zip(r["code"], r["name_zh"], strict=True)), "100000": "全国"}
+
+
+def _rows_in_file(path: Path, names: dict[str, str]) -> dict[str, int]:
+    """Region code → the (1-based) row of the user's file that holds it: by its code, or by its name (full or
+    short, spaces ignored) in the first cells; for naming the row in a refusal. Empty if unreadable."""
+    from neoutflow.data.extract.census import short_province_name
+    from neoutflow.data.importer.core import read_grid, text_of
+
+    try:
+        grid = read_grid(path)
+    except Exception:  # noqa: BLE001 - only a help for the message
+        return {}
+    by_text = {}
+    for code, name in names.items():
+        for t in {code, name, short_province_name(name) if code.endswith("0000") else name}:
+            by_text.setdefault("".join(t.split()), code)
+    out: dict[str, int] = {}
+    for i in range(len(grid)):
+        for v in grid.iloc[i, :4]:
+            t = "".join(text_of(v).split()).removesuffix(".0")
+            if t in by_text:
+                out.setdefault(by_text[t], i + 1)
+                break
+    return out
+
+
+def plausibility(
+    source: Source, existing: dict[str, pd.DataFrame], merged: dict[str, pd.DataFrame], raw_dir
+) -> list[str]:
+    """Census figures of the import refused as implausible: a unit's value against its previous census
+    (``census_change`` of the indicator), and a figure against the other source's figure for the same unit and
+    year (:data:`SOURCE_AGREEMENT`). Each message names the file, the region, the indicator and the year."""
+    from neoutflow.data.indicators import CENSUS
+    from neoutflow.data.schemas import census_changes
+
+    res = "census_indicators"
+    parts = [pt for pt in source.parts if pt.resource == res]
+    if not parts or res not in merged:
+        return []
+    names = _region_names(raw_dir)
+    key = KEYS[res][0]
+    new_keys = {tuple(r) for pt in parts for r in pt.rows[key].itertuples(index=False)}
+    out = []
+
+    rows_of = _rows_in_file(source.path, names)
+
+    def unit(code) -> str:
+        row = rows_of.get(str(code))
+        return f"{names.get(str(code), '?')} ({code}{f', row {row}' if row else ''})"
+
+    m = merged[res].reset_index(drop=True)
+    for i, r in census_changes(m, CENSUS).iterrows():
+        j = int(r["prev_index"])
+        mine, prev = tuple(m.loc[i, key]), tuple(m.loc[j, key])
+        if mine not in new_keys and prev not in new_keys:
+            continue  # a jump already in data/raw is make data's to report
+        out.append(
+            f"{source.path.name}: {unit(m.at[i, 'code'])}, column {m.at[i, 'indicator']} "
+            f"({CENSUS[m.at[i, 'indicator']].label_zh}): {int(m.at[i, 'year'])} = "
+            f"{format_value(float(m.at[i, 'value']))} is ×{r['ratio']:.2f} the {int(m.at[j, 'year'])} value "
+            f"{format_value(float(m.at[j, 'value']))}; between censuses it may change ×{r['lo']:g}…×{r['hi']:g} "
+            f"(data/README.md). Check the unit the table states (e.g. 人/万人 against 人/10万人) and the year"
+        )
+    old = existing.get(res)
+    if old is not None and len(old):
+        have = old.set_index(key)
+        for pt in parts:
+            for row in pt.rows.itertuples(index=False):
+                k = tuple(getattr(row, c) for c in key)
+                if k not in have.index:
+                    continue
+                o = have.loc[k]
+                if source_rank(o["source"]) == source_rank(row.source) or not float(o["value"]) > 0:
+                    continue
+                ratio = float(row.value) / float(o["value"])
+                lo, hi = SOURCE_AGREEMENT
+                if not lo <= ratio <= hi:
+                    out.append(
+                        f"{source.path.name}: {unit(row.code)}, column {row.indicator}: {row.year} = "
+                        f"{format_value(float(row.value))} here but {format_value(float(o['value']))} from "
+                        f"{o['source']} in data/raw/census_indicators.csv (×{ratio:.2f}; two sources of one census "
+                        f"figure may differ ×{lo:g}…×{hi:g}, data/README.md). Check the unit the table states "
+                        f"(e.g. 人/万人 against 人/10万人) and the year"
+                    )
+    return out
+
+
 def plan(source: Source, raw_dir: Path | None = None, replace: bool = False) -> Plan:
     raw_dir = Path(raw_dir or paths.RAW)
     merged: dict[str, pd.DataFrame] = {}
+    existing: dict[str, pd.DataFrame] = {}
     changes: list[Change] = []
     for part in source.parts:
         base = merged.get(part.resource)
         if base is None:
-            base = _read_existing(raw_dir, part.resource)
+            base = existing[part.resource] = _read_existing(raw_dir, part.resource)
         merged[part.resource], ch = merge(base, part.rows, part.resource, replace)
         changes += ch
-    return Plan(source, changes, merged, raw_dir)
+    return Plan(source, changes, merged, raw_dir, plausibility(source, existing, merged, raw_dir))
 
 
 def _show_key(k: tuple) -> str:
@@ -123,6 +224,36 @@ def _years(keys: list[tuple], resource: str) -> str:
         return ""
     span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     return f" (years {span})" if len(years) > 3 else f" (years {', '.join(map(str, years))})"
+
+
+def _span(years: list[int]) -> str:
+    years = sorted(years)
+    return f"{years[0]}–{years[-1]}" if len(years) > 3 else ", ".join(map(str, years))
+
+
+def missing_provinces(p: Plan) -> list[str]:
+    """Notes for a province-series table that lacks some provinces in a year it covers (a portal export with
+    a province left out, a table cut short): those provinces are not written and stay as in data/raw."""
+    names = _region_names(p.raw_dir)
+    provinces = sorted(c for c in names if c.endswith("0000") and c != "100000")
+    out = []
+    for part in p.source.parts:
+        if part.resource != "province_series" or not provinces:
+            continue
+        have = part.rows.groupby(["indicator", "year"])["code"].agg(set)
+        gaps: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        for (indicator, year), codes in have.items():
+            lacking = tuple(c for c in provinces if c not in codes)
+            if lacking:
+                gaps.setdefault((indicator, lacking), []).append(int(year))
+        for (indicator, lacking), years in sorted(gaps.items()):
+            who = ", ".join(names[c] for c in lacking[:6]) + (" …" if len(lacking) > 6 else "")
+            out.append(
+                f"  note: {indicator}: {p.source.path.name} has no value for {who} ({len(lacking)} of "
+                f"{len(provinces)} provinces) in {_span(years)}; "
+                f"those stay as they are in data/raw (check that the export selected every province)"
+            )
+    return out
 
 
 def describe(p: Plan, max_changed: int = 40) -> str:
@@ -147,6 +278,12 @@ def describe(p: Plan, max_changed: int = 40) -> str:
                 lines.append(f"    changed {_show_key(k)}: {format_value(float(o))} → {format_value(float(n))}")
             if len(c.changed) > max_changed:
                 lines.append(f"    … and {len(c.changed) - max_changed} more changed")
+    lines += missing_provinces(p)
+    if p.refused:
+        lines.append(f"refused as implausible ({len(p.refused)}; --apply writes nothing while any remain):")
+        lines += [f"  {m}" for m in p.refused[:20]] + (
+            [f"  … and {len(p.refused) - 20} more"] if len(p.refused) > 20 else []
+        )
     return "\n".join(lines)
 
 
@@ -185,8 +322,17 @@ def apply(
             + (" …" if len(p.conflicts) > 10 else "")
             + "); nothing was written. Check them, then rerun with --replace (REPLACE=1) to overwrite"
         )
+    if p.refused:
+        raise ImportFailure(
+            f"{len(p.refused)} figure(s) implausible, nothing was written:\n  "
+            + "\n  ".join(p.refused[:20])
+            + (f"\n  … and {len(p.refused) - 20} more" if len(p.refused) > 20 else "")
+        )
     date = date or datetime.date.today().isoformat()
     raw_dir = p.raw_dir
+    undone = journal.recover(raw_dir.parent)
+    if undone:  # the plan was made on files an interrupted import had half changed
+        raise ImportFailure(" ".join(undone) + " The plan above was made before that: run this import again.")
     written = [r for r in p.merged if any(c.resource == r and (c.added or (replace and c.changed)) for c in p.changes)]
     if not written:
         echo("nothing to write: every value is already in data/raw")
@@ -230,11 +376,15 @@ def apply(
         errors, _ = provenance.check_record(staged_dp, staged_raw)
         if errors:
             raise ImportFailure("the provenance record would not be valid, nothing was written: " + "; ".join(errors))
-        out = []
-        for res in written:
-            dest = raw_dir / RAW_FILES[res]
-            atomic.write_bytes(dest, (staged_raw / RAW_FILES[res]).read_bytes(), if_changed=True)
-            out.append(dest)
-        atomic.write_bytes(datapackage, staged_dp.read_bytes(), if_changed=True)
-        out.append(datapackage)
-    return out
+        # All or nothing, the record included: the journal (old copies, checksums) first, then the raw
+        # files, then the record; an interrupted run is rolled back by the next import or `make data`.
+        new = {raw_dir / RAW_FILES[res]: (staged_raw / RAW_FILES[res]).read_bytes() for res in written}
+        new[datapackage] = staged_dp.read_bytes()
+        data_dir = raw_dir.parent
+        journal.begin(data_dir, {"file": p.source.path.name, "sha256": p.source.sha256, "kind": p.source.kind}, new)
+        journal.fault("after-journal")
+        for dest, content in new.items():
+            atomic.write_bytes(dest, content, if_changed=True)
+            journal.fault("after-raw-write")
+        journal.end(data_dir)
+    return list(new)
