@@ -156,18 +156,18 @@ def publish(staged: Path | str, dest: Path | str, whole: bool = False) -> list[P
     published = []
     for item in sorted(staged.iterdir()):
         target = dest / item.name
-        old = None
+        swapped: Path | None = None
         if item.is_dir() and target.is_dir() and not target.is_symlink():
             # swapped out beside the target (same filesystem), removed once the new one is in place
-            old = dest / f".{item.name}-{os.getpid()}.old"
-            target.replace(old)
+            swapped = dest / f".{item.name}-{os.getpid()}.old"
+            target.replace(swapped)
         try:
             _move(item, target)
         except BaseException:
-            if old is not None and not target.exists():
-                old.replace(target)
+            if swapped is not None and not target.exists():
+                swapped.replace(target)
             raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        if swapped is not None:
+            shutil.rmtree(swapped, ignore_errors=True)
         published.append(target)
     return published

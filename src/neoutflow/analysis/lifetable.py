@@ -149,7 +149,7 @@ def fit_levels(
     series: pd.DataFrame,
     life_expectancy_table: pd.DataFrame,
     codes: tuple[str, ...],
-    years: tuple[int, int] = (2021, 2023),
+    years: tuple[int, ...] = (2021, 2023),
     census_year: int = 2020,
 ) -> pd.DataFrame:
     """Per province and sex: the Gompertz level fitted to registered deaths over ``years``.

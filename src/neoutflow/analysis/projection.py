@@ -33,6 +33,7 @@ replace the national ones without touching the projection.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -366,8 +367,8 @@ class Scenario:
     young_reduction: float | tuple[float, ...] = 0.0
     graduate_reduction: float = 0.0
     tfr_increase: float = 0.0
-    young_ages: tuple[int, int] = YOUNG_ADULT_AGES
-    graduate_ages: tuple[int, int] = GRADUATE_AGES
+    young_ages: tuple[int, int | None] = YOUNG_ADULT_AGES  # (low, None): no upper bound
+    graduate_ages: tuple[int, int | None] = GRADUATE_AGES
     phase_start: int | None = None
     phase_end: int | None = None
 
@@ -534,6 +535,7 @@ class Inputs:
             s = np.repeat(s[:, None], steps, axis=1)
             return s, np.full((len(self.codes), steps, 2), self.birth_survival)
         lv = np.asarray(level_factor, dtype=float)[..., None] * self.levels
+        assert self.improvement is not None, "life-table inputs carry their improvement rates"
         return lt.step_survival(lv, self.improvement, self.mortality_year, self.start_year, steps, STEP)
 
 
@@ -542,7 +544,7 @@ def rates_years(start_year: int) -> tuple[int, int]:
     return int(start_year) - RATES_INTERVAL, int(start_year)
 
 
-def _mean_by_code(series: pd.DataFrame, indicator: str, years: tuple[int, int], codes) -> np.ndarray:
+def _mean_by_code(series: pd.DataFrame, indicator: str, years: tuple[int, ...], codes) -> np.ndarray:
     df = series[(series["indicator"] == indicator) & series["year"].between(*years)]
     means = df.assign(code=df["code"].astype(str)).groupby("code")["value"].mean()
     missing = [c for c in codes if c not in means.index]
@@ -556,8 +558,8 @@ def build_inputs(
     series: pd.DataFrame,
     life_expectancy: pd.DataFrame | None = None,
     start_year: int = 2020,
-    birth_rate_years: tuple[int, int] = (2021, 2023),
-    mortality_years: tuple[int, int] = (2021, 2023),
+    birth_rate_years: tuple[int, ...] = (2021, 2023),
+    mortality_years: tuple[int, ...] = (2021, 2023),
     codes: tuple[str, ...] = NORTHEAST,
     old_age: str = "benchmark",
     survival: np.ndarray | None = None,
@@ -809,7 +811,9 @@ def replay(
     mig2[..., 0] = 1 + m10[..., 0]  # born in step 2: one step
     mig = np.stack([mig1, mig2], axis=1) - 1  # (R, T, 2, A)
     start = np.stack([_wide(pop, base_year, c) for c in codes])
-    out = project(start, surv, mig, gamma_schedule(), 0.0, 1.05, 2, np.ones((2, 2)), survival_steps=True)[:, -1]
+    out = project(start, surv, mig, gamma_schedule(), np.zeros(()), 1.05, 2, np.ones((2, 2)), survival_steps=True)[
+        :, -1
+    ]
     rows = []
     observed = np.stack([_wide(pop, end_year, c) for c in codes])
     for i, c in enumerate(codes):
@@ -899,8 +903,9 @@ def policy_scenarios(
     model's share of net out-migration at every age, drawn per trajectory), youth retention (``retention_share``
     of net out-migration at ``retention_ages``), births (TFR + ``tfr_increase``) and all three; migration levers
     phase in over ``phase``."""
-    ph = dict(phase_start=int(phase[0]), phase_end=int(phase[1]))
-    everyone, young = (0, None), tuple(int(a) for a in retention_ages)
+    ph: dict[str, Any] = dict(phase_start=int(phase[0]), phase_end=int(phase[1]))
+    everyone: tuple[int, int | None] = (0, None)
+    young: tuple[int, int | None] = (int(retention_ages[0]), int(retention_ages[1]))
     return {
         "pay": (Scenario("pay", young_ages=everyone, **ph), pay_shares),
         "retention": (Scenario("retention", young_reduction=retention_share, young_ages=young, **ph), None),

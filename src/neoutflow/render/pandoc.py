@@ -243,6 +243,7 @@ def compile_pdf(typ: Path, root: Path, out: Path, epoch: int, font_dirs: list[Pa
         raise RouteError(
             f"typst warned while compiling {typ.name} (warnings are errors): " + "; ".join(w.message for w in warnings)
         )
+    assert isinstance(pdf, bytes), "a single PDF, not one image per page"
     out.write_bytes(pdf)
     return out
 
