@@ -9,16 +9,13 @@ a derived number can only be the one its components give; a test re-derives
 every value from ``build/results`` and checks that each report paragraph quoting
 a derived value also quotes its components.
 
-The words for strength of evidence are chosen here from p-values and intervals
-(5% level, 95% intervals), never typed in the prose.
+The words for strength of evidence are chosen in :mod:`neoutflow.outputs.claims`.
 """
 
 from __future__ import annotations
 
 import re
 import string
-
-ALPHA = 0.05
 
 DERIVED: dict[str, tuple[str, list[str]]] = {
     # residual method − (survival ratio 10+ + children's rough estimate)
@@ -163,16 +160,6 @@ def record(rs, key: str, unit: str, label: str, **fmt) -> float:
 def million(value: float) -> str:
     """A number of persons in millions for English text: ``-9568780.8`` -> ``-9.57 million``."""
     return f"{value / 1e6:.2f} million"
-
-
-def significance_word(p: float, alpha: float = ALPHA) -> str:
-    """显著 / 不显著 at the stated level."""
-    return "显著" if p < alpha else "不显著"
-
-
-def interval_word(low: float, high: float) -> str:
-    """Whether a (95%) interval includes zero."""
-    return "包含零" if low <= 0 <= high else "不包含零"
 
 
 # ---------------------------------------------------------------- checking the prose

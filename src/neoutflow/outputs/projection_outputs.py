@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import projection as pj
-from neoutflow.formatting import RANGE_DASH, direction_word
+from neoutflow.formatting import RANGE_DASH
 from neoutflow.outputs import tables as rt
+from neoutflow.outputs.claims import direction_word, interval_word, significance_word
 from neoutflow.outputs.style import PALETTE
 from neoutflow.reference import AGE_GROUPS
 
@@ -79,7 +80,7 @@ def record_pay_lever(
     rs.record("pay_coef", first["coef"], "", "青年净迁移率主模型：工资变量的系数", digits=2)
     rs.record("pay_se", first["se"], "", "其标准误", digits=2)
     rs.record("pay_p", first["coef_p"], "", "其 p 值", digits=3)
-    sig = derived.significance_word(first["coef_p"])
+    sig = significance_word(first["coef_p"])
     rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著", display=sig)
     for _, r in lever.iterrows():
         k, n = pj.KEYS[r["code"]], pj.NAMES[r["code"]]
@@ -88,7 +89,7 @@ def record_pay_lever(
         rs.record(f"pay_{k}_change", r["change"], "百分点", what, digits=2, signed=True)
         rs.record(f"pay_{k}_change_low", r["ci_low"], "百分点", what + "的 95% 区间下限", digits=2, signed=True)
         rs.record(f"pay_{k}_change_high", r["ci_high"], "百分点", what + "的 95% 区间上限", digits=2, signed=True)
-        word = derived.interval_word(r["ci_low"], r["ci_high"])
+        word = interval_word(r["ci_low"], r["ci_high"], "zero")
         rs.record(f"pay_{k}_change_zero", word, "", what + "的 95% 区间是否包含零", display=word)
         position = direction_word(-r["gap"], "compare")  # gap = median − wage
         rs.record(f"pay_{k}_wage_position", position, "", f"{n}的工资相对全国中位数", display=position)
