@@ -65,6 +65,20 @@ CENSUS_ENUMERATION = {2010: "按户籍地登记", 2020: "按身份证件核实�
 MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 
 
+# Suffixes of the full province names (黑龙江省, 新疆维吾尔自治区 …), longest first.
+PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
+
+
+def short_province_name(name: str) -> str:
+    """Province name without its suffix: 黑龙江省 → 黑龙江, 新疆维吾尔自治区 → 新疆, 北京市 → 北京 (a name the
+    suffix would leave with one character is kept whole)."""
+    name = str(name)
+    for suffix in PROVINCE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name.removesuffix(suffix)
+    return name
+
+
 def province_of(code: str) -> str:
     """``"210100"`` → ``"210000"``."""
     return str(code)[:2] + "0000"

@@ -35,12 +35,18 @@ from neoutflow.outputs.claims import (
     scenario_verdict,
     significance_word,
 )
-from neoutflow.outputs.outflow_figures import short_province_name
 from neoutflow.outputs.results import ResultSet
-from neoutflow.reference import NORTHEAST, NORTHEAST_SLUGS, OUTCOMES
+from neoutflow.reference import NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_province_name
 
 PROVINCE_DATA = "analysis_province.csv"
 PREFECTURE_DATA = "analysis_prefecture.csv"
+# Results key -> the phrase in ``datasets.prefecture_sample``'s reason that counts a left-out unit under it.
+DROP_REASONS = {
+    "singleton": "仅此一个单位",
+    "county_group": "省直辖县级单位",
+    "new_unit": "基期后新设",
+    "missing": "缺少",
+}
 
 # Results-key prefixes of the fits of one outcome across the four outcomes (stable
 # whatever the ``outcome`` parameter is, so the report can quote them).
@@ -498,33 +504,33 @@ class DeterminantsReport:
         note = rt.default_note(self.cov_type, "东北虚拟变量的系数只由三个省份识别")
         return self._markdown(table, "determinants_northeast", f"东北虚拟变量：{self.y_label}", note)
 
-    def prefecture_models(self, omitted: str = ""):
-        """Prefecture models with province fixed effects, errors clustered by province: (the units left out,
-        the coefficient table). Without prefecture data: (None, ``omitted``, the sentence saying why)."""
-        if self.pref_all is None:
-            return None, omitted
-        rs, labels, names = self.rs, self.labels, self.names
-        outcome = self.outcome if self.outcome in ad.PREFECTURE_OUTCOMES else "net_migration_rate"
-        reg, alt = list(models.PREFECTURE_SETS["pref"]), list(models.PREFECTURE_SETS["pref_alt"])
-        pref, dropped = ad.prefecture_sample(self.pref_all, outcome, sorted(set(reg) | set(alt)))
-        rs.record("pref_outcome", outcome, "", "地级市模型的结果变量", display=labels[outcome])
-        rs.record("pref_units", len(self.pref_all), "个", "地级单位总数", digits=0)
-        rs.record("pref_n_dropped", len(dropped), "个", "地级市模型排除的单位数", digits=0)
-        for key, pattern in (
-            ("singleton", "仅此一个单位"),
-            ("county_group", "省直辖县级单位"),
-            ("new_unit", "基期后新设"),
-            ("missing", "缺少"),
-        ):
+    def _record_dropped(self, pref: pd.DataFrame, dropped: pd.DataFrame) -> pd.DataFrame:
+        """The units the prefecture models leave out, counted by reason and written as a table."""
+        self.rs.record("pref_n_dropped", len(dropped), "个", "地级市模型排除的单位数", digits=0)
+        for key, pattern in DROP_REASONS.items():
             n = int(dropped["reason"].str.contains(pattern).sum())
-            rs.record(f"pref_dropped_{key}", n, "个", f"地级市模型排除的单位数（{pattern}）", digits=0)
-        rs.record("pref_n_northeast", int(pref["northeast"].sum()), "个", "地级市样本中的东北地级单位数", digits=0)
-        dropped_table = dropped.assign(province=dropped["province_code"].map(names))[
+            self.rs.record(f"pref_dropped_{key}", n, "个", f"地级市模型排除的单位数（{pattern}）", digits=0)
+        self.rs.record("pref_n_northeast", int(pref["northeast"].sum()), "个", "地级市样本中的东北地级单位数", digits=0)
+        dropped_table = dropped.assign(province=dropped["province_code"].map(self.names))[
             ["code", "name_zh", "province", "reason"]
         ].rename(columns={"code": "代码", "name_zh": "单位", "province": "所属省份", "reason": "排除原因"})
         rt.write_table(
             dropped_table, self.tables_dir, "determinants_prefecture_dropped", "地级市模型中被排除的单位及原因"
         )
+        return dropped_table
+
+    def prefecture_models(self, omitted: str = ""):
+        """Prefecture models with province fixed effects, errors clustered by province: (the units left out,
+        the coefficient table). Without prefecture data: (None, ``omitted``, the sentence saying why)."""
+        if self.pref_all is None:
+            return None, omitted
+        rs, labels = self.rs, self.labels
+        outcome = self.outcome if self.outcome in ad.PREFECTURE_OUTCOMES else "net_migration_rate"
+        reg, alt = list(models.PREFECTURE_SETS["pref"]), list(models.PREFECTURE_SETS["pref_alt"])
+        pref, dropped = ad.prefecture_sample(self.pref_all, outcome, sorted(set(reg) | set(alt)))
+        rs.record("pref_outcome", outcome, "", "地级市模型的结果变量", display=labels[outcome])
+        rs.record("pref_units", len(self.pref_all), "个", "地级单位总数", digits=0)
+        dropped_table = self._record_dropped(pref, dropped)
 
         stable = pref[~pref["boundary_issue"].astype(bool)].reset_index(drop=True)
         stable, _ = ad.prefecture_sample(stable, outcome, reg)  # re-check singletons after the cut

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from neoutflow.data import importer
+from neoutflow.data.importer import ImportFailure
 from neoutflow.data.importer.birthplace import (  # noqa: F401 - re-exported for the tests and docs
     LONG_FORM_FRACTION,
     NBS_NAMES,
@@ -36,7 +38,6 @@ FILES = {2000: f"{FOLDER}/flow.js", 2010: f"{FOLDER}/flow1.js"}
 
 def read_matrix(path: Path) -> tuple[list[str], np.ndarray]:
     """(province names, 31×31 int matrix: rows = residence, columns = birthplace) of one script."""
-    from neoutflow.data.importer import ImportFailure
 
     try:
         mat, _, _ = read_matrix_grid(script_grid(path), path)
@@ -49,7 +50,6 @@ def read_matrix(path: Path) -> tuple[list[str], np.ndarray]:
 
 def build_birthplace_flows(sources: Path) -> pd.DataFrame:
     """Tidy origin (birthplace) × destination (residence) × year table, both census years."""
-    from neoutflow.data import importer
 
     parts = []
     for year, rel in FILES.items():

@@ -41,7 +41,7 @@ from neoutflow.data.importer.core import (
     text_of,
     year_from_name,
 )
-from neoutflow.reference import NBS_ORDER
+from neoutflow.reference import NBS_ORDER, short_province_name
 
 NBS_NAMES = tuple(n for n, _ in NBS_ORDER)
 # Share of the population the long form enumerated (the cells are sample counts). 2010: 10,230,691 × 10 =
@@ -56,7 +56,6 @@ COLUMNS = ["origin", "destination", "year", "persons_sample", "sampling_fraction
 
 def province_of(label: str) -> str | None:
     """``"内蒙古自治区"``, ``"内蒙古"`` → ``"内蒙古"``; None for anything else."""
-    from neoutflow.data.extract.census import short_province_name
 
     t = re.sub(r"\s+", "", label)
     t = short_province_name(t)

@@ -51,6 +51,7 @@ from neoutflow.data.importer.core import (
     year_of,
 )
 from neoutflow.data.indicators import PREFECTURE_SERIES
+from neoutflow.reference import short_province_name
 
 KIND = "city-yearbook"
 CRE_SOURCE = "csmar_cre_city"  # the rows' source: csmar_cre_city:<table>.<field>
@@ -308,7 +309,6 @@ def _code_of(name: str, names: dict[str, str], short_names: set[str], where: str
 def _read_printed(
     grid: pd.DataFrame, where: str, source: str, year: int | None, regions: pd.DataFrame
 ) -> tuple[pd.DataFrame, str, str]:
-    from neoutflow.data.extract.census import short_province_name
 
     h = _printed_header(grid)
     if h is None:
