@@ -111,12 +111,8 @@ def record_pay_lever(
     return central, (low, high)
 
 
-def record_backtest(rs, bt: pd.DataFrame, implied: np.ndarray, codes: tuple[str, ...]) -> pd.DataFrame:
-    """Errors by region and year; the 2024 verdict (within ±3% or not) chosen here; the implied intensity."""
-    first, last = int(bt["year"].min()), int(bt["year"].max())
-    rs.record("backtest_first_year", first, "年", "回测的第一年", digits=0, display=str(first))
-    rs.record("backtest_last_year", last, "年", "回测的最后一年", digits=0, display=str(last))
-    rs.record("backtest_threshold", THRESHOLD_PCT, "%", "回测误差的容许范围", digits=0)
+def _record_backtest_errors(rs, bt: pd.DataFrame, last: int) -> None:
+    """Each region's error by year; in the last year also the projected and observed populations and the verdict."""
     for _, r in bt.iterrows():
         k, n, y = pj.KEYS[r["code"]], pj.NAMES[r["code"]], int(r["year"])
         rs.record(
@@ -156,6 +152,15 @@ def record_backtest(rs, bt: pd.DataFrame, implied: np.ndarray, codes: tuple[str,
                 f"{n}：{y} 年误差是否在 ±3% 以内",
                 display="在 ±3% 以内" if within else "超出 ±3%",
             )
+
+
+def record_backtest(rs, bt: pd.DataFrame, implied: np.ndarray, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Errors by region and year; the 2024 verdict (within ±3% or not) chosen here; the implied intensity."""
+    first, last = int(bt["year"].min()), int(bt["year"].max())
+    rs.record("backtest_first_year", first, "年", "回测的第一年", digits=0, display=str(first))
+    rs.record("backtest_last_year", last, "年", "回测的最后一年", digits=0, display=str(last))
+    rs.record("backtest_threshold", THRESHOLD_PCT, "%", "回测误差的容许范围", digits=0)
+    _record_backtest_errors(rs, bt, last)
     over = [
         pj.NAMES[c]
         for c in codes

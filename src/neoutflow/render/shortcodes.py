@@ -69,6 +69,32 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _include(here: str, rest: list[str], path: Path, root: Path, variables, meta, fmt, stack, out) -> str:
+    """The expanded text of an ``include`` shortcode's file (relative to ``path``, or to ``root`` with a leading /)."""
+    if len(rest) != 1:
+        raise ShortcodeError(f"{here}: include takes one file name")
+    target = (root / rest[0].lstrip("/")) if rest[0].startswith("/") else (path.parent / rest[0])
+    target = target.resolve()
+    if not target.is_file():
+        raise ShortcodeError(f"{here}: included file not found: {_rel(target, root)}")
+    if target in stack or target == path:
+        chain = " -> ".join(_rel(p, root) for p in (*stack, path, target))
+        raise ShortcodeError(f"{here}: circular include: {chain}")
+    meta_inc, body, body_line = split_front_matter(target.read_text(encoding="utf-8-sig"), _rel(target, root))
+    inner = expand(
+        target,
+        root,
+        variables,
+        meta,
+        fmt,
+        text=body,
+        first_line=body_line,
+        _stack=(*stack, path),
+        _out=out,
+    )
+    return inner.text
+
+
 def expand(
     path: Path,
     root: Path,
@@ -110,30 +136,7 @@ def expand(
             name, rest = args[0], args[1:]
             here = f"{where}:{lineno}: {{{{< {m.group('code')} >}}}}"
             if name == "include":
-                if len(rest) != 1:
-                    raise ShortcodeError(f"{here}: include takes one file name")
-                target = (root / rest[0].lstrip("/")) if rest[0].startswith("/") else (path.parent / rest[0])
-                target = target.resolve()
-                if not target.is_file():
-                    raise ShortcodeError(f"{here}: included file not found: {_rel(target, root)}")
-                if target in _stack or target == path:
-                    chain = " -> ".join(_rel(p, root) for p in (*_stack, path, target))
-                    raise ShortcodeError(f"{here}: circular include: {chain}")
-                meta_inc, body, body_line = split_front_matter(
-                    target.read_text(encoding="utf-8-sig"), _rel(target, root)
-                )
-                inner = expand(
-                    target,
-                    root,
-                    variables,
-                    meta,
-                    fmt,
-                    text=body,
-                    first_line=body_line,
-                    _stack=(*_stack, path),
-                    _out=out,
-                )
-                pieces.append(inner.text)
+                pieces.append(_include(here, rest, path, root, variables, meta, fmt, _stack, out))
             elif name in ("var", "meta"):
                 if len(rest) != 1:
                     raise ShortcodeError(f"{here}: {name} takes one key")

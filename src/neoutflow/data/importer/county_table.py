@@ -76,6 +76,26 @@ def present_columns(layout: int, headers) -> set[str]:
     return {name for name, cols in ey.source_columns(layout).items() if all(c in have for c in cols)}
 
 
+def _boundary_units(boundaries: Path | None, layout: int, path: Path):
+    """The units of the 2020-layout table that regroups a 2010-layout table's counties, and where the
+    boundaries come from; ``(None, "as enumerated")`` without one."""
+    if boundaries is None:
+        return None, "as enumerated"
+    boundaries = Path(boundaries)
+    b_layout, b_raw = _table(read_grid(boundaries), boundaries)
+    if layout != 2010 or b_layout != 2020:
+        raise ImportFailure(
+            f"{path.name}: --boundaries regroups the counties of a 2010-layout table by a 2020-layout county "
+            f"table; got a {layout}-layout table and a {b_layout}-layout {boundaries.name}"
+        )
+    try:
+        boundary_units = ey.read_yearbook(boundaries, 2020, raw=b_raw, required=set())
+    except (KeyError, ValueError, TypeError) as exc:
+        raise LayoutError(f"{boundaries.name}: {exc}") from None
+    boundary = str(year_from_name(boundaries) or "regions.csv")
+    return boundary_units, boundary
+
+
 def yearbook_tables(
     path: Path,
     raw_dir: Path,
@@ -87,7 +107,7 @@ def yearbook_tables(
 ) -> YearbookTables:
     """Read a yearbook county table into province rows and prefecture-level units (``make import``).
 
-    The same steps as ``make extract`` (``extract.census.unit_tables``): province rows corrected and
+    The same steps as ``make extract`` (``neoutflow.data.yearbook.unit_tables``): province rows corrected and
     checked against the sum of their prefectures; with ``boundaries`` (a 2020-layout county table) the
     counties of a 2010-layout table are regrouped into the 2020 prefecture-level units. ``required``:
     the project's columns the table must carry (``what`` names them in the error).
@@ -121,20 +141,7 @@ def yearbook_tables(
             f"belongs to another province ({len(astray)} such row(s)); the table must list each province row "
             f"before its own prefectures"
         )
-    boundary_units, boundary = None, "as enumerated"
-    if boundaries is not None:
-        boundaries = Path(boundaries)
-        b_layout, b_raw = _table(read_grid(boundaries), boundaries)
-        if layout != 2010 or b_layout != 2020:
-            raise ImportFailure(
-                f"{path.name}: --boundaries regroups the counties of a 2010-layout table by a 2020-layout county "
-                f"table; got a {layout}-layout table and a {b_layout}-layout {boundaries.name}"
-            )
-        try:
-            boundary_units = ey.read_yearbook(boundaries, 2020, raw=b_raw, required=set())
-        except (KeyError, ValueError, TypeError) as exc:
-            raise LayoutError(f"{boundaries.name}: {exc}") from None
-        boundary = str(year_from_name(boundaries) or "regions.csv")
+    boundary_units, boundary = _boundary_units(boundaries, layout, path)
     try:
         prov, pref, _ = ey.unit_tables(units, layout, year, boundary_units)
     except (KeyError, ValueError) as exc:

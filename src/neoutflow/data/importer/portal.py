@@ -94,20 +94,8 @@ def looks_like_portal(grid: pd.DataFrame) -> bool:
     return any(t.startswith(("数据库：", "指标：")) for t in first)
 
 
-def read_portal(
-    path: Path,
-    raw_dir: Path | None,
-    source: str,
-    grid: pd.DataFrame | None = None,
-    names: dict | None = None,
-    indicators=None,
-) -> list[Parsed]:
-    """One NBS data-portal export → province_series rows (see the module docstring for the layouts).
-
-    ``names``: region name → code (default: the provinces of ``raw_dir``/regions.csv and 全国).
-    """
-    path = Path(path)
-    grid = read_grid(path) if grid is None else grid
+def _portal_header(grid: pd.DataFrame, path: Path) -> tuple[dict[str, str], int]:
+    """The export's lines above the table ('数据库：…', '指标：…', '地区：…', '时间：…') and its header row."""
     first = [text_of(v) for v in grid.iloc[:, 0]]
     meta = {}
     header_row = None
@@ -128,6 +116,24 @@ def read_portal(
             f"{path.name}: the export names neither its indicator ('指标：…') nor its region ('地区：…') above "
             f"the header row {header_row + 1}"
         )
+    return meta, header_row
+
+
+def read_portal(
+    path: Path,
+    raw_dir: Path | None,
+    source: str,
+    grid: pd.DataFrame | None = None,
+    names: dict | None = None,
+    indicators=None,
+) -> list[Parsed]:
+    """One NBS data-portal export → province_series rows (see the module docstring for the layouts).
+
+    ``names``: region name → code (default: the provinces of ``raw_dir``/regions.csv and 全国).
+    """
+    path = Path(path)
+    grid = read_grid(path) if grid is None else grid
+    meta, header_row = _portal_header(grid, path)
     names = names or region_names(raw_dir)
     header = [text_of(v) for v in grid.iloc[header_row]]
     body = grid.iloc[header_row + 1 :]
