@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import string
 
+from neoutflow.reference import NORTHEAST_SLUGS
+
 DERIVED: dict[str, tuple[str, list[str]]] = {
     # residual method − (survival ratio 10+ + children's rough estimate)
     "outflow.ne_net_migration_all_ages": (
@@ -113,7 +115,7 @@ for _name in ("differential", "registered", "e0"):
 # removed if its wage were at the national median = change / −observed rate, clipped to [0, 100]%, and the
 # same for the ends of the change's 95% interval.
 _PAY_SHARE = "100 * min(1, max(0, a / -b)) if b < 0 else 0"
-for _k in ("liaoning", "jilin", "heilongjiang"):
+for _k in NORTHEAST_SLUGS.values():
     for _end in ("", "_low", "_high"):
         DERIVED[f"projection.pay_{_k}_share{_end}"] = (
             _PAY_SHARE,

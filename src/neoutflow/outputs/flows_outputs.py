@@ -533,6 +533,16 @@ def term_key(term: str) -> str:
     return term.lower()
 
 
+# What each gravity-model coefficient records: results-key suffix, column of ``coef_frame``, label, format.
+COEFFICIENT_RESULTS = (
+    ("coef", "coef", "的系数", {"digits": 2, "signed": True}),
+    ("se", "se", "系数的聚类标准误", {"digits": 2}),
+    ("p", "p", "系数的 p 值", {"digits": 3}),
+    ("low", "ci_low", "系数 95% 区间下限", {"digits": 2, "signed": True}),
+    ("high", "ci_high", "系数 95% 区间上限", {"digits": 2, "signed": True}),
+)
+
+
 def record_models(rs, models: dict[str, dict], dyads: pd.DataFrame) -> None:
     """``m<name>_coef_<term>`` / ``_se_`` / ``_p_`` / ``_sig_`` (显著/不显著 at 5%), ``_low``/``_high``;
     ``m<name>_n``, ``_pseudo_r2``; the handling of negative stock changes in (d)."""
@@ -540,11 +550,8 @@ def record_models(rs, models: dict[str, dict], dyads: pd.DataFrame) -> None:
         title = MODEL_TITLES[name]
         for _, r in m["coefs"].iterrows():
             k, lab = f"m{name}_{term_key(r['term'])}", TERM_LABELS.get(r["term"], r["term"])
-            _rec(rs, f"{k}_coef", r["coef"], "", f"{title}：{lab}的系数", digits=2, signed=True)
-            _rec(rs, f"{k}_se", r["se"], "", f"{title}：{lab}系数的聚类标准误", digits=2)
-            _rec(rs, f"{k}_p", r["p"], "", f"{title}：{lab}系数的 p 值", digits=3)
-            _rec(rs, f"{k}_low", r["ci_low"], "", f"{title}：{lab}系数 95% 区间下限", digits=2, signed=True)
-            _rec(rs, f"{k}_high", r["ci_high"], "", f"{title}：{lab}系数 95% 区间上限", digits=2, signed=True)
+            for suffix, column, what, fmt in COEFFICIENT_RESULTS:
+                _rec(rs, f"{k}_{suffix}", r[column], "", f"{title}：{lab}{what}", **fmt)
             _rec(rs, f"{k}_sig", r["p"], "", f"{title}：{lab}在 5% 水平上", display=significance_word(r["p"]))
             _rec(rs, f"{k}_sign", r["coef"], "", f"{title}：{lab}系数的符号", display=sign_word(r["coef"]))
         _rec(rs, f"m{name}_n", m["n"], "个", f"{title}：省对数", digits=0)

@@ -54,6 +54,17 @@ def label(variable: str) -> str:
     return LABELS.get(variable) or datasets.label(variable)
 
 
+# What each prefecture-model coefficient records: results-key part, column of ``prefecture_models.coefficients``,
+# label, digits (None: 4 when the standard error is below 0.01, else 3) and whether the sign is printed.
+COEFFICIENT_RESULTS = (
+    ("coef", "coef", "的系数", None, True),
+    ("se", "se", "系数的聚类标准误", None, False),
+    ("p", "p", "系数的 p 值", 3, False),
+    ("low", "ci_low", " 95% 区间下限", None, True),
+    ("high", "ci_high", " 95% 区间上限", None, True),
+)
+
+
 def record_model(rs, specs: dict, prefix: str, fit_, title: str, data: pd.DataFrame, outcome: str, regressors) -> None:
     """Record ``<prefix>_coef_/_se_/_p_/_low_/_high_/_word_<term>``, ``_n``, ``_clusters``, ``_r2_within``
     and register the specification in ``specs`` (rows of :data:`DATASET_FILE` by code)."""
@@ -75,11 +86,9 @@ def record_model(rs, specs: dict, prefix: str, fit_, title: str, data: pd.DataFr
     for _, r in pm.coefficients(fit_).iterrows():
         key, name = r["term"], label(r["term"])
         digits = 4 if abs(r["se"]) < 0.01 else 3
-        rs.record(f"{prefix}_coef_{key}", r["coef"], "", f"{title}：{name}的系数", digits=digits, signed=True)
-        rs.record(f"{prefix}_se_{key}", r["se"], "", f"{title}：{name}系数的聚类标准误", digits=digits)
-        rs.record(f"{prefix}_p_{key}", r["p"], "", f"{title}：{name}系数的 p 值", digits=3)
-        rs.record(f"{prefix}_low_{key}", r["ci_low"], "", f"{title}：{name} 95% 区间下限", digits=digits, signed=True)
-        rs.record(f"{prefix}_high_{key}", r["ci_high"], "", f"{title}：{name} 95% 区间上限", digits=digits, signed=True)
+        for part, column, what, fixed_digits, signed in COEFFICIENT_RESULTS:
+            d = digits if fixed_digits is None else fixed_digits
+            rs.record(f"{prefix}_{part}_{key}", r[column], "", f"{title}：{name}{what}", digits=d, signed=signed)
         w = significance_word(r["p"])
         rs.record(f"{prefix}_word_{key}", w, "", f"{title}：{name}在 5% 水平是否显著", display=w)
         d = interval_word(r["ci_low"], r["ci_high"], "sign")

@@ -5,7 +5,7 @@ chord-diagram scripts ``flow.js`` (2000, 5th census) and ``flow1.js`` (2010, 6th
 census) of vis2014/Assignment3. Rows are the province of current residence
 (the destination of a lifetime migrant), columns the province of birth (the
 origin), both in the order of ``var city_name`` (NBS order 北京 … 新疆), checked
-against :data:`NBS_ORDER`. Values are long-form sample counts; the sampling
+against :data:`neoutflow.reference.NBS_ORDER`. Values are long-form sample counts; the sampling
 fraction is the published national total over the sample total (2010:
 102,306,900 lifetime inter-provincial migrants → 10%; 2000: ≈9.5%, the long-form
 fraction, not verified against a published total).
@@ -26,7 +26,6 @@ from neoutflow.data.importer import ImportFailure
 from neoutflow.data.importer.birthplace import (  # noqa: F401 - re-exported for the tests and docs
     LONG_FORM_FRACTION,
     NBS_NAMES,
-    NBS_ORDER,
     read_matrix_grid,
     script_grid,
 )
