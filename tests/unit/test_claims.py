@@ -60,6 +60,8 @@ def test_model_judgements():
     assert claims.scenario_verdict(True, []) == "无法判断"
     assert claims.scenario_verdict(True, [0.4, 1.2]) == "支持" and claims.scenario_verdict(True, [0.4, -1]) == "不支持"
     assert set(claims.ROBUSTNESS_WORDS) == {"robust", "direction", "fragile"}
+    assert claims.pay_verdict(0.0, 0.0) == "为零" and claims.pay_verdict(0.1, 0.7) == "不为零"
+    assert claims.pay_verdict(0.0, 0.7) == "与零无法区分"
 
 
 def test_recommendation_verdict_rules():

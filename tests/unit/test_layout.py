@@ -325,3 +325,29 @@ def test_the_length_check_counts_lines():
     body = "".join(f"    x{i} = {i}\n" for i in range(MAX_FUNCTION_LINES - 1))
     assert not long_functions(f"def f():\n{body}")  # exactly the limit
     assert long_functions(f"def f():\n{body}    return 1\n") == [f"<module>:1 f: {MAX_FUNCTION_LINES + 1} lines"]
+
+
+# ------------------------------------------------------------ one module of claim words
+
+CLAIMS = SRC / "outputs" / "claims.py"
+
+
+def word_functions(source: str, filename: str = "<module>") -> list[str]:
+    """Functions that choose a claim word (named ``*_word`` or ``*verdict``), which belong in outputs/claims.py."""
+    return [
+        f"{filename}:{n.lineno} {n.name}"
+        for n in ast.walk(ast.parse(source, filename))
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and (n.name.endswith("_word") or n.name.endswith("verdict"))
+    ]
+
+
+def test_claim_words_are_chosen_in_one_module():
+    found = [
+        f
+        for p in sorted(SRC.rglob("*.py"))
+        if p != CLAIMS
+        for f in word_functions(p.read_text(encoding="utf-8"), str(p.relative_to(SRC)))
+    ]
+    assert not found, "claim words are chosen in outputs/claims.py only:\n" + "\n".join(found)
+    assert word_functions("def strength_word(p):\n    return '显著' if p < 0.05 else '不显著'\n")

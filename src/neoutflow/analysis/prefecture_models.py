@@ -169,7 +169,7 @@ def northeast_counterfactuals(data: pd.DataFrame, fit_, level: float = 0.95) -> 
     return pd.concat(rows, ignore_index=True)
 
 
-# ---------------------------------------------------------------- the recorded models
+# ---------------------------------------------------------------- the reported models
 
 # Model prefix -> (outcome, regressors); titles in neoutflow.outputs.prefecture_report.
 MODELS = {

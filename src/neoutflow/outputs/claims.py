@@ -13,7 +13,7 @@ results key whose display is one of the words here. One idea, one set of words:
   estimate against our interval (:func:`compare_word`), two magnitudes (:func:`magnitude_word`), the
   Northeast interaction (:func:`interaction_word`), any significant term (:func:`evidence_word`), a
   specification curve (:func:`curve_verdict`), a scenario that can or cannot test a recommendation
-  (:func:`scenario_verdict`), the robustness verdicts (:data:`ROBUSTNESS_WORDS`) and the verdict on each
+  (:func:`scenario_verdict`), the projection's pay lever (:func:`pay_verdict`), the robustness verdicts (:data:`ROBUSTNESS_WORDS`) and the verdict on each
   of the paper's recommendations (:func:`recommendation_verdict`, :func:`within_word`).
 """
 
@@ -150,6 +150,16 @@ def scenario_verdict(testable: bool, changes_excluding_zero: Iterable[float]) ->
     if not testable or not changes:
         return UNDECIDED
     return "支持" if all(c > 0 for c in changes) else "不支持"
+
+
+def pay_verdict(share_low: float, share_high: float) -> str:
+    """The word for a province's estimated pay lever (the projection), from its 95% interval as shares of
+    its young net out-migration removed, after clipping to [0, 1]: 为零 / 不为零 / 与零无法区分."""
+    if share_high <= 0:
+        return "为零"
+    if share_low > 0:
+        return "不为零"
+    return "与零无法区分"
 
 
 # Verdict codes of :func:`neoutflow.analysis.determinants.robustness_summary`.

@@ -9,7 +9,7 @@ import pandas as pd
 from neoutflow.analysis import projection as pj
 from neoutflow.formatting import RANGE_DASH
 from neoutflow.outputs import tables as rt
-from neoutflow.outputs.claims import direction_word, interval_word, significance_word
+from neoutflow.outputs.claims import direction_word, interval_word, pay_verdict, significance_word
 from neoutflow.outputs.style import PALETTE
 from neoutflow.reference import AGE_GROUPS
 
@@ -56,15 +56,6 @@ def record_inputs(rs, inputs: pj.Inputs, natural_model: np.ndarray, natural_obse
 
 
 PAY_SOURCES = {"estimate": "上述估计", "fixed": "params.yaml 中的固定值"}
-
-
-def pay_verdict(share_low: float, share_high: float) -> str:
-    """The word for a province's estimated pay lever, from its 95% interval (as shares, after clipping)."""
-    if share_high <= 0:
-        return "为零"
-    if share_low > 0:
-        return "不为零"
-    return "与零无法区分"
 
 
 def record_pay_lever(
