@@ -19,10 +19,29 @@ from neoutflow import atomic
 from neoutflow.analysis import datasets
 from neoutflow.analysis import prefecture_models as pm
 from neoutflow.analysis import spec_curve as sc
+from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import curve_verdict, interaction_word, interval_word, significance_word
 
 DATASET_FILE = "analysis_prefecture_wages.csv"
 SPECS_FILE = "prefecture_wages_models.json"
+
+# Model prefix -> its column header in the models table.
+TABLE_TITLES = {
+    "pw_net": "(1) 净迁移",
+    "pw_young": "(2) 青年净迁移",
+    "pw_net_ne": "(3) 净迁移",
+    "pw_young_ne": "(4) 青年净迁移",
+}
+MODELS_NOTE = (
+    "注：括号内为按省聚类的标准误（CRV1，G/(G−1)·(n−1)/(n−k−1) 校正）；* 表示 t(G−1) 检验 p < 0.05。"
+    "(3)(4) 加入东北 × 相对工资交互项。"
+)
+# Focal coefficient of the specification curve -> the y-axis label of its figure.
+CURVE_YLABELS = {"wage": "相对工资（对数）系数", "education": "每十万人大专及以上人数系数"}
+# Counterfactual reference -> its name in the table's columns and in the map's panels.
+CF_COLUMNS = {"national_median": "全国中位数", "province_mean": "本省平均"}
+CF_MAP_TITLES = {"province_mean": "工资达到本省平均", "national_median": "工资达到全国中位数"}
+CF_MAP_LABEL = "净迁移率变化（百分点）"
 
 # Model prefix (neoutflow.analysis.prefecture_models.MODELS) -> its title in the results.
 MODEL_TITLES = {
@@ -48,6 +67,66 @@ DEFINITIONS = {
     pm.CAPITAL: ("0/1", "省会（首府）或副省级城市为 1"),
     pm.NE_WAGE: ("ln(比值)", "东北地区虚拟变量与相对工资（对数）的乘积"),
 }
+
+
+def record_years(rs, base_year: int, end_year: int) -> None:
+    rs.record("base_year", base_year, "年", "基期年份", digits=0, display=str(base_year))
+    rs.record("end_year", end_year, "年", "期末年份", digits=0, display=str(end_year))
+
+
+def write_data(rs, pref: pd.DataFrame, tab_dir: Path, base_year: int) -> None:
+    """The model dataset and its dictionary beside the tables; the sample's size and wages recorded."""
+    write_dataset(pref, tab_dir / DATASET_FILE)
+    dictionary(pref.columns).to_csv(tab_dir / "prefecture_wages_dictionary.csv", index=False, lineterminator="\n")
+    wage = pref["city_avg_wage_staff"]
+    ne_wage = pref.loc[pref["northeast"] == 1, "city_avg_wage_staff"]
+    rs.record("n_units", len(pref), "个", "地级单位总数", digits=0)
+    rs.record("n_wage", int(wage.notna().sum()), "个", f"{base_year}年有工资的地级单位数", digits=0)
+    rs.record("n_ne_wage", int(ne_wage.notna().sum()), "个", f"{base_year}年有工资的东北地级单位数", digits=0)
+    rs.record("wage_median", float(wage.median()), "元", f"{base_year}年地级工资中位数", digits=0)
+    rs.record("wage_ne_median", float(ne_wage.median()), "元", f"{base_year}年东北地级工资中位数", digits=0)
+    ratio = 100 * float(ne_wage.median() / wage.median())
+    rs.record("wage_ne_ratio", ratio, "%", "东北地级工资中位数 ÷ 全国地级工资中位数", digits=0, suffix="%")
+
+
+def write_models(rs, fits: dict, samples: dict, tab_dir: Path, base_year: int, end_year: int) -> str:
+    """Record the models, write their specifications, coefficients, table and left-out units; the table
+    as Markdown."""
+    specs = record_models(rs, fits, samples)
+    record_interaction(rs, fits)
+    save_specs(specs, tab_dir / SPECS_FILE)
+    pm.coefficient_frame(fits).to_csv(tab_dir / "prefecture_wages_coefficients.csv", index=False, lineterminator="\n")
+    table = model_table(fits, TABLE_TITLES)
+    caption = f"地级净迁移率的省份固定效应回归（{base_year}–{end_year}）"
+    rt.write_table(table, tab_dir, "prefecture_wages_models", caption, MODELS_NOTE)
+    dropped = samples["pw_net"][1]
+    dropped.to_csv(tab_dir / "prefecture_wages_dropped.csv", index=False, lineterminator="\n")
+    rs.record("n_dropped", len(dropped), "个", "主模型未纳入的地级单位数", digits=0)
+    return rt.to_markdown(table, caption, "prefecture_wages_models", MODELS_NOTE)
+
+
+def write_curve(rs, curve: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
+    """The specification curve written and summarised (:func:`record_curve`); returns the summary."""
+    curve.to_csv(tab_dir / "prefecture_wages_spec_curve.csv", index=False, lineterminator="\n")
+    return record_curve(rs, curve)
+
+
+def write_counterfactuals(rs, cf: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
+    """Record the Northeast prefectures' wage counterfactuals, write them and their table; the table."""
+    record_counterfactuals(rs, cf)
+    cf.to_csv(tab_dir / "prefecture_wages_counterfactuals.csv", index=False, lineterminator="\n")
+    wide = cf.pivot(index=["code", "name_zh"], columns="reference", values=["change", "ci_low", "ci_high"])
+    what = {"change": "变化", "ci_low": "下限", "ci_high": "上限"}
+    values = [f"{what[v]}（{CF_COLUMNS[ref]}）" for v, ref in wide.columns]
+    table = rt.frame_table(wide.reset_index().set_axis(["代码", "地区", *values], axis=1), dict.fromkeys(values, 2))
+    rt.write_table(
+        table,
+        tab_dir,
+        "prefecture_wages_counterfactuals",
+        "东北地级单位工资反事实：净迁移率的变化（百分点）",
+        "注：变化 = 工资系数 × 对数工资差；95% 区间按聚类标准误与 t(G−1) 计算。延边州无工资数据。",
+    )
+    return table
 
 
 def label(variable: str) -> str:
