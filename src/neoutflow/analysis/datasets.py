@@ -176,8 +176,12 @@ def _at_year(long: pd.DataFrame, indicators: Sequence[str], year: int, what: str
     return part.pivot_table(index="code", columns="indicator", values="value", aggfunc="first")
 
 
+# How the national wage was obtained: the NBS national row (code 100000), or the provinces' weighted mean.
+WAGE_METHODS = ("national", "weighted")
+
+
 def national_wage(wages: pd.DataFrame, year: int, weights: pd.Series | None = None) -> tuple[float, str]:
-    """The national average wage of ``year`` and how it was obtained.
+    """The national average wage of ``year`` and how it was obtained (:data:`WAGE_METHODS`).
 
     ``wages``: ``code, year, avg_wage`` (long or wide). The NBS national figure
     (code 100000) is used when present; otherwise the mean of the provinces
@@ -187,13 +191,13 @@ def national_wage(wages: pd.DataFrame, year: int, weights: pd.Series | None = No
     long = _long(wages, "wage series")
     w = long[(long["indicator"] == "avg_wage") & (long["year"] == int(year))].set_index("code")["value"]
     if NATIONAL_CODE in w.index:
-        return float(w[NATIONAL_CODE]), "国家统计局全国平均工资（代码 100000）"
+        return float(w[NATIONAL_CODE]), "national"
     if weights is None:
         raise AnalysisDataError(f"no national average wage (code {NATIONAL_CODE}) for {year} and no weights given")
     common = w.index.intersection(weights.index)
     if len(common) == 0:
         raise AnalysisDataError(f"no province has both a {year} wage and a weight")
-    return float(np.average(w[common], weights=weights[common])), "各省平均工资按年末常住人口加权平均"
+    return float(np.average(w[common], weights=weights[common])), "weighted"
 
 
 # ---------------------------------------------------------------- provinces

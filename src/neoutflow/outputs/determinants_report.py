@@ -40,6 +40,11 @@ from neoutflow.reference import NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_prov
 
 PROVINCE_DATA = "analysis_province.csv"
 PREFECTURE_DATA = "analysis_prefecture.csv"
+# How the national wage was obtained (analysis.datasets.WAGE_METHODS), as the report says it.
+WAGE_METHOD_LABELS = {
+    "national": "国家统计局全国平均工资（代码 100000）",
+    "weighted": "各省平均工资按年末常住人口加权平均",
+}
 # Results key -> the phrase in ``datasets.prefecture_sample``'s reason that counts a left-out unit under it.
 DROP_REASONS = {
     "singleton": "仅此一个单位",
@@ -280,7 +285,8 @@ class DeterminantsReport:
         series = data.load_province_series(["avg_wage", "yearend_population"])
         is_pop = (series["indicator"] == "yearend_population") & (series["year"] == by)
         pop_base = series[is_pop].set_index("code")["value"]
-        national_wage, how = ad.national_wage(series, by, weights=pop_base)
+        national_wage, method = ad.national_wage(series, by, weights=pop_base)
+        how = WAGE_METHOD_LABELS[method]
         wage_end = ad.latest_common_year(series, "avg_wage", list(self.prov["code"]), by, self.end_year)
         rs.record("national_wage_base", national_wage, "元", f"{by}年全国平均工资（相对工资的分母）", digits=0)
         rs.record("national_wage_method", how, "", "全国平均工资的口径", display=how)
