@@ -40,6 +40,15 @@ from neoutflow.reference import NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_prov
 
 PROVINCE_DATA = "analysis_province.csv"
 PREFECTURE_DATA = "analysis_prefecture.csv"
+# The families of indicators a counterfactual sets to the median, and the paper's recommendation each
+# informs (section 三 of the seed paper).
+FAMILY_LABELS = {"education": "教育", "wages": "工资", "industry": "产业", "all": "三者同时"}
+RECOMMENDATIONS = {
+    "education": "全龄化教育链条",
+    "wages": "人才与薪酬环境",
+    "industry": "产业与就业",
+    "all": "三组建议全部实现",
+}
 # How the national wage was obtained (analysis.datasets.WAGE_METHODS), as the report says it.
 WAGE_METHOD_LABELS = {
     "national": "国家统计局全国平均工资（代码 100000）",
@@ -156,7 +165,7 @@ def record_counterfactuals(rs, cf: pd.DataFrame, outcome_label: str, names: Mapp
         rs.record(f"cf_{slug}_fitted", float(first["fitted"]), "%", f"{nm}{outcome_label}（模型拟合值）", digits=2)
         for _, r in part.iterrows():
             key = f"cf_{slug}_{FAMILY_SLUGS[r['family']]}"
-            what = f"{nm}：若{models.FAMILY_LABELS[r['family']]}指标达到全国中位数，{outcome_label}的变化"
+            what = f"{nm}：若{FAMILY_LABELS[r['family']]}指标达到全国中位数，{outcome_label}的变化"
             rs.record(key, float(r["change"]), "百分点", what, digits=2, signed=True)
             rs.record(f"{key}_se", float(r["se"]), "百分点", what + "的标准误（德尔塔方法）", digits=2)
             rs.record(f"{key}_low", float(r["ci_low"]), "百分点", what + "的 95% 置信区间下限", digits=2, signed=True)
@@ -613,7 +622,7 @@ class DeterminantsReport:
         cf.to_csv(self.tables_dir / "determinants_counterfactuals.csv", index=False, lineterminator="\n")
         show = cf.assign(
             province=cf["code"].map(self.names),
-            scenario=cf["family"].map(models.FAMILY_LABELS),
+            scenario=cf["family"].map(FAMILY_LABELS),
             delta_ci=[f"[{a:.2f}, {b:.2f}]" for a, b in zip(cf["ci_low"], cf["ci_high"])],
         )
         cols = {
@@ -629,7 +638,7 @@ class DeterminantsReport:
             cols["boot_ci"] = "95% 区间（自助法）"
         cols["counterfactual"] = "反事实值（%）"
         table = rt.frame_table(show[list(cols)], {"observed": 2, "change": 2, "se": 2, "counterfactual": 2}, cols)
-        mapping = "，".join(f"{models.FAMILY_LABELS[k]}——{v}" for k, v in models.RECOMMENDATIONS.items())
+        mapping = "，".join(f"{FAMILY_LABELS[k]}——{v}" for k, v in RECOMMENDATIONS.items())
         rt.write_table(
             table,
             self.tables_dir,
@@ -640,7 +649,7 @@ class DeterminantsReport:
             f"情景与原文建议的对应：{mapping}。",
         )
         self._record_counterfactual_words(cf, medians)
-        return table, dfig.counterfactual_figure(cf, self.names, self.y_label)
+        return table, dfig.counterfactual_figure(cf, self.names, self.y_label, FAMILY_LABELS)
 
     def _record_counterfactual_words(self, cf: pd.DataFrame, medians: pd.Series) -> None:
         """Whether each 95% interval includes zero, and whether the education scenario can test more education."""
