@@ -8,6 +8,8 @@ from __future__ import annotations
 
 NATIONAL_CODE = "100000"
 NORTHEAST = ("210000", "220000", "230000")
+# The Northeast provinces in results keys (``cf_liaoning_wage`` …).
+NORTHEAST_SLUGS = {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang"}
 
 # Five-year groups as tabulated in the 2010 and 2020 census yearbooks (0-4 = 0岁 + 1-4岁).
 AGE_GROUPS: list[str] = [f"{a}-{a + 4}" for a in range(0, 85, 5)] + ["85+"]
@@ -63,11 +65,61 @@ CENSUS_ENUMERATION = {2010: "按户籍地登记", 2020: "按身份证件核实�
 MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 
 
+# Suffixes of the full province names (黑龙江省, 新疆维吾尔自治区 …), longest first.
+PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
+
+
+def short_province_name(name: str) -> str:
+    """Province name without its suffix: 黑龙江省 → 黑龙江, 新疆维吾尔自治区 → 新疆, 北京市 → 北京 (a name the
+    suffix would leave with one character is kept whole)."""
+    name = str(name)
+    for suffix in PROVINCE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name.removesuffix(suffix)
+    return name
+
+
 def province_of(code: str) -> str:
     """``"210100"`` → ``"210000"``."""
     return str(code)[:2] + "0000"
 
 
+# The NBS province order of census tables -> GB/T 2260 code. Explicit, not sorted: a transposed or
+# reordered matrix would silently swap origins. SOURCE.md's known cell checks it (辽宁-born living in
+# 黑龙江, 2000: 79,254).
+NBS_ORDER: tuple[tuple[str, str], ...] = (
+    ("北京", "110000"),
+    ("天津", "120000"),
+    ("河北", "130000"),
+    ("山西", "140000"),
+    ("内蒙古", "150000"),
+    ("辽宁", "210000"),
+    ("吉林", "220000"),
+    ("黑龙江", "230000"),
+    ("上海", "310000"),
+    ("江苏", "320000"),
+    ("浙江", "330000"),
+    ("安徽", "340000"),
+    ("福建", "350000"),
+    ("江西", "360000"),
+    ("山东", "370000"),
+    ("河南", "410000"),
+    ("湖北", "420000"),
+    ("湖南", "430000"),
+    ("广东", "440000"),
+    ("广西", "450000"),
+    ("海南", "460000"),
+    ("重庆", "500000"),
+    ("四川", "510000"),
+    ("贵州", "520000"),
+    ("云南", "530000"),
+    ("西藏", "540000"),
+    ("陕西", "610000"),
+    ("甘肃", "620000"),
+    ("青海", "630000"),
+    ("宁夏", "640000"),
+    ("新疆", "650000"),
+)
 # NBS four-region groups in Chinese (tables and figures).
 REGIONS_ZH = {"east": "东部", "central": "中部", "west": "西部", "northeast": "东北"}
 

@@ -10,7 +10,7 @@ from neoutflow import data, paths
 from neoutflow.data.extract import flows as ef
 from neoutflow.data.files import write_csv
 from neoutflow.data.schemas import DataValidationError, check_flows
-from neoutflow.reference import PROVINCES
+from neoutflow.reference import NBS_ORDER, PROVINCES
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_nbs_order_by_known_cells(flows):
     assert by_origin[(2000, "210000")] == 285_240
     by_dest = flows.groupby(["year", "destination"])["persons_sample"].sum()
     assert by_dest[(2010, "110000")] == 838_757 and by_dest[(2010, "440000")] == 2_227_842
-    assert [c for _, c in ef.NBS_ORDER] == list(PROVINCES)
+    assert [c for _, c in NBS_ORDER] == list(PROVINCES)
 
 
 def test_check_flows_names_bad_cells(flows):
@@ -69,7 +69,7 @@ def test_extract_reproduces_source_matrices(shared_sources):
     committed = data.load_birthplace_flows(diagonal=True)
     for year, rel in ef.FILES.items():
         names, mat = ef.read_matrix(shared_sources / rel)
-        codes = [dict(ef.NBS_ORDER)[n] for n in names]
+        codes = [dict(NBS_ORDER)[n] for n in names]
         got = committed[committed["year"] == year].pivot(index="destination", columns="origin", values="persons_sample")
         assert (got.loc[codes, codes].to_numpy() == mat).all()
 

@@ -16,6 +16,7 @@ import pytest
 from neoutflow import data
 from neoutflow.analysis import datasets
 from neoutflow.analysis import flows as fl
+from neoutflow.outputs import flows_outputs as fo
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_negative_changes_set_to_zero(built):
 
 def test_written_models_refit(built, tmp_path):
     _, _, _, dyads, models = built
-    path = fl.write_models(models, dyads, tmp_path)
+    path = fo.write_models(models, dyads, tmp_path)
     record = json.loads(path.read_text(encoding="utf-8"))
     assert set(record) == set(fl.MODELS)
     for name, spec in record.items():

@@ -396,7 +396,7 @@ def test_shipped_sources_reproduce_census_indicators(shared_sources, tmp_path):
     """Tables 6-1 and 6-2 and the two county tables (2010 regrouped by the 2020 one), imported into a raw dir
     without census_indicators, give the committed file byte for byte."""
     from neoutflow.data.extract import census_indicators as ei
-    from neoutflow.data.extract.yearbook import YEARBOOK_FILES
+    from neoutflow.data.yearbook import YEARBOOK_FILES
 
     root = copy_project_data(tmp_path / "project")
     path = raw(root) / RAW_FILES["census_indicators"]

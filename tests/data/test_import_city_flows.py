@@ -21,7 +21,7 @@ from neoutflow.data.extract import flows as ef
 from neoutflow.data.extract import prefecture as epf
 from neoutflow.data.files import RAW_FILES, format_value
 from neoutflow.data.importer.birthplace import NBS_NAMES
-from neoutflow.reference import NORTHEAST
+from neoutflow.reference import NBS_ORDER, NORTHEAST
 
 READ = {"dtype": {"code": str, "province_code": str, "origin": str, "destination": str}, "keep_default_na": False}
 DATE = "2031-01-01"
@@ -289,7 +289,7 @@ def test_csmar_export_unknown_code_changes_nothing(project, tmp_path):
 def committed_matrix(root, year: int) -> np.ndarray:
     f = table(root, "birthplace_flows")
     f = f[f["year"] == year].pivot(index="destination", columns="origin", values="persons_sample")
-    codes = [c for _, c in ef.NBS_ORDER]
+    codes = [c for _, c in NBS_ORDER]
     return f.loc[codes, codes].to_numpy().copy()
 
 
@@ -339,7 +339,7 @@ def test_birthplace_new_census_dry_run_and_apply(project, tmp_path):
     # rows = residence (destination), columns = birthplace (origin): 辽宁-born living in 黑龙江
     assert got.at[("210000", "230000"), "persons_sample"] == mat[7, 5]
     assert got.at[("210000", "230000"), "persons_estimated"] == round(mat[7, 5] / 0.1)
-    assert (got.loc[[(c, c) for _, c in ef.NBS_ORDER], "persons_sample"] == 0).all()
+    assert (got.loc[[(c, c) for _, c in NBS_ORDER], "persons_sample"] == 0).all()
 
 
 def test_birthplace_transposed_corner_is_read_by_rows_of_birth(project, tmp_path):

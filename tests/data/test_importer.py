@@ -365,8 +365,8 @@ def test_readme_update_commands_run(project, tmp_path, monkeypatch):
 
 def test_shipped_2020_yearbook_reproduces_census_population(shared_sources, tmp_path):
     """The 2020 county table, imported into census_population without its 2020 rows, gives the committed file."""
-    from neoutflow.data.extract.yearbook import YEARBOOK_FILES
     from neoutflow.data.files import write_csv
+    from neoutflow.data.yearbook import YEARBOOK_FILES
 
     root = copy_project_data(tmp_path / "project")
     path = raw(root) / RAW_FILES["census_population"]

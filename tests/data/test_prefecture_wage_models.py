@@ -12,6 +12,7 @@ import pytest
 from neoutflow.analysis import datasets
 from neoutflow.analysis import prefecture_models as pm
 from neoutflow.analysis import spec_curve as sc
+from neoutflow.outputs import prefecture_report as pr
 from neoutflow.outputs.results import ResultSet
 from tests.support.numpy_refit import refit
 
@@ -22,17 +23,17 @@ TOL = 1e-8
 def recorded(tmp_path_factory):
     out = tmp_path_factory.mktemp("pw")
     data = pm.prefecture_wage_dataset()
-    pm.write_dataset(data, out / pm.DATASET_FILE)
+    pr.write_dataset(data, out / pr.DATASET_FILE)
     rs = ResultSet("prefecture_wages")
-    specs, fits, samples = pm.fit_all(rs, data)
-    pm.save_specs(specs, out / pm.SPECS_FILE)
+    fits, samples = pm.fit_all(data)
+    pr.save_specs(pr.record_models(rs, fits, samples), out / pr.SPECS_FILE)
     return out, rs.to_dict(), data, samples
 
 
 def test_every_model_refits_from_files(recorded):
     out, res, _, _ = recorded
-    specs = json.loads((out / pm.SPECS_FILE).read_text(encoding="utf-8"))
-    dataset = pd.read_csv(out / pm.DATASET_FILE, dtype={"code": str, "province_code": str})
+    specs = json.loads((out / pr.SPECS_FILE).read_text(encoding="utf-8"))
+    dataset = pd.read_csv(out / pr.DATASET_FILE, dtype={"code": str, "province_code": str})
     assert set(specs) == set(pm.MODELS)
     for prefix, spec in specs.items():
         beta, se = refit(spec, dataset)

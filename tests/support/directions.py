@@ -1,13 +1,13 @@
 """The direction words the report quotes and the values they speak of, re-derived from the results.
 
-Each word key maps to its kind (:data:`neoutflow.formatting.DIRECTION_WORDS`) and the pairs ``(later,
+Each word key maps to its kind (:data:`neoutflow.outputs.claims.DIRECTION_WORDS`) and the pairs ``(later,
 earlier)`` of result keys whose differences set it. Used on the shipped build and on the rerun with a
 synthetic census, whose made-up vital rates move the other way, so both directions are exercised.
 """
 
 from __future__ import annotations
 
-from neoutflow.formatting import direction_word
+from neoutflow.outputs.claims import direction_word
 
 PROVINCE_SLUGS = ("liaoning", "jilin", "heilongjiang")
 

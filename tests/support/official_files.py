@@ -67,7 +67,7 @@ def spaced(name: str) -> str:
 
 
 def short_names(root) -> dict[str, str]:
-    from neoutflow.data.extract.census import short_province_name
+    from neoutflow.reference import short_province_name
 
     prov = provinces(root)
     return {c: short_province_name(n) for c, n in zip(prov["code"], prov["name_zh"], strict=True)}

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from neoutflow.outputs import claims
 from neoutflow.outputs import conclusions as cc
-
-
-def test_verdict_rules():
-    assert cc.verdict([(2.0, 0.01, 1), (-1.0, 0.001, -1)]) == cc.SUPPORT  # all significant, implied signs
-    assert cc.verdict([(2.0, 0.01, 1), (0.5, 0.40, 1)]) == cc.PARTIAL  # one significant, none against
-    assert cc.verdict([(2.0, 0.01, 1), (-0.5, 0.40, 1)]) == cc.PARTIAL  # a wrong-signed test, not significant
-    assert cc.verdict([(2.0, 0.20, 1), (0.5, 0.40, 1)]) == cc.CONSISTENT  # none significant, one sign
-    assert cc.verdict([(2.0, 0.01, 1), (-0.5, 0.01, 1)]) == cc.UNDECIDED  # significant against: conflict
-    assert cc.verdict([(2.0, 0.20, 1), (-0.5, 0.40, 1)]) == cc.UNDECIDED  # neither significant nor one sign
-    assert cc.verdict([(2.0, 0.001, 1)], testable=False) == cc.UNDECIDED
-    assert cc.verdict([]) == cc.UNDECIDED
-    assert cc.verdict([(2.0, 0.049, 1)]) == cc.SUPPORT and cc.verdict([(2.0, 0.05, 1)]) == cc.CONSISTENT  # 5% level
 
 
 def _synthetic(overrides: dict | None = None) -> dict:
@@ -44,7 +33,7 @@ def _displays(results: dict) -> dict:
 
 def test_synthesis_on_synthetic_results():
     d = _displays(_synthetic())
-    assert d["rec_pay_verdict"] == d["rec_industry_verdict"] == d["rec_education_verdict"] == cc.SUPPORT
+    assert d["rec_pay_verdict"] == d["rec_industry_verdict"] == d["rec_education_verdict"] == claims.SUPPORT
     assert d["rec_pay_verdict_en"] == "supported" and d["within_net_wage"] == "得到确认"
     # the province wage coefficient not significant, the prefecture one of the wrong sign and significant
     d = _displays(
@@ -55,14 +44,14 @@ def test_synthesis_on_synthetic_results():
             }
         )
     )
-    assert d["rec_pay_verdict"] == cc.UNDECIDED and d["rec_pay_n_against"] == "1"
+    assert d["rec_pay_verdict"] == claims.UNDECIDED and d["rec_pay_n_against"] == "1"
     assert d["within_net_wage"] == "没有得到确认" and d["within_net_gdp"] == "得到确认"
     # only the prefecture wage coefficient not significant: partly supported, not supported
     d = _displays(_synthetic({"prefecture_wages.pw_net_p_log_relative_wage_city": 0.5}))
-    assert d["rec_pay_verdict"] == cc.PARTIAL and d["within_net_wage"] == "没有得到确认"
+    assert d["rec_pay_verdict"] == claims.PARTIAL and d["within_net_wage"] == "没有得到确认"
     # the education counterfactual cannot test more education: cannot be judged whatever the coefficients
     d = _displays(_synthetic({"determinants.cf_education_verdict": "无法判断"}))
-    assert d["rec_education_verdict"] == cc.UNDECIDED and d["rec_education_testable"] == "不能"
+    assert d["rec_education_verdict"] == claims.UNDECIDED and d["rec_education_testable"] == "不能"
 
 
 def test_missing_result_is_named():

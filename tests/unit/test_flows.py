@@ -116,23 +116,6 @@ def test_counterfactual_is_exp_of_linear_change():
         assert cf.loc[o, "change_pct_low"] < cf.loc[o, "change_pct"] < cf.loc[o, "change_pct_high"]
 
 
-def test_words():
-    assert fl.significance_word(0.049) == "显著" and fl.significance_word(0.05) == "不显著"
-    assert (
-        fl.interval_word(1, 2) == "增加"
-        and fl.interval_word(-2, -1) == "减少"
-        and fl.interval_word(-1, 1) == "无法判断"
-    )
-    assert fl.compare_word(1.0, 0.5, 2.0, 1.75) == "一致"
-    assert fl.compare_word(1.0, -0.4, 2.5, 1.75) == "不矛盾（本文区间含零）"
-    assert fl.compare_word(1.0, 0.5, 1.5, 1.75) == "不一致"
-
-
-def test_magnitude_word():
-    assert fl.magnitude_word(0.93) == "同一量级" and fl.magnitude_word(2.5) == "不同量级"
-    assert fl.magnitude_word(0.4) == "不同量级"
-
-
 def test_pseudo_r2_on_the_fitted_sample_when_ppml_drops_separated_pairs():
     """Issue #29 item 6: an origin with no flows is separated; fepois drops its pairs, and the
     pseudo-R² correlates the outcome of the rows it kept (was a numpy shape error, 930 vs 870)."""

@@ -9,6 +9,7 @@ import statsmodels.api as sm
 
 from neoutflow.analysis import prefecture_models as pm
 from neoutflow.analysis import spec_curve as sc
+from neoutflow.outputs import prefecture_report as pr
 from neoutflow.outputs.results import ResultSet
 from tests.support.numpy_refit import refit
 
@@ -104,20 +105,8 @@ def test_record_writes_words_and_specs():
     df = synthetic()
     rs, specs = ResultSet("t"), {}
     f = pm.fit(df, "net_migration_rate", list(pm.MAIN_REGRESSORS))
-    pm.record(rs, specs, "m", f, "模型", df, "net_migration_rate", list(pm.MAIN_REGRESSORS))
+    pr.record_model(rs, specs, "m", f, "模型", df, "net_migration_rate", list(pm.MAIN_REGRESSORS))
     assert rs[f"m_word_{pm.WAGE}"].display == "显著"  # SYNTHETIC slope 3, se ≈ 0.1
     assert specs["m"]["ssc"] == pm.SSC and len(specs["m"]["codes"]) == len(df)
     with pytest.raises(ValueError, match="twice"):
-        pm.record(rs, specs, "m", f, "模型", df, "net_migration_rate", list(pm.MAIN_REGRESSORS))
-
-
-def test_words():
-    assert pm.strength_word(0.049) == "显著" and pm.strength_word(0.05) == "不显著"
-    assert pm.interval_word(0.1, 2) == "为正" and pm.interval_word(-2, -0.1) == "为负"
-    assert pm.interval_word(-1, 1) == "无法判断"
-    assert pm.interaction_word(1.0, 0.2).startswith("无法判断")
-    assert pm.interaction_word(1.0, 0.01) == "东北的工资关联更强"
-    assert pm.interaction_word(-1.0, 0.01) == "东北的工资关联更弱"
-    assert sc.verdict(0.6, 0.0).startswith("过半设定支持正向")
-    assert sc.verdict(0.1, 0.5).startswith("过半设定支持负向")
-    assert sc.verdict(0.3, 0.3).startswith("多数设定无法判断")
+        pr.record_model(rs, specs, "m", f, "模型", df, "net_migration_rate", list(pm.MAIN_REGRESSORS))

@@ -1,7 +1,7 @@
 """The chapters type no year, census interval or direction word that depends on the data or the parameters.
 
 Years and intervals come from the results (``{{< var … >}}``), and so does every word for the direction of
-a change (降至/升至, 减少/增加, 高于/低于: :func:`neoutflow.formatting.direction_word`). This scans
+a change (降至/升至, 减少/增加, 高于/低于: :func:`neoutflow.outputs.claims.direction_word`). This scans
 ``report/*.qmd`` outside code, shortcodes, citations, cross-reference labels and formulas, and fails on any
 4-digit year, "十年" interval or direction word that the short allow-lists below do not name with a reason.
 """
@@ -13,7 +13,7 @@ import re
 import pytest
 
 from neoutflow import paths
-from neoutflow.formatting import DIRECTION_WORDS, direction_word
+from neoutflow.outputs.claims import DIRECTION_WORDS, direction_word
 
 # (chapter, phrase, why it may stay typed). A phrase that is a bare year allows that year anywhere in the
 # chapter; any other phrase allows the years or words inside it. Every entry must still match.

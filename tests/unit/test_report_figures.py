@@ -19,6 +19,7 @@ from neoutflow.outputs import outflow_figures as figs
 from neoutflow.outputs import outflow_report as report
 from neoutflow.outputs import style
 from neoutflow.outputs.results import ResultSet
+from neoutflow.reference import short_province_name
 
 matplotlib.use("Agg")
 NE_HEX = style.PALETTE["northeast"].lower()
@@ -126,10 +127,10 @@ def test_national_map_names_and_outlines_the_northeast():
 
 
 def test_short_province_names():
-    assert figs.short_province_name("黑龙江省") == "黑龙江"
-    assert figs.short_province_name("新疆维吾尔自治区") == "新疆"
-    assert figs.short_province_name("内蒙古自治区") == "内蒙古"
-    assert figs.short_province_name("北京市") == "北京"
+    assert short_province_name("黑龙江省") == "黑龙江"
+    assert short_province_name("新疆维吾尔自治区") == "新疆"
+    assert short_province_name("内蒙古自治区") == "内蒙古"
+    assert short_province_name("北京市") == "北京"
 
 
 def test_prefecture_map_of_net_migration_rate():

@@ -176,8 +176,12 @@ def _at_year(long: pd.DataFrame, indicators: Sequence[str], year: int, what: str
     return part.pivot_table(index="code", columns="indicator", values="value", aggfunc="first")
 
 
+# How the national wage was obtained: the NBS national row (code 100000), or the provinces' weighted mean.
+WAGE_METHODS = ("national", "weighted")
+
+
 def national_wage(wages: pd.DataFrame, year: int, weights: pd.Series | None = None) -> tuple[float, str]:
-    """The national average wage of ``year`` and how it was obtained.
+    """The national average wage of ``year`` and how it was obtained (:data:`WAGE_METHODS`).
 
     ``wages``: ``code, year, avg_wage`` (long or wide). The NBS national figure
     (code 100000) is used when present; otherwise the mean of the provinces
@@ -187,16 +191,59 @@ def national_wage(wages: pd.DataFrame, year: int, weights: pd.Series | None = No
     long = _long(wages, "wage series")
     w = long[(long["indicator"] == "avg_wage") & (long["year"] == int(year))].set_index("code")["value"]
     if NATIONAL_CODE in w.index:
-        return float(w[NATIONAL_CODE]), "国家统计局全国平均工资（代码 100000）"
+        return float(w[NATIONAL_CODE]), "national"
     if weights is None:
         raise AnalysisDataError(f"no national average wage (code {NATIONAL_CODE}) for {year} and no weights given")
     common = w.index.intersection(weights.index)
     if len(common) == 0:
         raise AnalysisDataError(f"no province has both a {year} wage and a weight")
-    return float(np.average(w[common], weights=weights[common])), "各省平均工资按年末常住人口加权平均"
+    return float(np.average(w[common], weights=weights[common])), "weighted"
 
 
 # ---------------------------------------------------------------- provinces
+
+
+def _province_outcomes(
+    population: pd.DataFrame, census_totals: pd.DataFrame, ser: pd.DataFrame, codes, base_year: int, end_year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Outcomes: survival-ratio and residual net migration (summary, by code) and population change (by code)."""
+    pop = population[population["code"].astype(str).isin(codes)]
+    net = demography.survival_ratio_net_migration(pop, base_year, end_year)
+    totals = census_totals.assign(code=census_totals["code"].astype(str))
+    totals = totals[totals["code"].isin(codes)]
+    resid = demography.residual_net_migration(
+        totals,
+        ser[ser["indicator"] == "natural_growth_rate"],
+        ser[ser["indicator"] == "yearend_population"],
+        base_year,
+        end_year,
+    )
+    summary = demography.summarise_net_migration(net, resid).set_index("code")
+    change = demography.population_change(totals, base_year, end_year).set_index("code")
+    return summary, change
+
+
+def _add_series_regressors(out: pd.DataFrame, ser: pd.DataFrame, codes, base_year: int, end_year: int) -> dict:
+    """Yearly series regressors into ``out``: GDP per capita, universities per million, relative wage, wage
+    growth. A yearly series that ends before the base census (GDP and university counts stop in 2019 in the
+    shipped data) is read at its latest year within SERIES_MAX_LAG years before it; returns the years used."""
+    series_years = {
+        name: latest_year_at_or_before(ser, name, codes, base_year)
+        for name in ("gdp", "yearend_population", "avg_wage", "higher_education_institutions")
+    }
+    for name, year in series_years.items():
+        if year != base_year:  # visible, and recorded by the notebook as series_year_<name>
+            warnings.warn(f"province series: {name} read at {year} instead of the base year {base_year}", stacklevel=3)
+    base = pd.concat([_at_year(ser, [name], year, "province series") for name, year in series_years.items()], axis=1)
+    persons = base["yearend_population"]
+    out["log_gdp_per_capita"] = np.log(base["gdp"] * 1e8 / persons)  # GDP in 100 million yuan
+    out["higher_education_per_million"] = base["higher_education_institutions"] / persons * 1e6
+    nat, _ = national_wage(ser, base_year, weights=persons)
+    out["log_relative_wage"] = np.log(base["avg_wage"] / nat)
+    last = latest_common_year(ser, "avg_wage", codes, base_year, end_year)
+    end_wage = _at_year(ser, ["avg_wage"], last, "province series")["avg_wage"]
+    out["wage_growth"] = np.log(end_wage / base["avg_wage"])
+    return series_years
 
 
 def build_province_dataset(
@@ -225,21 +272,8 @@ def build_province_dataset(
     if not codes:
         raise AnalysisDataError("no provinces in the regions table")
 
-    # Outcomes: survival-ratio and residual net migration, population growth.
-    pop = population[population["code"].astype(str).isin(codes)]
-    net = demography.survival_ratio_net_migration(pop, base_year, end_year)
     ser = _long(series, "province series")
-    totals = census_totals.assign(code=census_totals["code"].astype(str))
-    totals = totals[totals["code"].isin(codes)]
-    resid = demography.residual_net_migration(
-        totals,
-        ser[ser["indicator"] == "natural_growth_rate"],
-        ser[ser["indicator"] == "yearend_population"],
-        base_year,
-        end_year,
-    )
-    summary = demography.summarise_net_migration(net, resid).set_index("code")
-    change = demography.population_change(totals, base_year, end_year).set_index("code")
+    summary, change = _province_outcomes(population, census_totals, ser, codes, base_year, end_year)
 
     out = pd.DataFrame(index=pd.Index(codes, name="code"))
     out["name_zh"] = reg["name_zh"]
@@ -250,31 +284,12 @@ def build_province_dataset(
     out["population_growth"] = change["population_change_pct"]
     out["young_adult_net_migration_rate"] = summary["young_adult_net_migration_rate"]
 
-    # Base-year census regressors.
+    # Base-year census regressors, then the yearly series (the years used kept in ``attrs``).
     census = _at_year(_long(indicators, "census indicators"), CENSUS_REGRESSORS, base_year, "census indicators")
     for col in CENSUS_REGRESSORS:
         out[col] = census[col]
 
-    # Yearly series: GDP per capita, universities per million, relative wage, wage growth.
-    # A yearly series that ends before the base census (GDP and university counts
-    # stop in 2019 in the shipped data) is read at its latest year within
-    # SERIES_MAX_LAG years before it; the years used are kept in ``attrs``.
-    series_years = {
-        name: latest_year_at_or_before(ser, name, codes, base_year)
-        for name in ("gdp", "yearend_population", "avg_wage", "higher_education_institutions")
-    }
-    for name, year in series_years.items():
-        if year != base_year:  # visible, and recorded by the notebook as series_year_<name>
-            warnings.warn(f"province series: {name} read at {year} instead of the base year {base_year}", stacklevel=2)
-    base = pd.concat([_at_year(ser, [name], year, "province series") for name, year in series_years.items()], axis=1)
-    persons = base["yearend_population"]
-    out["log_gdp_per_capita"] = np.log(base["gdp"] * 1e8 / persons)  # GDP in 100 million yuan
-    out["higher_education_per_million"] = base["higher_education_institutions"] / persons * 1e6
-    nat, _ = national_wage(ser, base_year, weights=persons)
-    out["log_relative_wage"] = np.log(base["avg_wage"] / nat)
-    last = latest_common_year(ser, "avg_wage", codes, base_year, end_year)
-    end_wage = _at_year(ser, ["avg_wage"], last, "province series")["avg_wage"]
-    out["wage_growth"] = np.log(end_wage / base["avg_wage"])
+    series_years = _add_series_regressors(out, ser, codes, base_year, end_year)
     out["population_base"] = change["population_base"]
 
     out.attrs["series_years"] = series_years

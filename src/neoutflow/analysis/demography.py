@@ -174,6 +174,23 @@ def _cohort_matrix(base: np.ndarray, k: int) -> np.ndarray:
     return np.hstack([closed, open_end])
 
 
+def _reference_population(base, end, national, years: list[int], ages: list[str]):
+    """The reference population's base and end tables (sex × age): the regions' sum, or ``national`` checked."""
+    if national is None:
+        return base.groupby(level="sex").sum(), end.groupby(level="sex").sum()
+    nat = _check_population(national, years, "national population")
+    if nat["code"].nunique() != 1:
+        raise DemographyError(
+            f"national population must hold one reference population, found codes {sorted(nat['code'].unique())}"
+        )
+    nat_ages = ordered_age_groups(nat["age_group"])
+    if nat_ages != ages:
+        raise DemographyError(f"national age groups {nat_ages} differ from the regions' {ages}")
+    nat_base = _wide(nat, years[0], ages, "national population").droplevel("code")
+    nat_end = _wide(nat, years[1], ages, "national population").droplevel("code")
+    return nat_base, nat_end
+
+
 def survival_ratio_net_migration(
     population: pd.DataFrame, base_year: int, end_year: int, national: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -207,19 +224,7 @@ def survival_ratio_net_migration(
         raise DemographyError(f"regions/sexes present in only one census year: {list(only)}")
     end = end.reindex(base.index)
 
-    if national is None:
-        nat_base, nat_end = base.groupby(level="sex").sum(), end.groupby(level="sex").sum()
-    else:
-        nat = _check_population(national, years, "national population")
-        if nat["code"].nunique() != 1:
-            raise DemographyError(
-                f"national population must hold one reference population, found codes {sorted(nat['code'].unique())}"
-            )
-        nat_ages = ordered_age_groups(nat["age_group"])
-        if nat_ages != ages:
-            raise DemographyError(f"national age groups {nat_ages} differ from the regions' {ages}")
-        nat_base = _wide(nat, years[0], ages, "national population").droplevel("code")
-        nat_end = _wide(nat, years[1], ages, "national population").droplevel("code")
+    nat_base, nat_end = _reference_population(base, end, national, years, ages)
     sexes = base.index.get_level_values("sex")
     lacking = sorted(set(sexes) - set(nat_base.index))
     if lacking:

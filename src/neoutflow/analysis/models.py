@@ -29,14 +29,6 @@ from neoutflow.reference import CONTROLS, COV_TYPES, FAMILIES, PREFECTURE_SETS, 
 
 VARIABLE_FAMILY = {v: fam for fam, vs in FAMILIES.items() for v in vs}
 
-# The paper's recommendation each counterfactual informs (section 三 of the seed paper).
-RECOMMENDATIONS: dict[str, str] = {
-    "education": "全龄化教育链条",
-    "wages": "人才与薪酬环境",
-    "industry": "产业与就业",
-    "all": "三组建议全部实现",
-}
-FAMILY_LABELS = {"education": "教育", "wages": "工资", "industry": "产业", "all": "三者同时"}
 
 INTERCEPT = "Intercept"
 
@@ -436,7 +428,7 @@ def counterfactuals(
     the interval uses the fit's t or normal reference distribution. The reference
     values are treated as fixed policy targets, not estimates.
 
-    Returns ``code, family, variables, recommendation, observed, fitted, change,
+    Returns ``code, family, variables, observed, fitted, change,
     se, ci_low, ci_high, p, counterfactual`` (observed + change: the province
     keeps its own unexplained residual).
     """
@@ -450,7 +442,6 @@ def counterfactuals(
     fitted = np.asarray(fit.fittedvalues)
     pos = {c: i for i, c in enumerate(ids)}
     out = info.copy()
-    out["recommendation"] = out["family"].map(RECOMMENDATIONS)
     out["observed"] = [y[pos[c]] for c in out["code"]]
     out["fitted"] = [fitted[pos[c]] for c in out["code"]]
     out["change"] = np.asarray(test.effect).ravel()

@@ -30,9 +30,7 @@ Choices, stated once:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -53,8 +51,6 @@ INTERACTION_REGRESSORS = (*MAIN_REGRESSORS, NE_WAGE)
 OUTCOMES = ("net_migration_rate", "young_adult_net_migration_rate")
 FIXED_EFFECTS = "province_code"
 SSC = {"k_adj": True, "k_fixef": "nonnested", "G_adj": True, "G_df": "min"}
-DATASET_FILE = "analysis_prefecture_wages.csv"
-SPECS_FILE = "prefecture_wages_models.json"
 
 # Provincial capitals (省会/首府) and the sub-provincial cities (副省级市) that are not capitals.
 CAPITALS = (
@@ -62,27 +58,6 @@ CAPITALS = (
     "430100 440100 450100 460100 510100 520100 530100 540100 610100 620100 630100 640100 650100"
 ).split()
 SUB_PROVINCIAL = ("210200", "330200", "350200", "370200", "440300")  # 大连 宁波 厦门 青岛 深圳
-
-LABELS = {
-    WAGE: "相对工资（对数，地级，在岗职工）",
-    GDPPC: "人均 GDP（对数，地级）",
-    SECONDARY: "第二产业占 GDP 比重",
-    TERTIARY: "第三产业占 GDP 比重",
-    CAPITAL: "省会或副省级城市",
-    NE_WAGE: "东北 × 相对工资",
-}
-DEFINITIONS = {
-    WAGE: ("ln(比值)", "基期地级市在岗职工平均工资与全国地级单位平均工资（对数均值）之比的自然对数"),
-    GDPPC: ("ln(元/人)", "基期地级市地区生产总值（城市统计年鉴，全市）除以基期普查常住人口后的自然对数"),
-    SECONDARY: ("%", "基期第二产业增加值占地区生产总值的百分比（城市统计年鉴，全市）"),
-    TERTIARY: ("%", "基期第三产业增加值占地区生产总值的百分比（城市统计年鉴，全市）"),
-    CAPITAL: ("0/1", "省会（首府）或副省级城市为 1"),
-    NE_WAGE: ("ln(比值)", "东北地区虚拟变量与相对工资（对数）的乘积"),
-}
-
-
-def label(variable: str) -> str:
-    return LABELS.get(variable) or datasets.label(variable)
 
 
 def add_city_economy(pref: pd.DataFrame, series: pd.DataFrame, base_year: int = 2010) -> pd.DataFrame:
@@ -147,90 +122,6 @@ def coefficients(fit_) -> pd.DataFrame:
     )
 
 
-def strength_word(p: float, alpha: float = 0.05) -> str:
-    """显著 / 不显著 at ``alpha`` (two-sided)."""
-    return "显著" if p < alpha else "不显著"
-
-
-def interval_word(low: float, high: float) -> str:
-    """From a 95% interval: 为正 / 为负 (excludes zero) or 无法判断 (contains zero)."""
-    if low > 0:
-        return "为正"
-    if high < 0:
-        return "为负"
-    return "无法判断"
-
-
-def record(rs, specs: dict, prefix: str, fit_, title: str, data: pd.DataFrame, outcome: str, regressors) -> None:
-    """Record ``<prefix>_coef_/_se_/_p_/_low_/_high_/_word_<term>``, ``_n``, ``_clusters``, ``_r2_within``
-    and register the specification in ``specs`` (rows of :data:`DATASET_FILE` by code)."""
-    if prefix in specs:
-        raise ValueError(f"model prefix {prefix!r} recorded twice")
-    if len(data) != int(fit_._N):
-        raise ValueError(f"{prefix}: {len(data)} rows for a fit on {int(fit_._N)} observations")
-    specs[prefix] = {
-        "dataset": DATASET_FILE,
-        "codes": [str(c) for c in data["code"]],
-        "outcome": outcome,
-        "regressors": list(regressors),
-        "fixed_effects": FIXED_EFFECTS,
-        "cov_type": "CRV1",
-        "cluster": FIXED_EFFECTS,
-        "ssc": SSC,
-        "df_t": "G - 1",
-    }
-    for _, r in coefficients(fit_).iterrows():
-        key, name = r["term"], label(r["term"])
-        digits = 4 if abs(r["se"]) < 0.01 else 3
-        rs.record(f"{prefix}_coef_{key}", r["coef"], "", f"{title}：{name}的系数", digits=digits, signed=True)
-        rs.record(f"{prefix}_se_{key}", r["se"], "", f"{title}：{name}系数的聚类标准误", digits=digits)
-        rs.record(f"{prefix}_p_{key}", r["p"], "", f"{title}：{name}系数的 p 值", digits=3)
-        rs.record(f"{prefix}_low_{key}", r["ci_low"], "", f"{title}：{name} 95% 区间下限", digits=digits, signed=True)
-        rs.record(f"{prefix}_high_{key}", r["ci_high"], "", f"{title}：{name} 95% 区间上限", digits=digits, signed=True)
-        w = strength_word(r["p"])
-        rs.record(f"{prefix}_word_{key}", w, "", f"{title}：{name}在 5% 水平是否显著", display=w)
-        d = interval_word(r["ci_low"], r["ci_high"])
-        rs.record(f"{prefix}_dir_{key}", d, "", f"{title}：{name}系数的方向（由 95% 区间判断）", display=d)
-    rs.record(f"{prefix}_n", int(fit_._N), "个", f"{title}：样本量（地级单位）", digits=0)
-    rs.record(f"{prefix}_clusters", int(data[FIXED_EFFECTS].nunique()), "个", f"{title}：聚类（省份）数", digits=0)
-    rs.record(f"{prefix}_r2_within", float(fit_._r2_within), "", f"{title}：组内 R²", digits=3)
-
-
-def interaction_word(coef: float, p: float, alpha: float = 0.05) -> str:
-    """Does pay matter more or less in the Northeast? From the NE × wage term at ``alpha``."""
-    if p >= alpha:
-        return "无法判断东北与其他地区的工资关联是否不同"
-    return "东北的工资关联更强" if coef > 0 else "东北的工资关联更弱"
-
-
-def record_interaction(rs, fits: dict) -> None:
-    """``ne_wage_word_<outcome prefix>``: :func:`interaction_word` for each interaction model."""
-    for prefix in ("pw_net_ne", "pw_young_ne"):
-        c = coefficients(fits[prefix]).set_index("term")
-        w = interaction_word(float(c.at[NE_WAGE, "coef"]), float(c.at[NE_WAGE, "p"]))
-        rs.record(f"{prefix}_interaction_word", w, "", f"{MODELS[prefix][2]}：交互项的判断（5% 水平）", display=w)
-
-
-def save_specs(specs: dict, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(specs, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
-
-
-def dictionary(columns: Sequence[str]) -> pd.DataFrame:
-    """Chinese label, unit and definition of each column (new variables here, others from datasets)."""
-    rows = []
-    for c in columns:
-        if c in DEFINITIONS:
-            unit, definition = DEFINITIONS[c]
-            rows.append({"variable": c, "label": LABELS[c], "unit": unit, "definition": definition})
-        elif c in datasets.DICTIONARY:
-            lab, unit, definition, _ = datasets.DICTIONARY[c]
-            rows.append({"variable": c, "label": lab, "unit": unit, "definition": definition})
-    return pd.DataFrame(rows)
-
-
 # ---------------------------------------------------------------- counterfactuals
 
 
@@ -278,82 +169,28 @@ def northeast_counterfactuals(data: pd.DataFrame, fit_, level: float = 0.95) -> 
     return pd.concat(rows, ignore_index=True)
 
 
-# ---------------------------------------------------------------- the recorded models
+# ---------------------------------------------------------------- the reported models
 
+# Model prefix -> (outcome, regressors); titles in neoutflow.outputs.prefecture_report.
 MODELS = {
-    "pw_net": ("net_migration_rate", MAIN_REGRESSORS, "地级净迁移模型"),
-    "pw_young": ("young_adult_net_migration_rate", MAIN_REGRESSORS, "地级青年净迁移模型"),
-    "pw_net_ne": ("net_migration_rate", INTERACTION_REGRESSORS, "地级净迁移模型（东北交互）"),
-    "pw_young_ne": ("young_adult_net_migration_rate", INTERACTION_REGRESSORS, "地级青年净迁移模型（东北交互）"),
+    "pw_net": ("net_migration_rate", MAIN_REGRESSORS),
+    "pw_young": ("young_adult_net_migration_rate", MAIN_REGRESSORS),
+    "pw_net_ne": ("net_migration_rate", INTERACTION_REGRESSORS),
+    "pw_young_ne": ("young_adult_net_migration_rate", INTERACTION_REGRESSORS),
 }
 
 
-def fit_all(rs, data: pd.DataFrame) -> tuple[dict, dict, dict]:
-    """Fit and record every model of :data:`MODELS`; returns ``(specs, fits, samples)``."""
-    specs, fits, samples = {}, {}, {}
-    for prefix, (outcome, regs, title) in MODELS.items():
+def fit_all(data: pd.DataFrame) -> tuple[dict, dict]:
+    """Fit every model of :data:`MODELS`; returns ``(fits, samples)`` by prefix, ``samples`` as
+    ``(kept, dropped)`` (:func:`sample`)."""
+    fits, samples = {}, {}
+    for prefix, (outcome, regs) in MODELS.items():
         kept, dropped = sample(data, outcome, regs)
         fits[prefix] = fit(kept, outcome, regs)
         samples[prefix] = (kept, dropped)
-        record(rs, specs, prefix, fits[prefix], title, kept, outcome, regs)
-    return specs, fits, samples
-
-
-def write_dataset(data: pd.DataFrame, path: Path) -> Path:
-    """The model dataset at full float precision (``repr``), so a refit from the file is exact."""
-    from neoutflow import atomic
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic.replacing(path) as tmp:
-        data.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
-    return path
+    return fits, samples
 
 
 def coefficient_frame(fits: dict) -> pd.DataFrame:
     """All fits' coefficient tables stacked, with a ``model`` column."""
     return pd.concat([coefficients(f).assign(model=k) for k, f in fits.items()], ignore_index=True)
-
-
-def record_counterfactuals(rs, cf: pd.DataFrame) -> None:
-    """``cfp_<code>_<reference>`` with ``_low``/``_high``; the Northeast mean change per reference
-    and the counts of prefectures whose interval lies above zero, below zero, or contains it."""
-    short = {"province_mean": "prov", "national_median": "nat"}
-    what = {"province_mean": "本省地级单位平均工资", "national_median": "全国地级单位工资中位数"}
-    for _, r in cf.iterrows():
-        key = f"cfp_{r['code']}_{short[r['reference']]}"
-        txt = f"{r['name_zh']}：若工资达到{what[r['reference']]}，净迁移率的变化"
-        rs.record(key, r["change"], "百分点", txt, digits=2, signed=True)
-        rs.record(f"{key}_low", r["ci_low"], "百分点", txt + "（95% 区间下限）", digits=2, signed=True)
-        rs.record(f"{key}_high", r["ci_high"], "百分点", txt + "（95% 区间上限）", digits=2, signed=True)
-    for ref, part in cf.groupby("reference", sort=False):
-        s = short[ref]
-        rs.record(f"cfp_{s}_n", len(part), "个", f"有反事实的东北地级单位数（{what[ref]}）", digits=0)
-        rs.record(f"cfp_{s}_mean", part["change"].mean(), "百分点", f"东北地级单位平均变化（{what[ref]}）", digits=2)
-        rs.record(f"cfp_{s}_min", part["change"].min(), "百分点", f"最大负向变化（{what[ref]}）", digits=2, signed=True)
-        rs.record(f"cfp_{s}_max", part["change"].max(), "百分点", f"最大正向变化（{what[ref]}）", digits=2, signed=True)
-        above, below = int((part["ci_low"] > 0).sum()), int((part["ci_high"] < 0).sum())
-        rs.record(f"cfp_{s}_n_above", above, "个", f"95% 区间在零以上的单位数（{what[ref]}）", digits=0)
-        rs.record(f"cfp_{s}_n_below", below, "个", f"95% 区间在零以下的单位数（{what[ref]}）", digits=0)
-        rs.record(f"cfp_{s}_n_zero", len(part) - above - below, "个", f"95% 区间含零的单位数（{what[ref]}）", digits=0)
-
-
-def model_table(fits: dict, titles: dict[str, str]) -> pd.DataFrame:
-    """Terms down, models across: ``coef`` over ``(se)``; * p < 0.05 (t(G−1)); n and within R² last."""
-    terms = list(dict.fromkeys(t for f in fits.values() for t in coefficients(f)["term"]))
-    rows = []
-    for t in terms:
-        cells, ses = {"变量": label(t)}, {"变量": ""}
-        for k, f in fits.items():
-            c = coefficients(f).set_index("term")
-            if t in c.index:
-                d = 4 if abs(c.at[t, "se"]) < 0.01 else 3
-                star = "*" if c.at[t, "p"] < 0.05 else ""
-                cells[titles[k]] = f"{c.at[t, 'coef']:.{d}f}{star}"
-                ses[titles[k]] = f"({c.at[t, 'se']:.{d}f})"
-            else:
-                cells[titles[k]] = ses[titles[k]] = ""
-        rows += [cells, ses]
-    rows.append({"变量": "样本量", **{titles[k]: str(int(f._N)) for k, f in fits.items()}})
-    rows.append({"变量": "组内 R²", **{titles[k]: f"{f._r2_within:.3f}" for k, f in fits.items()}})
-    return pd.DataFrame(rows)

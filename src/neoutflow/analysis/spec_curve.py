@@ -55,29 +55,6 @@ LEVEL_OUTCOMES = {
     "prefecture": ("net_migration_rate", "young_adult_net_migration_rate", "population_growth"),
 }
 LEVEL_COVS = {"province": ("HC3", "iid"), "prefecture": ("HC3", "cluster")}
-LABELS = {
-    "wage": "相对工资",
-    "education": "大专及以上人口",
-    "none": "无控制变量",
-    "economy": "人均 GDP",
-    "industry": "产业结构",
-    "demography": "年龄与城镇化",
-    "other_focal": "另一核心变量",
-    "full": "全部控制变量",
-    "all": "全样本",
-    "no_capitals": "剔除直辖市/省会",
-    "no_northeast": "剔除东北",
-    "no_high_leverage": "剔除高杠杆单位",
-    "province": "省级",
-    "prefecture": "地级（省份固定效应）",
-    "HC3": "HC3",
-    "iid": "经典标准误",
-    "cluster": "省份聚类",
-    "net_migration_rate": "存活比净迁移",
-    "young_adult_net_migration_rate": "青年净迁移",
-    "residual_migration_rate": "残差法净迁移",
-    "population_growth": "人口增长",
-}
 DIMENSIONS = ("outcome", "controls", "sample", "level", "cov")
 
 
@@ -256,60 +233,7 @@ def summary(curve: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def verdict(share_positive_excl: float, share_negative_excl: float) -> str:
-    """Chinese wording chosen from the curve (95% intervals): when at least half of the specs have an
-    interval entirely above (below) zero → 多数设定支持正向（负向）关联; otherwise 多数设定无法判断."""
-    if share_positive_excl >= 0.5:
-        return "过半设定支持正向关联（95% 区间在零以上）"
-    if share_negative_excl >= 0.5:
-        return "过半设定支持负向关联（95% 区间在零以下）"
-    return "多数设定无法判断（过半设定的 95% 区间含零或方向不一）"
-
-
 def ordered(curve: pd.DataFrame, focal: str, dims: Sequence[str] = DIMENSIONS) -> pd.DataFrame:
     """One focal coefficient's specs sorted by estimate (the curve's x axis)."""
     part = curve[curve["focal"] == focal].sort_values(["estimate", *dims], kind="mergesort")
     return part.reset_index(drop=True)
-
-
-def record(rs, curve: pd.DataFrame) -> pd.DataFrame:
-    """Record ``sc_n``; per focal and level (``all``, ``province``, ``prefecture``): ``sc_<focal>_<level>_n``,
-    ``_n_excl`` (intervals excluding zero), ``_share_excl`` (= n_excl / n, in %), ``_share_pos`` (%),
-    ``_share_pos_excl``, ``_median`` and ``_verdict`` (words chosen by :func:`verdict`); levels also ``full``. Returns the summary."""
-    s = summary(curve)
-    rs.record("sc_n", len(curve), "个", "设定曲线的设定总数", digits=0)
-    for _, r in s.iterrows():
-        key = f"sc_{r['focal']}_{r['level']}"
-        scope = {"all": "全部", "full": "含全部控制变量的"}.get(r["level"]) or LABELS[r["level"]]
-        what = f"{LABELS[r['focal']]}系数（{scope}设定）"
-        rs.record(f"{key}_n", r["n_specs"], "个", f"{what}：设定数", digits=0)
-        rs.record(f"{key}_n_excl", r["n_exclude_zero"], "个", f"{what}：95% 区间不含零的设定数", digits=0)
-        rs.record(
-            f"{key}_share_excl",
-            100 * r["share_exclude_zero"],
-            "%",
-            f"{what}：区间不含零的设定占比",
-            digits=0,
-            suffix="%",
-        )
-        rs.record(
-            f"{key}_share_pos", 100 * r["share_positive"], "%", f"{what}：估计值为正的设定占比", digits=0, suffix="%"
-        )
-        rs.record(
-            f"{key}_share_pos_excl",
-            100 * r["share_positive_exclude_zero"],
-            "%",
-            f"{what}：区间在零以上的占比",
-            digits=0,
-            suffix="%",
-        )
-        rs.record(
-            f"{key}_median",
-            r["median_estimate"],
-            "",
-            f"{what}：估计值中位数",
-            digits=4 if r["focal"] == "education" else 2,
-        )
-        w = verdict(r["share_positive_exclude_zero"], r["share_negative_exclude_zero"])
-        rs.record(f"{key}_verdict", w, "", f"{what}：设定曲线的判断（95% 区间）", display=w)
-    return s

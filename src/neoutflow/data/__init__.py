@@ -4,8 +4,10 @@ Owns the file names (:mod:`.files`), the indicator registry (:mod:`.indicators`)
 the schemas and checks (:mod:`.schemas`), the loaders (:mod:`.load`, re-exported
 here: ``data.load_population(...)``), ``make data`` (:mod:`.make`), the provenance
 record ``data/datapackage.json`` (:mod:`.provenance`, :mod:`.record`), the inputs the chosen years need and the optional parts
-of the report they allow (:mod:`.preflight`, ``data.availability``) and, for
-developers, the extraction from ``../shared/sources`` (:mod:`.extract`). Imports
+of the report they allow (:mod:`.preflight`, ``data.availability``), the user importer
+(:mod:`.importer`, ``make import``) and, for developers, the extraction from
+``../shared/sources`` (:mod:`.extract`), which both read census yearbook tables with
+:mod:`.yearbook`. Imports
 only the top-level modules (paths, reference, atomic); nothing here imports
 analysis, outputs, pipeline or render.
 """

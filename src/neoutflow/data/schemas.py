@@ -656,6 +656,52 @@ def check_population(df: pd.DataFrame, regions: pd.DataFrame, label: str) -> lis
     return out
 
 
+def _check_prefecture_sums(totals, prov, df, label: str, column: str, exceptions, differences) -> list[Problem]:
+    """Each province's prefectures sum to its total: exactly, within a documented tolerance
+    (``exceptions``), or by a documented difference (``differences``)."""
+    out: list[Problem] = []
+    pref = totals[totals["level"] == "prefecture"]
+    if pref.empty:
+        return out
+    sums = pref.groupby([pref["code"].str[:2] + "0000", "year"])["population"].sum()
+    pv = prov.set_index(["code", "year"])["population"]
+    for (pc, year), s in sums.items():
+        if (pc, year) not in pv.index:
+            continue
+        p, diff = int(pv[(pc, year)]), int(s - pv[(pc, year)])
+        where = _line(df, (df["code"].str[:2] == pc[:2]) & (df["year"] == year))
+        name = PROVINCES.get(pc, ("",))[0]
+        known = (differences or {}).get((pc, int(year)))
+        if known is not None:
+            if diff != known[0]:
+                out.append(
+                    Problem(
+                        label,
+                        where,
+                        column,
+                        int(s),
+                        f"prefectures of {pc} {name} in {int(year)} to sum to the province total {p:,} "
+                        f"{known[0]:+,} (the source's documented difference: {known[1]}); found a difference "
+                        f"of {diff:+,}",
+                    )
+                )
+            continue
+        tol, why = (exceptions or {}).get(pc, (0.0, ""))
+        if (tol == 0 and diff != 0) or abs(diff) > tol * p:
+            within = "exactly" if tol == 0 else f"within {tol:.1%} ({why})"
+            out.append(
+                Problem(
+                    label,
+                    where,
+                    column,
+                    int(s),
+                    f"prefectures of {pc} {name} in {int(year)} to sum {within} to the province total {p:,} "
+                    f"(difference {diff:+,})",
+                )
+            )
+    return out
+
+
 def check_totals(
     totals: pd.DataFrame,
     df: pd.DataFrame,
@@ -713,44 +759,7 @@ def check_totals(
                     f"(difference {total - official:+,})",
                 )
             )
-    pref = totals[totals["level"] == "prefecture"]
-    if not pref.empty:
-        sums = pref.groupby([pref["code"].str[:2] + "0000", "year"])["population"].sum()
-        pv = prov.set_index(["code", "year"])["population"]
-        for (pc, year), s in sums.items():
-            if (pc, year) not in pv.index:
-                continue
-            p, diff = int(pv[(pc, year)]), int(s - pv[(pc, year)])
-            where = _line(df, (df["code"].str[:2] == pc[:2]) & (df["year"] == year))
-            name = PROVINCES.get(pc, ("",))[0]
-            known = (differences or {}).get((pc, int(year)))
-            if known is not None:
-                if diff != known[0]:
-                    out.append(
-                        Problem(
-                            label,
-                            where,
-                            column,
-                            int(s),
-                            f"prefectures of {pc} {name} in {int(year)} to sum to the province total {p:,} "
-                            f"{known[0]:+,} (the source's documented difference: {known[1]}); found a difference "
-                            f"of {diff:+,}",
-                        )
-                    )
-                continue
-            tol, why = (exceptions or {}).get(pc, (0.0, ""))
-            if (tol == 0 and diff != 0) or abs(diff) > tol * p:
-                within = "exactly" if tol == 0 else f"within {tol:.1%} ({why})"
-                out.append(
-                    Problem(
-                        label,
-                        where,
-                        column,
-                        int(s),
-                        f"prefectures of {pc} {name} in {int(year)} to sum {within} to the province total {p:,} "
-                        f"(difference {diff:+,})",
-                    )
-                )
+    out += _check_prefecture_sums(totals, prov, df, label, column, exceptions, differences)
     return out
 
 

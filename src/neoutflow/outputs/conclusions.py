@@ -9,7 +9,8 @@ model that has them: the province main model (HC3), the prefecture models with p
 (errors clustered by province) and the origin side of the birthplace-flow gravity model (PPML). A test is a
 coefficient, its p-value and the sign the recommendation implies (more pay, industry or education where
 people live → less net out-migration: positive in the migration models, negative for the origin in the
-flow model). At the 5% level (:data:`neoutflow.outputs.derived.ALPHA`):
+flow model). At the 5% level (:data:`neoutflow.outputs.claims.ALPHA`; words and rules in
+:func:`neoutflow.outputs.claims.recommendation_verdict`):
 
 - **支持**: every test is significant in the implied direction;
 - **部分支持**: no test is significant against the implied direction, at least one is significant in it,
@@ -24,16 +25,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from neoutflow.outputs.derived import ALPHA
+from neoutflow.outputs.claims import (
+    ALPHA,
+    UNDECIDED,
+    VERDICT_ENGLISH,
+    WITHIN_WORDS,
+    recommendation_verdict,
+    within_word,
+)
 from neoutflow.outputs.results import ResultSet
-
-SUPPORT, PARTIAL, CONSISTENT, UNDECIDED = "支持", "部分支持", "一致但不显著", "无法判断"
-ENGLISH = {
-    SUPPORT: "supported",
-    PARTIAL: "partly supported",
-    CONSISTENT: "consistent but not significant",
-    UNDECIDED: "cannot be judged",
-}
 
 
 @dataclass(frozen=True)
@@ -130,29 +130,6 @@ def _value(results: dict, key: str):
         raise KeyError(f"conclusions: result {key} is missing; run the notebook that records it") from None
 
 
-def verdict(estimates: list[tuple[float, float, int]], testable: bool = True, alpha: float = ALPHA) -> str:
-    """The word for ``(coefficient, p-value, implied sign)`` tests (rules in the module docstring)."""
-    if not testable or not estimates:
-        return UNDECIDED
-    signed = [(c * s > 0, p < alpha) for c, p, s in estimates]
-    n_for = sum(right and sig for right, sig in signed)
-    n_against = sum((not right) and sig for right, sig in signed)
-    if n_against:
-        return UNDECIDED
-    if n_for == len(signed):
-        return SUPPORT
-    if n_for:
-        return PARTIAL
-    if all(right for right, _ in signed):
-        return CONSISTENT
-    return UNDECIDED
-
-
-def within_word(coef: float, p: float, sign: int = 1, alpha: float = ALPHA) -> str:
-    """Whether a within-province (prefecture) coefficient confirms an association of the implied sign."""
-    return "得到确认" if p < alpha and coef * sign > 0 else "没有得到确认"
-
-
 def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSet:
     """``conclusions`` results from ``{notebook: {key: {value, ...}}}`` (:func:`results.load_all`); the tests
     of the ``omitted`` parts of the report (their inputs are missing) are left out."""
@@ -162,9 +139,11 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
         tests = [t for t in rec.tests if t.part not in omitted]
         est = [(float(_value(results, t.coef)), float(_value(results, t.p)), t.sign) for t in tests]
         testable = rec.gate is None or _value(results, rec.gate) != UNDECIDED
-        word = verdict(est, testable)
+        word = recommendation_verdict(est, testable)
         rs.record(f"rec_{rec.slug}_verdict", word, "", f"{rec.label}：证据的判断", display=word)
-        rs.record(f"rec_{rec.slug}_verdict_en", word, "", f"{rec.label}：证据的判断（英文）", display=ENGLISH[word])
+        rs.record(
+            f"rec_{rec.slug}_verdict_en", word, "", f"{rec.label}：证据的判断（英文）", display=VERDICT_ENGLISH[word]
+        )
         n_for = sum(c * s > 0 and p < ALPHA for c, p, s in est)
         n_against = sum(c * s < 0 and p < ALPHA for c, p, s in est)
         rs.record(f"rec_{rec.slug}_n", len(est), "个", f"{rec.label}：检验的系数个数", digits=0)
@@ -187,8 +166,7 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
                 f"省内地级单位之间（{'净迁移' if model == 'net' else '青年净迁移'}模型）：{slug} 的正向关联是否得到确认"
             )
             rs.record(f"within_{model}_{slug}", word, "", label, display=word)
-            english = "confirmed" if word == "得到确认" else "not confirmed"
-            rs.record(f"within_{model}_{slug}_en", word, "", label + "（英文）", display=english)
+            rs.record(f"within_{model}_{slug}_en", word, "", label + "（英文）", display=WITHIN_WORDS[word])
     return rs
 
 

@@ -9,8 +9,7 @@ a derived number can only be the one its components give; a test re-derives
 every value from ``build/results`` and checks that each report paragraph quoting
 a derived value also quotes its components.
 
-The words for strength of evidence are chosen here from p-values and intervals
-(5% level, 95% intervals), never typed in the prose.
+The words for strength of evidence are chosen in :mod:`neoutflow.outputs.claims`.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from __future__ import annotations
 import re
 import string
 
-ALPHA = 0.05
+from neoutflow.reference import NORTHEAST_SLUGS
 
 DERIVED: dict[str, tuple[str, list[str]]] = {
     # residual method − (survival ratio 10+ + children's rough estimate)
@@ -116,7 +115,7 @@ for _name in ("differential", "registered", "e0"):
 # main model's outcome) removed if its wage were at the national median = change / −observed rate, clipped to [0, 100]%, and the
 # same for the ends of the change's 95% interval.
 _PAY_SHARE = "100 * min(1, max(0, a / -b)) if b < 0 else 0"
-for _k in ("liaoning", "jilin", "heilongjiang"):
+for _k in NORTHEAST_SLUGS.values():
     for _end in ("", "_low", "_high"):
         DERIVED[f"projection.pay_{_k}_share{_end}"] = (
             _PAY_SHARE,
@@ -163,16 +162,6 @@ def record(rs, key: str, unit: str, label: str, **fmt) -> float:
 def million(value: float) -> str:
     """A number of persons in millions for English text: ``-9568780.8`` -> ``-9.57 million``."""
     return f"{value / 1e6:.2f} million"
-
-
-def significance_word(p: float, alpha: float = ALPHA) -> str:
-    """显著 / 不显著 at the stated level."""
-    return "显著" if p < alpha else "不显著"
-
-
-def interval_word(low: float, high: float) -> str:
-    """Whether a (95%) interval includes zero."""
-    return "包含零" if low <= 0 <= high else "不包含零"
 
 
 # ---------------------------------------------------------------- checking the prose

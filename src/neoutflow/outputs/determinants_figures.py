@@ -126,7 +126,7 @@ def counterfactual_figure(
     cf: pd.DataFrame,
     names: Mapping[str, str],
     outcome_label: str,
-    family_labels: Mapping[str, str] = models.FAMILY_LABELS,
+    family_labels: Mapping[str, str],
 ):
     """Change in the predicted outcome per Northeast province and family, with intervals.
 

@@ -4,14 +4,16 @@
 covariance, years, output folder) and the shared stores (results and model
 specifications); each method is one section of the notebook: it fits with
 :mod:`neoutflow.analysis.models`, records every number the report quotes
-through :func:`neoutflow.analysis.determinants.fit_record` (which also keeps the
-specification for an independent refit), writes the section's table and
+through :func:`fit_record` (which also keeps the specification for an independent
+refit: :class:`SpecRegistry`, ``tests/integration/test_determinants_notebook.py``), writes the section's table and
 returns it (and its figure). The sections run in the notebook's order, which
 is also the order of the results file.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,16 +24,206 @@ from neoutflow import data
 from neoutflow.analysis import datasets as ad
 from neoutflow.analysis import determinants as det
 from neoutflow.analysis import models
-from neoutflow.formatting import direction_word, row_decimals
+from neoutflow.formatting import row_decimals
 from neoutflow.outputs import derived
 from neoutflow.outputs import determinants_figures as dfig
 from neoutflow.outputs import tables as rt
-from neoutflow.outputs.outflow_figures import short_province_name
+from neoutflow.outputs.claims import (
+    ROBUSTNESS_WORDS,
+    direction_word,
+    interval_word,
+    scenario_verdict,
+    significance_word,
+)
 from neoutflow.outputs.results import ResultSet
-from neoutflow.reference import NORTHEAST, OUTCOMES
+from neoutflow.reference import NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_province_name
 
 PROVINCE_DATA = "analysis_province.csv"
 PREFECTURE_DATA = "analysis_prefecture.csv"
+# The families of indicators a counterfactual sets to the median, and the paper's recommendation each
+# informs (section 三 of the seed paper).
+FAMILY_LABELS = {"education": "教育", "wages": "工资", "industry": "产业", "all": "三者同时"}
+RECOMMENDATIONS = {
+    "education": "全龄化教育链条",
+    "wages": "人才与薪酬环境",
+    "industry": "产业与就业",
+    "all": "三组建议全部实现",
+}
+# How the national wage was obtained (analysis.datasets.WAGE_METHODS), as the report says it.
+WAGE_METHOD_LABELS = {
+    "national": "国家统计局全国平均工资（代码 100000）",
+    "weighted": "各省平均工资按年末常住人口加权平均",
+}
+# Results key -> the phrase in ``datasets.prefecture_sample``'s reason that counts a left-out unit under it.
+DROP_REASONS = {
+    "singleton": "仅此一个单位",
+    "county_group": "省直辖县级单位",
+    "new_unit": "基期后新设",
+    "missing": "缺少",
+}
+
+# Results-key prefixes of the fits of one outcome across the four outcomes (stable
+# whatever the ``outcome`` parameter is, so the report can quote them).
+OUTCOME_PREFIXES = {
+    "net_migration_rate": "o_netmig",
+    "residual_migration_rate": "o_resid",
+    "population_growth": "o_growth",
+    "young_adult_net_migration_rate": "o_young",
+}
+FAMILY_SLUGS = {"education": "education", "wages": "wage", "industry": "industry", "all": "all"}
+SET_LABELS = {"baseline": "基准", "industry": "产业", "education": "教育", "wages": "工资", "full": "全部变量"}
+
+
+class SpecRegistry:
+    """The specifications behind the recorded coefficients: ``{prefix: spec}``."""
+
+    def __init__(self):
+        self.specs: dict[str, dict] = {}
+
+    def add(
+        self,
+        prefix: str,
+        dataset: str,
+        codes: Sequence[str],
+        outcome: str,
+        regressors: Sequence[str],
+        cov_type: str,
+        fixed_effects: str | None = None,
+        cluster: str | None = None,
+        standardised: bool = False,
+    ) -> None:
+        """``codes``: the rows of ``dataset`` (by ``code``) the model was fitted on."""
+        if prefix in self.specs:
+            raise ValueError(f"model prefix {prefix!r} recorded twice")
+        self.specs[prefix] = {
+            "dataset": dataset,
+            "codes": [str(c) for c in codes],
+            "outcome": outcome,
+            "regressors": list(regressors),
+            "cov_type": cov_type,
+            "fixed_effects": fixed_effects,
+            "cluster": cluster,
+            "standardised": standardised,
+        }
+
+    def save(self, path: Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.specs, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return path
+
+
+def _digits(se: float) -> int:
+    return row_decimals([se], base=3)
+
+
+def record_fit(
+    rs,
+    registry: SpecRegistry,
+    prefix: str,
+    fit,
+    title: str,
+    *,
+    dataset: str,
+    codes: Sequence[str],
+    outcome: str,
+    regressors: Sequence[str],
+    cov_type: str,
+    fixed_effects: str | None = None,
+    cluster: str | None = None,
+    standardised: bool = False,
+    terms: Sequence[str] | None = None,
+) -> None:
+    """Record ``<prefix>_coef_<term>``, ``_se_``, ``_p_`` for each term (fixed-effect dummies
+    excepted unless listed in ``terms``), and ``<prefix>_n``, ``_r2``, ``_adj_r2``; register
+    the specification (``codes``: the rows of ``dataset`` used)."""
+    if len(codes) != int(fit.nobs):
+        raise ValueError(f"{prefix}: {len(codes)} codes for a fit on {int(fit.nobs)} observations")
+    registry.add(prefix, dataset, codes, outcome, regressors, cov_type, fixed_effects, cluster, standardised)
+    terms = [t for t in fit.params.index if not t.startswith("C(")] if terms is None else list(terms)
+    for t in terms:
+        key, name = models.term_key(t), ad.label(t) if t != models.INTERCEPT else "常数项"
+        d = _digits(float(fit.bse[t]))
+        rs.record(f"{prefix}_coef_{key}", float(fit.params[t]), "", f"{title}：{name}的系数", digits=d)
+        rs.record(f"{prefix}_se_{key}", float(fit.bse[t]), "", f"{title}：{name}系数的标准误", digits=d)
+        rs.record(f"{prefix}_p_{key}", float(fit.pvalues[t]), "", f"{title}：{name}系数的 p 值", digits=3)
+    stats = models.fit_statistics(fit)
+    rs.record(f"{prefix}_n", stats["n"], "个", f"{title}：样本量", digits=0)
+    rs.record(f"{prefix}_r2", stats["r2"], "", f"{title}：R²", digits=3)
+    rs.record(f"{prefix}_adj_r2", stats["adj_r2"], "", f"{title}：调整后 R²", digits=3)
+
+
+def record_counterfactuals(rs, cf: pd.DataFrame, outcome_label: str, names: Mapping[str, str]) -> None:
+    """``cf_<province>_<family>`` (change, percentage points) with ``_se``, ``_low``, ``_high``,
+    ``_boot_se``/``_boot_low``/``_boot_high`` when present, and ``_level``; plus each
+    province's observed and fitted outcome."""
+    for code, part in cf.groupby("code", sort=False):
+        slug = NORTHEAST_SLUGS.get(code, code)
+        first = part.iloc[0]
+        nm = names.get(code, code)
+        rs.record(f"cf_{slug}_observed", float(first["observed"]), "%", f"{nm}{outcome_label}（实际）", digits=2)
+        rs.record(f"cf_{slug}_fitted", float(first["fitted"]), "%", f"{nm}{outcome_label}（模型拟合值）", digits=2)
+        for _, r in part.iterrows():
+            key = f"cf_{slug}_{FAMILY_SLUGS[r['family']]}"
+            what = f"{nm}：若{FAMILY_LABELS[r['family']]}指标达到全国中位数，{outcome_label}的变化"
+            rs.record(key, float(r["change"]), "百分点", what, digits=2, signed=True)
+            rs.record(f"{key}_se", float(r["se"]), "百分点", what + "的标准误（德尔塔方法）", digits=2)
+            rs.record(f"{key}_low", float(r["ci_low"]), "百分点", what + "的 95% 置信区间下限", digits=2, signed=True)
+            rs.record(f"{key}_high", float(r["ci_high"]), "百分点", what + "的 95% 置信区间上限", digits=2, signed=True)
+            for b in ("boot_se", "boot_low", "boot_high"):
+                if b in r and pd.notna(r[b]):
+                    rs.record(
+                        f"{key}_{b}",
+                        float(r[b]),
+                        "百分点",
+                        what + f"（自助法 {b[5:]}）",
+                        digits=2,
+                        signed=b != "boot_se",
+                    )
+            rs.record(f"{key}_level", float(r["counterfactual"]), "%", f"{nm}：反事实{outcome_label}", digits=2)
+
+
+def fit_record(
+    rs,
+    registry: SpecRegistry,
+    prefix: str,
+    title: str,
+    data: pd.DataFrame,
+    outcome: str,
+    regressors: Sequence[str],
+    cov_type: str,
+    dataset: str,
+    fixed_effects: str | None = None,
+    standardised: bool = False,
+):
+    """Fit one model (:func:`models.fit_ols`, or :func:`models.standardised_fit`), record it
+    with :func:`record_fit` and return the fit. ``cov_type="cluster"`` clusters on
+    ``fixed_effects`` (the province)."""
+    cluster = fixed_effects if cov_type == "cluster" else None
+    if standardised:
+        if fixed_effects:
+            raise ValueError("standardised fits with fixed effects are not supported")
+        fit = models.standardised_fit(data, outcome, regressors, cov_type=cov_type)
+    else:
+        fit = models.fit_ols(data, outcome, regressors, cov_type=cov_type, fixed_effects=fixed_effects, cluster=cluster)
+    terms = list(regressors) if standardised else None
+    record_fit(
+        rs,
+        registry,
+        prefix,
+        fit,
+        title,
+        dataset=dataset,
+        codes=list(data["code"]),
+        outcome=outcome,
+        regressors=regressors,
+        cov_type=cov_type,
+        fixed_effects=fixed_effects,
+        cluster=cluster,
+        standardised=standardised,
+        terms=terms,
+    )
+    return fit
 
 
 @dataclass
@@ -45,7 +237,7 @@ class DeterminantsReport:
     # False when the data lack a census year at prefecture level (data.availability): no prefecture models
     prefectures: bool = True
     rs: ResultSet = field(default_factory=lambda: ResultSet("determinants"))
-    specs: det.SpecRegistry = field(default_factory=det.SpecRegistry)
+    specs: SpecRegistry = field(default_factory=SpecRegistry)
     fits: dict = field(default_factory=dict)  # every reported model, for the coefficient file
 
     def __post_init__(self):
@@ -57,13 +249,13 @@ class DeterminantsReport:
         self.ne = list(NORTHEAST)
         rs = self.rs
         rs.record("outcome", self.outcome, "", "省级回归的结果变量", display=self.y_label)
-        rs.record("regressor_set", self.regressors, "", "主模型的解释变量组", display=det.SET_LABELS[self.regressors])
+        rs.record("regressor_set", self.regressors, "", "主模型的解释变量组", display=SET_LABELS[self.regressors])
         rs.record("cov_type", self.cov_type, "", "标准误类型", display=self.cov_type)
         rs.record("base_year", self.base_year, "年", "基期普查年份", digits=0, display=str(self.base_year))
         rs.record("end_year", self.end_year, "年", "期末普查年份", digits=0, display=str(self.end_year))
 
     def _fit(self, prefix, title, frame, outcome=None, regressors=None, cov_type=None, dataset=PROVINCE_DATA, **kw):
-        fit = det.fit_record(
+        fit = fit_record(
             self.rs,
             self.specs,
             prefix,
@@ -102,7 +294,8 @@ class DeterminantsReport:
         series = data.load_province_series(["avg_wage", "yearend_population"])
         is_pop = (series["indicator"] == "yearend_population") & (series["year"] == by)
         pop_base = series[is_pop].set_index("code")["value"]
-        national_wage, how = ad.national_wage(series, by, weights=pop_base)
+        national_wage, method = ad.national_wage(series, by, weights=pop_base)
+        how = WAGE_METHOD_LABELS[method]
         wage_end = ad.latest_common_year(series, "avg_wage", list(self.prov["code"]), by, self.end_year)
         rs.record("national_wage_base", national_wage, "元", f"{by}年全国平均工资（相对工资的分母）", digits=0)
         rs.record("national_wage_method", how, "", "全国平均工资的口径", display=how)
@@ -125,7 +318,7 @@ class DeterminantsReport:
             for code, gap in gaps.items():
                 word = direction_word(gap, "compare")
                 label = f"{self.names[code]}的{self.labels[v]}相对全国中位数"
-                self.rs.record(f"{det.PROVINCE_SLUGS[code]}_{v}_vs_median", word, "", label, display=word)
+                self.rs.record(f"{NORTHEAST_SLUGS[code]}_{v}_vs_median", word, "", label, display=word)
             word = direction_word(gaps.to_numpy(), "compare")
             self.rs.record(f"ne_{v}_vs_median", word, "", f"东北三省的{self.labels[v]}相对全国中位数", display=word)
         desc["全国最小值"] = prov[cols].min()
@@ -157,14 +350,14 @@ class DeterminantsReport:
         self.set_fits = {}
         for name in models.REGRESSOR_SETS:
             reg = models.regressor_set(name)
-            self.set_fits[name] = self._fit(name, f"{det.SET_LABELS[name]}模型", self.prov, regressors=reg)
+            self.set_fits[name] = self._fit(name, f"{SET_LABELS[name]}模型", self.prov, regressors=reg)
         self.main = self.set_fits[self.regressors]
         for name, fit in self.set_fits.items():  # the word for each coefficient, chosen from its p-value
             for v in fit.params.index.drop(models.INTERCEPT, errors="ignore"):
-                word = derived.significance_word(float(fit.pvalues[v]))
-                label = f"{det.SET_LABELS[name]}模型：{self.labels[v]}系数在 5% 水平是否显著"
+                word = significance_word(float(fit.pvalues[v]))
+                label = f"{SET_LABELS[name]}模型：{self.labels[v]}系数在 5% 水平是否显著"
                 self.rs.record(f"{name}_sig_{v}", word, "", label, display=word)
-        columns = [rt.column(f, f"({i}) {det.SET_LABELS[n]}") for i, (n, f) in enumerate(self.set_fits.items(), 1)]
+        columns = [rt.column(f, f"({i}) {SET_LABELS[n]}") for i, (n, f) in enumerate(self.set_fits.items(), 1)]
         table = rt.regression_table(columns, self.labels)
         note = rt.default_note(self.cov_type, f"被解释变量为{self.y_label}（%）；解释变量均为 {self.base_year} 年值")
         return self._markdown(table, "determinants_sets", f"{self.y_label}的省级回归：各组解释变量", note)
@@ -200,7 +393,7 @@ class DeterminantsReport:
             {"vif_main": 2, "vif_full": 2},
             {
                 "variable": "变量",
-                "vif_main": f"主模型（{det.SET_LABELS[self.regressors]}）",
+                "vif_main": f"主模型（{SET_LABELS[self.regressors]}）",
                 "vif_full": "全部变量模型",
             },
         )
@@ -230,7 +423,7 @@ class DeterminantsReport:
             fit,
             axis,
             self.ne,
-            line_label=f"{det.SET_LABELS['wages']}模型拟合线（其余变量取均值）",
+            line_label=f"{SET_LABELS['wages']}模型拟合线（其余变量取均值）",
         )
 
     def partial_regression(self):
@@ -276,11 +469,11 @@ class DeterminantsReport:
         """The main model on each of the four outcomes."""
         self.outcome_fits = {
             o: self._fit(prefix, f"主模型（{self.labels[o]}）", self.prov, outcome=o)
-            for o, prefix in det.OUTCOME_PREFIXES.items()
+            for o, prefix in OUTCOME_PREFIXES.items()
         }
         columns = [rt.column(f, f"({i}) {self.labels[o]}") for i, (o, f) in enumerate(self.outcome_fits.items(), 1)]
         table = rt.regression_table(columns, self.labels)
-        caption = f"主模型（{det.SET_LABELS[self.regressors]}）在四个结果变量上的估计"
+        caption = f"主模型（{SET_LABELS[self.regressors]}）在四个结果变量上的估计"
         return self._markdown(
             table, "determinants_outcomes", caption, rt.default_note(self.cov_type, "各列被解释变量单位均为 %")
         )
@@ -295,7 +488,7 @@ class DeterminantsReport:
             ("ne", ne_fits["adjusted"], [*reg, "northeast"], "东北虚拟变量 + 主模型"),
             ("ne_full", ne_full, [*full, "northeast"], "东北虚拟变量 + 全部变量"),
         ):
-            det.record_fit(
+            record_fit(
                 self.rs,
                 self.specs,
                 prefix,
@@ -319,40 +512,40 @@ class DeterminantsReport:
         )
         columns = [
             rt.column(ne_fits["raw"], "(1) 仅东北"),
-            rt.column(ne_fits["adjusted"], f"(2) + {det.SET_LABELS[self.regressors]}"),
+            rt.column(ne_fits["adjusted"], f"(2) + {SET_LABELS[self.regressors]}"),
             rt.column(ne_full, "(3) + 全部变量"),
         ]
         table = rt.regression_table(columns, self.labels, terms=["northeast", *full, models.INTERCEPT])
         note = rt.default_note(self.cov_type, "东北虚拟变量的系数只由三个省份识别")
         return self._markdown(table, "determinants_northeast", f"东北虚拟变量：{self.y_label}", note)
 
-    def prefecture_models(self, omitted: str = ""):
-        """Prefecture models with province fixed effects, errors clustered by province: (the units left out,
-        the coefficient table). Without prefecture data: (None, ``omitted``, the sentence saying why)."""
-        if self.pref_all is None:
-            return None, omitted
-        rs, labels, names = self.rs, self.labels, self.names
-        outcome = self.outcome if self.outcome in ad.PREFECTURE_OUTCOMES else "net_migration_rate"
-        reg, alt = list(models.PREFECTURE_SETS["pref"]), list(models.PREFECTURE_SETS["pref_alt"])
-        pref, dropped = ad.prefecture_sample(self.pref_all, outcome, sorted(set(reg) | set(alt)))
-        rs.record("pref_outcome", outcome, "", "地级市模型的结果变量", display=labels[outcome])
-        rs.record("pref_units", len(self.pref_all), "个", "地级单位总数", digits=0)
-        rs.record("pref_n_dropped", len(dropped), "个", "地级市模型排除的单位数", digits=0)
-        for key, pattern in (
-            ("singleton", "仅此一个单位"),
-            ("county_group", "省直辖县级单位"),
-            ("new_unit", "基期后新设"),
-            ("missing", "缺少"),
-        ):
+    def _record_dropped(self, pref: pd.DataFrame, dropped: pd.DataFrame) -> pd.DataFrame:
+        """The units the prefecture models leave out, counted by reason and written as a table."""
+        self.rs.record("pref_n_dropped", len(dropped), "个", "地级市模型排除的单位数", digits=0)
+        for key, pattern in DROP_REASONS.items():
             n = int(dropped["reason"].str.contains(pattern).sum())
-            rs.record(f"pref_dropped_{key}", n, "个", f"地级市模型排除的单位数（{pattern}）", digits=0)
-        rs.record("pref_n_northeast", int(pref["northeast"].sum()), "个", "地级市样本中的东北地级单位数", digits=0)
-        dropped_table = dropped.assign(province=dropped["province_code"].map(names))[
+            self.rs.record(f"pref_dropped_{key}", n, "个", f"地级市模型排除的单位数（{pattern}）", digits=0)
+        self.rs.record("pref_n_northeast", int(pref["northeast"].sum()), "个", "地级市样本中的东北地级单位数", digits=0)
+        dropped_table = dropped.assign(province=dropped["province_code"].map(self.names))[
             ["code", "name_zh", "province", "reason"]
         ].rename(columns={"code": "代码", "name_zh": "单位", "province": "所属省份", "reason": "排除原因"})
         rt.write_table(
             dropped_table, self.tables_dir, "determinants_prefecture_dropped", "地级市模型中被排除的单位及原因"
         )
+        return dropped_table
+
+    def prefecture_models(self, omitted: str = ""):
+        """Prefecture models with province fixed effects, errors clustered by province: (the units left out,
+        the coefficient table). Without prefecture data: (None, ``omitted``, the sentence saying why)."""
+        if self.pref_all is None:
+            return None, omitted
+        rs, labels = self.rs, self.labels
+        outcome = self.outcome if self.outcome in ad.PREFECTURE_OUTCOMES else "net_migration_rate"
+        reg, alt = list(models.PREFECTURE_SETS["pref"]), list(models.PREFECTURE_SETS["pref_alt"])
+        pref, dropped = ad.prefecture_sample(self.pref_all, outcome, sorted(set(reg) | set(alt)))
+        rs.record("pref_outcome", outcome, "", "地级市模型的结果变量", display=labels[outcome])
+        rs.record("pref_units", len(self.pref_all), "个", "地级单位总数", digits=0)
+        dropped_table = self._record_dropped(pref, dropped)
 
         stable = pref[~pref["boundary_issue"].astype(bool)].reset_index(drop=True)
         stable, _ = ad.prefecture_sample(stable, outcome, reg)  # re-check singletons after the cut
@@ -363,7 +556,7 @@ class DeterminantsReport:
             "pref_stable": self._fit("pref_stable", "地级市模型（区划稳定单位）", stable, regressors=reg, **fe),
         }
         pref_ne = models.fit_ols(pref, outcome, [*reg, "northeast"], cov_type="cluster", cluster="province_code")
-        det.record_fit(
+        record_fit(
             rs,
             self.specs,
             "pref_ne",
@@ -425,11 +618,11 @@ class DeterminantsReport:
                 digits = 0 if abs(medians[v]) >= 100 else (3 if abs(medians[v]) < 1 else 2)
                 unit = ad.DICTIONARY[v][1]
                 rs.record(f"cf_median_{v}", medians[v], unit, f"全国中位数：{self.labels[v]}", digits=digits)
-        det.record_counterfactuals(rs, cf, self.y_label, self.names)
+        record_counterfactuals(rs, cf, self.y_label, self.names)
         cf.to_csv(self.tables_dir / "determinants_counterfactuals.csv", index=False, lineterminator="\n")
         show = cf.assign(
             province=cf["code"].map(self.names),
-            scenario=cf["family"].map(models.FAMILY_LABELS),
+            scenario=cf["family"].map(FAMILY_LABELS),
             delta_ci=[f"[{a:.2f}, {b:.2f}]" for a, b in zip(cf["ci_low"], cf["ci_high"])],
         )
         cols = {
@@ -445,28 +638,28 @@ class DeterminantsReport:
             cols["boot_ci"] = "95% 区间（自助法）"
         cols["counterfactual"] = "反事实值（%）"
         table = rt.frame_table(show[list(cols)], {"observed": 2, "change": 2, "se": 2, "counterfactual": 2}, cols)
-        mapping = "，".join(f"{models.FAMILY_LABELS[k]}——{v}" for k, v in models.RECOMMENDATIONS.items())
+        mapping = "，".join(f"{FAMILY_LABELS[k]}——{v}" for k, v in RECOMMENDATIONS.items())
         rt.write_table(
             table,
             self.tables_dir,
             "determinants_counterfactuals",
             f"东北三省的反事实：若指标达到全国中位数，{self.y_label}的变化",
-            f"注：基于主模型（{det.SET_LABELS[self.regressors]}）；德尔塔方法使用 {self.cov_type} 协方差矩阵；"
+            f"注：基于主模型（{SET_LABELS[self.regressors]}）；德尔塔方法使用 {self.cov_type} 协方差矩阵；"
             f"自助法为对省份的成对重抽样（{bootstrap_reps} 次，种子 {seed}）；反事实值 = 实际值 + 变化；"
             f"情景与原文建议的对应：{mapping}。",
         )
         self._record_counterfactual_words(cf, medians)
-        return table, dfig.counterfactual_figure(cf, self.names, self.y_label)
+        return table, dfig.counterfactual_figure(cf, self.names, self.y_label, FAMILY_LABELS)
 
     def _record_counterfactual_words(self, cf: pd.DataFrame, medians: pd.Series) -> None:
         """Whether each 95% interval includes zero, and whether the education scenario can test more education."""
         rs = self.rs
         for _, r in cf.iterrows():
-            key = f"cf_{det.PROVINCE_SLUGS.get(r['code'], r['code'])}_{det.FAMILY_SLUGS[r['family']]}"
-            word = derived.interval_word(r["ci_low"], r["ci_high"])
+            key = f"cf_{NORTHEAST_SLUGS.get(r['code'], r['code'])}_{FAMILY_SLUGS[r['family']]}"
+            word = interval_word(r["ci_low"], r["ci_high"], "zero")
             rs.record(f"{key}_ci_zero", word, "", "德尔塔方法 95% 区间是否包含零", display=word)
             if "boot_low" in r and pd.notna(r["boot_low"]):
-                word = derived.interval_word(r["boot_low"], r["boot_high"])
+                word = interval_word(r["boot_low"], r["boot_high"], "zero")
                 rs.record(f"{key}_boot_ci_zero", word, "", "自助法 95% 区间是否包含零", display=word)
         edu = [v for v in self.reg if models.VARIABLE_FAMILY.get(v) == "education"]
         values = self.prov.set_index("code").loc[self.ne, edu]
@@ -482,10 +675,7 @@ class DeterminantsReport:
         # otherwise the word follows the delta-method intervals (5%: excludes zero, and the sign).
         ed = cf[cf["family"] == "education"]
         excl = ed[(ed["ci_low"] > 0) | (ed["ci_high"] < 0)]
-        if lowered or excl.empty:
-            word = "无法判断"
-        else:
-            word = "支持" if (excl["change"] > 0).all() else "不支持"
+        word = scenario_verdict(not lowered, excl["change"])
         rs.record("cf_education_verdict", word, "", "教育情景能否检验“扩大教育”的建议", display=word)
 
     def robustness(self) -> pd.DataFrame:
@@ -501,7 +691,7 @@ class DeterminantsReport:
                 r["verdict"],
                 "",
                 f"{labels[v]}的稳健性判断",
-                display=det.VERDICT_LABELS[r["verdict"]],
+                display=ROBUSTNESS_WORDS[r["verdict"]],
             )
             rs.record(
                 f"robust_outcomes_significant_{v}",
@@ -517,7 +707,7 @@ class DeterminantsReport:
             loo=[f"{a} / {b}" for a, b in zip(robust["loo_sign_changes"], robust["loo_refits"])],
             loo_sig=[f"{a} / {b}" for a, b in zip(robust["loo_significant"], robust["loo_refits"])],
             outcomes=[f"{a} / {b}" for a, b in zip(robust["outcomes_significant"], robust["outcomes"])],
-            verdict=robust["verdict"].map(det.VERDICT_LABELS),
+            verdict=robust["verdict"].map(ROBUSTNESS_WORDS),
         )
         cols = {
             "variable": "变量",
@@ -544,7 +734,7 @@ class DeterminantsReport:
             *self.set_fits,
             "beta",
             "trim",
-            *det.OUTCOME_PREFIXES.values(),
+            *OUTCOME_PREFIXES.values(),
             "ne_raw",
             "ne",
             "ne_full",

@@ -1,15 +1,62 @@
-"""Tables and the flow map of the migration-flow chapter (notebook ``05_flows``)."""
+"""What notebook ``05_flows`` reports: the migration-flow chapter's results, labels, tables, files and map.
+
+:mod:`neoutflow.analysis.flows` fits the models and returns data; everything the report quotes is
+recorded here (words from :mod:`neoutflow.outputs.claims`), and every file the chapter writes is written here.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import flows as fl
+from neoutflow.analysis.outflow import PAPER_CLAIM
 from neoutflow.outputs import tables as rt
-from neoutflow.reference import NORTHEAST
+from neoutflow.outputs.claims import (
+    agreement_word,
+    compare_word,
+    direction_word,
+    evidence_word,
+    interval_word,
+    magnitude_word,
+    sign_word,
+    significance_word,
+)
+from neoutflow.reference import NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS
+
+# Gu, Lao, Wen & Zhao (2022), 地理学报 77(12): ESF-PPML on census/survey five-year flows (issue 12 summary).
+GU2022 = {
+    "d_log_relative_wage": (1.75, "显著", "迁入地工资弹性约 1.75，显著为正"),
+    "o_log_relative_wage": (None, "不显著", "迁出地工资不显著（2015–2020 年）"),
+}
+
+# Model name (neoutflow.analysis.flows.MODELS) -> its title in tables and results.
+MODEL_TITLES = {
+    "a": "(a) 结构引力：固定效应",
+    "b": "(b) 迁出地与迁入地特征",
+    "c": "(c) 东北出生交互项",
+    "d": "(d) 2000→2010 存量变化",
+}
+CHAR_LABELS = {
+    "log_relative_wage": "工资（对数）",
+    "log_gdp_per_capita": "人均GDP（对数）",
+    "college_share": "大专及以上比重",
+    "secondary_share": "第二产业就业比重",
+    "share_age_65_plus": "65岁及以上比重",
+    "log_population": "常住人口（对数）",
+}
+TERM_LABELS = {
+    "log_distance": "距离（对数）",
+    "contiguous": "相邻省份",
+    "Intercept": "常数项",
+    "ne_x_log_distance": "东北出生 × 距离（对数）",
+    "ne_x_d_log_relative_wage": "东北出生 × 迁入地工资（对数）",
+    **{f"o_{k}": f"迁出地{v}" for k, v in CHAR_LABELS.items()},
+    **{f"d_{k}": f"迁入地{v}" for k, v in CHAR_LABELS.items()},
+}
 
 SE_NOTE = "括号内为按迁出地和迁入地双向聚类的稳健标准误（CRV1，小样本因子 G/(G−1)，G = 31）"
 PSEUDO_R2 = "伪 R²（观测值与拟合值相关系数的平方）"
@@ -19,9 +66,14 @@ def _wan(x) -> float:
     return float(x) / 1e4
 
 
+def names_zh() -> dict[str, str]:
+    """Short Chinese province names (北京, 内蒙古, …), by code."""
+    return {c: n for n, c in NBS_ORDER}
+
+
 def destinations_table(dest: pd.DataFrame, top: int = 15) -> pd.DataFrame:
     """Ranked destinations of the Northeast-born (2010), with 2000, growth and share."""
-    nm = fl.names_zh()
+    nm = names_zh()
     d = dest.head(top).copy()
     frame = pd.DataFrame(
         {
@@ -38,7 +90,7 @@ def destinations_table(dest: pd.DataFrame, top: int = 15) -> pd.DataFrame:
 
 
 def origins_table(by_origin: pd.DataFrame) -> pd.DataFrame:
-    nm = fl.names_zh()
+    nm = names_zh()
     w = by_origin.pivot(index="origin", columns="year", values="persons_estimated")
     s = by_origin.pivot(index="origin", columns="year", values="persons_sample")
     frame = pd.DataFrame(
@@ -55,7 +107,7 @@ def origins_table(by_origin: pd.DataFrame) -> pd.DataFrame:
 
 
 def inflows_table(inflow: pd.DataFrame, top: int = 10) -> pd.DataFrame:
-    nm = fl.names_zh()
+    nm = names_zh()
     d = inflow.head(top)
     frame = pd.DataFrame(
         {
@@ -72,12 +124,12 @@ def inflows_table(inflow: pd.DataFrame, top: int = 10) -> pd.DataFrame:
 def models_table(models: dict[str, dict]) -> pd.DataFrame:
     """The four PPML models side by side (pseudo R² in place of R²; no adjusted R²)."""
     cols = []
-    for m in models.values():
+    for name, m in models.items():
         c = m["coefs"].set_index("term")
         fe = "是" if m["spec"]["fixed_effects"] else "否"
         cols.append(
             rt.Column(
-                m["spec"]["title"],
+                MODEL_TITLES[name],
                 c["coef"],
                 c["se"],
                 c["p"],
@@ -91,7 +143,7 @@ def models_table(models: dict[str, dict]) -> pd.DataFrame:
             )
         )
     terms = [*fl.DYADIC, *fl.NE_TERMS, *fl.ORIGIN_DEST, "Intercept"]
-    table = rt.regression_table(cols, fl.TERM_LABELS, terms=terms, extra_rows=("被解释变量", "迁出地、迁入地固定效应"))
+    table = rt.regression_table(cols, TERM_LABELS, terms=terms, extra_rows=("被解释变量", "迁出地、迁入地固定效应"))
     table = table[table["变量"] != rt.STAT_LABELS["adj_r2"]].reset_index(drop=True)
     table.loc[table["变量"] == rt.STAT_LABELS["r2"], "变量"] = PSEUDO_R2
     return table
@@ -101,7 +153,7 @@ def comparison_frame(comp: pd.DataFrame) -> pd.DataFrame:
     model_names = {"b": "(b) 2010 年存量", "d": "(d) 2000→2010 存量变化"}
     frame = pd.DataFrame(
         {
-            "变量": comp["term"].map(fl.TERM_LABELS),
+            "变量": comp["term"].map(TERM_LABELS),
             "本文模型": comp["model"].map(model_names),
             "本文系数": comp["coef"],
             "95% 区间": [f"[{lo:.2f}, {hi:.2f}]" for lo, hi in zip(comp["ci_low"], comp["ci_high"], strict=True)],
@@ -114,7 +166,7 @@ def comparison_frame(comp: pd.DataFrame) -> pd.DataFrame:
 
 
 def counterfactual_frame(cf: pd.DataFrame) -> pd.DataFrame:
-    nm = fl.names_zh()
+    nm = names_zh()
     frame = pd.DataFrame(
         {
             "出生地": cf["origin"].map(nm),
@@ -146,7 +198,7 @@ def flow_map(boundaries, flows: pd.DataFrame, year: int = 2010, top: int = 12):
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch
 
-    nm = fl.names_zh()
+    nm = names_zh()
     cen = fl.centroids(boundaries).set_index("code")
     f = flows[(flows["year"] == year) & flows["origin"].isin(NORTHEAST) & ~flows["destination"].isin(NORTHEAST)]
     stock = f.groupby("destination")["persons_estimated"].sum().sort_values(ascending=False)
@@ -213,3 +265,402 @@ def write_all(tab_dir: Path, desc: dict, models: dict, comp: pd.DataFrame, cf: p
         "注：模型 (b)；“五项特征”把迁出地的工资、人均 GDP、大专及以上比重、第二产业比重和 65 岁及以上比重"
         "同时设为 31 省中位数（人口规模不变），“仅工资”只改工资；区间为 95% 德尔塔方法区间（双向聚类协方差）。",
     )  # fmt: skip
+
+
+def write_models(models: dict[str, dict], dyads: pd.DataFrame, tab_dir: Path) -> Path:
+    """Each model's dyad dataset (``flows_dyads_<m>.csv``), and ``flows_models.json``: spec plus the
+    reported coefficients and standard errors, for an independent refit."""
+    tab_dir = Path(tab_dir)
+    tab_dir.mkdir(parents=True, exist_ok=True)
+    record = {}
+    for name, m in models.items():
+        spec = m["spec"]
+        cols = ["origin", "destination", spec["outcome"], *spec["regressors"]]
+        dyads[cols].to_csv(tab_dir / spec["dataset"], index=False, lineterminator="\n", float_format="%.17g")
+        c = m["coefs"].set_index("term")
+        record[name] = {"title": MODEL_TITLES[name], **spec, "coef": c["coef"].to_dict(), "se": c["se"].to_dict()}
+    path = tab_dir / "flows_models.json"
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------ results
+
+
+def _rec(rs, key: str, value, unit: str, label: str, **kw):
+    """``rs.record`` with the unit shown: 万人 values as "219万", percentages as "+22.4%"."""
+    if unit in ("万人", "%") and "display" not in kw:
+        kw.setdefault("suffix", "万" if unit == "万人" else "%")
+    return rs.record(key, value, unit, label, **kw)
+
+
+def record_descriptives(rs, flows: pd.DataFrame, top: int = 5) -> dict[str, pd.DataFrame]:
+    """Record the stock descriptives; returns the tables (destinations, by origin, inflows)."""
+    nm = names_zh()
+    _record_totals(rs, flows)
+    by_origin = fl.stocks_by_origin(flows)
+    _record_origins(rs, by_origin, nm)
+    dest = fl.northeast_destinations(flows)
+    _record_northeast_stock(rs, dest)
+    outside = dest[~dest["destination"].isin(NORTHEAST)].reset_index(drop=True)
+    _record_outside(rs, outside, nm, top)
+    inflow = fl.inflows_to_northeast(flows)
+    _record_inflows(rs, inflow, outside, nm)
+    return {"destinations": dest, "by_origin": by_origin, "inflows": inflow}
+
+
+def _record_totals(rs, flows: pd.DataFrame) -> None:
+    """Interprovincial lifetime migrants in the long-form sample and estimated, and the sampling fractions."""
+    for year in (2000, 2010):
+        part = flows[flows["year"] == year]
+        _rec(
+            rs,
+            f"total_sample_{year}",
+            int(part["persons_sample"].sum()),
+            "人",
+            f"{year}年长表样本中的省际终身迁移者",
+            digits=0,
+        )
+        frac = float(part["sampling_fraction"].iloc[0]) * 100
+        _rec(rs, f"sampling_fraction_{year}", frac, "%", f"{year}年长表抽样比", display=f"{frac:g}%")  # fmt: skip
+        _rec(rs,
+            f"total_estimated_{year}", _wan(part["persons_estimated"].sum()), "万人", f"{year}年省际终身迁移者（推算）",
+            digits=0,
+        )  # fmt: skip
+
+
+def _record_origins(rs, by_origin: pd.DataFrame, nm: dict[str, str]) -> None:
+    """Each Northeast province's born living elsewhere; the magnitude check against the paper's 821万."""
+    for _, r in by_origin.iterrows():
+        slug, y = NORTHEAST_SLUGS[r["origin"]], int(r["year"])
+        _rec(
+            rs,
+            f"stock_{slug}_{y}",
+            _wan(r["persons_estimated"]),
+            "万人",
+            f"{y}年{nm[r['origin']]}出生、居住在外省的人口（推算）",
+            digits=0,
+        )
+        _rec(
+            rs,
+            f"stock_{slug}_{y}_sample",
+            int(r["persons_sample"]),
+            "人",
+            f"{y}年{nm[r['origin']]}出生、居住在外省的样本人数",
+            digits=0,
+        )
+        if y == 2010:
+            # the 821万 magnitude check: the 2010 10% sample count × 10
+            _rec(
+                rs,
+                f"stock_{slug}_2010_x10",
+                _wan(r["persons_sample"] * 10),
+                "万人",
+                f"{nm[r['origin']]}：2010年样本数×10",
+                digits=0,
+            )
+    wide = by_origin.pivot(index="origin", columns="year", values="persons_estimated")
+    for o, r in wide.iterrows():
+        g = (r[2010] / r[2000] - 1) * 100
+        _rec(
+            rs,
+            f"stock_{NORTHEAST_SLUGS[o]}_growth",
+            g,
+            "%",
+            f"{nm[o]}出生、居住在外省人口 2000→2010 的增长",
+            digits=1,
+            signed=True,
+        )
+    x10 = by_origin[by_origin["year"] == 2010]["persons_sample"].sum() * 10
+    b10 = by_origin[by_origin["year"] == 2010].set_index("origin")["persons_sample"] * 10
+    for o, v in PAPER_CLAIM.items():
+        _rec(
+            rs,
+            f"x10_to_paper_{NORTHEAST_SLUGS[o]}",
+            b10[o] / v,
+            "倍",
+            f"{nm[o]}：2010年出生地存量（样本×10）÷ 原文数字",
+            digits=2,
+        )
+    ratio_all = x10 / sum(PAPER_CLAIM.values())
+    _rec(rs, "x10_to_paper", ratio_all, "倍", "三省：2010年出生地存量（样本×10）÷ 原文“821万”", digits=2)
+    _rec(rs, "x10_to_paper_word", ratio_all, "", "二者是否同一量级（相差不到两倍）", display=magnitude_word(ratio_all))
+    _rec(rs, "ne_stock_2010_x10", _wan(x10), "万人", "东北三省出生、居住在本省以外的人口，2010年样本数×10", digits=0)
+
+
+def _record_northeast_stock(rs, dest: pd.DataFrame) -> None:
+    """The three provinces' born outside their birth province, and the share living in the other two."""
+    for year in (2000, 2010):
+        _rec(
+            rs,
+            f"ne_stock_{year}",
+            _wan(dest[f"stock_{year}"].sum()),
+            "万人",
+            f"{year}年东北三省出生、居住在出生省以外的人口",
+            digits=0,
+        )
+    ne_total_g = (dest["stock_2010"].sum() / dest["stock_2000"].sum() - 1) * 100
+    _rec(rs, "ne_stock_growth", ne_total_g, "%", "东北出生外省人口 2000→2010 的增长", digits=1, signed=True)
+    inside = dest[dest["destination"].isin(NORTHEAST)]
+    within = [inside[f"stock_{y}"].sum() / dest[f"stock_{y}"].sum() for y in (2000, 2010)]
+    _rec(
+        rs,
+        "ne_within_trend",
+        within[1] - within[0],
+        "",
+        "东北内部比重的变化方向",
+        display=direction_word(within[1] - within[0], "to"),
+    )
+    for year in (2000, 2010):
+        share = inside[f"stock_{year}"].sum() / dest[f"stock_{year}"].sum() * 100
+        _rec(
+            rs,
+            f"ne_within_share_{year}",
+            share,
+            "%",
+            f"{year}年东北出生外省人口中住在东北另两省的比重（东北内部 / 全部）",
+            digits=1,
+        )
+
+
+def _record_outside(rs, outside: pd.DataFrame, nm: dict[str, str], top: int) -> None:
+    """The Northeast-born living outside the Northeast: totals, trend and the leading destinations."""
+    for year in (2000, 2010):
+        _rec(
+            rs,
+            f"ne_outside_{year}",
+            _wan(outside[f"stock_{year}"].sum()),
+            "万人",
+            f"{year}年东北出生、住在东北三省以外的人口",
+            digits=0,
+        )
+    g_out = (outside["stock_2010"].sum() / outside["stock_2000"].sum() - 1) * 100
+    _rec(rs, "ne_outside_trend", g_out, "", "东北以外存量的变化方向", display=direction_word(g_out, "change_to"))
+    _rec(rs, "ne_outside_growth", g_out, "%", "东北出生、住在东北以外的人口 2000→2010 的增长", digits=1, signed=True)
+    for i, r in outside.head(top).iterrows():
+        _rec(
+            rs,
+            f"outside_top{i + 1}_name",
+            r["destination"],
+            "",
+            f"东北以外第{i + 1}大目的地（2010）",
+            display=nm[r["destination"]],
+        )
+        _rec(
+            rs,
+            f"outside_top{i + 1}_stock",
+            _wan(r["stock_2010"]),
+            "万人",
+            f"东北以外第{i + 1}大目的地的东北出生人口（2010）",
+            digits=0,
+        )
+        _rec(
+            rs,
+            f"outside_top{i + 1}_growth",
+            r["growth_pct"],
+            "%",
+            f"东北以外第{i + 1}大目的地 2000→2010 增长",
+            digits=0,
+            signed=True,
+        )
+    top_share = outside.head(top)["stock_2010"].sum() / outside["stock_2010"].sum() * 100
+    _rec(rs, "outside_top_share", top_share, "%", f"前{top}大目的地占东北以外东北出生人口的比重（2010）", digits=0)
+    big = outside.head(10)
+    fastest = big.loc[big["growth_pct"].idxmax()]
+    _rec(
+        rs,
+        "outside_fastest_name",
+        fastest["destination"],
+        "",
+        "前十大目的地中增长最快者",
+        display=nm[fastest["destination"]],
+    )
+    _rec(rs, "outside_fastest_growth", fastest["growth_pct"], "%", "前十大目的地中最快的增长", digits=0, signed=True)
+    slowest = big.loc[big["growth_pct"].idxmin()]
+    _rec(
+        rs,
+        "outside_slowest_name",
+        slowest["destination"],
+        "",
+        "前十大目的地中增长最慢者",
+        display=nm[slowest["destination"]],
+    )
+    _rec(rs, "outside_slowest_growth", slowest["growth_pct"], "%", "前十大目的地中最慢的增长", digits=0, signed=True)
+
+
+def _record_inflows(rs, inflow: pd.DataFrame, outside: pd.DataFrame, nm: dict[str, str]) -> None:
+    """Persons born outside the Northeast living in it, against the Northeast-born living outside."""
+    for year in (2000, 2010):
+        _rec(
+            rs,
+            f"inflow_{year}",
+            _wan(inflow[f"stock_{year}"].sum()),
+            "万人",
+            f"{year}年居住在东北、出生在东北以外的人口",
+            digits=0,
+        )
+    d_in = inflow["stock_2010"].sum() - inflow["stock_2000"].sum()
+    _rec(rs, "inflow_trend", d_in, "", "流入东北存量的变化方向", display=direction_word(d_in, "change"))
+    ratio = inflow["stock_2010"].sum() / outside["stock_2010"].sum()
+    _rec(
+        rs,
+        "inflow_to_outflow_ratio",
+        ratio,
+        "倍",
+        "2010年流入东北的外省出生人口 ÷ 住在东北以外的东北出生人口",
+        digits=2,
+    )
+    for i, r in inflow.head(3).iterrows():
+        _rec(
+            rs,
+            f"inflow_top{i + 1}_name",
+            r["origin"],
+            "",
+            f"流入东北的第{i + 1}大来源地（2010）",
+            display=nm[r["origin"]],
+        )
+        _rec(
+            rs,
+            f"inflow_top{i + 1}_share",
+            r["share_2010_pct"],
+            "%",
+            f"第{i + 1}大来源地占流入东北人口的比重（2010）",
+            digits=0,
+        )
+
+
+def term_key(term: str) -> str:
+    return term.lower()
+
+
+# What each gravity-model coefficient records: results-key suffix, column of ``coef_frame``, label, format.
+COEFFICIENT_RESULTS = (
+    ("coef", "coef", "的系数", {"digits": 2, "signed": True}),
+    ("se", "se", "系数的聚类标准误", {"digits": 2}),
+    ("p", "p", "系数的 p 值", {"digits": 3}),
+    ("low", "ci_low", "系数 95% 区间下限", {"digits": 2, "signed": True}),
+    ("high", "ci_high", "系数 95% 区间上限", {"digits": 2, "signed": True}),
+)
+
+
+def record_models(rs, models: dict[str, dict], dyads: pd.DataFrame) -> None:
+    """``m<name>_coef_<term>`` / ``_se_`` / ``_p_`` / ``_sig_`` (显著/不显著 at 5%), ``_low``/``_high``;
+    ``m<name>_n``, ``_pseudo_r2``; the handling of negative stock changes in (d)."""
+    for name, m in models.items():
+        title = MODEL_TITLES[name]
+        for _, r in m["coefs"].iterrows():
+            k, lab = f"m{name}_{term_key(r['term'])}", TERM_LABELS.get(r["term"], r["term"])
+            for suffix, column, what, fmt in COEFFICIENT_RESULTS:
+                _rec(rs, f"{k}_{suffix}", r[column], "", f"{title}：{lab}{what}", **fmt)
+            _rec(rs, f"{k}_sig", r["p"], "", f"{title}：{lab}在 5% 水平上", display=significance_word(r["p"]))
+            _rec(rs, f"{k}_sign", r["coef"], "", f"{title}：{lab}系数的符号", display=sign_word(r["coef"]))
+        _rec(rs, f"m{name}_n", m["n"], "个", f"{title}：省对数", digits=0)
+        _rec(rs, f"m{name}_pseudo_r2", m["pseudo_r2"], "", f"{title}：伪 R²", digits=2)
+    ne_p = models["c"]["coefs"].set_index("term").loc[list(fl.NE_TERMS), "p"]
+    _rec(rs,
+        "mc_ne_evidence", float(ne_p.min()), "", "东北交互项中最小的 p 值（任一项在 5% 水平上显著即“有证据表明”）",
+        display=evidence_word(ne_p),
+    )  # fmt: skip
+    a = models["a"]["coefs"].set_index("term").loc["log_distance", "coef"]
+    _rec(
+        rs,
+        "ma_distance_halving_pct",
+        (2 ** (-a) - 1) * 100,
+        "%",
+        "距离减半时存量的变化（模型 a）",
+        digits=0,
+        signed=True,
+    )
+    neg = dyads["stock_change_raw"] < 0
+    _rec(rs, "d_negative_n", int(neg.sum()), "个", "2000→2010 存量减少（置零）的省对数", digits=0)
+    _rec(rs, "d_negative_share", neg.mean() * 100, "%", "存量减少的省对占全部省对的比重", digits=0)
+    _rec(
+        rs,
+        "d_negative_sum",
+        _wan(-dyads.loc[neg, "stock_change_raw"].sum()),
+        "万人",
+        "减少的省对合计减少的人数",
+        digits=0,
+    )
+    _rec(
+        rs,
+        "d_positive_sum",
+        _wan(dyads.loc[~neg, "stock_change_raw"].sum()),
+        "万人",
+        "增加的省对合计增加的人数",
+        digits=0,
+    )
+
+
+def comparison_table(models: dict[str, dict]) -> pd.DataFrame:
+    """Our origin and destination wage and distance elasticities beside Gu et al. 2022."""
+    rows = []
+    for term, (theirs, their_word, their_text) in GU2022.items():
+        for name in ("b", "d"):
+            c = models[name]["coefs"].set_index("term").loc[term]
+            word = significance_word(c["p"])
+            agree = (
+                compare_word(c["ci_low"], c["ci_high"], theirs)
+                if theirs is not None
+                else agreement_word(word, their_word)
+            )
+            rows.append(
+                {
+                    "term": term,
+                    "model": name,
+                    "coef": c["coef"],
+                    "ci_low": c["ci_low"],
+                    "ci_high": c["ci_high"],
+                    "p": c["p"],
+                    "ours_word": word,
+                    "theirs": their_text,
+                    "agree": agree,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def record_characteristics(rs, chars: pd.DataFrame, flows: pd.DataFrame) -> None:
+    """Each Northeast province's characteristics against the 31-province median (高于/低于), the
+    correlation of log wage and log GDP per capita across provinces, and the 辽宁-born in 黑龙江."""
+    med = chars.median()
+    nm = names_zh()
+    for code in NORTHEAST:
+        for c in fl.CF_CHARACTERISTICS:
+            gap = float(chars.loc[code, c] - med[c])
+            _rec(rs,
+                f"gap_{NORTHEAST_SLUGS[code]}_{c}", gap, "",
+                f"{nm[code]}的{CHAR_LABELS[c]}减 31 省中位数", display=direction_word(gap, "compare"), digits=3,
+            )  # fmt: skip
+    r = chars["log_relative_wage"].corr(chars["log_gdp_per_capita"])
+    _rec(rs, "corr_wage_gdp", r, "", "31 省相对工资（对数）与人均 GDP（对数）的相关系数（2010）", digits=2)
+    f = flows[(flows["origin"] == "210000") & (flows["destination"] == "230000")].set_index("year")
+    for y in (2000, 2010):
+        _rec(rs, f"liaoning_in_heilongjiang_{y}", _wan(f.loc[y, "persons_estimated"]), "万人",
+                  f"{y}年辽宁出生、住在黑龙江的人口", digits=0)  # fmt: skip
+
+
+def record_comparison(rs, comp: pd.DataFrame) -> None:
+    _rec(rs, "gu_d_wage", GU2022["d_log_relative_wage"][0], "", "Gu 等（2022）迁入地工资弹性", digits=2)
+    for _, r in comp.iterrows():
+        k = f"cmp_{r['model']}_{term_key(r['term'])}"
+        _rec(rs, k, r["agree"], "", f"模型 {r['model']} 的{TERM_LABELS[r['term']]}与 Gu 等（2022）", display=r["agree"])
+
+
+def record_counterfactual(rs, cf: pd.DataFrame, family: str = "all") -> None:
+    """``cf_<province>_<family>_...``; family ``all`` (six origin characteristics) or ``wage``."""
+    nm = names_zh()
+    which = {"all": "全部迁出地特征", "wage": "迁出地工资"}[family]
+    for _, r in cf.iterrows():
+        s, n = f"{NORTHEAST_SLUGS[r['origin']]}_{family}", nm[r["origin"]]
+        what = f"{n}：若{which}达到全国中位数"
+        _rec(rs, f"cf_{s}_observed", _wan(r["observed"]), "万人", f"{n}出生、居住在外省的人口（2010，推算）", digits=0)
+        _rec(rs, f"cf_{s}_fitted", _wan(r["fitted"]), "万人", f"{n}：模型 (b) 的拟合值", digits=0)
+        for k in ("counterfactual", "cf_low", "cf_high"):
+            _rec(rs, f"cf_{s}_{k}", _wan(r[k]), "万人", f"{what}，预测存量（{k}）", digits=0)
+        for k in ("change_pct", "change_pct_low", "change_pct_high"):
+            _rec(rs, f"cf_{s}_{k}", r[k], "%", f"{what}，存量的变化（{k}）", digits=0, signed=True)
+        for k in ("observed_scaled", "observed_scaled_low", "observed_scaled_high"):
+            _rec(rs, f"cf_{s}_{k}", _wan(r[k]), "万人", f"{what}，按比例调整的实际存量（{k}）", digits=0)
+        word = interval_word(r["change_pct_low"], r["change_pct_high"], "change")
+        _rec(rs, f"cf_{s}_word", r["change_pct"], "", f"{what}，存量变化的方向（95% 区间）", display=word)

@@ -10,11 +10,10 @@ import pandas as pd
 from neoutflow.analysis import hukou as hk
 from neoutflow.analysis import survival as sv
 from neoutflow.analysis.outflow import PAPER_CLAIM
-from neoutflow.formatting import direction_word
 from neoutflow.outputs import derived
-from neoutflow.outputs.outflow_figures import short_province_name
+from neoutflow.outputs.claims import direction_word
 from neoutflow.outputs.results import ResultSet
-from neoutflow.reference import CENSUS_ENUMERATION
+from neoutflow.reference import CENSUS_ENUMERATION, short_province_name
 
 WAN = 1e4
 

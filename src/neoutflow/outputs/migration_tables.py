@@ -13,6 +13,23 @@ from neoutflow.outputs.migration_figures import RATIOS_ZH, VARIANT_ZH
 WAN = 1e4
 
 
+def _write_sex_ratios(checks: dict, directory: Path, base_year: int, end_year: int) -> pd.DataFrame:
+    """``migration_sex_ratios``: cohort sex ratios of the Northeast and the nation in both censuses."""
+    s = checks["sex_ratios"].pivot(index="age_group", columns="group", values=["base", "end", "change"])
+    s.columns = [f"{g}_{k}" for k, g in s.columns]
+    s = s.reset_index().assign(age_group=lambda x: x["age_group"].astype(str))
+    cols = {"age_group": f"{end_year}年年龄组"}
+    for g, zh in (("northeast", "东北"), ("national", "全国")):
+        cols |= {f"{g}_base": f"{zh}{base_year}", f"{g}_end": f"{zh}{end_year}", f"{g}_change": f"{zh}变化"}
+    rt.write_table(
+        rt.frame_table(s[list(cols)], dict.fromkeys(list(cols)[1:], 1), cols),
+        directory,
+        "migration_sex_ratios",
+        "队列性别比（男性/女性 × 100）：同一出生队列在两次普查中",
+    )
+    return s
+
+
 def write_all(checks: dict, names: pd.Series, northeast, comparison, directory: Path, base_year: int, end_year: int):
     """Write ``migration_variants``, ``migration_deaths``, ``migration_comparison``, ``migration_sex_ratios``."""
     est = checks["estimates"]
@@ -83,19 +100,7 @@ def write_all(checks: dict, names: pd.Series, northeast, comparison, directory: 
         "migration_comparison",
         "东北三省与净流出规模相近省份（全国存活比，平均变体）",
     )
-    s = checks["sex_ratios"].pivot(index="age_group", columns="group", values=["base", "end", "change"])
-    s.columns = [f"{g}_{k}" for k, g in s.columns]
-    s = s.reset_index().assign(age_group=lambda x: x["age_group"].astype(str))
-    cols = {"age_group": f"{end_year}年年龄组"}
-    for g, zh in (("northeast", "东北"), ("national", "全国")):
-        cols |= {f"{g}_base": f"{zh}{base_year}", f"{g}_end": f"{zh}{end_year}", f"{g}_change": f"{zh}变化"}
-    rt.write_table(
-        rt.frame_table(s[list(cols)], dict.fromkeys(list(cols)[1:], 1), cols),
-        directory,
-        "migration_sex_ratios",
-        "队列性别比（男性/女性 × 100）：同一出生队列在两次普查中",
-    )
-    return s
+    return _write_sex_ratios(checks, directory, base_year, end_year)
 
 
 def old_age_sex_ratio_gap(sex_table: pd.DataFrame, old: int = sv.OLD_AGE) -> float:

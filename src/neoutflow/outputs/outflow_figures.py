@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib import patheffects
 
 from neoutflow.outputs import style
-from neoutflow.reference import province_of
+from neoutflow.reference import province_of, short_province_name
 
 # Albers equal-area for China: areas compare fairly and the Northeast is not stretched.
 CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
@@ -50,6 +50,41 @@ def short_name(name: str) -> str:
     return name
 
 
+def _focus_and_context(change, boundaries, focus_provinces, neighbour_provinces, value: str):
+    """The focus provinces' prefectures with ``value`` and the neighbours' prefectures, both projected."""
+    _require(change, ["code", value], "change")
+    _require(boundaries, ["code", "geometry"], "boundaries")
+    geo = boundaries.copy()
+    geo["code"] = geo["code"].astype(str)
+    geo["province"] = geo["code"].map(province_of)
+    focus = geo[geo["province"].isin(focus_provinces)].merge(
+        change[["code", value]].assign(code=lambda d: d["code"].astype(str)), on="code", how="left"
+    )
+    if focus.empty:
+        raise ValueError(f"no boundaries for provinces {list(focus_provinces)}")
+    if focus[value].isna().any():
+        raise ValueError(f"no {value} for {focus.loc[focus[value].isna(), 'code'].tolist()}")
+    context = geo[geo["province"].isin(neighbour_provinces)]
+    return focus.to_crs(CHINA_ALBERS), context.to_crs(CHINA_ALBERS)
+
+
+def _annotate_units(ax, focus, value: str, limit: float) -> None:
+    """Each unit's short name at a point inside it, white where the fill is dark."""
+    for _, row in focus.iterrows():
+        p = row.geometry.representative_point()
+        dark = abs(row[value]) > 0.6 * limit  # white text where the fill is dark
+        ax.annotate(
+            short_name(row["name_zh"]),
+            (p.x, p.y),
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="white" if dark else "#222222",
+            # a halo of the fill's opposite keeps the name readable across a border
+            path_effects=[patheffects.withStroke(linewidth=1.6, foreground="#333333" if dark else "white")],
+        )
+
+
 def map_population_change(
     change: pd.DataFrame,
     boundaries,
@@ -68,20 +103,7 @@ def map_population_change(
     import matplotlib.pyplot as plt
     from matplotlib.colors import TwoSlopeNorm
 
-    _require(change, ["code", value], "change")
-    _require(boundaries, ["code", "geometry"], "boundaries")
-    geo = boundaries.copy()
-    geo["code"] = geo["code"].astype(str)
-    geo["province"] = geo["code"].map(province_of)
-    focus = geo[geo["province"].isin(focus_provinces)].merge(
-        change[["code", value]].assign(code=lambda d: d["code"].astype(str)), on="code", how="left"
-    )
-    if focus.empty:
-        raise ValueError(f"no boundaries for provinces {list(focus_provinces)}")
-    if focus[value].isna().any():
-        raise ValueError(f"no {value} for {focus.loc[focus[value].isna(), 'code'].tolist()}")
-    context = geo[geo["province"].isin(neighbour_provinces)]
-    focus, context = focus.to_crs(CHINA_ALBERS), context.to_crs(CHINA_ALBERS)
+    focus, context = _focus_and_context(change, boundaries, focus_provinces, neighbour_provinces, value)
 
     fig, ax = plt.subplots(figsize=(6.4, 6.4))
     if not context.empty:
@@ -102,19 +124,7 @@ def map_population_change(
     provinces = focus.dissolve(by="province")
     provinces.boundary.plot(ax=ax, color="#333333", linewidth=0.9)
     if annotate and "name_zh" in focus.columns:
-        for _, row in focus.iterrows():
-            p = row.geometry.representative_point()
-            dark = abs(row[value]) > 0.6 * limit  # white text where the fill is dark
-            ax.annotate(
-                short_name(row["name_zh"]),
-                (p.x, p.y),
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="white" if dark else "#222222",
-                # a halo of the fill's opposite keeps the name readable across a border
-                path_effects=[patheffects.withStroke(linewidth=1.6, foreground="#333333" if dark else "white")],
-            )
+        _annotate_units(ax, focus, value, limit)
     xmin, ymin, xmax, ymax = focus.total_bounds
     pad = 0.06 * max(xmax - xmin, ymax - ymin)
     ax.set_xlim(xmin - pad, xmax + pad)
@@ -370,15 +380,6 @@ def map_provinces(
         fontsize=8,
     )
     return fig
-
-
-def short_province_name(name: str) -> str:
-    """Province name without its suffix: 黑龙江省 → 黑龙江, 内蒙古自治区 → 内蒙古, 北京市 → 北京."""
-    name = str(name)
-    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"):
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name.removesuffix(suffix)
-    return name
 
 
 VITAL_ZH = {"birth_rate": "出生率", "death_rate": "死亡率", "yearend_population": "年末常住人口"}

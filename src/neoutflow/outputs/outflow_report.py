@@ -14,10 +14,10 @@ import pandas as pd
 
 from neoutflow.analysis import demography as dm
 from neoutflow.analysis.outflow import NE_KEY, PAPER_CLAIM, PAPER_PERIOD, Outflow, focus_provinces
-from neoutflow.formatting import direction_word
 from neoutflow.outputs import derived, style
 from neoutflow.outputs import outflow_figures as figs
 from neoutflow.outputs import outflow_tables as tables
+from neoutflow.outputs.claims import direction_word
 from neoutflow.outputs.results import ResultSet
 from neoutflow.reference import NORTHEAST, REGIONS_ZH
 

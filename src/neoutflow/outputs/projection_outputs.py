@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import projection as pj
-from neoutflow.formatting import direction_word
 from neoutflow.outputs import tables as rt
+from neoutflow.outputs.claims import direction_word, pay_verdict, significance_word
 from neoutflow.outputs.style import PALETTE
 from neoutflow.reference import AGE_GROUPS
 
@@ -352,15 +352,6 @@ def record_variant(rs, name: str, label: str, k: np.ndarray, end_total_ne: float
 SCENARIO_LABELS = {"pay": "薪酬与产业", "retention": "青年留存", "births": "生育支持", "all": "三者合一"}
 
 
-def pay_verdict(share_low: float, share_high: float) -> str:
-    """The word for a province's estimated pay lever, from its 95% interval (as shares, after clipping)."""
-    if share_high <= 0:
-        return "为零"
-    if share_low > 0:
-        return "不为零"
-    return "与零无法区分"
-
-
 def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str) -> None:
     """The pay lever from the main model: coefficient, p-value, the change and the share with its interval."""
     from neoutflow.outputs import derived
@@ -370,7 +361,7 @@ def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str) -> None:
     rs.record("pay_outcome", outcome_label, "", "薪酬杠杆所用模型的因变量", display=outcome_label)
     rs.record("pay_coef", first["coef"], "", "主模型：工资变量的系数", digits=2)
     rs.record("pay_p", first["coef_p"], "", "其 p 值", digits=3)
-    sig = derived.significance_word(first["coef_p"])
+    sig = significance_word(first["coef_p"])
     rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著", display=sig)
     for _, r in lever.iterrows():
         k, n = pj.KEYS[r["code"]], pj.NAMES[r["code"]]

@@ -17,37 +17,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from neoutflow.data.extract import yearbook as ey
-from neoutflow.reference import AGE_GROUPS, MUNICIPALITIES, PROVINCES, SEXES, province_of
+from neoutflow.data import yearbook as ey
+from neoutflow.data.yearbook import population_long, sort_population, unit_tables
+from neoutflow.reference import MUNICIPALITIES, PROVINCES, province_of, short_province_name
 
 CITY_FILE = "leiii_census/data/census/census_city_2010-2020_v1.csv"
 PROVINCE_TOTALS_FILE = "census_province_totals_2000_2010_2020.csv"
 # Relative difference from the boundary-adjusted city file above which a
 # prefecture's 2010 figures are flagged as not fully comparable with 2020.
 BOUNDARY_FLAG_TOLERANCE = 0.001
-
-_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
-
-
-def short_province_name(name: str) -> str:
-    """``"湖北省"`` → ``"湖北"``; ``"新疆维吾尔自治区"`` → ``"新疆"``."""
-    for suffix in _PROVINCE_SUFFIXES:
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
-# Source errors found by comparing each province row with the sum of its prefecture
-# rows: (year, province, column) -> the share the yearbook prints for the corrected
-# value, which confirms the sum of prefectures. The sum replaces the province cell.
-CORRECTIONS = {
-    # 河北 2010: 农林牧渔业 printed as 2,006; its prefectures sum to 2,390,479 = 59.70% of
-    # the employed, the 第一产业（%） the same row prints.
-    (2010, "130000", "ind_primary"): ("ind_total", 59.70),
-}
-# Province rows must equal the sum of their prefecture-level units within this
-# relative tolerance (blank cells of tiny units such as 三沙 aside).
-CONSISTENCY_TOLERANCE = 1e-4
 
 
 class CensusUnits:
@@ -67,56 +45,6 @@ class CensusUnits:
     def table(self, year: int, level: str) -> pd.DataFrame:
         """Units of one year and level, with the project's column names."""
         return (self.provinces if level == "province" else self.prefectures)[year]
-
-
-def unit_tables(
-    units: pd.DataFrame, layout: int, year: int, boundary_units: pd.DataFrame | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Province rows (corrected, checked) and prefecture-level units of one yearbook, and the county moves.
-
-    ``layout`` names the column layout (2010 or 2020), ``year`` the census. With ``boundary_units`` (the
-    units of a 2020-layout table) the counties of a 2010-layout table are regrouped into the 2020
-    prefecture-level units (``yearbook.reaggregate_2010``); otherwise the prefectures are as enumerated.
-    Shared by ``make extract`` and ``make import`` (``neoutflow.data.importer.census_yearbook``).
-    """
-    provinces = units[units["kind"] == "province"].reset_index(drop=True)
-    if boundary_units is None:
-        prefectures, moves = ey.prefecture_units(units, layout), pd.DataFrame()
-    else:
-        prefectures, moves = ey.reaggregate_2010(units, boundary_units)
-    return correct_provinces(provinces, prefectures, year, layout), prefectures, moves
-
-
-def prefecture_sums(prefectures: pd.DataFrame, layout: int) -> pd.DataFrame:
-    cols = ey.count_columns(layout)
-    return prefectures.groupby(prefectures["code"].str[:2] + "0000")[cols].sum(min_count=1)
-
-
-def correct_provinces(
-    provinces: pd.DataFrame, prefectures: pd.DataFrame, year: int, layout: int | None = None
-) -> pd.DataFrame:
-    """Apply CORRECTIONS (each confirmed by the printed share), then require province = Σ prefectures.
-
-    ``layout``: the yearbook's column layout (default: ``year``, as for the 2010 and 2020 censuses).
-    """
-    layout = layout or year
-    out = provinces.set_index("code").copy()
-    sums = prefecture_sums(prefectures, layout)
-    checked = out.index.intersection(sums.index)  # a table may list some provinces without prefectures
-    for (y, code, col), (base, printed) in CORRECTIONS.items():
-        if y != year or code not in checked:
-            continue
-        value = sums.at[code, col]
-        share = value / out.at[code, base] * 100
-        if abs(share - printed) > 0.01:
-            raise ValueError(f"{year} {code} {col}: prefecture sum gives {share:.2f}%, the yearbook prints {printed}%")
-        out.at[code, col] = value
-    cols = ey.count_columns(layout)
-    diff = ((out.loc[checked, cols] - sums.loc[checked, cols]).abs() / out.loc[checked, cols]).stack()
-    bad = diff[diff > CONSISTENCY_TOLERANCE]
-    if not bad.empty:
-        raise ValueError(f"{year}: province rows differ from the sum of their prefectures: {bad.to_dict()}")
-    return out.reset_index()
 
 
 # ------------------------------------------------------------------ regions
@@ -196,34 +124,10 @@ def boundary_notes(cu: CensusUnits, city: pd.DataFrame) -> dict[str, str]:
 # ------------------------------------------------------- census population
 
 
-def population_long(units: pd.DataFrame, year: int) -> pd.DataFrame:
-    """code, year, sex, age_group, population from one table of units."""
-    cols = [f"{s}_{g}" for s in SEXES for g in AGE_GROUPS]
-    ages = units.set_index("code")[cols].copy()
-    # Blank yearbook cells are zero (三沙's islands in 2010) only if the row still adds up.
-    filled = ages.fillna(0)
-    total = units.set_index("code")["pop_total"]
-    bad = (filled.sum(axis=1) - total).abs() > 0.5
-    if bad.any():
-        raise ValueError(f"{year}: age groups do not add up to the total for {list(total.index[bad])}")
-    long = filled.stack().rename("population").reset_index()
-    long.columns = ["code", "key", "population"]
-    long[["sex", "age_group"]] = long["key"].str.split("_", n=1, expand=True)
-    long["year"] = year
-    long["population"] = long["population"].round().astype("int64")
-    return long[["code", "year", "sex", "age_group", "population"]]
-
-
 def build_census_population(cu: CensusUnits) -> pd.DataFrame:
     parts = [population_long(cu.table(y, lvl), y) for y in (2010, 2020) for lvl in ("province", "prefecture")]
     out = pd.concat(parts, ignore_index=True)
     return sort_population(out)
-
-
-def sort_population(df: pd.DataFrame) -> pd.DataFrame:
-    order = {g: i for i, g in enumerate(AGE_GROUPS)}
-    key = df.assign(_s=df["sex"].map({"male": 0, "female": 1}), _a=df["age_group"].map(order))
-    return key.sort_values(["code", "year", "_s", "_a"]).drop(columns=["_s", "_a"]).reset_index(drop=True)
 
 
 # ------------------------------------------------------------ census totals

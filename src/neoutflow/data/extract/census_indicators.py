@@ -19,8 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from neoutflow.data.extract.census import CensusUnits, short_province_name
-from neoutflow.reference import NATIONAL_CODE
+from neoutflow.data.extract.census import CensusUnits
+from neoutflow.data.importer import census_indicators as ci
+from neoutflow.data.importer.census_communique import read_communique
+from neoutflow.data.importer.merge import merge
+from neoutflow.reference import NATIONAL_CODE, short_province_name
 
 COMMUNIQUE_EDU = "ssurrus_population_census/各地区每10万人口中拥有的各类受教育程度人数.csv"
 COMMUNIQUE_YOS = "ssurrus_population_census/各地区15岁及以上人口平均受教育年限.csv"
@@ -42,7 +45,6 @@ def province_names(cu: CensusUnits) -> dict[str, str]:
 
 def read_communique_tables(sources: Path, names: dict[str, str]) -> list[pd.DataFrame]:
     """Tables 6-1 (2020) and 6-2 as the importer reads them."""
-    from neoutflow.data.importer.census_communique import read_communique
 
     return [
         read_communique(sources / COMMUNIQUE_EDU, None, COMMUNIQUE_YEAR, names=names)[0].rows,
@@ -52,7 +54,6 @@ def read_communique_tables(sources: Path, names: dict[str, str]) -> list[pd.Data
 
 def yearbook_rows(cu: CensusUnits) -> list[pd.DataFrame]:
     """The indicators of the province rows and prefecture-level units of both yearbooks."""
-    from neoutflow.data.importer import census_indicators as ci
 
     out = []
     for year in sorted(cu.provinces):
@@ -70,7 +71,6 @@ def yearbook_rows(cu: CensusUnits) -> list[pd.DataFrame]:
 
 def build_census_indicators(cu: CensusUnits, sources: Path) -> pd.DataFrame:
     """The communiqué tables, then the yearbooks, merged as ``make import`` merges them into an empty file."""
-    from neoutflow.data.importer.merge import merge
 
     table = pd.DataFrame()
     for rows in read_communique_tables(sources, province_names(cu)) + yearbook_rows(cu):

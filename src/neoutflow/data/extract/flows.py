@@ -5,7 +5,7 @@ chord-diagram scripts ``flow.js`` (2000, 5th census) and ``flow1.js`` (2010, 6th
 census) of vis2014/Assignment3. Rows are the province of current residence
 (the destination of a lifetime migrant), columns the province of birth (the
 origin), both in the order of ``var city_name`` (NBS order 北京 … 新疆), checked
-against :data:`NBS_ORDER`. Values are long-form sample counts; the sampling
+against :data:`neoutflow.reference.NBS_ORDER`. Values are long-form sample counts; the sampling
 fraction is the published national total over the sample total (2010:
 102,306,900 lifetime inter-provincial migrants → 10%; 2000: ≈9.5%, the long-form
 fraction, not verified against a published total).
@@ -21,10 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from neoutflow.data import importer
+from neoutflow.data.importer import ImportFailure
 from neoutflow.data.importer.birthplace import (  # noqa: F401 - re-exported for the tests and docs
     LONG_FORM_FRACTION,
     NBS_NAMES,
-    NBS_ORDER,
     read_matrix_grid,
     script_grid,
 )
@@ -36,7 +37,6 @@ FILES = {2000: f"{FOLDER}/flow.js", 2010: f"{FOLDER}/flow1.js"}
 
 def read_matrix(path: Path) -> tuple[list[str], np.ndarray]:
     """(province names, 31×31 int matrix: rows = residence, columns = birthplace) of one script."""
-    from neoutflow.data.importer import ImportFailure
 
     try:
         mat, _, _ = read_matrix_grid(script_grid(path), path)
@@ -49,7 +49,6 @@ def read_matrix(path: Path) -> tuple[list[str], np.ndarray]:
 
 def build_birthplace_flows(sources: Path) -> pd.DataFrame:
     """Tidy origin (birthplace) × destination (residence) × year table, both census years."""
-    from neoutflow.data import importer
 
     parts = []
     for year, rel in FILES.items():

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from neoutflow.data import importer
 from neoutflow.data.importer.city_yearbook import (  # noqa: F401 - re-exported for the tests and docs
     BOUNDARY_CHANGES,
     CODE_MAP,
@@ -39,7 +40,6 @@ FIELDS = {
 
 def build_prefecture_series(sources: Path, regions: pd.DataFrame) -> pd.DataFrame:
     """Tidy long table: code, year, indicator, value, unit, same_territory_as_2020, source."""
-    from neoutflow.data import importer
 
     parts = []
     for file, fields in FIELDS.items():

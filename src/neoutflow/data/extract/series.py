@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from neoutflow.data import importer
 from neoutflow.data.indicators import SERIES
 from neoutflow.reference import NATIONAL_CODE, PROVINCES
 
@@ -77,7 +78,6 @@ def read_fd(sources: Path, indicator: str, name_to_code: dict[str, str]) -> pd.D
     Read by the user importer's reader (``neoutflow.data.importer.read_portal``), so developer
     extraction and ``make import`` cannot drift apart.
     """
-    from neoutflow.data import importer
 
     path = sources / FD_FILES[indicator]
     try:
@@ -95,7 +95,6 @@ def read_fd(sources: Path, indicator: str, name_to_code: dict[str, str]) -> pd.D
 
 def read_nva(sources: Path, file: str, name_to_code: dict[str, str] | None = None) -> pd.DataFrame:
     """One crawl CSV, the columns of NVA_COLUMNS (through ``neoutflow.data.importer.read_crawl``)."""
-    from neoutflow.data import importer
 
     cols = NVA_COLUMNS[file]
     names = name_to_code or nva_names(sources)

@@ -44,43 +44,8 @@ from neoutflow.data.importer.core import (
     text_of,
     year_from_name,
 )
+from neoutflow.reference import NBS_ORDER, short_province_name
 
-# The NBS province order of census tables -> GB/T 2260 code. Explicit, not sorted: a transposed or
-# reordered matrix would silently swap origins. SOURCE.md's known cell checks it (辽宁-born living in
-# 黑龙江, 2000: 79,254).
-NBS_ORDER: tuple[tuple[str, str], ...] = (
-    ("北京", "110000"),
-    ("天津", "120000"),
-    ("河北", "130000"),
-    ("山西", "140000"),
-    ("内蒙古", "150000"),
-    ("辽宁", "210000"),
-    ("吉林", "220000"),
-    ("黑龙江", "230000"),
-    ("上海", "310000"),
-    ("江苏", "320000"),
-    ("浙江", "330000"),
-    ("安徽", "340000"),
-    ("福建", "350000"),
-    ("江西", "360000"),
-    ("山东", "370000"),
-    ("河南", "410000"),
-    ("湖北", "420000"),
-    ("湖南", "430000"),
-    ("广东", "440000"),
-    ("广西", "450000"),
-    ("海南", "460000"),
-    ("重庆", "500000"),
-    ("四川", "510000"),
-    ("贵州", "520000"),
-    ("云南", "530000"),
-    ("西藏", "540000"),
-    ("陕西", "610000"),
-    ("甘肃", "620000"),
-    ("青海", "630000"),
-    ("宁夏", "640000"),
-    ("新疆", "650000"),
-)
 NBS_NAMES = tuple(n for n, _ in NBS_ORDER)
 # Share of the population the long form enumerated (the cells are sample counts). 2010: 10,230,691 × 10 =
 # the published 102,306,900 lifetime inter-provincial migrants; 2000: ≈9.5 %, not verified against a
@@ -94,7 +59,6 @@ COLUMNS = ["origin", "destination", "year", "persons_sample", "sampling_fraction
 
 def province_of(label: str) -> str | None:
     """``"内蒙古自治区"``, ``"内蒙古"`` → ``"内蒙古"``; None for anything else."""
-    from neoutflow.data.extract.census import short_province_name
 
     t = re.sub(r"\s+", "", label)
     t = short_province_name(t)

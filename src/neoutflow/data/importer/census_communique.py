@@ -121,6 +121,32 @@ def _year_of_name(path: Path) -> int | None:
     return int(found[0]) if len(set(found)) == 1 else None
 
 
+def _year_columns(table, header: list[str], header_row: int, path: Path, year: int | None, where: str) -> dict:
+    """Column index -> census year: the one named column of a single-year table (year from ``year`` or the file
+    name), or every '2020年' … column of a table with one column per census."""
+    if table.column is not None:
+        if table.column not in header:
+            raise LayoutError(
+                f"{where}: table {table.number} needs the column '{table.column}' in header row {header_row + 1}; "
+                f"found {[h for h in header if h]}"
+            )
+        year = year or _year_of_name(path)
+        if year is None:
+            raise YearError(f"{where}: give the census year with --year (the table and the file name do not say it)")
+        return {header.index(table.column): check_year(year, where)}
+    columns = {
+        j: check_year(int(YEAR_CELL.match(h).group(1)), f"{where} header row {header_row + 1} column {j + 1}")
+        for j, h in enumerate(header)
+        if j and YEAR_CELL.match(h)
+    }
+    if not columns:
+        raise LayoutError(
+            f"{where}: table {table.number} needs one column per census year ('2020年' …) in header row "
+            f"{header_row + 1}; found {[h for h in header if h]}"
+        )
+    return columns
+
+
 def read_communique(
     path: Path,
     raw_dir: Path | None,
@@ -157,27 +183,7 @@ def read_communique(
             f"(stored as {CENSUS[table.indicator].unit}); convert the file first"
         )
     factor = table.units[unit]
-    if table.column is not None:
-        if table.column not in header:
-            raise LayoutError(
-                f"{where}: table {table.number} needs the column '{table.column}' in header row {header_row + 1}; "
-                f"found {[h for h in header if h]}"
-            )
-        year = year or _year_of_name(path)
-        if year is None:
-            raise YearError(f"{where}: give the census year with --year (the table and the file name do not say it)")
-        columns = {header.index(table.column): check_year(year, where)}
-    else:
-        columns = {
-            j: check_year(int(YEAR_CELL.match(h).group(1)), f"{where} header row {header_row + 1} column {j + 1}")
-            for j, h in enumerate(header)
-            if j and YEAR_CELL.match(h)
-        }
-        if not columns:
-            raise LayoutError(
-                f"{where}: table {table.number} needs one column per census year ('2020年' …) in header row "
-                f"{header_row + 1}; found {[h for h in header if h]}"
-            )
+    columns = _year_columns(table, header, header_row, path, year, where)
     names = names or region_names(raw_dir)
     records, seen = [], {}
     titles = {t.title for t in TABLES}

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from neoutflow.data import yearbook as ey
 from neoutflow.data.importer.core import Layout, LayoutError, Parsed
 from neoutflow.data.importer.county_table import has_age_columns, yearbook_header, yearbook_tables
 from neoutflow.data.indicators import CENSUS
@@ -35,7 +36,7 @@ DECIMALS = 4  # values are stored rounded, so a re-import compares equal
 
 _INDUSTRY = ("ind_total", "ind_primary", "ind_mining", "ind_manufacturing", "ind_utilities", "ind_construction")
 _AGES = tuple(f"{s}_{g}" for s in SEXES for g in AGE_GROUPS)
-# The project's yearbook columns (``extract.yearbook.source_columns``) each indicator is computed from.
+# The project's yearbook columns (``neoutflow.data.yearbook.source_columns``) each indicator is computed from.
 INPUTS: dict[str, tuple[str, ...]] = {
     "college_per_100k": ("college", "pop_total"),
     "years_of_schooling": ("years_of_schooling",),
@@ -129,7 +130,6 @@ def indicator_frame(rows: pd.DataFrame) -> pd.DataFrame:
 
 def check_groups(t) -> None:
     """Refuse a table that carries part of a column group, naming the missing headers."""
-    from neoutflow.data.extract import yearbook as ey
 
     spec = ey.source_columns(t.layout)
     have = t.headers
@@ -170,7 +170,6 @@ def indicator_part(t, kind: str) -> Parsed | None:
 
 
 def expected_columns(layout: int) -> str:
-    from neoutflow.data.extract import yearbook as ey
 
     spec = ey.source_columns(layout)
     return "; ".join(f"{g}: {', '.join(c for n in names for c in spec.get(n, []))}" for g, names in GROUPS.items())

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from neoutflow.data import yearbook as ey
 from neoutflow.data.importer.census_indicators import indicator_part
 from neoutflow.data.importer.core import ImportFailure, Layout, Parsed
 from neoutflow.data.importer.county_table import YEARBOOK_KEYS, has_age_columns, yearbook_header, yearbook_tables
@@ -30,15 +31,14 @@ def read_census_yearbook(
 ) -> list[Parsed]:
     """A census yearbook county table → census_population and census_totals rows (provinces, prefectures),
     and the census_indicators rows of the indicator columns it carries (``census_indicators.indicator_part``)."""
-    from neoutflow.data.extract import census as ec
 
     t = yearbook_tables(path, raw_dir, year, grid, set(_POP_COLUMNS), "population", boundaries)
     tables = [t.provinces, t.prefectures]
     try:
-        pop = pd.concat([ec.population_long(u, t.year) for u in tables], ignore_index=True)
+        pop = pd.concat([ey.population_long(u, t.year) for u in tables], ignore_index=True)
     except ValueError as exc:
         raise ImportFailure(f"{t.path.name}: {exc}") from None
-    pop = ec.sort_population(pop)
+    pop = ey.sort_population(pop)
     # provinces are as enumerated; prefectures as enumerated or regrouped (``--boundaries``)
     tot = pd.concat(
         [u[["code", "pop_total"]].assign(boundary=b) for u, b in zip(tables, ("as enumerated", t.boundary))],

@@ -51,6 +51,7 @@ from neoutflow.data.importer.core import (
     year_of,
 )
 from neoutflow.data.indicators import PREFECTURE_SERIES
+from neoutflow.reference import short_province_name
 
 KIND = "city-yearbook"
 CRE_SOURCE = "csmar_cre_city"  # the rows' source: csmar_cre_city:<table>.<field>
@@ -305,29 +306,9 @@ def _code_of(name: str, names: dict[str, str], short_names: set[str], where: str
     )
 
 
-def _read_printed(
-    grid: pd.DataFrame, where: str, source: str, year: int | None, regions: pd.DataFrame
-) -> tuple[pd.DataFrame, str, str]:
-    from neoutflow.data.extract.census import short_province_name
-
-    h = _printed_header(grid)
-    if h is None:
-        raise LayoutError(
-            f"{where}: expected a city-yearbook table: a header row (within the first 12) with "
-            f"{' or '.join(REGION_HEADERS)} and columns '<label>(<unit>)' such as '地区生产总值(万元)' "
-            f"(known labels: {', '.join(LABELS)})"
-        )
-    header = [_blank(text_of(v)) for v in grid.iloc[h]]
-    sub = [_blank(text_of(v)) for v in grid.iloc[h + 1]] if h + 1 < len(grid) else []
-    two_level = any(s in (WHOLE_CITY, DISTRICTS) for s in sub)
-    if two_level:  # a label spans its 全市 and 市辖区 columns (merged cells: only the first is filled)
-        for j in range(1, len(header)):
-            if not header[j] and sub[j]:
-                header[j] = header[j - 1]
-    start = h + 2 if two_level else h + 1
-    name_col = next(j for j, c in enumerate(header) if c in REGION_HEADERS)
-    code_col = next((j for j, c in enumerate(header) if c in CODE_HEADERS), None)
-    year_col = next((j for j, c in enumerate(header) if c in YEAR_HEADERS), None)
+def _value_columns(header: list[str], sub: list[str], two_level: bool, h: int, where: str):
+    """Column index -> (indicator, unit, factor, label) of the columns the project reads (全市 ones in a
+    two-level header), their units checked."""
     cols: dict[int, tuple[str, str, float, str]] = {}
     districts_only = []
     for j, cell in enumerate(header):
@@ -360,6 +341,50 @@ def _read_printed(
                 f"project uses {WHOLE_CITY} (the whole city with its counties)"
             )
         raise LayoutError(f"{where} header row {h + 1}: no column the project reads ({', '.join(LABELS)})")
+    return cols
+
+
+def _row_year(grid: pd.DataFrame, i: int, year_col: int | None, year: int | None, window, where: str) -> int | None:
+    """The data year of row ``i`` (its year column, else ``year``), checked; None for a row of another year
+    than the ``year`` asked for."""
+    y = year
+    if year_col is not None and text_of(grid.iat[i, year_col]):
+        y = year_of(grid.iat[i, year_col], f"{where} row {i + 1} column {year_col + 1}")
+        if year is not None and y != year:
+            return None
+    if y is None:
+        raise YearError(f"{where} row {i + 1}: no year in column {year_col + 1}; give it there or with --year")
+    check_year(y, f"{where} row {i + 1}")
+    if y not in window:
+        raise YearError(
+            f"{where} row {i + 1}: year {y} is outside {_span(window)}, the years prefecture_series.csv holds"
+        )
+    return y
+
+
+def _read_printed(
+    grid: pd.DataFrame, where: str, source: str, year: int | None, regions: pd.DataFrame
+) -> tuple[pd.DataFrame, str, str]:
+
+    h = _printed_header(grid)
+    if h is None:
+        raise LayoutError(
+            f"{where}: expected a city-yearbook table: a header row (within the first 12) with "
+            f"{' or '.join(REGION_HEADERS)} and columns '<label>(<unit>)' such as '地区生产总值(万元)' "
+            f"(known labels: {', '.join(LABELS)})"
+        )
+    header = [_blank(text_of(v)) for v in grid.iloc[h]]
+    sub = [_blank(text_of(v)) for v in grid.iloc[h + 1]] if h + 1 < len(grid) else []
+    two_level = any(s in (WHOLE_CITY, DISTRICTS) for s in sub)
+    if two_level:  # a label spans its 全市 and 市辖区 columns (merged cells: only the first is filled)
+        for j in range(1, len(header)):
+            if not header[j] and sub[j]:
+                header[j] = header[j - 1]
+    start = h + 2 if two_level else h + 1
+    name_col = next(j for j, c in enumerate(header) if c in REGION_HEADERS)
+    code_col = next((j for j, c in enumerate(header) if c in CODE_HEADERS), None)
+    year_col = next((j for j, c in enumerate(header) if c in YEAR_HEADERS), None)
+    cols = _value_columns(header, sub, two_level, h, where)
     if year is None and year_col is None:
         raise YearError(
             f"{where}: give the data year with --year (the table has no {'/'.join(YEAR_HEADERS)} column; the file "
@@ -385,18 +410,9 @@ def _read_printed(
             if name in province_names:
                 heading = (name, i)  # a province heading: the rows below belong to it
             continue
-        y = year
-        if year_col is not None and text_of(grid.iat[i, year_col]):
-            y = year_of(grid.iat[i, year_col], f"{where} row {i + 1} column {year_col + 1}")
-            if year is not None and y != year:
-                continue  # --year picks one year of a multi-year table
+        y = _row_year(grid, i, year_col, year, window, where)
         if y is None:
-            raise YearError(f"{where} row {i + 1}: no year in column {year_col + 1}; give it there or with --year")
-        check_year(y, f"{where} row {i + 1}")
-        if y not in window:
-            raise YearError(
-                f"{where} row {i + 1}: year {y} is outside {_span(window)}, the years prefecture_series.csv holds"
-            )
+            continue  # --year picks one year of a multi-year table
         seen_years.add(y)
         code = None
         if code_col is not None and text_of(grid.iat[i, code_col]):

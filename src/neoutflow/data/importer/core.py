@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.data.files import RAW_FILES
-from neoutflow.reference import NATIONAL_CODE
+from neoutflow.reference import NATIONAL_CODE, short_province_name
 
 EARLIEST_YEAR = 1949
 IMPORT_COMMAND = "python -m neoutflow.data.importer"
@@ -223,7 +223,6 @@ def split_label(text: str, where: str) -> tuple[str, str]:
 
 def region_names(raw_dir: Path) -> dict[str, str]:
     """Province names (full and short) → code, from regions.csv, plus 全国."""
-    from neoutflow.data.extract.census import short_province_name
 
     regions = pd.read_csv(Path(raw_dir) / RAW_FILES["regions"], dtype=str, keep_default_na=False)
     prov = regions[regions["level"] == "province"]

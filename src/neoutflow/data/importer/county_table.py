@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from neoutflow.data import yearbook as ey
 from neoutflow.data.files import RAW_FILES
 from neoutflow.data.importer.core import (
     ImportFailure,
@@ -50,7 +51,7 @@ class YearbookTables:
     layout: int  # column layout: 2010 or 2020
     year: int  # census year
     headers: set[str]  # the table's column headers
-    present: set[str]  # the project's columns the table carries (see ``extract.yearbook.source_columns``)
+    present: set[str]  # the project's columns the table carries (see ``neoutflow.data.yearbook.source_columns``)
     provinces: pd.DataFrame
     prefectures: pd.DataFrame
     boundary: str  # "as enumerated", or the year of the boundaries the counties were regrouped to
@@ -58,7 +59,6 @@ class YearbookTables:
 
 def _table(grid: pd.DataFrame, path: Path) -> tuple[int, pd.DataFrame]:
     """(layout, rows below the header with the header as column names) of a yearbook table."""
-    from neoutflow.data.extract import yearbook as ey
 
     layout, hrow = _yearbook_header(grid, path)
     raw = grid.iloc[hrow + 1 :].copy()
@@ -71,10 +71,29 @@ def _table(grid: pd.DataFrame, path: Path) -> tuple[int, pd.DataFrame]:
 
 def present_columns(layout: int, headers) -> set[str]:
     """The project's columns whose every source header is in ``headers``."""
-    from neoutflow.data.extract import yearbook as ey
 
     have = set(headers)
     return {name for name, cols in ey.source_columns(layout).items() if all(c in have for c in cols)}
+
+
+def _boundary_units(boundaries: Path | None, layout: int, path: Path):
+    """The units of the 2020-layout table that regroups a 2010-layout table's counties, and where the
+    boundaries come from; ``(None, "as enumerated")`` without one."""
+    if boundaries is None:
+        return None, "as enumerated"
+    boundaries = Path(boundaries)
+    b_layout, b_raw = _table(read_grid(boundaries), boundaries)
+    if layout != 2010 or b_layout != 2020:
+        raise ImportFailure(
+            f"{path.name}: --boundaries regroups the counties of a 2010-layout table by a 2020-layout county "
+            f"table; got a {layout}-layout table and a {b_layout}-layout {boundaries.name}"
+        )
+    try:
+        boundary_units = ey.read_yearbook(boundaries, 2020, raw=b_raw, required=set())
+    except (KeyError, ValueError, TypeError) as exc:
+        raise LayoutError(f"{boundaries.name}: {exc}") from None
+    boundary = str(year_from_name(boundaries) or "regions.csv")
+    return boundary_units, boundary
 
 
 def yearbook_tables(
@@ -88,13 +107,11 @@ def yearbook_tables(
 ) -> YearbookTables:
     """Read a yearbook county table into province rows and prefecture-level units (``make import``).
 
-    The same steps as ``make extract`` (``extract.census.unit_tables``): province rows corrected and
+    The same steps as ``make extract`` (``neoutflow.data.yearbook.unit_tables``): province rows corrected and
     checked against the sum of their prefectures; with ``boundaries`` (a 2020-layout county table) the
     counties of a 2010-layout table are regrouped into the 2020 prefecture-level units. ``required``:
     the project's columns the table must carry (``what`` names them in the error).
     """
-    from neoutflow.data.extract import census as ec
-    from neoutflow.data.extract import yearbook as ey
 
     path = Path(path)
     grid = read_grid(path) if grid is None else grid
@@ -124,22 +141,9 @@ def yearbook_tables(
             f"belongs to another province ({len(astray)} such row(s)); the table must list each province row "
             f"before its own prefectures"
         )
-    boundary_units, boundary = None, "as enumerated"
-    if boundaries is not None:
-        boundaries = Path(boundaries)
-        b_layout, b_raw = _table(read_grid(boundaries), boundaries)
-        if layout != 2010 or b_layout != 2020:
-            raise ImportFailure(
-                f"{path.name}: --boundaries regroups the counties of a 2010-layout table by a 2020-layout county "
-                f"table; got a {layout}-layout table and a {b_layout}-layout {boundaries.name}"
-            )
-        try:
-            boundary_units = ey.read_yearbook(boundaries, 2020, raw=b_raw, required=set())
-        except (KeyError, ValueError, TypeError) as exc:
-            raise LayoutError(f"{boundaries.name}: {exc}") from None
-        boundary = str(year_from_name(boundaries) or "regions.csv")
+    boundary_units, boundary = _boundary_units(boundaries, layout, path)
     try:
-        prov, pref, _ = ec.unit_tables(units, layout, year, boundary_units)
+        prov, pref, _ = ey.unit_tables(units, layout, year, boundary_units)
     except (KeyError, ValueError) as exc:
         raise ImportFailure(f"{path.name}: {exc}") from None
     regions = pd.read_csv(Path(raw_dir) / RAW_FILES["regions"], dtype=str, keep_default_na=False)
@@ -178,6 +182,5 @@ def yearbook_header(grid: pd.DataFrame) -> tuple[int, set[str]] | None:
 
 
 def has_age_columns(layout: int, cells: set[str]) -> bool:
-    from neoutflow.data.extract import yearbook as ey
 
     return any(c in cells for cols in ey._age_columns(layout).values() for c in cols)

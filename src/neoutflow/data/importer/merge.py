@@ -13,6 +13,7 @@ from neoutflow.data import journal
 from neoutflow.data.files import RAW_FILES, format_value, write_csv
 from neoutflow.data.importer.census_communique import source_rank
 from neoutflow.data.importer.core import Change, ConflictError, ImportFailure, Parsed, Plan, Source
+from neoutflow.data.yearbook import sort_population
 
 # ------------------------------------------------------------------ merging
 
@@ -49,8 +50,6 @@ def _sort(resource: str, df: pd.DataFrame) -> pd.DataFrame:
     if resource in ORDER:
         return df.sort_values(ORDER[resource]).reset_index(drop=True)
     if resource == "census_population":
-        from neoutflow.data.extract.census import sort_population
-
         return sort_population(df)
     return df.sort_values(["code", "year"]).reset_index(drop=True)
 

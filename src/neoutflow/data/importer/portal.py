@@ -94,20 +94,8 @@ def looks_like_portal(grid: pd.DataFrame) -> bool:
     return any(t.startswith(("数据库：", "指标：")) for t in first)
 
 
-def read_portal(
-    path: Path,
-    raw_dir: Path | None,
-    source: str,
-    grid: pd.DataFrame | None = None,
-    names: dict | None = None,
-    indicators=None,
-) -> list[Parsed]:
-    """One NBS data-portal export → province_series rows (see the module docstring for the layouts).
-
-    ``names``: region name → code (default: the provinces of ``raw_dir``/regions.csv and 全国).
-    """
-    path = Path(path)
-    grid = read_grid(path) if grid is None else grid
+def _portal_header(grid: pd.DataFrame, path: Path) -> tuple[dict[str, str], int]:
+    """The export's lines above the table ('数据库：…', '指标：…', '地区：…', '时间：…') and its header row."""
     first = [text_of(v) for v in grid.iloc[:, 0]]
     meta = {}
     header_row = None
@@ -123,40 +111,64 @@ def read_portal(
             f"'地区：<province>', then a header row whose first cell is '时间' or '地区' within the first 12 rows; "
             f"found first cells {[t for t in first[:8]]}"
         )
+    return meta, header_row
+
+
+def _one_year_records(meta: dict, header: list[str], body: pd.DataFrame, header_row: int, names: dict, where: str):
+    """A one-year export ('时间：2023年'): provinces down, indicators across; its records, table and unit."""
+    one_year = YEAR_CELL.match(meta.get("时间", ""))
+    if not (header[0] == "地区" and one_year):
+        raise LayoutError(
+            f"{where}: this portal layout is not supported: the export names neither its indicator "
+            f"('指标：…') nor its region ('地区：…') above the header row {header_row + 1}, and it is not one "
+            f"year ('时间：2023年') with the provinces down and indicators across. Export it again from the "
+            f"portal (分省年度数据) with one indicator and the years across or down ('指标：<label>(<unit>)'), "
+            f"or save it as CSV in that layout"
+        )
+    year = check_year(int(one_year.group(1)), f"{where} line '时间：'")
+    cols = {}
+    units = []
+    for j, h in enumerate(header):
+        if j and h:
+            label, unit = split_label(h, f"{where} header row {header_row + 1} column {j + 1}")
+            cols[j] = indicator_of(label, unit, f"{where} column {j + 1}")
+            units.append(unit)
+    table, unit = f"NBS 分省年度数据: 时间：{meta['时间']} ({', '.join(header[1:])})", ", ".join(units)
+    records = []
+    for i, row in body.iterrows():
+        label = text_of(row.iloc[0])
+        if not label or label.startswith(("注", "数据来源")):
+            continue
+        code = code_of(label, names, f"{where} row {i + 1}")
+        for j, (name, factor) in cols.items():
+            v = number_of(row.iloc[j], f"{where} row {i + 1} column {j + 1} ({label} {header[j]})")
+            if v is not None:
+                records.append((code, year, name, v * factor))
+    return records, table, unit
+
+
+def read_portal(
+    path: Path,
+    raw_dir: Path | None,
+    source: str,
+    grid: pd.DataFrame | None = None,
+    names: dict | None = None,
+    indicators=None,
+) -> list[Parsed]:
+    """One NBS data-portal export → province_series rows (see the module docstring for the layouts).
+
+    ``names``: region name → code (default: the provinces of ``raw_dir``/regions.csv and 全国).
+    """
+    path = Path(path)
+    grid = read_grid(path) if grid is None else grid
+    meta, header_row = _portal_header(grid, path)
     names = names or region_names(raw_dir)
     header = [text_of(v) for v in grid.iloc[header_row]]
     body = grid.iloc[header_row + 1 :]
     records = []
     where = path.name
-    one_year = YEAR_CELL.match(meta.get("时间", ""))
     if "指标" not in meta and "地区" not in meta:
-        if not (header[0] == "地区" and one_year):
-            raise LayoutError(
-                f"{path.name}: this portal layout is not supported: the export names neither its indicator "
-                f"('指标：…') nor its region ('地区：…') above the header row {header_row + 1}, and it is not one "
-                f"year ('时间：2023年') with the provinces down and indicators across. Export it again from the "
-                f"portal (分省年度数据) with one indicator and the years across or down ('指标：<label>(<unit>)'), "
-                f"or save it as CSV in that layout"
-            )
-    if "指标" not in meta and "地区" not in meta:  # one year: provinces down, indicators across
-        year = check_year(int(one_year.group(1)), f"{where} line '时间：'")
-        cols = {}
-        units = []
-        for j, h in enumerate(header):
-            if j and h:
-                label, unit = split_label(h, f"{where} header row {header_row + 1} column {j + 1}")
-                cols[j] = indicator_of(label, unit, f"{where} column {j + 1}")
-                units.append(unit)
-        table, unit = f"NBS 分省年度数据: 时间：{meta['时间']} ({', '.join(header[1:])})", ", ".join(units)
-        for i, row in body.iterrows():
-            label = text_of(row.iloc[0])
-            if not label or label.startswith(("注", "数据来源")):
-                continue
-            code = code_of(label, names, f"{where} row {i + 1}")
-            for j, (name, factor) in cols.items():
-                v = number_of(row.iloc[j], f"{where} row {i + 1} column {j + 1} ({label} {header[j]})")
-                if v is not None:
-                    records.append((code, year, name, v * factor))
+        records, table, unit = _one_year_records(meta, header, body, header_row, names, where)
     elif "指标" in meta:
         name, factor = indicator_of(*split_label(meta["指标"], f"{where} line '指标：'"), where)
         table, unit = f"NBS 分省年度数据: 指标：{meta['指标']}", split_label(meta["指标"], where)[1]

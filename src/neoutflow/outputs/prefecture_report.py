@@ -1,0 +1,337 @@
+"""What notebook ``04_prefecture_wages`` reports: the prefecture wage models and the specification curve,
+recorded, labelled and written.
+
+:mod:`neoutflow.analysis.prefecture_models` and :mod:`neoutflow.analysis.spec_curve` fit and return data; the
+results keys, their Chinese labels and words (:mod:`neoutflow.outputs.claims`), the variable dictionary and
+every file of the chapter are made here. Each recorded model's specification (dataset rows by code, outcome,
+regressors, covariance) is kept beside the dataset so that a test can refit it independently.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from neoutflow import atomic
+from neoutflow.analysis import datasets
+from neoutflow.analysis import prefecture_models as pm
+from neoutflow.analysis import spec_curve as sc
+from neoutflow.outputs import tables as rt
+from neoutflow.outputs.claims import curve_verdict, interaction_word, interval_word, significance_word
+
+DATASET_FILE = "analysis_prefecture_wages.csv"
+SPECS_FILE = "prefecture_wages_models.json"
+
+# Model prefix -> its column header in the models table.
+TABLE_TITLES = {
+    "pw_net": "(1) 净迁移",
+    "pw_young": "(2) 青年净迁移",
+    "pw_net_ne": "(3) 净迁移",
+    "pw_young_ne": "(4) 青年净迁移",
+}
+MODELS_NOTE = (
+    "注：括号内为按省聚类的标准误（CRV1，G/(G−1)·(n−1)/(n−k−1) 校正）；* 表示 t(G−1) 检验 p < 0.05。"
+    "(3)(4) 加入东北 × 相对工资交互项。"
+)
+# Focal coefficient of the specification curve -> the y-axis label of its figure.
+CURVE_YLABELS = {"wage": "相对工资（对数）系数", "education": "每十万人大专及以上人数系数"}
+# Counterfactual reference -> its name in the table's columns and in the map's panels.
+CF_COLUMNS = {"national_median": "全国中位数", "province_mean": "本省平均"}
+CF_MAP_TITLES = {"province_mean": "工资达到本省平均", "national_median": "工资达到全国中位数"}
+CF_MAP_LABEL = "净迁移率变化（百分点）"
+
+# Model prefix (neoutflow.analysis.prefecture_models.MODELS) -> its title in the results.
+MODEL_TITLES = {
+    "pw_net": "地级净迁移模型",
+    "pw_young": "地级青年净迁移模型",
+    "pw_net_ne": "地级净迁移模型（东北交互）",
+    "pw_young_ne": "地级青年净迁移模型（东北交互）",
+}
+
+LABELS = {
+    pm.WAGE: "相对工资（对数，地级，在岗职工）",
+    pm.GDPPC: "人均 GDP（对数，地级）",
+    pm.SECONDARY: "第二产业占 GDP 比重",
+    pm.TERTIARY: "第三产业占 GDP 比重",
+    pm.CAPITAL: "省会或副省级城市",
+    pm.NE_WAGE: "东北 × 相对工资",
+}
+DEFINITIONS = {
+    pm.WAGE: ("ln(比值)", "基期地级市在岗职工平均工资与全国地级单位平均工资（对数均值）之比的自然对数"),
+    pm.GDPPC: ("ln(元/人)", "基期地级市地区生产总值（城市统计年鉴，全市）除以基期普查常住人口后的自然对数"),
+    pm.SECONDARY: ("%", "基期第二产业增加值占地区生产总值的百分比（城市统计年鉴，全市）"),
+    pm.TERTIARY: ("%", "基期第三产业增加值占地区生产总值的百分比（城市统计年鉴，全市）"),
+    pm.CAPITAL: ("0/1", "省会（首府）或副省级城市为 1"),
+    pm.NE_WAGE: ("ln(比值)", "东北地区虚拟变量与相对工资（对数）的乘积"),
+}
+
+
+def record_years(rs, base_year: int, end_year: int) -> None:
+    rs.record("base_year", base_year, "年", "基期年份", digits=0, display=str(base_year))
+    rs.record("end_year", end_year, "年", "期末年份", digits=0, display=str(end_year))
+
+
+def write_data(rs, pref: pd.DataFrame, tab_dir: Path, base_year: int) -> None:
+    """The model dataset and its dictionary beside the tables; the sample's size and wages recorded."""
+    write_dataset(pref, tab_dir / DATASET_FILE)
+    dictionary(pref.columns).to_csv(tab_dir / "prefecture_wages_dictionary.csv", index=False, lineterminator="\n")
+    wage = pref["city_avg_wage_staff"]
+    ne_wage = pref.loc[pref["northeast"] == 1, "city_avg_wage_staff"]
+    rs.record("n_units", len(pref), "个", "地级单位总数", digits=0)
+    rs.record("n_wage", int(wage.notna().sum()), "个", f"{base_year}年有工资的地级单位数", digits=0)
+    rs.record("n_ne_wage", int(ne_wage.notna().sum()), "个", f"{base_year}年有工资的东北地级单位数", digits=0)
+    rs.record("wage_median", float(wage.median()), "元", f"{base_year}年地级工资中位数", digits=0)
+    rs.record("wage_ne_median", float(ne_wage.median()), "元", f"{base_year}年东北地级工资中位数", digits=0)
+    ratio = 100 * float(ne_wage.median() / wage.median())
+    rs.record("wage_ne_ratio", ratio, "%", "东北地级工资中位数 ÷ 全国地级工资中位数", digits=0, suffix="%")
+
+
+def write_models(rs, fits: dict, samples: dict, tab_dir: Path, base_year: int, end_year: int) -> str:
+    """Record the models, write their specifications, coefficients, table and left-out units; the table
+    as Markdown."""
+    specs = record_models(rs, fits, samples)
+    record_interaction(rs, fits)
+    save_specs(specs, tab_dir / SPECS_FILE)
+    pm.coefficient_frame(fits).to_csv(tab_dir / "prefecture_wages_coefficients.csv", index=False, lineterminator="\n")
+    table = model_table(fits, TABLE_TITLES)
+    caption = f"地级净迁移率的省份固定效应回归（{base_year}–{end_year}）"
+    rt.write_table(table, tab_dir, "prefecture_wages_models", caption, MODELS_NOTE)
+    dropped = samples["pw_net"][1]
+    dropped.to_csv(tab_dir / "prefecture_wages_dropped.csv", index=False, lineterminator="\n")
+    rs.record("n_dropped", len(dropped), "个", "主模型未纳入的地级单位数", digits=0)
+    return rt.to_markdown(table, caption, "prefecture_wages_models", MODELS_NOTE)
+
+
+def write_curve(rs, curve: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
+    """The specification curve written and summarised (:func:`record_curve`); returns the summary."""
+    curve.to_csv(tab_dir / "prefecture_wages_spec_curve.csv", index=False, lineterminator="\n")
+    return record_curve(rs, curve)
+
+
+def write_counterfactuals(rs, cf: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
+    """Record the Northeast prefectures' wage counterfactuals, write them and their table; the table."""
+    record_counterfactuals(rs, cf)
+    cf.to_csv(tab_dir / "prefecture_wages_counterfactuals.csv", index=False, lineterminator="\n")
+    wide = cf.pivot(index=["code", "name_zh"], columns="reference", values=["change", "ci_low", "ci_high"])
+    what = {"change": "变化", "ci_low": "下限", "ci_high": "上限"}
+    values = [f"{what[v]}（{CF_COLUMNS[ref]}）" for v, ref in wide.columns]
+    table = rt.frame_table(wide.reset_index().set_axis(["代码", "地区", *values], axis=1), dict.fromkeys(values, 2))
+    rt.write_table(
+        table,
+        tab_dir,
+        "prefecture_wages_counterfactuals",
+        "东北地级单位工资反事实：净迁移率的变化（百分点）",
+        "注：变化 = 工资系数 × 对数工资差；95% 区间按聚类标准误与 t(G−1) 计算。延边州无工资数据。",
+    )
+    return table
+
+
+def label(variable: str) -> str:
+    return LABELS.get(variable) or datasets.label(variable)
+
+
+# What each prefecture-model coefficient records: results-key part, column of ``prefecture_models.coefficients``,
+# label, digits (None: 4 when the standard error is below 0.01, else 3) and whether the sign is printed.
+COEFFICIENT_RESULTS = (
+    ("coef", "coef", "的系数", None, True),
+    ("se", "se", "系数的聚类标准误", None, False),
+    ("p", "p", "系数的 p 值", 3, False),
+    ("low", "ci_low", " 95% 区间下限", None, True),
+    ("high", "ci_high", " 95% 区间上限", None, True),
+)
+
+
+def record_model(rs, specs: dict, prefix: str, fit_, title: str, data: pd.DataFrame, outcome: str, regressors) -> None:
+    """Record ``<prefix>_coef_/_se_/_p_/_low_/_high_/_word_<term>``, ``_n``, ``_clusters``, ``_r2_within``
+    and register the specification in ``specs`` (rows of :data:`DATASET_FILE` by code)."""
+    if prefix in specs:
+        raise ValueError(f"model prefix {prefix!r} recorded twice")
+    if len(data) != int(fit_._N):
+        raise ValueError(f"{prefix}: {len(data)} rows for a fit on {int(fit_._N)} observations")
+    specs[prefix] = {
+        "dataset": DATASET_FILE,
+        "codes": [str(c) for c in data["code"]],
+        "outcome": outcome,
+        "regressors": list(regressors),
+        "fixed_effects": pm.FIXED_EFFECTS,
+        "cov_type": "CRV1",
+        "cluster": pm.FIXED_EFFECTS,
+        "ssc": pm.SSC,
+        "df_t": "G - 1",
+    }
+    for _, r in pm.coefficients(fit_).iterrows():
+        key, name = r["term"], label(r["term"])
+        digits = 4 if abs(r["se"]) < 0.01 else 3
+        for part, column, what, fixed_digits, signed in COEFFICIENT_RESULTS:
+            d = digits if fixed_digits is None else fixed_digits
+            rs.record(f"{prefix}_{part}_{key}", r[column], "", f"{title}：{name}{what}", digits=d, signed=signed)
+        w = significance_word(r["p"])
+        rs.record(f"{prefix}_word_{key}", w, "", f"{title}：{name}在 5% 水平是否显著", display=w)
+        sign = interval_word(r["ci_low"], r["ci_high"], "sign")
+        rs.record(f"{prefix}_dir_{key}", sign, "", f"{title}：{name}系数的方向（由 95% 区间判断）", display=sign)
+    rs.record(f"{prefix}_n", int(fit_._N), "个", f"{title}：样本量（地级单位）", digits=0)
+    rs.record(f"{prefix}_clusters", int(data[pm.FIXED_EFFECTS].nunique()), "个", f"{title}：聚类（省份）数", digits=0)
+    rs.record(f"{prefix}_r2_within", float(fit_._r2_within), "", f"{title}：组内 R²", digits=3)
+
+
+def record_models(rs, fits: dict, samples: dict) -> dict:
+    """Record every model of :data:`neoutflow.analysis.prefecture_models.MODELS` (:func:`record_model`, on
+    its estimation sample); returns the specifications by prefix."""
+    specs: dict = {}
+    for prefix, (outcome, regs) in pm.MODELS.items():
+        record_model(rs, specs, prefix, fits[prefix], MODEL_TITLES[prefix], samples[prefix][0], outcome, regs)
+    return specs
+
+
+def record_interaction(rs, fits: dict) -> None:
+    """``ne_wage_word_<outcome prefix>``: :func:`interaction_word` for each interaction model."""
+    for prefix in ("pw_net_ne", "pw_young_ne"):
+        c = pm.coefficients(fits[prefix]).set_index("term")
+        w = interaction_word(float(c.at[pm.NE_WAGE, "coef"]), float(c.at[pm.NE_WAGE, "p"]))
+        rs.record(f"{prefix}_interaction_word", w, "", f"{MODEL_TITLES[prefix]}：交互项的判断（5% 水平）", display=w)
+
+
+def save_specs(specs: dict, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(specs, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def dictionary(columns: Sequence[str]) -> pd.DataFrame:
+    """Chinese label, unit and definition of each column (new variables here, others from datasets)."""
+    rows = []
+    for c in columns:
+        if c in DEFINITIONS:
+            unit, definition = DEFINITIONS[c]
+            rows.append({"variable": c, "label": LABELS[c], "unit": unit, "definition": definition})
+        elif c in datasets.DICTIONARY:
+            lab, unit, definition, _ = datasets.DICTIONARY[c]
+            rows.append({"variable": c, "label": lab, "unit": unit, "definition": definition})
+    return pd.DataFrame(rows)
+
+
+def write_dataset(data: pd.DataFrame, path: Path) -> Path:
+    """The model dataset at full float precision (``repr``), so a refit from the file is exact."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic.replacing(path) as tmp:
+        data.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+def record_counterfactuals(rs, cf: pd.DataFrame) -> None:
+    """``cfp_<code>_<reference>`` with ``_low``/``_high``; the Northeast mean change per reference
+    and the counts of prefectures whose interval lies above zero, below zero, or contains it."""
+    short = {"province_mean": "prov", "national_median": "nat"}
+    what = {"province_mean": "本省地级单位平均工资", "national_median": "全国地级单位工资中位数"}
+    for _, r in cf.iterrows():
+        key = f"cfp_{r['code']}_{short[r['reference']]}"
+        txt = f"{r['name_zh']}：若工资达到{what[r['reference']]}，净迁移率的变化"
+        rs.record(key, r["change"], "百分点", txt, digits=2, signed=True)
+        rs.record(f"{key}_low", r["ci_low"], "百分点", txt + "（95% 区间下限）", digits=2, signed=True)
+        rs.record(f"{key}_high", r["ci_high"], "百分点", txt + "（95% 区间上限）", digits=2, signed=True)
+    for ref, part in cf.groupby("reference", sort=False):
+        s = short[ref]
+        rs.record(f"cfp_{s}_n", len(part), "个", f"有反事实的东北地级单位数（{what[ref]}）", digits=0)
+        rs.record(f"cfp_{s}_mean", part["change"].mean(), "百分点", f"东北地级单位平均变化（{what[ref]}）", digits=2)
+        rs.record(f"cfp_{s}_min", part["change"].min(), "百分点", f"最大负向变化（{what[ref]}）", digits=2, signed=True)
+        rs.record(f"cfp_{s}_max", part["change"].max(), "百分点", f"最大正向变化（{what[ref]}）", digits=2, signed=True)
+        above, below = int((part["ci_low"] > 0).sum()), int((part["ci_high"] < 0).sum())
+        rs.record(f"cfp_{s}_n_above", above, "个", f"95% 区间在零以上的单位数（{what[ref]}）", digits=0)
+        rs.record(f"cfp_{s}_n_below", below, "个", f"95% 区间在零以下的单位数（{what[ref]}）", digits=0)
+        rs.record(f"cfp_{s}_n_zero", len(part) - above - below, "个", f"95% 区间含零的单位数（{what[ref]}）", digits=0)
+
+
+def model_table(fits: dict, titles: dict[str, str]) -> pd.DataFrame:
+    """Terms down, models across: ``coef`` over ``(se)``; * p < 0.05 (t(G−1)); n and within R² last."""
+    terms = list(dict.fromkeys(t for f in fits.values() for t in pm.coefficients(f)["term"]))
+    rows = []
+    for t in terms:
+        cells, ses = {"变量": label(t)}, {"变量": ""}
+        for k, f in fits.items():
+            c = pm.coefficients(f).set_index("term")
+            if t in c.index:
+                d = 4 if abs(c.at[t, "se"]) < 0.01 else 3
+                star = "*" if c.at[t, "p"] < 0.05 else ""
+                cells[titles[k]] = f"{c.at[t, 'coef']:.{d}f}{star}"
+                ses[titles[k]] = f"({c.at[t, 'se']:.{d}f})"
+            else:
+                cells[titles[k]] = ses[titles[k]] = ""
+        rows += [cells, ses]
+    rows.append({"变量": "样本量", **{titles[k]: str(int(f._N)) for k, f in fits.items()}})
+    rows.append({"变量": "组内 R²", **{titles[k]: f"{f._r2_within:.3f}" for k, f in fits.items()}})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- the specification curve
+
+CURVE_LABELS = {
+    "wage": "相对工资",
+    "education": "大专及以上人口",
+    "none": "无控制变量",
+    "economy": "人均 GDP",
+    "industry": "产业结构",
+    "demography": "年龄与城镇化",
+    "other_focal": "另一核心变量",
+    "full": "全部控制变量",
+    "all": "全样本",
+    "no_capitals": "剔除直辖市/省会",
+    "no_northeast": "剔除东北",
+    "no_high_leverage": "剔除高杠杆单位",
+    "province": "省级",
+    "prefecture": "地级（省份固定效应）",
+    "HC3": "HC3",
+    "iid": "经典标准误",
+    "cluster": "省份聚类",
+    "net_migration_rate": "存活比净迁移",
+    "young_adult_net_migration_rate": "青年净迁移",
+    "residual_migration_rate": "残差法净迁移",
+    "population_growth": "人口增长",
+}
+
+
+def record_curve(rs, curve: pd.DataFrame) -> pd.DataFrame:
+    """Record ``sc_n``; per focal and level (``all``, ``province``, ``prefecture``): ``sc_<focal>_<level>_n``,
+    ``_n_excl`` (intervals excluding zero), ``_share_excl`` (= n_excl / n, in %), ``_share_pos`` (%),
+    ``_share_pos_excl``, ``_median`` and ``_verdict`` (words chosen by :func:`neoutflow.outputs.claims.curve_verdict`); levels also ``full``. Returns the summary."""
+    s = sc.summary(curve)
+    rs.record("sc_n", len(curve), "个", "设定曲线的设定总数", digits=0)
+    for _, r in s.iterrows():
+        key = f"sc_{r['focal']}_{r['level']}"
+        scope = {"all": "全部", "full": "含全部控制变量的"}.get(r["level"]) or CURVE_LABELS[r["level"]]
+        what = f"{CURVE_LABELS[r['focal']]}系数（{scope}设定）"
+        rs.record(f"{key}_n", r["n_specs"], "个", f"{what}：设定数", digits=0)
+        rs.record(f"{key}_n_excl", r["n_exclude_zero"], "个", f"{what}：95% 区间不含零的设定数", digits=0)
+        rs.record(
+            f"{key}_share_excl",
+            100 * r["share_exclude_zero"],
+            "%",
+            f"{what}：区间不含零的设定占比",
+            digits=0,
+            suffix="%",
+        )
+        rs.record(
+            f"{key}_share_pos", 100 * r["share_positive"], "%", f"{what}：估计值为正的设定占比", digits=0, suffix="%"
+        )
+        rs.record(
+            f"{key}_share_pos_excl",
+            100 * r["share_positive_exclude_zero"],
+            "%",
+            f"{what}：区间在零以上的占比",
+            digits=0,
+            suffix="%",
+        )
+        rs.record(
+            f"{key}_median",
+            r["median_estimate"],
+            "",
+            f"{what}：估计值中位数",
+            digits=4 if r["focal"] == "education" else 2,
+        )
+        w = curve_verdict(r["share_positive_exclude_zero"], r["share_negative_exclude_zero"])
+        rs.record(f"{key}_verdict", w, "", f"{what}：设定曲线的判断（95% 区间）", display=w)
+    return s

@@ -1,0 +1,78 @@
+"""The claim words (outputs/claims.py): one module, one set of words per idea, each chosen from the numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from neoutflow.outputs import claims
+
+
+def test_significance_at_five_percent():
+    assert claims.significance_word(0.049) == "显著" and claims.significance_word(0.05) == "不显著"
+    assert claims.significance_word(0.2, alpha=0.25) == "显著"
+
+
+@pytest.mark.parametrize(
+    ("kind", "below", "contains", "above"),
+    [
+        ("sign", "为负", "无法判断", "为正"),
+        ("change", "减少", "无法判断", "增加"),
+        ("zero", "不包含零", "包含零", "不包含零"),
+    ],
+)
+def test_interval_words(kind, below, contains, above):
+    assert claims.interval_word(-2, -0.1, kind) == below
+    assert claims.interval_word(-1, 1, kind) == contains
+    assert claims.interval_word(0, 1, kind) == contains  # an end at zero: the interval contains zero
+    assert claims.interval_word(0.1, 2, kind) == above
+    assert claims.INTERVAL_WORDS[kind] == (below, contains, above)
+
+
+def test_interval_word_rejects_an_unknown_kind():
+    with pytest.raises(ValueError, match="interval kind"):
+        claims.interval_word(0, 1, "up")
+
+
+def test_undecided_is_one_word():
+    """无法判断 is the word for "the interval cannot tell" wherever a claim can be undecided."""
+    assert claims.interval_word(-1, 1, "sign") == claims.interval_word(-1, 1, "change") == claims.UNDECIDED
+    assert claims.interaction_word(1.0, 0.2).startswith(claims.UNDECIDED)
+    assert claims.curve_verdict(0.3, 0.3).startswith("多数设定" + claims.UNDECIDED)
+    assert claims.scenario_verdict(False, [1.0]) == claims.recommendation_verdict([]) == claims.UNDECIDED
+
+
+def test_point_estimate_and_comparison_words():
+    assert claims.sign_word(0.3) == "正" and claims.sign_word(-0.3) == "负"
+    assert claims.compare_word(0.5, 2.0, 1.75) == "一致"
+    assert claims.compare_word(-0.4, 2.5, 1.75) == "不矛盾（本文区间含零）"
+    assert claims.compare_word(0.5, 1.5, 1.75) == "不一致"
+    assert claims.agreement_word("不显著", "不显著") == "一致" and claims.agreement_word("显著", "不显著") == "不一致"
+    assert claims.magnitude_word(0.93) == "同一量级" and claims.magnitude_word(2.5) == "不同量级"
+    assert claims.magnitude_word(0.4) == "不同量级"
+    assert claims.evidence_word([0.2, 0.04]) == "有证据表明" and claims.evidence_word([0.2, 0.05]) == "没有证据表明"
+
+
+def test_model_judgements():
+    assert claims.interaction_word(1.0, 0.01) == "东北的工资关联更强"
+    assert claims.interaction_word(-1.0, 0.01) == "东北的工资关联更弱"
+    assert claims.curve_verdict(0.6, 0.0).startswith("过半设定支持正向")
+    assert claims.curve_verdict(0.1, 0.5).startswith("过半设定支持负向")
+    assert claims.scenario_verdict(True, []) == "无法判断"
+    assert claims.scenario_verdict(True, [0.4, 1.2]) == "支持" and claims.scenario_verdict(True, [0.4, -1]) == "不支持"
+    assert set(claims.ROBUSTNESS_WORDS) == {"robust", "direction", "fragile"}
+    assert claims.pay_verdict(0.0, 0.0) == "为零" and claims.pay_verdict(0.1, 0.7) == "不为零"
+    assert claims.pay_verdict(0.0, 0.7) == "与零无法区分"
+
+
+def test_recommendation_verdict_rules():
+    v = claims.recommendation_verdict
+    assert v([(2.0, 0.01, 1), (-1.0, 0.001, -1)]) == claims.SUPPORT  # all significant, implied signs
+    assert v([(2.0, 0.01, 1), (0.5, 0.40, 1)]) == claims.PARTIAL  # one significant, none against
+    assert v([(2.0, 0.01, 1), (-0.5, 0.40, 1)]) == claims.PARTIAL  # a wrong-signed test, not significant
+    assert v([(2.0, 0.20, 1), (0.5, 0.40, 1)]) == claims.CONSISTENT  # none significant, one sign
+    assert v([(2.0, 0.01, 1), (-0.5, 0.01, 1)]) == claims.UNDECIDED  # significant against: conflict
+    assert v([(2.0, 0.20, 1), (-0.5, 0.40, 1)]) == claims.UNDECIDED  # neither significant nor one sign
+    assert v([(2.0, 0.001, 1)], testable=False) == claims.UNDECIDED
+    assert v([(2.0, 0.049, 1)]) == claims.SUPPORT and v([(2.0, 0.05, 1)]) == claims.CONSISTENT  # 5% level
+    assert claims.within_word(1.0, 0.01) == "得到确认" and claims.within_word(1.0, 0.2) == "没有得到确认"
+    assert set(claims.VERDICT_ENGLISH) == {claims.SUPPORT, claims.PARTIAL, claims.CONSISTENT, claims.UNDECIDED}
