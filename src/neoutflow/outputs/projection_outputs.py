@@ -118,6 +118,31 @@ def intensity_display(value: float, grid: np.ndarray = pj.INTENSITY_GRID) -> str
     return f"{value:.2f}".replace("-", "−")
 
 
+def _record_out_of_sample(rs, oos: pd.DataFrame, test_last_fit: int) -> None:
+    """Each province's out-of-sample error by year (and the first test year's under its own key)."""
+    for _, r in oos[oos["year"] > test_last_fit].iterrows():
+        key = pj.KEYS[r["code"]]
+        if int(r["year"]) == test_last_fit + 1:
+            rs.record(
+                f"oos_{key}_first",
+                r["error_pct"],
+                "%",
+                f"{pj.NAMES[r['code']]}：样本外首年误差",
+                digits=1,
+                signed=True,
+                suffix="%",
+            )
+        rs.record(
+            f"oos_{key}_{int(r['year'])}",
+            r["error_pct"],
+            "%",
+            f"{pj.NAMES[r['code']]} {int(r['year'])}：样本外误差",
+            digits=1,
+            signed=True,
+            suffix="%",
+        )
+
+
 def record_calibration(
     rs,
     k_test: np.ndarray,
@@ -141,27 +166,7 @@ def record_calibration(
             rs.record(f"{tag}_{key}", val, "", f"{n}：迁移强度（{what}）", digits=2, display=intensity_display(val))
     word = direction_word(np.asarray(k) - 1, "compare")
     rs.record("k_compare_word", word, "", "迁移强度相对 1", display=word)
-    for _, r in oos[oos["year"] > test_last_fit].iterrows():
-        key = pj.KEYS[r["code"]]
-        if int(r["year"]) == test_last_fit + 1:
-            rs.record(
-                f"oos_{key}_first",
-                r["error_pct"],
-                "%",
-                f"{pj.NAMES[r['code']]}：样本外首年误差",
-                digits=1,
-                signed=True,
-                suffix="%",
-            )
-        rs.record(
-            f"oos_{key}_{int(r['year'])}",
-            r["error_pct"],
-            "%",
-            f"{pj.NAMES[r['code']]} {int(r['year'])}：样本外误差",
-            digits=1,
-            signed=True,
-            suffix="%",
-        )
+    _record_out_of_sample(rs, oos, test_last_fit)
     last = int(bt["year"].max())
     _year(rs, "backtest_last_year", last, "回测的最后一年")
     oos_last = oos[oos["year"] == last].set_index("code")["error_pct"]
@@ -243,13 +248,8 @@ def indicator_draws(sim: np.ndarray) -> dict[str, np.ndarray]:
     return pj.indicators(pj.with_northeast(sim, region_axis=1))
 
 
-def record_bands(
-    rs, sim: np.ndarray, det: np.ndarray, variants: dict, years: list[int], spreads, n: int, seed: int
-) -> pd.DataFrame:
-    """Medians, 80% and 95% bands by region, indicator and year; the deterministic baseline and the high/low
-    variants; the spreads. Returns the bands table."""
-    from neoutflow.analysis import stochastic as st
-
+def _record_spreads(rs, spreads, n: int, seed: int) -> None:
+    """The number of draws, the seed and the spreads the draws come from (with the years they are read from)."""
     rs.record("draws", n, "条", "蒙特卡罗轨迹数", digits=0)
     rs.record("seed", seed, "", "随机数种子", digits=0, display=str(seed))
     rs.record("sd_tfr", 100 * spreads.tfr, "%", "出生率对数年变化的标准差", digits=1, suffix="%")
@@ -262,6 +262,36 @@ def record_bands(
     _year(rs, "sd_mort_last", spreads.mortality_years[1], "死亡离散度的末年")
     for i, code in enumerate(REGIONS[:3]):
         rs.record(f"sd_mig_{pj.KEYS[code]}", spreads.migration[i], "", f"{pj.NAMES[code]}：迁移强度的标准差", digits=2)
+
+
+def _record_direction(rs, path: np.ndarray, var: str, key: str, n_: str, label: str) -> None:
+    """The direction of an indicator over the projection (and, for counts, its change in %)."""
+    if var != "old_age_dependency":
+        start, last = path[0], path[-1]
+        word = direction_word(last - start, "change_to")
+        rs.record(f"base_{key}_{var}_direction", word, "", f"{n_}：{label}的变化方向", display=word)
+        rs.record(
+            f"base_{key}_{var}_change_pct",
+            100 * (last / start - 1),
+            "%",
+            f"{n_}：{label}变化",
+            digits=1,
+            signed=True,
+            suffix="%",
+        )
+    else:
+        word = direction_word(path[-1] - path[0], "to")
+        rs.record(f"base_{key}_{var}_direction", word, "", f"{n_}：{label}的变化方向", display=word)
+
+
+def record_bands(
+    rs, sim: np.ndarray, det: np.ndarray, variants: dict, years: list[int], spreads, n: int, seed: int
+) -> pd.DataFrame:
+    """Medians, 80% and 95% bands by region, indicator and year; the deterministic baseline and the high/low
+    variants; the spreads. Returns the bands table."""
+    from neoutflow.analysis import stochastic as st
+
+    _record_spreads(rs, spreads, n, seed)
     ind = indicator_draws(sim)
     dind = pj.indicators(pj.with_northeast(det[None], region_axis=1))
     vind = {k: pj.indicators(pj.with_northeast(v[None], region_axis=1)) for k, v in variants.items()}
@@ -296,22 +326,7 @@ def record_bands(
                         "variants": f"{rs[f'low_{key}_{tag}_{var}'].display.removesuffix('万')} / {rs[f'high_{key}_{tag}_{var}'].display.removesuffix('万')}",
                     }
                 )
-            if var != "old_age_dependency":
-                start, last = dind[var][0, r, 0], dind[var][0, r, -1]
-                word = direction_word(last - start, "change_to")
-                rs.record(f"base_{key}_{var}_direction", word, "", f"{n_}：{label}的变化方向", display=word)
-                rs.record(
-                    f"base_{key}_{var}_change_pct",
-                    100 * (last / start - 1),
-                    "%",
-                    f"{n_}：{label}变化",
-                    digits=1,
-                    signed=True,
-                    suffix="%",
-                )
-            else:
-                word = direction_word(dind[var][0, r, -1] - dind[var][0, r, 0], "to")
-                rs.record(f"base_{key}_{var}_direction", word, "", f"{n_}：{label}的变化方向", display=word)
+            _record_direction(rs, dind[var][0, r], var, key, n_, label)
     table = pd.DataFrame(rows)
     return rt.frame_table(
         table,
@@ -544,6 +559,40 @@ def national_series(series: pd.DataFrame) -> pd.Series:
     return ye.groupby("year")["value"].sum()[counts == 31]
 
 
+def _record_nation(rs, row: dict, wpp, nbs, nat_ssp, last_obs: int, y: int, tag: str, ne_base: float) -> None:
+    """The nation in year ``y``: WPP's change from the last observed year applied to the NBS level, SSP2,
+    and the Northeast's share; adds the nation's columns to ``row``."""
+    # the nation: WPP's change from the last observed year applied to the NBS level
+    growth = wpp[("medium", y)] / wpp[("medium", last_obs)]
+    row["nat_wpp"] = wpp[("medium", y)] / 1e4
+    row["nat_wpp_nbs"] = nbs[last_obs] * growth / 1e4
+    row["nat_wpp_band"] = f"{wpp[('lo80', y)] / 1e4:,.0f}–{wpp[('hi80', y)] / 1e4:,.0f}"
+    row["nat_ssp2"] = nat_ssp[("SSP2", y)] / 1e4
+    rs.record(f"wpp_{tag}", wpp[("medium", y)], "人", f"WPP 2024 中方案 {y} 年末", digits=0, scale=1e4, suffix="万")
+    rs.record(f"wpp_{tag}_lo95", wpp[("lo95", y)], "人", f"WPP 2024 {y} 95% 下限", digits=0, scale=1e4, suffix="万")
+    rs.record(f"wpp_{tag}_hi95", wpp[("hi95", y)], "人", f"WPP 2024 {y} 95% 上限", digits=0, scale=1e4, suffix="万")
+    rs.record(
+        f"wpp_{tag}_growth",
+        100 * (growth - 1),
+        "%",
+        f"WPP 2024：{last_obs}–{y} 年变化",
+        digits=1,
+        signed=True,
+        suffix="%",
+    )
+    rs.record(
+        f"wpp_nbs_{tag}",
+        nbs[last_obs] * growth,
+        "人",
+        f"按 WPP 变化推算的国家统计局口径 {y}",
+        digits=0,
+        scale=1e4,
+        suffix="万",
+    )
+    ne_share = 100 * ne_base / (nbs[last_obs] * growth)
+    rs.record(f"ne_share_{tag}", ne_share, "%", f"东北占全国（{y}，校准基准 / 按 WPP 推算）", digits=1, suffix="%")
+
+
 def record_benchmarks(
     rs, bench: pd.DataFrame, series: pd.DataFrame, sim: np.ndarray, det: np.ndarray, start_year: int, years: list[int]
 ) -> pd.DataFrame:
@@ -589,35 +638,7 @@ def record_benchmarks(
             suffix="万",
             signed=True,
         )
-        # the nation: WPP's change from the last observed year applied to the NBS level
-        growth = wpp[("medium", y)] / wpp[("medium", last_obs)]
-        row["nat_wpp"] = wpp[("medium", y)] / 1e4
-        row["nat_wpp_nbs"] = nbs[last_obs] * growth / 1e4
-        row["nat_wpp_band"] = f"{wpp[('lo80', y)] / 1e4:,.0f}–{wpp[('hi80', y)] / 1e4:,.0f}"
-        row["nat_ssp2"] = nat_ssp[("SSP2", y)] / 1e4
-        rs.record(f"wpp_{tag}", wpp[("medium", y)], "人", f"WPP 2024 中方案 {y} 年末", digits=0, scale=1e4, suffix="万")
-        rs.record(f"wpp_{tag}_lo95", wpp[("lo95", y)], "人", f"WPP 2024 {y} 95% 下限", digits=0, scale=1e4, suffix="万")
-        rs.record(f"wpp_{tag}_hi95", wpp[("hi95", y)], "人", f"WPP 2024 {y} 95% 上限", digits=0, scale=1e4, suffix="万")
-        rs.record(
-            f"wpp_{tag}_growth",
-            100 * (growth - 1),
-            "%",
-            f"WPP 2024：{last_obs}–{y} 年变化",
-            digits=1,
-            signed=True,
-            suffix="%",
-        )
-        rs.record(
-            f"wpp_nbs_{tag}",
-            nbs[last_obs] * growth,
-            "人",
-            f"按 WPP 变化推算的国家统计局口径 {y}",
-            digits=0,
-            scale=1e4,
-            suffix="万",
-        )
-        ne_share = 100 * base[-1, t] / (nbs[last_obs] * growth)
-        rs.record(f"ne_share_{tag}", ne_share, "%", f"东北占全国（{y}，校准基准 / 按 WPP 推算）", digits=1, suffix="%")
+        _record_nation(rs, row, wpp, nbs, nat_ssp, last_obs, y, tag, base[-1, t])
         rows.append(row)
     ne_change = 100 * (base[-1, -1] / base[-1, 0] - 1)
     ssp2_change = 100 * (ne_ssp[("SSP2", years[-1])] / ne_ssp[("SSP2", start_year)] - 1)

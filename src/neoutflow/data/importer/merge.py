@@ -116,8 +116,8 @@ def _region_names(raw_dir: Path) -> dict[str, str]:
 def _rows_in_file(path: Path, names: dict[str, str]) -> dict[str, int]:
     """Region code → the (1-based) row of the user's file that holds it: by its code, or by its name (full or
     short, spaces ignored) in the first cells; for naming the row in a refusal. Empty if unreadable."""
-    from neoutflow.data.extract.census import short_province_name
     from neoutflow.data.importer.core import read_grid, text_of
+    from neoutflow.reference import short_province_name
 
     try:
         grid = read_grid(path)
@@ -302,14 +302,8 @@ def import_record(source: Source, part: Parsed, change: list[Change], date: str)
     }
 
 
-def apply(
-    p: Plan, datapackage: Path | None = None, replace: bool = False, date: str | None = None, echo=print
-) -> list[Path]:
-    """Validate the merged tables on a staged copy of data/raw, then replace the files; returns those written."""
-    from neoutflow.data import load, provenance
-    from neoutflow.data.schemas import DataValidationError
-
-    datapackage = Path(datapackage or paths.DATAPACKAGE)
+def _refuse_conflicts_and_implausible(p: Plan, replace: bool) -> None:
+    """Nothing is written when a value differs from data/raw (without ``replace``) or a figure is implausible."""
     if p.conflicts and not replace:
         shown = "; ".join(
             f"{RAW_FILES[r]} {_show_key(k)}: {format_value(float(o))} in the file, "
@@ -327,6 +321,17 @@ def apply(
             + "\n  ".join(p.refused[:20])
             + (f"\n  … and {len(p.refused) - 20} more" if len(p.refused) > 20 else "")
         )
+
+
+def apply(
+    p: Plan, datapackage: Path | None = None, replace: bool = False, date: str | None = None, echo=print
+) -> list[Path]:
+    """Validate the merged tables on a staged copy of data/raw, then replace the files; returns those written."""
+    from neoutflow.data import load, provenance
+    from neoutflow.data.schemas import DataValidationError
+
+    datapackage = Path(datapackage or paths.DATAPACKAGE)
+    _refuse_conflicts_and_implausible(p, replace)
     date = date or datetime.date.today().isoformat()
     raw_dir = p.raw_dir
     undone = journal.recover(raw_dir.parent)

@@ -147,6 +147,34 @@ def _one_year_records(meta: dict, header: list[str], body: pd.DataFrame, header_
     return records, table, unit
 
 
+def _one_region_records(meta: dict, header: list[str], body: pd.DataFrame, header_row: int, names: dict, where: str):
+    """A one-region export ('地区：辽宁省'): years down, indicators across; its records, table and unit."""
+    records = []
+    code = code_of(meta["地区"], names, f"{where} line '地区：'")
+    if header[0] != "时间":
+        raise LayoutError(
+            f"{where}: a one-region export ('地区：{meta['地区']}') needs the header '时间 | "
+            f"<indicator>(<unit>) …' in row {header_row + 1}; found {header[:4]}"
+        )
+    cols = {}
+    units = []
+    for j, h in enumerate(header):
+        if j and h:
+            label, unit = split_label(h, f"{where} header row {header_row + 1} column {j + 1}")
+            cols[j] = indicator_of(label, unit, f"{where} column {j + 1}")
+            units.append(unit)
+    table, unit = f"NBS 分省年度数据: 地区：{meta['地区']} ({', '.join(header[1:])})", ", ".join(units)
+    for i, row in body.iterrows():
+        if not YEAR_CELL.match(text_of(row.iloc[0])):
+            continue
+        year = year_of(row.iloc[0], f"{where} row {i + 1}")
+        for j, (name, factor) in cols.items():
+            v = number_of(row.iloc[j], f"{where} row {i + 1} column {j + 1} ({header[j]} {year})")
+            if v is not None:
+                records.append((code, year, name, v * factor))
+    return records, table, unit
+
+
 def read_portal(
     path: Path,
     raw_dir: Path | None,
@@ -202,28 +230,7 @@ def read_portal(
                     if v is not None:
                         records.append((code, year, name, v * factor))
     else:  # one region, indicators across
-        code = code_of(meta["地区"], names, f"{where} line '地区：'")
-        if header[0] != "时间":
-            raise LayoutError(
-                f"{where}: a one-region export ('地区：{meta['地区']}') needs the header '时间 | "
-                f"<indicator>(<unit>) …' in row {header_row + 1}; found {header[:4]}"
-            )
-        cols = {}
-        units = []
-        for j, h in enumerate(header):
-            if j and h:
-                label, unit = split_label(h, f"{where} header row {header_row + 1} column {j + 1}")
-                cols[j] = indicator_of(label, unit, f"{where} column {j + 1}")
-                units.append(unit)
-        table, unit = f"NBS 分省年度数据: 地区：{meta['地区']} ({', '.join(header[1:])})", ", ".join(units)
-        for i, row in body.iterrows():
-            if not YEAR_CELL.match(text_of(row.iloc[0])):
-                continue
-            year = year_of(row.iloc[0], f"{where} row {i + 1}")
-            for j, (name, factor) in cols.items():
-                v = number_of(row.iloc[j], f"{where} row {i + 1} column {j + 1} ({header[j]} {year})")
-                if v is not None:
-                    records.append((code, year, name, v * factor))
+        records, table, unit = _one_region_records(meta, header, body, header_row, names, where)
     if indicators is not None:
         records = [r for r in records if r[2] in indicators]
     if not records:
