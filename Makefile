@@ -75,6 +75,9 @@ NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
 REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
 REPORT_OUT := _output/report.pdf
 
+.PHONY: FORCE
+FORCE: ;
+
 .PHONY: help report test test-fast lint format data notebooks extract import check-inputs clean distclean env lock bench
 # No blanket .SECONDARY: a deleted output (or data/datapackage.json) must be noticed. The files
 # made only as prerequisites are kept explicitly.
@@ -134,11 +137,17 @@ $(DATA_STAMP): $(RAW_DATA) $(DATA_SRC) | $(VENV_STAMP)
 PARAM_FILES := $(PARAMS_STAMP) $(NOTEBOOK_NAMES:%=build/params/%.json)
 # ($(shell) in make 4.3 does not see exported variables: PYTHONPATH is given explicitly)
 WRITE_PARAMS = PYTHONPATH=$(PYTHONPATH) $(PY) -m neoutflow.pipeline.run_notebook --write-params $(PARAMS)
+# `make -n` and `make -q` only look: they write nothing (no bytecode either), and the parameter
+# files that would change are marked out of date instead, so a dry run lists what a build would redo.
+STALE_PARAMS = PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$(PYTHONPATH) $(PY) -m neoutflow.pipeline.run_notebook --stale-params $(PARAMS)
 ifneq ($(filter $(LOCKED_GOALS),$(GOALS)),)
 ifneq ($(wildcard $(VENV_STAMP)),)
-PARAMS_LOG := $(shell $(WRITE_PARAMS) 2>&1 || echo "PARAMS-FAILED")
+PARAMS_LOG := $(shell $(if $(LOOK_ONLY),$(STALE_PARAMS),$(WRITE_PARAMS)) 2>&1 || echo "PARAMS-FAILED")
 ifneq ($(findstring PARAMS-FAILED,$(PARAMS_LOG)),)
 $(error $(subst PARAMS-FAILED,,$(PARAMS_LOG)))
+endif
+ifneq ($(LOOK_ONLY),)
+$(filter build/%,$(PARAMS_LOG)): FORCE
 endif
 endif
 endif
@@ -182,8 +191,14 @@ report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)
 ENGINE_USED := $(if $(filter auto,$(ENGINE)),$(if $(shell command -v quarto 2>/dev/null),quarto,pandoc),$(ENGINE))
 ENGINE_FILE := build/engine.txt
 ifneq ($(wildcard $(ENGINE_FILE))|$(file < $(ENGINE_FILE)),$(ENGINE_FILE)|$(ENGINE_USED))
+ifeq ($(LOOK_ONLY),)
 $(shell mkdir -p build)
 $(file > $(ENGINE_FILE),$(ENGINE_USED))
+else
+# (`make -n` / `make -q`: not written now, shown as a step of the build)
+$(ENGINE_FILE): FORCE
+	@mkdir -p $(@D) && printf '%s\n' '$(ENGINE_USED)' > $@
+endif
 endif
 
 # The release step (results -> _variables.yml, the appendix tables) runs only when a

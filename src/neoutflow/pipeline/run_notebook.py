@@ -215,37 +215,37 @@ def _running_cell(current: dict) -> str:
     return f" in cell {current['index']} ({first!r}: the kernel died or was stopped while running it)"
 
 
-def write_params(build_dir: Path | None = None, overrides: dict | None = None) -> list[Path]:
+def write_params(build_dir: Path | None = None, overrides: dict | None = None, dry_run: bool = False) -> list[Path]:
     """Recompute ``build/params.json`` and every ``build/params/<name>.json`` from params.yaml + overrides.
 
     Run by make on every build (so a file never outlives the parameters it was made from, whatever
     ran before); each file is rewritten only when its content changes, so only the notebooks whose
-    parameters changed rerun. Returns the files written.
+    parameters changed rerun. Returns the files written, or with ``dry_run`` (``make -n``, ``make -q``)
+    writes nothing and returns the files that would be written.
     """
     build_dir = Path(build_dir or paths.BUILD)
     p = params_mod.load(overrides=overrides)
-    written = []
-    if params_mod.write_if_changed(p, build_dir / "params.json"):
-        written.append(build_dir / "params.json")
+    wanted: list[tuple[Path, object]] = [(build_dir / "params.json", p)]
     for source in sorted(paths.NOTEBOOKS.glob("[0-9]*.ipynb")):
-        target = build_dir / "params" / f"{source.stem}.json"
-        if params_mod.write_if_changed(params_mod.notebook_values(p, source), target):
-            written.append(target)
-    return written
+        wanted.append((build_dir / "params" / f"{source.stem}.json", params_mod.notebook_values(p, source)))
+    if dry_run:
+        return [target for target, values in wanted if params_mod.differs(values, target)]
+    return [target for target, values in wanted if params_mod.write_if_changed(values, target)]
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "--write-params":
+    if argv and argv[0] in ("--write-params", "--stale-params"):
+        # --stale-params (make -n / -q): validate, write nothing, print the files that would change
+        dry_run = argv[0] == "--stale-params"
         try:
-            written = write_params(overrides=params_mod.parse_overrides(argv[1:]))
+            written = write_params(overrides=params_mod.parse_overrides(argv[1:]), dry_run=dry_run)
         except params_mod.ParamsError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         for path in written:
-            print(
-                f"==> parameters changed; wrote {path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path}"
-            )
+            shown = path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
+            print(shown if dry_run else f"==> parameters changed; wrote {shown}")
         return 0
     if not argv or argv[0].startswith("-"):
         print(
