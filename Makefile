@@ -171,15 +171,15 @@ $(PREFLIGHT_STAMP): $(PARAMS_STAMP) $(RAW_FILES) src/neoutflow/data/preflight.py
 
 # Each notebook depends on the raw files it reads (validated first: the data
 # stamp is order-only, so a change to one file reruns only the notebooks that
-# read it), the parameters in force, and the package source.
-CENSUS_FILES := $(addprefix data/raw/,regions.csv census_population.csv census_totals.csv census_indicators.csv)
-NB_DATA_01_outflow      := $(CENSUS_FILES) data/raw/province_series.csv $(wildcard data/raw/boundaries/*.geojson)
-NB_DATA_02_determinants := $(CENSUS_FILES) data/raw/province_series.csv
-NB_DATA_03_migration_checks := data/raw/census_population.csv data/raw/province_series.csv data/raw/regions.csv data/raw/census_indicators.csv data/raw/census_totals.csv data/raw/province_life_expectancy.csv data/raw/hukou_press_cells.csv
-# 06 also refits the young-adult province model of 02 (its pay lever), so it reads what 02 reads.
-NB_DATA_06_projection   := $(CENSUS_FILES) data/raw/province_series.csv
-NB_DATA_04_prefecture_wages := $(RAW_FILES)
-NB_DATA_05_flows        := $(CENSUS_FILES) data/raw/province_series.csv data/raw/birthplace_flows.csv data/raw/boundaries/provinces.geojson
+# read it), the parameters in force, and the package source. Which files each
+# notebook reads is declared once, in src/neoutflow/inputs.py (standard library
+# only, so the system Python reads it before .venv exists): NB_DATA_<name>.
+comma := ,
+NB_INPUTS := $(shell PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=src $(PYTHON_SYS) -m neoutflow.inputs --make)
+ifeq ($(strip $(NB_INPUTS)),)
+$(error could not read the notebooks' inputs from src/neoutflow/inputs.py (python -m neoutflow.inputs --make))
+endif
+$(foreach nb,$(NB_INPUTS),$(eval NB_DATA_$(word 1,$(subst =, ,$(nb))) := $(subst $(comma), ,$(word 2,$(subst =, ,$(nb))))))
 .SECONDEXPANSION:
 build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(PREFLIGHT_STAMP) $(DATA_STAMP) $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.run_notebook $*

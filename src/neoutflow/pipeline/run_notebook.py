@@ -26,7 +26,7 @@ import os
 import sys
 from pathlib import Path
 
-from neoutflow import atomic, paths
+from neoutflow import atomic, inputs, paths
 from neoutflow import params as params_mod
 from neoutflow.timing import Stopwatch
 
@@ -39,10 +39,11 @@ class NotebookFailed(RuntimeError):
     pass
 
 
-def _write_manifest(path: Path, name: str, values: dict, published: dict) -> None:
-    """Record which outputs a notebook made (for the report's figure/table map)."""
+def _write_manifest(path: Path, name: str, values: dict, published: dict, read: list[str] | None = None) -> None:
+    """Record which outputs a notebook made (for the report's figure/table map) and which data files it read."""
     shown = {k: v for k, v in values.items() if k != "output_dir"}
     record = {"notebook": f"notebooks/{name}.ipynb", "parameters": shown, "outputs": published}
+    record["inputs"] = [f"{inputs.RAW_DIR}/{f}" for f in read or []]
     atomic.write_text(path, json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
@@ -161,6 +162,9 @@ def _execute(
 
     print(f"==> running notebook {name} with {values}", flush=True)
     clock = Stopwatch()
+    # the loaders in the kernel note each data file they read (neoutflow.inputs)
+    inputs_log = staging / ".inputs.log"
+    os.environ[inputs.LOG_ENV] = str(inputs_log.resolve())
     current: dict = {}  # the cell being executed, for a kernel that dies without a traceback
     try:
         papermill.execute_notebook(
@@ -187,6 +191,16 @@ def _execute(
             f"notebook {_relative(source)} could not run{cell}: {type(exc).__name__}: {exc}\n"
             f"previous outputs are unchanged{kept}"
         ) from None
+    read = inputs.read_log(inputs_log)
+    inputs_log.unlink(missing_ok=True)
+    strays = inputs.undeclared(name, read)
+    if strays:
+        kept = keep_failed()
+        raise NotebookFailed(
+            f"notebook {_relative(source)} read {', '.join(f'{inputs.RAW_DIR}/{f}' for f in strays)}, which "
+            f"neoutflow.inputs.NOTEBOOK_INPUTS does not declare for {name}: add it there (make then reruns "
+            f"{name} when the file changes)\nprevious outputs are unchanged{kept}"
+        )
     # Success: publish staged outputs, then the executed notebook (the make target) last.
     published = {}
     for kind in OUTPUT_KINDS:
@@ -196,7 +210,7 @@ def _execute(
         for f in sorted(src_dir.iterdir()):
             published[f"{kind}/{f.name}"] = hashlib.sha256(f.read_bytes()).hexdigest()
         atomic.publish(src_dir, build_dir / kind)
-    _write_manifest(build_dir / "manifest" / f"{name}.json", name, values, published)
+    _write_manifest(build_dir / "manifest" / f"{name}.json", name, values, published, read)
     failed.unlink(missing_ok=True)
     (executed_dir / f"{name}.failed.ipynb").unlink(missing_ok=True)  # left by older versions
     _strip_timings(partial, staging, build_dir)
