@@ -2,16 +2,27 @@
 
 The folder a test lives in is its group, set here once as a marker:
 ``tests/unit`` (pure functions, synthetic data), ``tests/data`` (the shipped
-extracts and their validation), ``tests/integration`` (real papermill runs,
-renders and whole builds; also marked ``slow``). ``make test-fast`` runs unit +
-data; ``make test`` runs everything. Test support code (scratch project copies,
-data helpers) lives in ``tests/support`` and is importable from every test.
+extracts and their validation), ``tests/import`` (the importer's and the
+extractor's round trips through official-table layouts; marked ``slow``),
+``tests/integration`` (real papermill runs, renders and whole builds; also
+marked ``slow``). ``make test-fast`` runs unit + data; ``make test`` runs
+everything. Test support code (scratch project copies, data helpers) lives in
+``tests/support`` and is importable from every test.
+
+A test marked ``shipped_data`` checks values of the shipped ``data/raw/``; when
+an import has changed those files since the committed provenance record
+(``data/datapackage.json`` at git HEAD), it is skipped with a reason naming the
+changed files instead of failing on a raw diff.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -23,7 +34,15 @@ import pytest  # noqa: E402
 
 from neoutflow import paths  # noqa: E402
 
-GROUPS = ("unit", "data", "integration")
+GROUPS = ("unit", "data", "import", "integration")
+SLOW_GROUPS = ("import", "integration")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "import: the importer's and extractor's round trips (tests/import)")
+    config.addinivalue_line(
+        "markers", "shipped_data: checks values of the shipped data/raw (skipped, naming the files, after an import)"
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -33,8 +52,63 @@ def pytest_collection_modifyitems(config, items):
         if group not in GROUPS:
             raise pytest.UsageError(f"{item.nodeid}: tests live in tests/{{{','.join(GROUPS)}}}/")
         item.add_marker(getattr(pytest.mark, group))
-        if group == "integration":
+        if group in SLOW_GROUPS:
             item.add_marker(pytest.mark.slow)
+
+
+@cache
+def changed_shipped_data(root: Path = paths.ROOT) -> tuple[str, ...]:
+    """The files of data/raw/ whose bytes differ from the committed provenance record (or are not in it).
+
+    The record is ``data/datapackage.json`` as committed (git HEAD); an import rewrites both the files
+    and the working copy of the record, so the committed one is what tells. Without git history the
+    working record is used (it still catches a file changed by hand)."""
+    try:
+        text = subprocess.run(
+            ["git", "show", "HEAD:data/datapackage.json"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        text = (root / "data" / "datapackage.json").read_text(encoding="utf-8")
+    recorded = {r["path"]: r.get("hash", "").removeprefix("sha256:") for r in json.loads(text)["resources"]}
+    data = root / "data"
+    present = {
+        str(p.relative_to(data)) for p in (data / "raw").rglob("*") if p.is_file() and p.suffix in {".csv", ".geojson"}
+    }
+    changed = []
+    for rel in sorted(present | set(recorded)):
+        path = data / rel
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        if digest != recorded.get(rel):
+            changed.append(rel)
+    return tuple(changed)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("shipped_data") is None:
+        return
+    changed = changed_shipped_data()
+    if changed:
+        pytest.skip(
+            f"data/{', data/'.join(changed)} changed since the committed data/datapackage.json (an import?): "
+            "this test checks the shipped values. After a deliberate import, update its expected values "
+            "(table snapshots: --snapshot-update) and commit them with the data; or restore the shipped data "
+            "with `git checkout -- data/`."
+        )
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A scratch copy of the project's data (``data/``, ``params.yaml``); the loaders' cache cleared around it.
+
+    (The data and import tests' fixture; integration modules define their own ``project``.)"""
+    from data_helpers import copy_project_data
+
+    from neoutflow.data import load
+
+    root = copy_project_data(tmp_path / "project")
+    load._cache.clear()
+    yield root
+    load._cache.clear()
 
 
 @pytest.fixture(scope="session")
