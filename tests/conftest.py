@@ -17,10 +17,7 @@ changed files instead of failing on a raw diff.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import subprocess
 import sys
 from functools import cache
 from pathlib import Path
@@ -31,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent / "support"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import pytest  # noqa: E402
+from shipped import changed_files  # noqa: E402
 
 from neoutflow import paths  # noqa: E402
 
@@ -57,30 +55,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 @cache
-def changed_shipped_data(root: Path = paths.ROOT) -> tuple[str, ...]:
-    """The files of data/raw/ whose bytes differ from the committed provenance record (or are not in it).
-
-    The record is ``data/datapackage.json`` as committed (git HEAD); an import rewrites both the files
-    and the working copy of the record, so the committed one is what tells. Without git history the
-    working record is used (it still catches a file changed by hand)."""
-    try:
-        text = subprocess.run(
-            ["git", "show", "HEAD:data/datapackage.json"], cwd=root, capture_output=True, text=True, check=True
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        text = (root / "data" / "datapackage.json").read_text(encoding="utf-8")
-    recorded = {r["path"]: r.get("hash", "").removeprefix("sha256:") for r in json.loads(text)["resources"]}
-    data = root / "data"
-    present = {
-        str(p.relative_to(data)) for p in (data / "raw").rglob("*") if p.is_file() and p.suffix in {".csv", ".geojson"}
-    }
-    changed = []
-    for rel in sorted(present | set(recorded)):
-        path = data / rel
-        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-        if digest != recorded.get(rel):
-            changed.append(rel)
-    return tuple(changed)
+def changed_shipped_data() -> tuple[str, ...]:
+    return changed_files(paths.ROOT)
 
 
 def pytest_runtest_setup(item):

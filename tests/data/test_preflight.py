@@ -42,6 +42,7 @@ def test_committed_data_pass_for_the_default_years():
     assert rc == 0 and "all present" in text
 
 
+@pytest.mark.shipped_data  # the years the shipped series lack
 def test_every_missing_input_is_listed_at_once(project):
     add_province_rows(project)
     rc, text = preflight.report(p(base_year=2020, end_year=2030), raw(project))
