@@ -220,8 +220,14 @@ test: $(VENV_STAMP) ## Run the whole test suite (lint included)
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: $(VENV_STAMP) ## Unit and data tests only (under a minute)
-	$(PY) -m pytest tests/unit tests/data $(PYTEST_ARGS)
+# The fast tiers run side by side (one pytest each, like the notebooks: on every core unless -j is
+# given), each printed whole when it ends, so on two cores the wall time is that of the longer tier.
+FAST_TIERS := tests/unit tests/data
+test-fast: $(FAST_TIERS:%=test-tier/%) ## Unit and data tests only (the fast tiers, side by side; under a minute)
+
+test-tier/%: $(VENV_STAMP)
+	@out=$$(mktemp); rc=0; $(PY) -m pytest $* $(PYTEST_ARGS) > $$out 2>&1 || rc=$$?; \
+	  echo "==> pytest $* $(PYTEST_ARGS)"; cat $$out; rm -f $$out; exit $$rc
 
 lint: $(VENV_STAMP) ## ruff: lint and format check
 	$(PY) -m ruff check .

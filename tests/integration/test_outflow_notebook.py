@@ -63,6 +63,7 @@ def test_committed_notebook_is_clean_and_parameterised():
             assert not cell.outputs and cell.execution_count is None, "clear the notebook's outputs before committing"
 
 
+@pytest.mark.shipped_data  # the census change of the shipped census (SOURCES.md)
 def test_default_run_outputs(default_run):
     out, results = default_run
     for name in FIGURES:
