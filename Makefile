@@ -78,6 +78,9 @@ NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
 REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
 REPORT_OUT := _output/report.pdf
 
+.PHONY: FORCE
+FORCE: ;
+
 .PHONY: help report test test-fast lint format data notebooks extract import check-inputs clean distclean env lock bench
 # No blanket .SECONDARY: a deleted output (or data/datapackage.json) must be noticed. The files
 # made only as prerequisites are kept explicitly.
@@ -140,11 +143,17 @@ $(DATA_STAMP): $(RAW_DATA) $(DATA_SRC) | $(VENV_STAMP)
 PARAM_FILES := $(PARAMS_STAMP) $(NOTEBOOK_NAMES:%=build/params/%.json)
 # ($(shell) in make 4.3 does not see exported variables: PYTHONPATH is given explicitly)
 WRITE_PARAMS = PYTHONPATH=$(PYTHONPATH) $(PY) -m neoutflow.pipeline.run_notebook --write-params $(PARAMS)
+# `make -n` and `make -q` only look: they write nothing (no bytecode either), and the parameter
+# files that would change are marked out of date instead, so a dry run lists what a build would redo.
+STALE_PARAMS = PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$(PYTHONPATH) $(PY) -m neoutflow.pipeline.run_notebook --stale-params $(PARAMS)
 ifneq ($(filter $(BUILD_GOALS),$(GOALS)),)
 ifneq ($(wildcard $(VENV_STAMP)),)
-PARAMS_LOG := $(shell $(WRITE_PARAMS) 2>&1 || echo "PARAMS-FAILED")
+PARAMS_LOG := $(shell $(if $(LOOK_ONLY),$(STALE_PARAMS),$(WRITE_PARAMS)) 2>&1 || echo "PARAMS-FAILED")
 ifneq ($(findstring PARAMS-FAILED,$(PARAMS_LOG)),)
 $(error $(subst PARAMS-FAILED,,$(PARAMS_LOG)))
+endif
+ifneq ($(LOOK_ONLY),)
+$(filter build/%,$(PARAMS_LOG)): FORCE
 endif
 endif
 endif
@@ -168,15 +177,15 @@ $(PREFLIGHT_STAMP): $(PARAMS_STAMP) $(RAW_FILES) src/neoutflow/data/preflight.py
 
 # Each notebook depends on the raw files it reads (validated first: the data
 # stamp is order-only, so a change to one file reruns only the notebooks that
-# read it), the parameters in force, and the package source.
-CENSUS_FILES := $(addprefix data/raw/,regions.csv census_population.csv census_totals.csv census_indicators.csv)
-NB_DATA_01_outflow      := $(CENSUS_FILES) data/raw/province_series.csv $(wildcard data/raw/boundaries/*.geojson)
-NB_DATA_02_determinants := $(CENSUS_FILES) data/raw/province_series.csv
-NB_DATA_03_migration_checks := data/raw/census_population.csv data/raw/province_series.csv data/raw/regions.csv data/raw/census_indicators.csv data/raw/census_totals.csv data/raw/province_life_expectancy.csv data/raw/hukou_press_cells.csv
-# 06 also refits the young-adult province model of 02 (its pay lever), so it reads what 02 reads.
-NB_DATA_06_projection   := $(CENSUS_FILES) data/raw/province_series.csv data/raw/province_life_expectancy.csv data/raw/projection_benchmarks.csv
-NB_DATA_04_prefecture_wages := $(RAW_FILES)
-NB_DATA_05_flows        := $(CENSUS_FILES) data/raw/province_series.csv data/raw/birthplace_flows.csv data/raw/boundaries/provinces.geojson
+# read it), the parameters in force, and the package source. Which files each
+# notebook reads is declared once, in src/neoutflow/inputs.py (standard library
+# only, so the system Python reads it before .venv exists): NB_DATA_<name>.
+comma := ,
+NB_INPUTS := $(shell PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=src $(PYTHON_SYS) -m neoutflow.inputs --make)
+ifeq ($(strip $(NB_INPUTS)),)
+$(error could not read the notebooks' inputs from src/neoutflow/inputs.py (python -m neoutflow.inputs --make))
+endif
+$(foreach nb,$(NB_INPUTS),$(eval NB_DATA_$(word 1,$(subst =, ,$(nb))) := $(subst $(comma), ,$(word 2,$(subst =, ,$(nb))))))
 .SECONDEXPANSION:
 build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(PREFLIGHT_STAMP) $(DATA_STAMP) $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.run_notebook $*
@@ -188,8 +197,14 @@ report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)
 ENGINE_USED := $(if $(filter auto,$(ENGINE)),$(if $(shell command -v quarto 2>/dev/null),quarto,pandoc),$(ENGINE))
 ENGINE_FILE := build/engine.txt
 ifneq ($(wildcard $(ENGINE_FILE))|$(file < $(ENGINE_FILE)),$(ENGINE_FILE)|$(ENGINE_USED))
+ifeq ($(LOOK_ONLY),)
 $(shell mkdir -p build)
 $(file > $(ENGINE_FILE),$(ENGINE_USED))
+else
+# (`make -n` / `make -q`: not written now, shown as a step of the build)
+$(ENGINE_FILE): FORCE
+	@mkdir -p $(@D) && printf '%s\n' '$(ENGINE_USED)' > $@
+endif
 endif
 
 # The release step (results -> _variables.yml, the appendix tables) runs only when a
@@ -212,8 +227,14 @@ test: $(VENV_STAMP) ## Run the whole test suite (lint included)
 	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: $(VENV_STAMP) ## Unit and data tests only (under a minute)
-	$(PY) -m pytest tests/unit tests/data $(PYTEST_ARGS)
+# The fast tiers run side by side (one pytest each, like the notebooks: on every core unless -j is
+# given), each printed whole when it ends, so on two cores the wall time is that of the longer tier.
+FAST_TIERS := tests/unit tests/data
+test-fast: $(FAST_TIERS:%=test-tier/%) ## Unit and data tests only (the fast tiers, side by side; under a minute)
+
+test-tier/%: $(VENV_STAMP)
+	@out=$$(mktemp); rc=0; $(PY) -m pytest $* $(PYTEST_ARGS) > $$out 2>&1 || rc=$$?; \
+	  echo "==> pytest $* $(PYTEST_ARGS)"; cat $$out; rm -f $$out; exit $$rc
 
 lint: $(VENV_STAMP) ## ruff (lint and format check) and mypy (types of src/)
 	$(PY) -m ruff check .

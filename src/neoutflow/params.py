@@ -240,10 +240,22 @@ def write_if_changed(values: Params | dict, path: Path) -> bool:
     Keeping the file's timestamp when nothing changed is what lets make skip the
     notebooks whose parameters did not change.
     """
+    return atomic.write_text(path, params_text(values), if_changed=True)
+
+
+def params_text(values: Params | dict) -> str:
+    """The JSON text a parameter file holds (what :func:`write_if_changed` writes)."""
     if isinstance(values, Params):
         values = values.model_dump()
-    text = json.dumps(values, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    return atomic.write_text(path, text, if_changed=True)
+    return json.dumps(values, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def differs(values: Params | dict, path: Path) -> bool:
+    """Whether :func:`write_if_changed` would write ``path`` (absent, or holding other parameters)."""
+    try:
+        return Path(path).read_text(encoding="utf-8") != params_text(values)
+    except OSError:
+        return True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,6 +42,7 @@ def test_population_types_and_order():
     assert list(first["age_group"]) == data.AGE_GROUPS
 
 
+@pytest.mark.shipped_data
 def test_population_level_filter_and_prefecture_boundaries():
     pref = data.load_population("prefecture")
     assert set(pref["year"]) == {2010, 2020}
@@ -55,6 +56,7 @@ def test_population_level_filter_and_prefecture_boundaries():
     assert cc == 7_674_439 + 1_092_936
 
 
+@pytest.mark.shipped_data
 def test_missing_year_is_a_clear_error():
     with pytest.raises(data.DataValidationError, match="rows for year 2030"):
         data.load_population(years=[2020, 2030])
@@ -65,6 +67,7 @@ def test_bad_level_is_rejected():
         data.load_census_totals("county")
 
 
+@pytest.mark.shipped_data
 def test_census_indicators_long_and_wide():
     long = data.load_census_indicators("province")
     assert {"code", "year", "indicator", "value", "unit", "source"} <= set(long.columns)
@@ -90,6 +93,7 @@ def test_boundaries():
     assert len(p) == 31
 
 
+@pytest.mark.shipped_data
 def test_panel():
     panel = data.load_panel("province")
     assert len(panel) == 62 and panel["northeast"].sum() == 6

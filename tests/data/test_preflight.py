@@ -42,6 +42,7 @@ def test_committed_data_pass_for_the_default_years():
     assert rc == 0 and "all present" in text
 
 
+@pytest.mark.shipped_data  # the years the shipped series lack
 def test_every_missing_input_is_listed_at_once(project):
     add_province_rows(project)
     rc, text = preflight.report(p(base_year=2020, end_year=2030), raw(project))
@@ -69,6 +70,7 @@ def test_a_province_missing_in_one_year_is_named(project):
     assert "natural_growth_rate, 2015: missing for 1 of 31 provinces (220000)" in text
 
 
+@pytest.mark.shipped_data
 def test_twenty_year_interval_is_checked(project):
     _, missing = preflight.check(p(base_year=2010, end_year=2030), raw(project))
     assert {m.need.resource for m in missing} >= {"census_population", "census_totals", "province_series"}
@@ -92,6 +94,7 @@ def test_cli(capsys):
     assert preflight.main(["end_year=2023"]) == 2  # not a multiple of 5 from base_year: rejected by Params
 
 
+@pytest.mark.shipped_data
 def test_missing_prefecture_rows_leave_out_a_part_not_the_build(project):
     """SYNTHETIC: a complete 2030 province year (series included), but no 2030 prefecture rows."""
     add_province_rows(project)

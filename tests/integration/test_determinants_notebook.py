@@ -44,8 +44,9 @@ def run_notebook(out: Path, **parameters) -> Path:
 
 
 @pytest.fixture(scope="module")
-def default_run(tmp_path_factory) -> Path:
-    return run_notebook(tmp_path_factory.mktemp("nb02_default"), bootstrap_reps=99)
+def default_run(built_project) -> Path:
+    """The default parameters' outputs: those of the session's one built project (no run of its own)."""
+    return built_project / "build"
 
 
 def results(out: Path) -> dict:

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from project_copy import copy_project
+from project_copy import copy_built
 from project_copy import run_make as make_in
 
 CHAPTER_HEADINGS = [
@@ -46,10 +46,9 @@ def digests(folder: Path, pattern: str = "*") -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    dest = copy_project(tmp_path_factory.mktemp("pipeline") / "project")
-    run_make(dest, "report")
-    return dest
+def project(built_project, tmp_path_factory):
+    """A copy of the session's built project (these tests break, clean and rebuild it)."""
+    return copy_built(built_project, tmp_path_factory.mktemp("pipeline") / "project")
 
 
 def pdf_text(path: Path) -> str:

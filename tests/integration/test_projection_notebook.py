@@ -24,8 +24,10 @@ def _run(tmp_path, **parameters):
 
 
 @pytest.fixture(scope="module")
-def default_run(tmp_path_factory):
-    return _run(tmp_path_factory.mktemp("projection_default"))
+def default_run(built_project):
+    """The default parameters' outputs: those of the session's one built project (no run of its own)."""
+    out = built_project / "build"
+    return out, notebook_runs.results(out, "projection")
 
 
 def test_outputs_exist(default_run):

@@ -31,7 +31,7 @@ SUCCEEDS = {"import", "data", "neoutflow.data.record", "neoutflow.data.importer"
 STOPS_ON_MISSING = {"check-inputs", "report", "neoutflow.data.preflight"}  # when naming the new years
 NEW_YEARS = "end_year=2030"
 # Named in the prose but run elsewhere: the default build is the session's built copy (tests/integration/conftest.py);
-# `make extract` is for developers with ../shared/sources (tests/data/test_data_extract.py runs the extraction).
+# `make extract` is for developers with ../shared/sources (tests/import/test_data_extract.py runs the extraction).
 RUN_ELSEWHERE = {"make report", "make extract"}
 
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from project_copy import copy_project, run_make
+from project_copy import copy_built, run_make
 
 from neoutflow.pipeline import repro
 
@@ -47,10 +47,9 @@ def _leftovers(project: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("reliability") / "project")
-    proc = run_make(project, "report")
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+def built(built_project, tmp_path_factory):
+    """A copy of the session's built project (these tests change it)."""
+    project = copy_built(built_project, tmp_path_factory.mktemp("reliability") / "project")
     return project, _results(project)
 
 

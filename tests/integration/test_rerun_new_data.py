@@ -15,19 +15,20 @@ import json
 
 import pytest
 from directions import wrong_directions
-from project_copy import copy_project, run_make
+from project_copy import copy_built, run_make
 from synthetic_census import SYNTHETIC_YEAR, add_synthetic_census
 
 
 @pytest.fixture(scope="module")
-def rerun(tmp_path_factory):
+def rerun(built_project, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NEOUTFLOW_LATEST_YEAR", str(SYNTHETIC_YEAR))  # the synthetic rows lie in the future
-        yield _rerun(tmp_path_factory)
+        yield _rerun(built_project, tmp_path_factory)
 
 
-def _rerun(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("rerun") / "project")
+def _rerun(built_project, tmp_path_factory):
+    # the user's case: a built checkout gets a new census and new years
+    project = copy_built(built_project, tmp_path_factory.mktemp("rerun") / "project")
     add_synthetic_census(project / "data" / "raw")
     params = (project / "params.yaml").read_text(encoding="utf-8")
     params = params.replace("base_year: 2010", "base_year: 2020").replace("end_year: 2020", "end_year: 2030")

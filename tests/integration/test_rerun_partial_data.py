@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from project_copy import copy_project, run_make
+from project_copy import copy_built, run_make
 from synthetic_census import SYNTHETIC_YEAR, add_synthetic_census, drop_rows
 
 SCENARIOS = {
@@ -22,8 +22,9 @@ SCENARIOS = {
 }
 
 
-def _build(tmp_path_factory, scenario: str):
-    project = copy_project(tmp_path_factory.mktemp(scenario) / "project")
+def _build(built_project, tmp_path_factory, scenario: str):
+    # the user's case: a built checkout gets a (partial) new census and new years
+    project = copy_built(built_project, tmp_path_factory.mktemp(scenario) / "project")
     raw = project / "data" / "raw"
     add_synthetic_census(raw)
     if scenario == "province-only":
@@ -41,10 +42,10 @@ def _build(tmp_path_factory, scenario: str):
 
 
 @pytest.fixture(scope="module", params=list(SCENARIOS))
-def built(request, tmp_path_factory):
+def built(request, built_project, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NEOUTFLOW_LATEST_YEAR", str(SYNTHETIC_YEAR))  # the synthetic rows lie in the future
-        project, log = _build(tmp_path_factory, request.param)
+        project, log = _build(built_project, tmp_path_factory, request.param)
     yield request.param, project, log
 
 

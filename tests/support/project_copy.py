@@ -54,6 +54,14 @@ def copy_project(dest: Path, root: Path | None = None, link_venv: bool = True) -
     return dest
 
 
+def copy_built(built: Path, dest: Path) -> Path:
+    """A writable copy of a project already built (``built_project``): outputs, caches and file times kept,
+    the ``.venv`` link kept as a link. For a test that changes inputs: its ``make`` then redoes only what
+    the change reaches, as in a user's checkout, instead of a cold build of its own."""
+    shutil.copytree(built, dest, symlinks=True)
+    return Path(dest)
+
+
 def run_make(project: Path, *targets: str, timeout: float = 1200) -> subprocess.CompletedProcess:
     """Run ``make`` in ``project`` as a user would, not as a sub-make of the caller.
 

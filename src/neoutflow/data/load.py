@@ -35,6 +35,7 @@ from neoutflow.data.schemas import (
     to_plain,
     validate_frame,
 )
+from neoutflow.inputs import note_read
 from neoutflow.reference import AGE_GROUPS, LEVELS, NATIONAL_CODE, NORTHEAST
 
 __all__ = [
@@ -65,6 +66,12 @@ VALIDATED_CACHE = paths.BUILD / ".data-cache"
 
 def _raw(raw_dir) -> Path:
     return Path(raw_dir) if raw_dir is not None else paths.RAW
+
+
+def _note(raw_dir, rel: str) -> None:
+    """Record a read of the project's own data/raw/ file ``rel`` (see :mod:`neoutflow.inputs`)."""
+    if raw_dir is None or Path(raw_dir).resolve() == paths.RAW.resolve():
+        note_read(rel)
 
 
 def _label(path: Path) -> str:
@@ -152,6 +159,7 @@ def _read_valid(name: str, raw_dir=None, regions: pd.DataFrame | None = None) ->
     """(typed table, encoding), validated; cached in this process on the file's (and regions.csv's)
     path, size and mtime, and across processes on their contents (:func:`validated_key`)."""
     path = _raw(raw_dir) / SPECS[name].path
+    _note(raw_dir, SPECS[name].path)
     key = (name, _stat_key(path), _stat_key(_raw(raw_dir) / SPECS["regions"].path))
     if key[1] is None:
         key = None
@@ -329,6 +337,7 @@ def load_boundaries(level: str = "prefecture", raw_dir=None):
         raise ValueError(f"level must be one of {tuple(BOUNDARY_FILES)}, got {level!r}")
     regions = _regions(raw_dir)
     path = _raw(raw_dir) / BOUNDARY_FILES[level]
+    _note(raw_dir, BOUNDARY_FILES[level])
     label = _label(path)
     if not path.is_file():
         raise DataValidationError([Problem(label, None, None, None, "the boundary file to exist")])

@@ -26,6 +26,7 @@ import pandas as pd
 from neoutflow import atomic, paths
 from neoutflow.data.files import RAW_FILES
 from neoutflow.data.indicators import CENSUS, CENSUS_REGRESSORS, PREFECTURE_REGRESSORS, SERIES
+from neoutflow.inputs import note_read, readers
 from neoutflow.reference import AGE_GROUPS, PROVINCES, SEXES
 
 PREFLIGHT_COMMAND = "python -m neoutflow.data.preflight"
@@ -50,15 +51,33 @@ LEVEL_ZH = {"province": "省级", "prefecture": "地级"}
 
 @dataclass(frozen=True)
 class Need:
-    """One input: rows of ``resource`` at ``level`` (for ``indicator``) in each of ``years``."""
+    """One input: rows of ``resource`` at ``level`` (for ``indicator``) in each of ``years``.
+
+    Which notebooks need it comes from :data:`neoutflow.inputs.NOTEBOOK_INPUTS` (the notebooks that read
+    the file), narrowed by ``by`` where only some of them need these rows; ``by`` may only name readers.
+    """
 
     resource: str
     level: str
     indicator: str | None
     years: tuple[int, ...]
-    needed_by: str
+    purpose: str = ""  # shown after the notebooks, e.g. "residual net migration"
     # province level: all 31 provinces (census_population: every sex × age cell); prefecture level: any unit
     part: str | None = None  # the optional part of the report it serves (PARTS); None: required
+    by: tuple[str, ...] | None = None  # the readers that need these rows (None: every reader of the file)
+
+    def __post_init__(self):
+        file = RAW_FILES[self.resource]
+        strays = sorted(set(self.by or ()) - set(readers(file)))
+        if strays:
+            raise ValueError(
+                f"preflight: {', '.join(strays)} need {file} but neoutflow.inputs.NOTEBOOK_INPUTS does not declare it"
+            )
+
+    @property
+    def needed_by(self) -> str:
+        names = self.by if self.by is not None else readers(RAW_FILES[self.resource])
+        return ", ".join(names) + (f" ({self.purpose})" if self.purpose else "")
 
     @property
     def what(self) -> str:
@@ -102,47 +121,25 @@ def census_needs(base_year: int, end_year: int) -> list[Need]:
     """The inputs of the census interval ``base_year``–``end_year`` (outflow, determinants, checks)."""
     b, e = int(base_year), int(end_year)
     censuses = (b, e)
+    nb01, nb02, nb03, nb04 = "01_outflow", "02_determinants", "03_migration_checks", "04_prefecture_wages"
+    residual = "residual net migration"
     out = [
-        Need("census_population", "province", None, censuses, "01_outflow, 02_determinants, 03_migration_checks"),
+        Need("census_population", "province", None, censuses, by=(nb01, nb02, nb03)),
+        Need("census_population", "prefecture", None, censuses, part="prefecture", by=(nb01, nb02, nb04)),
+        Need("census_totals", "province", None, censuses, by=(nb01, nb02)),
+        Need("census_totals", "prefecture", None, censuses, part="prefecture", by=(nb01, nb04)),
+        Need("province_series", "province", "natural_growth_rate", tuple(range(b, e + 1)), residual, by=(nb01, nb02)),
         Need(
-            "census_population",
-            "prefecture",
-            None,
-            censuses,
-            "01_outflow, 02_determinants, 04_prefecture_wages",
-            "prefecture",
+            "province_series", "province", "yearend_population", tuple(range(b - 1, e + 1)), residual, by=(nb01, nb02)
         ),
-        Need("census_totals", "province", None, censuses, "01_outflow, 02_determinants"),
-        Need("census_totals", "prefecture", None, censuses, "01_outflow, 04_prefecture_wages", "prefecture"),
-        Need(
-            "province_series",
-            "province",
-            "natural_growth_rate",
-            tuple(range(b, e + 1)),
-            "01_outflow, 02_determinants (residual net migration)",
-        ),
-        Need(
-            "province_series",
-            "province",
-            "yearend_population",
-            tuple(range(b - 1, e + 1)),
-            "01_outflow, 02_determinants (residual net migration)",
-        ),
-        Need("province_series", "province", "death_rate", tuple(range(b, e + 1)), "03_migration_checks"),
+        Need("province_series", "province", "death_rate", tuple(range(b, e + 1)), by=(nb03,)),
     ]
     out += [
-        Need("census_indicators", "province", ind, (b,), f"02_determinants (regressors, base year {b})")
+        Need("census_indicators", "province", ind, (b,), f"regressors, base year {b}", by=(nb02,))
         for ind in CENSUS_REGRESSORS
     ]
     out += [
-        Need(
-            "census_indicators",
-            "prefecture",
-            ind,
-            (b,),
-            "02_determinants, 04_prefecture_wages (regressors)",
-            "prefecture",
-        )
+        Need("census_indicators", "prefecture", ind, (b,), "regressors", part="prefecture", by=(nb02, nb04))
         for ind in PREFECTURE_REGRESSORS
     ]
     out.append(
@@ -151,8 +148,9 @@ def census_needs(base_year: int, end_year: int) -> list[Need]:
             "province",
             "inmigrants_other_province",
             censuses,
-            "01_outflow (in-migrants from other provinces, quoted in the report)",
-            "inmigrants",
+            "in-migrants from other provinces, quoted in the report",
+            part="inmigrants",
+            by=(nb01,),
         )
     )
     return out
@@ -162,36 +160,24 @@ def projection_needs(p) -> list[Need]:
     """The inputs of the projection (its start year and the years its rates are calibrated on)."""
     s = int(p.projection_start_year)
     first, last = (int(y) for y in p.projection_birth_rate_years)
+    rates = tuple(range(first, last + 1))
+    nb06 = ("06_projection",)
+    mortality = tuple(range(int(p.projection_mortality_years[0]), int(p.projection_mortality_years[1]) + 1))
+    fit = tuple(range(int(p.projection_fit_years[0]), int(p.projection_fit_years[1]) + 1))
     return [
-        Need("census_population", "province", None, (s,), "06_projection (start population)"),
-        Need("census_totals", "province", None, (s,), "06_projection"),
-        Need("province_series", "province", "birth_rate", tuple(range(first, last + 1)), "06_projection (fertility)"),
-        Need(
-            "province_series",
-            "province",
-            "natural_growth_rate",
-            tuple(range(first, last + 1)),
-            "06_projection (calibration)",
-        ),
-        Need(
-            "province_series",
-            "province",
-            "death_rate",
-            tuple(range(int(p.projection_mortality_years[0]), int(p.projection_mortality_years[1]) + 1)),
-            "06_projection (life tables)",
-        ),
-        Need(
-            "province_series",
-            "province",
-            "yearend_population",
-            tuple(range(int(p.projection_fit_years[0]), int(p.projection_fit_years[1]) + 1)),
-            "06_projection (migration intensity)",
-        ),
+        Need("census_population", "province", None, (s,), "start population", by=nb06),
+        Need("census_totals", "province", None, (s,), by=nb06),
+        Need("province_series", "province", "birth_rate", rates, "fertility", by=nb06),
+        Need("province_series", "province", "natural_growth_rate", rates, "calibration", by=nb06),
+        Need("province_series", "province", "death_rate", mortality, "life tables", by=nb06),
+        Need("province_series", "province", "yearend_population", fit, "migration intensity", by=nb06),
     ]
 
 
 def _read(raw_dir: Path, resource: str) -> pd.DataFrame | None:
     path = Path(raw_dir) / RAW_FILES[resource]
+    if Path(raw_dir).resolve() == paths.RAW.resolve():
+        note_read(RAW_FILES[resource])
     if not path.is_file():
         return None
     return pd.read_csv(path, dtype={"code": str}, keep_default_na=False, encoding_errors="replace")

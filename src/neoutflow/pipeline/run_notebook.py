@@ -31,7 +31,7 @@ import os
 import sys
 from pathlib import Path
 
-from neoutflow import atomic, paths
+from neoutflow import atomic, inputs, paths
 from neoutflow import params as params_mod
 from neoutflow.timing import Stopwatch
 
@@ -76,10 +76,11 @@ def _show_progress_bar(progress: bool) -> bool:
     return progress and sys.stderr.isatty() and "MAKELEVEL" not in os.environ
 
 
-def _write_manifest(path: Path, name: str, values: dict, published: dict) -> None:
-    """Record which outputs a notebook made (for the report's figure/table map)."""
+def _write_manifest(path: Path, name: str, values: dict, published: dict, read: list[str] | None = None) -> None:
+    """Record which outputs a notebook made (for the report's figure/table map) and which data files it read."""
     shown = {k: v for k, v in values.items() if k != "output_dir"}
     record = {"notebook": f"notebooks/{name}.ipynb", "parameters": shown, "outputs": published}
+    record["inputs"] = [f"{inputs.RAW_DIR}/{f}" for f in read or []]
     atomic.write_text(path, json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
@@ -207,6 +208,9 @@ def _execute(
 
     print(f"==> running notebook {name} with {values}", flush=True)
     clock = Stopwatch()
+    # the loaders in the kernel note each data file they read (neoutflow.inputs)
+    inputs_log = staging / ".inputs.log"
+    os.environ[inputs.LOG_ENV] = str(inputs_log.resolve())
     current: dict = {}  # the cell being executed, for a kernel that dies without a traceback
     executed: set[int] = set()  # the cells run, for the done line
 
@@ -241,6 +245,16 @@ def _execute(
             f"{unstage(str(exc), staging, build_dir)}\n"
             f"previous outputs are unchanged{kept}"
         ) from None
+    read = inputs.read_log(inputs_log)
+    inputs_log.unlink(missing_ok=True)
+    strays = inputs.undeclared(name, read)
+    if strays:
+        kept = keep_failed()
+        raise NotebookFailed(
+            f"notebook {_relative(source)} read {', '.join(f'{inputs.RAW_DIR}/{f}' for f in strays)}, which "
+            f"neoutflow.inputs.NOTEBOOK_INPUTS does not declare for {name}: add it there (make then reruns "
+            f"{name} when the file changes)\nprevious outputs are unchanged{kept}"
+        )
     # Success: publish staged outputs, then the executed notebook (the make target) last.
     published = {}
     for kind in OUTPUT_KINDS:
@@ -250,7 +264,7 @@ def _execute(
         for f in sorted(src_dir.iterdir()):
             published[f"{kind}/{f.name}"] = hashlib.sha256(f.read_bytes()).hexdigest()
         atomic.publish(src_dir, build_dir / kind)
-    _write_manifest(build_dir / "manifest" / f"{name}.json", name, values, published)
+    _write_manifest(build_dir / "manifest" / f"{name}.json", name, values, published, read)
     failed.unlink(missing_ok=True)
     (executed_dir / f"{name}.failed.ipynb").unlink(missing_ok=True)  # left by older versions
     _strip_timings(partial, staging, build_dir)
@@ -269,37 +283,37 @@ def _running_cell(current: dict) -> str:
     return f" in cell {current['index']} ({first!r}: the kernel died or was stopped while running it)"
 
 
-def write_params(build_dir: Path | None = None, overrides: dict | None = None) -> list[Path]:
+def write_params(build_dir: Path | None = None, overrides: dict | None = None, dry_run: bool = False) -> list[Path]:
     """Recompute ``build/params.json`` and every ``build/params/<name>.json`` from params.yaml + overrides.
 
     Run by make on every build (so a file never outlives the parameters it was made from, whatever
     ran before); each file is rewritten only when its content changes, so only the notebooks whose
-    parameters changed rerun. Returns the files written.
+    parameters changed rerun. Returns the files written, or with ``dry_run`` (``make -n``, ``make -q``)
+    writes nothing and returns the files that would be written.
     """
     build_dir = Path(build_dir or paths.BUILD)
     p = params_mod.load(overrides=overrides)
-    written = []
-    if params_mod.write_if_changed(p, build_dir / "params.json"):
-        written.append(build_dir / "params.json")
+    wanted: list[tuple[Path, object]] = [(build_dir / "params.json", p)]
     for source in sorted(paths.NOTEBOOKS.glob("[0-9]*.ipynb")):
-        target = build_dir / "params" / f"{source.stem}.json"
-        if params_mod.write_if_changed(params_mod.notebook_values(p, source), target):
-            written.append(target)
-    return written
+        wanted.append((build_dir / "params" / f"{source.stem}.json", params_mod.notebook_values(p, source)))
+    if dry_run:
+        return [target for target, values in wanted if params_mod.differs(values, target)]
+    return [target for target, values in wanted if params_mod.write_if_changed(values, target)]
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "--write-params":
+    if argv and argv[0] in ("--write-params", "--stale-params"):
+        # --stale-params (make -n / -q): validate, write nothing, print the files that would change
+        dry_run = argv[0] == "--stale-params"
         try:
-            written = write_params(overrides=params_mod.parse_overrides(argv[1:]))
+            written = write_params(overrides=params_mod.parse_overrides(argv[1:]), dry_run=dry_run)
         except params_mod.ParamsError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         for path in written:
-            print(
-                f"==> parameters changed; wrote {path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path}"
-            )
+            shown = path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
+            print(shown if dry_run else f"==> parameters changed; wrote {shown}")
         return 0
     if not argv or argv[0].startswith("-"):
         print(
