@@ -293,7 +293,7 @@ def write_params(build_dir: Path | None = None, overrides: dict | None = None, d
     """
     build_dir = Path(build_dir or paths.BUILD)
     p = params_mod.load(overrides=overrides)
-    wanted: list[tuple[Path, object]] = [(build_dir / "params.json", p)]
+    wanted: list[tuple[Path, params_mod.Params | dict]] = [(build_dir / "params.json", p)]
     for source in sorted(paths.NOTEBOOKS.glob("[0-9]*.ipynb")):
         wanted.append((build_dir / "params" / f"{source.stem}.json", params_mod.notebook_values(p, source)))
     if dry_run:
