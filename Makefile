@@ -182,7 +182,7 @@ $(PREFLIGHT_STAMP): $(PARAMS_STAMP) $(RAW_FILES) src/neoutflow/data/preflight.py
 # only, so the system Python reads it before .venv exists): NB_DATA_<name>.
 comma := ,
 NB_INPUTS := $(shell PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=src $(PYTHON_SYS) -m neoutflow.inputs --make)
-ifeq ($(strip $(NB_INPUTS)),)
+ifeq ($(strip $(NB_INPUTS))$(filter-out $(BUILD_GOALS),$(GOALS)),)
 $(error could not read the notebooks' inputs from src/neoutflow/inputs.py (python -m neoutflow.inputs --make))
 endif
 $(foreach nb,$(NB_INPUTS),$(eval NB_DATA_$(word 1,$(subst =, ,$(nb))) := $(subst $(comma), ,$(word 2,$(subst =, ,$(nb))))))

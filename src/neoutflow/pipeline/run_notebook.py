@@ -185,6 +185,19 @@ def _omit(name: str, source: Path, values: dict, part, build_dir: Path) -> Path:
     return target
 
 
+def _publish_outputs(staging: Path, build_dir: Path) -> dict[str, str]:
+    """Each kind of staged output (results, figures, tables) published into build/; their sha256 by name."""
+    published = {}
+    for kind in OUTPUT_KINDS:
+        src_dir = staging / kind
+        if not src_dir.is_dir():
+            continue
+        for f in sorted(src_dir.iterdir()):
+            published[f"{kind}/{f.name}"] = hashlib.sha256(f.read_bytes()).hexdigest()
+        atomic.publish(src_dir, build_dir / kind)
+    return published
+
+
 def _execute(
     name: str, source: Path, values: dict, declared: set, build_dir: Path, staging: Path, progress: bool
 ) -> Path:
@@ -256,14 +269,7 @@ def _execute(
             f"{name} when the file changes)\nprevious outputs are unchanged{kept}"
         )
     # Success: publish staged outputs, then the executed notebook (the make target) last.
-    published = {}
-    for kind in OUTPUT_KINDS:
-        src_dir = staging / kind
-        if not src_dir.is_dir():
-            continue
-        for f in sorted(src_dir.iterdir()):
-            published[f"{kind}/{f.name}"] = hashlib.sha256(f.read_bytes()).hexdigest()
-        atomic.publish(src_dir, build_dir / kind)
+    published = _publish_outputs(staging, build_dir)
     _write_manifest(build_dir / "manifest" / f"{name}.json", name, values, published, read)
     failed.unlink(missing_ok=True)
     (executed_dir / f"{name}.failed.ipynb").unlink(missing_ok=True)  # left by older versions
