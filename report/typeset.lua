@@ -69,7 +69,13 @@ local function Table(el)
   end
 end
 
+-- The rules apply to the document body only, never to its metadata: a file name there
+-- (csl: …gb-t-7714-2015-numeric.csl, bibliography) must keep its hyphens.
 return {
-  {Inlines = Inlines},
-  {Str = Str, Link = Link, Table = Table},
+  {
+    Pandoc = function(doc)
+      doc.blocks = doc.blocks:walk({Inlines = Inlines}):walk({Str = Str, Link = Link, Table = Table})
+      return doc
+    end,
+  },
 }
