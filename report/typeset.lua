@@ -55,7 +55,8 @@ end
 
 local function Link(el)
   if el.target:match("^#sec%-") then
-    local text = pandoc.utils.stringify(el.content)
+    -- Quarto writes "第", a no-break space (U+00A0) and the number
+    local text = pandoc.utils.stringify(el.content):gsub("\u{a0}", " ")
     if text:match("^第%s*[%d%.]+$") then
       el.content = pandoc.Inlines({pandoc.Str(text:gsub("%s+", "") :gsub("^第", "第 ") .. " 节")})
       return el
