@@ -40,8 +40,37 @@ local function Str(el)
   end
 end
 
+-- A range whose ends are separate text runs (Quarto inserts each `{{< var >}}` value as a
+-- run of its own: "2010", "—", "2020" or "2010", "年—", "2020") gets the range dash too.
+local SEPS = {"\u{2014}\u{2014}", "\u{2014}", "～", "~", "-", DASH}
+local UNITS = {"", "年", "岁"}
+local function is_str(el) return el ~= nil and el.t == "Str" end
+local function ends_with(s, tail) return tail == "" or s:sub(-#tail) == tail end
+local function range_runs(inls)
+  for i = 1, #inls - 1 do
+    local a, b, c = inls[i], inls[i + 1], inls[i + 2]
+    for _, sep in ipairs(SEPS) do
+      for _, unit in ipairs(UNITS) do
+        if is_str(a) and is_str(b) then
+          if a.text:match("%d$") and b.text == unit .. sep and is_str(c) and c.text:match("^%d") then
+            b.text = unit .. DASH -- "2010" "年—" "2020"
+          elseif unit == "" and a.text:match("%d$") and b.text:sub(1, #sep) == sep
+            and b.text:sub(#sep + 1):match("^%d") then
+            b.text = DASH .. b.text:sub(#sep + 1) -- "2010" "—2020年"
+          elseif b.text:match("^%d") and ends_with(a.text, unit .. sep)
+            and a.text:sub(1, -#(unit .. sep) - 1):match("%d$") then
+            a.text = a.text:sub(1, -#sep - 1) .. DASH -- "2010年—" "2020"
+          end
+        end
+      end
+    end
+  end
+  return inls
+end
+
 -- "p = 0.000" across three words
 local function Inlines(inls)
+  range_runs(inls)
   for i = 1, #inls - 4 do
     local a, b, c = inls[i], inls[i + 2], inls[i + 4]
     if a.t == "Str" and b.t == "Str" and c.t == "Str" and a.text:match("[pP]$") and b.text == "="
