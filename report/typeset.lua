@@ -68,9 +68,22 @@ local function range_runs(inls)
   return inls
 end
 
+-- A caption reads "表 1：标题": Quarto writes 表, U+00A0, 1, "：" and a space (HTML).
+local function caption_space(inls)
+  for i = #inls - 1, 4, -1 do
+    if inls[i + 1].t == "Space" and is_str(inls[i]) and inls[i].text == "："
+      and is_str(inls[i - 1]) and inls[i - 1].text:match("^[%d%.]+$") and is_str(inls[i - 2])
+      and inls[i - 2].text == "\u{a0}" and is_str(inls[i - 3])
+      and (inls[i - 3].text == "表" or inls[i - 3].text == "图") then
+      inls:remove(i + 1)
+    end
+  end
+end
+
 -- "p = 0.000" across three words
 local function Inlines(inls)
   range_runs(inls)
+  caption_space(inls)
   for i = 1, #inls - 4 do
     local a, b, c = inls[i], inls[i + 2], inls[i + 4]
     if a.t == "Str" and b.t == "Str" and c.t == "Str" and a.text:match("[pP]$") and b.text == "="
