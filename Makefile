@@ -67,12 +67,12 @@ PKG_SRC    := $(shell find src/neoutflow -name '*.py' -o -name '*.lua' -o -name 
 # notebooks on everything but the render, release and extraction code; the report on all.
 CORE_SRC   := $(addprefix src/neoutflow/,__init__.py paths.py reference.py atomic.py formatting.py fonts.py timing.py)
 DATA_SRC   := $(CORE_SRC) $(filter-out src/neoutflow/data/extract/%,$(filter src/neoutflow/data/%,$(PKG_SRC)))
-ANALYSIS_SRC := $(filter-out src/neoutflow/render/% src/neoutflow/data/extract/% src/neoutflow/pipeline/release.py src/neoutflow/pipeline/repro.py,$(PKG_SRC))
+ANALYSIS_SRC := $(filter-out src/neoutflow/render/% src/neoutflow/quarto_route.py src/neoutflow/data/extract/% src/neoutflow/pipeline/release.py src/neoutflow/pipeline/repro.py,$(PKG_SRC))
 DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
 NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
-REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
+REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
 REPORT_OUT := _output/report.pdf
 
 .PHONY: help report test test-fast lint format data notebooks extract import check-inputs clean distclean env lock bench
@@ -187,13 +187,13 @@ $(file > $(ENGINE_FILE),$(ENGINE_USED))
 endif
 
 # The release step (results -> _variables.yml, the appendix tables) runs only when a
-# notebook or the parameters changed; a prose edit only re-renders.
+# notebook, the parameters or the engine (named in the appendix) changed; a prose edit only re-renders.
 RELEASE_STAMP := build/.released
 RELEASE_SRC := $(CORE_SRC) $(filter src/neoutflow/pipeline/% src/neoutflow/outputs/results.py src/neoutflow/outputs/tables.py \
   src/neoutflow/outputs/conclusions.py src/neoutflow/outputs/derived.py src/neoutflow/data/preflight.py,$(PKG_SRC))
-RENDER_SRC := $(CORE_SRC) $(filter src/neoutflow/render/%,$(PKG_SRC))
+RENDER_SRC := $(CORE_SRC) $(filter src/neoutflow/render/% src/neoutflow/quarto_route.py,$(PKG_SRC))
 
-$(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) | $(VENV_STAMP)
+$(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) $(ENGINE_FILE) | $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.release
 	@touch $@
 
