@@ -200,10 +200,21 @@ $(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) $(ENGI
 $(REPORT_OUT): $(RELEASE_STAMP) $(REPORT_SRC) $(RENDER_SRC) $(ENGINE_FILE) | $(VENV_STAMP)
 	$(PY) -m neoutflow.render --engine $(ENGINE_USED)
 
+# The Quarto tests (tests/integration/test_quarto.py) use `quarto` on PATH or, where the Quarto test
+# kit is present, the kit's Quarto, installed once into the user's cache (~20 s; a few seconds when
+# installed). They see it through NEOUTFLOW_QUARTO only: the other tests' builds keep their engine.
+QUARTO_KIT ?= ../shared/tools/quarto
 test: $(VENV_STAMP) ## Run the whole test suite (lint included)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@q=$$(command -v quarto || true); err=; \
+	if [ -z "$$q" ] && [ -f "$(QUARTO_KIT)/setup.sh" ]; then \
+	  echo "==> installing the Quarto test kit from $(QUARTO_KIT) (cached in the user's cache folder)"; \
+	  if out=$$(bash "$(QUARTO_KIT)/setup.sh" 2>&1); then q=$$(printf '%s\n' "$$out" | tail -n1); \
+	  else err=$$(printf '%s\n' "$$out" | grep ERROR | tail -n1 || true); echo "$$out" | tail -n5 >&2; fi; \
+	fi; \
+	echo "==> Quarto for the Quarto tests: $${q:-none$${err:+ (kit: $$err)}}"; \
+	NEOUTFLOW_QUARTO="$$q" NEOUTFLOW_QUARTO_ERROR="$$err" $(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(VENV_STAMP) ## Unit and data tests only (under a minute)
 	$(PY) -m pytest tests/unit tests/data $(PYTEST_ARGS)

@@ -14,6 +14,8 @@ from project_copy import copy_project, run_make
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory):
     dest = copy_project(tmp_path_factory.mktemp("built") / "project")
-    proc = run_make(dest, "report")
+    # the registry-only route, whether or not Quarto is installed (tests/integration/test_quarto.py
+    # compares the Quarto route with it)
+    proc = run_make(dest, "report", "ENGINE=pandoc")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return dest
