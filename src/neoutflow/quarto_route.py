@@ -3,7 +3,7 @@
 Quarto runs those two scripts around every render, whether ``make report`` started it or a
 plain ``quarto render`` did, so the Quarto route has one implementation:
 
-before (:func:`link_fonts`, :func:`copy_csl`, :func:`hidden_includes`)
+before (:func:`link_fonts`, :func:`copy_csl`, :func:`write_date`, :func:`hidden_includes`)
     the CJK fonts linked into ``build/fonts/`` (``font-paths`` in ``_quarto.yml``; Typst finds no
     system CJK font on a machine without one), the CSL style copied, an empty file for every
     table only a hidden block includes;
@@ -87,20 +87,25 @@ def hidden_includes(root: Path) -> list[Path]:
     return sorted(out)
 
 
-def write_date(meta_file: Path, root: Path) -> str:
-    """The title page's date (from ``SOURCE_DATE_EPOCH`` or the last commit, as the registry-only
-    route dates it) as ``date`` in the metadata file ``_quarto.yml`` reads; returns it."""
-    from neoutflow.render.run import NO_DATE, chinese_date, source_date_epoch
+def write_date(root: Path) -> str | None:
+    """The title page's date for Quarto, from ``SOURCE_DATE_EPOCH`` or the last commit (as the
+    registry-only route dates it), as ``date`` in ``report/_metadata.yml`` (Quarto's directory
+    metadata, which only Quarto reads; ``date-format`` in ``_quarto.yml`` writes it in Chinese).
+    Without either there is no date to state: the file is removed (Quarto would print "Invalid
+    Date" for the registry route's wording). Returns the ISO date or None."""
+    from datetime import UTC, datetime
 
+    from neoutflow.render.run import source_date_epoch
+
+    target = Path(root) / REPORT_DIR / "_metadata.yml"
     epoch = source_date_epoch(Path(root))
-    date = chinese_date(epoch) if epoch is not None else NO_DATE
-    meta_file = Path(meta_file)
-    text = meta_file.read_text(encoding="utf-8") if meta_file.is_file() else ""
-    meta = yaml.safe_load(text) or {}
-    if meta.get("date") != date:
-        kept = [line for line in text.splitlines(keepends=True) if not line.startswith("date:")]
-        atomic.write_text(meta_file, "".join(kept) + yaml.safe_dump({"date": date}, allow_unicode=True))
-    return date
+    if epoch is None:
+        target.unlink(missing_ok=True)
+        return None
+    day = datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d")
+    header = "# Written by report/pre_render.py: the title page's date (the last commit's).\n"
+    atomic.write_text(target, header + yaml.safe_dump({"date": day}), if_changed=True)
+    return day
 
 
 # --- after Quarto has rendered ------------------------------------------------------------------
