@@ -67,7 +67,7 @@ PKG_SRC    := $(shell find src/neoutflow -name '*.py' -o -name '*.lua' -o -name 
 # notebooks on everything but the render, release and extraction code; the report on all.
 CORE_SRC   := $(addprefix src/neoutflow/,__init__.py paths.py reference.py atomic.py formatting.py fonts.py timing.py)
 DATA_SRC   := $(CORE_SRC) $(filter-out src/neoutflow/data/extract/%,$(filter src/neoutflow/data/%,$(PKG_SRC)))
-ANALYSIS_SRC := $(filter-out src/neoutflow/render/% src/neoutflow/quarto_route.py src/neoutflow/data/extract/% src/neoutflow/pipeline/release.py src/neoutflow/pipeline/repro.py,$(PKG_SRC))
+ANALYSIS_SRC := $(filter-out src/neoutflow/render/% src/neoutflow/data/extract/% src/neoutflow/pipeline/release.py src/neoutflow/pipeline/repro.py,$(PKG_SRC))
 DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
@@ -191,7 +191,7 @@ endif
 RELEASE_STAMP := build/.released
 RELEASE_SRC := $(CORE_SRC) $(filter src/neoutflow/pipeline/% src/neoutflow/outputs/results.py src/neoutflow/outputs/tables.py \
   src/neoutflow/outputs/conclusions.py src/neoutflow/outputs/derived.py src/neoutflow/data/preflight.py,$(PKG_SRC))
-RENDER_SRC := $(CORE_SRC) $(filter src/neoutflow/render/% src/neoutflow/quarto_route.py,$(PKG_SRC))
+RENDER_SRC := $(CORE_SRC) $(filter src/neoutflow/render/%,$(PKG_SRC))
 
 $(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) $(ENGINE_FILE) | $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.release

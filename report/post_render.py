@@ -1,7 +1,7 @@
 """Quarto ``post-render`` step (``_quarto.yml``): finish the outputs as the registry-only route does.
 
 Runs under the project's ``.venv`` Python whatever Python Quarto found (it re-executes itself
-there). :func:`neoutflow.quarto_route.finish` moves the outputs to ``_output/report.{pdf,html}``
+there). :func:`neoutflow.render.quarto.finish` moves the outputs to ``_output/report.{pdf,html}``
 (Quarto mirrors the document's folder), removes the figures Quarto copied beside them, fails
 the build naming each unresolved cross-reference and its file and line, gives the HTML reduced
 screen copies of the figures and the CJK web-font subsets, and (after a plain ``quarto render``;
@@ -25,7 +25,7 @@ def main() -> int:
         print("error: no project environment (.venv); run `make report`", file=sys.stderr)
         return 1
     sys.path.insert(0, str(ROOT / "src"))
-    from neoutflow import quarto_route
+    from neoutflow.render import quarto as quarto_route
 
     out = ROOT / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_output")
     try:

@@ -62,7 +62,8 @@ def run_pipeline() -> int:
 def prepare() -> None:
     """What Quarto needs in build/ whichever way it was started (see the module's docstring)."""
     sys.path.insert(0, str(ROOT / "src"))
-    from neoutflow import atomic, quarto_route
+    from neoutflow import atomic
+    from neoutflow.render import quarto as quarto_route
 
     quarto_route.link_fonts(ROOT / "build" / "fonts")
     quarto_route.copy_csl(ROOT)
