@@ -75,7 +75,7 @@ DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
 NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
-REPORT_SRC := _quarto.yml $(wildcard report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
+REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
 REPORT_OUT := _output/report.pdf
 
 .PHONY: FORCE
@@ -208,24 +208,35 @@ endif
 endif
 
 # The release step (results -> _variables.yml, the appendix tables) runs only when a
-# notebook or the parameters changed; a prose edit only re-renders.
+# notebook, the parameters or the engine (named in the appendix) changed; a prose edit only re-renders.
 RELEASE_STAMP := build/.released
 RELEASE_SRC := $(CORE_SRC) $(filter src/neoutflow/pipeline/% src/neoutflow/outputs/results.py src/neoutflow/outputs/tables.py \
   src/neoutflow/outputs/conclusions.py src/neoutflow/outputs/derived.py src/neoutflow/data/preflight.py,$(PKG_SRC))
 RENDER_SRC := $(CORE_SRC) $(filter src/neoutflow/render/%,$(PKG_SRC))
 
-$(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) | $(VENV_STAMP)
+$(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) $(ENGINE_FILE) | $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.release
 	@touch $@
 
 $(REPORT_OUT): $(RELEASE_STAMP) $(REPORT_SRC) $(RENDER_SRC) $(ENGINE_FILE) | $(VENV_STAMP)
 	$(PY) -m neoutflow.render --engine $(ENGINE_USED)
 
+# The Quarto tests (tests/integration/test_quarto.py) use `quarto` on PATH or, where the Quarto test
+# kit is present, the kit's Quarto, installed once into the user's cache (~20 s; a few seconds when
+# installed). They see it through NEOUTFLOW_QUARTO only: the other tests' builds keep their engine.
+QUARTO_KIT ?= ../shared/tools/quarto
 test: $(VENV_STAMP) ## Run the whole test suite (lint included)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@q=$$(command -v quarto || true); err=; \
+	if [ -z "$$q" ] && [ -f "$(QUARTO_KIT)/setup.sh" ]; then \
+	  echo "==> installing the Quarto test kit from $(QUARTO_KIT) (cached in the user's cache folder)"; \
+	  if out=$$(bash "$(QUARTO_KIT)/setup.sh" 2>&1); then q=$$(printf '%s\n' "$$out" | tail -n1); \
+	  else err=$$(printf '%s\n' "$$out" | grep ERROR | tail -n1 || true); echo "$$out" | tail -n5 >&2; fi; \
+	fi; \
+	echo "==> Quarto for the Quarto tests: $${q:-none$${err:+ (kit: $$err)}}"; \
+	NEOUTFLOW_QUARTO="$$q" NEOUTFLOW_QUARTO_ERROR="$$err" $(PY) -m pytest $(PYTEST_ARGS)
 
 # The fast tiers run side by side (one pytest each, like the notebooks: on every core unless -j is
 # given), each printed whole when it ends, so on two cores the wall time is that of the longer tier.

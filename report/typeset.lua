@@ -176,6 +176,15 @@ local function text_runs(inls)
     end
   end
   changed = p_zero(out) or changed
+  -- A caption reads "表 1：标题": Quarto writes 表, U+00A0, 1, "：" and then a space (HTML).
+  for i = #out - 1, 1, -1 do
+    local el = out[i]
+    if el.t == "Str" and out[i + 1].t == "Space" and el.text:match("\u{a0}[%d%.]+：$")
+      and (el.text:match("^表") or el.text:match("^图")) then
+      out:remove(i + 1)
+      changed = true
+    end
+  end
   for i, el in ipairs(out) do
     if el.t == "Str" then
       local new = typographic(el.text)

@@ -31,6 +31,8 @@ def built_project(tmp_path_factory):
         assert proc.returncode == 0, f"NEOUTFLOW_TEST_BUILT={reuse} is not an up-to-date build (make -q report)"
         return dest
     dest = copy_project(tmp_path_factory.mktemp("built") / "project")
-    proc = run_make(dest, "report")
+    # the registry-only route, whether or not Quarto is installed (tests/integration/test_quarto.py
+    # compares the Quarto route with it)
+    proc = run_make(dest, "report", "ENGINE=pandoc")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return dest

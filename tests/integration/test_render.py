@@ -431,13 +431,13 @@ def _cited_keys(node) -> list[str]:
 
 
 def test_project_config_and_citations(tmp_path):
-    """_quarto.yml renders report.qmd to html and typst as DESIGN.md says, and every key
+    """_quarto.yml renders report.md to html and typst as DESIGN.md says, and every key
     the chapters cite is in references.bib (on a copy, with the metadata file the release step writes)."""
     root = copy_project(tmp_path / "project", link_venv=False)
     parts = {release.meta_key(name): True for name in preflight.PARTS}
     (root / release.AVAILABILITY_FILE).write_text(yaml.safe_dump(parts), encoding="utf-8")
     p = config.load_project(root)
-    assert [d.path.name for d in p.documents] == ["report.qmd"]
+    assert [d.path.name for d in p.documents] == ["report.md"]
     doc = p.documents[0]
     assert p.output_dir == root / "_output" and doc.front_matter["output-file"] == "report"
     assert config.document_formats(p, doc) == ["html", "typst"]

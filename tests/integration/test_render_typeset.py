@@ -14,9 +14,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import quarto_kit
 import yaml
 from pypdf import PdfReader
 
+from neoutflow import fonts
 from neoutflow.outputs.results import ResultSet, write_quarto_variables
 from neoutflow.render import run as render_run
 
@@ -221,24 +223,29 @@ def test_notebook_views_beside_the_notebooks(rendered):
     assert str(project) not in report
 
 
-@pytest.mark.skipif(
-    shutil.which("quarto") is None, reason="Quarto is not installed (the registry-only route is tested)"
-)
-def test_quarto_uses_the_shared_partials_and_no_network(tmp_path):
-    """The real project's Quarto configuration, rendered by Quarto (only where it is installed)."""
+@pytest.mark.skipif(quarto_kit.quarto() is None, reason=quarto_kit.skip_reason())
+def test_quarto_uses_the_shared_partials_and_no_network(tmp_path, monkeypatch):
+    """The real project's Quarto configuration, rendered by Quarto (where it or the test kit is)."""
     cfg = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     partials = cfg["format"]["typst"]["template-partials"]
     assert all((ROOT / p).is_file() for p in partials)
     assert cfg["format"]["html"]["html-math-method"] == "mathml"
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project)
+    # Quarto looks for template partials inside the project: the shared ones, at the same paths
+    for p in partials:
+        (project / p).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / p, project / p)
     quarto_cfg = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
-    quarto_cfg["format"]["typst"]["template-partials"] = [str(ROOT / p) for p in partials]
+    quarto_cfg["format"]["typst"]["template-partials"] = partials
+    quarto_cfg["format"]["typst"]["font-paths"] = [str(d) for d in fonts.font_dirs()]
     quarto_cfg["format"]["html"]["html-math-method"] = "mathml"
     quarto_cfg["crossref"]["sec-prefix"] = "第"
     quarto_cfg["filters"] = ["quarto", str(ROOT / "report" / "typeset.lua")]
     (project / "_quarto.yml").write_text(yaml.safe_dump(quarto_cfg, allow_unicode=True), encoding="utf-8")
     _build(project)
+    monkeypatch.setattr(render_run, "quarto_path", quarto_kit.quarto)
+    monkeypatch.setenv("PATH", quarto_kit.quarto_env()["PATH"])
     out = render_run.render(project, engine="quarto", quiet=True)
     html = out["html"].read_text(encoding="utf-8")
     assert network_loads(html) == []

