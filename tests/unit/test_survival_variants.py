@@ -94,24 +94,29 @@ def test_as_variant_feeds_the_summaries(variants):
 
 
 def test_implied_deaths_at_national_ratios(variants):
-    # A: 100·(1 − 0.9) + 400·(1 − 0.8) = 10 + 80
-    assert sv.implied_deaths(variants.reset_index())["A"] == pytest.approx(90)
+    # closed cohort, A: 100·(1 − 0.9) + 400·(1 − 0.8) = 10 + 80
+    assert sv.implied_deaths(variants.reset_index(), exposure="closed")["A"] == pytest.approx(90)
+    # residents, A: average-variant migrants 9.5 and −22.5, present half the period:
+    # 0.1·(100 + 9.5/2) + 0.2·(400 − 22.5/2) = 10.475 + 77.75
+    assert sv.implied_deaths(variants.reset_index())["A"] == pytest.approx(88.225)
 
 
 def test_fit_reproduces_registered_deaths_exactly(variants):
     v = variants.reset_index()
     # θ = 2: S² = 0.81, 0.64 → deaths 100·0.19 + 400·0.36 = 163 (A); θ = 1/2 for B
     registered = pd.Series({"A": 163.0, "B": 300 * (1 - 0.9**0.5) + 300 * (1 - 0.8**0.5)})
-    theta = sv.fit_hazard_multipliers(v, registered)
+    theta = sv.fit_hazard_multipliers(v, registered, exposure="closed")
     assert theta["A"] == pytest.approx(2, abs=1e-9)
     assert theta["B"] == pytest.approx(0.5, abs=1e-9)
-    np.testing.assert_allclose(sv.implied_deaths(v, theta).loc[["A", "B"]], registered, rtol=1e-10)
+    np.testing.assert_allclose(sv.implied_deaths(v, theta, exposure="closed").loc[["A", "B"]], registered, rtol=1e-10)
     adj = sv.adjusted_variants(v, theta).set_index(["code", "age_group"])
     assert adj.loc[("A", "10-14"), "forward"] == pytest.approx(99 - 81)
     assert adj.loc[("A", "15+"), "forward"] == pytest.approx(300 - 0.64 * 400)
     assert adj.loc[("A", "15+"), "reverse"] == pytest.approx(300 / 0.64 - 400)
-    check = sv.deaths_check(v, registered, theta).set_index("code")
-    assert check.loc["A", "implied_to_registered"] == pytest.approx(90 / 163)
+    resident = sv.fit_hazard_multipliers(v, registered)
+    check = sv.deaths_check(v, registered, resident).set_index("code")
+    assert check.loc["A", "implied_to_registered"] == pytest.approx(88.225 / 163)
+    assert check.loc["A", "implied_deaths_closed"] == pytest.approx(90)
     assert check.loc["A", "implied_deaths_adjusted"] == pytest.approx(163)
     # adjusted ratios differ by region: the zero-sum identity no longer holds
     assert abs(adj["forward"].sum()) > 1
@@ -171,8 +176,8 @@ def test_differential_deaths_keep_the_implied_total_and_zero_sum(variants):
     diff = sv.differential_deaths(registered, implied)
     assert diff.sum() == pytest.approx(implied.sum())
     assert diff["A"] / diff["B"] == pytest.approx(50 / 150)
-    adj = sv.adjusted_variants(v, sv.fit_hazard_multipliers(v, diff))
-    # all cohorts have S < 1: equal implied deaths in total → equal expected survivors → zero sum
+    adj = sv.adjusted_variants(v, sv.fit_hazard_multipliers(v, diff, exposure="closed"))
+    # closed-cohort fit, all cohorts S < 1: equal implied deaths in total → equal expected survivors → zero sum
     assert adj["forward"].sum() == pytest.approx(0, abs=1e-6)
 
 

@@ -103,7 +103,12 @@ for _code in ("210000", "220000", "230000"):
         "100 * a / b",
         [f"migration_checks.press_{_code}", f"migration_checks.paper_{_code}"],
     )
-for _name in ("differential", "registered", "e0"):
+# the part of the closed-cohort adjustment's shift that the resident-exposure fit does not reproduce
+DERIVED["migration_checks.closed_artefact_share"] = (
+    "100 * (1 - a / b)",
+    ["migration_checks.ne_differential_shift", "migration_checks.ne_differential_closed_shift"],
+)
+for _name in ("differential", "registered", "e0", "differential_closed"):
     DERIVED[f"migration_checks.ne_{_name}_shift"] = (
         "a - b",
         [f"migration_checks.ne_{_name}_forward", "migration_checks.ne_national_forward"],

@@ -14,9 +14,10 @@ RATIOS_ZH = {
     "differential": "死亡差异调整",
     "registered": "按登记死亡调整",
     "e0": "按预期寿命缩放",
+    "differential_closed": "死亡差异调整（封闭队列暴露，敏感性）",
 }
 # Ratio sets drawn with the forward variant only (keeps the legend readable).
-FORWARD_ONLY = {"e0"}
+FORWARD_ONLY = {"e0", "differential_closed"}
 
 
 def variant_profiles(profiles: pd.DataFrame, group: str = "northeast", benchmark: str = "comparison"):
@@ -28,6 +29,7 @@ def variant_profiles(profiles: pd.DataFrame, group: str = "northeast", benchmark
         "differential": PALETTE["other"],
         "registered": PALETTE["accent"],
         "e0": PALETTE["highlight"],
+        "differential_closed": PALETTE["neutral"],
     }
     styles = {"forward": "-", "reverse": "--", "average": ":"}
     for (ratios, variant), d in profiles[profiles["group"] == group].groupby(["ratios", "variant"], sort=False):

@@ -118,6 +118,39 @@ def record_e0(rs: ResultSet, theta: pd.Series, ne, names: pd.Series, life: pd.Da
         rs.record(f"theta_e0_{end}_who", who, "", f"东北e0风险乘数{end}所属", display=who)
     word = direction_word([v - 1 for v in ne_theta.values()], "compare")
     rs.record("theta_e0_word", word, "", "东北e0风险乘数相对全国（乘数1）", display=word)
-    for name in ("differential", "registered", "e0"):
+    for name in ("differential", "registered", "e0", "differential_closed"):
         derived.record(rs, f"ne_{name}_shift", "persons", f"{name}调整的变化", scale=WAN, suffix="万", signed=True)
         derived.record(rs, f"ne_{name}_old_share_shift", "pp", f"{name}的40+占比变化", suffix="个百分点", signed=True)
+    derived.record(rs, "closed_artefact_share", "%", "封闭队列拟合的变化中常住暴露不再重现的部分", suffix="%")
+
+
+def mortality_reading(deaths: pd.DataFrame, theta_e0: pd.Series | None, ne) -> str:
+    """What the two mortality checks support about the Northeast's mortality relative to the national level.
+
+    Both multipliers below one in every province (the resident-exposure differential fit and the
+    life-expectancy scaling): the direction is supported, with the proviso that the differential
+    fit assumes deaths under-registered alike everywhere; the two disagree or straddle one:
+    the data cannot say."""
+    d = deaths.set_index("code")
+    diff = [float(d.loc[c, "theta_differential"]) for c in ne]
+    e0 = [float(v) for (c, _sex), v in theta_e0.items() if c in set(ne)] if theta_e0 is not None else []
+    if all(t < 1 for t in diff) and e0 and all(t < 1 for t in e0):
+        return "支持东北死亡水平低于全国（两项检验方向一致）"
+    if all(t > 1 for t in diff) and e0 and all(t > 1 for t in e0):
+        return "支持东北死亡水平高于全国（两项检验方向一致）"
+    return "无法判断东北死亡水平高于还是低于全国（两项检验方向不一致）"
+
+
+def record_mortality(rs: ResultSet, deaths: pd.DataFrame, theta_e0, ne, names: pd.Series) -> None:
+    """θ per Northeast province under both exposures, their range, and the reading of the two checks."""
+    d = deaths.set_index("code")
+    for code in ne:
+        rs.record(
+            f"theta_differential_closed_{code}",
+            d.loc[code, "theta_differential_closed"],
+            "ratio",
+            f"{names[code]}风险乘数（差异，封闭队列）",
+            digits=3,
+        )
+    word = mortality_reading(deaths, theta_e0, ne)
+    rs.record("mortality_reading", word, "", "东北死亡水平相对全国的判断", display=word)

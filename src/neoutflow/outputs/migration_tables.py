@@ -39,30 +39,39 @@ def write_all(checks: dict, names: pd.Series, northeast, comparison, directory: 
         "migration_variants",
         f"东北三省 {base_year}—{end_year} 年净迁移（{end_year} 年 {end_year - base_year} 岁及以上）：三种变体与四套存活比",
         "注：净迁移率占基期队列；40 岁及以上按末期年龄；“31省之和”为该套存活比下全部省份净迁移之和，"
-        "未调整的变体按构造为零；“按预期寿命缩放”为第二项检验，不进入区间。",
+        "未调整的变体按构造为零；死亡差异调整按常住人口暴露（迁移者平均在本地居住半个时期）拟合；"
+        "“封闭队列暴露”把迁出者离开后的死亡也算作本地登记死亡，只作敏感性；“按预期寿命缩放”为第二项检验。",
     )
     d = checks["deaths"]
     d = d[d["code"].isin([*northeast, *comparison])].assign(
         name=lambda x: x["code"].map(names),
         implied_deaths=lambda x: x["implied_deaths"] / WAN,
+        implied_deaths_closed=lambda x: x["implied_deaths_closed"] / WAN,
         registered_deaths=lambda x: x["registered_deaths"] / WAN,
     )
     cols = {
         "name": "省份",
-        "implied_deaths": "全国存活比推算死亡（万人）",
+        "implied_deaths": "推算死亡：常住暴露（万人）",
+        "implied_deaths_closed": "推算死亡：封闭队列（万人）",
         "registered_deaths": "登记死亡（万人）",
         "implied_to_registered": "推算/登记",
         "theta": "风险乘数（对准登记）",
         "theta_differential": "风险乘数（死亡差异）",
+        "theta_differential_closed": "风险乘数（死亡差异，封闭队列）",
     }
     rt.write_table(
         rt.frame_table(
-            d[list(cols)], {"implied_deaths": 1, "registered_deaths": 1} | dict.fromkeys(list(cols)[3:], 3), cols
+            d[list(cols)],
+            {"implied_deaths": 1, "implied_deaths_closed": 1, "registered_deaths": 1}
+            | dict.fromkeys(list(cols)[4:], 3),
+            cols,
         ),
         directory,
         "migration_deaths",
         f"{base_year}—{end_year} 年推算死亡与登记死亡",
-        "注：登记死亡 = 粗死亡率 × 年平均人口，按普查时点加权；推算死亡 = 基期队列 × (1 − 存活比)，只含基期人口。",
+        "注：登记死亡 = 粗死亡率 × 年平均人口，按普查时点加权，是常住人口中的死亡；"
+        "常住暴露的推算死亡 = (1 − 存活比) × (基期队列 + 净迁移/2)，封闭队列 = 基期队列 × (1 − 存活比)，"
+        "后者把迁出者离开后的死亡也计入。推算/登记按常住暴露。",
     )
     c = est[
         (est["ratios"] == "national") & (est["variant"] == "average") & est["group"].isin([*northeast, *comparison])
