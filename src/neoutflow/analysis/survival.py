@@ -65,7 +65,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
+from scipy.optimize import brentq, least_squares
+from scipy.stats import spearmanr
 
 from neoutflow.analysis import demography as dm
 from neoutflow.analysis.demography import DemographyError
@@ -400,6 +401,266 @@ def yearly_decomposition(series: pd.DataFrame, codes: list[str]) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+# ---------------------------------------------------------------- census coverage at young ages
+
+# Coverage at ages 10–39 (end census) is varied because there the national census ratio is mostly
+# coverage: ten-year survival from life tables is above 0.98 at these ages, yet the national ratios
+# range well below and above one (children under-counted in 2010, students counted at school,
+# young adults missed in 2020). ``COVERAGE_WEIGHTS``: the Northeast's coverage change taken as none
+# (w = 0: the region's cohorts survive by the life table alone), the national one (w = 1, the
+# survival-ratio method's assumption) and twice the national one (w = 2).
+COVERAGE_AGES = (10, 39)
+COVERAGE_WEIGHTS = (0.0, 1.0, 2.0)
+
+
+def gompertz_survival(x0, years: float, level: float, slope: float = GOMPERTZ_SLOPE):
+    """``l(x0 + years) / l(x0)`` of the Gompertz hazard ``level · exp(slope · x)``."""
+    x0 = np.asarray(x0, dtype=float)
+    return np.exp(-level / slope * np.exp(slope * x0) * np.expm1(slope * years))
+
+
+def coverage_terms(
+    variants: pd.DataFrame,
+    life_expectancy: pd.DataFrame,
+    year: int,
+    national: str,
+    interval: int = 10,
+    ages: tuple[int, int] = COVERAGE_AGES,
+    slope: float = GOMPERTZ_SLOPE,
+) -> pd.DataFrame:
+    """National census ratio ÷ life-table survival, by sex and end age group within ``ages``.
+
+    The life table: a Gompertz hazard (slope ``slope``) whose life expectancy at birth equals the
+    national ``e0`` of ``year`` by sex (:func:`gompertz_level`); a cohort aged ``x``–``x+4`` at the
+    first census survives ``l(x + 2.5 + n) / l(x + 2.5)``. A Gompertz hazard has no accident hump and
+    understates mortality at 10–39, by less than one percent of ten-year survival; the coverage terms it
+    gives are an order of magnitude larger. Returns ``sex, age_group, census_ratio, life_table, coverage``."""
+    le = life_expectancy[(life_expectancy["year"] == int(year)) & (life_expectancy["code"] == national)]
+    e0 = le.set_index("sex")["life_expectancy"].astype(float)
+    rows = []
+    ratios = variants.drop_duplicates(["sex", "age_group"])[["sex", "age_group", "survival_ratio"]]
+    for _, r in ratios.iterrows():
+        low, high = dm.age_group_bounds(str(r["age_group"]))
+        if high is None or low < ages[0] or high > ages[1]:
+            continue
+        if r["sex"] not in e0.index:
+            raise DemographyError(f"no national life expectancy for {r['sex']} in {year}")
+        lt = float(gompertz_survival(low - interval + 2.5, interval, gompertz_level(e0[r["sex"]], slope), slope))
+        rows.append(
+            {
+                "sex": r["sex"],
+                "age_group": str(r["age_group"]),
+                "census_ratio": float(r["survival_ratio"]),
+                "life_table": lt,
+                "coverage": float(r["survival_ratio"]) / lt,
+            }
+        )
+    if not rows:
+        raise DemographyError(f"no end age group within ages {ages}")
+    return pd.DataFrame(rows)
+
+
+def coverage_variants(variants: pd.DataFrame, coverage: pd.DataFrame, weight: float) -> pd.DataFrame:
+    """The variants with each region's ratio at the coverage ages multiplied by ``coverage^(weight − 1)``:
+    the region's coverage change is ``weight`` times the national one (1: unchanged)."""
+    key = pd.MultiIndex.from_arrays([variants["sex"].astype(str), variants["age_group"].astype(str)])
+    c = coverage.set_index(["sex", "age_group"])["coverage"]
+    factor = np.where(key.isin(c.index), np.power(c.reindex(key).to_numpy(), weight - 1.0), 1.0)
+    out = variants.copy()
+    out["survival_ratio"] = out["survival_ratio"].to_numpy() * np.nan_to_num(factor, nan=1.0)
+    out = _net_columns(out)
+    out["net_migration"] = out["forward"]
+    out["expected"] = out["observed"] - out["forward"]
+    return out
+
+
+# ---------------------------------------------------------------- model migration schedule
+
+# Rogers & Castro (1981), *Model Migration Schedules* (IIASA RR-81-30): the labour-force component and
+# the constant of their model schedule,
+#     m(x) = a2·exp(−α2·(x − μ2) − exp(−λ2·(x − μ2))) + c,
+# fitted by least squares (:func:`scipy.optimize.least_squares`, bounded, several starts) to a pooled
+# profile of net OUT-migration rates, so that it describes what a labour-driven outflow looks like at
+# every age. The pre-labour-force component ``a1·exp(−α1·x)`` needs ages under ten, which the
+# survival-ratio method does not have (cohorts are aged 5+ at mid-interval), and the retirement peak is
+# the feature under test: neither is fitted. ``c`` may be negative (net return of older people).
+# The labour peak lies at age ``μ2 + ln(λ2/α2)/λ2`` (:func:`rogers_castro_peak`); with few points
+# per peak ``a2`` and ``μ2`` trade off, so the peak age and height are the parameters to read.
+ROGERS_CASTRO_PARAMS = ("a2", "mu2", "alpha2", "lambda2", "c")
+_RC_LOWER = (0.0, 0.0, 0.01, 0.01, -1.0)
+_RC_UPPER = (10.0, 100.0, 3.0, 5.0, 1.0)
+_RC_STARTS = ((0.1, 20.0, 0.1, 0.4, 0.0), (0.3, 18.0, 0.2, 0.5, 0.01), (1.0, 30.0, 0.5, 0.1, 0.0))
+
+
+def rogers_castro(x, a2, mu2, alpha2, lambda2, c):
+    """The Rogers–Castro labour-force component plus a constant at ages ``x``."""
+    x = np.asarray(x, dtype=float)
+    return a2 * np.exp(-alpha2 * (x - mu2) - np.exp(-lambda2 * (x - mu2))) + c
+
+
+def rogers_castro_peak(params: dict) -> tuple[float, float]:
+    """Age and height (constant included) of the labour-force peak of fitted parameters."""
+    age = params["mu2"] + np.log(params["lambda2"] / params["alpha2"]) / params["lambda2"]
+    return float(age), float(rogers_castro(age, *(params[p] for p in ROGERS_CASTRO_PARAMS)))
+
+
+def fit_rogers_castro(ages, rates, weights=None, starts=_RC_STARTS) -> dict:
+    """Least-squares fit of :func:`rogers_castro` to ``rates`` at ``ages`` (optionally weighted); the best
+    of several starting points. Returns the parameters by name, ``peak_age``, ``peak_rate`` and ``rmse``
+    (unweighted, unit of ``rates``). Raises :class:`DemographyError` if no start converges."""
+    x, y = np.asarray(ages, dtype=float), np.asarray(rates, dtype=float)
+    w = np.ones_like(y) if weights is None else np.sqrt(np.asarray(weights, dtype=float) / np.mean(weights))
+    best = None
+    for start in starts:
+        res = least_squares(
+            lambda p: w * (rogers_castro(x, *p) - y),
+            np.clip(start, _RC_LOWER, _RC_UPPER),
+            bounds=(_RC_LOWER, _RC_UPPER),
+            x_scale="jac",
+            xtol=1e-15,
+            ftol=1e-15,
+            gtol=1e-15,
+            max_nfev=50000,
+        )
+        if res.success and (best is None or res.cost < best.cost):
+            best = res
+    if best is None:
+        raise DemographyError("Rogers–Castro fit did not converge from any starting point")
+    out = dict(zip(ROGERS_CASTRO_PARAMS, (float(v) for v in best.x), strict=True))
+    out["peak_age"], out["peak_rate"] = rogers_castro_peak(out)
+    out["rmse"] = float(np.sqrt(np.mean((rogers_castro(x, *best.x) - y) ** 2)))
+    return out
+
+
+def cohort_mid_age(age_group: str, interval: int = 10, open_width: int = 5) -> float:
+    """Age at the middle of the interval of the cohort in ``age_group`` at the end census (midpoint
+    of the group minus half the interval; an open group is given ``open_width`` years)."""
+    low, high = dm.age_group_bounds(age_group)
+    high = low + open_width - 1 if high is None else high
+    return (low + high + 1) / 2 - interval / 2
+
+
+# ---------------------------------------------------------------- age benchmark (not chosen on the outcome)
+
+AGE_BANDS = {"young": (20, 39), "middle": (40, 59), "old": (60, None)}
+
+
+def band_of(age_group: str) -> str | None:
+    """``young`` (20–39), ``middle`` (40–59), ``old`` (60+) or ``None`` for the end age group."""
+    low = dm.age_group_bounds(age_group)[0]
+    for band, (a, b) in AGE_BANDS.items():
+        if low >= a and (b is None or low <= b - 4):
+            return band
+    return None
+
+
+def band_rates(v: pd.DataFrame, variant: str) -> pd.DataFrame:
+    """Per region: net migration (persons) and rate (% of the base cohort) of each age band, and of 10+."""
+    df = v.assign(band=v["age_group"].astype(str).map(band_of), code=v["code"].astype(str))
+    g = df.dropna(subset=["band"]).groupby(["code", "band"])[["base_population", variant]].sum().unstack("band")
+    out = pd.DataFrame(index=g.index)
+    for band in AGE_BANDS:
+        out[f"{band}_net"] = g[(variant, band)]
+        out[f"{band}_base"] = g[("base_population", band)]
+        out[f"{band}_rate"] = 100 * g[(variant, band)] / g[("base_population", band)]
+    tot = df.groupby("code")[["base_population", variant]].sum()
+    out["total_net"] = tot[variant]
+    out["total_rate"] = 100 * tot[variant] / tot["base_population"]
+    return out
+
+
+def outmigration_group(v: pd.DataFrame, variant: str, exclude) -> list[str]:
+    """Regions (other than ``exclude``) with a net loss at ages 10+ under ``variant``: the group is
+    chosen on the total only, not on the age pattern."""
+    tot = v.groupby(v["code"].astype(str))[variant].sum()
+    return sorted(c for c, x in tot.items() if x < 0 and c not in set(exclude))
+
+
+def age_benchmark(v: pd.DataFrame, variant: str, northeast, interval: int = 10, stock: pd.Series | None = None) -> dict:
+    """The Northeast's 40–59 and 60+ losses against benchmarks not selected on the outcome.
+
+    - ``bands``: every region's net migration by band (:func:`band_rates`) with its rank among all
+      regions (1 = largest loss) for each band;
+    - ``group``: the out-migration regions (:func:`outmigration_group`) and their pooled band rates;
+    - ``schedule``: a Rogers–Castro schedule fitted to the pooled out-migration group's net
+      out-migration rate by age (ages at mid-interval, weighted by the cohorts), and per Northeast
+      province and for the Northeast as a whole the *expected* band losses: the schedule scaled to the
+      unit's own 20–39 loss (``k = observed 20–39 / schedule 20–39``), applied to its 40–59 and 60+ cohorts;
+    - ``destinations``: regions gaining at 60+, and a concentration check. If the Northeast's 60+
+      loss were a coverage artefact (its own census undercounting the old in 2020 or overcounting them
+      in 2010), the national ratio would carry it and every other region would gain at the same rate
+      ``u = −loss / (their 60+ base)``; real moves go to a few destinations. ``top_share``: share of all
+      60+ gains going to the five largest gainers; ``top_base_share``: those five's share of the 60+ base
+      of all gaining regions. With ``stock`` (persons born in the Northeast living in each other region
+      at the base census), the Spearman correlation across the other regions between their 60+ net
+      migration rate and that stock per 100 of their base population: old people who really move
+      follow their children, so a positive correlation points to real moves, none to an artefact.
+    """
+    ne = [str(c) for c in northeast]
+    bands = band_rates(v, variant)
+    for band in [*AGE_BANDS, "total"]:
+        bands[f"{band}_rank"] = bands[f"{band}_rate"].rank(method="min").astype(int)
+    group = outmigration_group(v, variant, ne)
+    pooled = bands.loc[group, [f"{b}_net" for b in AGE_BANDS] + [f"{b}_base" for b in AGE_BANDS]].sum()
+    group_rates = {b: 100 * pooled[f"{b}_net"] / pooled[f"{b}_base"] for b in AGE_BANDS}
+
+    df = v.assign(code=v["code"].astype(str), age_group=v["age_group"].astype(str))
+    prof = df[df["code"].isin(group)].groupby("age_group", sort=False)[["base_population", variant]].sum()
+    prof = prof[prof.index.map(lambda g: dm.age_group_bounds(g)[0] >= interval)]
+    ages = np.array([cohort_mid_age(g, interval) for g in prof.index])
+    out_rate = -prof[variant].to_numpy() / prof["base_population"].to_numpy()  # net OUT-migration, per head
+    params = fit_rogers_castro(ages, out_rate, weights=prof["base_population"].to_numpy())
+    curve = pd.Series(rogers_castro(ages, *(params[p] for p in ROGERS_CASTRO_PARAMS)), index=prof.index)
+
+    def expected(codes: list[str]) -> dict:
+        part = df[df["code"].isin(codes)].groupby("age_group")[["base_population", variant]].sum()
+        part = part.loc[[g for g in curve.index if g in part.index]]
+        band = part.index.map(band_of)
+        exp_out = curve.reindex(part.index) * part["base_population"]  # expected net out-migrants per cohort
+        young = band == "young"
+        k = float(-part.loc[young, variant].sum() / exp_out[young].sum())
+        res = {"scale": k}
+        for b in ("middle", "old"):
+            m = band == b
+            res[f"{b}_expected"] = float(-k * exp_out[m].sum())
+            res[f"{b}_observed"] = float(part.loc[m, variant].sum())
+            res[f"{b}_expected_rate"] = 100 * res[f"{b}_expected"] / float(part.loc[m, "base_population"].sum())
+        return res
+
+    schedule = {code: expected([code]) for code in ne}
+    schedule["northeast"] = expected(ne)
+
+    others = bands.drop(index=ne)
+    gains = others.loc[others["old_net"] > 0, ["old_net", "old_base", "old_rate"]].sort_values(
+        "old_net", ascending=False
+    )
+    ne_loss = float(bands.loc[ne, "old_net"].sum())
+    top = gains.head(5)
+    destinations = {
+        "gainers": gains,
+        "n_gainers": len(gains),
+        "n_others": len(others),
+        "uniform_rate": 100 * -ne_loss / float(others["old_base"].sum()),
+        "top_share": 100 * float(top["old_net"].sum() / gains["old_net"].sum()),
+        "top_base_share": 100 * float(top["old_base"].sum() / gains["old_base"].sum()),
+    }
+    if stock is not None:
+        base_all = df.groupby("code")["base_population"].sum()
+        common = others.index.intersection(stock.index.astype(str))
+        density = 100 * stock.rename(index=str).loc[common] / base_all.loc[common]
+        rho, p = spearmanr(others.loc[common, "old_rate"], density)
+        destinations |= {"stock_rho": float(rho), "stock_p": float(p), "stock_n": len(common)}
+    return {
+        "bands": bands,
+        "group": group,
+        "group_rates": group_rates,
+        "params": params,
+        "curve": pd.DataFrame({"mid_age": ages, "observed": out_rate, "fitted": curve.to_numpy()}, index=prof.index),
+        "schedule": schedule,
+        "destinations": destinations,
+    }
+
+
 # ---------------------------------------------------------------- the checks of notebook 03
 
 # Ratio sets compared: the national ratios (zero-sum), the ratios fitted to registered deaths
@@ -412,14 +673,14 @@ RATIO_SETS = ("national", "differential", "registered", "e0")
 RANGE_SETS = ("national", "differential")
 PREFERRED = ("national", "average")
 # Ruling thresholds: the mortality adjustment "explains" the old-age loss if it removes at least
-# this share of it; the Northeast's old-age rate is "anomalous" if it is at least this multiple
-# of the comparison provinces' pooled rate (and the comparison rate is negative) or the comparison
-# rate is not negative at all.
+# this share of it; the Northeast's loss at 40+ is "anomalous" if its rate is at least this multiple
+# of the rate the expected schedule gives it (:func:`age_benchmark`), or if that schedule expects no loss.
 MORTALITY_EXPLAINS_SHARE = 0.5
 ANOMALY_MULTIPLE = 2.0
 OLD_AGE = 40
-# Provinces with a 2010–2020 net outflow of the Northeast's order but a different age pattern.
-COMPARISON = ("360000", "430000", "410000")  # Jiangxi, Hunan, Henan
+# Destination side: a correlation of the other regions' 60+ gains with the Northeast-born stock is
+# "significant" at this level (Spearman test).
+DESTINATION_ALPHA = 0.05
 
 
 def _young_old_masks(v: pd.DataFrame, young: tuple[int, int], old: int):
@@ -481,19 +742,20 @@ def age_profiles(sets: dict[str, pd.DataFrame], groups: dict[str, str]) -> pd.Da
     return out
 
 
-def old_age_ruling(estimates: pd.DataFrame, northeast: str, comparison: str, old: int = OLD_AGE) -> dict:
-    """The plain ruling on the Northeast's loss at ages ``old``+, from :func:`estimates_table` rows.
+def old_age_ruling(estimates: pd.DataFrame, benchmark: dict, northeast_codes, northeast: str = "northeast") -> dict:
+    """The plain ruling on the Northeast's loss at ages ``old``+ (40+ = the 40–59 and 60+ bands).
 
     - mortality: how much of the old-age loss (national ratios, forward) the differential
       mortality adjustment removes (negative: it adds to it);
-    - benchmark: the comparison provinces' pooled old-age rate applied to the Northeast's
-      old-age base is the part "credible as migration"; the rest is the anomaly;
+    - benchmark: the expected schedule of :func:`age_benchmark` (Rogers–Castro, fitted to the pooled
+      out-migration regions, scaled to the Northeast's own 20–39 loss) gives the part "credible as
+      labour-driven migration"; the rest is the anomaly; the conservative estimate replaces the
+      observed 40+ loss of the preferred estimate by the expected one;
     - words are chosen from the thresholds above.
     """
     e = estimates.set_index(["ratios", "variant", "group"])
     nat = e.loc[("national", "forward", northeast)]
     adj = e.loc[("differential", "forward", northeast)]
-    cmp_ = e.loc[("national", "forward", comparison)]
     removed = 1 - adj["old_net_migration"] / nat["old_net_migration"] if nat["old_net_migration"] != 0 else 0.0
     if removed >= MORTALITY_EXPLAINS_SHARE:
         mortality_word = "能够解释"
@@ -501,29 +763,30 @@ def old_age_ruling(estimates: pd.DataFrame, northeast: str, comparison: str, old
         mortality_word = "只能解释一小部分"
     else:
         mortality_word = "不能解释，反而加大"
-    old_base = nat["old_net_migration"] / (nat["old_rate"] / 100)
-    benchmark_rate = min(float(cmp_["old_rate"]), 0.0)
-    credible = benchmark_rate / 100 * old_base
-    comparable = cmp_["old_rate"] < 0  # a multiple of a non-negative rate means nothing
-    multiple = float(nat["old_rate"] / cmp_["old_rate"]) if comparable else None
+    sched = benchmark["schedule"]["northeast"]
+    observed = sched["middle_observed"] + sched["old_observed"]
+    credible = min(sched["middle_expected"] + sched["old_expected"], 0.0)
+    bands = benchmark["bands"]
+    codes = [str(c) for c in northeast_codes]
+    base = float(bands.loc[codes, "middle_base"].sum() + bands.loc[codes, "old_base"].sum())
+    observed_rate, expected_rate = 100 * observed / base, 100 * credible / base
+    comparable = credible < 0
+    multiple = observed / credible if comparable else None
     anomalous = not comparable or multiple >= ANOMALY_MULTIPLE
     pref = e.loc[(*PREFERRED, northeast)]
-    young_plus_old = pref["net_migration"] - pref["old_net_migration"]
     return {
         "mortality_removed_share": 100 * float(removed),
         "mortality_word": mortality_word,
         "upper_bound_word": "是上限" if removed > 0 else "不是上限",
-        "northeast_old_rate": float(nat["old_rate"]),
-        "comparison_old_rate": float(cmp_["old_rate"]),
-        # text when there is no multiple to state (the comparison provinces gained at old ages)
-        "old_rate_multiple": multiple if comparable else "不可比（可比省份老年并无净迁出）",
+        "northeast_old_rate": float(observed_rate),
+        "expected_old_rate": float(expected_rate),
+        "old_rate_multiple": multiple if comparable else "不可比（期望年龄模式在 40 岁以上并无净迁出）",
         "anomaly_word": "异常" if anomalous else "不异常",
+        "old_observed": float(observed),
         "old_credible": float(credible),
-        "old_excess": float(nat["old_net_migration"] - credible),
-        "old_excess_share": 100 * float((nat["old_net_migration"] - credible) / nat["old_net_migration"])
-        if nat["old_net_migration"] != 0
-        else 0.0,
-        "conservative_estimate": float(young_plus_old + benchmark_rate / 100 * old_base),
+        "old_excess": float(observed - credible),
+        "old_excess_share": 100 * float((observed - credible) / observed) if observed != 0 else 0.0,
+        "conservative_estimate": float(pref["net_migration"] - pref["old_net_migration"] + credible),
     }
 
 
@@ -533,17 +796,20 @@ def migration_checks(
     base_year: int,
     end_year: int,
     northeast: list[str],
-    comparison: list[str],
     life_expectancy: pd.DataFrame | None = None,
     national_code: str = "100000",
+    stock: pd.Series | None = None,
 ) -> dict:
-    """Everything notebook 03 shows: variants under three ratio sets, deaths, profiles, sex ratios, ruling.
+    """Everything notebook 03 shows: variants under the ratio sets, deaths, profiles, sex ratios,
+    the age benchmark and the ruling.
 
     ``population``: the provinces' census table (both years); ``series``: the long province
-    series with ``death_rate`` and ``yearend_population``. Groups: "northeast", "comparison",
-    and each province of both lists under its own code. With ``life_expectancy``
-    (:func:`neoutflow.data.load_life_expectancy`), a fourth set "e0" scales the national
-    ratios to each province's ``base_year`` life expectancy (:func:`e0_hazard_multipliers`).
+    series with ``death_rate`` and ``yearend_population``. Groups: "northeast", "outmigration" (the
+    other regions with a net loss at 10+ under the preferred estimate, :func:`outmigration_group`)
+    and each Northeast province under its own code. With ``life_expectancy``
+    (:func:`neoutflow.data.load_life_expectancy`), the set "e0" scales the national ratios to each
+    province's ``base_year`` life expectancy (:func:`e0_hazard_multipliers`). ``stock``: persons born
+    in the Northeast living in each other region at ``base_year`` (for the destination check).
     """
     v = survival_variants(population, base_year, end_year)
     registered = registered_deaths(
@@ -570,8 +836,9 @@ def migration_checks(
             life_expectancy, life_expectancy_year(life_expectancy, base_year), national_code
         )
         sets["e0"] = scaled_variants(v, theta_e0)
-    groups = {**dict.fromkeys(northeast, "northeast"), **dict.fromkeys(comparison, "comparison")}
-    singles = {c: c for c in [*northeast, *comparison]}
+    benchmark = age_benchmark(sets[PREFERRED[0]], PREFERRED[1], northeast, int(end_year) - int(base_year), stock)
+    groups = {**dict.fromkeys(benchmark["group"], "outmigration"), **dict.fromkeys(northeast, "northeast")}
+    singles = {c: c for c in northeast}
     estimates = pd.concat([estimates_table(sets, groups), estimates_table(sets, singles)], ignore_index=True)
     deaths = (
         deaths_check(v, registered, theta_reg)
@@ -587,10 +854,11 @@ def migration_checks(
     return {
         "sets": sets,
         "estimates": estimates,
-        "profiles": age_profiles(sets, {**groups, **dict.fromkeys(northeast, "northeast")}),
+        "profiles": age_profiles(sets, groups),
         "deaths": deaths,
         "sex_ratios": sex,
-        "ruling": old_age_ruling(estimates, "northeast", "comparison"),
+        "benchmark": benchmark,
+        "ruling": old_age_ruling(estimates, benchmark, northeast),
         "theta_e0": theta_e0,
         "range": (float(in_range["net_migration"].min()), float(in_range["net_migration"].max())),
         "young_range": (

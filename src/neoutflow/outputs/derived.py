@@ -103,6 +103,16 @@ for _code in ("210000", "220000", "230000"):
         "100 * a / b",
         [f"migration_checks.press_{_code}", f"migration_checks.paper_{_code}"],
     )
+# the 40+ loss beyond the expected (Rogers–Castro) schedule
+DERIVED["migration_checks.old_excess"] = ("a - b", ["migration_checks.old_observed", "migration_checks.old_credible"])
+DERIVED["migration_checks.old_excess_share"] = (
+    "100 * (a - b) / a",
+    ["migration_checks.old_observed", "migration_checks.old_credible"],
+)
+DERIVED["migration_checks.ne_a4059_share"] = (
+    "100 * a / b",
+    ["migration_checks.ne_a4059_net", "migration_checks.old_observed"],
+)
 # the part of the closed-cohort adjustment's shift that the resident-exposure fit does not reproduce
 DERIVED["migration_checks.closed_artefact_share"] = (
     "100 * (1 - a / b)",

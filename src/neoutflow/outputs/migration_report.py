@@ -154,3 +154,62 @@ def record_mortality(rs: ResultSet, deaths: pd.DataFrame, theta_e0, ne, names: p
         )
     word = mortality_reading(deaths, theta_e0, ne)
     rs.record("mortality_reading", word, "", "东北死亡水平相对全国的判断", display=word)
+
+
+def record_benchmark(rs: ResultSet, bench: dict, ne, names: pd.Series) -> None:
+    """The age benchmark (:func:`neoutflow.analysis.survival.age_benchmark`): the Rogers–Castro schedule,
+    the 40–59 and 60+ rates and ranks of each Northeast province with their expected rates, the pooled
+    out-migration provinces, and the destination side of the 60+ moves with a code-chosen word."""
+    p, bands, sched, dest = bench["params"], bench["bands"], bench["schedule"], bench["destinations"]
+    n = len(bands)
+    rs.record("bench_provinces", n, "count", "省份数", digits=0)
+    rs.record("bench_group_n", len(bench["group"]), "count", "其他净迁出省份数", digits=0)
+    rs.record("rc_peak_age", p["peak_age"], "years", "RC峰值年龄（期中）", digits=1, suffix="岁")
+    rs.record("rc_peak_rate", 100 * p["peak_rate"], "%", "RC峰值十年净迁出率", suffix="%")
+    rs.record("rc_c", 100 * p["c"], "%", "RC常数项", digits=2, suffix="%")
+    rs.record("rc_rmse", 100 * p["rmse"], "pp", "RC拟合均方根误差", digits=2, suffix="个百分点")
+    for k in ("a2", "mu2", "alpha2", "lambda2"):
+        rs.record(f"rc_{k}", p[k], "parameter", f"RC参数{k}", display=f"{p[k]:.4g}")
+    for band, tag, zh in (("middle", "a4059", "40–59岁"), ("old", "a60", "60岁及以上")):
+        rs.record(f"outmig_{tag}_rate", bench["group_rates"][band], "%", f"其他净迁出省份{zh}", suffix="%")
+        pooled = bands.loc[list(ne)].sum()
+        rs.record(f"ne_{tag}_net", pooled[f"{band}_net"], "persons", f"东北{zh}净迁移", scale=WAN, suffix="万")
+        rs.record(f"ne_{tag}_rate", 100 * pooled[f"{band}_net"] / pooled[f"{band}_base"], "%", f"东北{zh}", suffix="%")
+        rs.record(
+            f"ne_{tag}_expected_rate", sched["northeast"][f"{band}_expected_rate"], "%", f"东北{zh}期望", suffix="%"
+        )
+        for code in ne:
+            b = bands.loc[code]
+            if band == "middle":
+                rs.record(f"young_rate_{code}", b["young_rate"], "%", f"{names[code]}20–39岁", suffix="%")
+            rs.record(f"{tag}_rate_{code}", b[f"{band}_rate"], "%", f"{names[code]}{zh}", suffix="%")
+            rs.record(f"{tag}_rank_{code}", int(b[f"{band}_rank"]), "rank", f"{names[code]}{zh}位次", digits=0)
+            e = sched[code][f"{band}_expected_rate"]
+            rs.record(f"{tag}_expected_{code}", e, "%", f"{names[code]}{zh}期望", suffix="%")
+    for code in ne:
+        e = sched[code]
+        obs, exp = e["middle_observed"] + e["old_observed"], e["middle_expected"] + e["old_expected"]
+        anomalous = exp >= 0 or obs / exp >= sv.ANOMALY_MULTIPLE
+        if exp < 0:
+            rs.record(f"old_multiple_{code}", obs / exp, "ratio", f"{names[code]}40+对期望的倍数", suffix="倍")
+        else:
+            rs.record(f"old_multiple_{code}", "不可比", "", f"{names[code]}40+对期望的倍数", display="不可比")
+        word = "异常" if anomalous else "不异常"
+        rs.record(f"anomaly_word_{code}", word, "", f"{names[code]}40+是否异常", display=word)
+    top = dest["gainers"].head(3)
+    text = "、".join(f"{short_province_name(names[c])}（{r:+.1f}%）" for c, r in top["old_rate"].items())
+    rs.record("dest_top3", text, "", "60+净迁入最多的三个省份", display=text)
+    rs.record("dest_n_gainers", dest["n_gainers"], "count", "60+净迁入省份数", digits=0)
+    rs.record("dest_n_others", dest["n_others"], "count", "东北以外省份数", digits=0)
+    rs.record("dest_uniform_rate", dest["uniform_rate"], "%", "覆盖误差均摊时的60+净迁入率", digits=2, suffix="%")
+    rs.record("dest_top_share", dest["top_share"], "%", "前五省份占60+净迁入之比", suffix="%")
+    rs.record("dest_top_base_share", dest["top_base_share"], "%", "前五省份占净迁入省份60+基数之比", suffix="%")
+    if "stock_rho" in dest:
+        rs.record("stock_rho", dest["stock_rho"], "rho", "60+净迁移率与东北出生者密度的Spearman相关", digits=2)
+        rs.record("stock_p", dest["stock_p"], "p", "该相关的p值", digits=3)
+        rs.record("stock_n", dest["stock_n"], "count", "参与相关的省份数", digits=0)
+        if dest["stock_p"] < sv.DESTINATION_ALPHA:
+            word = "显著正相关，支持真实的老年迁移" if dest["stock_rho"] > 0 else "显著负相关，不支持随亲迁居"
+        else:
+            word = "无显著相关，无法据此区分真实迁移与覆盖误差"
+        rs.record("stock_word", word, "", "目的地一侧的判断", display=word)

@@ -13,8 +13,9 @@ from neoutflow.outputs.migration_figures import RATIOS_ZH, VARIANT_ZH
 WAN = 1e4
 
 
-def write_all(checks: dict, names: pd.Series, northeast, comparison, directory: Path, base_year: int, end_year: int):
-    """Write ``migration_variants``, ``migration_deaths``, ``migration_comparison``, ``migration_sex_ratios``."""
+def write_all(checks: dict, names: pd.Series, northeast, directory: Path, base_year: int, end_year: int):
+    """Write ``migration_variants``, ``migration_deaths``, ``migration_age_bands``, ``migration_destinations``,
+    ``migration_rogers_castro`` and ``migration_sex_ratios``."""
     est = checks["estimates"]
     ne = est[est["group"] == "northeast"].assign(
         ratios=lambda d: d["ratios"].map(RATIOS_ZH),
@@ -43,7 +44,7 @@ def write_all(checks: dict, names: pd.Series, northeast, comparison, directory: 
         "“封闭队列暴露”把迁出者离开后的死亡也算作本地登记死亡，只作敏感性；“按预期寿命缩放”为第二项检验。",
     )
     d = checks["deaths"]
-    d = d[d["code"].isin([*northeast, *comparison])].assign(
+    d = d[d["code"].isin(list(northeast))].assign(
         name=lambda x: x["code"].map(names),
         implied_deaths=lambda x: x["implied_deaths"] / WAN,
         implied_deaths_closed=lambda x: x["implied_deaths_closed"] / WAN,
@@ -73,25 +74,7 @@ def write_all(checks: dict, names: pd.Series, northeast, comparison, directory: 
         "常住暴露的推算死亡 = (1 − 存活比) × (基期队列 + 净迁移/2)，封闭队列 = 基期队列 × (1 − 存活比)，"
         "后者把迁出者离开后的死亡也计入。推算/登记按常住暴露。",
     )
-    c = est[
-        (est["ratios"] == "national") & (est["variant"] == "average") & est["group"].isin([*northeast, *comparison])
-    ]
-    c = c.assign(name=lambda x: x["group"].map(names), net_migration=lambda x: x["net_migration"] / WAN)
-    cols = {
-        "name": "省份",
-        "net_migration": "净迁移（万人）",
-        "net_migration_rate": "净迁移率（%）",
-        "old_share": "40岁及以上占比（%）",
-        "old_rate": "40岁及以上净迁移率（%）",
-    }
-    rt.write_table(
-        rt.frame_table(
-            c[list(cols)], {"net_migration": 1, "net_migration_rate": 2, "old_share": 1, "old_rate": 2}, cols
-        ),
-        directory,
-        "migration_comparison",
-        "东北三省与净流出规模相近省份（全国存活比，平均变体）",
-    )
+    write_benchmark(checks["benchmark"], names, northeast, directory, end_year)
     s = checks["sex_ratios"].pivot(index="age_group", columns="group", values=["base", "end", "change"])
     s.columns = [f"{g}_{k}" for k, g in s.columns]
     s = s.reset_index().assign(age_group=lambda x: x["age_group"].astype(str))
@@ -105,6 +88,87 @@ def write_all(checks: dict, names: pd.Series, northeast, comparison, directory: 
         "队列性别比（男性/女性 × 100）：同一出生队列在两次普查中",
     )
     return s
+
+
+def write_benchmark(bench: dict, names: pd.Series, northeast, directory: Path, end_year: int) -> None:
+    """Net migration rates by age band (20–39, 40–59, 60+) of each Northeast province, the Northeast,
+    the pooled out-migration provinces, with the rank among all provinces and the rate the expected
+    (Rogers–Castro) schedule gives; the provinces gaining at 60+; the schedule's parameters."""
+    bands, sched, group = bench["bands"], bench["schedule"], bench["group"]
+    n = len(bands)
+    rows = []
+    for code in [*northeast, "northeast", "outmigration"]:
+        if code in bands.index:
+            b = bands.loc[code]
+            row = {"name": names[code], **{f"{k}_rate": b[f"{k}_rate"] for k in ("young", "middle", "old")}}
+            row |= {"middle_rank": f"{int(b['middle_rank'])}/{n}", "old_rank": f"{int(b['old_rank'])}/{n}"}
+        else:
+            codes = list(northeast) if code == "northeast" else group
+            pooled = bands.loc[codes].sum()
+            label = "东北三省" if code == "northeast" else f"其他净迁出省份（{len(group)} 个）合计"
+            row = {
+                "name": label,
+                **{f"{k}_rate": 100 * pooled[f"{k}_net"] / pooled[f"{k}_base"] for k in ("young", "middle", "old")},
+            }
+            row |= {"middle_rank": "", "old_rank": ""}
+        e = sched.get(code)
+        row["middle_expected_rate"] = e["middle_expected_rate"] if e else float("nan")
+        row["old_expected_rate"] = e["old_expected_rate"] if e else float("nan")
+        rows.append(row)
+    cols = {
+        "name": "省份",
+        "young_rate": "20–39岁（%）",
+        "middle_rate": "40–59岁（%）",
+        "middle_rank": "40–59岁位次",
+        "middle_expected_rate": "40–59岁期望（%）",
+        "old_rate": "60岁及以上（%）",
+        "old_rank": "60岁及以上位次",
+        "old_expected_rate": "60岁及以上期望（%）",
+    }
+    t = pd.DataFrame(rows)[list(cols)]
+    rt.write_table(
+        rt.frame_table(
+            t,
+            dict.fromkeys(["young_rate", "middle_rate", "middle_expected_rate", "old_rate", "old_expected_rate"], 2),
+            cols,
+        ),
+        directory,
+        "migration_age_bands",
+        f"分年龄段净迁移率（{end_year} 年年龄，占基期队列 %，首选估计）：东北各省、其他净迁出省份与期望年龄模式",
+        "注：位次为 31 个省份中净迁出率由高到低的位次（1 为净迁出最重）；“其他净迁出省份”为东北以外 10 岁及以上"
+        "净迁移为负的全部省份，按合计而非年龄模式选出；“期望”为拟合于这些省份合计的 Rogers–Castro 年龄模式，"
+        "按各单位自身 20–39 岁的净迁出强度缩放后在 40–59 岁与 60 岁及以上的值。",
+    )
+    g = bench["destinations"]["gainers"].head(8)
+    g = pd.DataFrame({"name": g.index.map(names), "old_net": g["old_net"] / WAN, "old_rate": g["old_rate"]})
+    cols = {"name": "省份", "old_net": "60岁及以上净迁入（万人）", "old_rate": "净迁移率（%）"}
+    rt.write_table(
+        rt.frame_table(g, {"old_net": 1, "old_rate": 2}, cols),
+        directory,
+        "migration_destinations",
+        f"{end_year} 年 60 岁及以上净迁入最多的省份（首选估计）",
+    )
+    p = bench["params"]
+    zh = {
+        "a2": "劳动年龄成分高度 a2",
+        "mu2": "位置参数 μ2",
+        "alpha2": "下降速率 α2",
+        "lambda2": "上升速率 λ2",
+        "c": "常数项 c",
+        "peak_age": "峰值年龄（期中年龄）",
+        "peak_rate": "峰值十年净迁出率",
+        "rmse": "拟合均方根误差",
+    }
+    t = pd.DataFrame({"param": list(zh.values()), "value": [f"{p[k]:.4g}" for k in zh]})
+    rt.write_table(
+        rt.frame_table(t, {}, {"param": "参数", "value": "估计值"}),
+        directory,
+        "migration_rogers_castro",
+        "期望年龄模式：Rogers–Castro 模型的参数（拟合于其他净迁出省份合计的十年净迁出率）",
+        "注：m(x) = a2·exp(−α2(x−μ2) − exp(−λ2(x−μ2))) + c，x 为队列在两次普查期中的年龄；以各队列基期人数加权的"
+        "最小二乘拟合（scipy.optimize.least_squares）。10 岁以下无存活比估计，学龄前成分不拟合；峰值少、a2 与 μ2 相互替代，"
+        "应读峰值年龄和高度。",
+    )
 
 
 def old_age_sex_ratio_gap(sex_table: pd.DataFrame, old: int = sv.OLD_AGE) -> float:
