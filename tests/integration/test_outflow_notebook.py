@@ -90,8 +90,8 @@ def test_northeast_agrees_with_independent_computation(default_run):
     ne = list(data.NORTHEAST)
     expected = _independent_net_migration_10plus(paths.RAW / "census_population.csv", ne)
     for code, slug in zip(ne, ["liaoning", "jilin", "heilongjiang"], strict=True):
-        assert results[f"{slug}_net_migration_10plus"]["value"] == pytest.approx(expected[code], rel=0.01)
-    assert results["ne_net_migration_10plus"]["value"] == pytest.approx(sum(expected.values()), rel=0.01)
+        assert results[f"{slug}_net_migration_10plus"]["value"] == pytest.approx(expected[code], rel=1e-9)
+    assert results["ne_net_migration_10plus"]["value"] == pytest.approx(sum(expected.values()), rel=1e-9)
 
 
 def test_other_parameters_without_code_edits(tmp_path, default_run):

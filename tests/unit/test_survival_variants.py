@@ -209,7 +209,7 @@ def test_estimates_and_ruling_on_the_toy(variants):
     assert ruling["old_excess"] == pytest.approx(-30)
     assert ruling["old_excess_share"] == pytest.approx(75)
     assert ruling["northeast_old_rate"] == pytest.approx(-4)
-    pref = est.set_index(["ratios", "variant", "group"]).loc[(*sv.PREFERRED, "northeast")]
+    pref = est.set_index(["ratios", "variant", "group"]).loc[("national", sv.PREFERRED_VARIANT, "northeast")]
     assert ruling["conservative_estimate"] == pytest.approx(pref["net_migration"] - pref["old_net_migration"] - 10)
     assert ruling["mortality_word"] == "不能解释，反而加大"  # no adjustment: nothing removed
     # an expected schedule without loss at 40+: not comparable, anomalous

@@ -671,7 +671,13 @@ def age_benchmark(v: pd.DataFrame, variant: str, northeast, interval: int = 10, 
 RATIO_SETS = ("national", "differential", "registered", "e0")
 # Variants that enter the range: the zero-sum ones. The "registered" set is shown as a diagnostic.
 RANGE_SETS = ("national", "differential")
-PREFERRED = ("national", "average")
+# The preferred estimate, by stated criteria (:func:`choose_preferred`): the average variant (migrants
+# spread evenly over the interval, the assumption the resident exposure also makes); the ratios with the
+# mortality differential ("differential") if the two mortality checks agree in direction for every
+# Northeast province and that set departs from zero-sum by at most ZERO_SUM_TOLERANCE of the Northeast's
+# estimate, else the national ratios.
+PREFERRED_VARIANT = "average"
+ZERO_SUM_TOLERANCE = 0.01
 # Ruling thresholds: the mortality adjustment "explains" the old-age loss if it removes at least
 # this share of it; the Northeast's loss at 40+ is "anomalous" if its rate is at least this multiple
 # of the rate the expected schedule gives it (:func:`age_benchmark`), or if that schedule expects no loss.
@@ -742,7 +748,37 @@ def age_profiles(sets: dict[str, pd.DataFrame], groups: dict[str, str]) -> pd.Da
     return out
 
 
-def old_age_ruling(estimates: pd.DataFrame, benchmark: dict, northeast_codes, northeast: str = "northeast") -> dict:
+def choose_preferred(
+    estimates: pd.DataFrame,
+    theta_differential: pd.Series,
+    theta_e0: pd.Series | None,
+    northeast_codes,
+    group="northeast",
+) -> dict:
+    """The preferred ratio set and variant by the criteria above, with what decided it."""
+    codes = [str(c) for c in northeast_codes]
+    e = estimates.set_index(["ratios", "variant", "group"])
+    diff = e.loc[("differential", PREFERRED_VARIANT, group)]
+    departure = abs(float(diff["sum_all_regions"])) / abs(float(diff["net_migration"]))
+    d = [float(theta_differential[c]) for c in codes]
+    e0 = [] if theta_e0 is None else [float(v) for (c, _sex), v in theta_e0.items() if c in set(codes)]
+    agree = bool(e0) and (all(t < 1 for t in d + e0) or all(t > 1 for t in d + e0))
+    chosen = "differential" if agree and departure <= ZERO_SUM_TOLERANCE else "national"
+    return {
+        "set": chosen,
+        "variant": PREFERRED_VARIANT,
+        "mortality_agrees": agree,
+        "zero_sum_departure": 100 * departure,
+    }
+
+
+def old_age_ruling(
+    estimates: pd.DataFrame,
+    benchmark: dict,
+    northeast_codes,
+    northeast: str = "northeast",
+    preferred: tuple[str, str] = ("national", PREFERRED_VARIANT),
+) -> dict:
     """The plain ruling on the Northeast's loss at ages ``old``+ (40+ = the 40–59 and 60+ bands).
 
     - mortality: how much of the old-age loss (national ratios, forward) the differential
@@ -773,7 +809,7 @@ def old_age_ruling(estimates: pd.DataFrame, benchmark: dict, northeast_codes, no
     comparable = credible < 0
     multiple = observed / credible if comparable else None
     anomalous = not comparable or multiple >= ANOMALY_MULTIPLE
-    pref = e.loc[(*PREFERRED, northeast)]
+    pref = e.loc[(*preferred, northeast)]
     return {
         "mortality_removed_share": 100 * float(removed),
         "mortality_word": mortality_word,
@@ -836,7 +872,11 @@ def migration_checks(
             life_expectancy, life_expectancy_year(life_expectancy, base_year), national_code
         )
         sets["e0"] = scaled_variants(v, theta_e0)
-    benchmark = age_benchmark(sets[PREFERRED[0]], PREFERRED[1], northeast, int(end_year) - int(base_year), stock)
+    choice = choose_preferred(
+        estimates_table(sets, dict.fromkeys(northeast, "northeast")), theta_diff, theta_e0, northeast
+    )
+    preferred = (choice["set"], choice["variant"])
+    benchmark = age_benchmark(sets[preferred[0]], preferred[1], northeast, int(end_year) - int(base_year), stock)
     groups = {**dict.fromkeys(benchmark["group"], "outmigration"), **dict.fromkeys(northeast, "northeast")}
     singles = {c: c for c in northeast}
     estimates = pd.concat([estimates_table(sets, groups), estimates_table(sets, singles)], ignore_index=True)
@@ -851,6 +891,25 @@ def migration_checks(
         ignore_index=True,
     )
     in_range = estimates[estimates["ratios"].isin(RANGE_SETS) & (estimates["group"] == "northeast")]
+    coverage, coverage_est = None, None
+    if life_expectancy is not None:
+        # the census coverage term at 10–39 and the Northeast's estimates with its coverage change
+        # taken as none or twice the national one (preferred ratio set and variant)
+        coverage = coverage_terms(
+            v,
+            life_expectancy,
+            life_expectancy_year(life_expectancy, base_year),
+            national_code,
+            int(end_year) - int(base_year),
+        )
+        cov_sets = {f"coverage_{w:g}": coverage_variants(sets[preferred[0]], coverage, w) for w in COVERAGE_WEIGHTS}
+        coverage_est = estimates_table(cov_sets, dict.fromkeys(northeast, "northeast"))
+        coverage_est = coverage_est[coverage_est["variant"] == preferred[1]]
+        in_range = pd.concat([in_range, coverage_est], ignore_index=True)
+    ruling = old_age_ruling(estimates, benchmark, northeast, preferred=preferred)
+    # every reading the report calls plausible: the zero-sum sets × variants, the coverage readings and
+    # the conservative estimate (40+ at the expected schedule only)
+    totals = [*in_range["net_migration"].astype(float), ruling["conservative_estimate"]]
     return {
         "sets": sets,
         "estimates": estimates,
@@ -858,9 +917,12 @@ def migration_checks(
         "deaths": deaths,
         "sex_ratios": sex,
         "benchmark": benchmark,
-        "ruling": old_age_ruling(estimates, benchmark, northeast),
+        "ruling": ruling,
+        "preferred": choice,
         "theta_e0": theta_e0,
-        "range": (float(in_range["net_migration"].min()), float(in_range["net_migration"].max())),
+        "coverage": coverage,
+        "coverage_estimates": coverage_est,
+        "range": (min(totals), max(totals)),
         "young_range": (
             float(in_range["young_adult_net_migration"].min()),
             float(in_range["young_adult_net_migration"].max()),

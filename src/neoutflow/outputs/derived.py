@@ -87,14 +87,14 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
     ),
     "migration_checks.ne_range_width_pct": (
         "100 * (a - b) / -c",
-        ["migration_checks.ne_range_max", "migration_checks.ne_range_min", "migration_checks.ne_national_average"],
+        ["migration_checks.ne_range_max", "migration_checks.ne_range_min", "migration_checks.preferred_net"],
     ),
     "migration_checks.ne_young_range_width_pct": (
         "100 * (a - b) / -c",
         [
             "migration_checks.ne_young_range_max",
             "migration_checks.ne_young_range_min",
-            "migration_checks.ne_national_average_young",
+            "migration_checks.preferred_young",
         ],
     ),
 }
@@ -102,6 +102,17 @@ for _code in ("210000", "220000", "230000"):
     DERIVED[f"migration_checks.press_share_{_code}"] = (
         "100 * a / b",
         [f"migration_checks.press_{_code}", f"migration_checks.paper_{_code}"],
+    )
+DERIVED["migration_checks.preferred_young_share"] = (
+    "100 * a / b",
+    ["migration_checks.preferred_young", "migration_checks.preferred_net"],
+)
+# the paper's 821万 against the preferred estimate and both ends of the range
+for _what in ("preferred_net", "ne_range_min", "ne_range_max"):
+    _tag = {"preferred_net": "preferred", "ne_range_min": "range_min", "ne_range_max": "range_max"}[_what]
+    DERIVED[f"migration_checks.paper_to_{_tag}"] = (
+        "a / -b",
+        ["migration_checks.paper_ne_outflow", f"migration_checks.{_what}"],
     )
 # the 40+ loss beyond the expected (Rogers–Castro) schedule
 DERIVED["migration_checks.old_excess"] = ("a - b", ["migration_checks.old_observed", "migration_checks.old_credible"])

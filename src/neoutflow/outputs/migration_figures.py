@@ -15,6 +15,9 @@ RATIOS_ZH = {
     "registered": "按登记死亡调整",
     "e0": "按预期寿命缩放",
     "differential_closed": "死亡差异调整（封闭队列暴露，敏感性）",
+    "coverage_0": "覆盖变化为零（10–39岁）",
+    "coverage_1": "覆盖变化同全国（10–39岁）",
+    "coverage_2": "覆盖变化为全国两倍（10–39岁）",
 }
 # Ratio sets drawn with the forward variant only (keeps the legend readable).
 FORWARD_ONLY = {"e0", "differential_closed"}
@@ -26,9 +29,10 @@ def variant_profiles(
     benchmark: str = "outmigration",
     benchmark_label: str = "其他净迁出省份合计（全国存活比，平均）",
     expected: pd.Series | None = None,
+    benchmark_ratios: tuple[str, str] = ("national", "average"),
 ):
     """Net migration rate by end age: one line per ratio set × variant for ``group``, the benchmark
-    group (national ratios, average variant) in grey, and, if given, ``expected`` (rate % by end age
+    group (``benchmark_ratios``: ratio set and variant) in grey, and, if given, ``expected`` (rate % by end age
     group: the Rogers–Castro schedule scaled to the group's 20–39 loss) as a dashed black line."""
     fig, ax = plt.subplots(figsize=(7.2, 5.4))
     colours = {
@@ -51,7 +55,9 @@ def variant_profiles(
             label=f"东北：{RATIOS_ZH[ratios]}，{VARIANT_ZH[variant]}",
         )
     b = profiles[
-        (profiles["group"] == benchmark) & (profiles["ratios"] == "national") & (profiles["variant"] == "average")
+        (profiles["group"] == benchmark)
+        & (profiles["ratios"] == benchmark_ratios[0])
+        & (profiles["variant"] == benchmark_ratios[1])
     ]
     ax.plot(
         b["age_group"],

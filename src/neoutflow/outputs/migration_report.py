@@ -78,7 +78,7 @@ def record_students(rs: ResultSet, density: pd.DataFrame, ne, names: pd.Series, 
         suffix="万",
     )
     rs.record(
-        "ne_cohort_30_34_net", cohort_net, "persons", "东北2020年30–34岁队列净迁移（平均）", scale=WAN, suffix="万"
+        "ne_cohort_30_34_net", cohort_net, "persons", "东北2020年30–34岁队列净迁移（首选估计）", scale=WAN, suffix="万"
     )
     derived.record(rs, "excess_students_share", "%", "超额在校生占30–34岁净迁出之比", suffix="%")
 
@@ -213,3 +213,112 @@ def record_benchmark(rs: ResultSet, bench: dict, ne, names: pd.Series) -> None:
         else:
             word = "无显著相关，无法据此区分真实迁移与覆盖误差"
         rs.record("stock_word", word, "", "目的地一侧的判断", display=word)
+
+
+def record_coverage(rs: ResultSet, checks: dict) -> None:
+    """The coverage term at 10–39 (national census ratio ÷ life-table survival), its range, the life-table
+    survival it is measured against, and the Northeast's estimates with no or twice the national coverage change."""
+    cov = checks["coverage"]
+    lo, hi = sv.COVERAGE_AGES
+    rs.record("coverage_ages", f"{lo}–{hi}", "", "覆盖敏感性的年龄", display=f"{lo}–{hi}")
+    rs.record("coverage_min", float(cov["coverage"].min()), "ratio", "覆盖项最小值", digits=3)
+    rs.record("coverage_max", float(cov["coverage"].max()), "ratio", "覆盖项最大值", digits=3)
+    rs.record("census_ratio_min", float(cov["census_ratio"].min()), "ratio", "10–39岁全国普查存活比最小值", digits=3)
+    rs.record("census_ratio_max", float(cov["census_ratio"].max()), "ratio", "10–39岁全国普查存活比最大值", digits=3)
+    rs.record("life_table_min", float(cov["life_table"].min()), "ratio", "10–39岁生命表十年存活最小值", digits=3)
+    rs.record("coverage_weight_high", max(sv.COVERAGE_WEIGHTS), "ratio", "覆盖变化倍数上端", digits=0, suffix="倍")
+    est = checks["coverage_estimates"].set_index("ratios")
+    for w in sv.COVERAGE_WEIGHTS:
+        if w == 1:
+            continue
+        tag = f"coverage_{w:g}"
+        rs.record(
+            f"ne_{tag}",
+            est.loc[tag, "net_migration"],
+            "persons",
+            f"东北净迁移（覆盖倍数{w:g}）",
+            scale=WAN,
+            suffix="万",
+        )
+        rs.record(
+            f"ne_{tag}_young",
+            est.loc[tag, "young_adult_net_migration"],
+            "persons",
+            f"东北20–39岁（覆盖倍数{w:g}）",
+            scale=WAN,
+            suffix="万",
+        )
+
+
+def preferred_name(choice: dict) -> str:
+    """The preferred estimate's name in words (ratio set and variant)."""
+    from neoutflow.outputs.migration_figures import RATIOS_ZH, VARIANT_ZH
+
+    what = "死亡差异调整（常住暴露）" if choice["set"] == "differential" else RATIOS_ZH[choice["set"]]
+    return f"{what}·{VARIANT_ZH[choice['variant']]}法"
+
+
+def record_preferred(rs: ResultSet, checks: dict) -> None:
+    """The one preferred estimate (``preferred_*``), named by its variant, and the criteria that chose it."""
+    choice = checks["preferred"]
+    est = checks["estimates"].set_index(["ratios", "variant", "group"])
+    row = est.loc[(choice["set"], choice["variant"], "northeast")]
+    name = preferred_name(choice)
+    rs.record("preferred_name", f"{choice['set']}/{choice['variant']}", "", "首选估计的变体", display=name)
+    en = {
+        "national": "national ratios",
+        "differential": "ratios with each province's mortality differential fitted on resident exposure",
+    }
+    name_en = f"{choice['variant']} variant, {en.get(choice['set'], choice['set'])}"
+    code = f"{choice['set']}/{choice['variant']}"
+    rs.record("preferred_name_en", code, "", "首选估计的变体（英文摘要）", display=name_en)
+    rs.record("preferred_set", choice["set"], "", "首选估计的存活比", display=choice["set"])
+    rs.record("preferred_variant", choice["variant"], "", "首选估计的写法", display=choice["variant"])
+    wan = dict(scale=WAN, suffix="万")
+    rs.record("preferred_net", row["net_migration"], "persons", f"东北净迁移（首选：{name}）", **wan)
+    rs.record("preferred_rate", row["net_migration_rate"], "%", "东北净迁移率（首选）", suffix="%")
+    rs.record("preferred_young", row["young_adult_net_migration"], "persons", "东北20–39岁（首选）", **wan)
+    rs.record("preferred_old_share", row["old_share"], "%", "东北40+占比（首选）", suffix="%")
+    derived.record(rs, "preferred_young_share", "%", "20–39岁占首选估计之比", suffix="%")
+    for key in ("preferred_net", "preferred_young"):
+        v = rs[key].value
+        rs.record(f"{key}_en", v, rs[key].unit, rs[key].label + "（英文摘要）", display=derived.million(v))
+    rs.record(
+        "preferred_zero_sum_departure", choice["zero_sum_departure"], "%", "首选集合偏离零和", digits=2, suffix="%"
+    )
+    rs.record("zero_sum_tolerance", 100 * sv.ZERO_SUM_TOLERANCE, "%", "零和偏离容限", digits=0, suffix="%")
+    word = "两项死亡检验方向一致" if choice["mortality_agrees"] else "两项死亡检验方向不一致"
+    rs.record("preferred_mortality_word", word, "", "首选时死亡检验是否一致", display=word)
+
+
+def record_paper_range(rs: ResultSet) -> str:
+    """The paper's 821万 against the preferred estimate and against both ends of the range, with a word
+    that holds across the range. Needs ``paper_ne_outflow``, ``preferred_net``, ``ne_range_min/max``."""
+    derived.record(rs, "paper_to_preferred", "ratio", "821万/首选估计", digits=2, suffix="倍")
+    derived.record(rs, "paper_to_range_min", "ratio", "821万/区间下端（净迁出最大）", digits=2, suffix="倍")
+    derived.record(rs, "paper_to_range_max", "ratio", "821万/区间上端（净迁出最小）", digits=2, suffix="倍")
+    paper = float(rs["paper_ne_outflow"].value)
+    low, high = -float(rs["ne_range_min"].value), -float(rs["ne_range_max"].value)  # largest, smallest outflow
+    preferred = -float(rs["preferred_net"].value)
+    if paper < high:
+        where = "below"
+        word = "小于区间内的每一个估计：无论取哪种读法，原文数字都低于两次普查之间的净迁出"
+        en = "is below every reading of the intercensal net out-migration, so it understates the flow"
+    elif paper > low:
+        where = "above"
+        word = "大于区间内的每一个估计：无论取哪种读法，原文数字都高于两次普查之间的净迁出"
+        en = "is above every reading of the intercensal net out-migration, so it overstates the flow"
+    else:
+        where = "inside"
+        en = (
+            "lies inside the range of intercensal net out-migration readings, so it can be read neither as an "
+            "under- nor as an over-statement of the flow"
+        )
+        side = "低于" if paper < preferred else "高于"
+        word = (
+            f"落在区间之内：按首选估计原文数字{side}净迁出，但区间的另一端与之相反，"
+            "因此不能据此断定原文低估还是高估了两次普查之间的流量"
+        )
+    rs.record("paper_range_word", where, "", "821万相对区间的位置", display=word)
+    rs.record("paper_range_word_en", where, "", "821万相对区间的位置（英文摘要）", display=en)
+    return word

@@ -17,6 +17,11 @@ def write_all(checks: dict, names: pd.Series, northeast, directory: Path, base_y
     """Write ``migration_variants``, ``migration_deaths``, ``migration_age_bands``, ``migration_destinations``,
     ``migration_rogers_castro`` and ``migration_sex_ratios``."""
     est = checks["estimates"]
+    cov = checks.get("coverage_estimates")
+    if cov is not None:
+        cov = cov[cov["ratios"] != "coverage_1"]  # weight 1 is the preferred estimate itself
+        est = pd.concat([est, cov], ignore_index=True)
+    pref = checks["preferred"]
     ne = est[est["group"] == "northeast"].assign(
         ratios=lambda d: d["ratios"].map(RATIOS_ZH),
         variant=lambda d: d["variant"].map(VARIANT_ZH),
@@ -41,7 +46,9 @@ def write_all(checks: dict, names: pd.Series, northeast, directory: Path, base_y
         f"东北三省 {base_year}—{end_year} 年净迁移（{end_year} 年 {end_year - base_year} 岁及以上）：三种变体与四套存活比",
         "注：净迁移率占基期队列；40 岁及以上按末期年龄；“31省之和”为该套存活比下全部省份净迁移之和，"
         "未调整的变体按构造为零；死亡差异调整按常住人口暴露（迁移者平均在本地居住半个时期）拟合；"
-        "“封闭队列暴露”把迁出者离开后的死亡也算作本地登记死亡，只作敏感性；“按预期寿命缩放”为第二项检验。",
+        "“封闭队列暴露”把迁出者离开后的死亡也算作本地登记死亡，只作敏感性；“按预期寿命缩放”为第二项检验；"
+        "“覆盖变化”两行只改 10–39 岁的存活比（东北的普查覆盖变化取全国的 0 倍或 2 倍），以首选的存活比与写法计算。"
+        f"首选估计为{RATIOS_ZH[pref['set']]}的{VARIANT_ZH[pref['variant']]}法。",
     )
     d = checks["deaths"]
     d = d[d["code"].isin(list(northeast))].assign(
@@ -166,7 +173,7 @@ def write_benchmark(bench: dict, names: pd.Series, northeast, directory: Path, e
         "migration_rogers_castro",
         "期望年龄模式：Rogers–Castro 模型的参数（拟合于其他净迁出省份合计的十年净迁出率）",
         "注：m(x) = a2·exp(−α2(x−μ2) − exp(−λ2(x−μ2))) + c，x 为队列在两次普查期中的年龄；以各队列基期人数加权的"
-        "最小二乘拟合（scipy.optimize.least_squares）。10 岁以下无存活比估计，学龄前成分不拟合；峰值少、a2 与 μ2 相互替代，"
+        "非线性最小二乘拟合。10 岁以下无存活比估计，学龄前成分不拟合；峰值少、a2 与 μ2 相互替代，"
         "应读峰值年龄和高度。",
     )
 
@@ -191,6 +198,12 @@ def record_decomposition(rs, dec: pd.DataFrame, names, base_year: int, end_year:
     lo, hi = int(base_year) + 1, min(int(end_year), last)
     rs.record("intercensal_first_year", lo, "year", "普查间首个完整年份", display=str(lo))
     rs.record("intercensal_last_year", hi, "year", "普查间末年", display=str(hi))
+    # vintages: the year-end populations of the intercensal years were back-revised to the end census;
+    # the years after it are independent annual data
+    revised_last = min(int(end_year) - 1, last)
+    recent_first = int(end_year) + 1
+    rs.record("revised_last_year", revised_last, "year", "回溯修订的末年", display=str(revised_last))
+    rs.record("recent_first_year", recent_first, "year", "普查后独立年份首年", display=str(recent_first))
     for code in sorted(dec["code"].unique()):
         d = dec[dec["code"] == code].set_index("year")
         for tag, year in (("census", census_year), ("last", last)):
@@ -201,3 +214,6 @@ def record_decomposition(rs, dec: pd.DataFrame, names, base_year: int, end_year:
         total = d.loc[lo:hi, "net_migration"].sum()
         label = f"{names[code]}{lo}–{hi}年残差净迁移之和"
         rs.record(f"net_migration_intercensal_{code}", total, "persons", label, scale=1e4, suffix="万")
+        recent = d.loc[recent_first:last, "net_migration"].sum()
+        label = f"{names[code]}{recent_first}–{last}年残差净迁移之和"
+        rs.record(f"net_migration_recent_{code}", recent, "persons", label, scale=1e4, suffix="万")
