@@ -826,6 +826,17 @@ def old_age_ruling(
     }
 
 
+def northeast_born_stock(flows: pd.DataFrame, northeast, base_year: int) -> pd.Series:
+    """Persons born in the Northeast living in each other region at the base census (or the latest birthplace
+    matrix before it), from :func:`neoutflow.data.load_birthplace_flows`."""
+    ne = [str(c) for c in northeast]
+    year = flows.loc[flows["year"] <= int(base_year), "year"].max()
+    f = flows[
+        (flows["year"] == year) & flows["origin"].astype(str).isin(ne) & ~flows["destination"].astype(str).isin(ne)
+    ]
+    return f.groupby(f["destination"].astype(str))["persons_estimated"].sum()
+
+
 def migration_checks(
     population: pd.DataFrame,
     series: pd.DataFrame,
@@ -877,6 +888,8 @@ def migration_checks(
     )
     preferred = (choice["set"], choice["variant"])
     benchmark = age_benchmark(sets[preferred[0]], preferred[1], northeast, int(end_year) - int(base_year), stock)
+    # the same benchmark under the national ratios: the 60+ rates move with the mortality assumption
+    benchmark_national = age_benchmark(sets["national"], preferred[1], northeast, int(end_year) - int(base_year), stock)
     groups = {**dict.fromkeys(benchmark["group"], "outmigration"), **dict.fromkeys(northeast, "northeast")}
     singles = {c: c for c in northeast}
     estimates = pd.concat([estimates_table(sets, groups), estimates_table(sets, singles)], ignore_index=True)
@@ -917,6 +930,7 @@ def migration_checks(
         "deaths": deaths,
         "sex_ratios": sex,
         "benchmark": benchmark,
+        "benchmark_national": benchmark_national,
         "ruling": ruling,
         "preferred": choice,
         "theta_e0": theta_e0,

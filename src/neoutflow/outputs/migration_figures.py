@@ -125,3 +125,14 @@ def yearly_decomposition(decomposition: pd.DataFrame, names: dict[str, str], rev
     axes[0].legend(fontsize=7, loc="lower left")
     fig.tight_layout()
     return fig
+
+
+def benchmark_profiles(checks: dict, preferred_label: str):
+    """:func:`variant_profiles` with the out-migration provinces (preferred estimate) and the Northeast's
+    expected schedule (Rogers–Castro curve scaled to its 20–39 loss) from :func:`~neoutflow.analysis.survival.migration_checks`."""
+    bench, pref = checks["benchmark"], checks["preferred"]
+    expected = -100 * bench["schedule"]["northeast"]["scale"] * bench["curve"]["fitted"]
+    label = f"其他净迁出省份合计（{len(bench['group'])} 个，首选估计：{preferred_label}）"
+    return variant_profiles(
+        checks["profiles"], benchmark_label=label, expected=expected, benchmark_ratios=(pref["set"], pref["variant"])
+    )

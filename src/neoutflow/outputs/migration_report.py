@@ -156,7 +156,7 @@ def record_mortality(rs: ResultSet, deaths: pd.DataFrame, theta_e0, ne, names: p
     rs.record("mortality_reading", word, "", "东北死亡水平相对全国的判断", display=word)
 
 
-def record_benchmark(rs: ResultSet, bench: dict, ne, names: pd.Series) -> None:
+def record_benchmark(rs: ResultSet, bench: dict, ne, names: pd.Series, national: dict | None = None) -> None:
     """The age benchmark (:func:`neoutflow.analysis.survival.age_benchmark`): the Rogers–Castro schedule,
     the 40–59 and 60+ rates and ranks of each Northeast province with their expected rates, the pooled
     out-migration provinces, and the destination side of the 60+ moves with a code-chosen word."""
@@ -208,11 +208,26 @@ def record_benchmark(rs: ResultSet, bench: dict, ne, names: pd.Series) -> None:
         rs.record("stock_rho", dest["stock_rho"], "rho", "60+净迁移率与东北出生者密度的Spearman相关", digits=2)
         rs.record("stock_p", dest["stock_p"], "p", "该相关的p值", digits=3)
         rs.record("stock_n", dest["stock_n"], "count", "参与相关的省份数", digits=0)
-        if dest["stock_p"] < sv.DESTINATION_ALPHA:
-            word = "显著正相关，支持真实的老年迁移" if dest["stock_rho"] > 0 else "显著负相关，不支持随亲迁居"
-        else:
-            word = "无显著相关，无法据此区分真实迁移与覆盖误差"
-        rs.record("stock_word", word, "", "目的地一侧的判断", display=word)
+        rs.record("stock_word", _stock_word(dest), "", "目的地一侧的判断", display=_stock_word(dest))
+        if national is not None and "stock_rho" in national["destinations"]:
+            nat = national["destinations"]
+            rs.record("stock_rho_national", nat["stock_rho"], "rho", "同上（全国存活比）", digits=2)
+            rs.record("stock_p_national", nat["stock_p"], "p", "同上p值（全国存活比）", digits=3)
+            rs.record("stock_word_national", _stock_word(nat), "", "同上判断（全国存活比）", display=_stock_word(nat))
+            supports = [d["stock_p"] < sv.DESTINATION_ALPHA and d["stock_rho"] > 0 for d in (dest, nat)]
+            if all(supports):
+                word = "两种存活比下都支持东北老年净迁出中有真实迁移"
+            elif any(supports):
+                word = "这一证据随死亡假定而变，不足以判定老年净迁出是真实迁移还是覆盖误差"
+            else:
+                word = "两种存活比下都没有显著相关，目的地一侧不能区分真实迁移与覆盖误差"
+            rs.record("destination_word", word, "", "目的地一侧的综合判断", display=word)
+
+
+def _stock_word(dest: dict) -> str:
+    if dest["stock_p"] < sv.DESTINATION_ALPHA:
+        return "显著正相关" if dest["stock_rho"] > 0 else "显著负相关"
+    return "无显著相关"
 
 
 def record_coverage(rs: ResultSet, checks: dict) -> None:
