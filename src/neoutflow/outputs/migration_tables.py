@@ -81,7 +81,7 @@ def write_all(checks: dict, names: pd.Series, northeast, directory: Path, base_y
         "常住暴露的推算死亡 = (1 − 存活比) × (基期队列 + 净迁移/2)，封闭队列 = 基期队列 × (1 − 存活比)，"
         "后者把迁出者离开后的死亡也计入。推算/登记按常住暴露。",
     )
-    write_benchmark(checks["benchmark"], names, northeast, directory, end_year)
+    write_benchmark(checks["benchmark"], names, northeast, directory, end_year, end_year - base_year)
     s = checks["sex_ratios"].pivot(index="age_group", columns="group", values=["base", "end", "change"])
     s.columns = [f"{g}_{k}" for k, g in s.columns]
     s = s.reset_index().assign(age_group=lambda x: x["age_group"].astype(str))
@@ -97,7 +97,9 @@ def write_all(checks: dict, names: pd.Series, northeast, directory: Path, base_y
     return s
 
 
-def write_benchmark(bench: dict, names: pd.Series, northeast, directory: Path, end_year: int) -> None:
+def write_benchmark(
+    bench: dict, names: pd.Series, northeast, directory: Path, end_year: int, interval: int = 10
+) -> None:
     """Net migration rates by age band (20–39, 40–59, 60+) of each Northeast province, the Northeast,
     the pooled out-migration provinces, with the rank among all provinces and the rate the expected
     (Rogers–Castro) schedule gives; the provinces gaining at 60+; the schedule's parameters."""
@@ -142,7 +144,7 @@ def write_benchmark(bench: dict, names: pd.Series, northeast, directory: Path, e
         directory,
         "migration_age_bands",
         f"分年龄段净迁移率（{end_year} 年年龄，占基期队列 %，首选估计）：东北各省、其他净迁出省份与期望年龄模式",
-        "注：位次为 31 个省份中净迁出率由高到低的位次（1 为净迁出最重）；“其他净迁出省份”为东北以外 10 岁及以上"
+        f"注：位次为 {n} 个省份中净迁出率由高到低的位次（1 为净迁出最重）；“其他净迁出省份”为东北以外 {interval} 岁及以上"
         "净迁移为负的全部省份，按合计而非年龄模式选出；“期望”为拟合于这些省份合计的 Rogers–Castro 年龄模式，"
         "按各单位自身 20–39 岁的净迁出强度缩放后在 40–59 岁与 60 岁及以上的值。",
     )
@@ -163,7 +165,7 @@ def write_benchmark(bench: dict, names: pd.Series, northeast, directory: Path, e
         "lambda2": "上升速率 λ2",
         "c": "常数项 c",
         "peak_age": "峰值年龄（期中年龄）",
-        "peak_rate": "峰值十年净迁出率",
+        "peak_rate": "峰值净迁出率（整个时期）",
         "rmse": "拟合均方根误差",
     }
     t = pd.DataFrame({"param": list(zh.values()), "value": [f"{p[k]:.4g}" for k in zh]})
@@ -171,9 +173,9 @@ def write_benchmark(bench: dict, names: pd.Series, northeast, directory: Path, e
         rt.frame_table(t, {}, {"param": "参数", "value": "估计值"}),
         directory,
         "migration_rogers_castro",
-        "期望年龄模式：Rogers–Castro 模型的参数（拟合于其他净迁出省份合计的十年净迁出率）",
+        "期望年龄模式：Rogers–Castro 模型的参数（拟合于其他净迁出省份合计的净迁出率）",
         "注：m(x) = a2·exp(−α2(x−μ2) − exp(−λ2(x−μ2))) + c，x 为队列在两次普查期中的年龄；以各队列基期人数加权的"
-        "非线性最小二乘拟合。10 岁以下无存活比估计，学龄前成分不拟合；峰值少、a2 与 μ2 相互替代，"
+        f"非线性最小二乘拟合。{interval} 岁以下无存活比估计，学龄前成分不拟合；峰值少、a2 与 μ2 相互替代，"
         "应读峰值年龄和高度。",
     )
 
