@@ -78,7 +78,7 @@ def test_e0_scaling_on_the_shipped_data():
     ne = list(data.NORTHEAST)
     pop = data.load_population("province", [2010, 2020])
     series = data.load_province_series(["death_rate", "yearend_population"])
-    checks = sv.migration_checks(pop, series, 2010, 2020, ne, list(sv.COMPARISON), data.load_life_expectancy([2010]))
+    checks = sv.migration_checks(pop, series, 2010, 2020, ne, data.load_life_expectancy([2010]))
     assert (checks["theta_e0"].loc[ne] < 1).all()
     e = checks["estimates"].set_index(["ratios", "variant", "group"])["net_migration"]
     assert e[("e0", "forward", "northeast")] < e[("national", "forward", "northeast")] < 0

@@ -94,24 +94,29 @@ def test_as_variant_feeds_the_summaries(variants):
 
 
 def test_implied_deaths_at_national_ratios(variants):
-    # A: 100·(1 − 0.9) + 400·(1 − 0.8) = 10 + 80
-    assert sv.implied_deaths(variants.reset_index())["A"] == pytest.approx(90)
+    # closed cohort, A: 100·(1 − 0.9) + 400·(1 − 0.8) = 10 + 80
+    assert sv.implied_deaths(variants.reset_index(), exposure="closed")["A"] == pytest.approx(90)
+    # residents, A: average-variant migrants 9.5 and −22.5, present half the period:
+    # 0.1·(100 + 9.5/2) + 0.2·(400 − 22.5/2) = 10.475 + 77.75
+    assert sv.implied_deaths(variants.reset_index())["A"] == pytest.approx(88.225)
 
 
 def test_fit_reproduces_registered_deaths_exactly(variants):
     v = variants.reset_index()
     # θ = 2: S² = 0.81, 0.64 → deaths 100·0.19 + 400·0.36 = 163 (A); θ = 1/2 for B
     registered = pd.Series({"A": 163.0, "B": 300 * (1 - 0.9**0.5) + 300 * (1 - 0.8**0.5)})
-    theta = sv.fit_hazard_multipliers(v, registered)
+    theta = sv.fit_hazard_multipliers(v, registered, exposure="closed")
     assert theta["A"] == pytest.approx(2, abs=1e-9)
     assert theta["B"] == pytest.approx(0.5, abs=1e-9)
-    np.testing.assert_allclose(sv.implied_deaths(v, theta).loc[["A", "B"]], registered, rtol=1e-10)
+    np.testing.assert_allclose(sv.implied_deaths(v, theta, exposure="closed").loc[["A", "B"]], registered, rtol=1e-10)
     adj = sv.adjusted_variants(v, theta).set_index(["code", "age_group"])
     assert adj.loc[("A", "10-14"), "forward"] == pytest.approx(99 - 81)
     assert adj.loc[("A", "15+"), "forward"] == pytest.approx(300 - 0.64 * 400)
     assert adj.loc[("A", "15+"), "reverse"] == pytest.approx(300 / 0.64 - 400)
-    check = sv.deaths_check(v, registered, theta).set_index("code")
-    assert check.loc["A", "implied_to_registered"] == pytest.approx(90 / 163)
+    resident = sv.fit_hazard_multipliers(v, registered)
+    check = sv.deaths_check(v, registered, resident).set_index("code")
+    assert check.loc["A", "implied_to_registered"] == pytest.approx(88.225 / 163)
+    assert check.loc["A", "implied_deaths_closed"] == pytest.approx(90)
     assert check.loc["A", "implied_deaths_adjusted"] == pytest.approx(163)
     # adjusted ratios differ by region: the zero-sum identity no longer holds
     assert abs(adj["forward"].sum()) > 1
@@ -171,22 +176,57 @@ def test_differential_deaths_keep_the_implied_total_and_zero_sum(variants):
     diff = sv.differential_deaths(registered, implied)
     assert diff.sum() == pytest.approx(implied.sum())
     assert diff["A"] / diff["B"] == pytest.approx(50 / 150)
-    adj = sv.adjusted_variants(v, sv.fit_hazard_multipliers(v, diff))
-    # all cohorts have S < 1: equal implied deaths in total → equal expected survivors → zero sum
+    adj = sv.adjusted_variants(v, sv.fit_hazard_multipliers(v, diff, exposure="closed"))
+    # closed-cohort fit, all cohorts S < 1: equal implied deaths in total → equal expected survivors → zero sum
     assert adj["forward"].sum() == pytest.approx(0, abs=1e-6)
 
 
 def test_estimates_and_ruling_on_the_toy(variants):
     v = variants.reset_index()
     sets = {"national": v, "differential": v, "registered": v}
-    est = sv.estimates_table(sets, {"A": "ne", "B": "cmp"}, young=(10, 14), old=15)
-    row = est.set_index(["ratios", "variant", "group"]).loc[("national", "forward", "ne")]
+    est = sv.estimates_table(sets, {"A": "northeast", "B": "cmp"}, young=(10, 14), old=15)
+    row = est.set_index(["ratios", "variant", "group"]).loc[("national", "forward", "northeast")]
     assert row["net_migration"] == pytest.approx(-11)
     assert row["old_net_migration"] == pytest.approx(-20)
     assert row["old_rate"] == pytest.approx(100 * -20 / 400)
     assert row["sum_all_regions"] == pytest.approx(0, abs=1e-9)
-    ruling = sv.old_age_ruling(est, "ne", "cmp", old=15)
-    # the comparison region gains at 15+: no credible old-age loss, all of it anomalous
+    # a hand-made benchmark: 40–59 and 60+ observed −30 and −10 on bases 500 and 500, expected −5 and −5
+    bench = {
+        "schedule": {
+            "northeast": {
+                "middle_observed": -30.0,
+                "old_observed": -10.0,
+                "middle_expected": -5.0,
+                "old_expected": -5.0,
+            }
+        },
+        "bands": pd.DataFrame({"middle_base": [500.0], "old_base": [500.0]}, index=["A"]),
+    }
+    ruling = sv.old_age_ruling(est, bench, ["A"])
+    assert ruling["old_rate_multiple"] == pytest.approx(4)  # −40 / −10
     assert ruling["anomaly_word"] == "异常"
-    assert ruling["old_credible"] == 0
+    assert ruling["old_credible"] == pytest.approx(-10)
+    assert ruling["old_excess"] == pytest.approx(-30)
+    assert ruling["old_excess_share"] == pytest.approx(75)
+    assert ruling["northeast_old_rate"] == pytest.approx(-4)
+    pref = est.set_index(["ratios", "variant", "group"]).loc[("national", sv.PREFERRED_VARIANT, "northeast")]
+    assert ruling["conservative_estimate"] == pytest.approx(pref["net_migration"] - pref["old_net_migration"] - 10)
     assert ruling["mortality_word"] == "不能解释，反而加大"  # no adjustment: nothing removed
+    # an expected schedule without loss at 40+: not comparable, anomalous
+    bench["schedule"]["northeast"] |= {"middle_expected": 1.0, "old_expected": 0.0}
+    assert sv.old_age_ruling(est, bench, ["A"])["anomaly_word"] == "异常"
+
+
+def test_age_benchmark_picks_provinces_on_the_total_only():
+    # synthetic: end ages 20-24 … 60+ in one table; regions X (loss), Y (loss at 60+ only, gain in total), Z (gain)
+    rows = []
+    for code, nets in {"X": [-10, -5, -1, -1, -2], "Y": [5, 5, 1, 1, -1], "Z": [5, 0, 0, 0, 3]}.items():
+        for n, grp in zip(nets, ["20-24", "25-29", "40-44", "45-49", "60+"], strict=True):
+            rows.append({"code": code, "age_group": grp, "base_population": 100.0, "average": float(n), "sex": "f"})
+    v = pd.DataFrame(rows)
+    assert sv.outmigration_group(v, "average", exclude=[]) == ["X"]
+    b = sv.band_rates(v, "average")
+    assert b.loc["X", "middle_rate"] == pytest.approx(-1)
+    assert b.loc["Y", "old_rate"] == pytest.approx(-1)
+    assert sv.band_of("35-39") == "young" and sv.band_of("55-59") == "middle" and sv.band_of("85+") == "old"
+    assert sv.band_of("15-19") is None

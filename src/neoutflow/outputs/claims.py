@@ -202,3 +202,10 @@ WITHIN_WORDS = {"得到确认": "confirmed", "没有得到确认": "not confirme
 def within_word(coef: float, p: float, sign: int = 1, alpha: float = ALPHA) -> str:
     """Whether a within-province (prefecture) coefficient confirms an association of the implied sign."""
     return "得到确认" if p < alpha and coef * sign > 0 else "没有得到确认"
+
+
+def destination_stock_word(dest: dict, alpha: float) -> str:
+    """The correlation of the 60+ gains with the Northeast-born stock (notebook 03's destination check)."""
+    if dest["stock_p"] < alpha:
+        return "显著正相关" if dest["stock_rho"] > 0 else "显著负相关"
+    return "无显著相关"

@@ -86,14 +86,14 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
     ),
     "migration_checks.ne_range_width_pct": (
         "100 * (a - b) / -c",
-        ["migration_checks.ne_range_max", "migration_checks.ne_range_min", "migration_checks.ne_national_average"],
+        ["migration_checks.ne_range_max", "migration_checks.ne_range_min", "migration_checks.preferred_net"],
     ),
     "migration_checks.ne_young_range_width_pct": (
         "100 * (a - b) / -c",
         [
             "migration_checks.ne_young_range_max",
             "migration_checks.ne_young_range_min",
-            "migration_checks.ne_national_average_young",
+            "migration_checks.preferred_young",
         ],
     ),
 }
@@ -102,7 +102,33 @@ for _code in ("210000", "220000", "230000"):
         "100 * a / b",
         [f"migration_checks.press_{_code}", f"migration_checks.paper_{_code}"],
     )
-for _name in ("differential", "registered", "e0"):
+DERIVED["migration_checks.preferred_young_share"] = (
+    "100 * a / b",
+    ["migration_checks.preferred_young", "migration_checks.preferred_net"],
+)
+# the paper's 821万 against the preferred estimate and both ends of the range
+for _what in ("preferred_net", "ne_range_min", "ne_range_max"):
+    _tag = {"preferred_net": "preferred", "ne_range_min": "range_min", "ne_range_max": "range_max"}[_what]
+    DERIVED[f"migration_checks.paper_to_{_tag}"] = (
+        "a / -b",
+        ["migration_checks.paper_ne_outflow", f"migration_checks.{_what}"],
+    )
+# the 40+ loss beyond the expected (Rogers–Castro) schedule
+DERIVED["migration_checks.old_excess"] = ("a - b", ["migration_checks.old_observed", "migration_checks.old_credible"])
+DERIVED["migration_checks.old_excess_share"] = (
+    "100 * (a - b) / a",
+    ["migration_checks.old_observed", "migration_checks.old_credible"],
+)
+DERIVED["migration_checks.ne_a4059_share"] = (
+    "100 * a / b",
+    ["migration_checks.ne_a4059_net", "migration_checks.old_observed"],
+)
+# the part of the closed-cohort adjustment's shift that the resident-exposure fit does not reproduce
+DERIVED["migration_checks.closed_artefact_share"] = (
+    "100 * (1 - a / b)",
+    ["migration_checks.ne_differential_shift", "migration_checks.ne_differential_closed_shift"],
+)
+for _name in ("differential", "registered", "e0", "differential_closed"):
     DERIVED[f"migration_checks.ne_{_name}_shift"] = (
         "a - b",
         [f"migration_checks.ne_{_name}_forward", "migration_checks.ne_national_forward"],

@@ -14,20 +14,33 @@ RATIOS_ZH = {
     "differential": "死亡差异调整",
     "registered": "按登记死亡调整",
     "e0": "按预期寿命缩放",
+    "differential_closed": "死亡差异调整（封闭队列暴露，敏感性）",
+    "coverage_0": "覆盖变化为零（10–39岁）",
+    "coverage_1": "覆盖变化同全国（10–39岁）",
+    "coverage_2": "覆盖变化为全国两倍（10–39岁）",
 }
 # Ratio sets drawn with the forward variant only (keeps the legend readable).
-FORWARD_ONLY = {"e0"}
+FORWARD_ONLY = {"e0", "differential_closed"}
 
 
-def variant_profiles(profiles: pd.DataFrame, group: str = "northeast", benchmark: str = "comparison"):
-    """Net migration rate by end age: one line per ratio set × variant for ``group``, and the
-    benchmark group (national ratios, average variant) in grey."""
+def variant_profiles(
+    profiles: pd.DataFrame,
+    group: str = "northeast",
+    benchmark: str = "outmigration",
+    benchmark_label: str = "其他净迁出省份合计（全国存活比，平均）",
+    expected: pd.Series | None = None,
+    benchmark_ratios: tuple[str, str] = ("national", "average"),
+):
+    """Net migration rate by end age: one line per ratio set × variant for ``group``, the benchmark
+    group (``benchmark_ratios``: ratio set and variant) in grey, and, if given, ``expected`` (rate % by end age
+    group: the Rogers–Castro schedule scaled to the group's 20–39 loss) as a dashed black line."""
     fig, ax = plt.subplots(figsize=(7.2, 5.4))
     colours = {
         "national": PALETTE["northeast"],
         "differential": PALETTE["other"],
         "registered": PALETTE["accent"],
         "e0": PALETTE["highlight"],
+        "differential_closed": "#8c6bb1",
     }
     styles = {"forward": "-", "reverse": "--", "average": ":"}
     for (ratios, variant), d in profiles[profiles["group"] == group].groupby(["ratios", "variant"], sort=False):
@@ -42,7 +55,9 @@ def variant_profiles(profiles: pd.DataFrame, group: str = "northeast", benchmark
             label=f"东北：{RATIOS_ZH[ratios]}，{VARIANT_ZH[variant]}",
         )
     b = profiles[
-        (profiles["group"] == benchmark) & (profiles["ratios"] == "national") & (profiles["variant"] == "average")
+        (profiles["group"] == benchmark)
+        & (profiles["ratios"] == benchmark_ratios[0])
+        & (profiles["variant"] == benchmark_ratios[1])
     ]
     ax.plot(
         b["age_group"],
@@ -51,8 +66,17 @@ def variant_profiles(profiles: pd.DataFrame, group: str = "northeast", benchmark
         ms=3,
         color=PALETTE["neutral"],
         lw=1.6,
-        label="江西、湖南、河南合计（全国存活比，平均）",
+        label=benchmark_label,
     )
+    if expected is not None:
+        ax.plot(
+            list(expected.index),
+            expected.to_numpy(),
+            "--",
+            color="black",
+            lw=1.4,
+            label="东北：期望年龄模式（Rogers–Castro）",
+        )
     ax.axhline(0, color="black", lw=0.6)
     ax.set_xlabel("2020 年年龄组")
     ax.set_ylabel("净迁移率（占 2010 年队列 %）")
@@ -63,9 +87,10 @@ def variant_profiles(profiles: pd.DataFrame, group: str = "northeast", benchmark
     return fig
 
 
-def yearly_decomposition(decomposition: pd.DataFrame, names: dict[str, str]):
+def yearly_decomposition(decomposition: pd.DataFrame, names: dict[str, str], revised: tuple[int, int] | None = None):
     """One panel per region: bars of natural increase and residual net migration (万人) per year,
-    the year-end population change as a line."""
+    the year-end population change as a line. ``revised`` (first, last year): the years whose year-end
+    populations were back-revised to the end census, shaded and labelled as such."""
     codes = list(dict.fromkeys(decomposition["code"]))
     fig, axes = plt.subplots(1, len(codes), figsize=(3.0 * len(codes), 3.4), sharey=True)
     axes = [axes] if len(codes) == 1 else list(axes)
@@ -82,9 +107,32 @@ def yearly_decomposition(decomposition: pd.DataFrame, names: dict[str, str]):
         )
         ax.plot(d["year"], d["population_change"] / 1e4, "k-", lw=1.2, label="年末人口变化")
         ax.axhline(0, color="black", lw=0.5)
+        if revised is not None:
+            ax.axvspan(revised[0] - 0.5, revised[1] + 0.5, color=PALETTE["neutral"], alpha=0.15, lw=0)
         ax.set_title(names.get(code, code))
         ax.set_xlabel("年份")
     axes[0].set_ylabel("万人")
+    if revised is not None:
+        axes[0].text(
+            (revised[0] + revised[1]) / 2,
+            0.98,
+            "普查后修订年份",
+            transform=axes[0].get_xaxis_transform(),
+            ha="center",
+            va="top",
+            fontsize=7,
+        )
     axes[0].legend(fontsize=7, loc="lower left")
     fig.tight_layout()
     return fig
+
+
+def benchmark_profiles(checks: dict, preferred_label: str):
+    """:func:`variant_profiles` with the out-migration provinces (preferred estimate) and the Northeast's
+    expected schedule (Rogers–Castro curve scaled to its 20–39 loss) from :func:`~neoutflow.analysis.survival.migration_checks`."""
+    bench, pref = checks["benchmark"], checks["preferred"]
+    expected = -100 * bench["schedule"]["northeast"]["scale"] * bench["curve"]["fitted"]
+    label = f"其他净迁出省份合计（{len(bench['group'])} 个，首选估计：{preferred_label}）"
+    return variant_profiles(
+        checks["profiles"], benchmark_label=label, expected=expected, benchmark_ratios=(pref["set"], pref["variant"])
+    )

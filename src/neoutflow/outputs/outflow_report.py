@@ -220,7 +220,7 @@ def provinces_table(prov: pd.DataFrame, o: Outflow, directory: Path) -> Path:
         "outflow_provinces",
         f"各省份{by}—{ey}年人口变化与净迁移（按净迁移率排序）",
         note=(
-            f"注：净迁移为普查存活比法估计，覆盖{ey}年{ey - by}岁及以上人口，净迁移率以{by}年常住人口为分母；"
+            f"注：净迁移为普查存活比法估计（全国存活比、前向法，用于省际比较），覆盖{ey}年{ey - by}岁及以上人口，净迁移率以{by}年常住人口为分母；"
             f"20–39岁净迁移率以该队列{by}年人数为分母；残差法净迁移 = 普查人口变化 − 期间自然增长。"
         ),
     )
@@ -648,9 +648,9 @@ def methods_table(methods: pd.DataFrame, o: Outflow, directory: Path) -> Path:
         "census_change": "普查人口变化",
         "natural_increase": "期间自然增长",
         "residual_net_migration": "残差法净迁移",
-        "net_migration_10plus": f"存活比法净迁移（{covered_ages(o)}）",
+        "net_migration_10plus": f"存活比法净迁移（前向，{covered_ages(o)}）",
         "child_net_migration": f"期间出生者净迁移粗估（0–{young}岁）",
-        "net_migration_all_ages": "存活比法合计",
+        "net_migration_all_ages": "存活比法合计（前向）",
         "difference": "残差法 − 存活比法合计",
     }
     formats = {k: (1, WAN) for k in headers if k != "name_zh"}
@@ -660,7 +660,10 @@ def methods_table(methods: pd.DataFrame, o: Outflow, directory: Path) -> Path:
         directory,
         "outflow_methods",
         f"东北三省{o.base_year}—{o.end_year}年净迁移：存活比法与生命统计残差法（万人）",
-        note="注：期间自然增长按普查时点（11月1日）折算首末年份；期间出生者净迁移按儿童–妇女比法粗估，不计入主指标。",
+        note=(
+            "注：存活比法为全国存活比、前向法（东北的首选估计与区间另见净迁移检验一节）；期间自然增长按普查时点"
+            "（11月1日）折算首末年份；期间出生者净迁移按儿童–妇女比法粗估，不计入主指标。"
+        ),
     )
     return md
 
@@ -716,8 +719,8 @@ def reconciliation_table(recon: pd.DataFrame, o: Outflow, directory: Path) -> Pa
         "name_zh": "地区",
         "paper_outflow": "论文所称流出",
         "census_decline": "普查人口减少",
-        "net_outflow_10plus": f"存活比法净流出（{covered_ages(o)}）",
-        "net_outflow_all_ages": "存活比法净流出合计",
+        "net_outflow_10plus": f"存活比法净流出（前向，{covered_ages(o)}）",
+        "net_outflow_all_ages": "存活比法净流出合计（前向）",
         "residual_net_outflow": "残差法净流出",
         "inmigrants_base": f"{by}年省外流入存量",
         "inmigrants_end": f"{ey}年省外流入存量",
@@ -730,7 +733,7 @@ def reconciliation_table(recon: pd.DataFrame, o: Outflow, directory: Path) -> Pa
         "outflow_reconciliation",
         "原文“821万”与普查测度的比较（万人）",
         note=(
-            "注：论文数字未注明来源与口径。表中人口减少与净流出取正值；存活比法净流出合计含期间出生者粗估。"
+            "注：论文数字未注明来源与口径。表中人口减少与净流出取正值；存活比法为全国存活比、前向法，净流出合计含期间出生者粗估。"
             "省外流入存量为普查时居住在本省、户口登记在外省的人口。"
             + ("" if same_period else f"本次计算期间为{by}—{ey}年，与论文的2010—2020年不同，仅供参考。")
         ),
