@@ -39,6 +39,7 @@ NOTEBOOK_INPUTS: dict[str, tuple[str, ...]] = {
         "province_series.csv",
         "province_life_expectancy.csv",
         "hukou_press_cells.csv",
+        "birthplace_flows.csv",  # the Northeast-born stock, for the destination side of 60+ moves
     ),
     "04_prefecture_wages": (
         *_CENSUS,
