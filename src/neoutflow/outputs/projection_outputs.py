@@ -773,8 +773,8 @@ def record_survey_check(rs, census: pd.DataFrame, det: np.ndarray, sim: np.ndarr
         )
     else:
         text = (
-            f"{SURVEY_YEAR} 年 1% 人口抽样调查的分省人口尚未导入（census_totals.csv 中没有 {SURVEY_YEAR} 年的三省数据）；"
-            "导入后，这里自动给出预测与调查之差。"
+            f"本报告所用数据尚不含 {SURVEY_YEAR} 年 1% 人口抽样调查的三省人口；"
+            "这些数据公布并加入后，本节将给出预测与调查之差。"
         )
     rs.record("survey_sentence", text, "", "1% 抽样调查的比较", display=text)
 
