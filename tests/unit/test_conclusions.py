@@ -20,7 +20,7 @@ def _synthetic(overrides: dict | None = None) -> dict:
     for model in ("net", "young"):
         for var in ("log_relative_wage_city", "log_gdp_per_capita_city"):
             out["prefecture_wages"][f"pw_{model}_coef_{var}"] = {"value": 1.0}
-            out["prefecture_wages"][f"pw_{model}_p_{var}"] = {"value": 0.001}
+            out["prefecture_wages"][f"pw_{model}_wild_p_{var}"] = {"value": 0.001}
     for key, value in (overrides or {}).items():
         nb, name = key.split(".", 1)
         out[nb][name] = {"value": value}
@@ -39,7 +39,7 @@ def test_synthesis_on_synthetic_results():
     d = _displays(
         _synthetic(
             {
-                "determinants.baseline_p_log_relative_wage": 0.10,
+                "determinants.wild_p_log_relative_wage": 0.10,
                 "prefecture_wages.pw_net_coef_log_relative_wage_city": -2.0,
             }
         )
@@ -47,7 +47,7 @@ def test_synthesis_on_synthetic_results():
     assert d["rec_pay_verdict"] == claims.UNDECIDED and d["rec_pay_n_against"] == "1"
     assert d["within_net_wage"] == "没有得到确认" and d["within_net_gdp"] == "得到确认"
     # only the prefecture wage coefficient not significant: partly supported, not supported
-    d = _displays(_synthetic({"prefecture_wages.pw_net_p_log_relative_wage_city": 0.5}))
+    d = _displays(_synthetic({"prefecture_wages.pw_net_wild_p_log_relative_wage_city": 0.5}))
     assert d["rec_pay_verdict"] == claims.PARTIAL and d["within_net_wage"] == "没有得到确认"
     # the education counterfactual cannot test more education: cannot be judged whatever the coefficients
     d = _displays(_synthetic({"determinants.cf_education_verdict": "无法判断"}))

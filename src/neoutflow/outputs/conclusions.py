@@ -5,8 +5,11 @@ Run by the release step (:mod:`neoutflow.pipeline.release`) on the released resu
 other results set. Nothing is estimated here: every input is a recorded coefficient and its p-value.
 
 Each recommendation is tested by the indicators the report maps to it (report/_01_argument.qmd), in each
-model that has them: the province main model (HC3), the prefecture models with province fixed effects
-(errors clustered by province) and the origin side of the birthplace-flow gravity model (PPML). A test is a
+model that has them: the province main model, the prefecture models with province fixed effects and the
+origin side of the birthplace-flow gravity model (PPML). The p-values of the province and prefecture tests
+are wild restricted bootstrap p-values (:mod:`neoutflow.analysis.inference`; by province for the
+prefecture models; the larger of the Rademacher and Webb p-values); the gravity model's remain
+cluster-robust (no wild bootstrap for PPML in the libraries used). A test is a
 coefficient, its p-value and the sign the recommendation implies (more pay, industry or education where
 people live → less net out-migration: positive in the migration models, negative for the origin in the
 flow model). At the 5% level (:data:`neoutflow.outputs.claims.ALPHA`; words and rules in
@@ -62,10 +65,10 @@ RECOMMENDATIONS = (
         "education",
         "全年龄段教育链条",
         (
-            Test("determinants.baseline_coef_college_per_100k", "determinants.baseline_p_college_per_100k", 1, "省级"),
+            Test("determinants.baseline_coef_college_per_100k", "determinants.wild_p_college_per_100k", 1, "省级"),
             Test(
                 "determinants.pref_coef_college_per_100k",
-                "determinants.pref_p_college_per_100k",
+                "determinants.pref_wild_p_college_per_100k",
                 1,
                 "地级",
                 "prefecture",
@@ -78,12 +81,10 @@ RECOMMENDATIONS = (
         "pay",
         "用人环境与薪酬",
         (
-            Test(
-                "determinants.baseline_coef_log_relative_wage", "determinants.baseline_p_log_relative_wage", 1, "省级"
-            ),
+            Test("determinants.baseline_coef_log_relative_wage", "determinants.wild_p_log_relative_wage", 1, "省级"),
             Test(
                 "prefecture_wages.pw_net_coef_log_relative_wage_city",
-                "prefecture_wages.pw_net_p_log_relative_wage_city",
+                "prefecture_wages.pw_net_wild_p_log_relative_wage_city",
                 1,
                 "地级",
                 "prefecture",
@@ -97,20 +98,20 @@ RECOMMENDATIONS = (
         (
             Test(
                 "determinants.baseline_coef_manufacturing_share",
-                "determinants.baseline_p_manufacturing_share",
+                "determinants.wild_p_manufacturing_share",
                 1,
                 "省级制造业",
             ),
             Test(
                 "determinants.pref_coef_manufacturing_share",
-                "determinants.pref_p_manufacturing_share",
+                "determinants.pref_wild_p_manufacturing_share",
                 1,
                 "地级制造业",
                 "prefecture",
             ),
             Test(
                 "prefecture_wages.pw_net_coef_log_gdp_per_capita_city",
-                "prefecture_wages.pw_net_p_log_gdp_per_capita_city",
+                "prefecture_wages.pw_net_wild_p_log_gdp_per_capita_city",
                 1,
                 "地级人均GDP",
                 "prefecture",
@@ -160,7 +161,7 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
     for model in ("net", "young") if "prefecture" not in omitted else ():
         for var, slug in (("log_relative_wage_city", "wage"), ("log_gdp_per_capita_city", "gdp")):
             coef = float(_value(results, pw.format(model, "coef", var)))
-            p = float(_value(results, pw.format(model, "p", var)))
+            p = float(_value(results, pw.format(model, "wild_p", var)))
             word = within_word(coef, p)
             label = (
                 f"省内地级单位之间（{'净迁移' if model == 'net' else '青年净迁移'}模型）：{slug} 的正向关联是否得到确认"

@@ -194,6 +194,25 @@ def record_interaction(rs, fits: dict) -> None:
         rs.record(f"{prefix}_interaction_word", w, "", f"{MODEL_TITLES[prefix]}：交互项的判断（5% 水平）", display=w)
 
 
+def record_wild(rs, wild: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
+    """``<prefix>_wild_p_<term>`` (the larger of the Rademacher and Webb p-values, the one the verdicts use),
+    ``_wild_p_rademacher_/_wild_p_webb_``, ``_wild_word_<term>``; writes the table as CSV."""
+    for _, r in wild.iterrows():
+        prefix, term = r["model"], r["term"]
+        title, name = MODEL_TITLES[prefix], label(term)
+        for w in ("rademacher", "webb"):
+            what = f"{title}：{name}的野聚类自助法 p 值（{w}）"
+            rs.record(f"{prefix}_wild_p_{w}_{term}", float(r[f"p_{w}"]), "", what, digits=3)
+        p = max(float(r["p_rademacher"]), float(r["p_webb"]))
+        rs.record(f"{prefix}_wild_p_{term}", p, "", f"{title}：{name}的野聚类自助法 p 值（两种权重中较大者）", digits=3)
+        word = significance_word(p)
+        rs.record(f"{prefix}_wild_word_{term}", word, "", f"{title}：{name}在野聚类自助法下是否显著", display=word)
+    rs.record("wild_reps", int(wild["reps"].iloc[0]), "次", "野聚类自助法的重复次数", digits=0)
+    rs.record("wild_clusters", int(wild["clusters"].iloc[0]), "个", "野聚类自助法的聚类（省份）数", digits=0)
+    wild.to_csv(Path(tab_dir) / "prefecture_wild_bootstrap.csv", index=False, lineterminator="\n")
+    return wild
+
+
 def save_specs(specs: dict, path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
