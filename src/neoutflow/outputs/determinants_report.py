@@ -707,6 +707,19 @@ class DeterminantsReport:
                 # The word follows the less favourable of the two weight types.
                 word = significance_word(max(r["p_rademacher"], r["p_webb"]))
                 rs.record(f"{key}_wild_word", word, "", "野自助法检验（两种权重）在 5% 水平是否显著", display=word)
+        # The same extrapolation count for every family: Northeast provinces already above the reference,
+        # whom "reaching the median" moves down, outside what the scenario can speak to.
+        for fam in ("wages", "industry", "education"):
+            fv = [v for v in self.reg if models.VARIABLE_FAMILY.get(v) == fam]
+            vals = self.prov.set_index("code").loc[self.ne, fv]
+            n_above = int((vals > medians[fv]).any(axis=1).sum())
+            rs.record(
+                f"cf_{FAMILY_SLUGS[fam]}_above_count",
+                n_above,
+                "个",
+                f"{models.FAMILY_LABELS[fam]}指标已高于全国中位数的东北省份数（反事实对其只能外推）",
+                digits=0,
+            )
         edu = [v for v in self.reg if models.VARIABLE_FAMILY.get(v) == "education"]
         values = self.prov.set_index("code").loc[self.ne, edu]
         lowered = int((values > medians[edu]).any(axis=1).sum())
