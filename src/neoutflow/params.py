@@ -49,7 +49,7 @@ class Params(BaseModel):
         "baseline", description="regressor set of the province regressions"
     )
     cov_type: Literal[PROVINCE_COV_TYPES] = Field("HC3", description="covariance of the province regressions")
-    bootstrap_reps: int = Field(999, ge=0, le=100_000)
+    bootstrap_reps: int = Field(9999, ge=0, le=100_000)
     seed: int = 20201101
     # Cohort-component projection (notebooks/06_projection.ipynb; src/neoutflow/analysis/projection.py).
     projection_start_year: int = Field(2020, ge=2010, le=2100, description="census year the projection starts from")

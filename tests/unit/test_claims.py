@@ -76,3 +76,9 @@ def test_recommendation_verdict_rules():
     assert v([(2.0, 0.049, 1)]) == claims.SUPPORT and v([(2.0, 0.05, 1)]) == claims.CONSISTENT  # 5% level
     assert claims.within_word(1.0, 0.01) == "得到确认" and claims.within_word(1.0, 0.2) == "没有得到确认"
     assert set(claims.VERDICT_ENGLISH) == {claims.SUPPORT, claims.PARTIAL, claims.CONSISTENT, claims.UNDECIDED}
+
+
+def test_method_agreement_word():
+    assert claims.method_agreement_word([0.10, 0.04]) == "结论对推断方法敏感"
+    assert claims.method_agreement_word([0.01, 0.04, 0.049]) == "各推断方法结论一致"
+    assert claims.method_agreement_word([0.2, 0.06]) == "各推断方法结论一致"

@@ -139,19 +139,6 @@ def test_counterfactual_change_and_delta_method_se():
     np.testing.assert_allclose(per["all"], per[["wages", "education", "industry"]].sum(axis=1), atol=1e-12)
 
 
-def test_bootstrap_is_seeded_and_close_to_delta_method_in_homoskedastic_data():
-    df = synthetic(200, seed=19, hetero=False).rename(columns={"x1": "log_relative_wage"})
-    reg = ["log_relative_wage", "x2", "x3"]
-    a = models.bootstrap_counterfactuals(df, "y", reg, ["000001"], reps=400, seed=42)
-    b = models.bootstrap_counterfactuals(df, "y", reg, ["000001"], reps=400, seed=42)
-    pd.testing.assert_frame_equal(a, b)
-    fit = models.fit_ols(df, "y", reg)
-    delta = models.counterfactuals(fit, df, "y", ["000001"], reg).set_index("family")
-    boot = a.set_index("family")
-    assert boot.loc["wages", "boot_se"] == pytest.approx(delta.loc["wages", "se"], rel=0.25)
-    assert boot.loc["wages", "boot_reps"] + boot.loc["wages", "boot_discarded"] == 400
-
-
 def test_leave_one_out_refits_without_each_row():
     df = synthetic(31, seed=23)
     loo = models.leave_one_out(df, "y", REG)

@@ -57,6 +57,8 @@ FIXED_WORDS: list[tuple[str, str, str]] = [
     ("_05b_projection.qmd", "净迁出减少 {V}%", "a scenario lever (a parameter, a reduction by definition)"),
     ("_05_counterfactuals.qmd", "把教育指标降到中位数", "the scenario lowers the above-median indicators"),
     ("_07_conclusions.qmd", "个省份的教育指标高于全国中位数", "counts the provinces above the median"),
+    ("_07_conclusions.qmd", "对已高于全国中位数的省份", "defines the counted provinces (the count is a result)"),
+    ("_07_conclusions.qmd", "已高于中位数的东北省份", "a column heading: the count of provinces above the median"),
     ("_abstract.qmd", "东北高于中位数的教育指标", "the scenario's definition (the count is a result)"),
     ("_07_conclusions.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),
     ("_abstract.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),

@@ -452,55 +452,6 @@ def counterfactuals(
     return out
 
 
-def bootstrap_counterfactuals(
-    data: pd.DataFrame,
-    outcome: str,
-    regressors: Sequence[str],
-    targets: Sequence[str],
-    reps: int,
-    seed: int,
-    reference: Mapping[str, float] | None = None,
-    id_col: str = "code",
-    alpha: float = 0.05,
-) -> pd.DataFrame:
-    """Pairs (case-resampling) bootstrap of the counterfactual changes.
-
-    Rows are drawn with replacement ``reps`` times (``numpy.random.default_rng(seed)``),
-    the OLS refitted, and ``g'β*`` recomputed with the targets' actual values and
-    the full-sample reference held fixed. Draws whose design is rank deficient are
-    discarded and counted. Returns ``code, family, boot_se, boot_low, boot_high``
-    (percentile interval), ``boot_reps`` (usable draws) and ``boot_discarded``.
-    """
-    if reps < 1:
-        raise ModelError(f"bootstrap_reps must be ≥ 1, got {reps}")
-    num = check_data(data, [outcome, *regressors])
-    x = np.column_stack([np.ones(len(num)), num[list(regressors)].to_numpy()])
-    y = num[outcome].to_numpy()
-    # Same term order as the formula fit: Intercept, then the regressors.
-    info, g = counterfactual_contrasts([INTERCEPT, *regressors], data, targets, regressors, reference, id_col)
-    rng = np.random.default_rng(seed)
-    n, k = x.shape
-    draws, discarded = [], 0
-    for _ in range(reps):
-        idx = rng.integers(0, n, size=n)
-        xb = x[idx]
-        if np.linalg.matrix_rank(xb) < k:
-            discarded += 1
-            continue
-        beta, *_ = np.linalg.lstsq(xb, y[idx], rcond=None)
-        draws.append(g @ beta)
-    if not draws:
-        raise ModelError("every bootstrap draw was rank deficient")
-    d = np.vstack(draws)
-    out = info[["code", "family"]].copy()
-    out["boot_se"] = d.std(axis=0, ddof=1) if len(d) > 1 else np.nan
-    out["boot_low"] = np.quantile(d, alpha / 2, axis=0)
-    out["boot_high"] = np.quantile(d, 1 - alpha / 2, axis=0)
-    out["boot_reps"] = len(d)
-    out["boot_discarded"] = discarded
-    return out
-
-
 # ---------------------------------------------------------------- prefectures
 
 

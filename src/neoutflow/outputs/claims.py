@@ -125,6 +125,12 @@ def evidence_word(p_values: Iterable[float], alpha: float = ALPHA) -> str:
     return "有证据表明" if any(p < alpha for p in p_values) else "没有证据表明"
 
 
+def method_agreement_word(p_values: Iterable[float], alpha: float = ALPHA) -> str:
+    """Whether several tests of one hypothesis (e.g. HC3 t and wild bootstrap) agree at ``alpha``."""
+    sig = {p < alpha for p in p_values}
+    return "各推断方法结论一致" if len(sig) == 1 else "结论对推断方法敏感"
+
+
 def interaction_word(coef: float, p: float, alpha: float = ALPHA) -> str:
     """Does pay matter more or less in the Northeast? From the Northeast × wage term at ``alpha``."""
     if p >= alpha:

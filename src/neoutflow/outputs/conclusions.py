@@ -2,32 +2,50 @@
 
 Run by the release step (:mod:`neoutflow.pipeline.release`) on the released results of every notebook
 (``build/results/*.json``); it writes ``build/results/conclusions.json``, which the report prints like any
-other results set. Nothing is estimated here: every input is a recorded coefficient and its p-value.
+other results set. Nothing is estimated here: every input is a recorded coefficient and its p-values.
 
-Each recommendation is tested by the indicators the report maps to it (report/_01_argument.qmd), in each
-model that has them: the province main model (HC3), the prefecture models with province fixed effects
-(errors clustered by province) and the origin side of the birthplace-flow gravity model (PPML). A test is a
-coefficient, its p-value and the sign the recommendation implies (more pay, industry or education where
-people live → less net out-migration: positive in the migration models, negative for the origin in the
-flow model). At the 5% level (:data:`neoutflow.outputs.claims.ALPHA`; words and rules in
-:func:`neoutflow.outputs.claims.recommendation_verdict`):
+**Which indicators test a recommendation (one rule for all three).** Every variable the data have that
+measures the thing the recommendation would change, in every model that has it: pay — relative wage;
+industry — every industry-structure variable with a direction the recommendation implies (manufacturing
+employment share, secondary share of GDP or of employment, GDP per capita); education — the share with
+college education. The models: the province main model, the prefecture models with province fixed
+effects, and the origin side of the birthplace-flow gravity model (PPML). A test is a coefficient, its
+p-value and the sign the recommendation implies (more pay, industry or education where people live →
+less net out-migration: positive in the migration models, negative for the origin in the flow model).
+
+**Which p-values.** Province and prefecture tests use wild restricted bootstrap p-values
+(:mod:`neoutflow.analysis.inference`; by province for the prefecture models; the larger of the
+Rademacher and Webb p-values); the gravity model's remain cluster-robust (no wild bootstrap for PPML in
+the libraries used). All tests of the table are one family: the p-values are Holm-adjusted across them
+(``statsmodels.stats.multitest.multipletests``) before the rule is applied.
+
+**The rule** (5% level, :data:`neoutflow.outputs.claims.ALPHA`; words in
+:func:`neoutflow.outputs.claims.recommendation_verdict`), on the association only:
 
 - **支持**: every test is significant in the implied direction;
 - **部分支持**: no test is significant against the implied direction, at least one is significant in it,
   but not all;
 - **一致但不显著**: no test is significant at all, and every point estimate has the implied sign;
-- **无法判断**: some test is significant against the implied direction (the evidence conflicts), the
-  estimates are neither significant nor of one sign, or the data cannot test the recommendation (the
-  education counterfactual can only lower the Northeast's education to the median).
+- **无法判断**: some test is significant against the implied direction (the evidence conflicts), or the
+  estimates are neither significant nor of one sign.
+
+**Separately: what a counterfactual can say.** For each recommendation, the number of Northeast
+provinces already above the reference (the national median) in its indicators; for them the
+counterfactual "reach the median" lowers the indicator and cannot speak to raising it. The same caveat
+for all three; it does not change the association verdict.
+
+**Fragility.** The verdict is recomputed with the unadjusted p-values and with the analytic (HC3 / CRV1)
+p-values, adjusted and not; a verdict that changes under any of these is labelled 脆弱.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from statsmodels.stats.multitest import multipletests
+
 from neoutflow.outputs.claims import (
     ALPHA,
-    UNDECIDED,
     VERDICT_ENGLISH,
     WITHIN_WORDS,
     recommendation_verdict,
@@ -35,10 +53,13 @@ from neoutflow.outputs.claims import (
 )
 from neoutflow.outputs.results import ResultSet
 
+FRAGILITY_WORDS = {True: "稳健", False: "脆弱"}
+
 
 @dataclass(frozen=True)
 class Test:
-    """One coefficient: results keys of its estimate and p-value, the implied sign, a short label."""
+    """One coefficient: results keys of its estimate, its verdict p-value (wild bootstrap where available)
+    and its analytic p-value, the implied sign, a short label."""
 
     coef: str
     p: str
@@ -46,6 +67,8 @@ class Test:
     label: str
     # the optional part of the report it comes from (data.preflight.PARTS); left out with that part
     part: str | None = None
+    # the analytic p-value (HC3 / CRV1), for the fragility check; None: same as ``p``
+    p_alt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,8 +76,28 @@ class Recommendation:
     slug: str
     label: str
     tests: tuple[Test, ...]
-    # a results key whose display is 无法判断 when the data cannot test the recommendation
-    gate: str | None = None
+    # results key: Northeast provinces already above the counterfactual's reference in these indicators
+    above: str | None = None
+
+
+D, PW, FL = "determinants", "prefecture_wages", "flows"
+PREF = "prefecture"
+
+
+def _province(v: str, label: str) -> Test:
+    return Test(f"{D}.baseline_coef_{v}", f"{D}.wild_p_{v}", 1, label, None, f"{D}.baseline_p_{v}")
+
+
+def _pref_det(v: str, label: str) -> Test:
+    return Test(f"{D}.pref_coef_{v}", f"{D}.pref_wild_p_{v}", 1, label, PREF, f"{D}.pref_p_{v}")
+
+
+def _pref_pw(v: str, label: str) -> Test:
+    return Test(f"{PW}.pw_net_coef_{v}", f"{PW}.pw_net_wild_p_{v}", 1, label, PREF, f"{PW}.pw_net_p_{v}")
+
+
+def _flow(v: str, label: str) -> Test:
+    return Test(f"{FL}.mb_o_{v}_coef", f"{FL}.mb_o_{v}_p", -1, label)
 
 
 RECOMMENDATIONS = (
@@ -62,62 +105,34 @@ RECOMMENDATIONS = (
         "education",
         "全年龄段教育链条",
         (
-            Test("determinants.baseline_coef_college_per_100k", "determinants.baseline_p_college_per_100k", 1, "省级"),
-            Test(
-                "determinants.pref_coef_college_per_100k",
-                "determinants.pref_p_college_per_100k",
-                1,
-                "地级",
-                "prefecture",
-            ),
-            Test("flows.mb_o_college_share_coef", "flows.mb_o_college_share_p", -1, "流量（迁出地）"),
+            _province("college_per_100k", "省级"),
+            _pref_det("college_per_100k", "地级"),
+            _flow("college_share", "流量（迁出地）"),
         ),
-        gate="determinants.cf_education_verdict",
+        above=f"{D}.cf_education_above_count",
     ),
     Recommendation(
         "pay",
         "用人环境与薪酬",
         (
-            Test(
-                "determinants.baseline_coef_log_relative_wage", "determinants.baseline_p_log_relative_wage", 1, "省级"
-            ),
-            Test(
-                "prefecture_wages.pw_net_coef_log_relative_wage_city",
-                "prefecture_wages.pw_net_p_log_relative_wage_city",
-                1,
-                "地级",
-                "prefecture",
-            ),
-            Test("flows.mb_o_log_relative_wage_coef", "flows.mb_o_log_relative_wage_p", -1, "流量（迁出地）"),
+            _province("log_relative_wage", "省级"),
+            _pref_pw("log_relative_wage_city", "地级"),
+            _flow("log_relative_wage", "流量（迁出地）"),
         ),
+        above=f"{D}.cf_wage_above_count",
     ),
     Recommendation(
         "industry",
         "能创造就业的产业",
         (
-            Test(
-                "determinants.baseline_coef_manufacturing_share",
-                "determinants.baseline_p_manufacturing_share",
-                1,
-                "省级制造业",
-            ),
-            Test(
-                "determinants.pref_coef_manufacturing_share",
-                "determinants.pref_p_manufacturing_share",
-                1,
-                "地级制造业",
-                "prefecture",
-            ),
-            Test(
-                "prefecture_wages.pw_net_coef_log_gdp_per_capita_city",
-                "prefecture_wages.pw_net_p_log_gdp_per_capita_city",
-                1,
-                "地级人均GDP",
-                "prefecture",
-            ),
-            Test("flows.mb_o_secondary_share_coef", "flows.mb_o_secondary_share_p", -1, "流量第二产业"),
-            Test("flows.mb_o_log_gdp_per_capita_coef", "flows.mb_o_log_gdp_per_capita_p", -1, "流量人均GDP"),
+            _province("manufacturing_share", "省级制造业"),
+            _pref_det("manufacturing_share", "地级制造业"),
+            _pref_pw("log_gdp_per_capita_city", "地级人均GDP"),
+            _pref_pw("city_secondary_share_gdp", "地级第二产业占GDP"),
+            _flow("secondary_share", "流量第二产业"),
+            _flow("log_gdp_per_capita", "流量人均GDP"),
         ),
+        above=f"{D}.cf_industry_above_count",
     ),
 )
 
@@ -130,37 +145,86 @@ def _value(results: dict, key: str):
         raise KeyError(f"conclusions: result {key} is missing; run the notebook that records it") from None
 
 
+def holm(p_values: list[float]) -> list[float]:
+    """Holm-adjusted p-values (statsmodels)."""
+    if not p_values:
+        return []
+    return [float(x) for x in multipletests(p_values, alpha=ALPHA, method="holm")[1]]
+
+
+def verdicts(recs, values: dict, p_key: str = "p", adjust: bool = True) -> dict[str, str]:
+    """``{slug: verdict}`` from ``values`` (results key → number), reading each test's ``p_key`` p-value
+    (``p`` or ``p_alt``), Holm-adjusted across all tests of all ``recs`` when ``adjust``."""
+    keys = [(rec.slug, t) for rec in recs for t in rec.tests]
+    raw = [float(values[getattr(t, p_key) or t.p]) for _, t in keys]
+    ps = holm(raw) if adjust else raw
+    out: dict[str, list] = {rec.slug: [] for rec in recs}
+    for (slug, t), p in zip(keys, ps):
+        out[slug].append((float(values[t.coef]), p, t.sign))
+    return {slug: recommendation_verdict(est) for slug, est in out.items()}
+
+
 def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSet:
     """``conclusions`` results from ``{notebook: {key: {value, ...}}}`` (:func:`results.load_all`); the tests
     of the ``omitted`` parts of the report (their inputs are missing) are left out."""
     rs = ResultSet("conclusions")
     rs.record("alpha", 100 * ALPHA, "%", "判断所用的显著性水平", digits=0)
-    for rec in RECOMMENDATIONS:
-        tests = [t for t in rec.tests if t.part not in omitted]
-        est = [(float(_value(results, t.coef)), float(_value(results, t.p)), t.sign) for t in tests]
-        testable = rec.gate is None or _value(results, rec.gate) != UNDECIDED
-        word = recommendation_verdict(est, testable)
-        rs.record(f"rec_{rec.slug}_verdict", word, "", f"{rec.label}：证据的判断", display=word)
+    recs = [
+        Recommendation(r.slug, r.label, tuple(t for t in r.tests if t.part not in omitted), r.above)
+        for r in RECOMMENDATIONS
+    ]
+    keys = {k for r in recs for t in r.tests for k in (t.coef, t.p, t.p_alt) if k} | {r.above for r in recs if r.above}
+    values = {k: _value(results, k) for k in sorted(keys)}
+    main = verdicts(recs, values)
+    alternatives = [
+        verdicts(recs, values, "p", False),
+        verdicts(recs, values, "p_alt"),
+        verdicts(recs, values, "p_alt", False),
+    ]
+    all_tests = [t for r in recs for t in r.tests]
+    adjusted = dict(zip([t.p for t in all_tests], holm([float(values[t.p]) for t in all_tests])))
+    rs.record("n_tests", len(all_tests), "个", "判断表中全部检验的个数（Holm 校正的检验族）", digits=0)
+    for rec in recs:
+        word = main[rec.slug]
+        rs.record(f"rec_{rec.slug}_verdict", word, "", f"{rec.label}：证据的判断（Holm 校正后）", display=word)
         rs.record(
             f"rec_{rec.slug}_verdict_en", word, "", f"{rec.label}：证据的判断（英文）", display=VERDICT_ENGLISH[word]
         )
+        stable = all(alt[rec.slug] == word for alt in alternatives)
+        rs.record(
+            f"rec_{rec.slug}_robust",
+            stable,
+            "",
+            f"{rec.label}：判断在未校正 p 值和解析标准误下是否不变",
+            display=FRAGILITY_WORDS[stable],
+        )
+        est = [(float(values[t.coef]), adjusted[t.p], t.sign) for t in rec.tests]
         n_for = sum(c * s > 0 and p < ALPHA for c, p, s in est)
         n_against = sum(c * s < 0 and p < ALPHA for c, p, s in est)
         rs.record(f"rec_{rec.slug}_n", len(est), "个", f"{rec.label}：检验的系数个数", digits=0)
-        rs.record(f"rec_{rec.slug}_n_for", n_for, "个", f"{rec.label}：在预期方向上显著的个数", digits=0)
-        rs.record(f"rec_{rec.slug}_n_against", n_against, "个", f"{rec.label}：与预期方向相反且显著的个数", digits=0)
+        rs.record(f"rec_{rec.slug}_n_for", n_for, "个", f"{rec.label}：在预期方向上显著的个数（Holm）", digits=0)
         rs.record(
-            f"rec_{rec.slug}_testable",
-            testable,
+            f"rec_{rec.slug}_n_against", n_against, "个", f"{rec.label}：与预期方向相反且显著的个数（Holm）", digits=0
+        )
+        rs.record(
+            f"rec_{rec.slug}_min_p_adj",
+            min(p for _, p, _ in est),
             "",
-            f"{rec.label}：数据能否检验",
-            display="能" if testable else "不能",
+            f"{rec.label}：各检验 Holm 校正后的最小 p 值",
+            digits=3,
+        )
+        for t in rec.tests:
+            slug = t.p.split(".", 1)[1]
+            rs.record(f"p_adj_{slug}", adjusted[t.p], "", f"{rec.label}（{t.label}）：Holm 校正后的 p 值", digits=3)
+        above = int(values[rec.above]) if rec.above else 0
+        rs.record(
+            f"rec_{rec.slug}_above", above, "个", f"{rec.label}：指标已高于参照值、反事实只能外推的东北省份数", digits=0
         )
     pw = "prefecture_wages.pw_{}_{}_{}"
     for model in ("net", "young") if "prefecture" not in omitted else ():
         for var, slug in (("log_relative_wage_city", "wage"), ("log_gdp_per_capita_city", "gdp")):
             coef = float(_value(results, pw.format(model, "coef", var)))
-            p = float(_value(results, pw.format(model, "p", var)))
+            p = float(_value(results, pw.format(model, "wild_p", var)))
             word = within_word(coef, p)
             label = (
                 f"省内地级单位之间（{'净迁移' if model == 'net' else '青年净迁移'}模型）：{slug} 的正向关联是否得到确认"

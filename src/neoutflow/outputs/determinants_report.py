@@ -23,7 +23,7 @@ import pandas as pd
 from neoutflow import data
 from neoutflow.analysis import datasets as ad
 from neoutflow.analysis import determinants as det
-from neoutflow.analysis import models
+from neoutflow.analysis import inference, models
 from neoutflow.formatting import row_decimals
 from neoutflow.outputs import derived
 from neoutflow.outputs import determinants_figures as dfig
@@ -32,6 +32,7 @@ from neoutflow.outputs.claims import (
     ROBUSTNESS_WORDS,
     direction_word,
     interval_word,
+    method_agreement_word,
     scenario_verdict,
     significance_word,
 )
@@ -39,6 +40,10 @@ from neoutflow.outputs.results import ResultSet
 from neoutflow.reference import NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_province_name
 
 PROVINCE_DATA = "analysis_province.csv"
+# Wild cluster bootstrap of the prefecture model (fixed so the prefecture p-values do not move with the
+# notebook's ``bootstrap_reps``, which tests lower for speed).
+WILD_REPS = 9999
+WILD_SEED = 20201101
 PREFECTURE_DATA = "analysis_prefecture.csv"
 # The families of indicators a counterfactual sets to the median, and the paper's recommendation each
 # informs (section 三 of the seed paper).
@@ -155,7 +160,7 @@ def record_fit(
 
 def record_counterfactuals(rs, cf: pd.DataFrame, outcome_label: str, names: Mapping[str, str]) -> None:
     """``cf_<province>_<family>`` (change, percentage points) with ``_se``, ``_low``, ``_high``,
-    ``_boot_se``/``_boot_low``/``_boot_high`` when present, and ``_level``; plus each
+    and ``_level``; plus each
     province's observed and fitted outcome."""
     for code, part in cf.groupby("code", sort=False):
         slug = NORTHEAST_SLUGS.get(code, code)
@@ -170,16 +175,6 @@ def record_counterfactuals(rs, cf: pd.DataFrame, outcome_label: str, names: Mapp
             rs.record(f"{key}_se", float(r["se"]), "百分点", what + "的标准误（德尔塔方法）", digits=2)
             rs.record(f"{key}_low", float(r["ci_low"]), "百分点", what + "的 95% 置信区间下限", digits=2, signed=True)
             rs.record(f"{key}_high", float(r["ci_high"]), "百分点", what + "的 95% 置信区间上限", digits=2, signed=True)
-            for b in ("boot_se", "boot_low", "boot_high"):
-                if b in r and pd.notna(r[b]):
-                    rs.record(
-                        f"{key}_{b}",
-                        float(r[b]),
-                        "百分点",
-                        what + f"（自助法 {b[5:]}）",
-                        digits=2,
-                        signed=b != "boot_se",
-                    )
             rs.record(f"{key}_level", float(r["counterfactual"]), "%", f"{nm}：反事实{outcome_label}", digits=2)
 
 
@@ -507,6 +502,18 @@ class DeterminantsReport:
             > 0
         ):
             raise AssertionError("the recorded Northeast coefficients are not the fitted ones")
+        for prefix, regs in (("ne_raw", []), ("ne", reg)):
+            ri = inference.randomisation_exact(prov, self.outcome, regs, "northeast")
+            what = "东北虚拟变量系数的精确随机化推断 p 值（全部三省组合）"
+            self.rs.record(f"{prefix}_ri_p_northeast", ri["p"], "", what, digits=3)
+            self.rs.record(f"{prefix}_ri_sets", ri["n_sets"], "个", "随机化推断枚举的三省组合数", digits=0)
+            word = significance_word(ri["p"])
+            self.rs.record(f"{prefix}_ri_word_northeast", word, "", "东北虚拟变量在随机化推断下是否显著", display=word)
+            fit = ne_fits["raw" if prefix == "ne_raw" else "adjusted"]
+            word = significance_word(float(fit.pvalues["northeast"]))
+            self.rs.record(f"{prefix}_hc3_word_northeast", word, "", "东北虚拟变量按 HC3 t 检验是否显著", display=word)
+            word = method_agreement_word([float(fit.pvalues["northeast"]), ri["p"]])
+            self.rs.record(f"{prefix}_ri_agree_northeast", word, "", "HC3 与随机化推断结论是否一致", display=word)
         derived.record(
             self.rs, "ne_gap_explained_share", "%", "东北与其他省份的平均差距中被主模型基本面解释的比例", digits=0
         )
@@ -516,7 +523,12 @@ class DeterminantsReport:
             rt.column(ne_full, "(3) + 全部变量"),
         ]
         table = rt.regression_table(columns, self.labels, terms=["northeast", *full, models.INTERCEPT])
-        note = rt.default_note(self.cov_type, "东北虚拟变量的系数只由三个省份识别")
+        note = rt.default_note(
+            self.cov_type,
+            "东北虚拟变量的系数只由三个省份识别；其随机化推断 p 值（把“东北”标签依次赋给全部 "
+            f"{self.rs['ne_ri_sets'].display} 个三省组合）：第 (1) 列 {self.rs['ne_raw_ri_p_northeast'].display}，"
+            f"第 (2) 列 {self.rs['ne_ri_p_northeast'].display}",
+        )
         return self._markdown(table, "determinants_northeast", f"东北虚拟变量：{self.y_label}", note)
 
     def _record_dropped(self, pref: pd.DataFrame, dropped: pd.DataFrame) -> pd.DataFrame:
@@ -572,6 +584,7 @@ class DeterminantsReport:
         pref_fits["pref_ne"] = self.fits["pref_ne"] = pref_ne
         hc3 = dict(fe, cov_type="HC3")
         self._fit("pref_hc3", "地级市模型（HC3 标准误）", pref, regressors=reg, **hc3)
+        self._wild_prefecture(pref, outcome, reg)
         pref_data = {"pref": pref, "pref_alt": pref, "pref_stable": stable, "pref_ne": pref}
         for k, f in pref_fits.items():
             if k != "pref_ne":
@@ -607,11 +620,9 @@ class DeterminantsReport:
         rs, prov, reg = self.rs, self.prov, self.reg
         cf = models.counterfactuals(self.main, prov, self.outcome, self.ne, reg)
         if bootstrap_reps > 0:
-            boot = models.bootstrap_counterfactuals(prov, self.outcome, reg, self.ne, reps=bootstrap_reps, seed=seed)
-            cf = cf.merge(boot, on=["code", "family"], how="left")
-            rs.record("cf_bootstrap_reps", int(boot["boot_reps"].iloc[0]), "次", "自助法的有效重复次数", digits=0)
-            discarded = int(boot["boot_discarded"].iloc[0])
-            rs.record("cf_bootstrap_discarded", discarded, "次", "自助法中因设计矩阵秩亏而舍弃的次数", digits=0)
+            cf = cf.merge(self._wild_counterfactuals(cf, bootstrap_reps, seed), on=["code", "family"], how="left")
+            rs.record("cf_bootstrap_reps", bootstrap_reps, "次", "野自助法的重复次数", digits=0)
+            self._wild_main(bootstrap_reps, seed)
         medians = prov[reg].median()
         for v in reg:
             if models.VARIABLE_FAMILY.get(v):
@@ -634,8 +645,8 @@ class DeterminantsReport:
             "delta_ci": "95% 区间（德尔塔）",
         }
         if bootstrap_reps > 0:
-            show["boot_ci"] = [f"[{a:.2f}, {b:.2f}]" for a, b in zip(cf["boot_low"], cf["boot_high"])]
-            cols["boot_ci"] = "95% 区间（自助法）"
+            show["wild_p"] = [f"{a:.3f} / {b:.3f}" for a, b in zip(cf["p_rademacher"], cf["p_webb"])]
+            cols["wild_p"] = "野自助 p 值（Rademacher / Webb）"
         cols["counterfactual"] = "反事实值（%）"
         table = rt.frame_table(show[list(cols)], {"observed": 2, "change": 2, "se": 2, "counterfactual": 2}, cols)
         mapping = "，".join(f"{FAMILY_LABELS[k]}——{v}" for k, v in RECOMMENDATIONS.items())
@@ -645,11 +656,57 @@ class DeterminantsReport:
             "determinants_counterfactuals",
             f"东北三省的反事实：若指标达到全国中位数，{self.y_label}的变化",
             f"注：基于主模型（{SET_LABELS[self.regressors]}）；德尔塔方法使用 {self.cov_type} 协方差矩阵；"
-            f"自助法为对省份的成对重抽样（{bootstrap_reps} 次，种子 {seed}）；反事实值 = 实际值 + 变化；"
+            f"野自助 p 值为施加零假设的野自助法（限制性残差，HC1 型 t 统计量，{bootstrap_reps} 次，种子 {seed}）"
+            "对“变化为零”的检验；反事实值 = 实际值 + 变化；"
             f"情景与原文建议的对应：{mapping}。",
         )
         self._record_counterfactual_words(cf, medians)
         return table, dfig.counterfactual_figure(cf, self.names, self.y_label, FAMILY_LABELS)
+
+    def _wild_main(self, reps: int, seed: int) -> None:
+        """Wild restricted bootstrap p-values of the main model's slopes (Rademacher and Webb)."""
+        wild = inference.wild_tests(self.prov, self.outcome, self.reg, {v: {v: 1.0} for v in self.reg}, reps, seed)
+        for _, r in wild.iterrows():
+            v = r["name"]
+            for w in inference.WEIGHTS:
+                what = f"主模型{self.labels[v]}系数的野自助法 p 值（{inference.WEIGHT_LABELS[w]} 权重，施加零假设）"
+                self.rs.record(f"wild_p_{w}_{v}", float(r[f"p_{w}"]), "", what, digits=3)
+            p = max(float(r["p_rademacher"]), float(r["p_webb"]))
+            what = f"主模型{self.labels[v]}系数的野自助法 p 值（两种权重中较大者，判断所用）"
+            self.rs.record(f"wild_p_{v}", p, "", what, digits=3)
+            word = significance_word(p)
+            self.rs.record(f"wild_word_{v}", word, "", f"主模型{self.labels[v]}系数在野自助法下是否显著", display=word)
+            word = method_agreement_word([float(self.main.pvalues[v]), r["p_rademacher"], r["p_webb"]])
+            self.rs.record(f"wild_agree_{v}", word, "", f"{self.labels[v]}：HC3 与野自助法结论是否一致", display=word)
+
+    def _wild_prefecture(self, pref: pd.DataFrame, outcome: str, reg: list[str]) -> None:
+        """Wild cluster restricted bootstrap (by province, fixed effects as dummies) of the prefecture model's
+        industry and education slopes: ``pref_wild_p_<v>`` is the larger of the Rademacher and Webb p-values."""
+        terms = [v for v in reg if models.VARIABLE_FAMILY.get(v)]
+        wild = inference.wild_tests(
+            pref,
+            outcome,
+            reg,
+            {v: {v: 1.0} for v in terms},
+            WILD_REPS,
+            WILD_SEED,
+            cluster="province_code",
+            fixed_effects="province_code",
+        )
+        for _, r in wild.iterrows():
+            v = r["name"]
+            p = max(float(r["p_rademacher"]), float(r["p_webb"]))
+            what = f"地级市模型：{self.labels[v]}系数的野聚类自助法 p 值（两种权重中较大者）"
+            self.rs.record(f"pref_wild_p_{v}", p, "", what, digits=3)
+
+    def _wild_counterfactuals(self, cf: pd.DataFrame, reps: int, seed: int) -> pd.DataFrame:
+        """Wild restricted bootstrap p-values of each counterfactual change ``g'β = 0``."""
+        info, g = models.counterfactual_contrasts([models.INTERCEPT, *self.reg], self.prov, self.ne, self.reg)
+        terms = [models.INTERCEPT, *self.reg]
+        contrasts = {f"{c}|{f}": dict(zip(terms, row)) for (c, f), row in zip(zip(info["code"], info["family"]), g)}
+        wild = inference.wild_tests(self.prov, self.outcome, self.reg, contrasts, reps, seed)
+        split = wild["name"].str.split("|", expand=True)
+        return wild.assign(code=split[0], family=split[1])[["code", "family", "p_rademacher", "p_webb"]]
 
     def _record_counterfactual_words(self, cf: pd.DataFrame, medians: pd.Series) -> None:
         """Whether each 95% interval includes zero, and whether the education scenario can test more education."""
@@ -658,9 +715,26 @@ class DeterminantsReport:
             key = f"cf_{NORTHEAST_SLUGS.get(r['code'], r['code'])}_{FAMILY_SLUGS[r['family']]}"
             word = interval_word(r["ci_low"], r["ci_high"], "zero")
             rs.record(f"{key}_ci_zero", word, "", "德尔塔方法 95% 区间是否包含零", display=word)
-            if "boot_low" in r and pd.notna(r["boot_low"]):
-                word = interval_word(r["boot_low"], r["boot_high"], "zero")
-                rs.record(f"{key}_boot_ci_zero", word, "", "自助法 95% 区间是否包含零", display=word)
+            if "p_webb" in r and pd.notna(r["p_webb"]):
+                for w in inference.WEIGHTS:
+                    what = f"变化为零的野自助法检验 p 值（{inference.WEIGHT_LABELS[w]} 权重）"
+                    rs.record(f"{key}_wild_p_{w}", float(r[f"p_{w}"]), "", what, digits=3)
+                # The word follows the less favourable of the two weight types.
+                word = significance_word(max(r["p_rademacher"], r["p_webb"]))
+                rs.record(f"{key}_wild_word", word, "", "野自助法检验（两种权重）在 5% 水平是否显著", display=word)
+        # The same extrapolation count for every family: Northeast provinces already above the reference,
+        # whom "reaching the median" moves down, outside what the scenario can speak to.
+        for fam in ("wages", "industry", "education"):
+            fv = [v for v in self.reg if models.VARIABLE_FAMILY.get(v) == fam]
+            vals = self.prov.set_index("code").loc[self.ne, fv]
+            n_above = int((vals > medians[fv]).any(axis=1).sum())
+            rs.record(
+                f"cf_{FAMILY_SLUGS[fam]}_above_count",
+                n_above,
+                "个",
+                f"{models.FAMILY_LABELS[fam]}指标已高于全国中位数的东北省份数（反事实对其只能外推）",
+                digits=0,
+            )
         edu = [v for v in self.reg if models.VARIABLE_FAMILY.get(v) == "education"]
         values = self.prov.set_index("code").loc[self.ne, edu]
         lowered = int((values > medians[edu]).any(axis=1).sum())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from neoutflow.analysis import flows as fl
 from neoutflow.analysis.outflow import PAPER_CLAIM
@@ -30,7 +31,16 @@ from neoutflow.reference import NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS
 # Gu, Lao, Wen & Zhao (2022), 地理学报 77(12): ESF-PPML on census/survey five-year flows (issue 12 summary).
 GU2022 = {
     "d_log_relative_wage": (1.75, "显著", "迁入地工资弹性约 1.75，显著为正"),
-    "o_log_relative_wage": (None, "不显著", "迁出地工资不显著（2015–2020 年）"),
+}
+# Their origin-wage coefficient (standard error) for the pooled sample and each five-year period, Table 5,
+# as quoted in issue #25 (their models: five-year flows, controlling for the migrant stock). All five are
+# compared, not one chosen period: by whether the point lies in our interval and by a difference test.
+GU2022_ORIGIN_WAGE = {
+    "2000–2020": (-0.832, 0.174),
+    "2000–2005": (-0.914, 0.209),
+    "2005–2010": (-0.179, 0.292),
+    "2010–2015": (-0.977, 0.252),
+    "2015–2020": (-0.021, 0.227),
 }
 
 # Model name (neoutflow.analysis.flows.MODELS) -> its title in tables and results.
@@ -160,6 +170,7 @@ def comparison_frame(comp: pd.DataFrame) -> pd.DataFrame:
             "本文（5% 水平）": comp["ours_word"],
             "Gu 等（2022）": comp["theirs"],
             "对比": comp["agree"],
+            "差异检验 p": ["" if pd.isna(p) else f"{p:.3f}" for p in comp["diff_p"]],
         }
     )
     return rt.frame_table(frame, {"本文系数": 2})
@@ -256,7 +267,8 @@ def write_all(tab_dir: Path, desc: dict, models: dict, comp: pd.DataFrame, cf: p
     rt.write_table(models_table(models), tab_dir, "flows_gravity", "省际终身迁移的 PPML 引力模型", note)
     rt.write_table(
         comparison_frame(comp), tab_dir, "flows_comparison", "本文弹性与 Gu 等（2022）的对照",
-        "注：“对比”由代码给出：Gu 等的点估计落在本文 95% 区间内为“一致”；只有显著性结论时比较 5% 水平的判断。"
+        "注：“对比”由代码给出：Gu 等的点估计落在本文 95% 区间内为“一致”（本文区间含零时为“不矛盾”）；"
+        "差异检验把两个估计视为独立，z = 差 ÷ √(两标准误平方和)；Gu 等迁出地工资的五个估计引自其表 5。"
         "口径不同：本文为终身迁移存量（2010）与十年存量变化，Gu 等为五年迁移流量（2000–2020 各期）。",
     )  # fmt: skip
     rt.write_table(
@@ -608,6 +620,7 @@ def comparison_table(models: dict[str, dict]) -> pd.DataFrame:
                 {
                     "term": term,
                     "model": name,
+                    "period": "",
                     "coef": c["coef"],
                     "ci_low": c["ci_low"],
                     "ci_high": c["ci_high"],
@@ -615,6 +628,28 @@ def comparison_table(models: dict[str, dict]) -> pd.DataFrame:
                     "ours_word": word,
                     "theirs": their_text,
                     "agree": agree,
+                    "diff_p": np.nan,
+                }
+            )
+    term = "o_log_relative_wage"
+    for name in ("b", "d"):
+        c = models[name]["coefs"].set_index("term").loc[term]
+        for period, (theirs, se) in GU2022_ORIGIN_WAGE.items():
+            # Difference of two independent estimates: z = (ours − theirs) / √(se_ours² + se_theirs²).
+            z = (c["coef"] - theirs) / np.sqrt(c["se"] ** 2 + se**2)
+            rows.append(
+                {
+                    "term": term,
+                    "model": name,
+                    "period": period,
+                    "coef": c["coef"],
+                    "ci_low": c["ci_low"],
+                    "ci_high": c["ci_high"],
+                    "p": c["p"],
+                    "ours_word": significance_word(c["p"]),
+                    "theirs": f"{period}：{theirs:.3f}（{se:.3f}）",
+                    "agree": compare_word(c["ci_low"], c["ci_high"], theirs),
+                    "diff_p": float(2 * stats.norm.sf(abs(z))),
                 }
             )
     return pd.DataFrame(rows)
@@ -644,7 +679,21 @@ def record_comparison(rs, comp: pd.DataFrame) -> None:
     _rec(rs, "gu_d_wage", GU2022["d_log_relative_wage"][0], "", "Gu 等（2022）迁入地工资弹性", digits=2)
     for _, r in comp.iterrows():
         k = f"cmp_{r['model']}_{term_key(r['term'])}"
-        _rec(rs, k, r["agree"], "", f"模型 {r['model']} 的{TERM_LABELS[r['term']]}与 Gu 等（2022）", display=r["agree"])
+        what = f"模型 {r['model']} 的{TERM_LABELS[r['term']]}与 Gu 等（2022）"
+        if r["period"]:
+            slug = r["period"].replace("–", "_")
+            what += f"（{r['period']}）"
+            if r["period"] == next(iter(GU2022_ORIGIN_WAGE)):  # the pooled estimate is the headline comparison
+                _rec(rs, k, r["agree"], "", what, display=r["agree"])
+            _rec(rs, f"{k}_{slug}", r["agree"], "", what, display=r["agree"])
+            _rec(rs, f"{k}_{slug}_diff_p", r["diff_p"], "", what + "：差异检验 p 值", digits=3)
+        else:
+            _rec(rs, k, r["agree"], "", what, display=r["agree"])
+    n = comp[(comp["model"] == "b") & (comp["period"] != "")]
+    inside = int((n["agree"] != "不一致").sum())
+    _rec(rs, "cmp_b_o_wage_inside", inside, "个", "Gu 等迁出地工资五个估计中落在本文模型 (b) 区间内的个数", digits=0)
+    differ = int((n["diff_p"] < 0.05).sum())
+    _rec(rs, "cmp_b_o_wage_differ", differ, "个", "Gu 等迁出地工资五个估计中与本文模型 (b) 差异显著的个数", digits=0)
 
 
 def record_counterfactual(rs, cf: pd.DataFrame, family: str = "all") -> None:

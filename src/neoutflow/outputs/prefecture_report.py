@@ -194,6 +194,51 @@ def record_interaction(rs, fits: dict) -> None:
         rs.record(f"{prefix}_interaction_word", w, "", f"{MODEL_TITLES[prefix]}：交互项的判断（5% 水平）", display=w)
 
 
+def record_wild(rs, wild: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
+    """``<prefix>_wild_p_<term>`` (the larger of the Rademacher and Webb p-values, the one the verdicts use),
+    ``_wild_p_rademacher_/_wild_p_webb_``, ``_wild_word_<term>``; writes the table as CSV."""
+    for _, r in wild.iterrows():
+        prefix, term = r["model"], r["term"]
+        title, name = MODEL_TITLES[prefix], label(term)
+        for w in ("rademacher", "webb"):
+            what = f"{title}：{name}的野聚类自助法 p 值（{w}）"
+            rs.record(f"{prefix}_wild_p_{w}_{term}", float(r[f"p_{w}"]), "", what, digits=3)
+        p = max(float(r["p_rademacher"]), float(r["p_webb"]))
+        rs.record(f"{prefix}_wild_p_{term}", p, "", f"{title}：{name}的野聚类自助法 p 值（两种权重中较大者）", digits=3)
+        word = significance_word(p)
+        rs.record(f"{prefix}_wild_word_{term}", word, "", f"{title}：{name}在野聚类自助法下是否显著", display=word)
+    rs.record("wild_reps", int(wild["reps"].iloc[0]), "次", "野聚类自助法的重复次数", digits=0)
+    rs.record("wild_clusters", int(wild["clusters"].iloc[0]), "个", "野聚类自助法的聚类（省份）数", digits=0)
+    wild.to_csv(Path(tab_dir) / "prefecture_wild_bootstrap.csv", index=False, lineterminator="\n")
+    return wild
+
+
+def record_sector_sensitivity(rs, sens: pd.DataFrame) -> None:
+    """``<model>_nosector_coef_/_se_/_p_/_wild_p_/_word_gdp``: GDP per capita without the sector shares."""
+    for _, r in sens.iterrows():
+        prefix, title = r["model"], MODEL_TITLES[r["model"]]
+        what = f"{title}（不控制 GDP 产业结构）：人均 GDP 系数"
+        rs.record(f"{prefix}_nosector_coef_gdp", r["coef"], "", what, digits=2)
+        rs.record(f"{prefix}_nosector_se_gdp", r["se"], "", what + "的聚类标准误", digits=2)
+        rs.record(f"{prefix}_nosector_p_gdp", r["p"], "", what + "的 p 值（CRV1）", digits=3)
+        p = max(float(r["p_rademacher"]), float(r["p_webb"]))
+        rs.record(f"{prefix}_nosector_wild_p_gdp", p, "", what + "的野聚类自助法 p 值（较大者）", digits=3)
+        word = significance_word(p)
+        rs.record(f"{prefix}_nosector_word_gdp", word, "", what + "在野聚类自助法下是否显著", display=word)
+
+
+def record_joint_test(rs, joint: pd.DataFrame) -> None:
+    """``sc_joint_<focal>_p``, ``_observed``, ``_null_median``, ``_word``: the curve's joint test."""
+    for _, r in joint.iterrows():
+        key, name = f"sc_joint_{r['focal']}", CURVE_LABELS[r["focal"]]
+        rs.record(f"{key}_observed", int(r["observed"]), "个", f"{name}：区间不含零且方向占多数的设定数", digits=0)
+        rs.record(f"{key}_null_median", r["null_median"], "个", f"{name}：零假设下该数目的中位数", digits=0)
+        rs.record(f"{key}_p", r["p"], "", f"{name}：设定曲线联合检验的 p 值（野自助法，零假设成立）", digits=3)
+        word = significance_word(float(r["p"]))
+        rs.record(f"{key}_word", word, "", f"{name}：设定曲线联合检验是否显著", display=word)
+    rs.record("sc_joint_reps", int(joint["reps"].iloc[0]), "次", "设定曲线联合检验的重复次数", digits=0)
+
+
 def save_specs(specs: dict, path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -284,9 +329,6 @@ CURVE_LABELS = {
     "no_high_leverage": "剔除高杠杆单位",
     "province": "省级",
     "prefecture": "地级（省份固定效应）",
-    "HC3": "HC3",
-    "iid": "经典标准误",
-    "cluster": "省份聚类",
     "net_migration_rate": "存活比净迁移",
     "young_adult_net_migration_rate": "青年净迁移",
     "residual_migration_rate": "残差法净迁移",
@@ -302,7 +344,13 @@ def record_curve(rs, curve: pd.DataFrame) -> pd.DataFrame:
     rs.record("sc_n", len(curve), "个", "设定曲线的设定总数", digits=0)
     for _, r in s.iterrows():
         key = f"sc_{r['focal']}_{r['level']}"
-        scope = {"all": "全部", "full": "含全部控制变量的"}.get(r["level"]) or CURVE_LABELS[r["level"]]
+        level = str(r["level"])
+        if level.startswith("controls_"):
+            scope = f"控制变量为“{CURVE_LABELS[level.removeprefix('controls_')]}”的"
+        elif level.startswith("sample_"):
+            scope = f"样本为“{CURVE_LABELS[level.removeprefix('sample_')]}”的"
+        else:
+            scope = {"all": "全部", "full": "含全部控制变量的"}.get(level) or CURVE_LABELS[level]
         what = f"{CURVE_LABELS[r['focal']]}系数（{scope}设定）"
         rs.record(f"{key}_n", r["n_specs"], "个", f"{what}：设定数", digits=0)
         rs.record(f"{key}_n_excl", r["n_exclude_zero"], "个", f"{what}：95% 区间不含零的设定数", digits=0)
