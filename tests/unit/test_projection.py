@@ -196,7 +196,7 @@ def test_survey_comparison_appears_when_the_2025_totals_are_present():
     census = pd.DataFrame({"code": ["210000", "220000", "230000"], "year": [2020] * 3, "population": [1] * 3})
     rs = ResultSet("projection")
     po.record_survey_check(rs, census, det, sim, 2020)
-    assert "尚未导入" in rs["survey_sentence"].display
+    assert "尚不含" in rs["survey_sentence"].display
     survey = pd.DataFrame({"code": ["210000", "220000", "230000"], "year": [2025] * 3, "population": [40000] * 3})
     rs = ResultSet("projection")
     po.record_survey_check(rs, pd.concat([census, survey]), det, sim, 2020)
