@@ -310,7 +310,7 @@ def synthetic_2020(root) -> np.ndarray:
     mat = np.round(committed_matrix(root, 2010) * 1.1).astype(np.int64)
     totals = table(root, "census_totals")
     pop = totals[totals["year"] == 2020].set_index("code")["population"]
-    sample = np.round(pop.reindex([c for _, c in ef.NBS_ORDER]).to_numpy() * 0.1).astype(np.int64)
+    sample = np.round(pop.reindex([c for _, c in NBS_ORDER]).to_numpy() * 0.1).astype(np.int64)
     np.fill_diagonal(mat, sample - mat.sum(axis=1))
     return mat
 

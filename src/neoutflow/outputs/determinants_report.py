@@ -732,7 +732,7 @@ class DeterminantsReport:
                 f"cf_{FAMILY_SLUGS[fam]}_above_count",
                 n_above,
                 "个",
-                f"{models.FAMILY_LABELS[fam]}指标已高于全国中位数的东北省份数（反事实对其只能外推）",
+                f"{FAMILY_LABELS[fam]}指标已高于全国中位数的东北省份数（反事实对其只能外推）",
                 digits=0,
             )
         edu = [v for v in self.reg if models.VARIABLE_FAMILY.get(v) == "education"]
