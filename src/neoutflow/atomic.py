@@ -8,6 +8,7 @@ already holds the same content untouched, so its timestamp does not make
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -100,6 +101,7 @@ def staging_dir(parent: Path | str, label: str) -> Iterator[Path]:
     discarded; leftovers of killed runs are removed by :func:`remove_stale_staging`.
     """
     parent = Path(parent)
+    made = not parent.exists()
     parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{label}-{os.getpid()}-", suffix=STAGING_SUFFIX, dir=parent))
@@ -108,6 +110,9 @@ def staging_dir(parent: Path | str, label: str) -> Iterator[Path]:
         yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if made:  # a folder made only to stage in is not left behind, empty, by a failed run
+            with contextlib.suppress(OSError):
+                parent.rmdir()
 
 
 def _move(src: Path, dest: Path) -> None:

@@ -42,7 +42,8 @@ def changed(before: dict, after: dict) -> list[str]:
 @pytest.mark.parametrize(
     ("args", "reruns"),
     [
-        (["PARAMS=outcome=young_adult_net_migration_rate"], ["02_determinants"]),
+        # 06 takes its pay lever from the main model, so it declares the outcome too
+        (["PARAMS=outcome=young_adult_net_migration_rate"], ["02_determinants", "06_projection"]),
         (["PARAMS=highlight_regions=[220000]"], ["01_outflow"]),
         (["ENGINE=quarto"], []),
         ([], []),
