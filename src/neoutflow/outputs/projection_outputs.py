@@ -864,10 +864,12 @@ def calibration_outputs(
     write_table(table, tab_dir, "projection_backtest")
     natural = pj.mean_rate(series, "natural_growth_rate", inputs.codes, tuple(mortality_years))
     record_inputs(rs, inputs, pj.natural_growth_check(inputs), natural)
+    # the interval whose rates the projection uses (whatever the report's own base and end years)
+    first, last = pj.rates_years(inputs.start_year)
     record_replay(
         rs,
-        pj.replay(population, inputs.codes, base_year, end_year),
-        pj.replay(population, inputs.codes, base_year, end_year, denominator="base"),
+        pj.replay(population, inputs.codes, first, last),
+        pj.replay(population, inputs.codes, first, last, denominator="base"),
     )
     return table
 
