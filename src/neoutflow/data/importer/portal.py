@@ -114,6 +114,18 @@ def _portal_header(grid: pd.DataFrame, path: Path) -> tuple[dict[str, str], int]
     return meta, header_row
 
 
+def _indicator_columns(header: list[str], header_row: int, where: str) -> tuple[dict, list[str]]:
+    """Indicators across: column → (project indicator, unit factor), and the printed units."""
+    cols = {}
+    units = []
+    for j, h in enumerate(header):
+        if j and h:
+            label, unit = split_label(h, f"{where} header row {header_row + 1} column {j + 1}")
+            cols[j] = indicator_of(label, unit, f"{where} column {j + 1}")
+            units.append(unit)
+    return cols, units
+
+
 def _one_year_records(meta: dict, header: list[str], body: pd.DataFrame, header_row: int, names: dict, where: str):
     """A one-year export ('时间：2023年'): provinces down, indicators across; its records, table and unit."""
     one_year = YEAR_CELL.match(meta.get("时间", ""))
@@ -126,13 +138,7 @@ def _one_year_records(meta: dict, header: list[str], body: pd.DataFrame, header_
             f"or save it as CSV in that layout"
         )
     year = check_year(int(one_year.group(1)), f"{where} line '时间：'")
-    cols = {}
-    units = []
-    for j, h in enumerate(header):
-        if j and h:
-            label, unit = split_label(h, f"{where} header row {header_row + 1} column {j + 1}")
-            cols[j] = indicator_of(label, unit, f"{where} column {j + 1}")
-            units.append(unit)
+    cols, units = _indicator_columns(header, header_row, where)
     table, unit = f"NBS 分省年度数据: 时间：{meta['时间']} ({', '.join(header[1:])})", ", ".join(units)
     records = []
     for i, row in body.iterrows():
@@ -156,13 +162,7 @@ def _one_region_records(meta: dict, header: list[str], body: pd.DataFrame, heade
             f"{where}: a one-region export ('地区：{meta['地区']}') needs the header '时间 | "
             f"<indicator>(<unit>) …' in row {header_row + 1}; found {header[:4]}"
         )
-    cols = {}
-    units = []
-    for j, h in enumerate(header):
-        if j and h:
-            label, unit = split_label(h, f"{where} header row {header_row + 1} column {j + 1}")
-            cols[j] = indicator_of(label, unit, f"{where} column {j + 1}")
-            units.append(unit)
+    cols, units = _indicator_columns(header, header_row, where)
     table, unit = f"NBS 分省年度数据: 地区：{meta['地区']} ({', '.join(header[1:])})", ", ".join(units)
     for i, row in body.iterrows():
         if not YEAR_CELL.match(text_of(row.iloc[0])):
