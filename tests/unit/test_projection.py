@@ -224,6 +224,7 @@ def test_lever_sentences_follow_the_lever_values():
     po.record_parameters(rs, years, 0.30, [20, 34], 0.2)
     assert rs["retention_sentence"].display == "20–34 岁的净迁出减少 30%"
     assert rs["births_sentence"].display == "总和生育率到 2030 年线性提高 0.2，此后保持"
+    assert rs["all_sentence"].display == "同时实现"
     labels = po.lever_labels(0.30, [20, 34], 0.2, 2030)
     assert labels["retention"] == "20–34 岁净迁出减少 30%" and labels["births"] == "总和生育率到 2030 年提高 0.2"
     zero = ResultSet("projection")
@@ -231,6 +232,10 @@ def test_lever_sentences_follow_the_lever_values():
     for key in ("retention_sentence", "births_sentence"):
         text = zero[key].display
         assert "不变" in text and "减少" not in text and "提高" not in text, text
+    assert "与薪酬与产业情景相同" in zero["all_sentence"].display
+    one = ResultSet("projection")
+    po.record_parameters(one, years, 0.30, [20, 34], 0.0)
+    assert "生育支持设为零" in one["all_sentence"].display and "减少 30%" in one["retention_sentence"].display
     for name, text in po.lever_labels(0.0, [20, 34], 0.0, 2030).items():
         if name in ("retention", "births"):
             assert "不变" in text and "减少" not in text and "提高" not in text, text

@@ -448,6 +448,8 @@ def record_scenarios(
         total, kids = float(np.median(ne)), float(np.median(d["children"][:, -1, -1]))
         if total <= 0:
             kid_word = "没有增加人口"
+        elif total < 0.5e4:  # prints as 0万: nothing to say what the added people are
+            kid_word = "几乎没有增加人口"
         elif kids > 0.5 * total:
             kid_word = "增加的主要是 20 岁以下的儿童和少年"
         else:
@@ -838,6 +840,17 @@ def record_parameters(rs, years: dict[str, int], retention_share: float, retenti
         births = "杠杆设为零，总和生育率不变，情景与基准相同"
     rs.record("retention_sentence", retention, "", "青年留存杠杆的说明（随杠杆取值）", display=retention)
     rs.record("births_sentence", births, "", "生育支持杠杆的说明（随杠杆取值）", display=births)
+    off = [
+        name
+        for name, on in (("青年留存", round(100 * retention_share) > 0), ("生育支持", round(tfr_increase, 1) > 0))
+        if not on
+    ]
+    combined = "同时实现"
+    if len(off) == 2:
+        combined += "；青年留存与生育支持均设为零，因此它与薪酬与产业情景相同"
+    elif off:
+        combined += f"；{off[0]}设为零，因此只含另外两项"
+    rs.record("all_sentence", combined, "", "三者合一的说明（随杠杆取值）", display=combined)
 
 
 def lever_labels(retention_share: float, retention_ages, tfr_increase: float, tfr_target_year: int) -> dict[str, str]:
