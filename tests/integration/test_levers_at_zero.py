@@ -27,6 +27,7 @@ UNTRUE_AT_ZERO = [
     ("a solver bound printed as an estimate", r"(?<![≤≥\d.])(?:3\.00|0\.00)倍"),
     ("a signed number after 多/少", r"[多少][+−-]\d"),
     ("an interval of zero width at zero", r"(?<![\d.])0%[–-]0%"),
+    ("all three recommendations said to be realised", r"三组建议同时实现"),
 ]
 
 
@@ -74,6 +75,7 @@ def test_the_scan_flags_the_wordings_issue_29_reported():
         "辽宁为 0.00 倍",
         "比基准多 +3万",
         "比例为 0%（0%–0%，为零）",
+        "在这一基准上，三组建议同时实现时 2035 年人口与基准之差为 +26万",
     ):
         assert untrue_sentences(bad), bad
     for fine in (

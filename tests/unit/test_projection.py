@@ -225,6 +225,7 @@ def test_lever_sentences_follow_the_lever_values():
     assert rs["retention_sentence"].display == "20–34 岁的净迁出减少 30%"
     assert rs["births_sentence"].display == "总和生育率到 2030 年线性提高 0.2，此后保持"
     assert rs["all_sentence"].display == "同时实现"
+    assert rs["all_phrase"].display == "三组建议同时实现时"
     labels = po.lever_labels(0.30, [20, 34], 0.2, 2030)
     assert labels["retention"] == "20–34 岁净迁出减少 30%" and labels["births"] == "总和生育率到 2030 年提高 0.2"
     zero = ResultSet("projection")
@@ -233,8 +234,10 @@ def test_lever_sentences_follow_the_lever_values():
         text = zero[key].display
         assert "不变" in text and "减少" not in text and "提高" not in text, text
     assert "与薪酬与产业情景相同" in zero["all_sentence"].display
+    assert zero["all_phrase"].display == "薪酬与产业实现（青年留存与生育支持设为零）时"
     one = ResultSet("projection")
     po.record_parameters(one, years, 0.30, [20, 34], 0.0)
+    assert one["all_phrase"].display == "薪酬与产业、青年留存实现（生育支持设为零）时"
     assert "生育支持设为零" in one["all_sentence"].display and "减少 30%" in one["retention_sentence"].display
     for name, text in po.lever_labels(0.0, [20, 34], 0.0, 2030).items():
         if name in ("retention", "births"):

@@ -851,6 +851,9 @@ def record_parameters(rs, years: dict[str, int], retention_share: float, retenti
     elif off:
         combined += f"；{off[0]}设为零，因此只含另外两项"
     rs.record("all_sentence", combined, "", "三者合一的说明（随杠杆取值）", display=combined)
+    on = [name for name in ("青年留存", "生育支持") if name not in off]
+    phrase = "三组建议同时实现时" if not off else "、".join(["薪酬与产业", *on]) + f"实现（{'与'.join(off)}设为零）时"
+    rs.record("all_phrase", phrase, "", "摘要中三者合一情景的称呼（随杠杆取值）", display=phrase)
 
 
 def lever_labels(retention_share: float, retention_ages, tfr_increase: float, tfr_target_year: int) -> dict[str, str]:
