@@ -211,3 +211,34 @@ def test_an_intensity_at_the_search_bound_is_printed_as_a_bound():
     assert po.intensity_display(-0.22) == "−0.22"
     assert po.intensity_display(float(pj.INTENSITY_GRID[-1])).startswith("≥")
     assert "下界" in po.intensity_display(float(pj.INTENSITY_GRID[0]))
+
+
+def test_lever_sentences_follow_the_lever_values():
+    """A lever set to zero is said to change nothing (chapter sentence and scenario label); the defaults
+    keep their wording (issue #29, item 4)."""
+    from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
+
+    years = {"start_year": 2020, "end_year": 2035, "tfr_target_year": 2030}
+    rs = ResultSet("projection")
+    po.record_parameters(rs, years, 0.30, [20, 34], 0.2)
+    assert rs["retention_sentence"].display == "20–34 岁的净迁出减少 30%"
+    assert rs["births_sentence"].display == "总和生育率到 2030 年线性提高 0.2，此后保持"
+    assert rs["all_sentence"].display == "同时实现"
+    assert rs["all_phrase"].display == "三组建议同时实现时"
+    labels = po.lever_labels(0.30, [20, 34], 0.2, 2030)
+    assert labels["retention"] == "20–34 岁净迁出减少 30%" and labels["births"] == "总和生育率到 2030 年提高 0.2"
+    zero = ResultSet("projection")
+    po.record_parameters(zero, years, 0.0, [20, 34], 0.0)
+    for key in ("retention_sentence", "births_sentence"):
+        text = zero[key].display
+        assert "不变" in text and "减少" not in text and "提高" not in text, text
+    assert "与薪酬与产业情景相同" in zero["all_sentence"].display
+    assert zero["all_phrase"].display == "薪酬与产业实现（青年留存与生育支持设为零）时"
+    one = ResultSet("projection")
+    po.record_parameters(one, years, 0.30, [20, 34], 0.0)
+    assert one["all_phrase"].display == "薪酬与产业、青年留存实现（生育支持设为零）时"
+    assert "生育支持设为零" in one["all_sentence"].display and "减少 30%" in one["retention_sentence"].display
+    for name, text in po.lever_labels(0.0, [20, 34], 0.0, 2030).items():
+        if name in ("retention", "births"):
+            assert "不变" in text and "减少" not in text and "提高" not in text, text

@@ -448,6 +448,8 @@ def record_scenarios(
         total, kids = float(np.median(ne)), float(np.median(d["children"][:, -1, -1]))
         if total <= 0:
             kid_word = "没有增加人口"
+        elif total < 0.5e4:  # prints as 0万: nothing to say what the added people are
+            kid_word = "几乎没有增加人口"
         elif kids > 0.5 * total:
             kid_word = "增加的主要是 20 岁以下的儿童和少年"
         else:
@@ -825,14 +827,45 @@ def record_parameters(rs, years: dict[str, int], retention_share: float, retenti
     rs.record("retention_ages", f"{lo}–{hi}", "岁", "青年留存杠杆的年龄", display=f"{lo}–{hi}")
     rs.record("tfr_increase", tfr_increase, "", "生育支持：总和生育率的增加", digits=1)
     rs.record("baseline_label", BASELINE_LABEL, "", "基准的名称", display=BASELINE_LABEL)
+    # the chapter's sentence for each parameter lever: a lever set to zero is said to change nothing
+    share, ages, tfr = rs["retention_share"].display, rs["retention_ages"].display, rs["tfr_increase"].display
+    target = rs["tfr_target_year"].display
+    if round(100 * retention_share) > 0:
+        retention = f"{ages} 岁的净迁出减少 {share}%"
+    else:
+        retention = f"杠杆设为零，{ages} 岁的净迁出不变，情景与基准相同"
+    if round(tfr_increase, 1) > 0:
+        births = f"总和生育率到 {target} 年线性提高 {tfr}，此后保持"
+    else:
+        births = "杠杆设为零，总和生育率不变，情景与基准相同"
+    rs.record("retention_sentence", retention, "", "青年留存杠杆的说明（随杠杆取值）", display=retention)
+    rs.record("births_sentence", births, "", "生育支持杠杆的说明（随杠杆取值）", display=births)
+    off = [
+        name
+        for name, on in (("青年留存", round(100 * retention_share) > 0), ("生育支持", round(tfr_increase, 1) > 0))
+        if not on
+    ]
+    combined = "同时实现"
+    if len(off) == 2:
+        combined += "；青年留存与生育支持均设为零，因此它与薪酬与产业情景相同"
+    elif off:
+        combined += f"；{off[0]}设为零，因此只含另外两项"
+    rs.record("all_sentence", combined, "", "三者合一的说明（随杠杆取值）", display=combined)
+    on = [name for name in ("青年留存", "生育支持") if name not in off]
+    phrase = "三组建议同时实现时" if not off else "、".join(["薪酬与产业", *on]) + f"实现（{'与'.join(off)}设为零）时"
+    rs.record("all_phrase", phrase, "", "摘要中三者合一情景的称呼（随杠杆取值）", display=phrase)
 
 
 def lever_labels(retention_share: float, retention_ages, tfr_increase: float, tfr_target_year: int) -> dict[str, str]:
     lo, hi = retention_ages
     return {
         "pay": "各年龄净迁出按主模型的工资反事实减少（比例见正文，含系数的不确定性）",
-        "retention": f"{lo}–{hi} 岁净迁出减少 {100 * retention_share:.0f}%",
-        "births": f"总和生育率到 {tfr_target_year} 年提高 {tfr_increase:.1f}",
+        "retention": f"{lo}–{hi} 岁净迁出减少 {100 * retention_share:.0f}%"
+        if round(100 * retention_share) > 0
+        else f"杠杆为零（{lo}–{hi} 岁净迁出不变）",
+        "births": f"总和生育率到 {tfr_target_year} 年提高 {tfr_increase:.1f}"
+        if round(tfr_increase, 1) > 0
+        else "杠杆为零（总和生育率不变）",
         "all": "三项同时实现",
     }
 
