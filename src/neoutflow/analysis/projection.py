@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import demography
+from neoutflow.analysis import survival as sv
 from neoutflow.reference import AGE_GROUPS, NORTHEAST, SEXES
 
 STEP = 5
@@ -271,13 +272,33 @@ def smooth_ages(rates: np.ndarray) -> np.ndarray:
     return out
 
 
-# The net-migration chapter's ruling on the 40+ loss (§3): most of it is probably not migration (census
-# coverage), so by default ages 40+ migrate at the benchmark rate of comparable out-migration provinces
-# (Jiangxi, Hunan, Henan together), the chapter's "credible" part; "observed" keeps the Northeast's own
-# 40+ rates (the alternative, shown as a variant).
+# The net-migration chapter's ruling on the 40+ loss (§3): only the part an age schedule not selected on the
+# outcome expects is credible as migration. By default ("benchmark") ages 40+ migrate at that expected schedule
+# (:func:`neoutflow.analysis.survival.age_benchmark`: a Rogers–Castro curve fitted to the out-migration provinces
+# as a group, scaled by each province's own 20–39 loss), here under the national ratios the projection's own
+# rates use and the chapter's preferred variant; "observed" keeps the province's own 40+ rates (the variant).
 OLD_AGE_MIGRATION = ("benchmark", "observed")
 OLD_AGE_FROM = 40
-COMPARISON = ("360000", "430000", "410000")
+
+
+def expected_old_age_rates(
+    population: pd.DataFrame, codes: list[str], base_year: int = 2010, end_year: int = 2020
+) -> tuple[np.ndarray, dict]:
+    """The chapter-3 expected schedule as ten-year rates over survivors ``(R, 2, A)`` (both sexes alike; NaN
+    below the first fitted group) and the benchmark itself (:func:`~neoutflow.analysis.survival.age_benchmark`).
+
+    The schedule gives net out-migrants per head of the base cohort, ``k·rc(x)``; over the survivors it is
+    ``−k·rc(x) / S`` with ``S`` the national survival ratio of that cohort and sex.
+    """
+    v = sv.survival_variants(population, base_year, end_year)
+    bench = sv.age_benchmark(v, sv.PREFERRED_VARIANT, codes, int(end_year) - int(base_year))
+    curve = bench["curve"]["fitted"]
+    first = v[v["code"].astype(str) == str(v["code"].iloc[0])]
+    s = first.pivot(index="sex", columns="age_group", values="survival_ratio")
+    s = s.rename(columns=str).reindex(index=list(SEXES), columns=AGE_GROUPS).to_numpy(dtype=float)
+    per_head = curve.rename(index=str).reindex(AGE_GROUPS).to_numpy(dtype=float)  # (A,)
+    k = np.array([bench["schedule"][str(c)]["scale"] for c in codes])
+    return -k[:, None, None] * per_head[None, None, :] / s[None], bench
 
 
 def ten_year_rates(
@@ -286,15 +307,15 @@ def ten_year_rates(
     base_year: int = 2010,
     end_year: int = 2020,
     old_age: str = "benchmark",
-    comparison: tuple[str, ...] = COMPARISON,
     denominator: str = "survivors",
 ) -> np.ndarray:
     """Ten-year net migration rates ``(R, 2, A)`` by age at ``end_year``, from the census survival-ratio method.
 
     Ages 10+: ``M / (S·P)``, the net migration over the survivors it is applied to (``denominator="base"``:
     ``M / P``, the old definition, kept only to show its bias). Ages 0–9: the child–woman-ratio estimate over
-    the children expected without migration. ``old_age="benchmark"``: at ages 40+ the comparison provinces'
-    pooled rates replace each province's own (the net-migration chapter's ruling); ``"observed"`` keeps them.
+    the children expected without migration. ``old_age="benchmark"``: at ages 40+ the expected schedule of the
+    net-migration chapter (:func:`expected_old_age_rates`) replaces each province's own rates (that chapter's
+    ruling); ``"observed"`` keeps them.
     National census survival ratios (the provinces' sum) make the estimates add up to zero over provinces,
     so coverage differences common to all provinces do not enter the age pattern.
     """
@@ -322,10 +343,26 @@ def ten_year_rates(
 
     out = np.stack([rates(both[both["code"] == c]) for c in codes])
     if old_age == "benchmark":
-        bench = rates(both[both["code"].isin(comparison)])
+        expected, _ = expected_old_age_rates(population, codes, base_year, end_year)
         old = age_mask(OLD_AGE_FROM, None)
-        out[..., old] = bench[:, old]
+        out[..., old] = expected[..., old]
     return out
+
+
+def old_age_schedule(bench: dict, codes) -> pd.DataFrame:
+    """Per province (index ``code``): the schedule's scale ``k`` and the ten-year net migration rates (% of the
+    base cohort) at 40–59 and 60+, expected (:func:`expected_old_age_rates`) and observed."""
+    rows = {}
+    for c in codes:
+        sched, bands = bench["schedule"][str(c)], bench["bands"].loc[str(c)]
+        rows[str(c)] = {
+            "scale": sched["scale"],
+            "middle_expected_rate": sched["middle_expected_rate"],
+            "old_expected_rate": sched["old_expected_rate"],
+            "middle_observed_rate": float(bands["middle_rate"]),
+            "old_observed_rate": float(bands["old_rate"]),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("code")
 
 
 def migration_rates(
@@ -578,6 +615,7 @@ def build_inputs(
     pop = population[population["year"].isin([base_year, start_year])]
     start = np.stack([_wide(pop, start_year, c) for c in codes])
     mig = migration_rates(pop, list(codes), base_year, start_year, old_age=old_age)
+    _, bench = expected_old_age_rates(pop, list(codes), base_year, start_year)
     share = gamma_schedule()
     cbr = _mean_by_code(series, "birth_rate", birth_rate_years, codes)
     tfr = calibrate_tfr(start[:, 1, :], start.sum(axis=(1, 2)), cbr, share)
@@ -585,6 +623,7 @@ def build_inputs(
     levels = improvement = None
     notes: dict = {
         "old_age": old_age,
+        "old_age_schedule": old_age_schedule(bench, codes),
         "birth_rate_years": tuple(birth_rate_years),
         "mortality_years": tuple(mortality_years),
     }
