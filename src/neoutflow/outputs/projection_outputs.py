@@ -17,7 +17,7 @@ SEX_NAMES = {"male": "男", "female": "女"}
 TOLERANCE_PCT = 1.5  # acceptance of the published baseline's last year-end value
 BASELINE_LABEL = "校准基准"
 OLD_AGE_WORDS = {
-    "benchmark": "40 岁及以上按第三章的期望年龄模式迁移（外流省份合计拟合的 Rogers–Castro 曲线，按本省 20–39 岁净迁出缩放）",
+    "benchmark": "40 岁及以上按净迁移核查一节的期望年龄模式迁移（外流省份合计拟合的 Rogers–Castro 曲线，按本省 20–39 岁净迁出缩放）",
     "observed": "40 岁及以上沿用东北本省 2010–2020 年的净迁移率",
 }
 INDICATORS = {
