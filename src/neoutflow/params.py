@@ -71,8 +71,9 @@ class Params(BaseModel):
     )
     projection_old_age: Literal["benchmark", "observed"] = Field(
         "benchmark",
-        description="migration at 40+: the comparison provinces' rate (the net-migration chapter's ruling) or "
-        "the province's own 2010-2020 rate (the variant)",
+        description="migration at 40+: the net-migration chapter's expected schedule (Rogers-Castro fitted to the "
+        "out-migration provinces, scaled by the province's own 20-39 loss; that chapter's ruling) or the province's "
+        "own 2010-2020 rate (the variant)",
     )
     projection_draws: int = Field(1000, ge=10, le=100_000, description="Monte Carlo trajectories")
     projection_lever_phase: list[int] = Field(

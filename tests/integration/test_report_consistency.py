@@ -160,3 +160,13 @@ def test_direction_words_follow_the_sign_of_their_values(results):
     from directions import wrong_directions
 
     assert not wrong_directions(results), "\n".join(wrong_directions(results))
+
+
+@pytest.mark.parametrize(("code", "key"), [("210000", "liaoning"), ("220000", "jilin"), ("230000", "heilongjiang")])
+def test_projection_old_age_schedule_is_the_net_migration_chapters(results, code, key):
+    # issue 23/24: the projection's 40+ migration carries the chapter's ruling, so its expected rates are that
+    # chapter's, not a second fit
+    for band, chapter in (("middle", "a4059_expected"), ("old", "a60_expected")):
+        ours = results[f"projection.old_sched_{band}_expected_{key}"]["value"]
+        theirs = results[f"migration_checks.{chapter}_{code}"]["value"]
+        assert ours == pytest.approx(theirs, rel=1e-9)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from neoutflow.analysis import projection as pj
@@ -242,3 +243,47 @@ def test_lever_sentences_follow_the_lever_values():
     for name, text in po.lever_labels(0.0, [20, 34], 0.0, 2030).items():
         if name in ("retention", "births"):
             assert "不变" in text and "减少" not in text and "提高" not in text, text
+
+
+def _toy_census() -> pd.DataFrame:
+    """Synthetic two-census table (not data): every cohort survives at 0.95 over ten years, then moves at a
+    Rogers–Castro-shaped rate; the three Northeast codes lose extra people at 40+."""
+    from neoutflow.analysis import survival as sv
+    from neoutflow.reference import AGE_GROUPS
+
+    ages = np.arange(len(AGE_GROUPS)) * 5.0 + 2.5 - 5.0  # cohort mid-age over the interval, by end group
+    shape = sv.rogers_castro(ages, 0.08, 20.0, 0.12, 0.4, 0.005)
+    scale = {"110000": 4.0, "120000": 3.0, "130000": -1.5, "140000": -2.0, "150000": -2.5}
+    scale |= {"210000": -1.0, "220000": -1.5, "230000": -2.0}
+    rows = []
+    for code, f in scale.items():
+        for sex in ("male", "female"):
+            for a, group in enumerate(AGE_GROUPS):
+                rows.append((code, 2010, sex, group, 1000.0))
+                if a < 2:
+                    rows.append((code, 2020, sex, group, 900.0))
+                    continue
+                extra = -0.02 if code.startswith("2") and a >= 8 else 0.0
+                base = 1000.0 * (3 if a == len(AGE_GROUPS) - 1 else 1)
+                rows.append((code, 2020, sex, group, base * 0.95 * (1 + f * shape[a] + extra)))
+    return pd.DataFrame(rows, columns=["code", "year", "sex", "age_group", "population"])
+
+
+def test_old_age_benchmark_is_the_net_migration_chapters_expected_schedule():
+    from neoutflow.analysis import demography
+    from neoutflow.analysis import survival as sv
+
+    pop = _toy_census()
+    codes = ["210000", "220000", "230000"]
+    bench = sv.age_benchmark(sv.survival_variants(pop, 2010, 2020), sv.PREFERRED_VARIANT, codes)
+    rates = pj.ten_year_rates(pop, codes, old_age="benchmark")
+    own = pj.ten_year_rates(pop, codes, old_age="observed")
+    survivors = demography.survival_ratio_net_migration(pop, 2010, 2020)
+    middle = pj.age_mask(40, 59)
+    for i, code in enumerate(codes):
+        s = survivors[survivors["code"].astype(str) == code].pivot(index="sex", columns="age_group", values="expected")
+        s = s.rename(columns=str).reindex(index=["male", "female"], columns=pj.AGE_GROUPS).to_numpy(dtype=float)
+        implied = float((rates[i] * s)[:, middle].sum())
+        assert implied == pytest.approx(bench["schedule"][code]["middle_expected"], rel=1e-9)
+        assert np.allclose(rates[i][:, ~pj.age_mask(40, None)], own[i][:, ~pj.age_mask(40, None)], equal_nan=True)
+        assert (rates[i][:, middle] > own[i][:, middle]).all()  # the extra 40+ loss is not carried

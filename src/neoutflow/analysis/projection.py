@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import demography
+from neoutflow.analysis import survival as sv
 from neoutflow.reference import AGE_GROUPS, NORTHEAST, SEXES
 
 STEP = 5
@@ -271,13 +272,53 @@ def smooth_ages(rates: np.ndarray) -> np.ndarray:
     return out
 
 
-# The net-migration chapter's ruling on the 40+ loss (§3): most of it is probably not migration (census
-# coverage), so by default ages 40+ migrate at the benchmark rate of comparable out-migration provinces
-# (Jiangxi, Hunan, Henan together), the chapter's "credible" part; "observed" keeps the Northeast's own
-# 40+ rates (the alternative, shown as a variant).
+# The net-migration chapter's ruling on the 40+ loss (§3): only the part an age schedule not selected on the
+# outcome expects is credible as migration. By default ("benchmark") ages 40+ migrate at that chapter's expected
+# schedule (:func:`neoutflow.analysis.survival.age_benchmark` under the chapter's preferred estimate: a
+# Rogers–Castro curve fitted to the out-migration provinces as a group, scaled by each province's own 20–39
+# loss); "observed" keeps the province's own 40+ rates (the variant).
 OLD_AGE_MIGRATION = ("benchmark", "observed")
 OLD_AGE_FROM = 40
-COMPARISON = ("360000", "430000", "410000")
+
+
+def chapter_benchmark(
+    population: pd.DataFrame,
+    series: pd.DataFrame,
+    life_expectancy: pd.DataFrame | None,
+    codes,
+    base_year: int = 2010,
+    end_year: int = 2020,
+) -> dict:
+    """The net-migration chapter's age benchmark, as that chapter computes it
+    (:func:`neoutflow.analysis.survival.migration_checks`: the preferred ratio set and variant)."""
+    checks = sv.migration_checks(population, series, base_year, end_year, [str(c) for c in codes], life_expectancy)
+    return checks["benchmark"]
+
+
+def national_benchmark(population: pd.DataFrame, codes, base_year: int = 2010, end_year: int = 2020) -> dict:
+    """The same benchmark under the national ratios and the preferred variant (no deaths series needed)."""
+    v = sv.survival_variants(population, base_year, end_year)
+    return sv.age_benchmark(v, sv.PREFERRED_VARIANT, [str(c) for c in codes], int(end_year) - int(base_year))
+
+
+def expected_old_age_rates(
+    population: pd.DataFrame, benchmark: dict, codes, base_year: int = 2010, end_year: int = 2020
+) -> np.ndarray:
+    """A benchmark's expected schedule as ten-year rates over the survivors ``(R, 2, A)`` (both sexes alike; NaN
+    below the first fitted group).
+
+    The schedule expects ``k·rc(x)`` net out-migrants per head of the base cohort (``k``: the province's scale);
+    over the survivors the projection's rates are defined on, that is ``−k·rc(x) / S`` with ``S`` the national
+    survival ratio of the cohort and sex, so the projected persons are the schedule's.
+    """
+    net = demography.survival_ratio_net_migration(population, base_year, end_year)
+    first = net[net["code"].astype(str) == str(net["code"].iloc[0])]
+    s = first.pivot(index="sex", columns="age_group", values="survival_ratio")
+    s = s.rename(columns=str).reindex(index=list(SEXES), columns=AGE_GROUPS).to_numpy(dtype=float)
+    curve = benchmark["curve"]["fitted"]
+    per_head = curve.rename(index=str).reindex(AGE_GROUPS).to_numpy(dtype=float)  # (A,)
+    k = np.array([benchmark["schedule"][str(c)]["scale"] for c in codes])
+    return -k[:, None, None] * per_head[None, None, :] / s[None]
 
 
 def ten_year_rates(
@@ -286,15 +327,17 @@ def ten_year_rates(
     base_year: int = 2010,
     end_year: int = 2020,
     old_age: str = "benchmark",
-    comparison: tuple[str, ...] = COMPARISON,
     denominator: str = "survivors",
+    benchmark: dict | None = None,
 ) -> np.ndarray:
     """Ten-year net migration rates ``(R, 2, A)`` by age at ``end_year``, from the census survival-ratio method.
 
     Ages 10+: ``M / (S·P)``, the net migration over the survivors it is applied to (``denominator="base"``:
     ``M / P``, the old definition, kept only to show its bias). Ages 0–9: the child–woman-ratio estimate over
-    the children expected without migration. ``old_age="benchmark"``: at ages 40+ the comparison provinces'
-    pooled rates replace each province's own (the net-migration chapter's ruling); ``"observed"`` keeps them.
+    the children expected without migration. ``old_age="benchmark"``: at ages 40+ the expected schedule of the
+    net-migration chapter (``benchmark``, e.g. :func:`chapter_benchmark`; without it :func:`national_benchmark`)
+    replaces each province's own rates (:func:`expected_old_age_rates`; that chapter's ruling); ``"observed"``
+    keeps them.
     National census survival ratios (the provinces' sum) make the estimates add up to zero over provinces,
     so coverage differences common to all provinces do not enter the age pattern.
     """
@@ -322,10 +365,28 @@ def ten_year_rates(
 
     out = np.stack([rates(both[both["code"] == c]) for c in codes])
     if old_age == "benchmark":
-        bench = rates(both[both["code"].isin(comparison)])
+        if benchmark is None:
+            benchmark = national_benchmark(population, codes, base_year, end_year)
+        expected = expected_old_age_rates(population, benchmark, codes, base_year, end_year)
         old = age_mask(OLD_AGE_FROM, None)
-        out[..., old] = bench[:, old]
+        out[..., old] = expected[..., old]
     return out
+
+
+def old_age_schedule(bench: dict, codes) -> pd.DataFrame:
+    """Per province (index ``code``): the schedule's scale ``k`` and the ten-year net migration rates (% of the
+    base cohort) at 40–59 and 60+, expected and observed, as the benchmark reads them."""
+    rows = {}
+    for c in codes:
+        sched, bands = bench["schedule"][str(c)], bench["bands"].loc[str(c)]
+        rows[str(c)] = {
+            "scale": sched["scale"],
+            "middle_expected_rate": sched["middle_expected_rate"],
+            "old_expected_rate": sched["old_expected_rate"],
+            "middle_observed_rate": float(bands["middle_rate"]),
+            "old_observed_rate": float(bands["old_rate"]),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("code")
 
 
 def migration_rates(
@@ -335,12 +396,13 @@ def migration_rates(
     end_year: int = 2020,
     smooth: bool = True,
     old_age: str = "benchmark",
+    benchmark: dict | None = None,
 ) -> np.ndarray:
     """Five-year net migration rates ``(R, 2, A)`` by age at the end of a step: the ten-year rates of
     :func:`ten_year_rates`, smoothed over age (:func:`smooth_ages`) and turned into five-year rates
     ``(1 + m10)^(1/2) − 1``. This is the age **shape**; its level (the intensity) is fitted to the
     year-end series (:func:`fit_intensity`)."""
-    out = ten_year_rates(population, codes, base_year, end_year, old_age)
+    out = ten_year_rates(population, codes, base_year, end_year, old_age, benchmark=benchmark)
     if smooth:
         out = smooth_ages(out)
     return np.sqrt(1 + out) - 1
@@ -563,6 +625,7 @@ def build_inputs(
     codes: tuple[str, ...] = NORTHEAST,
     old_age: str = "benchmark",
     survival: np.ndarray | None = None,
+    benchmark: dict | None = None,
 ) -> Inputs:
     """Inputs from the census table (province level, both census years), the yearly series
     (``birth_rate``, ``death_rate``, ``yearend_population``) and the provincial life expectancy.
@@ -570,14 +633,22 @@ def build_inputs(
     Mortality: life tables fitted to the registered deaths of ``mortality_years``
     (:func:`neoutflow.analysis.lifetable.fit_levels`) unless ``survival`` is given. Fertility: the TFR that
     reproduces the mean crude birth rate of ``birth_rate_years``. Migration: the 2010–2020 age shape
-    (:func:`migration_rates`, ``old_age`` as there) at intensity 1 (fit it with :func:`fit_intensity`).
+    (:func:`migration_rates`, ``old_age`` as there) at intensity 1 (fit it with :func:`fit_intensity`); its 40+
+    benchmark is ``benchmark`` if given, else the net-migration chapter's (:func:`chapter_benchmark`, which needs
+    ``life_expectancy``; without it the national-ratio one).
     """
     from neoutflow.analysis import lifetable as lt
 
     base_year, _ = rates_years(start_year)
     pop = population[population["year"].isin([base_year, start_year])]
     start = np.stack([_wide(pop, start_year, c) for c in codes])
-    mig = migration_rates(pop, list(codes), base_year, start_year, old_age=old_age)
+    if benchmark is None:
+        benchmark = (
+            national_benchmark(pop, codes, base_year, start_year)
+            if life_expectancy is None
+            else chapter_benchmark(pop, series, life_expectancy, codes, base_year, start_year)
+        )
+    mig = migration_rates(pop, list(codes), base_year, start_year, old_age=old_age, benchmark=benchmark)
     share = gamma_schedule()
     cbr = _mean_by_code(series, "birth_rate", birth_rate_years, codes)
     tfr = calibrate_tfr(start[:, 1, :], start.sum(axis=(1, 2)), cbr, share)
@@ -585,6 +656,8 @@ def build_inputs(
     levels = improvement = None
     notes: dict = {
         "old_age": old_age,
+        "old_age_benchmark": benchmark,
+        "old_age_schedule": old_age_schedule(benchmark, codes),
         "birth_rate_years": tuple(birth_rate_years),
         "mortality_years": tuple(mortality_years),
     }
@@ -861,6 +934,15 @@ def calibrated_inputs(
     years. Returns ``inputs`` (published, intensity set), ``k_test``, ``oos`` and ``backtest`` (tables of
     :func:`backtest`), ``years``."""
     years = list(range(int(fit_years[0]), int(fit_years[1]) + 1))
+    base_year, _ = rates_years(start_year)
+    bench = chapter_benchmark(
+        population[population["year"].isin([base_year, start_year])],
+        series,
+        life_expectancy,
+        NORTHEAST,
+        base_year,
+        start_year,
+    )
     test = build_inputs(
         population,
         series,
@@ -869,6 +951,7 @@ def calibrated_inputs(
         (birth_rate_years[0], test_last_fit_year),
         (mortality_years[0], test_last_fit_year),
         old_age=old_age,
+        benchmark=bench,
     )
     yearend = series[series["indicator"] == "yearend_population"]
     k_test = fit_intensity(test, yearend, [y for y in years if y <= test_last_fit_year])
@@ -881,6 +964,7 @@ def calibrated_inputs(
         tuple(birth_rate_years),
         tuple(mortality_years),
         old_age=old_age,
+        benchmark=bench,
     )
     inputs = replace(inputs, intensity=fit_intensity(inputs, yearend, years))
     return {
@@ -943,6 +1027,7 @@ def old_age_variant(
         inputs.notes["mortality_years"],
         codes=inputs.codes,
         old_age=other,
+        benchmark=inputs.notes.get("old_age_benchmark"),
     )
     yearend = series[series["indicator"] == "yearend_population"]
     alt = replace(alt, intensity=fit_intensity(alt, yearend, fit_years))

@@ -17,7 +17,7 @@ SEX_NAMES = {"male": "男", "female": "女"}
 TOLERANCE_PCT = 1.5  # acceptance of the published baseline's last year-end value
 BASELINE_LABEL = "校准基准"
 OLD_AGE_WORDS = {
-    "benchmark": "40 岁及以上按可比外流省份（江西、湖南、河南合计）的净迁移率",
+    "benchmark": "40 岁及以上按净迁移核查一节的期望年龄模式迁移（外流省份合计拟合的 Rogers–Castro 曲线，按本省 20–39 岁净迁出缩放）",
     "observed": "40 岁及以上沿用东北本省 2010–2020 年的净迁移率",
 }
 INDICATORS = {
@@ -75,6 +75,26 @@ def record_mortality(rs, check: pd.DataFrame, years: tuple[int, int]) -> None:
     rs.record("improvement_pace_word", pace, "", "近期死亡改善速度相对前十年", display=pace)
 
 
+def record_old_age_schedule(rs, schedule) -> None:
+    """Per province: the expected schedule's scale and its ten-year 40–59 and 60+ net migration rates beside the
+    province's own (``old_sched_*``; % of the base cohort)."""
+    bands = {"middle": "40–59 岁", "old": "60 岁及以上"}
+    for code, row in schedule.iterrows():
+        k, n = pj.KEYS[code], pj.NAMES[code]
+        rs.record(f"old_sched_scale_{k}", row["scale"], "", f"{n}：期望年龄模式的缩放系数", digits=2)
+        for band, words in bands.items():
+            for kind, what in (("expected", "期望"), ("observed", "本省实际")):
+                rs.record(
+                    f"old_sched_{band}_{kind}_{k}",
+                    row[f"{band}_{kind}_rate"],
+                    "%",
+                    f"{n}：{words}十年净迁移率（{what}，占基期人口）",
+                    digits=1,
+                    signed=True,
+                    suffix="%",
+                )
+
+
 def record_inputs(rs, inputs: pj.Inputs, natural_model: np.ndarray, natural_observed: np.ndarray) -> None:
     """Fertility and the natural growth check of the published inputs."""
     rs.record("mean_age_at_birth", pj.MEAN_AGE_AT_BIRTH, "岁", "生育年龄分布（伽马）的均值", digits=1)
@@ -85,6 +105,7 @@ def record_inputs(rs, inputs: pj.Inputs, natural_model: np.ndarray, natural_obse
     rs.record("rates_children_ages", "0–9", "岁", "儿童—妇女比法的年龄", display="0–9")
     old = inputs.notes.get("old_age", "benchmark")
     rs.record("old_age_rule", OLD_AGE_WORDS[old], "", "40 岁及以上迁移的处理", display=OLD_AGE_WORDS[old])
+    record_old_age_schedule(rs, inputs.notes["old_age_schedule"])
     for i, code in enumerate(inputs.codes):
         k, n = pj.KEYS[code], pj.NAMES[code]
         rs.record(f"tfr_{k}", inputs.tfr[i], "", f"{n}：校准的总和生育率", digits=2)
