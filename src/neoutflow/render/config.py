@@ -178,7 +178,7 @@ def merged_options(project: Project, doc: Document, fmt: str) -> dict:
 def _metadata_files(options: dict, base: Path, where: str) -> list[dict]:
     """The mappings of the layer's ``metadata-files`` (Quarto merges them under the layer that names them)."""
     out = []
-    for name in _as_list(options.get("metadata-files")):
+    for name in as_list(options.get("metadata-files")):
         path = (Path(base) / str(name)).resolve()
         if not path.is_file():
             raise RenderConfigError(
@@ -189,7 +189,7 @@ def _metadata_files(options: dict, base: Path, where: str) -> list[dict]:
     return out
 
 
-def _as_list(value) -> list:
+def as_list(value) -> list:
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple) else [value]

@@ -149,21 +149,27 @@ def embed_fonts(html_path: Path) -> dict[str, int]:
     return sizes
 
 
+def screen_png(original: bytes, max_px: int = HTML_IMAGE_PX) -> bytes:
+    """A PNG figure made smaller for the HTML page (``original`` itself when nothing is gained)."""
+    best = cache.memo("png", cache.key(original, str(max_px), "rgba-palette"), lambda: _compressed(original, max_px))
+    return best if len(best) < len(original) else original
+
+
 def compress_png(src: Path, dest: Path, max_px: int = HTML_IMAGE_PX) -> Path:
-    """A smaller copy of a PNG figure for the HTML page (``src`` itself when nothing is gained)."""
+    """:func:`screen_png` of the file ``src`` written to ``dest`` (``src`` itself when nothing is gained)."""
     original = Path(src).read_bytes()
-    best = cache.memo("png", cache.key(original, str(max_px), "rgba-palette"), lambda: _compressed(src, max_px))
-    if len(best) >= len(original):
+    best = screen_png(original, max_px)
+    if best is original:
         return src
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_bytes(best)
     return dest
 
 
-def _compressed(src: Path, max_px: int) -> bytes:
+def _compressed(original: bytes, max_px: int) -> bytes:
     from PIL import Image
 
-    with Image.open(src) as im:
+    with Image.open(io.BytesIO(original)) as im:
         im.load()
         # RGBA whether or not the file has alpha: the 256 colours are then chosen the same way
         # for a figure saved with or without an (opaque) alpha channel
