@@ -107,29 +107,21 @@ _UNRESOLVED = re.compile(r"\?@([A-Za-z][\w:.-]*[\w])")
 _DATA_PNG = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/=]+)(")')
 
 
-def sources(root: Path) -> list[Path]:
-    folder = Path(root) / REPORT_DIR
-    return sorted([*folder.glob("*.md"), *folder.glob("*.qmd")])
-
-
 def reference_places(label: str, root: Path) -> list[str]:
     """``file:line`` of every ``@label`` in the report's sources (the whole label, not a prefix)."""
     pattern = re.compile(r"(?<![\w.-])@" + re.escape(label) + r"(?![\w-]|[.:][\w])")
     places = []
-    for src in sources(root):
+    folder = Path(root) / REPORT_DIR
+    for src in sorted([*folder.glob("*.md"), *folder.glob("*.qmd")]):
         for n, line in enumerate(src.read_text(encoding="utf-8").splitlines(), 1):
             if pattern.search(line):
                 places.append(f"{src.relative_to(root)}:{n}")
     return places
 
 
-def unresolved_references(text: str) -> list[str]:
-    """Labels Quarto left unresolved (it prints ``?@label``), in order of appearance, once each."""
-    return list(dict.fromkeys(_UNRESOLVED.findall(text)))
-
-
 def check_references(outputs: list[Path], root: Path) -> None:
-    """Raise :class:`BrokenReference` naming each unresolved reference and where it is written."""
+    """Raise :class:`BrokenReference` naming each reference Quarto left unresolved (it prints
+    ``?@label``) and where it is written, in order of appearance, once each."""
     found: dict[str, None] = {}
     for out in outputs:
         if out.suffix == ".html":
@@ -140,7 +132,7 @@ def check_references(outputs: list[Path], root: Path) -> None:
             text = "\n".join(page.extract_text() or "" for page in PdfReader(out).pages)
         else:
             continue
-        found |= dict.fromkeys(unresolved_references(text))
+        found |= dict.fromkeys(_UNRESOLVED.findall(text))
     if found:
         lines = []
         for label in found:

@@ -46,7 +46,6 @@ QUARTO_ADVICE = (
     "Quarto's installer from https://quarto.org/docs/get-started/ — or render without it: "
     "`make report ENGINE=pandoc`."
 )
-QUARTO_EXT = {"typst": "pdf", "html": "html", "pdf": "pdf"}
 
 
 class RenderFailed(RuntimeError):
@@ -237,7 +236,7 @@ def render_quarto(project: config.Project, staging: Path, epoch: int | None, pro
     for doc in project.documents:
         for fmt in config.document_formats(project, doc):
             options = config.merged_options(project, doc, fmt)
-            outputs.append(staging / f"{pandoc.output_name(doc, options)}.{QUARTO_EXT.get(fmt, fmt)}")
+            outputs.append(staging / f"{pandoc.output_name(doc, options)}.{pandoc.EXTENSIONS.get(fmt, fmt)}")
             if not outputs[-1].is_file():
                 raise RenderFailed("check Quarto outputs", f"quarto finished but wrote no {outputs[-1].name}")
     return outputs
