@@ -60,13 +60,6 @@ class _Chars(HTMLParser):
         self.serif.update(ch for ch in data if ch.isascii())  # Latin fallback shared
 
 
-def page_characters(html: str) -> tuple[set[str], set[str]]:
-    """(characters set in the body face, characters set in the heading face)."""
-    parser = _Chars()
-    parser.feed(html)
-    return parser.serif, parser.sans
-
-
 def font_file(family: str) -> Path:
     stem = _FILES[family]
     for d in font_dirs():
@@ -132,11 +125,12 @@ def font_face_css(family: str, data: bytes, fmt: str, unicode_range: str | None 
 def embed_fonts(html_path: Path) -> dict[str, int]:
     """Embed the two subset faces into ``html_path`` (before ``</head>``); returns bytes per face."""
     html = html_path.read_text(encoding="utf-8")
-    serif_chars, sans_chars = page_characters(html)
+    page = _Chars()  # the characters set in the body face and in the heading face
+    page.feed(html)
     fmt = flavor()
     css, sizes = "", {}
     faces: list[tuple[str | None, bytes]]
-    for family, chars in ((SERIF, serif_chars), (SANS, sans_chars | set("0123456789"))):
+    for family, chars in ((SERIF, page.serif), (SANS, page.sans | set("0123456789"))):
         if family == SERIF:  # the face prose edits touch: in pieces
             faces = [(rng, subset(font_file(family), part)) for rng, part in pieces(chars)]
         else:  # headings, captions, table headers: one face
