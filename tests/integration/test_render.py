@@ -360,7 +360,7 @@ def test_options_merge_in_quarto_order(tmp_path):
     )
     p = config.load_project(tmp_path)
     doc = p.documents[0]
-    assert p.output_dir == (tmp_path / "out").resolve() and doc.body == "正文\n" and doc.body_line == 8
+    assert p.output_dir == (tmp_path / "out").resolve() and doc.front_matter["title"] == "题"
     assert config.document_formats(p, doc) == ["html", "typst"]
     html = config.merged_options(p, doc, "html")
     typst = config.merged_options(p, doc, "typst")

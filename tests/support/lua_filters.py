@@ -25,7 +25,7 @@ def run(
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text(markdown, encoding="utf-8")
     project = config.Project(tmp_path, {}, tmp_path / "_output", ())
-    job = pandoc.Job(project, config.Document(doc, {}, markdown, 1), "html", variables or {}, None, 0)
+    job = pandoc.Job(project, config.Document(doc, {}), "html", variables or {}, None, 0)
     work = tmp_path / ".work"
     work.mkdir(exist_ok=True)
     env = pandoc.route_context(job, {"number-sections": True, **(options or {})}, work)

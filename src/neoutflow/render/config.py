@@ -32,8 +32,6 @@ class RenderConfigError(ValueError):
 class Document:
     path: Path  # absolute path of the .qmd
     front_matter: dict
-    body: str  # text after the front matter
-    body_line: int  # 1-based line number of the body's first line in the file
 
 
 @dataclass(frozen=True)
@@ -66,19 +64,15 @@ def _load_yaml(text: str, where: str) -> dict:
     return data
 
 
-def split_front_matter(text: str, where: str) -> tuple[dict, str, int]:
-    """Split ``---``-fenced YAML front matter from a document's text.
-
-    Returns ``(front_matter, body, body_line)``; a file without front matter
-    has ``{}``, its whole text and line 1.
-    """
+def front_matter(text: str, where: str) -> dict:
+    """A document's ``---``-fenced YAML front matter (``{}`` without one); the body is
+    read by pandoc (``report/qmd-reader.lua``)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != "---":
-        return {}, text, 1
+        return {}
     for i in range(1, len(lines)):
         if lines[i].rstrip() in ("---", "..."):
-            meta = _load_yaml("".join(lines[1:i]), f"{where} (front matter)")
-            return meta, "".join(lines[i + 1 :]), i + 2
+            return _load_yaml("".join(lines[1:i]), f"{where} (front matter)")
     raise RenderConfigError(f"{where}: front matter opened with '---' on line 1 is never closed")
 
 
@@ -150,8 +144,7 @@ def load_project(root: Path) -> Project:
             raise RenderConfigError(f"{cfg_path}: 'project: render:' names {entry!r}, which does not exist")
         for m in matches:
             text = m.read_text(encoding="utf-8")
-            meta, body, line = split_front_matter(text, str(m.relative_to(root)))
-            docs.append(Document(m.resolve(), meta, body, line))
+            docs.append(Document(m.resolve(), front_matter(text, str(m.relative_to(root)))))
     return Project(root, config, output_dir.resolve(), tuple(docs))
 
 
@@ -178,7 +171,7 @@ def merged_options(project: Project, doc: Document, fmt: str) -> dict:
 def _metadata_files(options: dict, base: Path, where: str) -> list[dict]:
     """The mappings of the layer's ``metadata-files`` (Quarto merges them under the layer that names them)."""
     out = []
-    for name in _as_list(options.get("metadata-files")):
+    for name in as_list(options.get("metadata-files")):
         path = (Path(base) / str(name)).resolve()
         if not path.is_file():
             raise RenderConfigError(
@@ -189,7 +182,7 @@ def _metadata_files(options: dict, base: Path, where: str) -> list[dict]:
     return out
 
 
-def _as_list(value) -> list:
+def as_list(value) -> list:
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple) else [value]

@@ -31,7 +31,7 @@ import yaml
 
 from neoutflow.fonts import MONO, SANS, SERIF
 from neoutflow.render import cache, webfont
-from neoutflow.render.config import Document, Project, merged_options
+from neoutflow.render.config import Document, Project, as_list, merged_options
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
 LUA = Path(__file__).resolve().parents[3] / "report"  # the report's Lua code, shared with Quarto
@@ -82,14 +82,10 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def pandoc_version() -> str:
+def environment_note() -> str:
     import pypandoc
 
-    return pypandoc.get_pandoc_version()
-
-
-def environment_note() -> str:
-    return f"pandoc {pandoc_version()} from pypandoc-binary, typst {metadata.version('typst')}"
+    return f"pandoc {pypandoc.get_pandoc_version()} from pypandoc-binary, typst {metadata.version('typst')}"
 
 
 def pandoc_warnings(stderr: str) -> list[str]:
@@ -125,12 +121,6 @@ def run_pandoc(args: list[str], stdin: str, cwd: Path, step: str, env: dict | No
     return proc.stdout
 
 
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _lang(options: dict) -> tuple[str, str | None]:
     """``('zh', 'cn')`` from ``lang: zh`` or ``zh-CN``; a bare ``zh`` means Simplified (mainland)."""
     lang = str(options.get("lang", "en"))
@@ -149,7 +139,7 @@ def pandoc_metadata(job: Job, options: dict) -> dict:
     """The metadata pandoc reads with the body (title, author, references...)."""
     meta = {k: options[k] for k in META_KEYS if k in options}
     if "author" in meta:  # Quarto's author objects ({name: ..., affiliations: ...}) → names
-        meta["author"] = [a.get("name", "") if isinstance(a, dict) else a for a in _as_list(meta["author"])]
+        meta["author"] = [a.get("name", "") if isinstance(a, dict) else a for a in as_list(meta["author"])]
     if job.date and str(meta.get("date", "")) in ("", "today", "now", "last-modified"):
         meta["date"] = job.date
     base, region = _lang(options)
@@ -159,7 +149,7 @@ def pandoc_metadata(job: Job, options: dict) -> dict:
         meta["reference-section-title"] = (options.get("language") or {}).get("section-title-references", default)
     if "bibliography" in meta:
         meta.setdefault("link-citations", True)
-        for bib in _as_list(meta["bibliography"]):
+        for bib in as_list(meta["bibliography"]):
             if not Path(bib).is_file():
                 raise RouteError(f"bibliography file not found: {bib}")
     csl = options.get("csl")
@@ -222,7 +212,7 @@ def pandoc_args(job: Job, options: dict, workdir: Path) -> list[str]:
     args += ["-t", "html5", "--standalone", "--embed-resources", "--mathml", "--section-divs"]
     if options.get("toc"):
         args += ["--toc", f"--toc-depth={options.get('toc-depth', 3)}", f"--metadata=toc-title:{_toc_title(options)}"]
-    for css in _as_list(options.get("css")):
+    for css in as_list(options.get("css")):
         if not Path(css).is_file():
             raise RouteError(f"CSS file not found: {css}")
         args.append(f"--css={css}")

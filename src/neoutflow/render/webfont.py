@@ -60,13 +60,6 @@ class _Chars(HTMLParser):
         self.serif.update(ch for ch in data if ch.isascii())  # Latin fallback shared
 
 
-def page_characters(html: str) -> tuple[set[str], set[str]]:
-    """(characters set in the body face, characters set in the heading face)."""
-    parser = _Chars()
-    parser.feed(html)
-    return parser.serif, parser.sans
-
-
 def font_file(family: str) -> Path:
     stem = _FILES[family]
     for d in font_dirs():
@@ -132,11 +125,12 @@ def font_face_css(family: str, data: bytes, fmt: str, unicode_range: str | None 
 def embed_fonts(html_path: Path) -> dict[str, int]:
     """Embed the two subset faces into ``html_path`` (before ``</head>``); returns bytes per face."""
     html = html_path.read_text(encoding="utf-8")
-    serif_chars, sans_chars = page_characters(html)
+    page = _Chars()  # the characters set in the body face and in the heading face
+    page.feed(html)
     fmt = flavor()
     css, sizes = "", {}
     faces: list[tuple[str | None, bytes]]
-    for family, chars in ((SERIF, serif_chars), (SANS, sans_chars | set("0123456789"))):
+    for family, chars in ((SERIF, page.serif), (SANS, page.sans | set("0123456789"))):
         if family == SERIF:  # the face prose edits touch: in pieces
             faces = [(rng, subset(font_file(family), part)) for rng, part in pieces(chars)]
         else:  # headings, captions, table headers: one face
@@ -149,21 +143,27 @@ def embed_fonts(html_path: Path) -> dict[str, int]:
     return sizes
 
 
+def screen_png(original: bytes, max_px: int = HTML_IMAGE_PX) -> bytes:
+    """A PNG figure made smaller for the HTML page (``original`` itself when nothing is gained)."""
+    best = cache.memo("png", cache.key(original, str(max_px), "rgba-palette"), lambda: _compressed(original, max_px))
+    return best if len(best) < len(original) else original
+
+
 def compress_png(src: Path, dest: Path, max_px: int = HTML_IMAGE_PX) -> Path:
-    """A smaller copy of a PNG figure for the HTML page (``src`` itself when nothing is gained)."""
+    """:func:`screen_png` of the file ``src`` written to ``dest`` (``src`` itself when nothing is gained)."""
     original = Path(src).read_bytes()
-    best = cache.memo("png", cache.key(original, str(max_px), "rgba-palette"), lambda: _compressed(src, max_px))
-    if len(best) >= len(original):
+    best = screen_png(original, max_px)
+    if best is original:
         return src
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_bytes(best)
     return dest
 
 
-def _compressed(src: Path, max_px: int) -> bytes:
+def _compressed(original: bytes, max_px: int) -> bytes:
     from PIL import Image
 
-    with Image.open(src) as im:
+    with Image.open(io.BytesIO(original)) as im:
         im.load()
         # RGBA whether or not the file has alpha: the 256 colours are then chosen the same way
         # for a figure saved with or without an (opaque) alpha channel
