@@ -237,6 +237,10 @@ def render_quarto(project: config.Project, staging: Path, epoch: int | None, pro
         for fmt in config.document_formats(project, doc):
             options = config.merged_options(project, doc, fmt)
             outputs.append(staging / f"{pandoc.output_name(doc, options)}.{pandoc.EXTENSIONS.get(fmt, fmt)}")
+            # without the project's post-render step Quarto leaves it in the document's mirrored folder
+            mirrored = staging / doc.path.parent.relative_to(project.root) / outputs[-1].name
+            if not outputs[-1].is_file() and mirrored.is_file():
+                mirrored.replace(outputs[-1])
             if not outputs[-1].is_file():
                 raise RenderFailed("check Quarto outputs", f"quarto finished but wrote no {outputs[-1].name}")
     return outputs
