@@ -75,8 +75,9 @@ DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
 NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
-REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
-REPORT_OUT := _output/report.pdf
+REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py report/*.docx)
+# Every engine writes all three (the Word file for journal submission, styled by report/reference.docx).
+REPORT_OUT := _output/report.pdf _output/report.html _output/report.docx
 
 .PHONY: FORCE
 FORCE: ;
@@ -190,7 +191,7 @@ $(foreach nb,$(NB_INPUTS),$(eval NB_DATA_$(word 1,$(subst =, ,$(nb))) := $(subst
 build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(PREFLIGHT_STAMP) $(DATA_STAMP) $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.run_notebook $*
 
-report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)
+report: $(REPORT_OUT) ## Build the PDF, HTML and Word report in _output/ (default)
 
 # The engine that renders (auto resolved now) is an input of the report, remembered in a
 # file rewritten only when it changes: switching ENGINE rebuilds, the same one does not.
@@ -218,7 +219,7 @@ $(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) $(ENGI
 	$(PY) -m neoutflow.pipeline.release
 	@touch $@
 
-$(REPORT_OUT): $(RELEASE_STAMP) $(REPORT_SRC) $(RENDER_SRC) $(ENGINE_FILE) | $(VENV_STAMP)
+$(REPORT_OUT) &: $(RELEASE_STAMP) $(REPORT_SRC) $(RENDER_SRC) $(ENGINE_FILE) | $(VENV_STAMP)
 	$(PY) -m neoutflow.render --engine $(ENGINE_USED)
 
 # The Quarto tests (tests/integration/test_quarto.py) use `quarto` on PATH or, where the Quarto test

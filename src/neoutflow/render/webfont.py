@@ -7,8 +7,8 @@
   The body face is cut into pieces by code point (:func:`pieces`), one ``@font-face`` with its
   ``unicode-range`` each, every piece kept in the render cache: an edit that brings a new
   character re-subsets the one piece holding it (about 0.4 s) rather than the whole face (1.4 s).
-- :func:`compress_png`: a figure for the screen, downscaled to at most :data:`HTML_IMAGE_PX`
-  pixels wide and quantised to a 256-colour palette (figures are flat colour: the palette copy is
+- :func:`screen_figures`: each embedded PNG figure as a copy for the screen, downscaled to at
+  most :data:`HTML_IMAGE_PX` pixels wide and quantised to a 256-colour palette (figures are flat colour: the palette copy is
   a quarter of the full-colour one or less, so that one is not also encoded to compare).
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -149,17 +150,6 @@ def screen_png(original: bytes, max_px: int = HTML_IMAGE_PX) -> bytes:
     return best if len(best) < len(original) else original
 
 
-def compress_png(src: Path, dest: Path, max_px: int = HTML_IMAGE_PX) -> Path:
-    """:func:`screen_png` of the file ``src`` written to ``dest`` (``src`` itself when nothing is gained)."""
-    original = Path(src).read_bytes()
-    best = screen_png(original, max_px)
-    if best is original:
-        return src
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(best)
-    return dest
-
-
 def _compressed(original: bytes, max_px: int) -> bytes:
     from PIL import Image
 
@@ -176,20 +166,27 @@ def _compressed(original: bytes, max_px: int) -> bytes:
     return buf.getvalue()
 
 
-def screen_copies(sources: list[str], folder: Path) -> dict[str, str]:
-    """:func:`compress_png` of each figure into ``folder``, side by side (image encoding runs
-    outside Python's lock); ``{source: copy}``."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor() as pool:
-        made = list(pool.map(lambda src: compress_png(Path(src), folder / Path(src).name), sources))
-    return {src: str(copy) for src, copy in zip(sources, made, strict=True)}
+_DATA_PNG = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/=]+)(")')
 
 
-if __name__ == "__main__":  # called by report/quarto-compat.lua: CACHE_DIR FOLDER PNG...
-    import json
-    import sys
+def screen_figures(html_path: Path) -> int:
+    """Replace the HTML's embedded PNG figures by :func:`screen_png` copies; returns bytes saved."""
+    html = html_path.read_text(encoding="utf-8")
+    figures = {m.group(2) for m in _DATA_PNG.finditer(html)}
+    with ThreadPoolExecutor() as pool:  # image encoding runs outside Python's lock
+        reduced = dict(zip(figures, pool.map(lambda b: screen_png(base64.b64decode(b)), figures), strict=True))
+    html = _DATA_PNG.sub(
+        lambda m: (
+            m.group(1) + "data:image/png;base64," + base64.b64encode(reduced[m.group(2)]).decode("ascii") + m.group(3)
+        ),
+        html,
+    )
+    html_path.write_text(html, encoding="utf-8")
+    return sum(len(base64.b64decode(b)) - len(reduced[b]) for b in figures)
 
-    if sys.argv[1]:
-        cache.use(Path(sys.argv[1]))
-    print(json.dumps(screen_copies(sys.argv[3:], Path(sys.argv[2]))))
+
+def finish_html(html_path: Path) -> Path:
+    """The HTML as both routes publish it: reduced screen figures, then the subset web fonts."""
+    screen_figures(html_path)
+    embed_fonts(html_path)
+    return html_path
