@@ -7,86 +7,12 @@ tests/integration/test_quarto.py makes the same checks of Quarto's outputs."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
-import docx
-import pytest
-
-CHAPTER = re.compile(r"^\d+\s*\S")  # "1 引言": numbered, as the PDF's chapters
-
-
-def docx_facts(path: Path) -> dict:
-    """What a reader of the Word file finds: chapter titles, captions, tables, figures, references."""
-    doc = docx.Document(str(path))
-    paras = [(p.style.name if p.style is not None else "", p.text.strip()) for p in doc.paragraphs]
-    return {
-        "chapters": [t for s, t in paras if s == "Heading 1"],
-        "table_captions": [t for s, t in paras if s == "Table Caption"],
-        "figure_captions": [t for s, t in paras if s == "Image Caption"],
-        "tables": len(doc.tables),
-        "figures": len(doc.inline_shapes),
-        "references": [t for s, t in paras if s == "Bibliography"],
-        "styles": doc.styles,
-    }
-
-
-def html_counts(html: str) -> dict:
-    body = html.split("</head>", 1)[1]
-    return {
-        "tables": len(re.findall(r"<table\b", body)),
-        "references": len(re.findall(r'class="csl-entry"', body)),
-        "table_numbers": re.findall(r"表(?:\s|&nbsp;)*(\d+)：", re.sub(r"<[^>]+>", "", body)),
-    }
-
-
-def check_docx(path: Path, html_path: Path) -> None:
-    facts, html = docx_facts(path), html_counts(html_path.read_text(encoding="utf-8"))
-    numbered = [c for c in facts["chapters"] if CHAPTER.match(c)]
-    assert len(numbered) >= 6, facts["chapters"]
-    assert "参考文献" in facts["chapters"], facts["chapters"]
-    # every table of the HTML, each numbered "表 N：" in its caption, in order
-    assert facts["tables"] == html["tables"] > 15, (facts["tables"], html["tables"])
-    numbers = [re.match(r"表\s*(\d+)：", c) for c in facts["table_captions"]]
-    assert all(numbers) and [int(m.group(1)) for m in numbers] == list(range(1, len(numbers) + 1)), numbers
-    assert len(numbers) == len(set(html["table_numbers"])), (len(numbers), html["table_numbers"][-3:])
-    assert facts["figures"] > 15 and all(re.match(r"图\s*\d+：", c) for c in facts["figure_captions"])
-    assert len(facts["figure_captions"]) == facts["figures"], (facts["figure_captions"][:3], facts["figures"])
-    # the reference list: as many entries as the HTML's, GB/T 7714 numbered "[1] …"
-    refs = facts["references"]
-    assert len(refs) == html["references"] > 10 and refs[0].startswith("[1]"), refs[:2]
-    # the reference document's styles: 宋体 body, 黑体 headings, three-line tables
-    styles = facts["styles"]
-    east_asian = {n: styles[n].element.rPr.rFonts.get(docx.oxml.ns.qn("w:eastAsia")) for n in ("Normal", "Heading 1")}
-    assert east_asian == {"Normal": "宋体", "Heading 1": "黑体"}, east_asian
-    rules = styles["Table"].element.find(f"{docx.oxml.ns.qn('w:tblPr')}/{docx.oxml.ns.qn('w:tblBorders')}")
-    assert rules is not None and rules.find(docx.oxml.ns.qn("w:insideV")).get(docx.oxml.ns.qn("w:val")) == "nil"
+from reader_checks import check_docx, check_phone_width, phone_probe
 
 
 def test_word_file_has_chapters_tables_figures_and_references(built_project):
     out = built_project / "_output"
     check_docx(out / "report.docx", out / "report.html")
-
-
-def phone_probe(html: Path, workdir: Path) -> dict:
-    from browser import chromium, layout
-
-    if chromium() is None:
-        pytest.skip(
-            "headless Chromium not installed (Debian: apt-get install chromium; `make test` installs it as root)"
-        )
-    return layout(html, 390, workdir)
-
-
-def check_phone_width(probe: dict) -> None:
-    """No page-level sideways scroll; each wide table scrolls in its own box; the CJK faces loaded."""
-    assert probe["viewport"] == 390 and probe["scrollWidth"] <= 390, probe
-    assert probe["nwide"] == 0, probe["wide"]
-    wide = [t for t in probe["tables"] if t["content"] > t["width"] + 1]
-    assert probe["scrollers"] > 15 and wide, probe["tables"][:3]
-    assert all(t["overflowX"] in ("auto", "scroll") and t["width"] <= 390 for t in wide), wide[:3]
-    assert {"Noto Serif CJK SC", "Noto Sans CJK SC"} <= set(probe["fontsLoaded"]), probe["fontsLoaded"]
-    assert "Noto Serif CJK SC" in probe["bodyFont"], probe["bodyFont"]
 
 
 def test_html_reads_at_phone_width(built_project, tmp_path):

@@ -29,9 +29,6 @@ class BrokenReference(RuntimeError):
     """Unresolved cross-references in the rendered report (the message names each and its place)."""
 
 
-# --- before Quarto renders ---------------------------------------------------------------------
-
-
 def link_fonts(dest: Path) -> list[Path]:
     """Symbolic links in ``dest`` to the project's CJK font files (copies where links fail)."""
     dest = Path(dest)
@@ -86,8 +83,6 @@ def write_date(root: Path) -> str | None:
     atomic.write_text(target, header + yaml.safe_dump({"date": day}), if_changed=True)
     return day
 
-
-# --- after Quarto has rendered ------------------------------------------------------------------
 
 _UNRESOLVED = re.compile(r"\?@([A-Za-z][\w:.-]*[\w])")
 

@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -68,9 +67,6 @@ class _Progress:
         self.say(f"{name} ({time.perf_counter() - start:.1f} s)")
 
 
-# --- dates ------------------------------------------------------------------------------
-
-
 def source_date_epoch(root: Path) -> int | None:
     """``SOURCE_DATE_EPOCH`` (the Makefile sets it to the commit time), else the last
     commit's time of ``root``'s repository, else None."""
@@ -86,14 +82,6 @@ def source_date_epoch(root: Path) -> int | None:
 
 # The title page says so when there is no date to state (no git history, no SOURCE_DATE_EPOCH).
 NO_DATE = "日期未知（无 git 历史）"
-
-
-def chinese_date(epoch: int) -> str:
-    d = datetime.fromtimestamp(epoch, tz=UTC)
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-# --- preparation (both engines) -----------------------------------------------------------
 
 
 def prepare_variables(root: Path) -> dict:
@@ -169,7 +157,7 @@ def notebook_html_file(text: str, name: str, dest: Path) -> Path:
 
 @lru_cache(maxsize=1)
 def _html_exporter():
-    """One exporter for every notebook: it compiles its templates once (a third of the time)."""
+    """One exporter for every notebook (converted one after another): its templates compile once."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
@@ -177,24 +165,17 @@ def _html_exporter():
     return exporter
 
 
-_exporter_lock = threading.Lock()
-
-
 def _notebook_html(text: str, name: str) -> str:
     import nbformat
 
     nb = nbformat.reads(text, as_version=4)
-    with _exporter_lock:  # the shared exporter is not known to be thread-safe
-        html, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
+    html, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
     # nbconvert links require.js and MathJax from a CDN: the views need neither offline.
     html = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", html)
     html = re.sub(r'<link[^>]*href="https?://[^"]*"[^>]*/?>', "", html)
     # inline scripts that would fetch from a CDN (the Mermaid loader; the notebooks draw none)
     html = re.sub(r"<script[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>", "", html, flags=re.S)
     return html
-
-
-# --- engines -------------------------------------------------------------------------------
 
 
 def quarto_path() -> str | None:
@@ -245,7 +226,8 @@ def render_route(
     work = staging / ".work"
     work.mkdir()
     jobs: list = []
-    date = chinese_date(epoch) if epoch is not None else NO_DATE
+    day = datetime.fromtimestamp(epoch or 0, tz=UTC)
+    date = f"{day.year}年{day.month}月{day.day}日" if epoch is not None else NO_DATE
     for doc in project.documents:
         for fmt in config.document_formats(project, doc):
             job = pandoc.Job(project, doc, fmt, variables, date, epoch or 0)
@@ -265,9 +247,6 @@ def render_route(
         out.replace(staging / out.name)
     shutil.rmtree(work)
     return [staging / out.name for out in outputs]
-
-
-# --- publishing --------------------------------------------------------------------------
 
 
 def publish(staging: Path, output_dir: Path) -> dict[str, Path]:

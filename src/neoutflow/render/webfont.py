@@ -123,25 +123,20 @@ def font_face_css(family: str, data: bytes, fmt: str, unicode_range: str | None 
     )
 
 
-def embed_fonts(html_path: Path) -> dict[str, int]:
-    """Embed the two subset faces into ``html_path`` (before ``</head>``); returns bytes per face."""
-    html = html_path.read_text(encoding="utf-8")
+def embed_fonts(html: str) -> str:
+    """The page with the two subset faces embedded (before ``</head>``)."""
     page = _Chars()  # the characters set in the body face and in the heading face
     page.feed(html)
-    fmt = flavor()
-    css, sizes = "", {}
+    css = ""
     faces: list[tuple[str | None, bytes]]
     for family, chars in ((SERIF, page.serif), (SANS, page.sans | set("0123456789"))):
         if family == SERIF:  # the face prose edits touch: in pieces
             faces = [(rng, subset(font_file(family), part)) for rng, part in pieces(chars)]
         else:  # headings, captions, table headers: one face
             faces = [(None, subset(font_file(family), chars))]
-        sizes[family] = sum(len(data) for _, data in faces)
-        css += "".join(font_face_css(family, data, fmt, rng) for rng, data in faces)
+        css += "".join(font_face_css(family, data, flavor(), rng) for rng, data in faces)
     style = f'<style id="neoutflow-webfonts">\n/* subset of {SERIF} and {SANS} (SIL OFL 1.1) */\n{css}</style>\n'
-    html = re.sub(r"</head>", lambda m: style + "</head>", html, count=1)
-    html_path.write_text(html, encoding="utf-8")
-    return sizes
+    return re.sub(r"</head>", lambda m: style + "</head>", html, count=1)
 
 
 def screen_png(original: bytes, max_px: int = HTML_IMAGE_PX) -> bytes:
@@ -169,24 +164,19 @@ def _compressed(original: bytes, max_px: int) -> bytes:
 _DATA_PNG = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/=]+)(")')
 
 
-def screen_figures(html_path: Path) -> int:
-    """Replace the HTML's embedded PNG figures by :func:`screen_png` copies; returns bytes saved."""
-    html = html_path.read_text(encoding="utf-8")
+def screen_figures(html: str) -> str:
+    """The page with its embedded PNG figures replaced by :func:`screen_png` copies."""
     figures = {m.group(2) for m in _DATA_PNG.finditer(html)}
+
+    def reduce(b64: str) -> str:
+        return base64.b64encode(screen_png(base64.b64decode(b64))).decode("ascii")
+
     with ThreadPoolExecutor() as pool:  # image encoding runs outside Python's lock
-        reduced = dict(zip(figures, pool.map(lambda b: screen_png(base64.b64decode(b)), figures), strict=True))
-    html = _DATA_PNG.sub(
-        lambda m: (
-            m.group(1) + "data:image/png;base64," + base64.b64encode(reduced[m.group(2)]).decode("ascii") + m.group(3)
-        ),
-        html,
-    )
-    html_path.write_text(html, encoding="utf-8")
-    return sum(len(base64.b64decode(b)) - len(reduced[b]) for b in figures)
+        reduced = dict(zip(figures, pool.map(reduce, figures), strict=True))
+    return _DATA_PNG.sub(lambda m: f"{m.group(1)}data:image/png;base64,{reduced[m.group(2)]}{m.group(3)}", html)
 
 
 def finish_html(html_path: Path) -> Path:
     """The HTML as both routes publish it: reduced screen figures, then the subset web fonts."""
-    screen_figures(html_path)
-    embed_fonts(html_path)
+    html_path.write_text(embed_fonts(screen_figures(html_path.read_text(encoding="utf-8"))), encoding="utf-8")
     return html_path
