@@ -37,8 +37,8 @@ TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
 LUA = Path(__file__).resolve().parents[3] / "report"  # the report's Lua code, shared with Quarto
 READER = LUA / "qmd-reader.lua"
 FILTERS = {
-    "typst": ["quarto-compat.lua", "typeset.lua", "typst-tables.lua"],
-    "html": ["quarto-compat.lua", "typeset.lua"],
+    "typst": ["quarto-compat.lua", "typeset.lua", "front-matter.lua", "typst-tables.lua"],
+    "html": ["quarto-compat.lua", "typeset.lua", "front-matter.lua", "html-extras.lua"],
 }
 # Front-matter keys handed to pandoc as document metadata (all options go to the filters).
 META_KEYS = (
@@ -48,6 +48,7 @@ META_KEYS = (
     "date",
     "abstract",
     "keywords",
+    "subject",
     "bibliography",
     "csl",
     "nocite",
