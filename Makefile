@@ -75,7 +75,7 @@ DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
 NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
-REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
+REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.js report/*.typ report/*.yml report/*.lua report/*.py)
 REPORT_OUT := _output/report.pdf
 
 .PHONY: FORCE

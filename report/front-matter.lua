@@ -7,6 +7,8 @@ Front matter and clean text, for the PDF and the HTML of both render routes (aft
   apostrophes instead of the curly ones pandoc's smart typography made;
 - the PDF's main matter begins before the first numbered chapter: arabic page numbers from 1 and
   the running header from there on (the title page, contents and abstracts are numbered i, ii …);
+- letters written as Unicode subscripts that the embedded fonts lack ("R²ⱼ") are set as a
+  subscript of the plain letter, so no character falls outside the fonts the PDF and HTML embed;
 - no zero-width space reaches the text a reader copies: the break hints in long file names
   (U+200B) become nothing in the PDF (Typst breaks such names itself) and `<wbr>` in the HTML.
 ]]
@@ -67,9 +69,41 @@ local function mainmatter(blocks)
   return blocks
 end
 
+-- subscript letters missing from the Noto CJK faces (a digit subscript, ₀–₉, they have)
+local SUBSCRIPTS = { ["ⱼ"] = "j", ["ᵢ"] = "i", ["ₖ"] = "k", ["ₜ"] = "t", ["ₙ"] = "n" }
+
+local function subscripts(text)
+  local out, rest, found = pandoc.List(), text, false
+  while true do
+    local first, stop, plain
+    for mark, letter in pairs(SUBSCRIPTS) do
+      local a, b = rest:find(mark, 1, true)
+      if a and (not first or a < first) then
+        first, stop, plain = a, b, letter
+      end
+    end
+    if not first then
+      break
+    end
+    found = true
+    if first > 1 then
+      out:insert(pandoc.Str(rest:sub(1, first - 1)))
+    end
+    out:insert(pandoc.Subscript({ pandoc.Str(plain) }))
+    rest = rest:sub(stop + 1)
+  end
+  if not found then
+    return nil
+  end
+  if rest ~= "" then
+    out:insert(pandoc.Str(rest))
+  end
+  return out
+end
+
 local function no_zwsp_str(s)
   if not s.text:find(ZWSP, 1, true) then
-    return nil
+    return subscripts(s.text)
   end
   if not html then
     return pandoc.Str((s.text:gsub(ZWSP, "")))

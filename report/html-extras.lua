@@ -65,15 +65,53 @@ local function percent(text)
   end))
 end
 
+local BOM = "\239\187\191"
+
+-- a table with no CSV of its own (typed in a chapter, or the appendix's): its cells as shown
+local function cells_csv(el)
+  local rows = {}
+  local function field(cell)
+    local s = pandoc.utils.stringify(cell.contents)
+    return s:find('[,"\n]') and ('"' .. s:gsub('"', '""') .. '"') or s
+  end
+  local function add(row)
+    local fields = {}
+    for _, cell in ipairs(row.cells) do
+      fields[#fields + 1] = field(cell)
+    end
+    rows[#rows + 1] = table.concat(fields, ",")
+  end
+  local function rows_of(tbl)
+    if #rows > 0 then
+      return nil
+    end
+    for _, row in ipairs(tbl.head.rows) do
+      add(row)
+    end
+    for _, body in ipairs(tbl.bodies) do
+      for _, row in ipairs(body.body) do
+        add(row)
+      end
+    end
+  end
+  if el.t == "Table" then
+    rows_of(el)
+  else
+    el:walk({ Table = rows_of })
+  end
+  return #rows > 0 and (table.concat(rows, "\n") .. "\n") or nil
+end
+
 -- "下载数据（CSV）" as a link holding the file (with a byte-order mark: spreadsheet programs
 -- then read the Chinese labels as UTF-8)
-local function download(csv)
-  local text = csv and read(csv)
+local function download(name, text)
   if not text then
     return nil
   end
-  local name = pandoc.path.filename(csv)
-  local href = "data:text/csv;charset=utf-8," .. percent("\239\187\191" .. text)
+  if text:sub(1, 3) ~= BOM then
+    text = BOM .. text
+  end
+  local href = "data:text/csv;charset=utf-8," .. percent(text)
   local link = pandoc.Link({ pandoc.Str("下载数据（CSV）") }, href, "", pandoc.Attr("", {}, { download = name }))
   return pandoc.Div({ pandoc.Plain({ link }) }, pandoc.Attr("", { "data-download" }))
 end
@@ -82,7 +120,8 @@ local function figure_csv(el)
   local found
   el:walk({
     Image = function(img)
-      local name = img.src:match("build/figures/([^/]+)%.png$")
+      local src = img.attributes["data-figure"] or img.src -- the original, before the screen copy
+      local name = src:match("([^/]+)%.png$")
       if name and not found then
         found = pandoc.path.join({ ROOT, "build", "figures", name .. ".csv" })
       end
@@ -91,15 +130,21 @@ local function figure_csv(el)
   return found
 end
 
+-- the file name and the text of the data behind a labelled figure or table; nil when unlabelled
 local function csv_of(el)
   local id = el.identifier or (el.attr and el.attr.identifier) or ""
+  local path
   if id:match("^tbl%-") then
-    return TABLES[id], true
+    path = TABLES[id]
+    if not path then
+      return id:gsub("^tbl%-", "") .. ".csv", cells_csv(el)
+    end
+  elseif id:match("^fig%-") then
+    path = figure_csv(el)
+  else
+    return nil
   end
-  if id:match("^fig%-") then
-    return figure_csv(el), true
-  end
-  return nil, false
+  return path and pandoc.path.filename(path) or id .. ".csv", path and read(path)
 end
 
 -- the registry-only route's Div.table-scroll > Table: the caption moves out of the scroller
@@ -119,11 +164,11 @@ local function with_download(el)
   if el.t == "Div" and el.classes:includes("table-scroll") then
     el, target = captioned(el)
   end
-  local csv, labelled = csv_of(target)
-  if not labelled then
+  local name, text = csv_of(target)
+  if not name then
     return nil
   end
-  local dl = download(csv)
+  local dl = download(name, text)
   return dl and { el, dl } or { el }, false
 end
 
@@ -216,7 +261,7 @@ local function cite_block(c)
   return pandoc.Div({
     pandoc.Para({ pandoc.Strong({ pandoc.Str("引用本报告") }) }),
     pandoc.Para({ pandoc.Str(reference(c)) }),
-    pandoc.CodeBlock(bibtex(c), pandoc.Attr("", { "bibtex" })),
+    pandoc.CodeBlock(bibtex(c), pandoc.Attr("", { "cite-bibtex" })) -- no highlighting,
   }, pandoc.Attr("cite-this", { "cite-this" }))
 end
 

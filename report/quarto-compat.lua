@@ -494,6 +494,7 @@ local function screen_copies(doc)
   return doc:walk({
     Image = function(el)
       if copies[el.src] then
+        el.attributes["data-figure"] = pandoc.path.filename(el.src) -- its data: html-extras.lua
         el.src = copies[el.src]
         return el
       end
