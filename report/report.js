@@ -20,9 +20,30 @@
     fold.appendChild(summary);
     while (toc.firstChild) fold.appendChild(toc.firstChild);
     toc.appendChild(fold);
-    function sync() { fold.open = WIDE.matches; }
+    // Quarto's page keeps the contents in a margin sidebar that it hides on a narrow screen: there
+    // they move under the title (folded), and back to the sidebar when it shows again.
+    var sidebar = document.getElementById("quarto-margin-sidebar");
+    var home = toc.parentNode, next = toc.nextSibling;
+    var title = document.getElementById("title-block-header");
+    function place() {
+      if (!sidebar || !sidebar.contains(home) || !title) return false;
+      var hidden = window.getComputedStyle(sidebar).display === "none";
+      if (hidden && toc.parentNode === home) {
+        title.parentNode.insertBefore(toc, title.nextSibling);
+        toc.classList.add("toc-moved");
+      } else if (!hidden && toc.parentNode !== home) {
+        home.insertBefore(toc, next);
+        toc.classList.remove("toc-moved");
+      }
+      return !hidden;
+    }
+    var state = null;
+    function sync() {
+      var open = place() || WIDE.matches;
+      if (open !== state) fold.open = state = open; // a phone's resize on scrolling keeps the reader's choice
+    }
     sync();
-    if (WIDE.addEventListener) WIDE.addEventListener("change", sync);
+    window.addEventListener("resize", sync);
     toc.addEventListener("click", function (event) {
       if (!WIDE.matches && event.target.closest && event.target.closest("a")) fold.open = false;
     });
@@ -77,7 +98,7 @@
   function anchors() {
     var heads = document.querySelectorAll("main h1, main h2, main h3, body > section h1, body > section h2, section h3, section h4");
     Array.prototype.forEach.call(heads, function (h) {
-      if (h.querySelector("a.anchor, a.anchorjs-link")) return;
+      if (h.classList.contains("anchored") || h.querySelector("a.anchor, a.anchorjs-link")) return; // Quarto anchors its own
       var id = h.id || (h.parentNode && h.parentNode.tagName === "SECTION" ? h.parentNode.id : "");
       if (!id) return;
       var a = document.createElement("a");
