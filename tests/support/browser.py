@@ -129,3 +129,18 @@ document.getElementById("f").addEventListener("load", () => {
 def reader(html: Path, width: int) -> dict:
     """Load ``html`` at ``width`` CSS pixels and report what a reader finds (:data:`READER_PROBE`)."""
     return _probe(html, width, READER_PROBE)
+
+
+def check_phone_reader(html: Path) -> dict:
+    """Assert what a phone reader needs (:data:`READER_PROBE` at 390 px); return the probe."""
+    probe = reader(html, 390)
+    assert probe["viewport"] == 390
+    assert probe["captions"] > 40, probe
+    assert probe["clipped"] == [], probe["clipped"]
+    assert probe["tocFolded"] and 0 < probe["tocHeight"] < 80, probe
+    assert len(probe["figures"]) >= 15
+    for fig in probe["figures"]:
+        assert fig["overlay"] and fig["natural"] > 390 and fig["shown"] == fig["natural"] and fig["scrolls"], fig
+    assert probe["overlayLeft"] == 0, "Escape closes the enlarged figure"
+    assert probe["missingData"] == [], probe["missingData"]
+    return probe
