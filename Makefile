@@ -75,7 +75,7 @@ DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
 NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
-REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py report/*.docx)
+REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.js report/*.typ report/*.yml report/*.lua report/*.py report/*.docx)
 # Every engine writes all three (the Word file for journal submission, styled by report/reference.docx).
 REPORT_OUT := _output/report.pdf _output/report.html _output/report.docx
 

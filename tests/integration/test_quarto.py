@@ -199,6 +199,17 @@ def test_word_file(fresh):
     check_docx(fresh / "_output" / "report.docx", fresh / "_output" / "report.html")
 
 
+def test_phone_reader(fresh):
+    """Quarto's page as the registry-only route's (tests/integration/test_html_reader.py): captions
+    whole, the contents folded under the title (Quarto hides its sidebar), figures open at full size,
+    every figure and table with its data."""
+    from browser import check_phone_reader, chromium
+
+    if chromium() is None:
+        pytest.skip("headless Chromium not installed (Debian: apt-get install chromium)")
+    check_phone_reader(fresh / "_output" / "report.html")
+
+
 def test_broken_cross_reference_fails_naming_its_place(fresh):
     chapter = fresh / "report" / "_06_limitations.qmd"
     original = chapter.read_text(encoding="utf-8")

@@ -122,13 +122,17 @@ def enforce_min_text(fig, min_pt: float = MIN_PT) -> int:
 def save(fig, path: Path) -> Path:
     """Save a figure as PNG atomically, with no timestamp metadata (deterministic bytes) and, on
     its opaque background, no alpha channel (:mod:`.opaque_png`). Text smaller than
-    :data:`MIN_PT` at the printed width is enlarged first."""
+    :data:`MIN_PT` at the printed width is enlarged first. The data it draws is written beside
+    it as ``<name>.csv`` (:mod:`.figure_data`), for the HTML report's download links."""
+    from neoutflow.outputs import figure_data
+
     path = Path(path)
     enforce_min_text(fig)
     fmt = path.suffix.lstrip(".") or "png"
     backend = {"backend": OPAQUE_PNG} if fmt == "png" else {}
     with atomic.replacing(path) as tmp:
         fig.savefig(tmp, format=fmt, metadata={"Software": None}, **backend)
+    figure_data.write(fig, path)
     return path
 
 
