@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 
 CJK = "\u4e00-\u9fff"
 NUMBER = r"[+\-−]?\d[\d,]*(?:\.\d+)?"
+REGIONS = "辽宁|吉林|黑龙江|东北|全国|两省|三省"
 
 # words of the build, the files, the code or the tracker: never in the body of the report
 TOOL_WORDS = [
@@ -52,14 +53,22 @@ TERMS = {
 }
 
 PATTERNS: dict[str, re.Pattern[str]] = {
-    # "分别包含零、包含零", "在 (b) 中为'不一致'、在 (d) 中为'不一致'", "黑龙江低于、吉林低于中位数"
-    "repeated clause": re.compile(rf"([{CJK}]{{2,8}})[”’\"']?\s*、[^，。；、]{{0,16}}?\1"),
+    # "分别包含零、包含零", "分别显著、显著": one word for two subjects, printed twice
+    "repeated word after 分别": re.compile(rf"分别\s*([^，。；、\s]{{2,12}})\s*、\s*\1(?![{CJK}])"),
+    # "在 (b) 中为'不一致'、在 (d) 中为'不一致'"
+    "repeated verdict": re.compile(
+        rf"中为\s*[“\"'‘]?([^”\"'’、，。]{{1,8}})[”\"'’]?\s*、\s*在[^，。；、]{{1,12}}?中为\s*[“\"'‘]?\1(?![{CJK}])"
+    ),
+    # "黑龙江低于、吉林低于中位数": two subjects sharing one predicate, each given it
+    "repeated predicate": re.compile(rf"(?:{REGIONS})([{CJK}]{{2,4}})\s*、\s*(?:{REGIONS})\1"),
     # "…，但方向稳定，但统计上不确定"
     "two 但 in one sentence": re.compile(r"，\s*但[^。；]*，\s*但"),
     # "符号改变 0 次", "含零的有 0 个"
     "zero count": re.compile(r"(?<![\d.,])0\s*(?:个|次|项|条|种|位|家|省)(?![\d])"),
     # "辽宁 0%（0%–0%；…）", "辽宁 0.00 倍"
-    "zero value printed as a result": re.compile(r"(?<![\d.,])0(?:\.0+)?\s*(?:%\s*（\s*0|倍)"),
+    "zero value printed as a result": re.compile(
+        r"(?<![\d.,])0(?:\.0+)?\s*%\s*（\s*0(?:\.0+)?\s*%\s*[–—\-]\s*0(?:\.0+)?\s*%|(?<![\d.,])0\.0+\s*倍"
+    ),
     # "多 +103 万", "少 −5 万"
     "sign after 多/少": re.compile(r"(?:多|少)\s*[+＋\-−]\s*\d"),
     # "辽宁的净迁出率为 −1.60%"
@@ -94,7 +103,7 @@ def _value(number: str) -> float:
 def _repeated_clauses(text: str) -> Iterator[tuple[int, str]]:
     """The same clause twice in one sentence (at least four characters, separated by a comma)."""
     start = 0
-    for sentence in re.split(r"(?<=[。；！？])", text):
+    for sentence in re.split(r"(?<=[。；！？])|\s{2,}", text):
         clauses = [c.strip() for c in re.split(r"[，、：。；！？]", sentence)]
         seen: set[str] = set()
         for clause in clauses:
@@ -117,10 +126,14 @@ def _rules() -> Iterator[tuple[str, Callable[[str], Iterator[tuple[int, str]]]]]
     yield "clause repeated in a sentence", _repeated_clauses
 
 
-def problems(text: str) -> list[str]:
-    """Every hit of every rule in ``text``, each as "rule: …context…"."""
+def problems(text: str, pdf: bool = False) -> list[str]:
+    """Every hit of every rule in ``text``, each as "rule: …context…". ``pdf``: ``text`` is the squeezed
+    text of the PDF, where table cells run together, so a clause repeated across cells is not looked for
+    (the HTML, whose cells stay apart, is)."""
     found = []
     for name, rule in _rules():
+        if pdf and rule is _repeated_clauses:
+            continue
         for at, hit in rule(text):
             context = text[max(0, at - 30) : at + len(hit) + 30].replace("\n", " ")
             found.append(f"{name}: {hit!r} in …{context}…")
