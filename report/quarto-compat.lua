@@ -269,7 +269,9 @@ STYLE.sec = pick("sec-prefix", "第")
 local function ref_text(kind, number)
   if kind == "sec" then
     -- the Chinese ordinal: Quarto is told `sec-prefix: 第`, and typeset.lua adds 节 there too
-    return STYLE.sec:match("^%s*第%s*$") and ("第 " .. number .. " 节") or (STYLE.sec .. " " .. number)
+    -- (第 N 章 for a chapter, 第 N.M 节 for a section within one)
+    local unit = tostring(number):find("%.") and " 节" or " 章"
+    return STYLE.sec:match("^%s*第%s*$") and ("第 " .. number .. unit) or (STYLE.sec .. " " .. number)
   end
   return STYLE[kind] .. " " .. number
 end

@@ -238,7 +238,7 @@ def test_html(rendered):
     for leftover in ("??", "@fig-", "@tbl-", "@sec-", "{{<"):
         assert leftover not in text, leftover
     links = {href: label for href, label in html.links}
-    assert links["#fig-demo"] == "图 1" and links["#tbl-demo"] == "表 1" and links["#sec-results"] == "第 2 节"
+    assert links["#fig-demo"] == "图 1" and links["#tbl-demo"] == "表 1" and links["#sec-results"] == "第 2 章"
     assert links["#ref-zhang_seed"] == "1"
     # the figure is embedded: the HTML stands alone
     assert html.images and all(src.startswith("data:image/png;base64,") for src in html.images)

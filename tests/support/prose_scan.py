@@ -88,7 +88,9 @@ def squeeze(text: str) -> str:
 def _intervals(text: str) -> Iterator[tuple[int, str]]:
     """Intervals printed high-to-low: "38.8 [39.4, 38.2]", "区间 5.1 至 2.0", "（3.0–1.2）"."""
     bracket = re.compile(rf"\[\s*({NUMBER})\s*[,，]\s*({NUMBER})\s*\]")
-    words = re.compile(rf"区间[^，。；\d+\-−]{{0,8}}({NUMBER})\s*(?:%|‰|万人?|个百分点)?\s*(?:至|到|–|—|~)\s*({NUMBER})")
+    words = re.compile(
+        rf"区间[^，。；\d+\-−]{{0,8}}({NUMBER})\s*(?:%|‰|万人?|个百分点)?\s*(?:至|到|–|—|~)\s*({NUMBER})"
+    )
     for pattern in (bracket, words):
         for m in pattern.finditer(text):
             low, high = (_value(g) for g in m.groups())

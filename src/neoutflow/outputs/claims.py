@@ -34,6 +34,10 @@ def significance_word(p: float, alpha: float = ALPHA) -> str:
     return "显著" if p < alpha else "不显著"
 
 
+# the same words in the English abstract
+SIGNIFICANCE_ENGLISH = {"显著": "significant at the 5% level", "不显著": "not significant at the 5% level"}
+
+
 # --- direction words ---------------------------------------------------------------------------------
 #
 # The word the prose puts before a number whose direction could differ with other data ("从 a 降至 b",

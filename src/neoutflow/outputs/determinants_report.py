@@ -30,6 +30,7 @@ from neoutflow.outputs import determinants_figures as dfig
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
     ROBUSTNESS_WORDS,
+    SIGNIFICANCE_ENGLISH,
     direction_word,
     interval_word,
     method_agreement_word,
@@ -676,6 +677,24 @@ class DeterminantsReport:
             self.rs.record(f"wild_p_{v}", p, "", what, digits=3)
             word = significance_word(p)
             self.rs.record(f"wild_word_{v}", word, "", f"主模型{self.labels[v]}系数在野自助法下是否显著", display=word)
+            english = SIGNIFICANCE_ENGLISH[word]
+            self.rs.record(
+                f"wild_word_{v}_en",
+                word,
+                "",
+                f"主模型{self.labels[v]}系数在野自助法下是否显著（英文摘要）",
+                display=english,
+            )
+            word = significance_word(float(self.main.pvalues[v]))
+            english = SIGNIFICANCE_ENGLISH[word]
+            self.rs.record(f"main_sig_{v}", word, "", f"主模型{self.labels[v]}系数在 5% 水平是否显著", display=word)
+            self.rs.record(
+                f"main_sig_{v}_en",
+                word,
+                "",
+                f"主模型{self.labels[v]}系数在 5% 水平是否显著（英文摘要）",
+                display=english,
+            )
             word = method_agreement_word([float(self.main.pvalues[v]), r["p_rademacher"], r["p_webb"]])
             self.rs.record(f"wild_agree_{v}", word, "", f"{self.labels[v]}：HC3 与野自助法结论是否一致", display=word)
 

@@ -928,10 +928,29 @@ def calibration_outputs(
     return table
 
 
+# the projection's numbers the English abstract quotes: (key, signed)
+ENGLISH = (
+    ("base_ne_end_total", False),
+    ("mc_ne_end_total_lo95", False),
+    ("mc_ne_end_total_hi95", False),
+    ("diff_all_ne_total_median", True),
+)
+
+
+def record_english(rs) -> None:
+    """The abstract's projection numbers in millions for the English abstract (``83.76 million``)."""
+    for key, signed in ENGLISH:
+        if key in rs:
+            value = rs[key].value
+            display = f"{value / 1e6:+.2f} million" if signed else f"{value / 1e6:.2f} million"
+            rs.record(f"{key}_en", value, "人", rs[key].label + "（英文摘要）", display=display)
+
+
 def scenario_outputs(rs, sim, runs: dict, levers: dict, out_years, tab_dir, fig_dir) -> pd.DataFrame:
     """Differences from the baseline per trajectory, recorded, tabled and drawn."""
     diffs = {name: scenario_differences(sim, run_) for name, run_ in runs.items()}
     table = record_scenarios(rs, diffs, levers, out_years)
+    record_english(rs)
     write_table(table, tab_dir, "projection_scenarios")
     save_figure(scenario_figure(diffs), fig_dir, "projection_scenarios")
     return table
