@@ -40,7 +40,7 @@ FIXED_YEARS: list[tuple[str, str, str]] = [
     ("_05b_projection.qmd", "《世界人口展望 2024》", "title of the UN projection (its revision year)"),
     ("_05b_projection.qmd", "WPP 2024", "short title of the UN projection (its revision year)"),
     # cited work
-    ("_04c_flows.qmd", "Gu 等（2022）", "year of a cited paper"),
+    ("_04c_flows.qmd", "古恒宇等（2022）", "year of a cited paper"),
     ("_04c_flows.qmd", "2000—2020 年", "the period of the cited paper's flows"),
     ("_04c_flows.qmd", "2015—2020 年", "the period of the cited paper's finding"),
     ("_appendix_repro.qmd", "GB/T 7714-2015", "name of a standard"),
@@ -58,9 +58,7 @@ FIXED_WORDS: list[tuple[str, str, str]] = [
     ("_07_conclusions.qmd", "个省份的教育指标高于全国中位数", "counts the provinces above the median"),
     ("_07_conclusions.qmd", "对已高于全国中位数的省份", "defines the counted provinces (the count is a result)"),
     ("_07_conclusions.qmd", "已高于中位数的东北省份", "a column heading: the count of provinces above the median"),
-    ("_abstract.qmd", "东北高于中位数的教育指标", "the scenario's definition (the count is a result)"),
     ("_07_conclusions.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),
-    ("_abstract.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),
 ]
 # Intervals in words: the census interval is a parameter ("两次普查之间", or its value from the results).
 FIXED_INTERVALS: list[tuple[str, str, str]] = [

@@ -854,11 +854,11 @@ def record_parameters(rs, years: dict[str, int], retention_share: float, retenti
     if round(100 * retention_share) > 0:
         retention = f"{ages} 岁的净迁出减少 {share}%"
     else:
-        retention = f"杠杆设为零，{ages} 岁的净迁出不变，情景与基准相同"
+        retention = f"政策变量设为零，{ages} 岁的净迁出不变，情景与基准相同"
     if round(tfr_increase, 1) > 0:
         births = f"总和生育率到 {target} 年线性提高 {tfr}，此后保持"
     else:
-        births = "杠杆设为零，总和生育率不变，情景与基准相同"
+        births = "政策变量设为零，总和生育率不变，情景与基准相同"
     rs.record("retention_sentence", retention, "", "青年留存杠杆的说明（随杠杆取值）", display=retention)
     rs.record("births_sentence", births, "", "生育支持杠杆的说明（随杠杆取值）", display=births)
     off = [
@@ -883,10 +883,10 @@ def lever_labels(retention_share: float, retention_ages, tfr_increase: float, tf
         "pay": "各年龄净迁出按主模型的工资反事实减少（比例见正文，含系数的不确定性）",
         "retention": f"{lo}–{hi} 岁净迁出减少 {100 * retention_share:.0f}%"
         if round(100 * retention_share) > 0
-        else f"杠杆为零（{lo}–{hi} 岁净迁出不变）",
+        else f"政策变量为零（{lo}–{hi} 岁净迁出不变）",
         "births": f"总和生育率到 {tfr_target_year} 年提高 {tfr_increase:.1f}"
         if round(tfr_increase, 1) > 0
-        else "杠杆为零（总和生育率不变）",
+        else "政策变量为零（总和生育率不变）",
         "all": "三项同时实现",
     }
 
