@@ -186,6 +186,28 @@ VERDICT_ENGLISH = {
 }
 
 
+# What each verdict lets a policy reader do with a recommendation (the 政策启示 of the conclusions): what the
+# evidence supports, then what it does not.
+POLICY_READING = {
+    SUPPORT: (
+        "证据支持把它列为优先方向：各项检验都在预期方向上显著",
+        "但这是横截面上的关联，不能据此给出政策效果的大小，实施时仍需评估",
+    ),
+    PARTIAL: (
+        "证据与它部分一致：有检验在预期方向上显著，但并非全部",
+        "它可以作为值得试点、并同时评估效果的方向，但不宜当作已被证明能留住人口的对策",
+    ),
+    CONSISTENT: (
+        "各项估计的方向与它一致",
+        "但统计上不能排除没有关联，因此既不能作为优先投入的依据，也不能据此否定",
+    ),
+    UNDECIDED: (
+        "现有数据无法检验它",
+        "它既没有得到支持，也没有被否定；检验它需要本报告没有的数据，例如按年龄和受教育程度交叉的迁移数据",
+    ),
+}
+
+
 def recommendation_verdict(
     estimates: list[tuple[float, float, int]], testable: bool = True, alpha: float = ALPHA
 ) -> str:

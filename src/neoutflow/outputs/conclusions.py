@@ -46,6 +46,7 @@ from statsmodels.stats.multitest import multipletests
 
 from neoutflow.outputs.claims import (
     ALPHA,
+    POLICY_READING,
     VERDICT_ENGLISH,
     WITHIN_WORDS,
     recommendation_verdict,
@@ -190,6 +191,9 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
         rs.record(
             f"rec_{rec.slug}_verdict_en", word, "", f"{rec.label}：证据的判断（英文）", display=VERDICT_ENGLISH[word]
         )
+        does, does_not = POLICY_READING[word]
+        rs.record(f"rec_{rec.slug}_policy_does", word, "", f"{rec.label}：证据支持什么（政策启示）", display=does)
+        rs.record(f"rec_{rec.slug}_policy_not", word, "", f"{rec.label}：证据不支持什么（政策启示）", display=does_not)
         stable = all(alt[rec.slug] == word for alt in alternatives)
         rs.record(
             f"rec_{rec.slug}_robust",
