@@ -88,7 +88,9 @@ def pdf_body(project) -> str:
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     text = squeeze(text)
-    end = text.rfind("附录：可复现性")
+    # the heading's first occurrence is in the contents, the second starts the appendix
+    title = "附录：可复现性"
+    end = text.find(title, text.find(title) + 1)
     return text[: end if end > 0 else None]
 
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 
 CJK = "\u4e00-\u9fff"
-NUMBER = r"[+\-−]?\d[\d,]*(?:\.\d+)?"
+NUMBER = r"[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # thousands grouped by commas, or none
 REGIONS = "辽宁|吉林|黑龙江|东北|全国|两省|三省"
 
 # words of the build, the files, the code or the tracker: never in the body of the report
