@@ -20,7 +20,6 @@ from neoutflow.outputs.claims import DIRECTION_WORDS, direction_word
 FIXED_YEARS: list[tuple[str, str, str]] = [
     # the sources, named by their census (the shipped extracts; a new census adds a source, not a year here)
     ("_02_data_methods.qmd", "地级单位 2020 年边界", "the shipped boundary file"),
-    ("_02_data_methods.qmd", "2020 年地级边界来自", "the shipped boundary file's compiler"),
     ("_02_data_methods.qmd", "在 2020 年普查后经过修订", "NBS revised the yearly series after the 7th census"),
     # the paper's "821万" and the 7th census table 7-3 that could settle it are facts about 2020
     ("_03_outflow.qmd", "2020 年户口登记在东北", "the paper's figure read as the 2020 hukou stock"),

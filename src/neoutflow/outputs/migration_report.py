@@ -31,6 +31,8 @@ def record_hukou_checks(rs: ResultSet, gap: pd.DataFrame, cells: pd.DataFrame, n
     rs.record("hukou_inmigrants_ne", g.loc[list(ne), "inmigrants"].sum(), "persons", "东北2010外省户籍常住", **wan)
     derived.record(rs, "hukou_outstock_ne", "persons", "东北户籍在外省人口（2010登记推算）", **wan)
     rs.record("paper_ne_outflow", sum(PAPER_CLAIM.values()), "persons", "原文821万", digits=0, **wan)
+    paper = sum(PAPER_CLAIM.values())
+    rs.record("paper_ne_outflow_en", paper, "persons", "原文821万（英文摘要）", display=derived.million(paper))
     press = hk.press_cells_by_hukou(cells, list(ne))
     for code in ne:
         rs.record(f"paper_{code}", PAPER_CLAIM[code], "persons", f"原文{names[code]}", digits=0, **wan)
