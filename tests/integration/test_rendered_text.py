@@ -78,15 +78,11 @@ def test_check_accepts_plain_prose():
 
 
 def pdf_body(project) -> str:
-    """The PDF's text (pdftotext) up to the reproducibility appendix, whose subject is the files, squeezed."""
-    import subprocess
-
+    """The PDF's text (pypdf) up to the reproducibility appendix, whose subject is the files, squeezed."""
     from prose_scan import squeeze
+    from pypdf import PdfReader
 
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(project / "_output" / "report.pdf"), "-"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    text = "".join(p.extract_text() or "" for p in PdfReader(project / "_output" / "report.pdf").pages)
     text = squeeze(text)
     # the heading's first occurrence is in the contents, the second starts the appendix
     title = "附录：可复现性"
