@@ -355,6 +355,8 @@ class DeterminantsReport:
                 word = significance_word(float(fit.pvalues[v]))
                 label = f"{SET_LABELS[name]}模型：{self.labels[v]}系数在 5% 水平是否显著"
                 self.rs.record(f"{name}_sig_{v}", word, "", label, display=word)
+                english = SIGNIFICANCE_ENGLISH[word]
+                self.rs.record(f"{name}_sig_{v}_en", word, "", label + "（英文摘要）", display=english)
         columns = [rt.column(f, f"({i}) {SET_LABELS[n]}") for i, (n, f) in enumerate(self.set_fits.items(), 1)]
         table = rt.regression_table(columns, self.labels)
         note = rt.default_note(self.cov_type, f"被解释变量为{self.y_label}（%）；解释变量均为 {self.base_year} 年值")
@@ -687,16 +689,6 @@ class DeterminantsReport:
                 word,
                 "",
                 f"主模型{self.labels[v]}系数在野自助法下是否显著（英文摘要）",
-                display=english,
-            )
-            word = significance_word(float(self.main.pvalues[v]))
-            english = SIGNIFICANCE_ENGLISH[word]
-            self.rs.record(f"main_sig_{v}", word, "", f"主模型{self.labels[v]}系数在 5% 水平是否显著", display=word)
-            self.rs.record(
-                f"main_sig_{v}_en",
-                word,
-                "",
-                f"主模型{self.labels[v]}系数在 5% 水平是否显著（英文摘要）",
                 display=english,
             )
             word = method_agreement_word([float(self.main.pvalues[v]), r["p_rademacher"], r["p_webb"]])
