@@ -74,7 +74,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     # "辽宁的净迁出率为 −1.60%"
     "negative out-migration": re.compile(r"净迁出(?:率|量|人口|人数)?[^，。；\d]{0,6}为\s*[\-−]\s*\d"),
     # "7,490 万（−24.0）": a signed change in brackets without its unit
-    "change without unit": re.compile(r"（\s*[+\-−]\s*\d[\d,]*(?:\.\d+)?\s*）"),
+    "change without unit": re.compile(r"(?:万|%|‰|人)\s*（\s*[+\-−]\s*\d[\d,]*(?:\.\d+)?\s*）"),
     # "出生率 … 为 −7.08，": a rate printed without % or ‰
     "rate without unit": re.compile(rf"[{CJK}]率[^，。；（）\d]{{0,8}}为\s*{NUMBER}\s*(?=[，。；、）]|$)"),
 }

@@ -54,7 +54,7 @@ FIXED_WORDS: list[tuple[str, str, str]] = [
     ("_02_data_methods.qmd", "p 值低于 {V}%", "a rule: the significance level"),
     ("_04c_flows.qmd", "的存量减少，合计减少 {V}（增加的省对合计增加 {V}）", "pairs defined by the sign"),
     ("_05_counterfactuals.qmd", "把教育指标降到中位数", "the scenario lowers the above-median indicators"),
-    ("_07_conclusions.qmd", "个省份的教育指标高于全国中位数", "counts the provinces above the median"),
+    ("_07_conclusions.qmd", "对已高于中位数的省份", "defines the provinces the scenario cannot speak to"),
     ("_07_conclusions.qmd", "对已高于全国中位数的省份", "defines the counted provinces (the count is a result)"),
     ("_07_conclusions.qmd", "已高于中位数的东北省份", "a column heading: the count of provinces above the median"),
     ("_07_conclusions.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),

@@ -410,6 +410,9 @@ def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str) -> None:
             derived.record(rs, f"pay_{k}_share{end}", "%", f"{n}：净迁出被消除的比例（估计{end}）", digits=0)
         word = pay_verdict(r["share_low"], r["share_high"])
         rs.record(f"pay_{k}_verdict", word, "", f"{n}：薪酬杠杆是否不为零", display=word)
+        share = "、".join(rs[f"pay_{k}_share{e}"].display for e in ("", "_low", "_high"))
+        phrase = "为零" if word == "为零" else "为 {}%（95% 区间 {}%–{}%），{}".format(*share.split("、"), word)
+        rs.record(f"pay_{k}_share_phrase", word, "", f"{n}：净迁出被消除的比例（句）", display=phrase)
         position = direction_word(-r["gap"], "compare")
         rs.record(f"pay_{k}_wage_position", position, "", f"{n}的工资相对全国中位数", display=position)
 
