@@ -75,7 +75,7 @@ def captions(text: str) -> list[tuple[str, str]]:
 
 
 def section_refs(text: str) -> list[str]:
-    return re.findall(r"第\s*(\d+(?:\.\d+)*)\s*节", text)
+    return re.findall(r"第\s*(\d+(?:\.\d+)*)\s*[章节]", text)
 
 
 def bibliography(pages: list[str]) -> list[str]:
@@ -174,13 +174,13 @@ def test_quarto_and_registry_outputs_agree(fresh, built_project):
     q_html = (fresh / "_output" / "report.html").read_text(encoding="utf-8")
     r_html = (built_project / "_output" / "report.html").read_text(encoding="utf-8")
     assert len(png_widths(q_html)) == len(png_widths(r_html))
-    # Quarto's own spellings, corrected by report/typeset.lua: "第 N 节", the range dash, "表 N：标题"
+    # Quarto's own spellings, corrected by report/typeset.lua: "第 N 章" / "第 N.M 节", the range dash, "表 N：标题"
     for html in (q_html, r_html):
         sec_links = [
             re.sub(r"<[^>]+>|&nbsp;", " ", t).strip() for t in re.findall(r'<a href="#sec-[^"]*"[^>]*>(.*?)</a>', html)
         ]
         refs = [t for t in sec_links if t.startswith("第")]  # (not the contents' entries)
-        assert len(refs) > 30 and all(re.fullmatch(r"第\s*\d+(?:\.\d+)*\s*节", t) for t in refs), refs[:5]
+        assert len(refs) > 30 and all(re.fullmatch(r"第\s*\d+\s*章|第\s*\d+(?:\.\d+)+\s*节", t) for t in refs), refs[:5]
         captions_html = [
             re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html, re.S)
         ]

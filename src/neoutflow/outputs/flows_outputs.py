@@ -21,6 +21,7 @@ from neoutflow.outputs.claims import (
     compare_word,
     direction_word,
     evidence_word,
+    grouped_clause,
     interval_word,
     magnitude_word,
     sign_word,
@@ -168,7 +169,7 @@ def comparison_frame(comp: pd.DataFrame) -> pd.DataFrame:
             "本文系数": comp["coef"],
             "95% 区间": [f"[{lo:.2f}, {hi:.2f}]" for lo, hi in zip(comp["ci_low"], comp["ci_high"], strict=True)],
             "本文（5% 水平）": comp["ours_word"],
-            "Gu 等（2022）": comp["theirs"],
+            "古恒宇等（2022）": comp["theirs"],
             "对比": comp["agree"],
             "差异检验 p": ["" if pd.isna(p) else f"{p:.3f}" for p in comp["diff_p"]],
         }
@@ -266,16 +267,16 @@ def write_all(tab_dir: Path, desc: dict, models: dict, comp: pd.DataFrame, cf: p
     )
     rt.write_table(models_table(models), tab_dir, "flows_gravity", "省际终身迁移的 PPML 引力模型", note)
     rt.write_table(
-        comparison_frame(comp), tab_dir, "flows_comparison", "本文弹性与 Gu 等（2022）的对照",
-        "注：“对比”由代码给出：Gu 等的点估计落在本文 95% 区间内为“一致”（本文区间含零时为“不矛盾”）；"
-        "差异检验把两个估计视为独立，z = 差 ÷ √(两标准误平方和)；Gu 等迁出地工资的五个估计引自其表 5。"
-        "口径不同：本文为终身迁移存量（2010）与十年存量变化，Gu 等为五年迁移流量（2000–2020 各期）。",
+        comparison_frame(comp), tab_dir, "flows_comparison", "本文弹性与古恒宇等（2022）的对照",
+        "注：“对比”按固定规则给出：古恒宇等的点估计落在本文 95% 区间内为“一致”（本文区间含零时为“不矛盾”）；"
+        "差异检验把两个估计视为独立，z = 差 ÷ √(两标准误平方和)；古恒宇等迁出地工资的五个估计引自其表 5。"
+        "口径不同：本文为终身迁移存量（2010）与十年存量变化，古恒宇等为五年迁移流量（2000–2020 各期）。",
     )  # fmt: skip
     rt.write_table(
         counterfactual_frame(cf), tab_dir, "flows_counterfactual",
         "若东北三省的迁出地特征达到全国中位数：居住在外省的本省出生人口（2010，模型预测）",
         "注：模型 (b)；“五项特征”把迁出地的工资、人均 GDP、大专及以上比重、第二产业比重和 65 岁及以上比重"
-        "同时设为 31 省中位数（人口规模不变），“仅工资”只改工资；区间为 95% 德尔塔方法区间（双向聚类协方差）。",
+        "同时设为 31 省中位数（人口规模不变），“仅工资”只改工资；区间为 95% delta 方法区间（双向聚类协方差）。",
     )  # fmt: skip
 
 
@@ -667,6 +668,10 @@ def record_characteristics(rs, chars: pd.DataFrame, flows: pd.DataFrame) -> None
                 f"gap_{NORTHEAST_SLUGS[code]}_{c}", gap, "",
                 f"{nm[code]}的{CHAR_LABELS[c]}减 31 省中位数", display=direction_word(gap, "compare"), digits=3,
             )  # fmt: skip
+    for c in fl.CF_CHARACTERISTICS:  # the three provinces in one clause, those sharing a word together
+        words = [rs[f"gap_{NORTHEAST_SLUGS[code]}_{c}"].display for code in NORTHEAST]
+        clause = grouped_clause([nm[code] for code in NORTHEAST], words, "中位数")
+        rs.record(f"gap_clause_{c}", clause, "", f"东北三省的{CHAR_LABELS[c]}与 31 省中位数", display=clause)
     r = chars["log_relative_wage"].corr(chars["log_gdp_per_capita"])
     _rec(rs, "corr_wage_gdp", r, "", "31 省相对工资（对数）与人均 GDP（对数）的相关系数（2010）", digits=2)
     f = flows[(flows["origin"] == "210000") & (flows["destination"] == "230000")].set_index("year")

@@ -717,7 +717,7 @@ def reconciliation_table(recon: pd.DataFrame, o: Outflow, directory: Path) -> Pa
     same_period = (by, ey) == PAPER_PERIOD
     headers = {
         "name_zh": "地区",
-        "paper_outflow": "论文所称流出",
+        "paper_outflow": "原文所引流出",
         "census_decline": "普查人口减少",
         "net_outflow_10plus": f"存活比法净流出（前向，{covered_ages(o)}）",
         "net_outflow_all_ages": "存活比法净流出合计（前向）",

@@ -20,7 +20,13 @@ from neoutflow.analysis import datasets
 from neoutflow.analysis import prefecture_models as pm
 from neoutflow.analysis import spec_curve as sc
 from neoutflow.outputs import tables as rt
-from neoutflow.outputs.claims import curve_verdict, interaction_word, interval_word, significance_word
+from neoutflow.outputs.claims import (
+    curve_verdict,
+    interaction_word,
+    interval_count_sentence,
+    interval_word,
+    significance_word,
+)
 
 DATASET_FILE = "analysis_prefecture_wages.csv"
 SPECS_FILE = "prefecture_wages_models.json"
@@ -289,6 +295,8 @@ def record_counterfactuals(rs, cf: pd.DataFrame) -> None:
         rs.record(f"cfp_{s}_n_above", above, "个", f"95% 区间在零以上的单位数（{what[ref]}）", digits=0)
         rs.record(f"cfp_{s}_n_below", below, "个", f"95% 区间在零以下的单位数（{what[ref]}）", digits=0)
         rs.record(f"cfp_{s}_n_zero", len(part) - above - below, "个", f"95% 区间含零的单位数（{what[ref]}）", digits=0)
+        sentence = interval_count_sentence(above, below, len(part) - above - below)
+        rs.record(f"cfp_{s}_interval_sentence", sentence, "", f"各单位 95% 区间的位置（{what[ref]}）", display=sentence)
 
 
 def model_table(fits: dict, titles: dict[str, str]) -> pd.DataFrame:
@@ -326,7 +334,7 @@ CURVE_LABELS = {
     "all": "全样本",
     "no_capitals": "剔除直辖市/省会",
     "no_northeast": "剔除东北",
-    "no_high_leverage": "剔除高杠杆单位",
+    "no_high_leverage": "剔除高影响点",
     "province": "省级",
     "prefecture": "地级（省份固定效应）",
     "net_migration_rate": "存活比净迁移",

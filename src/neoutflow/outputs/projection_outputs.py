@@ -410,6 +410,9 @@ def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str) -> None:
             derived.record(rs, f"pay_{k}_share{end}", "%", f"{n}：净迁出被消除的比例（估计{end}）", digits=0)
         word = pay_verdict(r["share_low"], r["share_high"])
         rs.record(f"pay_{k}_verdict", word, "", f"{n}：薪酬杠杆是否不为零", display=word)
+        share = "、".join(rs[f"pay_{k}_share{e}"].display for e in ("", "_low", "_high"))
+        phrase = "为零" if word == "为零" else "为 {}%（95% 区间 {}%–{}%），{}".format(*share.split("、"), word)
+        rs.record(f"pay_{k}_share_phrase", word, "", f"{n}：净迁出被消除的比例（句）", display=phrase)
         position = direction_word(-r["gap"], "compare")
         rs.record(f"pay_{k}_wage_position", position, "", f"{n}的工资相对全国中位数", display=position)
 
@@ -854,11 +857,11 @@ def record_parameters(rs, years: dict[str, int], retention_share: float, retenti
     if round(100 * retention_share) > 0:
         retention = f"{ages} 岁的净迁出减少 {share}%"
     else:
-        retention = f"杠杆设为零，{ages} 岁的净迁出不变，情景与基准相同"
+        retention = f"政策变量设为零，{ages} 岁的净迁出不变，情景与基准相同"
     if round(tfr_increase, 1) > 0:
         births = f"总和生育率到 {target} 年线性提高 {tfr}，此后保持"
     else:
-        births = "杠杆设为零，总和生育率不变，情景与基准相同"
+        births = "政策变量设为零，总和生育率不变，情景与基准相同"
     rs.record("retention_sentence", retention, "", "青年留存杠杆的说明（随杠杆取值）", display=retention)
     rs.record("births_sentence", births, "", "生育支持杠杆的说明（随杠杆取值）", display=births)
     off = [
@@ -883,10 +886,10 @@ def lever_labels(retention_share: float, retention_ages, tfr_increase: float, tf
         "pay": "各年龄净迁出按主模型的工资反事实减少（比例见正文，含系数的不确定性）",
         "retention": f"{lo}–{hi} 岁净迁出减少 {100 * retention_share:.0f}%"
         if round(100 * retention_share) > 0
-        else f"杠杆为零（{lo}–{hi} 岁净迁出不变）",
+        else f"政策变量为零（{lo}–{hi} 岁净迁出不变）",
         "births": f"总和生育率到 {tfr_target_year} 年提高 {tfr_increase:.1f}"
         if round(tfr_increase, 1) > 0
-        else "杠杆为零（总和生育率不变）",
+        else "政策变量为零（总和生育率不变）",
         "all": "三项同时实现",
     }
 
@@ -928,10 +931,29 @@ def calibration_outputs(
     return table
 
 
+# the projection's numbers the English abstract quotes: (key, signed)
+ENGLISH = (
+    ("base_ne_end_total", False),
+    ("mc_ne_end_total_lo95", False),
+    ("mc_ne_end_total_hi95", False),
+    ("diff_all_ne_total_median", True),
+)
+
+
+def record_english(rs) -> None:
+    """The abstract's projection numbers in millions for the English abstract (``83.76 million``)."""
+    for key, signed in ENGLISH:
+        if key in rs:
+            value = rs[key].value
+            display = f"{value / 1e6:+.2f} million" if signed else f"{value / 1e6:.2f} million"
+            rs.record(f"{key}_en", value, "人", rs[key].label + "（英文摘要）", display=display)
+
+
 def scenario_outputs(rs, sim, runs: dict, levers: dict, out_years, tab_dir, fig_dir) -> pd.DataFrame:
     """Differences from the baseline per trajectory, recorded, tabled and drawn."""
     diffs = {name: scenario_differences(sim, run_) for name, run_ in runs.items()}
     table = record_scenarios(rs, diffs, levers, out_years)
+    record_english(rs)
     write_table(table, tab_dir, "projection_scenarios")
     save_figure(scenario_figure(diffs), fig_dir, "projection_scenarios")
     return table
