@@ -131,6 +131,20 @@ def method_agreement_word(p_values: Iterable[float], alpha: float = ALPHA) -> st
     return "各推断方法结论一致" if len(sig) == 1 else "结论对推断方法敏感"
 
 
+def sign_stability_word(values: Iterable[float]) -> str:
+    """Whether several estimates of one coefficient (e.g. over a range of an unverified input) share a sign."""
+    signs = {(v > 0) - (v < 0) for v in values}
+    return "符号不变" if len(signs) == 1 else "符号随之改变"
+
+
+def significance_stability_word(p_values: Iterable[float], alpha: float = ALPHA) -> str:
+    """Whether several estimates of one coefficient are all significant, all not, or mixed, at ``alpha``."""
+    sig = {p < alpha for p in p_values}
+    if len(sig) > 1:
+        return "显著性随之改变"
+    return "均显著" if sig.pop() else "均不显著"
+
+
 def interaction_word(coef: float, p: float, alpha: float = ALPHA) -> str:
     """Does pay matter more or less in the Northeast? From the Northeast × wage term at ``alpha``."""
     if p >= alpha:
