@@ -133,6 +133,7 @@ def panel(census_totals: pd.DataFrame, series: pd.DataFrame, codes: Sequence[str
     out["northeast"] = out["code"].isin(NORTHEAST).astype(int)
     out["later"] = (out["base_year"] == PERIODS[-1][0]).astype(int)
     out.attrs["filled_rates"] = filled
+    out.attrs["yearend_first"] = int(_indicator(series, "yearend_population")["year"].min())
     return out
 
 

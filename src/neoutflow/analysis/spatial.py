@@ -1,7 +1,9 @@
 """Spatial diagnostics of the province models: Moran's I and a spatially lagged regressor (SLX).
 
-Weights: queen contiguity of the shipped province boundaries (``libpysal``), each island (Hainan,
-which shares no border) attached to its nearest province by centroid distance, then row-standardised.
+Weights: contiguity of the shipped province boundaries as the gravity models define it (a shared
+border of positive length; the simplified polygons do not share vertices exactly, so a vertex-based
+queen rule from the geometries would split the map), each island (Hainan) linked to its nearest
+province by centroid distance, row-standardised, as a ``libpysal`` weights object.
 Moran's I (``esda``) is computed for the outcome and for the residuals of a fitted model, with a
 permutation p-value (conditional randomisation, a fixed seed) and the normal-approximation p-value
 under randomisation; for residuals the permutation ignores that they are estimated, so it is a
@@ -18,32 +20,35 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-ALBERS_CHINA = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m"
 PERMUTATIONS = 9999
 
 
-def contiguity_weights(boundaries, codes: Sequence[str]):
-    """Row-standardised queen contiguity (islands attached to their nearest neighbour), in ``codes`` order."""
-    from libpysal import weights
+def contiguity_weights(pairs: pd.DataFrame, codes: Sequence[str]):
+    """Row-standardised contiguity weights (``libpysal.weights.W``, in ``codes`` order) from the province
+    pairs of :func:`neoutflow.analysis.flows.province_pairs` (contiguous = a shared border of positive
+    length, the gravity models' definition); a province without one (an island) gets its nearest province
+    by centroid distance as its one neighbour."""
+    from libpysal.weights import W
 
-    geo = boundaries.assign(code=boundaries["code"].astype(str)).set_index("code").loc[list(codes)]
-    geo = geo.reset_index().to_crs(ALBERS_CHINA)
-    queen = weights.Queen.from_dataframe(geo, ids=list(geo["code"]), use_index=False, silence_warnings=True)
-    if queen.islands:
-        pts = geo.assign(geometry=geo.geometry.centroid)
-        knn = weights.KNN.from_dataframe(pts, k=1, ids=list(geo["code"]), use_index=False)
-        queen = weights.attach_islands(queen, knn)
-    queen.transform = "r"
-    return queen
+    codes = [str(c) for c in codes]
+    p = pairs.assign(origin=pairs["origin"].astype(str), destination=pairs["destination"].astype(str))
+    p = p[p["origin"].isin(codes) & p["destination"].isin(codes)]
+    neighbours = {c: sorted(p.loc[(p["origin"] == c) & (p["contiguous"] == 1), "destination"]) for c in codes}
+    for c in islands(pairs, codes):
+        own = p[p["origin"] == c]
+        neighbours[c] = [str(own.loc[own["distance_km"].idxmin(), "destination"])]
+        neighbours[neighbours[c][0]] = sorted({*neighbours[neighbours[c][0]], c})  # symmetric
+    w = W(neighbours, id_order=codes, silence_warnings=True)
+    w.transform = "r"
+    return w
 
 
-def islands(boundaries, codes: Sequence[str]) -> list[str]:
-    """The provinces without a contiguous neighbour (attached by distance in :func:`contiguity_weights`)."""
-    from libpysal import weights
-
-    geo = boundaries.assign(code=boundaries["code"].astype(str)).set_index("code").loc[list(codes)].reset_index()
-    queen = weights.Queen.from_dataframe(geo, ids=list(geo["code"]), use_index=False, silence_warnings=True)
-    return sorted(str(i) for i in queen.islands)
+def islands(pairs: pd.DataFrame, codes: Sequence[str]) -> list[str]:
+    """The provinces among ``codes`` with no contiguous neighbour among them."""
+    codes = [str(c) for c in codes]
+    p = pairs[pairs["origin"].astype(str).isin(codes) & pairs["destination"].astype(str).isin(codes)]
+    linked = set(p.loc[p["contiguous"] == 1, "origin"].astype(str))
+    return sorted(c for c in codes if c not in linked)
 
 
 def moran(values: Sequence[float], w, seed: int, permutations: int = PERMUTATIONS) -> dict[str, float]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from neoutflow.analysis import flows as fl
 from neoutflow.analysis import inference
 from neoutflow.analysis import persistence as pe
 from neoutflow.analysis import spatial as sp
@@ -34,7 +35,7 @@ WILD_DESIGNS = {
     "fe": ("rate", ["wage", "later"], "code"),
 }
 TERM_LABELS = {
-    "wage": "期初相对工资（对数）",
+    "wage": "相对工资（对数）",
     "rate_early": "2000–2010 年净迁移率（%）",
     "later": "2010–2020 时期",
 }
@@ -64,6 +65,8 @@ def record_persistence(rs: ResultSet, long: pd.DataFrame, fits: Mapping[str, Any
     wild bootstrap p-value and word, the lagged outcome's coefficient."""
     rs.record("persist_corr", pe.persistence_correlation(long), "", "两个十年省级净迁移率的相关系数", digits=2)
     rs.record("persist_n", int(long["code"].nunique()), "个", "两期面板的省份数", digits=0)
+    first = int(long.attrs["yearend_first"])
+    rs.record("persist_yearend_first", first, "年", "年末人口序列的起始年份", digits=0, display=str(first))
     filled = long.attrs.get("filled_rates", [])
     rs.record("persist_filled", len(filled), "个", "以相邻年份补齐的自然增长率（省·年）", digits=0)
     for period, grp in long.groupby("base_year"):
@@ -102,7 +105,8 @@ def persistence_table(fits: Mapping[str, Any], tables_dir: Path) -> str:
     table = rt.regression_table(columns, TERM_LABELS, terms=["wage", "rate_early", "later", "Intercept"],
                                 extra_rows=["省份固定效应"])  # fmt: skip
     note = (
-        "注：被解释变量为残差法净迁移率（占期初普查人口的 %）；括号内为标准误，(1)–(3) 为 HC3，"
+        "注：被解释变量为残差法净迁移率（占期初普查人口的 %）；相对工资为职工平均工资与全国人口加权均值之比的对数，"
+        "(1)–(3) 取 2010 年值，(4) 取各期期初（2000、2010 年）值；括号内为标准误，(1)–(3) 为 HC3，"
         "(4) 按省聚类；" + rt.STAR_NOTE + "（星号依据括号内标准误的 t 检验，正文所用 p 值为野自助法）。"
     )
     name, caption = "persistence_panel", "净迁移的持续性：两个十年的省级模型"
@@ -144,7 +148,7 @@ def spatial_table(frame: pd.DataFrame, tables_dir: Path) -> str:
         {"i": "Moran's I", "expected": "期望值", "z": "z（随机化）", "p_norm": "p（正态近似）", "p_sim": "p（置换）"},
     )
     note = (
-        "注：空间权重为省界相邻（后相邻，行标准化），海南以质心最近的省份为邻；"
+        "注：空间权重为省界相邻（共享边界长度为正，与引力模型的“相邻省份”同一定义，行标准化），海南以质心最近的省份为邻；"
         f"置换检验 {sp.PERMUTATIONS} 次，固定随机种子；残差的置换检验未计入系数估计，仅作诊断。"
     )
     name, caption = "spatial_moran", "省级净迁移率及模型残差的空间自相关"
@@ -163,8 +167,9 @@ def run(report, boundaries, reps: int = REPS, seed: int = SEED) -> str:
     record_persistence(report.rs, long, fits, wild_pvalues(long, reps, seed))
     base, lagged, frame = pe.with_lag(report.prov, long, report.outcome, report.reg, report.cov_type)
     record_with_lag(report.rs, base, lagged, frame, report.outcome, report.reg)
-    w = sp.contiguity_weights(boundaries, codes)
-    names = [report.names[c] for c in sp.islands(boundaries, codes)]
+    pairs = fl.province_pairs(boundaries)
+    w = sp.contiguity_weights(pairs, codes)
+    names = [report.names[c] for c in sp.islands(pairs, codes)]
     report.rs.record(
         "spatial_islands", "、".join(names), "", "无相邻省份者（以最近省份为邻）", display="、".join(names)
     )
