@@ -92,9 +92,14 @@ def test_sampling_fraction_rescales_the_2000_stock_and_refits_model_d(built):
     sens = fl.sampling_sensitivity(dyads, flows, ["d_log_relative_wage"], (0.090, 0.105))
     for frac, row in zip((0.090, 0.105), sens.itertuples(), strict=True):
         d = fl.rescale_2000(dyads, flows, frac)
-        raw = d["stock"] - flows[(flows["year"] == 2000) & (flows["origin"] != flows["destination"])].set_index(
-            ["origin", "destination"]
-        )["persons_sample"].reindex(pd.MultiIndex.from_frame(d[["origin", "destination"]])).to_numpy() / frac
+        raw = (
+            d["stock"]
+            - flows[(flows["year"] == 2000) & (flows["origin"] != flows["destination"])]
+            .set_index(["origin", "destination"])["persons_sample"]
+            .reindex(pd.MultiIndex.from_frame(d[["origin", "destination"]]))
+            .to_numpy()
+            / frac
+        )
         assert row.zero_share == pytest.approx(float((raw <= 0).mean()))
         b, se = fl.refit({**models["d"]["spec"]}, d)
         assert row.coef == pytest.approx(b["d_log_relative_wage"], abs=1e-6)

@@ -25,9 +25,7 @@ def test_interpolated_yearend_on_a_toy():
     """SYNTHETIC: census 100 at 2000 + 10/12, first year-end figure 121 for 2005 (time 2006): the missing
     year-ends lie on the log-linear path between the two."""
     totals = pd.DataFrame({"code": ["1"], "year": [2000], "population": [100.0]})
-    series = pd.DataFrame(
-        {"code": "1", "year": range(2005, 2011), "indicator": "yearend_population", "value": 121.0}
-    )
+    series = pd.DataFrame({"code": "1", "year": range(2005, 2011), "indicator": "yearend_population", "value": 121.0})
     out = pe.filled_yearend(series, totals, 2000, 2010).set_index("year")["value"]
     t0, t1 = 2000 + 10 / 12, 2006.0
     for y in range(1999, 2005):

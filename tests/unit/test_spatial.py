@@ -74,7 +74,9 @@ def test_moran_on_the_provinces_matches_numpy():
     # the weights are the gravity models' contiguity, row-standardised, Hainan linked to its nearest province
     contiguous = pairs[pairs["contiguous"] == 1]
     for code in ("210000", "110000"):
-        assert set(np.array(codes)[m[codes.index(code)] > 0]) == set(contiguous.loc[contiguous["origin"] == code, "destination"])
+        assert set(np.array(codes)[m[codes.index(code)] > 0]) == set(
+            contiguous.loc[contiguous["origin"] == code, "destination"]
+        )
     assert m.sum(axis=1) == pytest.approx(np.ones(len(codes)))
     assert w.n_components == 1
     y = np.random.default_rng(3).normal(size=len(codes)) + m @ np.arange(len(codes), dtype=float) / 10
