@@ -145,6 +145,25 @@ def significance_stability_word(p_values: Iterable[float], alpha: float = ALPHA)
     return "均显著" if sig.pop() else "均不显著"
 
 
+NO_RANKING = "与其他估计的 95% 区间相互重叠，不能排出大小"
+
+
+def ranks_first(lead: tuple[float, float], others: Iterable[tuple[float, float]]) -> bool:
+    """Whether an estimate may be called the largest in magnitude: its 95% interval excludes zero and its
+    smaller absolute end lies beyond the larger absolute end of every other estimate's interval."""
+    low, high = lead
+    if low <= 0 <= high:
+        return False
+    floor = min(abs(low), abs(high))
+    return all(floor > max(abs(a), abs(b)) for a, b in others)
+
+
+def ranking_word(lead: tuple[float, float], others: Iterable[tuple[float, float]], claim: str) -> str:
+    """``claim`` (a ranking such as 是各变量中最大的) when :func:`ranks_first` holds, else :data:`NO_RANKING`:
+    no sentence ranks estimates whose intervals overlap."""
+    return claim if ranks_first(lead, others) else NO_RANKING
+
+
 def interaction_word(coef: float, p: float, alpha: float = ALPHA) -> str:
     """Does pay matter more or less in the Northeast? From the Northeast × wage term at ``alpha``."""
     if p >= alpha:

@@ -70,14 +70,17 @@ def record_persistence(rs: ResultSet, long: pd.DataFrame, fits: Mapping[str, Any
     filled = long.attrs.get("filled_rates", [])
     rs.record("persist_filled", len(filled), "个", "以相邻年份补齐的自然增长率（省·年）", digits=0)
     for period, grp in long.groupby("base_year"):
-        rs.record(f"persist_mean_{period}", float(grp["rate"].mean()), "%", f"{period}年起十年净迁移率的省际均值")
+        rs.record(
+            f"persist_mean_{period}", float(grp["rate"].mean()), "%", f"{period}年起十年净迁移率的省际均值", suffix="%"
+        )
     for name, fit in fits.items():
         for term in ("wage", "rate_early"):
             if term not in fit.params.index:
                 continue
-            key = f"persist_{name}_{term}"
-            rs.record(f"{key}_coef", float(fit.params[term]), "", f"{MODEL_HEADERS[name]}：{TERM_LABELS[term]}系数")
-            rs.record(f"{key}_se", float(fit.bse[term]), "", f"{MODEL_HEADERS[name]}：{TERM_LABELS[term]}标准误")
+            key, digits = f"persist_{name}_{term}", 1 if term == "wage" else 2
+            what = f"{MODEL_HEADERS[name]}：{TERM_LABELS[term]}"
+            rs.record(f"{key}_coef", float(fit.params[term]), "", f"{what}系数", digits=digits)
+            rs.record(f"{key}_se", float(fit.bse[term]), "", f"{what}标准误", digits=digits)
             p = wild[(name, term)]
             rs.record(f"{key}_p", p, "", f"{MODEL_HEADERS[name]}：{TERM_LABELS[term]}的野自助法 p 值", digits=3)
             word = significance_word(p)

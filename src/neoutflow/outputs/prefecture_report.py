@@ -10,6 +10,7 @@ regressors, covariance) is kept beside the dataset so that a test can refit it i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from neoutflow.analysis import prefecture_models as pm
 from neoutflow.analysis import spec_curve as sc
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import curve_verdict, interaction_word, interval_word, significance_word
+from neoutflow.reference import short_province_name
 
 DATASET_FILE = "analysis_prefecture_wages.csv"
 SPECS_FILE = "prefecture_wages_models.json"
@@ -102,7 +104,32 @@ def write_models(rs, fits: dict, samples: dict, tab_dir: Path, base_year: int, e
     dropped = samples["pw_net"][1]
     dropped.to_csv(tab_dir / "prefecture_wages_dropped.csv", index=False, lineterminator="\n")
     rs.record("n_dropped", len(dropped), "个", "主模型未纳入的地级单位数", digits=0)
+    record_provinces_out(rs, samples["pw_net"][0], dropped)
     return rt.to_markdown(table, caption, "prefecture_wages_models", MODELS_NOTE)
+
+
+def record_provinces_out(rs, kept: pd.DataFrame, dropped: pd.DataFrame) -> None:
+    """The provinces the prefecture sample leaves out entirely, with the reasons of their units."""
+    out = datasets.provinces_left_out(kept, dropped)
+    names = _province_names()
+    # a reason names a variable by its identifier when the shared dictionary lacks it: show this chapter's label
+    reasons = [
+        [re.sub(r"（([a-z_0-9]+)）", lambda m: f"（{label(m.group(1))}）", x) for x in r] for r in out["reasons"]
+    ]
+    text = (
+        "；".join(f"{names[c]}（{'；'.join(r)}）" for c, r in zip(out["province_code"], reasons, strict=True)) or "无"
+    )
+    rs.record("pw_provinces_out_n", len(out), "个", "地级样本中没有任何单位的省份数", digits=0)
+    rs.record("pw_provinces_out", text, "", "地级样本中没有任何单位的省份及原因", display=text)
+
+
+def _province_names() -> dict[str, str]:
+    """Province code → short Chinese name."""
+    from neoutflow import data
+
+    reg = data.load_regions()
+    reg = reg[reg["level"] == "province"]
+    return {str(c): short_province_name(n) for c, n in zip(reg["code"], reg["name_zh"], strict=True)}
 
 
 def write_curve(rs, curve: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
