@@ -431,3 +431,30 @@ def median_origin_counterfactual(
             }
         )
     return pd.DataFrame(rows)
+
+
+def dense_design(dyads: pd.DataFrame, regressors: Sequence[str], fixed_effects: Sequence[str]) -> np.ndarray:
+    """The regressors, then one full set of dummies for the first fixed effect and the others without their
+    first level (no intercept when there are fixed effects): the column space ``fepois`` absorbs."""
+    cols = [dyads[r].to_numpy(float) for r in regressors]
+    if not fixed_effects:
+        cols.insert(0, np.ones(len(dyads)))
+    for k, fe in enumerate(fixed_effects):
+        levels = sorted(dyads[fe].astype(str).unique())
+        cols += [(dyads[fe].astype(str) == lev).to_numpy(float) for lev in levels[(1 if k else 0) :]]
+    return np.column_stack(cols)
+
+
+def ne_wild_tests(dyads: pd.DataFrame, reps: int, seed: int) -> pd.DataFrame:
+    """Model (c)'s Northeast interactions tested with the wild cluster score bootstrap by origin (31 origin
+    clusters, three of them Northeast): ``term, t, p_rademacher, p_webb, reps``."""
+    from neoutflow.analysis import inference
+
+    outcome, regs, fes = MODELS["c"]
+    x = dense_design(dyads, regs, fes)
+    y = dyads[outcome].to_numpy(float)
+    rows = []
+    for term in NE_TERMS:
+        t, p = inference.score_wild_poisson(x, y, list(regs).index(term), dyads["origin"].to_numpy(), reps, seed)
+        rows.append({"term": term, "t": t, **{f"p_{w}": v for w, v in p.items()}, "reps": int(reps)})
+    return pd.DataFrame(rows)

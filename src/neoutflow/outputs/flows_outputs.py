@@ -45,6 +45,10 @@ GU2022_ORIGIN_WAGE = {
     "2015–2020": (-0.021, 0.227),
 }
 
+# The wild cluster score bootstrap of model (c)'s Northeast interactions: replicates and seed (those of notebook 02).
+WILD_REPS = 9999
+WILD_SEED = 20201101
+
 # Model name (neoutflow.analysis.flows.MODELS) -> its title in tables and results.
 MODEL_TITLES = {
     "a": "(a) 结构引力：固定效应",
@@ -227,6 +231,21 @@ def record_variants(rs, variants: dict[str, dict], sensitivity: pd.DataFrame) ->
     fr = sensitivity["fraction"]
     _rec(rs, "md_sens_fraction_low", fr.min() * 100, "%", "敏感性分析的最低 2000 年抽样比", digits=1)
     _rec(rs, "md_sens_fraction_high", fr.max() * 100, "%", "敏感性分析的最高 2000 年抽样比", digits=1)
+
+
+def record_ne_wild(rs, wild: pd.DataFrame) -> None:
+    """Model (c)'s Northeast interactions under the wild cluster score bootstrap by origin: the larger of the
+    Rademacher and Webb p-values (``mc_wild_p_<term>``), its word, and the evidence word over both terms."""
+    for r in wild.itertuples():
+        k, lab = term_key(r.term), TERM_LABELS[r.term]
+        p = max(float(r.p_rademacher), float(r.p_webb))
+        _rec(rs, f"mc_wild_p_{k}", p, "", f"(c) {lab}：按迁出地聚类的野得分自助法 p 值（两种权重中较大者）", digits=3)
+        _rec(rs, f"mc_wild_sig_{k}", p, "", f"(c) {lab}：野得分自助法下是否显著", display=significance_word(p))
+    p_all = [max(float(a), float(b)) for a, b in zip(wild["p_rademacher"], wild["p_webb"], strict=True)]
+    _rec(
+        rs, "mc_wild_evidence", min(p_all), "", "东北交互项（野得分自助法）中最小的 p 值", display=evidence_word(p_all)
+    )
+    _rec(rs, "mc_wild_reps", int(wild["reps"].iloc[0]), "次", "野得分自助法的重复次数", digits=0)
 
 
 def comparison_frame(comp: pd.DataFrame) -> pd.DataFrame:
