@@ -73,6 +73,9 @@ def test_statsmodels_glm_matches_characteristics_model(built):
     glm = sm.GLM(dyads[spec["outcome"]].astype(float), x, family=sm.families.Poisson()).fit(tol=1e-14, maxiter=200)
     ours = models["b"]["coefs"].set_index("term")["coef"]
     assert np.abs(glm.params.values - ours.values).max() < 1e-6
+    # the pseudo R² is the squared correlation of the outcome with the fitted means (Santos Silva–Tenreyro)
+    want = np.corrcoef(dyads[spec["outcome"]].astype(float), glm.fittedvalues)[0, 1] ** 2
+    assert models["b"]["pseudo_r2"] == pytest.approx(want, rel=1e-6)
 
 
 def test_counterfactual_intervals(built):

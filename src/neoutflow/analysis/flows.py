@@ -243,7 +243,7 @@ def pseudo_r2(fit, df: pd.DataFrame, outcome: str) -> float:
     """Squared correlation between the outcome and the PPML fitted values (Santos Silva & Tenreyro),
     on the fitted sample: ``fepois`` drops the pairs whose outcome is separated (a fixed effect whose
     outcomes are all zero), so the outcome is taken from the rows it kept (``fit._data``), not ``df``."""
-    mu = np.asarray(fit.predict(), dtype=float)
+    mu = np.asarray(fit.predict(type="response"), dtype=float)  # fepois predicts the link (log μ) by default
     y = fit._data[outcome] if len(fit._data) == len(mu) else df[outcome]
     return float(np.corrcoef(y.to_numpy(float), mu)[0, 1] ** 2)
 
@@ -455,6 +455,11 @@ def ne_wild_tests(dyads: pd.DataFrame, reps: int, seed: int) -> pd.DataFrame:
     y = dyads[outcome].to_numpy(float)
     rows = []
     for term in NE_TERMS:
-        t, p = inference.score_wild_poisson(x, y, list(regs).index(term), dyads["origin"].to_numpy(), reps, seed)
+        restricted = fit_ppml(dyads, outcome, [r for r in regs if r != term], fes)  # the null imposed
+        if int(restricted._N) != len(dyads):
+            raise ValueError("the restricted model dropped pairs: the score bootstrap needs every pair")
+        mu = np.asarray(restricted.predict(type="response"), dtype=float)
+        j = list(regs).index(term)
+        t, p = inference.score_wild_poisson(x, y, j, dyads["origin"].to_numpy(), reps, seed, mu=mu)
         rows.append({"term": term, "t": t, **{f"p_{w}": v for w, v in p.items()}, "reps": int(reps)})
     return pd.DataFrame(rows)

@@ -179,7 +179,14 @@ def _draws(rng: np.random.Generator, shape: tuple[int, int], weights: str) -> np
 
 
 def score_wild_poisson(
-    x: np.ndarray, y: np.ndarray, j: int, cluster: np.ndarray, reps: int, seed: int, weights: Sequence[str] = WEIGHTS
+    x: np.ndarray,
+    y: np.ndarray,
+    j: int,
+    cluster: np.ndarray,
+    reps: int,
+    seed: int,
+    weights: Sequence[str] = WEIGHTS,
+    mu: np.ndarray | None = None,
 ) -> tuple[float, dict[str, float]]:
     """Wild cluster score bootstrap (Kline and Santos 2012) of ``β_j = 0`` in a Poisson (PPML) model; ``(t, {weights: p})``.
 
@@ -188,15 +195,18 @@ def score_wild_poisson(
     GLM), ``x_j`` is partialled out of the other columns with the weights ``μ̃``, and the cluster scores
     ``S_g = Σ_{i∈g} x̃_ij (y_i − μ̃_i)`` give the score statistic ``t = ΣS_g / √(G/(G−1) ΣS_g²)``. Each
     replicate multiplies the ``S_g`` by one draw per cluster (Rademacher or Webb) and recomputes ``t``; the
-    two-sided p-value is the share of ``|t*| ≥ |t|``. No refit per replicate, so it is cheap.
+    two-sided p-value is the share of ``|t*| ≥ |t|``. No refit per replicate, so it is cheap. ``mu``: the
+    fitted means under the null when the caller has them (e.g. from ``fepois`` with the fixed effects
+    absorbed, much faster than a dense GLM); they must come from the model without column ``j``.
     """
     import statsmodels.api as sm
 
     if not set(weights) <= set(WEIGHTS):
         raise InferenceError(f"weights must be among {WEIGHTS}, got {weights!r}")
     xr = np.delete(x, j, axis=1)
-    fit = sm.GLM(y, xr, family=sm.families.Poisson()).fit(tol=1e-13, maxiter=200)
-    mu = fit.mu
+    if mu is None:
+        mu = sm.GLM(y, xr, family=sm.families.Poisson()).fit(tol=1e-13, maxiter=200).mu
+    mu = np.asarray(mu, dtype=float)
     coef, *_ = np.linalg.lstsq(xr * np.sqrt(mu)[:, None], x[:, j] * np.sqrt(mu), rcond=None)
     xt = x[:, j] - xr @ coef
     codes, groups = np.unique(np.asarray(cluster), return_inverse=True)
