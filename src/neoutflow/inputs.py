@@ -33,7 +33,7 @@ NOTEBOOK_INPUTS: dict[str, tuple[str, ...]] = {
         "boundaries/prefectures.geojson",
         "boundaries/provinces.geojson",
     ),
-    "02_determinants": (*_CENSUS, "province_series.csv"),
+    "02_determinants": (*_CENSUS, "province_series.csv", "boundaries/provinces.geojson"),  # contiguity (Moran)
     "03_migration_checks": (
         *_CENSUS,
         "province_series.csv",

@@ -34,6 +34,11 @@ FIXED_YEARS: list[tuple[str, str, str]] = [
     ("_03_outflow.qmd", "时点是 2010 年", "the 2010 birthplace matrix"),
     ("_04c_flows.qmd", "2000", "the 2000 birthplace matrix"),
     ("_04c_flows.qmd", "2010", "the 2010 birthplace matrix and the characteristics of that year"),
+    # the persistence panel is built for the 2000, 2010 and 2020 censuses (analysis.persistence.PERIODS: the
+    # residual method needs the census totals of the three); its gravity section reads the birthplace matrices
+    ("_04d_persistence_spatial.qmd", "2000", "the panel's first census and the 2000 birthplace matrix"),
+    ("_04d_persistence_spatial.qmd", "2010", "the panel's middle census and the 2010 birthplace matrix"),
+    ("_04d_persistence_spatial.qmd", "2020", "the panel's last census"),
     ("_06_limitations.qmd", "只有 2000 年和 2010 年的出生地存量", "the birthplace matrices shipped"),
     # the UN projection is named by its revision ("World Population Prospects 2024"), a source title
     ("_05b_projection.qmd", "《世界人口展望 2024》", "title of the UN projection (its revision year)"),
@@ -63,6 +68,7 @@ FIXED_WORDS: list[tuple[str, str, str]] = [
 FIXED_INTERVALS: list[tuple[str, str, str]] = [
     ("_03_outflow.qmd", "原文称东北三省十年", "the paper's own claim"),
     ("_04c_flows.qmd", "十年", "the 2000→2010 birthplace matrices are ten years apart"),
+    ("_04d_persistence_spatial.qmd", "十年", "the panel's two periods are the fixed census decades"),
 ]
 
 YEAR = re.compile(r"(?<![\d.])(?:19|20)\d\d(?!\d)")

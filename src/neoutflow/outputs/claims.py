@@ -135,6 +135,39 @@ def method_agreement_word(p_values: Iterable[float], alpha: float = ALPHA) -> st
     return "各推断方法结论一致" if len(sig) == 1 else "结论对推断方法敏感"
 
 
+def sign_stability_word(values: Iterable[float]) -> str:
+    """Whether several estimates of one coefficient (e.g. over a range of an unverified input) share a sign."""
+    signs = {(v > 0) - (v < 0) for v in values}
+    return "符号不变" if len(signs) == 1 else "符号随之改变"
+
+
+def significance_stability_word(p_values: Iterable[float], alpha: float = ALPHA) -> str:
+    """Whether several estimates of one coefficient are all significant, all not, or mixed, at ``alpha``."""
+    sig = {p < alpha for p in p_values}
+    if len(sig) > 1:
+        return "显著性随之改变"
+    return "均显著" if sig.pop() else "均不显著"
+
+
+NO_RANKING = "与其他估计的 95% 区间相互重叠，不能排出大小"
+
+
+def ranks_first(lead: tuple[float, float], others: Iterable[tuple[float, float]]) -> bool:
+    """Whether an estimate may be called the largest in magnitude: its 95% interval excludes zero and its
+    smaller absolute end lies beyond the larger absolute end of every other estimate's interval."""
+    low, high = lead
+    if low <= 0 <= high:
+        return False
+    floor = min(abs(low), abs(high))
+    return all(floor > max(abs(a), abs(b)) for a, b in others)
+
+
+def ranking_word(lead: tuple[float, float], others: Iterable[tuple[float, float]], claim: str) -> str:
+    """``claim`` (a ranking such as 是各变量中最大的) when :func:`ranks_first` holds, else :data:`NO_RANKING`:
+    no sentence ranks estimates whose intervals overlap."""
+    return claim if ranks_first(lead, others) else NO_RANKING
+
+
 def interaction_word(coef: float, p: float, alpha: float = ALPHA) -> str:
     """Does pay matter more or less in the Northeast? From the Northeast × wage term at ``alpha``."""
     if p >= alpha:

@@ -29,12 +29,14 @@ from neoutflow.outputs import derived
 from neoutflow.outputs import determinants_figures as dfig
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
+    NO_RANKING,
     ROBUSTNESS_WORDS,
     SIGNIFICANCE_ENGLISH,
     change_count_phrase,
     direction_word,
     interval_word,
     method_agreement_word,
+    ranking_word,
     scenario_verdict,
     shared_clause,
     significance_word,
@@ -364,12 +366,21 @@ class DeterminantsReport:
 
     def standardised(self):
         """Standardised coefficients of the main model for every outcome (figure)."""
-        self._fit("beta", "标准化系数（主模型）", self.prov, standardised=True)
+        beta = self._fit("beta", "标准化系数（主模型）", self.prov, standardised=True)
+        self._record_ranking("beta_rank_word", beta.conf_int(), "log_relative_wage", "是基准模型各变量中最大的")
         rows = [
             models.standardised_coefficients(self.prov, o, self.reg, self.cov_type).assign(model=self.labels[o])
             for o in OUTCOMES
         ]
         return dfig.coefficient_figure(pd.concat(rows, ignore_index=True), self.labels)
+
+    def _record_ranking(self, key: str, intervals: pd.DataFrame, lead: str, claim: str) -> None:
+        """A ranking sentence's words (``claims.ranking_word``): ``claim`` only when ``lead``'s 95% interval
+        (row of ``intervals``: low, high) is clear of every other row's; the intercept is not ranked."""
+        iv = intervals.drop(index=[models.INTERCEPT], errors="ignore")
+        others = [(float(a), float(b)) for t, (a, b) in iv.iterrows() if t != lead]
+        word = ranking_word((float(iv.loc[lead].iloc[0]), float(iv.loc[lead].iloc[1])), others, claim)
+        self.rs.record(key, word, "", f"排序表述（{claim}）是否成立：区间不重叠才排序", display=word)
 
     def collinearity(self):
         """VIFs of the main and the full model, and the wage–GDP scatter."""
@@ -637,6 +648,17 @@ class DeterminantsReport:
                 unit = ad.DICTIONARY[v][1]
                 rs.record(f"cf_median_{v}", medians[v], unit, f"全国中位数：{self.labels[v]}", digits=digits)
         record_counterfactuals(rs, cf, self.y_label, self.names)
+        # "the pay scenario has the largest effect" only where its interval clears every other single family's, per province
+        words = {
+            ranking_word(
+                tuple(part.loc[part["family"] == "wages", ["ci_low", "ci_high"]].iloc[0]),
+                [tuple(r) for r in part.loc[~part["family"].isin(["wages", "all"]), ["ci_low", "ci_high"]].to_numpy()],
+                "是效应最大的一项",
+            )
+            for _, part in cf.groupby("code")
+        }
+        word = words.pop() if len(words) == 1 else NO_RANKING
+        rs.record("cf_rank_word", word, "", "排序表述（薪酬情景效应最大）是否成立：各省区间不重叠才排序", display=word)
         cf.to_csv(self.tables_dir / "determinants_counterfactuals.csv", index=False, lineterminator="\n")
         show = cf.assign(
             province=cf["code"].map(self.names),

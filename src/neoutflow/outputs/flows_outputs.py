@@ -24,7 +24,9 @@ from neoutflow.outputs.claims import (
     grouped_clause,
     interval_word,
     magnitude_word,
+    sign_stability_word,
     sign_word,
+    significance_stability_word,
     significance_word,
 )
 from neoutflow.reference import NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS
@@ -44,13 +46,22 @@ GU2022_ORIGIN_WAGE = {
     "2015–2020": (-0.021, 0.227),
 }
 
+# The wild cluster score bootstrap of model (c)'s Northeast interactions: replicates and seed (those of notebook 02).
+WILD_REPS = 9999
+WILD_SEED = 20201101
+
 # Model name (neoutflow.analysis.flows.MODELS) -> its title in tables and results.
 MODEL_TITLES = {
     "a": "(a) 结构引力：固定效应",
     "b": "(b) 迁出地与迁入地特征",
     "c": "(c) 东北出生交互项",
     "d": "(d) 2000→2010 存量变化",
+    "e": "(e) 加入 2000 年存量",
+    "f": "(f) 加入 2000 年存量，迁出地固定效应",
+    "g": "(g) 加入 2000 年存量，迁入地固定效应",
 }
+# Which side a variant's fixed effects absorb (the variants table's row).
+FE_LABELS = {(): "无", ("origin",): "迁出地", ("destination",): "迁入地", ("origin", "destination"): "双向"}
 CHAR_LABELS = {
     "log_relative_wage": "工资（对数）",
     "log_gdp_per_capita": "人均GDP（对数）",
@@ -62,6 +73,7 @@ CHAR_LABELS = {
 TERM_LABELS = {
     "log_distance": "距离（对数）",
     "contiguous": "相邻省份",
+    "log_stock_2000": "2000 年同一省对存量（对数）",
     "Intercept": "常数项",
     "ne_x_log_distance": "东北出生 × 距离（对数）",
     "ne_x_d_log_relative_wage": "东北出生 × 迁入地工资（对数）",
@@ -158,6 +170,83 @@ def models_table(models: dict[str, dict]) -> pd.DataFrame:
     table = table[table["变量"] != rt.STAT_LABELS["adj_r2"]].reset_index(drop=True)
     table.loc[table["变量"] == rt.STAT_LABELS["r2"], "变量"] = PSEUDO_R2
     return table
+
+
+def variants_table(variants: dict[str, dict]) -> pd.DataFrame:
+    """The like-with-like variants (e)–(g): the 2000 stock as a network term, one-sided fixed effects."""
+    cols = []
+    for name, m in variants.items():
+        c = m["coefs"].set_index("term")
+        fe = FE_LABELS[tuple(m["spec"]["fixed_effects"])]
+        cols.append(rt.Column(MODEL_TITLES[name], c["coef"], c["se"], c["p"], m["n"], m["pseudo_r2"], float("nan"),
+                              {"固定效应": fe}))  # fmt: skip
+    terms = [*fl.DYADIC, *fl.NETWORK, *fl.ORIGIN_DEST, "Intercept"]
+    table = rt.regression_table(cols, TERM_LABELS, terms=terms, extra_rows=("固定效应",))
+    table = table[table["变量"] != rt.STAT_LABELS["adj_r2"]].reset_index(drop=True)
+    table.loc[table["变量"] == rt.STAT_LABELS["r2"], "变量"] = PSEUDO_R2
+    return table
+
+
+def write_variants(variants: dict[str, dict], sensitivity: pd.DataFrame, tab_dir: Path) -> str:
+    """The variants table and the sampling-fraction sensitivity of (d) (Markdown + CSV); returns both."""
+    note = (
+        "注：" + SE_NOTE + "；" + rt.STAR_NOTE + "。被解释变量为 2010 年存量，PPML；"
+        "“2000 年存量”为同一省对十年前的终身迁移存量（迁移网络），单侧固定效应吸收一侧的全部特征。"
+    )
+    name, caption = "flows_gravity_variants", "引力模型的可比口径：控制 2000 年存量与单侧固定效应"
+    rt.write_table(variants_table(variants), tab_dir, name, caption, note)
+    text = rt.to_markdown(variants_table(variants), caption, name, note)
+    sens = sensitivity.assign(term=sensitivity["term"].map(TERM_LABELS), fraction=sensitivity["fraction"] * 100)
+    sens = rt.frame_table(sens[["fraction", "term", "coef", "se", "p", "zero_share"]].assign(zero_share=sens["zero_share"] * 100),
+                          {"fraction": 1, "coef": 3, "se": 3, "p": 3, "zero_share": 1},
+                          {"fraction": "2000 年抽样比（%）", "term": "变量", "coef": "系数", "se": "标准误", "p": "p 值",
+                           "zero_share": "变化置零的省对（%）"})  # fmt: skip
+    note = "注：模型 (d) 在不同 2000 年抽样比下重估（2000 年存量 = 样本数 ÷ 抽样比）；标准误口径同上表。"
+    name, caption = "flows_sampling_sensitivity", "模型 (d) 对 2000 年抽样比的敏感性"
+    rt.write_table(sens, tab_dir, name, caption, note)
+    return text + "\n" + rt.to_markdown(sens, caption, name, note)
+
+
+def record_variants(rs, variants: dict[str, dict], sensitivity: pd.DataFrame) -> None:
+    """The variants' coefficients (as :func:`record_models`), the origin wage of (e) and (g) against each of
+    Gu et al.'s five estimates, and the range and sign stability of (d)'s wage terms over the sampling fractions."""
+    for name, m in variants.items():
+        _record_coefficients(rs, name, m)
+    for name in ("e", "g"):
+        c = variants[name]["coefs"].set_index("term").loc["o_log_relative_wage"]
+        inside = sum(c["ci_low"] <= b <= c["ci_high"] for b, _ in GU2022_ORIGIN_WAGE.values())
+        _rec(rs, f"m{name}_gu_inside", inside, "个", f"Gu 等五个迁出地工资估计落在模型 ({name}) 区间内的个数", digits=0)
+    _rec(rs, "gu_periods", len(GU2022_ORIGIN_WAGE), "个", "Gu 等迁出地工资估计的个数（合并与四期）", digits=0)
+    for term, grp in sensitivity.groupby("term"):
+        k, lab = term_key(term), TERM_LABELS[term]
+        _rec(
+            rs, f"md_sens_{k}_min", grp["coef"].min(), "", f"(d) {lab}系数在抽样比区间内的最小值", digits=2, signed=True
+        )
+        _rec(
+            rs, f"md_sens_{k}_max", grp["coef"].max(), "", f"(d) {lab}系数在抽样比区间内的最大值", digits=2, signed=True
+        )
+        _rec(rs, f"md_sens_{k}_sign", grp["coef"].iloc[0], "", f"(d) {lab}系数的符号在抽样比区间内是否一致",
+             display=sign_stability_word(grp["coef"]))  # fmt: skip
+        word = significance_stability_word(grp["p"])
+        _rec(rs, f"md_sens_{k}_sig", float(grp["p"].max()), "", f"(d) {lab}在抽样比区间内的显著性", display=word)
+    fr = sensitivity["fraction"]
+    _rec(rs, "md_sens_fraction_low", fr.min() * 100, "%", "敏感性分析的最低 2000 年抽样比", digits=1)
+    _rec(rs, "md_sens_fraction_high", fr.max() * 100, "%", "敏感性分析的最高 2000 年抽样比", digits=1)
+
+
+def record_ne_wild(rs, wild: pd.DataFrame) -> None:
+    """Model (c)'s Northeast interactions under the wild cluster score bootstrap by origin: the larger of the
+    Rademacher and Webb p-values (``mc_wild_p_<term>``), its word, and the evidence word over both terms."""
+    for r in wild.itertuples():
+        k, lab = term_key(r.term), TERM_LABELS[r.term]
+        p = max(float(r.p_rademacher), float(r.p_webb))
+        _rec(rs, f"mc_wild_p_{k}", p, "", f"(c) {lab}：按迁出地聚类的野得分自助法 p 值（两种权重中较大者）", digits=3)
+        _rec(rs, f"mc_wild_sig_{k}", p, "", f"(c) {lab}：野得分自助法下是否显著", display=significance_word(p))
+    p_all = [max(float(a), float(b)) for a, b in zip(wild["p_rademacher"], wild["p_webb"], strict=True)]
+    _rec(
+        rs, "mc_wild_evidence", min(p_all), "", "东北交互项（野得分自助法）中最小的 p 值", display=evidence_word(p_all)
+    )
+    _rec(rs, "mc_wild_reps", int(wild["reps"].iloc[0]), "次", "野得分自助法的重复次数", digits=0)
 
 
 def comparison_frame(comp: pd.DataFrame) -> pd.DataFrame:
@@ -556,19 +645,23 @@ COEFFICIENT_RESULTS = (
 )
 
 
+def _record_coefficients(rs, name: str, m: dict) -> None:
+    title = MODEL_TITLES[name]
+    for _, r in m["coefs"].iterrows():
+        k, lab = f"m{name}_{term_key(r['term'])}", TERM_LABELS.get(r["term"], r["term"])
+        for suffix, column, what, fmt in COEFFICIENT_RESULTS:
+            _rec(rs, f"{k}_{suffix}", r[column], "", f"{title}：{lab}{what}", **fmt)
+        _rec(rs, f"{k}_sig", r["p"], "", f"{title}：{lab}在 5% 水平上", display=significance_word(r["p"]))
+        _rec(rs, f"{k}_sign", r["coef"], "", f"{title}：{lab}系数的符号", display=sign_word(r["coef"]))
+    _rec(rs, f"m{name}_n", m["n"], "个", f"{title}：省对数", digits=0)
+    _rec(rs, f"m{name}_pseudo_r2", m["pseudo_r2"], "", f"{title}：伪 R²", digits=2)
+
+
 def record_models(rs, models: dict[str, dict], dyads: pd.DataFrame) -> None:
     """``m<name>_coef_<term>`` / ``_se_`` / ``_p_`` / ``_sig_`` (显著/不显著 at 5%), ``_low``/``_high``;
     ``m<name>_n``, ``_pseudo_r2``; the handling of negative stock changes in (d)."""
     for name, m in models.items():
-        title = MODEL_TITLES[name]
-        for _, r in m["coefs"].iterrows():
-            k, lab = f"m{name}_{term_key(r['term'])}", TERM_LABELS.get(r["term"], r["term"])
-            for suffix, column, what, fmt in COEFFICIENT_RESULTS:
-                _rec(rs, f"{k}_{suffix}", r[column], "", f"{title}：{lab}{what}", **fmt)
-            _rec(rs, f"{k}_sig", r["p"], "", f"{title}：{lab}在 5% 水平上", display=significance_word(r["p"]))
-            _rec(rs, f"{k}_sign", r["coef"], "", f"{title}：{lab}系数的符号", display=sign_word(r["coef"]))
-        _rec(rs, f"m{name}_n", m["n"], "个", f"{title}：省对数", digits=0)
-        _rec(rs, f"m{name}_pseudo_r2", m["pseudo_r2"], "", f"{title}：伪 R²", digits=2)
+        _record_coefficients(rs, name, m)
     ne_p = models["c"]["coefs"].set_index("term").loc[list(fl.NE_TERMS), "p"]
     _rec(rs,
         "mc_ne_evidence", float(ne_p.min()), "", "东北交互项中最小的 p 值（任一项在 5% 水平上显著即“有证据表明”）",
