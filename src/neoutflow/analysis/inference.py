@@ -11,6 +11,8 @@ This module supplies:
   HC1 t-statistic; with one (e.g. province for prefectures), the wild cluster
   bootstrap of the CRV1 t-statistic.
 * :func:`wild_tests` — the same for several named contrasts of one design.
+* :func:`wild_coefficient_draws` — draws of the coefficients from the unrestricted wild bootstrap (the same
+  weights), to carry an estimate's uncertainty into a simulation.
 * :func:`randomisation_exact` — Fisher randomisation inference for a 0/1
   indicator held by ``k`` units: the coefficient refitted under every one of the
   ``C(n, k)`` assignments (4,495 for three provinces among 31), two-sided
@@ -90,6 +92,30 @@ def wild_test(
         boot.get_tstat()
         boot.get_pvalue(pval_type="two-tailed")
     return float(np.ravel(boot.t_stat)[0]), float(np.ravel(boot.pvalue)[0])
+
+
+# The two-point and six-point wild weights (mean 0, variance 1): Rademacher ±1; Webb ±√(1/2), ±1, ±√(3/2).
+_WEIGHT_VALUES = {
+    "rademacher": np.array([-1.0, 1.0]),
+    "webb": np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)]),
+}
+
+
+def wild_coefficient_draws(x: np.ndarray, y: np.ndarray, n: int, seed: int, weights: str = "webb") -> np.ndarray:
+    """``(n, k)`` draws of the OLS coefficients from the (unrestricted) wild bootstrap, each row its own cluster.
+
+    ``y* = Xβ̂ + v·ê·√(N/(N−k))``, ``v`` drawn from the ``weights`` distribution, refitted: the draws are centred
+    on β̂ with the HC1 covariance in expectation. The restricted version (:func:`wild_test`) gives the p-values the
+    report's verdicts use; this unrestricted one gives a distribution to carry an estimate forward (the pay lever
+    of the projection) with the same resampling scheme and weights.
+    """
+    if weights not in WEIGHTS:
+        raise InferenceError(f"weights must be one of {WEIGHTS}, got {weights!r}")
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+    e = (y - x @ beta) * np.sqrt(len(y) / (len(y) - x.shape[1]))
+    v = np.random.default_rng(int(seed)).choice(_WEIGHT_VALUES[weights], size=(int(n), len(y)))
+    return beta[None, :] + (v * e[None, :]) @ np.linalg.pinv(x).T
 
 
 def wild_tests(
