@@ -54,6 +54,29 @@ def design(data: pd.DataFrame, outcome: str, regressors: Sequence[str], fixed_ef
     return np.column_stack(parts), num[outcome].to_numpy(), names
 
 
+def _wildboot_class():
+    """``wildboottest.WildboottestCL`` with the CRV1 bootstrap denominator computed by numpy.
+
+    The package computes it in a numba function defined inside ``get_denom``: a new function object, so a new
+    compilation (about half a CPU second), on every test; the province and prefecture chapters run dozens. The
+    same sum — ``ssc · Σ_g (C_g v_gb − Σ_h v_hb H_gh)²`` for each replication ``b`` — is one matrix product
+    here (identical p-values: ``tests/unit/test_inference.py`` compares it with the package's own path).
+    """
+    from wildboottest.wildboottest import WildboottestCL
+
+    class NumpyDenominator(WildboottestCL):
+        def get_denom(self):
+            if self.crv_type != "crv1":
+                return super().get_denom()
+            # H_gh = R'(X'X)⁻¹ X_g'X_g (X'X)⁻¹ s_h, as the package builds it (rows g, columns h)
+            a = np.stack([self.R @ self.tXXinv @ xg @ self.tXXinv for xg in self.tXgXg_list])  # (G, k)
+            h = a @ self.scores_mat  # (G, G)
+            z = np.asarray(self.Cg)[:, None] * self.v - h @ self.v  # (G, B)
+            self.denom = self.ssc * np.sum(z**2, axis=0)
+
+    return NumpyDenominator
+
+
 def wild_test(
     x: np.ndarray,
     y: np.ndarray,
@@ -69,8 +92,6 @@ def wild_test(
     ("11": CRV1 scores with the usual small-sample factors). ``cluster=None`` makes
     each row its own cluster (heteroskedastic wild bootstrap).
     """
-    from wildboottest.wildboottest import WildboottestCL
-
     if weights not in WEIGHTS:
         raise InferenceError(f"weights must be one of {WEIGHTS}, got {weights!r}")
     if reps < 1:
@@ -82,7 +103,7 @@ def wild_test(
     cl = np.arange(len(y)) if cluster is None else pd.factorize(np.asarray(cluster))[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # full-enumeration notice when 2^G ≤ reps
-        boot = WildboottestCL(X=x, Y=y, cluster=cl, R=r, B=int(reps), seed=int(seed), parallel=False)
+        boot = _wildboot_class()(X=x, Y=y, cluster=cl, R=r, B=int(reps), seed=int(seed), parallel=False)
         boot.get_scores(bootstrap_type="11", impose_null=True, adj=True, cluster_adj=True)
         boot.get_weights(weights_type=weights)
         boot.get_numer()
