@@ -399,7 +399,7 @@ def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str) -> None:
     rs.record("pay_p", first["coef_p"], "", "其野自助 p 值（Rademacher 与 Webb 中较大者，同决定因素一章）", digits=3)
     rs.record("pay_p_model", first["coef_p_model"], "", "其稳健标准误的 p 值（对照）", digits=3)
     sig = significance_word(first["coef_p"])
-    rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著", display=sig)
+    rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著（野自助 p，未做多重比较校正）", display=sig)
     for _, r in lever.iterrows():
         k, n = pj.KEYS[r["code"]], pj.NAMES[r["code"]]
         rs.record(f"pay_{k}_observed", r["observed"], "%", f"{n}：{outcome_label}", digits=2)
