@@ -29,7 +29,8 @@ def _results(project) -> dict:
 
 
 def _squeeze(text: str) -> str:
-    return "".join(text.split())
+    """Without white space, and with the typeset minus sign the report prints for a hyphen-minus."""
+    return "".join(text.split()).replace("-", "−")
 
 
 @pytest.fixture(scope="module")
