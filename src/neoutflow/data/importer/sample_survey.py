@@ -35,6 +35,7 @@ from neoutflow.data.importer.core import (
 )
 from neoutflow.reference import NATIONAL_CODE
 
+KIND = "sample-survey"
 SOURCE_PREFIX = "sample_survey_"
 SURVEY_MARK = "1%人口抽样调查"
 TABLE_TITLES = ("各地区常住人口", "各地区人口")
@@ -119,9 +120,6 @@ def read_survey(path: Path, raw_dir: Path | None, year: int | None = None, grid=
     rows = pd.DataFrame(records, columns=["code", "year", "population", "source", "boundary"])
     label = f"{survey_year} 1% population sample survey, resident population by province"
     return [Parsed("census_totals", rows.sort_values(["code", "year"]).reset_index(drop=True), label, "persons", KIND)]
-
-
-KIND = "sample-survey"
 
 
 def _read(path, raw_dir, source, grid, year=None, indicators=None, boundaries=None) -> list[Parsed]:
