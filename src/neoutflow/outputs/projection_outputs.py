@@ -412,6 +412,10 @@ def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str) -> None:
             derived.record(rs, f"pay_{k}_share{end}", "%", f"{n}：净迁出被消除的比例（估计{end}）", digits=0)
         word = pay_verdict(r["share_low"], r["share_high"])
         rs.record(f"pay_{k}_verdict", word, "", f"{n}：薪酬杠杆是否不为零", display=word)
+        share, low, high = (rs[f"pay_{k}_share{end}"].display for end in ("", "_low", "_high"))
+        # an interval 0%–0% says nothing: a lever whose whole interval is at zero is stated as zero
+        phrase = "比例为零" if share == low == high == "0" else f"比例为 {share}%（{low}%–{high}%，{word}）"
+        rs.record(f"pay_{k}_share_phrase", phrase, "", f"{n}：净迁出被消除的比例及其区间", display=phrase)
         position = direction_word(-r["gap"], "compare")
         rs.record(f"pay_{k}_wage_position", position, "", f"{n}的工资相对全国中位数", display=position)
 
