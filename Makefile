@@ -108,7 +108,7 @@ $(VENV_STAMP):
 extract: $(VENV_STAMP) ## Re-derive data/raw/ from ../shared/sources (developers only)
 	$(PY) -m neoutflow.data.extract
 
-# `make import FILE=path [KIND=nbs-portal|nbs-crawl|census-yearbook|city-yearbook|birthplace-matrix] [YEAR=2030]
+# `make import FILE=path [KIND=nbs-portal|nbs-crawl|census-yearbook|census-indicators|census-communique|sample-survey|city-yearbook|birthplace-matrix] [YEAR=2030]
 # [APPLY=1] [REPLACE=1]`:
 # a dry run unless APPLY=1 (see neoutflow.data.importer and "Updating the data" in README.md).
 FILE    ?=

@@ -11,6 +11,8 @@ This module supplies:
   HC1 t-statistic; with one (e.g. province for prefectures), the wild cluster
   bootstrap of the CRV1 t-statistic.
 * :func:`wild_tests` — the same for several named contrasts of one design.
+* :func:`wild_coefficient_draws` — draws of the coefficients from the unrestricted wild bootstrap (the same
+  weights), to carry an estimate's uncertainty into a simulation.
 * :func:`randomisation_exact` — Fisher randomisation inference for a 0/1
   indicator held by ``k`` units: the coefficient refitted under every one of the
   ``C(n, k)`` assignments (4,495 for three provinces among 31), two-sided
@@ -52,6 +54,29 @@ def design(data: pd.DataFrame, outcome: str, regressors: Sequence[str], fixed_ef
     return np.column_stack(parts), num[outcome].to_numpy(), names
 
 
+def _wildboot_class():
+    """``wildboottest.WildboottestCL`` with the CRV1 bootstrap denominator computed by numpy.
+
+    The package computes it in a numba function defined inside ``get_denom``: a new function object, so a new
+    compilation (about half a CPU second), on every test; the province and prefecture chapters run dozens. The
+    same sum — ``ssc · Σ_g (C_g v_gb − Σ_h v_hb H_gh)²`` for each replication ``b`` — is one matrix product
+    here (identical p-values: ``tests/unit/test_inference.py`` compares it with the package's own path).
+    """
+    from wildboottest.wildboottest import WildboottestCL
+
+    class NumpyDenominator(WildboottestCL):
+        def get_denom(self):
+            if self.crv_type != "crv1":
+                return super().get_denom()
+            # H_gh = R'(X'X)⁻¹ X_g'X_g (X'X)⁻¹ s_h, as the package builds it (rows g, columns h)
+            a = np.stack([self.R @ self.tXXinv @ xg @ self.tXXinv for xg in self.tXgXg_list])  # (G, k)
+            h = a @ self.scores_mat  # (G, G)
+            z = np.asarray(self.Cg)[:, None] * self.v - h @ self.v  # (G, B)
+            self.denom = self.ssc * np.sum(z**2, axis=0)
+
+    return NumpyDenominator
+
+
 def wild_test(
     x: np.ndarray,
     y: np.ndarray,
@@ -67,8 +92,6 @@ def wild_test(
     ("11": CRV1 scores with the usual small-sample factors). ``cluster=None`` makes
     each row its own cluster (heteroskedastic wild bootstrap).
     """
-    from wildboottest.wildboottest import WildboottestCL
-
     if weights not in WEIGHTS:
         raise InferenceError(f"weights must be one of {WEIGHTS}, got {weights!r}")
     if reps < 1:
@@ -80,7 +103,7 @@ def wild_test(
     cl = np.arange(len(y)) if cluster is None else pd.factorize(np.asarray(cluster))[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # full-enumeration notice when 2^G ≤ reps
-        boot = WildboottestCL(X=x, Y=y, cluster=cl, R=r, B=int(reps), seed=int(seed), parallel=False)
+        boot = _wildboot_class()(X=x, Y=y, cluster=cl, R=r, B=int(reps), seed=int(seed), parallel=False)
         boot.get_scores(bootstrap_type="11", impose_null=True, adj=True, cluster_adj=True)
         boot.get_weights(weights_type=weights)
         boot.get_numer()
@@ -90,6 +113,30 @@ def wild_test(
         boot.get_tstat()
         boot.get_pvalue(pval_type="two-tailed")
     return float(np.ravel(boot.t_stat)[0]), float(np.ravel(boot.pvalue)[0])
+
+
+# The two-point and six-point wild weights (mean 0, variance 1): Rademacher ±1; Webb ±√(1/2), ±1, ±√(3/2).
+_WEIGHT_VALUES = {
+    "rademacher": np.array([-1.0, 1.0]),
+    "webb": np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)]),
+}
+
+
+def wild_coefficient_draws(x: np.ndarray, y: np.ndarray, n: int, seed: int, weights: str = "webb") -> np.ndarray:
+    """``(n, k)`` draws of the OLS coefficients from the (unrestricted) wild bootstrap, each row its own cluster.
+
+    ``y* = Xβ̂ + v·ê·√(N/(N−k))``, ``v`` drawn from the ``weights`` distribution, refitted: the draws are centred
+    on β̂ with the HC1 covariance in expectation. The restricted version (:func:`wild_test`) gives the p-values the
+    report's verdicts use; this unrestricted one gives a distribution to carry an estimate forward (the pay lever
+    of the projection) with the same resampling scheme and weights.
+    """
+    if weights not in WEIGHTS:
+        raise InferenceError(f"weights must be one of {WEIGHTS}, got {weights!r}")
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+    e = (y - x @ beta) * np.sqrt(len(y) / (len(y) - x.shape[1]))
+    v = np.random.default_rng(int(seed)).choice(_WEIGHT_VALUES[weights], size=(int(n), len(y)))
+    return beta[None, :] + (v * e[None, :]) @ np.linalg.pinv(x).T
 
 
 def wild_tests(

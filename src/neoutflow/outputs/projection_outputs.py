@@ -396,23 +396,27 @@ def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str) -> None:
     rs.record("pay_variable", first["variable"], "", "薪酬杠杆所用的工资变量", display=first["variable"])
     rs.record("pay_outcome", outcome_label, "", "薪酬杠杆所用模型的因变量", display=outcome_label)
     rs.record("pay_coef", first["coef"], "", "主模型：工资变量的系数", digits=2)
-    rs.record("pay_p", first["coef_p"], "", "其 p 值", digits=3)
+    rs.record("pay_p", first["coef_p"], "", "其野自助 p 值（Rademacher 与 Webb 中较大者，同决定因素一章）", digits=3)
+    rs.record("pay_p_model", first["coef_p_model"], "", "其稳健标准误的 p 值（对照）", digits=3)
     sig = significance_word(first["coef_p"])
-    rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著", display=sig)
+    rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著（野自助 p，未做多重比较校正）", display=sig)
     for _, r in lever.iterrows():
         k, n = pj.KEYS[r["code"]], pj.NAMES[r["code"]]
         rs.record(f"pay_{k}_observed", r["observed"], "%", f"{n}：{outcome_label}", digits=2)
         what = f"{n}：若工资达到全国中位数，净迁移率的变化"
         rs.record(f"pay_{k}_change", r["change"], "百分点", what, digits=2, signed=True)
-        rs.record(f"pay_{k}_change_low", r["ci_low"], "百分点", what + "的 95% 区间下限", digits=2, signed=True)
-        rs.record(f"pay_{k}_change_high", r["ci_high"], "百分点", what + "的 95% 区间上限", digits=2, signed=True)
+        boot = "的野自助 95% 区间"
+        rs.record(f"pay_{k}_change_low", r["ci_low"], "百分点", what + boot + "下限", digits=2, signed=True)
+        rs.record(f"pay_{k}_change_high", r["ci_high"], "百分点", what + boot + "上限", digits=2, signed=True)
         for end in ("", "_low", "_high"):
             derived.record(rs, f"pay_{k}_share{end}", "%", f"{n}：净迁出被消除的比例（估计{end}）", digits=0)
         word = pay_verdict(r["share_low"], r["share_high"])
         rs.record(f"pay_{k}_verdict", word, "", f"{n}：薪酬杠杆是否不为零", display=word)
-        share = "、".join(rs[f"pay_{k}_share{e}"].display for e in ("", "_low", "_high"))
-        phrase = "为零" if word == "为零" else "为 {}%（95% 区间 {}%–{}%），{}".format(*share.split("、"), word)
-        rs.record(f"pay_{k}_share_phrase", word, "", f"{n}：净迁出被消除的比例（句）", display=phrase)
+        share, low, high = (rs[f"pay_{k}_share{end}"].display for end in ("", "_low", "_high"))
+        # an interval 0%–0% says nothing: a lever whose whole interval is at zero is stated as zero
+        zero = word == "为零" or share == low == high == "0"
+        phrase = "比例为零" if zero else f"比例为 {share}%（95% 区间 {low}%–{high}%），{word}"
+        rs.record(f"pay_{k}_share_phrase", phrase, "", f"{n}：净迁出被消除的比例及其区间", display=phrase)
         position = direction_word(-r["gap"], "compare")
         rs.record(f"pay_{k}_wage_position", position, "", f"{n}的工资相对全国中位数", display=position)
 
@@ -748,21 +752,24 @@ def benchmark_figure(bench: pd.DataFrame, series: pd.DataFrame, sim: np.ndarray,
     return fig
 
 
-SURVEY_YEAR = 2025
-
-
 def record_survey_check(rs, census: pd.DataFrame, det: np.ndarray, sim: np.ndarray, start_year: int) -> None:
-    """The projection at 1 November of the 2025 1% sample survey (a step end), and — when the survey's province
-    totals are in ``census_totals`` (year 2025) — the errors against them; a sentence either way."""
+    """The projection at 1 November of the 1% sample survey that ends its first step (2025 after 2020), and —
+    when the survey's province totals are in ``census_totals`` (``make import … KIND=sample-survey``) — the
+    errors against them. ``survey_comparison`` (the errors; empty without the survey) is shown when the release
+    marks the part ``survey`` available (``has-survey-data``), ``survey_pending`` otherwise."""
     from neoutflow.analysis import stochastic as st
+    from neoutflow.data.preflight import survey_year
 
-    t = (SURVEY_YEAR - start_year) // pj.STEP
+    year = survey_year(start_year)
+    t = (year - start_year) // pj.STEP
     base = pj.indicators(pj.with_northeast(det[None], region_axis=1))["total"][0, :, t]
     total = indicator_draws(sim)["total"][:, :, t]
-    _year(rs, "survey_year", SURVEY_YEAR, "1% 人口抽样调查的年份")
+    _year(rs, "survey_year", year, "1% 人口抽样调查的年份")
+    bands = []
     for r, code in enumerate(REGIONS):
         key = pj.KEYS[code]
         b = st.bands(total[:, r])
+        bands.append(b)
         rs.record(
             f"survey_{key}_projected",
             base[r],
@@ -774,35 +781,36 @@ def record_survey_check(rs, census: pd.DataFrame, det: np.ndarray, sim: np.ndarr
         )
         rs.record(f"survey_{key}_lo80", b["lo80"], "人", "80% 下限", digits=0, scale=1e4, suffix="万")
         rs.record(f"survey_{key}_hi80", b["hi80"], "人", "80% 上限", digits=0, scale=1e4, suffix="万")
-    got = census[(census["year"] == SURVEY_YEAR) & census["code"].astype(str).isin(REGIONS[:3])]
+    got = census[(census["year"] == year) & census["code"].astype(str).isin(REGIONS[:3])]
     got = got.set_index(got["code"].astype(str))["population"]
+    comparison = ""
     if len(got) == 3:
         obs = [float(got[c]) for c in REGIONS[:3]]
         obs.append(sum(obs))
-        parts = []
-        for r, code in enumerate(REGIONS):
-            err = 100 * (base[r] / obs[r] - 1)
-            rs.record(
-                f"survey_{pj.KEYS[code]}_error_pct",
-                err,
-                "%",
-                f"{pj.NAMES[code]}：与调查之差",
-                digits=1,
-                signed=True,
-                suffix="%",
-            )
-            parts.append(f"{pj.NAMES[code]} {rs[f'survey_{pj.KEYS[code]}_error_pct'].display}")
-        text = (
-            f"已导入 {SURVEY_YEAR} 年 1% 人口抽样调查的分省人口；校准基准与之相差（预测 − 调查）："
-            + "，".join(parts)
-            + "。"
-        )
-    else:
-        text = (
-            f"本报告所用数据尚不含 {SURVEY_YEAR} 年 1% 人口抽样调查的三省人口；"
-            "这些数据公布并加入后，本节将给出预测与调查之差。"
-        )
-    rs.record("survey_sentence", text, "", "1% 抽样调查的比较", display=text)
+        comparison = _survey_comparison(rs, year, base, obs, bands)
+    pending = f"{year} 年 1% 人口抽样调查的分省人口公布并纳入本报告的数据后，这里将给出预测与调查之差。"
+    rs.record("survey_comparison", comparison, "", "1% 抽样调查的比较（无调查数据时为空）", display=comparison)
+    rs.record("survey_pending", pending, "", "1% 抽样调查尚未纳入时的说明", display=pending)
+
+
+def _survey_comparison(rs, year: int, base, obs: list[float], bands: list[dict]) -> str:
+    """Record the survey's totals and the errors (projection − survey); the sentence that quotes them."""
+    parts, inside = [], []
+    for r, code in enumerate(REGIONS):
+        key, name = pj.KEYS[code], pj.NAMES[code]
+        rs.record(f"survey_{key}_observed", obs[r], "人", f"{name}：调查人口", digits=0, scale=1e4, suffix="万")
+        err = 100 * (base[r] / obs[r] - 1)
+        rs.record(f"survey_{key}_error_pct", err, "%", f"{name}：与调查之差", digits=1, signed=True, suffix="%")
+        parts.append(f"{name} {rs[f'survey_{key}_observed'].display}（{rs[f'survey_{key}_error_pct'].display}）")
+        if bands[r]["lo80"] <= obs[r] <= bands[r]["hi80"]:
+            inside.append(name)
+    within = "、".join(inside) if inside else "没有一个"
+    rs.record("survey_inside_80", within, "", "调查值落在 80% 区间内的地区", display=within)
+    return (
+        f"{year} 年 1% 人口抽样调查的常住人口为（括号内为校准基准与调查之差，预测 − 调查）："
+        + "，".join(parts)
+        + f"；落在 80% 区间内的是{within}。"
+    )
 
 
 # ---------------------------------------------------------------- what the notebook writes

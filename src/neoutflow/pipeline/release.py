@@ -38,7 +38,9 @@ def availability() -> dict[str, preflight.Part]:
     """The optional parts for the parameters of this build (``build/params.json``, else params.yaml)."""
     built = paths.BUILD / "params.json"
     values = params_mod.load_json(built) if built.is_file() else params_mod.load().model_dump()
-    return preflight.availability(values["base_year"], values["end_year"])
+    return preflight.availability(
+        values["base_year"], values["end_year"], projection_start_year=values["projection_start_year"]
+    )
 
 
 def write_availability(parts: dict[str, preflight.Part], results_dir: Path) -> list[Path]:
