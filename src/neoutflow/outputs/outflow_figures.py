@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 from matplotlib import patheffects
 
+from neoutflow.outputs import cartography as carto
 from neoutflow.outputs import style
 from neoutflow.reference import province_of, short_province_name
 
-# Albers equal-area for China: areas compare fairly and the Northeast is not stretched.
-CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
+CHINA_ALBERS = carto.CHINA_ALBERS
 WAN = 1e4  # 万
 
 
@@ -317,65 +317,55 @@ def population_pyramids(population: pd.DataFrame, codes: Sequence[str], names, b
 
 def map_provinces(
     values: pd.DataFrame,
-    boundaries,
+    basemap,
     highlight: Sequence[str],
     value: str = "net_migration_rate",
     label: str = "净迁移率（%）",
     name: str = "name_zh",
 ):
-    """National province map: ``value`` on a diverging scale centred at 0; the ``highlight``
-    provinces outlined and named in vermillion.
+    """National province map on the base map (Albers, South China Sea inset, scale bar, north arrow):
+    ``value`` on a diverging scale centred at 0, the colour bar beside the map; provinces of the base
+    map without a value (台湾省, 香港, 澳门) in grey as 资料暂缺; the ``highlight`` provinces outlined and
+    named in vermillion.
 
-    ``values``: ``code, value`` (and ``name``); ``boundaries``: GeoDataFrame with ``code, geometry``.
+    ``values``: ``code, value`` (and ``name``); ``basemap``: :func:`neoutflow.data.load_basemap`.
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import TwoSlopeNorm
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     _require(values, ["code", value], "values")
-    _require(boundaries, ["code", "geometry"], "boundaries")
-    geo = boundaries.assign(code=boundaries["code"].astype(str)).merge(
-        values.assign(code=values["code"].astype(str)).drop(columns=["geometry"], errors="ignore"),
-        on="code",
-        how="left",
-        suffixes=("_geo", ""),
-    )
-    if name not in geo.columns and f"{name}_geo" in geo.columns:
-        geo[name] = geo[f"{name}_geo"]
-    if geo[value].isna().any():
-        raise ValueError(f"no {value} for {geo.loc[geo[value].isna(), 'code'].tolist()}")
-    geo = geo.to_crs(CHINA_ALBERS)
+    _require(basemap, ["code", "kind", "geometry"], "basemap")
+    vals = values.assign(code=values["code"].astype(str)).drop(columns=["geometry"], errors="ignore")
+    prov_codes = set(basemap.loc[basemap["kind"] == "province", "code"].astype(str))
+    missing = sorted(prov_codes - set(vals.dropna(subset=[value])["code"]) - set(carto.NO_VALUE_CODES))
+    if missing:
+        raise ValueError(f"no {value} for {missing}")
+    limit = float(np.nanmax(np.abs(vals[value]))) or 1.0
+    norm = TwoSlopeNorm(vmin=-limit, vcenter=0.0, vmax=limit)
     fig, ax = plt.subplots(figsize=(style.TEXT_WIDTH_IN, 5.0))
-    limit = float(np.nanmax(np.abs(geo[value]))) or 1.0
-    geo.plot(
-        ax=ax,
-        column=value,
-        cmap="RdBu",
-        norm=TwoSlopeNorm(vmin=-limit, vcenter=0.0, vmax=limit),
-        edgecolor="white",
-        linewidth=0.5,
-        legend=True,
-        legend_kwds={"label": label, "shrink": 0.6, "orientation": "vertical"},
-    )
-    ne = geo[geo["code"].isin([str(c) for c in highlight])]
-    if not ne.empty:
-        ne.boundary.plot(ax=ax, color=style.PALETTE["northeast"], linewidth=1.6)
-        for _, row in ne.iterrows():
-            p = row.geometry.representative_point()
-            ax.annotate(
-                short_province_name(row[name]) if name in ne.columns else row["code"],
-                (p.x, p.y),
-                ha="center",
-                va="center",
-                fontsize=8,
-                color=style.PALETTE["northeast"],
-                path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")],
-            )
-    ax.set_axis_off()
-    from matplotlib.lines import Line2D
-
+    carto.draw_basemap(ax, basemap, vals, value, cmap="RdBu", norm=norm)
+    geo = basemap[basemap["code"].astype(str).isin([str(c) for c in highlight])].to_crs(carto.CHINA_ALBERS)
+    geo = geo.merge(vals.drop(columns=[name], errors="ignore"), on="code", how="left")
+    if not geo.empty:
+        geo.boundary.plot(ax=ax, color=style.PALETTE["northeast"], linewidth=1.4)
+        pts = [(p.x, p.y) for p in geo.geometry.representative_point()]
+        names = [short_province_name(n) for n in geo["name_zh"]]
+        carto.place_names(ax, pts, names, fontsize=8.5, colours=[style.PALETTE["northeast"]] * len(names))
+    carto.national_frame(ax)
+    carto.south_sea_inset(ax, basemap, vals, value, cmap="RdBu", norm=norm)
+    carto.scale_bar(ax, loc=(0.03, 0.04))
+    carto.north_arrow(ax, loc=(0.05, 0.83))
+    sm = plt.cm.ScalarMappable(cmap="RdBu", norm=norm)
+    fig.colorbar(sm, ax=ax, shrink=0.6, label=label, orientation="vertical", pad=0.02)
     ax.legend(
-        handles=[Line2D([], [], color=style.PALETTE["northeast"], lw=1.6, label="东北三省")],
+        handles=[
+            Line2D([], [], color=style.PALETTE["northeast"], lw=1.4, label="东北三省"),
+            Patch(facecolor=carto.NO_DATA, edgecolor="white", label=carto.NO_DATA_LABEL),
+        ],
         loc="lower left",
+        bbox_to_anchor=(0.0, 0.12),
         frameon=False,
         fontsize=8,
     )
