@@ -102,9 +102,10 @@ def national_frame(ax) -> None:
     ax.set_axis_off()
 
 
-def scale_bar(ax, length_km: float | None = None, loc: tuple[float, float] = (0.04, 0.05)) -> None:
+def scale_bar(ax, length_km: float | None = None, loc: tuple[float, float] = (0.04, 0.05)) -> list:
     """A scale bar (two alternating segments, labelled 0 and its length in km) at ``loc`` (axes fraction).
-    Its length is a round number near a fifth of the map's width; true at the standard parallels."""
+    Its length is a round number near a fifth of the map's width; true at the standard parallels.
+    Returns its artists."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     if length_km is None:
@@ -117,51 +118,64 @@ def scale_bar(ax, length_km: float | None = None, loc: tuple[float, float] = (0.
     half = length_km * 500.0
     from matplotlib.patches import Rectangle
 
-    for i, colour in enumerate(("#333333", "white")):
+    artists = [
         ax.add_patch(Rectangle((bx + i * half, by), half, h, facecolor=colour, edgecolor="#333333", lw=0.6, zorder=5))
+        for i, colour in enumerate(("#333333", "white"))
+    ]
     for frac, text in ((0, "0"), (1, f"{length_km:g} km")):
-        ax.text(bx + frac * 2 * half, by + 1.8 * h, text, ha="center", va="bottom", fontsize=8, zorder=5)
+        artists.append(
+            ax.text(bx + frac * 2 * half, by + 1.8 * h, text, ha="center", va="bottom", fontsize=8, zorder=5)
+        )
+    return artists
 
 
-def north_arrow(ax, loc: tuple[float, float] = (0.06, 0.88), size: float = 0.07) -> None:
+def north_arrow(ax, loc: tuple[float, float] = (0.06, 0.88), size: float = 0.07) -> list:
     """A north arrow (a half-filled pointer with 'N') at ``loc`` (axes fraction). On the conic the
     meridians converge, so it holds for the central meridian; at the Northeast's longitudes the
-    difference is a few degrees."""
+    difference is a few degrees. Returns its artists."""
     from matplotlib.patches import Polygon
 
     x, y = loc
     w = size * 0.35
     tip, base = (x, y + size), y
     t = ax.transAxes
-    ax.add_patch(Polygon([tip, (x - w, base), (x, base + size * 0.3)], closed=True, transform=t,
-                         facecolor="#333333", edgecolor="#333333", lw=0.6, zorder=6))  # fmt: skip
-    ax.add_patch(Polygon([tip, (x + w, base), (x, base + size * 0.3)], closed=True, transform=t,
-                         facecolor="white", edgecolor="#333333", lw=0.6, zorder=6))  # fmt: skip
-    ax.text(x, y + size * 1.08, "N", transform=t, ha="center", va="bottom", fontsize=9, zorder=6)
+    return [
+        ax.add_patch(Polygon([tip, (x - w, base), (x, base + size * 0.3)], closed=True, transform=t,
+                             facecolor="#333333", edgecolor="#333333", lw=0.6, zorder=6)),
+        ax.add_patch(Polygon([tip, (x + w, base), (x, base + size * 0.3)], closed=True, transform=t,
+                             facecolor="white", edgecolor="#333333", lw=0.6, zorder=6)),
+        ax.text(x, y + size * 1.08, "N", transform=t, ha="center", va="bottom", fontsize=9, zorder=6),
+    ]  # fmt: skip
 
 
 def place_names(ax, points: Sequence[tuple[float, float]], texts: Sequence[str], fontsize: float = 8,
-                colours: Sequence[str] | None = None, avoid: Sequence = ()) -> list[str]:  # fmt: skip
+                colours: Sequence[str] | None = None, avoid: Sequence = (),
+                halo: Sequence[str] | None = None, text_colours: Sequence[str] | None = None) -> list:  # fmt: skip
     """Write each name centred on its point, in the order given (most important first), leaving out
     any whose box would overlap a name already written or a box in ``avoid`` (display units);
-    returns the names written."""
+    returns the boxes of the names written (display units). ``halo``: each name's outline colour
+    (white by default); ``text_colours`` overrides ``colours`` name by name."""
     renderer = ax.figure.canvas.get_renderer()
     taken = list(avoid)
     written = []
-    colours = list(colours) if colours is not None else ["#222222"] * len(texts)
-    for (x, y), text, colour in zip(points, texts, colours, strict=True):
+    colours = list(text_colours or colours or ["#222222"] * len(texts))
+    halos = list(halo) if halo is not None else ["white"] * len(texts)
+    if ax.figure.canvas.get_renderer() is not None:
+        ax.figure.canvas.draw()  # the axes' final position, so that the boxes are where they will print
+    for (x, y), text, colour, edge in zip(points, texts, colours, halos, strict=True):
         ann = ax.annotate(text, (x, y), ha="center", va="center", fontsize=fontsize, color=colour,
-                          path_effects=[patheffects.withStroke(linewidth=1.8, foreground="white")])  # fmt: skip
+                          path_effects=[patheffects.withStroke(linewidth=1.8, foreground=edge)])  # fmt: skip
         box = ann.get_window_extent(renderer).expanded(1.08, 1.15)
         if any(box.overlaps(b) for b in taken):
             ann.remove()
             continue
         taken.append(box)
-        written.append(text)
+        written.append(box)
     return written
 
 
 def artist_boxes(ax, artists) -> list:
-    """Display-unit boxes of ``artists`` (for :func:`place_names`' ``avoid``)."""
+    """Display-unit boxes of ``artists`` (for :func:`place_names`' ``avoid``), once laid out."""
+    ax.figure.canvas.draw()
     renderer = ax.figure.canvas.get_renderer()
     return [a.get_window_extent(renderer) for a in artists]

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib import patheffects
 
 from neoutflow.outputs import cartography as carto
 from neoutflow.outputs import style
@@ -68,21 +67,22 @@ def _focus_and_context(change, boundaries, focus_provinces, neighbour_provinces,
     return focus.to_crs(CHINA_ALBERS), context.to_crs(CHINA_ALBERS)
 
 
-def _annotate_units(ax, focus, value: str, limit: float) -> None:
-    """Each unit's short name at a point inside it, white where the fill is dark."""
-    for _, row in focus.iterrows():
-        p = row.geometry.representative_point()
-        dark = abs(row[value]) > 0.6 * limit  # white text where the fill is dark
-        ax.annotate(
-            short_name(row["name_zh"]),
-            (p.x, p.y),
-            ha="center",
-            va="center",
-            fontsize=7,
-            color="white" if dark else "#222222",
-            # a halo of the fill's opposite keeps the name readable across a border
-            path_effects=[patheffects.withStroke(linewidth=1.6, foreground="#333333" if dark else "white")],
-        )
+def annotate_units(ax, units, value: str, limit: float, fontsize: float = 8, avoid=()) -> list:
+    """Short names of the units with the largest ``|value|`` first (the extremes the text names), each
+    at a point inside its unit, leaving out those that would collide; white on a dark fill."""
+    order = units.assign(_size=units[value].abs()).sort_values("_size", ascending=False)
+    pts = [(p.x, p.y) for p in order.geometry.representative_point()]
+    dark = order[value].abs() > 0.6 * limit
+    return carto.place_names(
+        ax,
+        pts,
+        [short_name(n) for n in order["name_zh"]],
+        fontsize=fontsize,
+        colours=["#222222"] * len(order),
+        halo=["#333333" if d else "white" for d in dark],
+        text_colours=["white" if d else "#222222" for d in dark],
+        avoid=avoid,
+    )
 
 
 def map_population_change(
@@ -123,21 +123,23 @@ def map_population_change(
     )
     provinces = focus.dissolve(by="province")
     provinces.boundary.plot(ax=ax, color="#333333", linewidth=0.9)
-    if annotate and "name_zh" in focus.columns:
-        _annotate_units(ax, focus, value, limit)
     xmin, ymin, xmax, ymax = focus.total_bounds
     pad = 0.06 * max(xmax - xmin, ymax - ymin)
     ax.set_xlim(xmin - pad, xmax + pad)
     ax.set_ylim(ymin - pad, ymax + pad)
     ax.set_axis_off()
+    furniture = carto.scale_bar(ax, loc=(0.62, 0.04)) + carto.north_arrow(ax, loc=(0.06, 0.86))
+    if annotate and "name_zh" in focus.columns:
+        annotate_units(ax, focus, value, limit, avoid=carto.artist_boxes(ax, furniture))
     if not context.empty:
         from matplotlib.patches import Patch
 
         ax.legend(
             handles=[Patch(facecolor="#E5E5E5", edgecolor="white", label="相邻省份")],
             loc="lower right",
+            bbox_to_anchor=(1.0, 0.1),
             frameon=False,
-            fontsize=7,
+            fontsize=8,
         )
     if title:
         ax.set_title(title)

@@ -6,6 +6,7 @@ Typst for the PDF.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -136,13 +137,16 @@ LABEL_GREY = "#4D4D4D"  # labels of context points: dark enough to read in print
 _OFFSETS = [(4, 3), (4, -9), (-4, 3), (-4, -9), (0, 7), (0, -12), (9, -3), (-9, -3)]
 
 
-def place_labels(ax, xs, ys, texts, colours=None, fontsize: float = 7.5, radius_steps: int = 4) -> list:
+def place_labels(
+    ax, xs, ys, texts, colours=None, fontsize: float = 8, radius_steps: int = 4, avoid: Sequence = ()
+) -> list:
     """Annotate points without overlapping labels (a small greedy label-repel).
 
     For each point, candidate offsets around it (at growing distances) are tried in
     turn; the first whose box overlaps neither an earlier label nor a plotted point
     is kept, otherwise the least-overlapping one (with a thin leader line when it
-    ended up far from its point). Returns the annotation artists.
+    ended up far from its point). ``avoid``: boxes (display units) no label may cover, such as
+    names already written or an inset. Returns the annotation artists.
     """
     from matplotlib.transforms import Bbox
 
@@ -152,7 +156,7 @@ def place_labels(ax, xs, ys, texts, colours=None, fontsize: float = 7.5, radius_
     points = [to_disp((float(x), float(y))) for x, y in zip(xs, ys)]
     dot = 3.0 * fig.dpi / 72  # half a marker, in pixels
     point_boxes = [Bbox.from_extents(px - dot, py - dot, px + dot, py + dot) for px, py in points]
-    placed: list = []
+    placed: list = list(avoid)
     artists = []
     colours = list(colours) if colours is not None else [LABEL_GREY] * len(points)
     for (x, y), text, colour in zip(zip(xs, ys), texts, colours):
