@@ -67,7 +67,7 @@ def _focus_and_context(change, boundaries, focus_provinces, neighbour_provinces,
     return focus.to_crs(CHINA_ALBERS), context.to_crs(CHINA_ALBERS)
 
 
-def annotate_units(ax, units, value: str, limit: float, fontsize: float = 8, avoid=()) -> list:
+def annotate_units(ax, units, value: str, limit: float, fontsize: float = 8.5, avoid=()) -> list:
     """Short names of the units with the largest ``|value|`` first (the extremes the text names), each
     at a point inside its unit, leaving out those that would collide; white on a dark fill."""
     order = units.assign(_size=units[value].abs()).sort_values("_size", ascending=False)
@@ -105,7 +105,7 @@ def map_population_change(
 
     focus, context = _focus_and_context(change, boundaries, focus_provinces, neighbour_provinces, value)
 
-    fig, ax = plt.subplots(figsize=(6.4, 6.4))
+    fig, ax = plt.subplots(figsize=(5.0, 5.4))
     if not context.empty:
         context.plot(ax=ax, color="#E5E5E5", edgecolor="white", linewidth=0.4)
     limit = float(np.nanmax(np.abs(focus[value]))) or 1.0

@@ -6,11 +6,12 @@ Typst for the PDF.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from neoutflow import atomic
+from neoutflow import atomic, paths
 from neoutflow.fonts import SANS, SERIF, font_dirs  # noqa: F401  (SERIF re-exported for figures)
 from neoutflow.formatting import typographic
 
@@ -25,10 +26,12 @@ PALETTE = {
     "female": "#CC79A7",
 }
 DPI = 300
-# The PDF's text width (A4, 2.4 cm margins): a wider figure is shrunk to it, so its text is
-# checked at this width. Every text of a figure is at least MIN_PT at the printed size.
+# The PDF's text width (A4, 2.4 cm margins). A figure is printed at the width its chapter gives it
+# (``width=N%`` of this width, read by :func:`placed_fraction`), and every text of a figure is at
+# least MIN_PT at that printed size.
 TEXT_WIDTH_IN = 6.3
-MIN_PT = 7.0
+MIN_PT = 8.0
+PAD_IN = 0.1  # savefig's pad around the tight bounding box (matplotlib's default pad_inches)
 OPAQUE_PNG = "module://neoutflow.outputs.opaque_png"
 
 
@@ -89,19 +92,51 @@ def use() -> None:
     )
 
 
-def printed_scale(fig) -> float:
-    """How much the figure is shrunk in the PDF (1.0 when it fits the text width)."""
-    width = float(fig.get_size_inches()[0])
-    return min(1.0, TEXT_WIDTH_IN / width) if width > 0 else 1.0
+_WIDTH_ATTR = re.compile(r"build/figures/(?P<name>[\w.-]+)\.png\)\{[^}]*?\bwidth=(?P<pct>\d+(?:\.\d+)?)%")
 
 
-def enforce_min_text(fig, min_pt: float = MIN_PT) -> int:
+@lru_cache(maxsize=1)
+def _placements() -> dict[str, float]:
+    """Figure file stem → the fraction of the text width its chapter places it at."""
+    out: dict[str, float] = {}
+    for qmd in sorted((paths.ROOT / "report").glob("*.qmd")):
+        for m in _WIDTH_ATTR.finditer(qmd.read_text(encoding="utf-8")):
+            out[m["name"]] = float(m["pct"]) / 100
+    return out
+
+
+def placed_fraction(path) -> float:
+    """The fraction of the text width the report prints the figure file ``path`` at (1.0 when no
+    chapter places it)."""
+    return _placements().get(Path(path).stem, 1.0)
+
+
+def printed_scale(fig, placed: float = 1.0) -> float:
+    """Printed size / drawn size: the saved image (the tight bounding box plus its pad) is scaled to
+    ``placed`` of the text width in the PDF."""
+    fig.canvas.draw()
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    width = float(box.width) + 2 * PAD_IN
+    return placed * TEXT_WIDTH_IN / width if width > 0 else 1.0
+
+
+def enforce_min_text(fig, min_pt: float = MIN_PT, placed: float = 1.0) -> int:
     """Raise every text of ``fig`` (tick labels, labels, titles, legends, annotations) to at least
-    ``min_pt`` at the printed width, and give it the report's typography (U+2212, one range
-    dash); returns how many texts were enlarged."""
+    ``min_pt`` at the printed size (the figure placed at ``placed`` of the text width), and give it
+    the report's typography (U+2212, one range dash); returns how many texts were enlarged. Larger
+    text widens the figure, so the check is repeated until nothing is raised."""
+    raised = total = 0
+    for _ in range(4):
+        raised = _raise_texts(fig, min_pt / printed_scale(fig, placed) + 1e-6)
+        total += raised
+        if not raised:
+            break
+    return total
+
+
+def _raise_texts(fig, floor: float) -> int:
     from matplotlib.text import Text
 
-    floor = min_pt / printed_scale(fig) + 1e-6
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             ticks = axis.get_ticklabels()
@@ -123,9 +158,9 @@ def enforce_min_text(fig, min_pt: float = MIN_PT) -> int:
 def save(fig, path: Path) -> Path:
     """Save a figure as PNG atomically, with no timestamp metadata (deterministic bytes) and, on
     its opaque background, no alpha channel (:mod:`.opaque_png`). Text smaller than
-    :data:`MIN_PT` at the printed width is enlarged first."""
+    :data:`MIN_PT` at the printed size (the width its chapter places it at) is enlarged first."""
     path = Path(path)
-    enforce_min_text(fig)
+    enforce_min_text(fig, placed=placed_fraction(path))
     fmt = path.suffix.lstrip(".") or "png"
     backend = {"backend": OPAQUE_PNG} if fmt == "png" else {}
     with atomic.replacing(path) as tmp:
