@@ -74,6 +74,8 @@ def test_pyramids_one_panel_per_province_on_one_scale():
     # one scale: the third province (3× the first) has the widest bars, same x limits everywhere
     assert len({ax.get_xlim() for ax in axes}) == 1
     assert max(abs(p.get_width()) for p in axes[2].patches) == pytest.approx(9.0)  # 万
+    fig.canvas.draw()  # the age groups label the rows (issue 28: the shared axis had lost them)
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == ["0-4", "5-9", "10+"]
     with pytest.raises(ValueError, match="no census population"):
         figs.population_pyramids(_census(NE[:2]), NE, NAMES, 2010, 2020)
 

@@ -257,7 +257,8 @@ def _draw_pyramid(ax, wide: pd.DataFrame, ages: list[str], base_year: int, end_y
         ys = np.column_stack([y - 0.5, y + 0.5]).ravel()
         ax.plot(xs, ys, color="#222222", linewidth=1.0, label=f"{base_year}年" if sex == "male" else None)
     ax.axvline(0, color="#333333", linewidth=0.6)
-    ax.set_yticks(y, ages if tick_labels else [], fontsize=7)
+    if tick_labels:  # shared y axes share their ticks: empty labels on one panel would blank them all
+        ax.set_yticks(y, ages, fontsize=8)
 
 
 def _symmetric_ticks(ax) -> None:
