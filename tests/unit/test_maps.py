@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from pyproj import Transformer
 
 from neoutflow import data
 from neoutflow.outputs import cartography as carto
@@ -28,7 +27,6 @@ TAIPEI = (121.56, 25.04)
 YONGXING = (112.34, 16.83)  # 永兴岛, Paracel Islands (西沙群岛)
 ZENGMU = (112.28, 3.97)  # 曾母暗沙, the southern end of the maritime boundary line
 NE = ["210000", "220000", "230000"]
-TO_ALBERS = Transformer.from_crs("EPSG:4326", carto.CHINA_ALBERS, always_xy=True)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +61,8 @@ def _axes_box(ax) -> shapely.Polygon:
 
 
 def _albers(lonlat) -> shapely.Point:
-    return shapely.Point(*TO_ALBERS.transform(*lonlat))
+    x, y = carto.project([lonlat[0]], [lonlat[1]])
+    return shapely.Point(float(x[0]), float(y[0]))
 
 
 def _check_national_map(fig) -> None:

