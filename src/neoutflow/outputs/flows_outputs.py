@@ -248,6 +248,7 @@ def flow_map(basemap, boundaries, flows: pd.DataFrame, year: int = 2010, top: in
         colours=["#222222"] * len(heads),
         fontsize=8,
         avoid=taken,
+        halo=True,
     )
     carto.scale_bar(ax, loc=(0.03, 0.04))
     carto.north_arrow(ax, loc=(0.05, 0.83))

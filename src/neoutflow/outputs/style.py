@@ -21,7 +21,7 @@ PALETTE = {
     "other": "#0072B2",
     "neutral": "#999999",
     "accent": "#009E73",
-    "highlight": "#E69F00",
+    "highlight": "#CC79A7",  # reddish purple: orange would sit beside the vermillion
     "male": "#0072B2",
     "female": "#CC79A7",
 }
@@ -173,7 +173,15 @@ _OFFSETS = [(4, 3), (4, -9), (-4, 3), (-4, -9), (0, 7), (0, -12), (9, -3), (-9, 
 
 
 def place_labels(
-    ax, xs, ys, texts, colours=None, fontsize: float = 8, radius_steps: int = 4, avoid: Sequence = ()
+    ax,
+    xs,
+    ys,
+    texts,
+    colours=None,
+    fontsize: float = 8,
+    radius_steps: int = 4,
+    avoid: Sequence = (),
+    halo: bool = False,
 ) -> list:
     """Annotate points without overlapping labels (a small greedy label-repel).
 
@@ -181,8 +189,10 @@ def place_labels(
     turn; the first whose box overlaps neither an earlier label nor a plotted point
     is kept, otherwise the least-overlapping one (with a thin leader line when it
     ended up far from its point). ``avoid``: boxes (display units) no label may cover, such as
-    names already written or an inset. Returns the annotation artists.
+    names already written or an inset; ``halo``: a white outline keeps a label readable over a map.
+    Returns the annotation artists.
     """
+    from matplotlib import patheffects
     from matplotlib.transforms import Bbox
 
     fig = ax.figure
@@ -193,6 +203,7 @@ def place_labels(
     point_boxes = [Bbox.from_extents(px - dot, py - dot, px + dot, py + dot) for px, py in points]
     placed: list = list(avoid)
     artists = []
+    effects = [patheffects.withStroke(linewidth=1.8, foreground="white")] if halo else []
     colours = list(colours) if colours is not None else [LABEL_GREY] * len(points)
     for (x, y), text, colour in zip(zip(xs, ys), texts, colours):
         best = None
@@ -207,8 +218,9 @@ def place_labels(
                     fontsize=fontsize,
                     color=colour,
                     ha=ha,
+                    path_effects=effects,
                 )
-                box = ann.get_window_extent(renderer).expanded(1.05, 1.1)
+                box = ann.get_window_extent(renderer).expanded(1.1, 1.2)
                 cost = sum(box.overlaps(b) for b in placed) * 10 + sum(box.overlaps(b) for b in point_boxes)
                 if best is None or cost < best[0]:
                     if best is not None:
@@ -231,6 +243,7 @@ def place_labels(
                 fontsize=fontsize,
                 color=colour,
                 ha=ha,
+                path_effects=effects,
                 arrowprops={"arrowstyle": "-", "lw": 0.4, "color": colour, "shrinkA": 0, "shrinkB": 2},
             )
         placed.append(box)
