@@ -72,8 +72,14 @@ def variant_profiles(
         ax.axhline(0, color="black", lw=0.6)
         ax.set_xlabel("2020 年年龄组")
         ax.tick_params(axis="x", rotation=90)
-        # below the axes: inside, the legend hid the young-adult trough
-        ax.legend(fontsize=8, ncol=1, loc="upper center", bbox_to_anchor=(0.5, -0.3), frameon=False)
+    # one legend below both panels (inside, it hid the young-adult trough), a column per panel: two
+    # legends side by side let the long comparison label run into the other
+    handles, labels = [], []
+    for ax in (left, right):
+        h, lab = ax.get_legend_handles_labels()
+        handles += h + [plt.Line2D([], [], alpha=0)] * (5 - len(h))
+        labels += lab + [""] * (5 - len(lab))
+    fig.legend(handles, labels, ncol=2, loc="upper center", bbox_to_anchor=(0.5, 0.0), frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
 
