@@ -46,7 +46,7 @@ def variant_profiles(
     ratio set with the forward variant; right, the national ratios with the three variants, the
     benchmark group (``benchmark_ratios``: ratio set and variant) in grey and, if given, ``expected``
     (rate % by end age group: the Rogers–Castro schedule scaled to the group's 20–39 loss) dashed."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(6.3, 4.2), sharey=True)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(6.3, 5.2), sharey=True)
     own = profiles[profiles["group"] == group]
     for ratios, d in own[(own["variant"] == "forward") & own["ratios"].isin(RATIO_COLOURS)].groupby(
         "ratios", sort=False
@@ -79,8 +79,8 @@ def variant_profiles(
         h, lab = ax.get_legend_handles_labels()
         handles += h + [plt.Line2D([], [], alpha=0)] * (5 - len(h))
         labels += lab + [""] * (5 - len(lab))
-    fig.legend(handles, labels, ncol=2, loc="upper center", bbox_to_anchor=(0.5, 0.0), frameon=False, fontsize=8)
-    fig.tight_layout()
+    fig.legend(handles, labels, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False, fontsize=9)
+    fig.tight_layout(rect=(0, 0.26, 1, 1))
     return fig
 
 
@@ -129,7 +129,7 @@ def benchmark_profiles(checks: dict, preferred_label: str):
     expected schedule (Rogers–Castro curve scaled to its 20–39 loss) from :func:`~neoutflow.analysis.survival.migration_checks`."""
     bench, pref = checks["benchmark"], checks["preferred"]
     expected = -100 * bench["schedule"]["northeast"]["scale"] * bench["curve"]["fitted"]
-    label = f"其他净迁出省份合计（{len(bench['group'])} 个，首选估计：{preferred_label}）"
+    label = f"其他净迁出省份合计（{len(bench['group'])} 个，\n首选估计：{preferred_label}）"
     return variant_profiles(
         checks["profiles"], benchmark_label=label, expected=expected, benchmark_ratios=(pref["set"], pref["variant"])
     )
