@@ -212,7 +212,8 @@ endif
 # notebook, the parameters or the engine (named in the appendix) changed; a prose edit only re-renders.
 RELEASE_STAMP := build/.released
 RELEASE_SRC := $(CORE_SRC) $(filter src/neoutflow/pipeline/% src/neoutflow/outputs/results.py src/neoutflow/outputs/tables.py \
-  src/neoutflow/outputs/conclusions.py src/neoutflow/outputs/derived.py src/neoutflow/data/preflight.py,$(PKG_SRC))
+  src/neoutflow/outputs/conclusions.py src/neoutflow/outputs/derived.py src/neoutflow/outputs/sources.py \
+  src/neoutflow/data/preflight.py,$(PKG_SRC))
 RENDER_SRC := $(CORE_SRC) $(filter src/neoutflow/render/%,$(PKG_SRC))
 
 $(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) $(ENGINE_FILE) | $(VENV_STAMP)

@@ -15,6 +15,8 @@ from scipy import stats
 
 from neoutflow.analysis import flows as fl
 from neoutflow.analysis.outflow import PAPER_CLAIM
+from neoutflow.outputs import cartography as carto
+from neoutflow.outputs import style
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
     agreement_word,
@@ -289,47 +291,76 @@ def counterfactual_frame(cf: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-# Label offsets (points) for the small provinces around Bohai Bay, so the labels do not overlap.
-LABEL_OFFSETS = {"110000": (-22, 6), "120000": (20, -2), "130000": (-22, -14)}
+def flow_map(basemap, boundaries, flows: pd.DataFrame, year: int = 2010, top: int = 12):
+    """Map of where the Northeast-born lived (``year``), on the national base map (Albers, South China
+    Sea inset, scale bar, north arrow): provinces shaded by the Northeast-born stock, arrows from the
+    Northeast's centroid to the ``top`` destinations outside it, width ∝ stock, each named with its
+    stock (万人) beside its arrow head (a leader line where the name had to move).
 
-
-def flow_map(boundaries, flows: pd.DataFrame, year: int = 2010, top: int = 12):
-    """Map of where the Northeast-born lived (``year``): provinces shaded by the Northeast-born stock,
-    arrows from the Northeast's centroid to the ``top`` destinations outside it, width ∝ stock."""
+    ``basemap``: :func:`neoutflow.data.load_basemap`; ``boundaries``: the province polygons the
+    centroids are taken from (those of the gravity models)."""
     import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import FancyArrowPatch, Patch
 
     nm = names_zh()
     cen = fl.centroids(boundaries).set_index("code")
+    xy = gpd_points(cen)
     f = flows[(flows["year"] == year) & flows["origin"].isin(NORTHEAST) & ~flows["destination"].isin(NORTHEAST)]
     stock = f.groupby("destination")["persons_estimated"].sum().sort_values(ascending=False)
-    gdf = boundaries.copy()
-    gdf["stock"] = gdf["code"].map(stock / 1e4)
-    fig, ax = plt.subplots(figsize=(8, 6.4))
-    gdf.plot(ax=ax, column="stock", cmap="Blues", edgecolor="white", linewidth=0.4, legend=True,
-             legend_kwds={"label": f"{year}年东北出生人口（万人）", "shrink": 0.6},
-             missing_kwds={"color": "#d9d9d9"})  # fmt: skip
-    gdf[gdf["code"].isin(NORTHEAST)].plot(ax=ax, color="#c0504d", edgecolor="white", linewidth=0.4)
-    src = cen.loc[list(NORTHEAST), ["lon", "lat"]].mean()
+    vals = pd.DataFrame({"code": stock.index.astype(str), "stock": (stock / 1e4).to_numpy()})
+    norm = Normalize(vmin=0, vmax=float(vals["stock"].max()))
+    fig, ax = plt.subplots(figsize=(style.TEXT_WIDTH_IN, 5.0))
+    carto.draw_basemap(ax, basemap, vals, "stock", cmap="Blues", norm=norm)
+    ne = basemap[basemap["code"].isin(NORTHEAST)].to_crs(carto.CHINA_ALBERS)
+    ne.plot(ax=ax, color=style.PALETTE["northeast"], edgecolor="white", linewidth=0.4)
+    src = xy.loc[list(NORTHEAST)].mean()
     wmax = stock.iloc[0]
-    for code, value in stock.head(top).items():
-        lon, lat = cen.loc[code, ["lon", "lat"]]
+    heads = stock.head(top)
+    for code, value in heads.items():
         arrow = FancyArrowPatch(
-            (src["lon"], src["lat"]), (lon, lat), arrowstyle="-|>", mutation_scale=8,
-            linewidth=0.6 + 5 * value / wmax, color="#c0504d", alpha=0.7, connectionstyle="arc3,rad=0.18",
+            (src["x"], src["y"]), (xy.at[code, "x"], xy.at[code, "y"]), arrowstyle="-|>", mutation_scale=8,
+            linewidth=0.6 + 4 * value / wmax, color=style.PALETTE["northeast"], alpha=0.75,
+            connectionstyle="arc3,rad=0.18",
         )  # fmt: skip
         ax.add_patch(arrow)
-        dx, dy = LABEL_OFFSETS.get(code, (0, 3))
-        ax.annotate(f"{nm[code]} {value / 1e4:.0f}", (lon, lat), fontsize=7, ha="center", va="bottom",
-                    xytext=(dx, dy), textcoords="offset points")  # fmt: skip
-    for code in NORTHEAST:
-        lon, lat = cen.loc[code, ["lon", "lat"]]
-        ax.annotate(nm[code], (lon, lat), fontsize=8, ha="center", color="white", weight="bold")
-    ax.set_xlim(73, 136)
-    ax.set_ylim(17, 54)
-    ax.set_axis_off()
-    ax.set_title(f"东北三省（红色）出生者居住在东北以外的省份（{year}年，前 {top} 位，万人）", fontsize=11)
+    carto.national_frame(ax)
+    inset = carto.south_sea_inset(ax, basemap, vals, "stock", cmap="Blues", norm=norm)
+    fig.canvas.draw()  # the inset's and the names' boxes are known only once laid out
+    taken = carto.place_names(
+        ax, [tuple(xy.loc[c]) for c in NORTHEAST], [nm[c] for c in NORTHEAST], fontsize=8.5
+    ) + carto.artist_boxes(ax, [inset])
+    style.place_labels(
+        ax,
+        [xy.at[c, "x"] for c in heads.index],
+        [xy.at[c, "y"] for c in heads.index],
+        [f"{nm[c]} {v / 1e4:.0f}" for c, v in heads.items()],
+        colours=["#222222"] * len(heads),
+        fontsize=8,
+        avoid=taken,
+        halo=True,
+    )
+    carto.scale_bar(ax, loc=(0.03, 0.04))
+    carto.north_arrow(ax, loc=(0.05, 0.83))
+    fig.colorbar(plt.cm.ScalarMappable(cmap="Blues", norm=norm), ax=ax, shrink=0.6, pad=0.02,
+                 label=f"{year}年东北出生人口（万人）")  # fmt: skip
+    ax.legend(
+        handles=[
+            Patch(facecolor=style.PALETTE["northeast"], edgecolor="white", label="东北三省（出生地）"),
+            Patch(facecolor=carto.NO_DATA, edgecolor="white", label=carto.NO_DATA_LABEL),
+        ],
+        loc="lower left",
+        bbox_to_anchor=(0.0, 0.12),
+        frameon=False,
+        fontsize=8,
+    )
     return fig
+
+
+def gpd_points(cen: pd.DataFrame) -> pd.DataFrame:
+    """x, y (Albers metres) of the centroids' lon, lat, indexed like ``cen``."""
+    x, y = carto.project(cen["lon"], cen["lat"])
+    return pd.DataFrame({"x": x, "y": y}, index=cen.index)
 
 
 def write_all(tab_dir: Path, desc: dict, models: dict, comp: pd.DataFrame, cf: pd.DataFrame) -> None:

@@ -482,7 +482,7 @@ def province_map(o: Outflow, prov: pd.DataFrame, highlight_regions=NORTHEAST):
     highlight = focus_provinces(o, highlight_regions)
     return figs.map_provinces(
         prov[["code", "name_zh", "net_migration_rate"]],
-        data.load_boundaries("province"),
+        data.load_basemap(),
         highlight,
         label=f"净迁移率，{o.base_year}—{o.end_year}年（占{o.base_year}年人口的%）",
     )

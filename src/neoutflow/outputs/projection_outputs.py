@@ -535,8 +535,9 @@ def population_figure(
         ax.axvline(start_year, color=PALETTE["neutral"], lw=0.8, ls="--")
         ax.set_title(pj.NAMES[code])
         ax.set_ylabel("万人")
-    axes[0, 0].legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
+    handles, labels = axes[0, 0].get_legend_handles_labels()  # below the panels, not over the series
+    fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False, fontsize=8, bbox_to_anchor=(0.5, -0.01))
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 
@@ -714,16 +715,11 @@ def benchmark_figure(bench: pd.DataFrame, series: pd.DataFrame, sim: np.ndarray,
     ax1.plot(years, base, color=PALETTE["northeast"], lw=1.8, label=BASELINE_LABEL)
     ssp = bench[(bench["source"] == "ssp_provincial") & bench["code"].isin(REGIONS[:3])]
     ssp = ssp[ssp["year"] <= years[-1]].groupby(["variant", "year"])["population"].sum()
-    for i, v in enumerate(SSP_VARIANTS):
-        s = ssp.loc[v]
-        ax1.plot(
-            s.index,
-            s / 1e4,
-            color=PALETTE["neutral"],
-            lw=1.0 if v != "SSP2" else 1.6,
-            ls="-" if v == "SSP2" else ":",
-            label="SSP2" if v == "SSP2" else ("SSP1/3/4/5" if i == 0 else None),
-        )
+    # the other SSPs as one range (a panel shows at most five series), SSP2 as the line
+    others = pd.concat([ssp.loc[v] for v in SSP_VARIANTS if v != "SSP2"], axis=1) / 1e4
+    ax1.fill_between(others.index, others.min(axis=1), others.max(axis=1), color=PALETTE["neutral"], alpha=0.3,
+                     lw=0, label="SSP1/3/4/5 范围")  # fmt: skip
+    ax1.plot(ssp.loc["SSP2"].index, ssp.loc["SSP2"] / 1e4, color=PALETTE["neutral"], lw=1.6, label="SSP2")
     ax1.set_title("东北三省")
     ax1.set_ylabel("万人")
     ax1.legend(fontsize=7, loc="lower left")
