@@ -10,7 +10,6 @@ outputs) becomes HTML through pandoc with ``--mathml`` (one pandoc run per noteb
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +65,4 @@ def finish(html: str) -> str:
     html = LABEL.sub("", html)
     html = html.replace("</head>", f"<style>\n{style}</style>\n</head>", 1)
     html = html.replace("</body>", f"<script>\n{script}</script>\n</body>", 1)
-    with tempfile.TemporaryDirectory() as tmp:
-        page = Path(tmp) / "view.html"
-        page.write_text(html, encoding="utf-8")
-        webfont.embed_fonts(page)
-        return page.read_text(encoding="utf-8")
+    return webfont.embed_fonts(html)
