@@ -85,9 +85,8 @@ def pdf_body(project) -> str:
     text = "".join(p.extract_text() or "" for p in PdfReader(project / "_output" / "report.pdf").pages)
     text = squeeze(text)
     # the heading's first occurrence is in the contents, the second starts the appendix
-    title = "附录：可复现性"
-    end = text.find(title, text.find(title) + 1)
-    return text[: end if end > 0 else None]
+    heads = [m.start() for m in re.finditer(r"附录\s*[A-Z]\s*可复现性", text)]
+    return text[: heads[1]] if len(heads) > 1 else text
 
 
 def test_rendered_prose_reads_as_a_journal_article(built_project, rendered):
