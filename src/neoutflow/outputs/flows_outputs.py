@@ -217,8 +217,8 @@ def record_variants(rs, variants: dict[str, dict], sensitivity: pd.DataFrame) ->
     for name in ("e", "g"):
         c = variants[name]["coefs"].set_index("term").loc["o_log_relative_wage"]
         inside = sum(c["ci_low"] <= b <= c["ci_high"] for b, _ in GU2022_ORIGIN_WAGE.values())
-        _rec(rs, f"m{name}_gu_inside", inside, "个", f"Gu 等五个迁出地工资估计落在模型 ({name}) 区间内的个数", digits=0)
-    _rec(rs, "gu_periods", len(GU2022_ORIGIN_WAGE), "个", "Gu 等迁出地工资估计的个数（合并与四期）", digits=0)
+        _rec(rs, f"m{name}_gu_inside", inside, "个", f"古恒宇等五个迁出地工资估计落在模型 ({name}) 区间内的个数", digits=0)
+    _rec(rs, "gu_periods", len(GU2022_ORIGIN_WAGE), "个", "古恒宇等迁出地工资估计的个数（合并与四期）", digits=0)
     for term, grp in sensitivity.groupby("term"):
         k, lab = term_key(term), TERM_LABELS[term]
         _rec(
@@ -805,10 +805,10 @@ def record_characteristics(rs, chars: pd.DataFrame, flows: pd.DataFrame) -> None
 
 
 def record_comparison(rs, comp: pd.DataFrame) -> None:
-    _rec(rs, "gu_d_wage", GU2022["d_log_relative_wage"][0], "", "Gu 等（2022）迁入地工资弹性", digits=2)
+    _rec(rs, "gu_d_wage", GU2022["d_log_relative_wage"][0], "", "古恒宇等（2022）迁入地工资弹性", digits=2)
     for _, r in comp.iterrows():
         k = f"cmp_{r['model']}_{term_key(r['term'])}"
-        what = f"模型 {r['model']} 的{TERM_LABELS[r['term']]}与 Gu 等（2022）"
+        what = f"模型 {r['model']} 的{TERM_LABELS[r['term']]}与 古恒宇等（2022）"
         if r["period"]:
             slug = r["period"].replace("–", "_")
             what += f"（{r['period']}）"
@@ -820,9 +820,9 @@ def record_comparison(rs, comp: pd.DataFrame) -> None:
             _rec(rs, k, r["agree"], "", what, display=r["agree"])
     n = comp[(comp["model"] == "b") & (comp["period"] != "")]
     inside = int((n["agree"] != "不一致").sum())
-    _rec(rs, "cmp_b_o_wage_inside", inside, "个", "Gu 等迁出地工资五个估计中落在本文模型 (b) 区间内的个数", digits=0)
+    _rec(rs, "cmp_b_o_wage_inside", inside, "个", "古恒宇等迁出地工资五个估计中落在本文模型 (b) 区间内的个数", digits=0)
     differ = int((n["diff_p"] < 0.05).sum())
-    _rec(rs, "cmp_b_o_wage_differ", differ, "个", "Gu 等迁出地工资五个估计中与本文模型 (b) 差异显著的个数", digits=0)
+    _rec(rs, "cmp_b_o_wage_differ", differ, "个", "古恒宇等迁出地工资五个估计中与本文模型 (b) 差异显著的个数", digits=0)
 
 
 def record_counterfactual(rs, cf: pd.DataFrame, family: str = "all") -> None:
