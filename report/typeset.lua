@@ -1,8 +1,11 @@
 -- The report's typesetting rules, the one implementation both routes run: Quarto after its own
 -- filters (`filters: [quarto, report/typeset.lua]` in _quarto.yml), the registry-only route
 -- (python -m neoutflow.render) after report/quarto-compat.lua.
---   * a bare number of five or more digits in a table body gets thousands separators
---     (11965 → 11,965), except in a column of identifiers (header 代码, 区划代码, 地区代码, code);
+--   * a number of four or more digits in a table body gets thousands separators (9890 → 9,890,
+--     11965 → 11,965, (1234.5) → (1,234.5)), except in a column of identifiers (header 代码,
+--     区划代码, 地区代码, code) or of years (every number in it a whole year, 1900–2100);
+--   * no space between two CJK characters or between a CJK character and a cross-reference; a
+--     no-break space between a number and 万 and around the relation in "p = 0.841";
 --   * in every text run (prose, tables, captions; code is left as typed) a sign before a number is
 --     U+2212, a range between two numbers one en dash U+2013 (2010-2020, 2010—2020, 30～34,
 --     2010年—2020年 → 2010–2020 …), and "p = 0.000" reads "p < 0.001"; ISO dates keep their
@@ -19,6 +22,8 @@ local MINUS, DASH = 0x2212, 0x2013
 local HYPHEN, DOT, SLASH, COLON, UNDERSCORE = 45, 46, 47, 58, 95
 local EMDASH, TILDE, FW_TILDE = 0x2014, 126, 0xFF5E
 local NIAN, SUI = 0x5E74, 0x5C81 -- 年, 岁
+local NBSP = "\u{a0}"
+local WAN = "万"
 
 local function is_digit(c)
   return c ~= nil and c >= 48 and c <= 57
@@ -133,7 +138,7 @@ local function typographic(text)
     if b:match("[%w_]") or is_digit(text:byte(e)) then
       return nil
     end
-    return p .. " < 0.001"
+    return p .. NBSP .. "<" .. NBSP .. "0.001"
   end))
 end
 
@@ -146,8 +151,102 @@ local function p_zero(inls)
       and a.text:match("[pP]$") and b.text == "=" and c.text:match("^0%.0+") then
       local rest = c.text:match("^0%.0+(.*)$") -- the zeros taken greedily: rest starts after them
       if not rest:match("^%d") then
-        inls[i + 2] = pandoc.Str("<")
+        inls[i + 2] = pandoc.Str("<") -- (joined by no-break spaces in cjk_spacing)
         inls[i + 4] = pandoc.Str("0.001" .. rest)
+        changed = true
+      end
+    end
+  end
+  return changed
+end
+
+-- CJK ideographs and punctuation, full-width forms
+local function is_cjk(c)
+  return c ~= nil and ((c >= 0x2E80 and c <= 0x9FFF) or (c >= 0x3000 and c <= 0x303F)
+    or (c >= 0xFF00 and c <= 0xFFEF) or (c >= 0xF900 and c <= 0xFAFF))
+end
+
+local function first_char(text)
+  for _, c in utf8.codes(text) do
+    return c
+  end
+end
+
+local function last_char(text)
+  local last
+  for _, c in utf8.codes(text) do
+    last = c
+  end
+  return last
+end
+
+-- a cross-reference as the engine writes it: a link to #tbl-/#fig-/#sec-/#eq-, a citation of such
+-- a label, or Quarto's Typst reference (raw "@tbl-…" or "#ref(<tbl-…>)")
+local function is_crossref(el)
+  local label = "^#?(%a+)%-"
+  local kinds = { tbl = true, fig = true, sec = true, eq = true }
+  if el.t == "Link" then
+    return kinds[el.target:match(label) or ""] == true
+  elseif el.t == "Cite" then
+    return kinds[(el.citations[1].id or ""):match("^(%a+)%-") or ""] == true
+  elseif el.t == "RawInline" then
+    local id = el.text:match("^@(%a+)%-") or el.text:match("^#ref%(<(%a+)%-")
+    return kinds[id or ""] == true
+  end
+  return false
+end
+
+local function edge_text(el)
+  if el.t == "Str" then
+    return el.text
+  elseif el.t == "RawInline" or el.t == "Space" or el.t == "SoftBreak" or el.t == "LineBreak" then
+    return ""
+  end
+  return pandoc.utils.stringify(el)
+end
+
+-- Spaces around inserted values, as Chinese text sets them:
+--   * no space between two CJK characters ("−956.9 万 的" → "−956.9 万的"), nor between a CJK
+--     character and a cross-reference ("见 表 29" → "见表 29");
+--   * a no-break space between a number and 万 ("−340.5万", "−340.5 万" → "−340.5 万", never
+--     broken across lines) and around the relation of "p = 0.841", "N = 31", "p < 0.001".
+-- (true when it changed something)
+local RELATIONS = { ["="] = true, ["<"] = true, [">"] = true, ["≤"] = true, ["≥"] = true, ["≈"] = true }
+local function cjk_spacing(out)
+  local changed = false
+  local i = 2
+  while i < #out do
+    local prev, el, nxt = out[i - 1], out[i], out[i + 1]
+    if el.t == "Space" or el.t == "SoftBreak" then
+      local a, b = last_char(edge_text(prev)), first_char(edge_text(nxt))
+      if prev.t == "Str" and nxt.t == "Str" and (is_digit(a) or a == 0x25) and nxt.text:sub(1, #WAN) == WAN then
+        out[i - 1] = pandoc.Str(prev.text .. NBSP .. nxt.text)
+        out:remove(i + 1)
+        out:remove(i)
+        changed = true
+      elseif is_cjk(a) and (is_cjk(b) or is_crossref(nxt)) then
+        out:remove(i)
+        changed = true
+      elseif prev.t == "Str" and nxt.t == "Str" and RELATIONS[nxt.text] and out[i + 2]
+        and (out[i + 2].t == "Space") and out[i + 3] and out[i + 3].t == "Str" and prev.text:match("[%w²)]$") then
+        out[i - 1] = pandoc.Str(prev.text .. NBSP .. nxt.text .. NBSP .. out[i + 3].text)
+        for _ = 1, 4 do
+          out:remove(i)
+        end
+        changed = true
+      else
+        i = i + 1
+      end
+    else
+      i = i + 1
+    end
+  end
+  for k, el in ipairs(out) do
+    if el.t == "Str" then
+      -- a number written against 万 inside one word
+      local new = el.text:gsub("([%d%%])" .. WAN, "%1" .. NBSP .. WAN)
+      if new ~= el.text then
+        out[k] = pandoc.Str(new)
         changed = true
       end
     end
@@ -185,6 +284,7 @@ local function text_runs(inls)
       changed = true
     end
   end
+  changed = cjk_spacing(out) or changed
   for i, el in ipairs(out) do
     if el.t == "Str" then
       local new = typographic(el.text)
@@ -199,12 +299,60 @@ end
 
 local IDENTIFIER_HEADERS = { ["代码"] = true, ["区划代码"] = true, ["地区代码"] = true, code = true }
 
+-- a number in a cell: an optional bracket and sign, the digits and decimals, then stars, % or a
+-- bracket (nil when the word is not such a number)
+local function number_cell(text)
+  local pre = ""
+  for _, set in ipairs({ { "(", "（" }, { "-", "−" } }) do
+    for _, p in ipairs(set) do
+      if text:sub(1, #p) == p then
+        pre, text = pre .. p, text:sub(#p + 1)
+        break
+      end
+    end
+  end
+  local digits, frac, post = text:match("^(%d+)(%.?%d*)(.*)$")
+  if digits and (frac == "" or frac:match("^%.%d+$")) and post:gsub("）", ""):match("^[%)%%*]*$") then
+    return pre, digits, frac, post
+  end
+end
+
 local function group_thousands(el)
-  local sign, digits, frac = el.text:match("^([−-]?)(%d%d%d%d%d+)(%.?%d*)$")
-  if digits and (frac == "" or frac:match("^%.%d+$")) then
-    el.text = sign .. digits:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", "") .. frac
+  local pre, digits, frac, post = number_cell(el.text)
+  if digits and #digits >= 4 then
+    el.text = pre .. digits:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", "") .. frac .. post
     return el
   end
+end
+
+-- a column whose every number is a whole year (1900–2100): its numbers are years, not counts
+local function year_column(bodies, j)
+  local years = false
+  for _, body in ipairs(bodies) do
+    for _, row in ipairs(body.body) do
+      local cell = row.cells[j]
+      if cell then
+        local ok = true
+        cell.contents:walk({
+          Str = function(el)
+            local _, digits, frac = number_cell(el.text)
+            if digits then
+              local n = tonumber(digits)
+              if frac ~= "" or #digits ~= 4 or n < 1900 or n > 2100 then
+                ok = false
+              else
+                years = true
+              end
+            end
+          end,
+        })
+        if not ok then
+          return false
+        end
+      end
+    end
+  end
+  return years
 end
 
 local function thousands(tbl)
@@ -217,6 +365,9 @@ local function thousands(tbl)
     end
   end
   local bodies = tbl.bodies
+  for j = 1, #tbl.colspecs do
+    skip[j] = skip[j] or year_column(bodies, j)
+  end
   for _, body in ipairs(bodies) do
     for _, row in ipairs(body.body) do
       for j, cell in ipairs(row.cells) do

@@ -43,6 +43,7 @@ def row_decimals(values: Sequence[float], base: int = 3, max_decimals: int = 6) 
 # checks that the two give the same text.
 
 MINUS = "\u2212"  # −
+NBSP = "\u00a0"  # inside "p < 0.001" and between a number and 万: never broken across lines
 RANGE_DASH = "\u2013"  # – (en dash), between the two ends of a range: 2010–2020, 20–39 岁
 
 # A hyphen-minus directly before a digit, not inside a word or range.
@@ -59,7 +60,7 @@ def typographic(text: str) -> str:
 
     - a sign before a number becomes U+2212 (``-1.5`` → ``−1.5``, ``（-10.04%）`` → ``（−10.04%）``);
     - a range between numbers uses one dash, U+2013 (``2010—2020`` and ``30-34`` → ``2010–2020``, ``30–34``);
-    - ``p = 0.000`` (a rounded zero) reads ``p < 0.001``.
+    - ``p = 0.000`` (a rounded zero) reads ``p < 0.001`` (with no-break spaces).
 
     ISO dates (``2024-01-01``) are left alone.
     """
@@ -71,7 +72,7 @@ def typographic(text: str) -> str:
             text = text.replace(d, f"\x00{i}\x00", 1)
     text = _RANGE.sub(lambda m: m.group(1) + RANGE_DASH, text)
     text = _SIGN.sub(MINUS, text)
-    text = _P_ZERO.sub(lambda m: f"{m.group(1)} < 0.001", text)
+    text = _P_ZERO.sub(lambda m: f"{m.group(1)}{NBSP}<{NBSP}0.001", text)
     for i, d in enumerate(dates):
         text = text.replace(f"\x00{i}\x00", d)
     return text

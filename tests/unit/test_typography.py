@@ -15,7 +15,7 @@ from neoutflow.formatting import MINUS, RANGE_DASH, format_p, format_range, typo
 @pytest.mark.parametrize(
     ("raw", "shown"),
     [
-        ("−1,099.8 万（-10.04%）", "−1,099.8 万（−10.04%）"),
+        ("−1,099.8（-10.04%）", "−1,099.8（−10.04%）"),
         ("-115.5", "−115.5"),
         ("(-0.123)", "(−0.123)"),
         ("[-1.2, 3.4]", "[−1.2, 3.4]"),
@@ -23,8 +23,8 @@ from neoutflow.formatting import MINUS, RANGE_DASH, format_p, format_range, typo
         ("2010年—2020年", "2010年–2020年"),
         ("30-34 岁", "30–34 岁"),
         ("0.5～1.2", "0.5–1.2"),
-        ("p = 0.000", "p < 0.001"),
-        ("p=0.0000", "p < 0.001"),
+        ("p = 0.000", "p\u00a0<\u00a00.001"),
+        ("p=0.0000", "p\u00a0<\u00a00.001"),
         ("2024-01-01", "2024-01-01"),  # ISO dates keep their hyphens
         ("HC3-1", "HC3-1"),  # identifiers too
         ("100 - 20", "100 - 20"),  # a spaced hyphen is not a range
@@ -56,7 +56,35 @@ def test_metadata_is_never_touched(tmp_path):
 def test_ranges_and_p_values_whichever_way_the_values_were_inserted(tmp_path):
     src = "{{< var a >}}—{{< var b >}} 年；（p = {{< var p >}}）；{{< var r >}}\n"
     variables = {"a": 2010, "b": "2020", "p": "0.000", "r": "30-34"}
-    assert text_of(src, tmp_path, variables=variables) == "2010–2020 年；（p < 0.001）；30–34"
+    assert text_of(src, tmp_path, variables=variables) == "2010–2020 年；（p\u00a0<\u00a00.001）；30–34"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("净迁移为 {{< var a >}} 的一半", "净迁移为 −956.9\u00a0万的一半"),  # no CJK–space–CJK
+        ("在 {{< var a >}} 至 {{< var b >}} 之间", "在 −956.9\u00a0万至 −340.5\u00a0万之间"),
+        ("p 值（p = {{< var p >}}，N = 31）", "p 值（p\u00a0=\u00a00.841，N\u00a0=\u000a31）".replace("\u000a", "\u00a0")),
+        ("变化 −1,099.8 万（-10.04%）", "变化 −1,099.8\u00a0万（−10.04%）"),
+        ("见 @tbl-a 与 第 3 节", "见表 1 与第 3 节"),
+    ],
+)
+def test_spaces_around_inserted_values(raw, shown, tmp_path):
+    """What a Chinese journal sets: no space between two CJK characters or before a cross-reference, a
+    no-break space between a number and 万 and around "=" in "p = x" (so neither is broken at a line end)."""
+    src = raw + "\n\n| 甲 |\n|---|\n| 乙 |\n\n: 示例 {#tbl-a}\n"
+    variables = {"a": "-956.9万", "b": "-340.5 万", "p": "0.841"}
+    assert text_of(src, tmp_path, variables=variables).splitlines()[0] == shown
+    assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", shown)
+
+
+def test_thousands_from_four_digits_but_not_in_year_or_code_columns(tmp_path):
+    src = (
+        "| 地区 | 年份 | 人数 | 代码 | 比值 |\n|---|---|---|---|---|\n"
+        "| 甲 | 2010 | 9890 | 210000 | (1234.5)** |\n| 丙 | 2015 | −1234 | 230000 | （1234）* |\n| 乙 | 2020 | 11965 | 220000 | 0.5 |\n"
+    )
+    rows = [line.split() for line in text_of(src, tmp_path).splitlines()[2:5]]
+    assert rows == [["甲", "2010", "9,890", "210000", "(1,234.5)**"], ["丙", "2015", "−1,234", "230000", "（1,234）*"], ["乙", "2020", "11,965", "220000", "0.5"]]
 
 
 def test_one_minus_and_one_dash():

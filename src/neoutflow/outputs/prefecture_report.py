@@ -33,8 +33,9 @@ TABLE_TITLES = {
     "pw_young_ne": "(4) 青年净迁移",
 }
 MODELS_NOTE = (
-    "注：括号内为按省聚类的标准误（CRV1，G/(G−1)·(n−1)/(n−k−1) 校正）；* 表示 t(G−1) 检验 p < 0.05。"
-    "(3)(4) 加入东北 × 相对工资交互项。"
+    "注：括号内为按省聚类的标准误（CRV1，G/(G−1)·(n−1)/(n−k−1) 校正），p 值按 t(G−1) 分布计算；"
+    + rt.STAR_NOTE
+    + "。(3)(4) 加入东北 × 相对工资交互项。"
 )
 # Focal coefficient of the specification curve -> the y-axis label of its figure.
 CURVE_YLABELS = {"wage": "相对工资（对数）系数", "education": "每十万人大专及以上人数系数"}
@@ -292,7 +293,7 @@ def record_counterfactuals(rs, cf: pd.DataFrame) -> None:
 
 
 def model_table(fits: dict, titles: dict[str, str]) -> pd.DataFrame:
-    """Terms down, models across: ``coef`` over ``(se)``; * p < 0.05 (t(G−1)); n and within R² last."""
+    """Terms down, models across: ``coef`` over ``(se)`` with the report's stars (t(G−1) p-values); n and within R² last."""
     terms = list(dict.fromkeys(t for f in fits.values() for t in pm.coefficients(f)["term"]))
     rows = []
     for t in terms:
@@ -301,7 +302,7 @@ def model_table(fits: dict, titles: dict[str, str]) -> pd.DataFrame:
             c = pm.coefficients(f).set_index("term")
             if t in c.index:
                 d = 4 if abs(c.at[t, "se"]) < 0.01 else 3
-                star = "*" if c.at[t, "p"] < 0.05 else ""
+                star = rt.stars(float(c.at[t, "p"]))
                 cells[titles[k]] = f"{c.at[t, 'coef']:.{d}f}{star}"
                 ses[titles[k]] = f"({c.at[t, 'se']:.{d}f})"
             else:
