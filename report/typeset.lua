@@ -381,6 +381,108 @@ local function thousands(tbl)
   return tbl
 end
 
+-- Header cells break only where a reader would: at a space written between two CJK words
+-- ("全国 中位数": the space is a break point and is not shown), before "（" or "(", after "）",
+-- ")", "/", "、" or "，". Every piece in between is set whole (Typst: neo-nobr of the Typst
+-- partial; HTML: white-space: nowrap), so "全国中位数" never reads "全国中/位数".
+local MAX_PIECE = 8 -- characters: a longer piece (no break point in it) may break anywhere
+-- Words a table header may break before (after at least two characters of another word): the
+-- header "2010年常住人口（万人）" breaks as 2010年 / 常住人口 / （万人）, never 常住人/口.
+-- (tests/support/pdf_pages.py reads this list: a break before one of them is not a broken word.)
+local BREAK_BEFORE = {
+  "常住", "净迁移", "净迁入", "净流出", "净流入", "迁移率", "合计", "推算", "样本", "排名",
+  "位次", "期望", "占比", "比重", "区间", "变化", "中位数", "最大值", "最小值", "平均", "预测", "增长",
+  "存量", "系数", "检验", "差异", "误差", "拟合", "基准", "情景", "残差法", "模型", "估计",
+  "显著", "判断", "之差", "抚养比", "固定效应", "特征", "交互项", "流入", "流出", "年龄组", "单位",
+}
+
+local function header_pieces(text)
+  local pieces, cur = {}, {}
+  local cs = {}
+  for _, c in utf8.codes(text) do
+    cs[#cs + 1] = c
+  end
+  local function close()
+    if #cur > 0 then
+      pieces[#pieces + 1] = utf8.char(table.unpack(cur))
+      cur = {}
+    end
+  end
+  local function word_starts(k)
+    if #cur < 2 or not is_cjk(cs[k - 1]) or (cs[k + 1] and not is_cjk(cs[k + 1])) then
+      return false
+    end
+    local rest = utf8.char(table.unpack(cs, k, math.min(#cs, k + 3)))
+    for _, w in ipairs(BREAK_BEFORE) do
+      if rest:sub(1, #w) == w then
+        return true
+      end
+    end
+    return false
+  end
+  for k, c in ipairs(cs) do
+    if c == 32 and is_cjk(cs[k - 1]) and is_cjk(cs[k + 1]) then
+      close()
+    else
+      if ((c == 0xFF08 or c == 40) and #cur > 0) or word_starts(k) then -- （ ( or a word
+        close()
+      end
+      cur[#cur + 1] = c
+      if c == 0xFF09 or c == 41 or c == SLASH or c == 0x3001 or c == 0xFF0C or c == 0xFF1A then -- ） ) / 、 ， ：
+        close()
+      end
+    end
+  end
+  close()
+  return pieces
+end
+
+local function plain_cell(cell)
+  for _, block in ipairs(cell.contents) do
+    if block.t ~= "Plain" and block.t ~= "Para" then
+      return false
+    end
+    for _, el in ipairs(block.content) do
+      if el.t ~= "Str" and el.t ~= "Space" then
+        return false
+      end
+    end
+  end
+  return true
+end
+
+local function header_breaks(tbl)
+  local typst, html = FORMAT == "typst", FORMAT:match("html") ~= nil
+  if not (typst or html) then
+    return tbl
+  end
+  local open = typst and "#neo-nobr[" or '<span class="nobr" style="white-space:nowrap">'
+  local close = typst and "]" or "</span>"
+  local head = tbl.head
+  for _, row in ipairs(head.rows) do
+    for _, cell in ipairs(row.cells) do
+      if plain_cell(cell) and #cell.contents > 0 then
+        local inls = pandoc.Inlines({})
+        local raw = typst and "typst" or "html"
+        for _, piece in ipairs(header_pieces(pandoc.utils.stringify(cell.contents))) do
+          if piece:match("^%s") and #inls > 0 then
+            inls:insert(pandoc.Space())
+          end
+          piece = piece:gsub("^%s+", ""):gsub("%s+$", "")
+          if utf8.len(piece) > MAX_PIECE then -- no break point written: left to the engine
+            inls:insert(pandoc.Str(piece))
+          elseif piece ~= "" then
+            inls:extend({ pandoc.RawInline(raw, open), pandoc.Str(piece), pandoc.RawInline(raw, close) })
+          end
+        end
+        cell.contents = pandoc.Blocks({ pandoc.Plain(inls) })
+      end
+    end
+  end
+  tbl.head = head
+  return tbl
+end
+
 local function section_link(el)
   if el.target:match("^#sec%-") then
     local text = pandoc.utils.stringify(el.content):gsub("\u{a0}", " "):gsub("&nbsp;", " ")
@@ -399,7 +501,9 @@ local function scroll(el)
 end
 
 local passes = {
-  { Table = thousands },
+  { Table = function(tbl)
+    return header_breaks(thousands(tbl))
+  end },
   { Inlines = text_runs, Link = section_link },
   { Table = scroll },
 }

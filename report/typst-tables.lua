@@ -6,7 +6,10 @@
 --     label cell (rowspan 2), so a page break never separates them;
 --   * a zero-width first column groups the first three and the last three body rows in
 --     unbreakable cells, so a continued table leaves at least three rows on each page; a table
---     short enough to fit on a page is not broken at all. The header row repeats on every page.
+--     short enough to fit on a page is not broken at all. The header row repeats on every page,
+--     under "续表 N" on every page after the first;
+--   * a table followed by its notes (paragraphs opening 注 or 资料来源) sticks to them, so that
+--     a note is set on the page of the table's last rows.
 if FORMAT ~= "typst" then
   return {}
 end
@@ -58,11 +61,29 @@ local function longest_unbreakable(text)
   return best or 1.0
 end
 
+-- the widest piece of a header cell that report/typeset.lua set whole (#neo-nobr[…]), or nil
+local function widest_piece(cell)
+  local best, piece = nil, nil
+  for _, block in ipairs(cell.contents) do
+    for _, el in ipairs(block.content or {}) do
+      if el.t == "RawInline" and el.text == "#neo-nobr[" then
+        piece = {}
+      elseif el.t == "RawInline" and el.text == "]" and piece then
+        local w = text_width(table.concat(piece))
+        best, piece = (best == nil or w > best) and w or best, nil
+      elseif piece then
+        piece[#piece + 1] = pandoc.utils.stringify(el)
+      end
+    end
+  end
+  return best
+end
+
 local function balanced(head, floor, lines, word)
   return math.max(floor, word + 0.3, head / lines + 1.2)
 end
 
-local function column_widths(header, body)
+local function column_widths(header, body, pieces)
   local n = #header
   local natural, head, slack, text_col, floor, widths, lines = {}, {}, {}, {}, {}, {}, {}
   for i = 1, n do
@@ -74,7 +95,7 @@ local function column_widths(header, body)
     end
     natural[i] = nat + SAFETY_EM
     head[i] = text_width(header[i]) * 1.04 -- headers are set in the (wider) sans face
-    slack[i] = longest_unbreakable(header[i])
+    slack[i] = pieces[i] or longest_unbreakable(header[i])
     text_col[i] = natural[i] > TEXT_COLUMN_EM
     floor[i] = text_col[i] and MIN_TEXT_COLUMN_EM or math.max(natural[i], 2.0)
     widths[i] = math.max(natural[i], head[i])
@@ -121,11 +142,14 @@ local function column_widths(header, body)
       end
     end
   end
-  -- 3. last resort: everything in proportion
+  -- 3. last resort: everything in proportion, except the first column of names (regions,
+  -- variables), which keeps its width: a region name is never broken ("黑/龙/江")
   local t = total()
+  local keep = (n > 1 and not text_col[1]) and math.min(widths[1], 0.4 * room) or 0.0
+  local scale = t > room and (room - keep) / (t - keep) or 1.0
   local out = {}
   for i = 1, n do
-    local w = t > room and widths[i] * room / t or widths[i]
+    local w = (i == 1 and keep > 0) and keep or widths[i] * scale
     out[i] = math.floor((w + CELL_PAD_EM) / TABLE_MEASURE_EM * 1e4) / 1e4 -- rounded down: sum <= 1
   end
   return out
@@ -198,16 +222,17 @@ local function group_edge_rows(head, specs, rows)
   specs:insert(1, { "AlignLeft", 0.0 })
 end
 
-function Table(tbl)
+local function table_layout(tbl)
   local head, bodies, specs, rows = tbl.head, tbl.bodies, tbl.colspecs, pandoc.List()
   local head_rows = head.rows
   for _, body in ipairs(bodies) do
     rows:extend(body.body)
   end
-  local header = {}
+  local header, pieces = {}, {}
   for i = 1, #specs do
     local cell = #head_rows > 0 and head_rows[#head_rows].cells[i]
     header[i] = cell and cell_text(cell) or ""
+    pieces[i] = cell and widest_piece(cell) or nil
   end
   local cells = {}
   for k, row in ipairs(rows) do
@@ -216,7 +241,7 @@ function Table(tbl)
       cells[k][i] = cell_text(cell)
     end
   end
-  local widths = column_widths(header, cells)
+  local widths = column_widths(header, cells, pieces)
   for i, spec in ipairs(specs) do
     specs[i] = { spec[1], widths[i] }
   end
@@ -230,3 +255,27 @@ function Table(tbl)
     pandoc.RawBlock("typst", "]"),
   }
 end
+
+-- a paragraph that opens with 注 or 资料来源 right after a table is the table's note
+local function is_note(block)
+  if block == nil or block.t ~= "Para" then
+    return false
+  end
+  local text = pandoc.utils.stringify(block)
+  return text:sub(1, #"注") == "注" or text:sub(1, #"资料来源") == "资料来源"
+end
+
+-- a table followed by its notes is sticky: its last rows stay on the page of the first note
+local function keep_notes(blocks)
+  for k, b in ipairs(blocks) do
+    if b.t == "RawBlock" and b.format == "typst" and b.text:match("^#neo%-table%(") and is_note(blocks[k + 3]) then
+      blocks[k] = pandoc.RawBlock("typst", (b.text:gsub("%)%[$", ", sticky: true)[")))
+    end
+  end
+  return blocks
+end
+
+return {
+  { Table = table_layout },
+  { Blocks = keep_notes },
+}

@@ -241,7 +241,7 @@ def test_quarto_uses_the_shared_partials_and_no_network(tmp_path, monkeypatch):
     quarto_cfg["format"]["typst"]["font-paths"] = [str(d) for d in fonts.font_dirs()]
     quarto_cfg["format"]["html"]["html-math-method"] = "mathml"
     quarto_cfg["crossref"]["sec-prefix"] = "第"
-    quarto_cfg["filters"] = ["quarto", str(ROOT / "report" / "typeset.lua")]
+    quarto_cfg["filters"] = [f if f == "quarto" else str(ROOT / f) for f in cfg["filters"]]
     (project / "_quarto.yml").write_text(yaml.safe_dump(quarto_cfg, allow_unicode=True), encoding="utf-8")
     _build(project)
     monkeypatch.setattr(render_run, "quarto_path", quarto_kit.quarto)
