@@ -382,8 +382,9 @@ local function thousands(tbl)
 end
 
 -- Header cells break only where a reader would: at a space written between two CJK words
--- ("全国 中位数": the space is a break point and is not shown), before "（" or "(", after "）",
--- ")", "/", "、" or "，". Every piece in between is set whole (Typst: neo-nobr of the Typst
+-- ("全国 中位数": the space is a break point and is not shown) or at any other space not after
+-- a number ("60 岁" and "80% 区间" stay whole), before "（" or "(", after "）", ")", "/", "、",
+-- "，" or "：", and before a word of BREAK_BEFORE. Every piece in between is set whole (Typst: neo-nobr of the Typst
 -- partial; HTML: white-space: nowrap), so "全国中位数" never reads "全国中/位数".
 local MAX_PIECE = 8 -- characters: a longer piece (no break point in it) may break anywhere
 -- Words a table header may break before (after at least two characters of another word): the
@@ -395,6 +396,12 @@ local BREAK_BEFORE = {
   "存量", "系数", "检验", "差异", "误差", "拟合", "基准", "情景", "残差法", "模型", "估计",
   "显著", "判断", "之差", "抚养比", "固定效应", "特征", "交互项", "流入", "流出", "年龄组", "单位",
 }
+
+-- what follows a number as its unit in a header, never set apart from it: 60 岁, 2010 年, 80% 区间
+local UNITS = {}
+for _, c in utf8.codes("岁年省万人个区") do
+  UNITS[c] = true
+end
 
 local function header_pieces(text)
   local pieces, cur = {}, {}
@@ -420,9 +427,15 @@ local function header_pieces(text)
     end
     return false
   end
+  local depth = 0 -- inside brackets
   for k, c in ipairs(cs) do
+    depth = depth + ((c == 0xFF08 or c == 40) and 1 or (c == 0xFF09 or c == 41) and -1 or 0)
     if c == 32 and is_cjk(cs[k - 1]) and is_cjk(cs[k + 1]) then
       close()
+    elseif c == 32 and depth == 0 and not ((is_digit(cs[k - 1]) or cs[k - 1] == 0x25) and UNITS[cs[k + 1]]) then
+      -- (not "60 岁", "80% 区间", "（p 值）")
+      close()
+      cur[1] = c -- (a space kept in sight: the next piece opens with it)
     else
       if ((c == 0xFF08 or c == 40) and #cur > 0) or word_starts(k) then -- （ ( or a word
         close()

@@ -20,6 +20,8 @@ local TEXT_COLUMN_EM = 14.0 -- a column whose widest cell is longer than this ho
 local MIN_TEXT_COLUMN_EM = 7.0
 local SAFETY_EM = 0.5
 local SHORT_TABLE_LINES = 30 -- at most this many lines: the table is kept on one page
+local LANDSCAPE_MEASURE_EM = 76.3 -- the text height, 24.0 cm, as the measure of a turned table
+local LANDSCAPE_LINES = 32 -- a table too wide for the page is turned if it has at most this many lines
 local EDGE_ROWS = 3 -- no page of a continued table holds fewer rows
 
 local NARROW = {}
@@ -83,7 +85,7 @@ local function balanced(head, floor, lines, word)
   return math.max(floor, word + 0.3, head / lines + 1.2)
 end
 
-local function column_widths(header, body, pieces)
+local function column_widths(header, body, pieces, measure)
   local n = #header
   local natural, head, slack, text_col, floor, widths, lines = {}, {}, {}, {}, {}, {}, {}
   for i = 1, n do
@@ -108,7 +110,7 @@ local function column_widths(header, body, pieces)
     end
     return s
   end
-  local room = TABLE_MEASURE_EM - CELL_PAD_EM * n
+  local room = measure - CELL_PAD_EM * n
   -- 1. wrap the headers, the widest first, into balanced lines
   while n > 0 and total() > room do
     local best, gain = 1, -math.huge
@@ -144,15 +146,28 @@ local function column_widths(header, body, pieces)
   end
   -- 3. last resort: everything in proportion, except the first column of names (regions,
   -- variables), which keeps its width: a region name is never broken ("黑/龙/江")
+  -- (above the widest piece of its header, which is set whole)
   local t = total()
   local keep = (n > 1 and not text_col[1]) and math.min(widths[1], 0.4 * room) or 0.0
-  local scale = t > room and (room - keep) / (t - keep) or 1.0
+  local hard, above = {}, 0.0
+  for i = 1, n do
+    -- (a body cell is not wrapped, unless its column holds running text)
+    hard[i] = (i == 1 and keep > 0) and keep
+      or text_col[i] and floor[i]
+      or math.max(natural[i], math.min(widths[i], slack[i] + 0.3))
+    above = above + widths[i] - hard[i]
+  end
+  local spare = room
+  for i = 1, n do
+    spare = spare - hard[i]
+  end
+  local scale = (t > room and above > 0) and math.max(0.0, spare / above) or 1.0
   local out = {}
   for i = 1, n do
-    local w = (i == 1 and keep > 0) and keep or widths[i] * scale
-    out[i] = math.floor((w + CELL_PAD_EM) / TABLE_MEASURE_EM * 1e4) / 1e4 -- rounded down: sum <= 1
+    local w = t > room and hard[i] + (widths[i] - hard[i]) * scale or widths[i]
+    out[i] = math.floor((w + CELL_PAD_EM) / measure * 1e4) / 1e4 -- rounded down: sum <= 1
   end
-  return out
+  return out, spare < -0.01
 end
 
 local function cell_text(cell)
@@ -241,7 +256,11 @@ local function table_layout(tbl)
       cells[k][i] = cell_text(cell)
     end
   end
-  local widths = column_widths(header, cells, pieces)
+  local widths, overflow = column_widths(header, cells, pieces, TABLE_MEASURE_EM)
+  local landscape = overflow and estimated_lines(header, cells, widths) <= LANDSCAPE_LINES
+  if landscape then -- too wide for the page, short enough to turn: set across the page
+    widths = column_widths(header, cells, pieces, LANDSCAPE_MEASURE_EM)
+  end
   for i, spec in ipairs(specs) do
     specs[i] = { spec[1], widths[i] }
   end
@@ -249,8 +268,11 @@ local function table_layout(tbl)
   pair_standard_errors(rows)
   group_edge_rows(head, specs, rows)
   tbl.head, tbl.bodies, tbl.colspecs = head, bodies, specs
+  local number = pandoc.utils.stringify(tbl.caption.long or {}):match("^表[%s\194\160]*([%d%.]+)")
+  local args = "breakable: " .. ((short or landscape) and "false" or "true")
+    .. (number and (', number: "' .. number .. '"') or "") .. (landscape and ", landscape: true" or "")
   return {
-    pandoc.RawBlock("typst", "#neo-table(breakable: " .. (short and "false" or "true") .. ")["),
+    pandoc.RawBlock("typst", "#neo-table(" .. args .. ")["),
     tbl,
     pandoc.RawBlock("typst", "]"),
   }
@@ -265,14 +287,35 @@ local function is_note(block)
   return text:sub(1, #"注") == "注" or text:sub(1, #"资料来源") == "资料来源"
 end
 
--- a table followed by its notes is sticky: its last rows stay on the page of the first note
+-- A table's notes stay with it: a table set whole (short or turned) takes them inside its
+-- block (a turned table turns with them); a long table sticks to them, so its last rows share
+-- the page of the notes' first lines.
 local function keep_notes(blocks)
-  for k, b in ipairs(blocks) do
+  local out, k = pandoc.Blocks({}), 1
+  while k <= #blocks do
+    local b = blocks[k]
     if b.t == "RawBlock" and b.format == "typst" and b.text:match("^#neo%-table%(") and is_note(blocks[k + 3]) then
-      blocks[k] = pandoc.RawBlock("typst", (b.text:gsub("%)%[$", ", sticky: true)[")))
+      local whole = b.text:match("breakable: false") ~= nil
+      out:insert(whole and b or pandoc.RawBlock("typst", (b.text:gsub("%)%[$", ", sticky: true)["))))
+      out:insert(blocks[k + 1])
+      local close = blocks[k + 2]
+      k = k + 3
+      if not whole then
+        out:insert(close)
+      end
+      while is_note(blocks[k]) do
+        out:insert(blocks[k])
+        k = k + 1
+      end
+      if whole then
+        out:insert(close)
+      end
+    else
+      out:insert(b)
+      k = k + 1
     end
   end
-  return blocks
+  return out
 end
 
 return {

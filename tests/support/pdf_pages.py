@@ -132,10 +132,13 @@ def broken_headers(page: list[list[Word]], words: set[str], measure: float) -> l
     return found
 
 
-def cjk_spaces(page: list[list[Word]]) -> list[str]:
-    """Two words of one line, a CJK character on either side of a gap no wider than a space."""
+def cjk_spaces(page: list[list[Word]], body: float) -> list[str]:
+    """Two words of one line of running text, a CJK character on either side of a gap no wider than
+    a space. (Table cells, set smaller, are apart by their columns' padding, not by spaces.)"""
     found = []
     for line in page:
+        if line[0].height < 0.95 * body:
+            continue
         for a, b in zip(line, line[1:]):
             gap = b.x0 - a.x1
             if CJK.match(a.text[-1]) and CJK.match(b.text[0]) and 0.12 * a.height < gap < 0.45 * a.height:
@@ -146,6 +149,8 @@ def cjk_spaces(page: list[list[Word]]) -> list[str]:
 def page_problems(doc: list[list[list[Word]]], headers: list[str]) -> list[str]:
     """Every breach of the acceptance rules, as "page N: what"."""
     words = header_words(headers)
+    heights = [round(w.height, 1) for page in doc for line in page for w in line]
+    body_height = max(set(heights), key=heights.count) if heights else 0.0  # the running text's
     problems = []
     for number, page in enumerate(doc, start=1):
         body = [ln for ln in page if ln[0].y0 > HEADER_BAND]
@@ -156,7 +161,7 @@ def page_problems(doc: list[list[list[Word]]], headers: list[str]) -> list[str]:
             problems.append(f"page {number}: running header 目录 outside the contents")
         measure = max((w.x1 for ln in page for w in ln), default=0) - min((w.x0 for ln in page for w in ln), default=0)
         problems += [f"page {number}: header broken {b}" for b in broken_headers(body, words, measure)]
-        problems += [f"page {number}: space between CJK characters “{s}”" for s in cjk_spaces(body)]
+        problems += [f"page {number}: space between CJK characters “{s}”" for s in cjk_spaces(body, body_height)]
         for k, t in enumerate(texts):
             if t.startswith(("万", "=")):
                 problems.append(f"page {number}: line starts with {t[0]!r}: {t[:30]}")
