@@ -20,6 +20,7 @@ local TEXT_COLUMN_EM = 14.0 -- a column whose widest cell is longer than this ho
 local MIN_TEXT_COLUMN_EM = 7.0
 local SAFETY_EM = 0.5
 local SHORT_TABLE_LINES = 30 -- at most this many lines: the table is kept on one page
+local COMPACT = 0.9 -- a table a little too wide is set at 90% of the table type size
 local LANDSCAPE_MEASURE_EM = 76.3 -- the text height, 24.0 cm, as the measure of a turned table
 local LANDSCAPE_LINES = 32 -- a table too wide for the page is turned if it has at most this many lines
 local EDGE_ROWS = 3 -- no page of a continued table holds fewer rows
@@ -257,9 +258,15 @@ local function table_layout(tbl)
     end
   end
   local widths, overflow = column_widths(header, cells, pieces, TABLE_MEASURE_EM)
-  local landscape = overflow and estimated_lines(header, cells, widths) <= LANDSCAPE_LINES
-  if landscape then -- too wide for the page, short enough to turn: set across the page
+  local compact, landscape = false, false
+  if overflow then -- a little too wide: set in smaller type (the measure holds more ems)
+    widths, overflow = column_widths(header, cells, pieces, TABLE_MEASURE_EM / COMPACT)
+    compact = true
+  end
+  if overflow and estimated_lines(header, cells, widths) <= LANDSCAPE_LINES then
+    -- far too wide for the page, short enough to turn: set across the page
     widths = column_widths(header, cells, pieces, LANDSCAPE_MEASURE_EM)
+    compact, landscape = false, true
   end
   for i, spec in ipairs(specs) do
     specs[i] = { spec[1], widths[i] }
@@ -271,6 +278,7 @@ local function table_layout(tbl)
   local number = pandoc.utils.stringify(tbl.caption.long or {}):match("^表[%s\194\160]*([%d%.]+)")
   local args = "breakable: " .. ((short or landscape) and "false" or "true")
     .. (number and (', number: "' .. number .. '"') or "") .. (landscape and ", landscape: true" or "")
+    .. (compact and ", compact: true" or "")
   return {
     pandoc.RawBlock("typst", "#neo-table(" .. args .. ")["),
     tbl,
