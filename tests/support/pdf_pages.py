@@ -47,6 +47,8 @@ def _split_words(piece: str, vocabulary: tuple[str, ...]) -> list[str]:
             out.append(piece[start:k])
             start = k
     return [*out, piece[start:]]
+
+
 CAPTION = re.compile(r"^(续表\s*\d+|表\s*\d+[：:]|图\s*\d+[：:])")
 LEADERS = re.compile(r"(\.\s){5,}")
 

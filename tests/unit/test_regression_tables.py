@@ -22,7 +22,15 @@ LABELS = {"a": "工资", "b": "大专及以上人口"}
 
 
 def test_stars_thresholds():
-    assert [rt.stars(p) for p in (0.0005, 0.001, 0.009, 0.01, 0.049, 0.05, 0.5)] == ["***", "**", "**", "*", "*", "", ""]
+    assert [rt.stars(p) for p in (0.0005, 0.001, 0.009, 0.01, 0.049, 0.05, 0.5)] == [
+        "***",
+        "**",
+        "**",
+        "*",
+        "*",
+        "",
+        "",
+    ]
 
 
 def test_table_layout_and_values():
