@@ -23,6 +23,20 @@ def format_number(value, digits: int = 1, scale: float = 1.0, suffix: str = "", 
     return text + suffix
 
 
+def tick_labels(values: Sequence[float]) -> list[str]:
+    """A figure axis's tick labels as the tables print numbers: thousands separators from 1,000,
+    the fewest decimals that tell the ticks apart (the same for every tick), U+2212 for a minus;
+    whole years (every tick 1900–2100) without separators. ``[0, 2500, 5000]`` →
+    ``["0", "2,500", "5,000"]``; ``[-0.5, 0, 0.5]`` → ``["−0.5", "0.0", "0.5"]``."""
+    finite = [float(v) for v in values if v is not None and math.isfinite(v)]
+    if finite and all(v.is_integer() and 1900 <= v <= 2100 for v in finite):
+        return [str(int(v)) if v is not None and math.isfinite(v) else "" for v in values]
+    digits = 0
+    while digits < 6 and any(abs(round(v, digits) - v) > 1e-9 * max(1.0, abs(v)) for v in finite):
+        digits += 1
+    return [typographic(format_number(v, digits)) if v is not None and math.isfinite(v) else "" for v in values]
+
+
 def row_decimals(values: Sequence[float], base: int = 3, max_decimals: int = 6) -> int:
     """Decimals for one variable's row: ``base``, or more so that the smallest
     non-zero standard error still shows two significant digits."""

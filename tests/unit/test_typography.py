@@ -195,3 +195,29 @@ def test_place_labels_do_not_overlap():
     overlaps = sum(boxes[i].overlaps(boxes[j]) for i in range(len(boxes)) for j in range(i))
     assert overlaps == 0
     plt.close(fig)
+
+
+def test_tick_labels_follow_the_tables_number_rules():
+    from neoutflow.formatting import tick_labels
+
+    assert tick_labels([0, 2500, 5000, 7500]) == ["0", "2,500", "5,000", "7,500"]
+    assert tick_labels([-0.5, 0.0, 0.5]) == ["\u22120.5", "0.0", "0.5"]
+    assert tick_labels([2010, 2015, 2020]) == ["2010", "2015", "2020"]  # years keep their digits
+    assert tick_labels([8000, 8500, 9000.0]) == ["8,000", "8,500", "9,000"]
+
+
+def test_figure_axes_get_the_tables_formatter():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from neoutflow.outputs.style import number_axes
+
+    fig, ax = plt.subplots()
+    ax.plot([2010, 2035], [8000, 11000])
+    assert number_axes(fig) == 2
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert "10,000" in labels and all("," not in t.get_text() for t in ax.get_xticklabels())
+    plt.close(fig)
