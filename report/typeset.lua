@@ -182,18 +182,21 @@ end
 
 -- a cross-reference as the engine writes it: a link to #tbl-/#fig-/#sec-/#eq-, a citation of such
 -- a label, or Quarto's Typst reference (raw "@tbl-…" or "#ref(<tbl-…>)")
-local function is_crossref(el)
-  local label = "^#?(%a+)%-"
-  local kinds = { tbl = true, fig = true, sec = true, eq = true }
+local CROSSREF_KINDS = { tbl = true, fig = true, sec = true, eq = true }
+local function crossref_kind(el)
+  local id
   if el.t == "Link" then
-    return kinds[el.target:match(label) or ""] == true
+    id = el.target:match("^#?(%a+)%-")
   elseif el.t == "Cite" then
-    return kinds[(el.citations[1].id or ""):match("^(%a+)%-") or ""] == true
+    id = (el.citations[1].id or ""):match("^(%a+)%-")
   elseif el.t == "RawInline" then
-    local id = el.text:match("^@(%a+)%-") or el.text:match("^#ref%(<(%a+)%-")
-    return kinds[id or ""] == true
+    id = el.text:match("^@(%a+)%-") or el.text:match("^#ref%(<(%a+)%-")
   end
-  return false
+  return CROSSREF_KINDS[id or ""] and id or nil
+end
+
+local function is_crossref(el)
+  return crossref_kind(el) ~= nil
 end
 
 local function edge_text(el)
@@ -219,6 +222,14 @@ local function cjk_spacing(out)
     local prev, el, nxt = out[i - 1], out[i], out[i + 1]
     if el.t == "Space" or el.t == "SoftBreak" then
       local a, b = last_char(edge_text(prev)), first_char(edge_text(nxt))
+      -- Quarto's Typst reference is three inlines: #ref(<sec-…>, supplement: [ · 第 · ])
+      local ref = prev
+      if prev.t == "RawInline" and prev.text == "])" and out[i - 3] and out[i - 3].t == "RawInline" then
+        ref = out[i - 3]
+      end
+      if crossref_kind(ref) == "sec" then
+        a = utf8.codepoint("节") -- a reference to a section reads "第 N 节", however it is written
+      end
       if prev.t == "Str" and nxt.t == "Str" and (is_digit(a) or a == 0x25) and nxt.text:sub(1, #WAN) == WAN then
         out[i - 1] = pandoc.Str(prev.text .. NBSP .. nxt.text)
         out:remove(i + 1)

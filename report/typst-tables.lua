@@ -295,6 +295,15 @@ local function is_note(block)
   return text:sub(1, #"注") == "注" or text:sub(1, #"资料来源") == "资料来源"
 end
 
+-- the neo-table call inside a Quarto table float (a Div), or nil
+local function quarto_table(div)
+  for _, c in ipairs(div.content) do
+    if c.t == "RawBlock" and c.format == "typst" and c.text:match("^#neo%-table%(") then
+      return c.text
+    end
+  end
+end
+
 -- A table's notes stay with it: a table set whole (short or turned) takes them inside its
 -- block (a turned table turns with them); a long table sticks to them, so its last rows share
 -- the page of the notes' first lines.
@@ -317,6 +326,23 @@ local function keep_notes(blocks)
       end
       if whole then
         out:insert(close)
+      end
+    elseif b.t == "Div" and is_note(blocks[k + 1]) and quarto_table(b) then
+      -- Quarto's float (a Div around the table): a block around the float and its notes
+      local whole = quarto_table(b):match("breakable: false") ~= nil
+      out:insert(pandoc.RawBlock("typst", whole and "#block(breakable: false, width: 100%)["
+        or "#block(breakable: true, sticky: true, width: 100%)["))
+      out:insert(b)
+      k = k + 1
+      if not whole then
+        out:insert(pandoc.RawBlock("typst", "]"))
+      end
+      while is_note(blocks[k]) do
+        out:insert(blocks[k])
+        k = k + 1
+      end
+      if whole then
+        out:insert(pandoc.RawBlock("typst", "]"))
       end
     else
       out:insert(b)
