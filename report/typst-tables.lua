@@ -6,7 +6,10 @@
 --     label cell (rowspan 2), so a page break never separates them;
 --   * a zero-width first column groups the first three and the last three body rows in
 --     unbreakable cells, so a continued table leaves at least three rows on each page; a table
---     short enough to fit on a page is not broken at all. The header row repeats on every page.
+--     short enough to fit on a page is not broken at all. The header row repeats on every page,
+--     under "续表 N" on every page after the first;
+--   * a table followed by its notes (paragraphs opening 注 or 资料来源) sticks to them, so that
+--     a note is set on the page of the table's last rows.
 if FORMAT ~= "typst" then
   return {}
 end
@@ -17,6 +20,9 @@ local TEXT_COLUMN_EM = 14.0 -- a column whose widest cell is longer than this ho
 local MIN_TEXT_COLUMN_EM = 7.0
 local SAFETY_EM = 0.5
 local SHORT_TABLE_LINES = 30 -- at most this many lines: the table is kept on one page
+local COMPACT = 0.9 -- a table a little too wide is set at 90% of the table type size
+local LANDSCAPE_MEASURE_EM = 76.3 -- the text height, 24.0 cm, as the measure of a turned table
+local LANDSCAPE_LINES = 32 -- a table too wide for the page is turned if it has at most this many lines
 local EDGE_ROWS = 3 -- no page of a continued table holds fewer rows
 
 local NARROW = {}
@@ -58,11 +64,29 @@ local function longest_unbreakable(text)
   return best or 1.0
 end
 
+-- the widest piece of a header cell that report/typeset.lua set whole (#neo-nobr[…]), or nil
+local function widest_piece(cell)
+  local best, piece = nil, nil
+  for _, block in ipairs(cell.contents) do
+    for _, el in ipairs(block.content or {}) do
+      if el.t == "RawInline" and el.text == "#neo-nobr[" then
+        piece = {}
+      elseif el.t == "RawInline" and el.text == "]" and piece then
+        local w = text_width(table.concat(piece))
+        best, piece = (best == nil or w > best) and w or best, nil
+      elseif piece then
+        piece[#piece + 1] = pandoc.utils.stringify(el)
+      end
+    end
+  end
+  return best
+end
+
 local function balanced(head, floor, lines, word)
   return math.max(floor, word + 0.3, head / lines + 1.2)
 end
 
-local function column_widths(header, body)
+local function column_widths(header, body, pieces, measure)
   local n = #header
   local natural, head, slack, text_col, floor, widths, lines = {}, {}, {}, {}, {}, {}, {}
   for i = 1, n do
@@ -74,7 +98,7 @@ local function column_widths(header, body)
     end
     natural[i] = nat + SAFETY_EM
     head[i] = text_width(header[i]) * 1.04 -- headers are set in the (wider) sans face
-    slack[i] = longest_unbreakable(header[i])
+    slack[i] = pieces[i] or longest_unbreakable(header[i])
     text_col[i] = natural[i] > TEXT_COLUMN_EM
     floor[i] = text_col[i] and MIN_TEXT_COLUMN_EM or math.max(natural[i], 2.0)
     widths[i] = math.max(natural[i], head[i])
@@ -87,7 +111,7 @@ local function column_widths(header, body)
     end
     return s
   end
-  local room = TABLE_MEASURE_EM - CELL_PAD_EM * n
+  local room = measure - CELL_PAD_EM * n
   -- 1. wrap the headers, the widest first, into balanced lines
   while n > 0 and total() > room do
     local best, gain = 1, -math.huge
@@ -121,14 +145,30 @@ local function column_widths(header, body)
       end
     end
   end
-  -- 3. last resort: everything in proportion
+  -- 3. last resort: everything in proportion, except the first column of names (regions,
+  -- variables), which keeps its width: a region name is never broken ("黑/龙/江")
+  -- (above the widest piece of its header, which is set whole)
   local t = total()
+  local keep = (n > 1 and not text_col[1]) and math.min(widths[1], 0.4 * room) or 0.0
+  local hard, above = {}, 0.0
+  for i = 1, n do
+    -- (a body cell is not wrapped, unless its column holds running text)
+    hard[i] = (i == 1 and keep > 0) and keep
+      or text_col[i] and floor[i]
+      or math.max(natural[i], math.min(widths[i], slack[i] + 0.3))
+    above = above + widths[i] - hard[i]
+  end
+  local spare = room
+  for i = 1, n do
+    spare = spare - hard[i]
+  end
+  local scale = (t > room and above > 0) and math.max(0.0, spare / above) or 1.0
   local out = {}
   for i = 1, n do
-    local w = t > room and widths[i] * room / t or widths[i]
-    out[i] = math.floor((w + CELL_PAD_EM) / TABLE_MEASURE_EM * 1e4) / 1e4 -- rounded down: sum <= 1
+    local w = t > room and hard[i] + (widths[i] - hard[i]) * scale or widths[i]
+    out[i] = math.floor((w + CELL_PAD_EM) / measure * 1e4) / 1e4 -- rounded down: sum <= 1
   end
-  return out
+  return out, spare < -0.01
 end
 
 local function cell_text(cell)
@@ -198,16 +238,17 @@ local function group_edge_rows(head, specs, rows)
   specs:insert(1, { "AlignLeft", 0.0 })
 end
 
-function Table(tbl)
+local function table_layout(tbl)
   local head, bodies, specs, rows = tbl.head, tbl.bodies, tbl.colspecs, pandoc.List()
   local head_rows = head.rows
   for _, body in ipairs(bodies) do
     rows:extend(body.body)
   end
-  local header = {}
+  local header, pieces = {}, {}
   for i = 1, #specs do
     local cell = #head_rows > 0 and head_rows[#head_rows].cells[i]
     header[i] = cell and cell_text(cell) or ""
+    pieces[i] = cell and widest_piece(cell) or nil
   end
   local cells = {}
   for k, row in ipairs(rows) do
@@ -216,7 +257,17 @@ function Table(tbl)
       cells[k][i] = cell_text(cell)
     end
   end
-  local widths = column_widths(header, cells)
+  local widths, overflow = column_widths(header, cells, pieces, TABLE_MEASURE_EM)
+  local compact, landscape = false, false
+  if overflow then -- a little too wide: set in smaller type (the measure holds more ems)
+    widths, overflow = column_widths(header, cells, pieces, TABLE_MEASURE_EM / COMPACT)
+    compact = true
+  end
+  if overflow and estimated_lines(header, cells, widths) <= LANDSCAPE_LINES then
+    -- far too wide for the page, short enough to turn: set across the page
+    widths = column_widths(header, cells, pieces, LANDSCAPE_MEASURE_EM)
+    compact, landscape = false, true
+  end
   for i, spec in ipairs(specs) do
     specs[i] = { spec[1], widths[i] }
   end
@@ -224,9 +275,84 @@ function Table(tbl)
   pair_standard_errors(rows)
   group_edge_rows(head, specs, rows)
   tbl.head, tbl.bodies, tbl.colspecs = head, bodies, specs
+  local number = pandoc.utils.stringify(tbl.caption.long or {}):match("^表[%s\194\160]*([%d%.]+)")
+  local args = "breakable: " .. ((short or landscape) and "false" or "true")
+    .. (number and (', number: "' .. number .. '"') or "") .. (landscape and ", landscape: true" or "")
+    .. (compact and ", compact: true" or "")
   return {
-    pandoc.RawBlock("typst", "#neo-table(breakable: " .. (short and "false" or "true") .. ")["),
+    pandoc.RawBlock("typst", "#neo-table(" .. args .. ")["),
     tbl,
     pandoc.RawBlock("typst", "]"),
   }
 end
+
+-- a paragraph that opens with 注 or 资料来源 right after a table is the table's note
+local function is_note(block)
+  if block == nil or block.t ~= "Para" then
+    return false
+  end
+  local text = pandoc.utils.stringify(block)
+  return text:sub(1, #"注") == "注" or text:sub(1, #"资料来源") == "资料来源"
+end
+
+-- the neo-table call inside a Quarto table float (a Div), or nil
+local function quarto_table(div)
+  for _, c in ipairs(div.content) do
+    if c.t == "RawBlock" and c.format == "typst" and c.text:match("^#neo%-table%(") then
+      return c.text
+    end
+  end
+end
+
+-- A table's notes stay with it: a table set whole (short or turned) takes them inside its
+-- block (a turned table turns with them); a long table sticks to them, so its last rows share
+-- the page of the notes' first lines.
+local function keep_notes(blocks)
+  local out, k = pandoc.Blocks({}), 1
+  while k <= #blocks do
+    local b = blocks[k]
+    if b.t == "RawBlock" and b.format == "typst" and b.text:match("^#neo%-table%(") and is_note(blocks[k + 3]) then
+      local whole = b.text:match("breakable: false") ~= nil
+      out:insert(whole and b or pandoc.RawBlock("typst", (b.text:gsub("%)%[$", ", sticky: true)["))))
+      out:insert(blocks[k + 1])
+      local close = blocks[k + 2]
+      k = k + 3
+      if not whole then
+        out:insert(close)
+      end
+      while is_note(blocks[k]) do
+        out:insert(blocks[k])
+        k = k + 1
+      end
+      if whole then
+        out:insert(close)
+      end
+    elseif b.t == "Div" and is_note(blocks[k + 1]) and quarto_table(b) then
+      -- Quarto's float (a Div around the table): a block around the float and its notes
+      local whole = quarto_table(b):match("breakable: false") ~= nil
+      out:insert(pandoc.RawBlock("typst", whole and "#block(breakable: false, width: 100%)["
+        or "#block(breakable: true, sticky: true, width: 100%)["))
+      out:insert(b)
+      k = k + 1
+      if not whole then
+        out:insert(pandoc.RawBlock("typst", "]"))
+      end
+      while is_note(blocks[k]) do
+        out:insert(blocks[k])
+        k = k + 1
+      end
+      if whole then
+        out:insert(pandoc.RawBlock("typst", "]"))
+      end
+    else
+      out:insert(b)
+      k = k + 1
+    end
+  end
+  return out
+end
+
+return {
+  { Table = table_layout },
+  { Blocks = keep_notes },
+}

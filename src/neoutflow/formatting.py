@@ -23,6 +23,20 @@ def format_number(value, digits: int = 1, scale: float = 1.0, suffix: str = "", 
     return text + suffix
 
 
+def tick_labels(values: Sequence[float]) -> list[str]:
+    """A figure axis's tick labels as the tables print numbers: thousands separators from 1,000,
+    the fewest decimals that tell the ticks apart (the same for every tick), U+2212 for a minus;
+    whole years (every tick 1900–2100) without separators. ``[0, 2500, 5000]`` →
+    ``["0", "2,500", "5,000"]``; ``[-0.5, 0, 0.5]`` → ``["−0.5", "0.0", "0.5"]``."""
+    finite = [float(v) for v in values if v is not None and math.isfinite(v)]
+    if finite and all(v.is_integer() and 1900 <= v <= 2100 for v in finite):
+        return [str(int(v)) if v is not None and math.isfinite(v) else "" for v in values]
+    digits = 0
+    while digits < 6 and any(abs(round(v, digits) - v) > 1e-9 * max(1.0, abs(v)) for v in finite):
+        digits += 1
+    return [typographic(format_number(v, digits)) if v is not None and math.isfinite(v) else "" for v in values]
+
+
 def row_decimals(values: Sequence[float], base: int = 3, max_decimals: int = 6) -> int:
     """Decimals for one variable's row: ``base``, or more so that the smallest
     non-zero standard error still shows two significant digits."""
@@ -43,6 +57,7 @@ def row_decimals(values: Sequence[float], base: int = 3, max_decimals: int = 6) 
 # checks that the two give the same text.
 
 MINUS = "\u2212"  # −
+NBSP = "\u00a0"  # inside "p < 0.001" and between a number and 万: never broken across lines
 RANGE_DASH = "\u2013"  # – (en dash), between the two ends of a range: 2010–2020, 20–39 岁
 
 # A hyphen-minus directly before a digit, not inside a word or range.
@@ -59,7 +74,7 @@ def typographic(text: str) -> str:
 
     - a sign before a number becomes U+2212 (``-1.5`` → ``−1.5``, ``（-10.04%）`` → ``（−10.04%）``);
     - a range between numbers uses one dash, U+2013 (``2010—2020`` and ``30-34`` → ``2010–2020``, ``30–34``);
-    - ``p = 0.000`` (a rounded zero) reads ``p < 0.001``.
+    - ``p = 0.000`` (a rounded zero) reads ``p < 0.001`` (with no-break spaces).
 
     ISO dates (``2024-01-01``) are left alone.
     """
@@ -71,7 +86,7 @@ def typographic(text: str) -> str:
             text = text.replace(d, f"\x00{i}\x00", 1)
     text = _RANGE.sub(lambda m: m.group(1) + RANGE_DASH, text)
     text = _SIGN.sub(MINUS, text)
-    text = _P_ZERO.sub(lambda m: f"{m.group(1)} < 0.001", text)
+    text = _P_ZERO.sub(lambda m: f"{m.group(1)}{NBSP}<{NBSP}0.001", text)
     for i, d in enumerate(dates):
         text = text.replace(f"\x00{i}\x00", d)
     return text

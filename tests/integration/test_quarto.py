@@ -15,6 +15,7 @@ import struct
 import subprocess
 from pathlib import Path
 
+import pdf_pages
 import pytest
 import quarto_kit
 import yaml
@@ -138,6 +139,13 @@ def test_plain_quarto_render_in_a_fresh_copy(fresh):
     assert re.search(r"2023\s*年\s*11\s*月\s*14\s*日", pages[0]), pages[0][:300]
     appendix = "\n".join(pages)
     assert re.search(r"渲染引擎\s*Quarto\s*1\.\d+", appendix), "the appendix does not name Quarto"
+
+
+@pytest.mark.skipif(pdf_pages.pdftotext() is None, reason="pdftotext (poppler-utils) not installed")
+def test_quarto_pdf_pages(fresh):
+    """The printed-page checks of tests/integration/test_pdf_pages.py, on the Quarto route's PDF."""
+    problems = pdf_pages.project_problems(fresh)
+    assert not problems, f"{len(problems)} problems on the printed pages:\n" + "\n".join(problems)
 
 
 def test_quarto_and_registry_outputs_agree(fresh, built_project):

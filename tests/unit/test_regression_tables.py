@@ -22,7 +22,15 @@ LABELS = {"a": "工资", "b": "大专及以上人口"}
 
 
 def test_stars_thresholds():
-    assert [rt.stars(p) for p in (0.001, 0.01, 0.049, 0.05, 0.099, 0.1, 0.5)] == ["***", "**", "**", "*", "*", "", ""]
+    assert [rt.stars(p) for p in (0.0005, 0.001, 0.009, 0.01, 0.049, 0.05, 0.5)] == [
+        "***",
+        "**",
+        "**",
+        "*",
+        "*",
+        "",
+        "",
+    ]
 
 
 def test_table_layout_and_values():
@@ -52,7 +60,7 @@ def test_markdown_has_caption_after_table_and_is_deterministic(tmp_path):
     assert lines[0].startswith("| 变量 | (1) | (2) |") and lines[1] == "|:---|---:|---:|"
     assert ": 示例回归 {#tbl-demo}" in lines and rt.table_label("a_b") == "tbl-a-b"
     assert lines.index(": 示例回归 {#tbl-demo}") == len(table) + 3  # header, rule, rows, blank line
-    assert "HC3" in text and "*** p<0.01" in text
+    assert "HC3" in text and "*** 分别表示" in text and "p\u00a0<\u00a00.05" in text
     first = md_path.read_bytes(), csv_path.read_bytes()
     rt.write_table(table, tmp_path, "demo", "示例回归", rt.default_note("HC3"))
     assert (md_path.read_bytes(), csv_path.read_bytes()) == first

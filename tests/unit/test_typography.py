@@ -15,7 +15,7 @@ from neoutflow.formatting import MINUS, RANGE_DASH, format_p, format_range, typo
 @pytest.mark.parametrize(
     ("raw", "shown"),
     [
-        ("−1,099.8 万（-10.04%）", "−1,099.8 万（−10.04%）"),
+        ("−1,099.8（-10.04%）", "−1,099.8（−10.04%）"),
         ("-115.5", "−115.5"),
         ("(-0.123)", "(−0.123)"),
         ("[-1.2, 3.4]", "[−1.2, 3.4]"),
@@ -23,8 +23,8 @@ from neoutflow.formatting import MINUS, RANGE_DASH, format_p, format_range, typo
         ("2010年—2020年", "2010年–2020年"),
         ("30-34 岁", "30–34 岁"),
         ("0.5～1.2", "0.5–1.2"),
-        ("p = 0.000", "p < 0.001"),
-        ("p=0.0000", "p < 0.001"),
+        ("p = 0.000", "p\u00a0<\u00a00.001"),
+        ("p=0.0000", "p\u00a0<\u00a00.001"),
         ("2024-01-01", "2024-01-01"),  # ISO dates keep their hyphens
         ("HC3-1", "HC3-1"),  # identifiers too
         ("100 - 20", "100 - 20"),  # a spaced hyphen is not a range
@@ -56,7 +56,42 @@ def test_metadata_is_never_touched(tmp_path):
 def test_ranges_and_p_values_whichever_way_the_values_were_inserted(tmp_path):
     src = "{{< var a >}}—{{< var b >}} 年；（p = {{< var p >}}）；{{< var r >}}\n"
     variables = {"a": 2010, "b": "2020", "p": "0.000", "r": "30-34"}
-    assert text_of(src, tmp_path, variables=variables) == "2010–2020 年；（p < 0.001）；30–34"
+    assert text_of(src, tmp_path, variables=variables) == "2010–2020 年；（p\u00a0<\u00a00.001）；30–34"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("净迁移为 {{< var a >}} 的一半", "净迁移为 −956.9\u00a0万的一半"),  # no CJK–space–CJK
+        ("在 {{< var a >}} 至 {{< var b >}} 之间", "在 −956.9\u00a0万至 −340.5\u00a0万之间"),
+        (
+            "p 值（p = {{< var p >}}，N = 31）",
+            "p 值（p\u00a0=\u00a00.841，N\u00a0=\u00a031）",
+        ),
+        ("变化 −1,099.8 万（-10.04%）", "变化 −1,099.8\u00a0万（−10.04%）"),
+        ("见 @tbl-a 与 第 3 节", "见表 1 与第 3 节"),
+    ],
+)
+def test_spaces_around_inserted_values(raw, shown, tmp_path):
+    """What a Chinese journal sets: no space between two CJK characters or before a cross-reference, a
+    no-break space between a number and 万 and around "=" in "p = x" (so neither is broken at a line end)."""
+    src = raw + "\n\n| 甲 |\n|---|\n| 乙 |\n\n: 示例 {#tbl-a}\n"
+    variables = {"a": "-956.9万", "b": "-340.5 万", "p": "0.841"}
+    assert text_of(src, tmp_path, variables=variables).splitlines()[0] == shown
+    assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", shown)
+
+
+def test_thousands_from_four_digits_but_not_in_year_or_code_columns(tmp_path):
+    src = (
+        "| 地区 | 年份 | 人数 | 代码 | 比值 |\n|---|---|---|---|---|\n"
+        "| 甲 | 2010 | 9890 | 210000 | (1234.5)** |\n| 丙 | 2015 | −1234 | 230000 | （1234）* |\n| 乙 | 2020 | 11965 | 220000 | 0.5 |\n"
+    )
+    rows = [line.split() for line in text_of(src, tmp_path).splitlines()[2:5]]
+    assert rows == [
+        ["甲", "2010", "9,890", "210000", "(1,234.5)**"],
+        ["丙", "2015", "−1,234", "230000", "（1,234）*"],
+        ["乙", "2020", "11,965", "220000", "0.5"],
+    ]
 
 
 def test_one_minus_and_one_dash():
@@ -159,4 +194,30 @@ def test_place_labels_do_not_overlap():
     boxes = [Text.get_window_extent(a, renderer) for a in labels]  # the text, not its leader line
     overlaps = sum(boxes[i].overlaps(boxes[j]) for i in range(len(boxes)) for j in range(i))
     assert overlaps == 0
+    plt.close(fig)
+
+
+def test_tick_labels_follow_the_tables_number_rules():
+    from neoutflow.formatting import tick_labels
+
+    assert tick_labels([0, 2500, 5000, 7500]) == ["0", "2,500", "5,000", "7,500"]
+    assert tick_labels([-0.5, 0.0, 0.5]) == ["\u22120.5", "0.0", "0.5"]
+    assert tick_labels([2010, 2015, 2020]) == ["2010", "2015", "2020"]  # years keep their digits
+    assert tick_labels([8000, 8500, 9000.0]) == ["8,000", "8,500", "9,000"]
+
+
+def test_figure_axes_get_the_tables_formatter():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from neoutflow.outputs.style import number_axes
+
+    fig, ax = plt.subplots()
+    ax.plot([2010, 2035], [8000, 11000])
+    assert number_axes(fig) == 2
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert "10,000" in labels and all("," not in t.get_text() for t in ax.get_xticklabels())
     plt.close(fig)

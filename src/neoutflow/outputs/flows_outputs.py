@@ -217,7 +217,14 @@ def record_variants(rs, variants: dict[str, dict], sensitivity: pd.DataFrame) ->
     for name in ("e", "g"):
         c = variants[name]["coefs"].set_index("term").loc["o_log_relative_wage"]
         inside = sum(c["ci_low"] <= b <= c["ci_high"] for b, _ in GU2022_ORIGIN_WAGE.values())
-        _rec(rs, f"m{name}_gu_inside", inside, "个", f"古恒宇等五个迁出地工资估计落在模型 ({name}) 区间内的个数", digits=0)
+        _rec(
+            rs,
+            f"m{name}_gu_inside",
+            inside,
+            "个",
+            f"古恒宇等五个迁出地工资估计落在模型 ({name}) 区间内的个数",
+            digits=0,
+        )
     _rec(rs, "gu_periods", len(GU2022_ORIGIN_WAGE), "个", "古恒宇等迁出地工资估计的个数（合并与四期）", digits=0)
     for term, grp in sensitivity.groupby("term"):
         k, lab = term_key(term), TERM_LABELS[term]

@@ -23,6 +23,8 @@ from neoutflow.reference import NORTHEAST, REGIONS_ZH
 
 WAN = 1e4
 _WAN = dict(digits=1, scale=WAN, suffix="万")
+# a count the statistical yearbooks publish to the 万 (year-end population): no false decimal
+_WAN_PUBLISHED = dict(digits=0, scale=WAN, suffix="万")
 
 
 def _measure_columns(labels: dict[str, str], measures: list[str], by: int, ey: int):
@@ -32,7 +34,7 @@ def _measure_columns(labels: dict[str, str], measures: list[str], by: int, ey: i
         "population_base": (f"{by}年常住人口（万人）", (1, WAN)),
         "population_end": (f"{ey}年常住人口（万人）", (1, WAN)),
         "population_change_pct": ("人口变化（%）", (2, 1)),
-        "net_migration": (f"净迁移（{ey - by}岁及以上，万人）", (1, WAN)),
+        "net_migration": (f"净迁移（万人，{ey - by}岁及以上）", (1, WAN)),
         "net_migration_rate": ("净迁移率（%）", (2, 1)),
         "young_adult_net_migration": ("20–39岁净迁移（万人）", (1, WAN)),
         "young_adult_net_migration_rate": ("20–39岁净迁移率（%）", (2, 1)),
@@ -631,7 +633,9 @@ def vital_series_figure(rs: ResultSet, o: Outflow, series: pd.DataFrame, highlig
                 rs.record(f"{slug}_{ind}_{end}", d.loc[y, ind], "‰", label, digits=2, suffix="‰")
         for y, end in ((p0, "first"), (p1, "last")):
             label = f"{name}{y}年年末常住人口"
-            rs.record(f"{slug}_yearend_population_{end}", d.loc[y, "yearend_population"], "persons", label, **_WAN)
+            rs.record(
+                f"{slug}_yearend_population_{end}", d.loc[y, "yearend_population"], "persons", label, **_WAN_PUBLISHED
+            )
         r = d[["birth_rate", "death_rate"]].dropna()
         crossed = r.index[r["death_rate"] > r["birth_rate"]]
         shown = str(int(crossed.min())) if len(crossed) else "未出现"

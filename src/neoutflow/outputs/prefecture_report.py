@@ -41,10 +41,9 @@ TABLE_TITLES = {
     "pw_young_ne": "(4) 青年净迁移",
 }
 MODELS_NOTE = (
-    "注：括号内为按省聚类的标准误（CRV1，G/(G−1)·(n−1)/(n−k−1) 校正）；"
+    "注：括号内为按省聚类的标准误（CRV1，G/(G−1)·(n−1)/(n−k−1) 校正），p 值按 t(G−1) 分布计算；"
     + rt.STAR_NOTE
-    + "（t(G−1) 检验，与其他各表同一标准）。"
-    "(3)(4) 加入东北 × 相对工资交互项。"
+    + "。(3)(4) 加入东北 × 相对工资交互项。"
 )
 # Focal coefficient of the specification curve -> the y-axis label of its figure.
 CURVE_YLABELS = {"wage": "相对工资（对数）系数", "education": "每十万人大专及以上人数系数"}
@@ -329,8 +328,7 @@ def record_counterfactuals(rs, cf: pd.DataFrame) -> None:
 
 
 def model_table(fits: dict, titles: dict[str, str]) -> pd.DataFrame:
-    """Terms down, models across: ``coef`` over ``(se)``; the stars of every table (``tables.stars``: * p<0.1,
-    ** p<0.05, *** p<0.01) from the t(G−1) p-values; n and within R² last."""
+    """Terms down, models across: ``coef`` over ``(se)`` with the report's stars (t(G−1) p-values); n and within R² last."""
     terms = list(dict.fromkeys(t for f in fits.values() for t in pm.coefficients(f)["term"]))
     rows = []
     for t in terms:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from neoutflow import atomic, paths
 from neoutflow.fonts import SANS, SERIF, font_dirs  # noqa: F401  (SERIF re-exported for figures)
-from neoutflow.formatting import typographic
+from neoutflow.formatting import tick_labels, typographic
 
 # Colour-blind-safe palette (Okabe & Ito 2008); the Northeast is always vermillion.
 PALETTE = {
@@ -155,6 +155,35 @@ def _raise_texts(fig, floor: float) -> int:
     return raised
 
 
+def _tick_numbers():
+    """A matplotlib formatter giving :func:`neoutflow.formatting.tick_labels` (the tables' number
+    formatter) for the axes' ticks."""
+    from matplotlib import ticker
+
+    class TickNumbers(ticker.Formatter):
+        def __call__(self, x, pos=None):
+            return tick_labels([x])[0]
+
+        def format_ticks(self, values):
+            return tick_labels(list(values))
+
+    return TickNumbers()
+
+
+def number_axes(fig) -> int:
+    """Every linear axis with matplotlib's default number labels gets the tables' formatter
+    (log, date and category axes, and axes a figure formats itself, are left alone)."""
+    from matplotlib.ticker import ScalarFormatter
+
+    changed = 0
+    for ax in fig.axes:
+        for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+            if scale == "linear" and type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(_tick_numbers())
+                changed += 1
+    return changed
+
+
 def save(fig, path: Path) -> Path:
     """Save a figure as PNG atomically, with no timestamp metadata (deterministic bytes) and, on
     its opaque background, no alpha channel (:mod:`.opaque_png`). Text smaller than
@@ -163,6 +192,7 @@ def save(fig, path: Path) -> Path:
     from neoutflow.outputs import figure_data
 
     path = Path(path)
+    number_axes(fig)  # the tables' number formatter on number axes
     enforce_min_text(fig, placed=placed_fraction(path))
     fmt = path.suffix.lstrip(".") or "png"
     backend = {"backend": OPAQUE_PNG} if fmt == "png" else {}

@@ -20,10 +20,17 @@ import pandas as pd
 
 from neoutflow import atomic
 from neoutflow.formatting import row_decimals
+from neoutflow.outputs.claims import ALPHA
 
-# (threshold, mark), checked from the strictest
-STARS: tuple[tuple[float, str], ...] = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
-STAR_NOTE = "* p<0.1，** p<0.05，*** p<0.01"
+# (threshold, mark), checked from the strictest. One convention for every table of the report: the
+# first star is the level at which the text calls a coefficient 显著 (claims.ALPHA), so a starred
+# coefficient is never one the text calls 不显著; every table note states it (STAR_NOTE).
+STARS: tuple[tuple[float, str], ...] = ((0.001, "***"), (0.01, "**"), (ALPHA, "*"))
+STAR_NOTE = (
+    "、".join(mark for _, mark in reversed(STARS))
+    + " 分别表示 "
+    + "、".join(f"p\u00a0<\u00a0{threshold:g}" for threshold, _ in reversed(STARS))
+)
 SE_NOTES = {
     "HC3": "括号内为 HC3 异方差稳健标准误",
     "HC2": "括号内为 HC2 异方差稳健标准误",

@@ -1,0 +1,74 @@
+"""The printed-page checks of tests/support/pdf_pages.py (run on the built PDFs by
+tests/integration/test_pdf_pages.py) flag each fault issue 28 found, on hand-made pages
+(words at their positions, in points, as pdftotext reports them), and pass a clean page."""
+
+from __future__ import annotations
+
+import pytest
+from pdf_pages import Word, header_words, page_problems
+
+H = 10.5  # the body text's height, pt
+
+
+def line(y: float, *words: tuple[float, str], height: float = H) -> list[Word]:
+    """Words on one line at ``y``: (x, text), each character about one ``height`` wide (CJK)."""
+    return [Word(t, x, y, x + height * len(t), y + height) for x, t in words]
+
+
+RUNNING = line(40.0, (68.0, "东北人口外流"), (470.0, "3"), (480.0, "人口外流的事实"))
+CAPTION = line(80.0, (68.0, "表 8：分年龄段净迁移率"))
+NOTE = line(200.0, (68.0, "注：位次为净迁出率由高到低的位次。"))
+HEADERS = ["省份", "全国中位数", "60岁及以上期望（%）", "全国 中位数"]
+
+BAD_PAGES = {
+    "header broken inside a word": [
+        RUNNING,
+        CAPTION,
+        line(100.0, (68.0, "省份"), (300.0, "全国中"), height=9.0),
+        line(110.0, (302.0, "位数"), height=9.0),
+        NOTE,
+    ],
+    "note without its table": [RUNNING, line(100.0, (68.0, "正文一行。")), NOTE],
+    "running header 目录": [line(40.0, (68.0, "东北人口外流"), (480.0, "目录")), line(100.0, (68.0, "摘要"))],
+    "space between CJK characters": [RUNNING, line(100.0, (68.0, "净迁移为 −956.9 万"), (207.5, "的一半"))],
+    "line starting with 万": [RUNNING, line(100.0, (68.0, "净迁移为 −340.5")), line(117.0, (68.0, "万，占比"))],
+    "line starting with =": [RUNNING, line(100.0, (68.0, "（p")), line(117.0, (68.0, "= 0.841）"))],
+}
+
+
+@pytest.mark.parametrize("fault", sorted(BAD_PAGES))
+def test_each_fault_is_flagged(fault):
+    problems = page_problems([BAD_PAGES[fault]], HEADERS)
+    assert len(problems) == 1, problems
+
+
+def test_a_clean_page_passes():
+    page = [
+        RUNNING,
+        CAPTION,
+        # a header broken where its source allows it ("全国 中位数": 全国 / 中位数), table columns apart
+        line(100.0, (68.0, "省份"), (150.0, "全国"), (300.0, "60 岁及以上"), height=9.0),
+        line(110.0, (150.0, "中位数"), (300.0, "期望（%）"), height=9.0),
+        line(125.0, (68.0, "辽宁省"), (150.0, "−0.90"), (300.0, "−0.26"), height=9.0),
+        NOTE,
+        line(230.0, (68.0, "净迁移为"), (112.6, "−956.9"), (150.0, "万的一半，第"), (215.0, "3"), (223.0, "节")),
+    ]
+    assert page_problems([page], ["省份", "全国 中位数", "60 岁及以上 期望（%）"]) == []
+
+
+def test_contents_pages_may_show_their_title():
+    dots = " ".join(". " * 8 for _ in range(1))
+    page = [line(40.0, (68.0, "目录"))] + [line(100.0 + 17 * k, (68.0, f"{k} 章 {dots} {k}")) for k in range(4)]
+    assert page_problems([page], []) == []
+
+
+def test_header_words_are_the_pieces_between_break_points():
+    assert header_words(["60 岁及以上 期望（%）", "存活比法/残差法", "(1) 基准", "2010年常住人口（万人）"]) == {
+        "岁及以上",
+        "期望",
+        "存活比法",
+        "残差法",
+        "基准",
+        "常住人口",
+        "（万人）",
+    }
