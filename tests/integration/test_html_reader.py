@@ -68,7 +68,7 @@ def test_citation_metadata_and_links(outputs):
     text = html.read_text(encoding="utf-8")
     project = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
     assert '<meta name="citation_title" content="东北人口外流：事实、成因与对策检验' in text
-    assert '<meta name="citation_author" content="neoutflow 项目"' in text
+    assert f'<meta name="citation_author" content="{project["author"]}"' in text
     assert re.search(r'<meta name="citation_publication_date" content="\d{4}/\d\d/\d\d"', text)
     assert "; ".join(project["keywords"]) in text
     assert 'href="report.pdf"' in text and 'id="cite-this"' in text and "@techreport{" in text
@@ -84,7 +84,7 @@ def test_pdf_metadata_front_matter_and_clean_text(outputs):
     project = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
     reader = PdfReader(pdf)
     meta = reader.metadata
-    assert meta.author == "neoutflow 项目"
+    assert meta.author == project["author"]  # from _quarto.yml, never the software package
     assert meta.subject == project["subject"]
     assert meta.get("/Keywords") == ", ".join(project["keywords"])
     labels = reader.page_labels

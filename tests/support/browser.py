@@ -18,7 +18,7 @@ document.getElementById("f").addEventListener("load", async () => {
   const document = window.frames[0].document;
   await document.fonts.ready;
   const vw = document.documentElement.clientWidth;
-  const scrollers = ".table-scroll, figure.quarto-float-tbl > div, .cell-output-display, pre";
+  const scrollers = ".table-scroll, figure.quarto-float-tbl > div, .cell-output-display, pre, math[display='block'], .math.display";
   const wide = [];
   for (const el of document.body.querySelectorAll("*")) {
     if (el.closest(scrollers) && !el.matches(scrollers)) continue;
