@@ -33,6 +33,7 @@ from neoutflow.outputs.claims import (
     direction_word,
     interval_word,
     method_agreement_word,
+    rank_word,
     scenario_verdict,
     significance_word,
 )
@@ -352,14 +353,38 @@ class DeterminantsReport:
                 word = significance_word(float(fit.pvalues[v]))
                 label = f"{SET_LABELS[name]}模型：{self.labels[v]}系数在 5% 水平是否显著"
                 self.rs.record(f"{name}_sig_{v}", word, "", label, display=word)
+        self._record_main()
         columns = [rt.column(f, f"({i}) {SET_LABELS[n]}") for i, (n, f) in enumerate(self.set_fits.items(), 1)]
         table = rt.regression_table(columns, self.labels)
         note = rt.default_note(self.cov_type, f"被解释变量为{self.y_label}（%）；解释变量均为 {self.base_year} 年值")
         return self._markdown(table, "determinants_sets", f"{self.y_label}的省级回归：各组解释变量", note)
 
+    def _record_main(self) -> None:
+        """The main model under its own name, whichever set it is (``main_model``, ``main_coef_<v>``, ``main_p_<v>``,
+        ``main_sig_<v>``), so that a sentence never pairs one model's coefficient with another's p-value; and each
+        set's column in the table of regressor sets (``column_<set>``), so that no sentence counts columns."""
+        rs, fit, name = self.rs, self.main, f"{SET_LABELS[self.regressors]}模型"
+        rs.record("main_model", self.regressors, "", "主模型（params: regressors）", display=name)
+        for v in self.reg:
+            d = _digits(float(fit.bse[v]))
+            rs.record(f"main_coef_{v}", float(fit.params[v]), "", f"主模型（{name}）：{self.labels[v]}的系数", digits=d)
+            p = float(fit.pvalues[v])
+            rs.record(f"main_p_{v}", p, "", f"主模型（{name}）：{self.labels[v]}系数的 p 值", digits=3)
+            word = significance_word(p)
+            label = f"主模型（{name}）：{self.labels[v]}系数在 5% 水平是否显著"
+            rs.record(f"main_sig_{v}", word, "", label, display=word)
+        for i, set_name in enumerate(self.set_fits, 1):
+            label = f"{SET_LABELS[set_name]}模型在各组解释变量表中的列号"
+            rs.record(f"column_{set_name}", i, "", label, digits=0, display=str(i))
+
     def standardised(self):
         """Standardised coefficients of the main model for every outcome (figure)."""
-        self._fit("beta", "标准化系数（主模型）", self.prov, standardised=True)
+        beta = self._fit("beta", "标准化系数（主模型）", self.prov, standardised=True)
+        ranks = beta.params[self.reg].abs().rank(ascending=False, method="min")
+        for v in self.reg:  # "是…各变量中最大的" only when it is
+            word = rank_word(int(ranks[v]))
+            label = f"主模型：{self.labels[v]}标准化系数的绝对值在各变量中的位次"
+            self.rs.record(f"beta_rank_{v}", word, "", label, display=word)
         rows = [
             models.standardised_coefficients(self.prov, o, self.reg, self.cov_type).assign(model=self.labels[o])
             for o in OUTCOMES
