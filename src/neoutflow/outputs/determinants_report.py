@@ -24,7 +24,7 @@ from neoutflow import data
 from neoutflow.analysis import datasets as ad
 from neoutflow.analysis import determinants as det
 from neoutflow.analysis import inference, models
-from neoutflow.formatting import row_decimals
+from neoutflow.formatting import list_zh, row_decimals
 from neoutflow.outputs import derived
 from neoutflow.outputs import determinants_figures as dfig
 from neoutflow.outputs import tables as rt
@@ -38,7 +38,7 @@ from neoutflow.outputs.claims import (
     significance_word,
 )
 from neoutflow.outputs.results import ResultSet
-from neoutflow.reference import NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_province_name
+from neoutflow.reference import CONTROLS, NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_province_name
 
 PROVINCE_DATA = "analysis_province.csv"
 # Wild cluster bootstrap of the prefecture model (fixed so the prefecture p-values do not move with the
@@ -376,6 +376,14 @@ class DeterminantsReport:
         for i, set_name in enumerate(self.set_fits, 1):
             label = f"{SET_LABELS[set_name]}模型在各组解释变量表中的列号"
             rs.record(f"column_{set_name}", i, "", label, digits=0, display=str(i))
+            # the variables each set puts in, named in the text from the one declaration (reference.REGRESSOR_SETS)
+            terms = [v for v in models.regressor_set(set_name) if v not in CONTROLS]
+            shown = list_zh([self.labels[v] for v in terms])
+            rs.record(
+                f"vars_{set_name}", shown, "", f"{SET_LABELS[set_name]}模型的解释变量（控制变量除外）", display=shown
+            )
+        shown = list_zh([self.labels[v] for v in CONTROLS])
+        rs.record("controls", shown, "", "各模型共有的控制变量", display=shown)
 
     def standardised(self):
         """Standardised coefficients of the main model for every outcome (figure)."""
