@@ -82,3 +82,10 @@ def test_method_agreement_word():
     assert claims.method_agreement_word([0.10, 0.04]) == "结论对推断方法敏感"
     assert claims.method_agreement_word([0.01, 0.04, 0.049]) == "各推断方法结论一致"
     assert claims.method_agreement_word([0.2, 0.06]) == "各推断方法结论一致"
+
+
+def test_rank_word():
+    from neoutflow.outputs.claims import rank_word
+
+    assert rank_word(1) == "最大"
+    assert rank_word(3) == "第 3 大"

@@ -160,3 +160,12 @@ def test_place_labels_do_not_overlap():
     overlaps = sum(boxes[i].overlaps(boxes[j]) for i in range(len(boxes)) for j in range(i))
     assert overlaps == 0
     plt.close(fig)
+
+
+def test_list_zh():
+    from neoutflow.formatting import list_zh
+
+    assert list_zh([]) == ""
+    assert list_zh(["甲"]) == "甲"
+    assert list_zh(["甲", "乙"]) == "甲和乙"
+    assert list_zh(["甲", "乙", "丙"]) == "甲、乙和丙"
