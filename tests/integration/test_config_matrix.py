@@ -176,3 +176,77 @@ def test_the_readme_regressor_example_reaches_models_tables_and_text(built_proje
     assert EXAMPLE_LABEL in results["determinants.vars_full"]["display"]
     for kind, text in _texts(project).items():
         assert EXAMPLE_LABEL in re.sub(r"\s+", "", text), f"the {kind} report does not name the new regressor"
+
+
+# SYNTHETIC DATA, FOR THIS TEST ONLY: a 2030 census in which the Northeast's population RISES by 5 % (net
+# in-migration), built with every projection lever at zero (issue #29, item 4: words that follow the numbers)
+RISING_FACTOR = 1.05
+RISING_PARAMS = "base_year=2020 end_year=2030 projection_retention_share=0 projection_tfr_increase=0"
+# (what is wrong, pattern) over the report's text with whitespace removed
+UNTRUE_WITH_RISING_POPULATION = [
+    ("a fall said to come from migration", r"人口减少[^。]*?几乎全部来自迁移"),
+    ("a stale 2010-boundary note", r"2010年(?:边界|区划|第六次|地级数据)"),
+    ("a definition change the data cannot know", r"2020年和2030年普查的“省外流入人口”口径不同"),
+]
+
+
+@pytest.fixture(scope="module")
+def rising(built_project, tmp_path_factory):
+    from synthetic_census import SYNTHETIC_YEAR, add_synthetic_census
+
+    project = copy_built(built_project, tmp_path_factory.mktemp("matrix-rising") / "project")
+    add_synthetic_census(project / "data" / "raw", northeast=RISING_FACTOR)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEOUTFLOW_LATEST_YEAR", str(SYNTHETIC_YEAR))  # the synthetic rows lie in the future
+        proc = run_make(project, "report", f"PARAMS={RISING_PARAMS}")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return project
+
+
+def _only_ratios_above_one(flat: str) -> list[str]:
+    """ "只相当于/仅相当于 … N 倍" with N ≥ 1 (a ratio above one is not "only")."""
+    found = []
+    for m in re.finditer(r"[只仅]相当于[^。；]{0,60}?([\d.]+)倍", flat):
+        if float(m.group(1)) >= 1:
+            found.append(m.group(0))
+    return found
+
+
+def test_the_scans_flag_what_issue_29_reported():
+    assert _only_ratios_above_one("它只相当于住在东北以外的东北出生者的7.07倍（流入存量÷流出存量）")
+    assert not _only_ratios_above_one("它只相当于住在东北以外的东北出生者的0.12倍")
+    bad = "仅相当于人口变化的349.3%：人口减少几乎全部来自迁移"
+    assert any(re.search(p, bad) for _, p in UNTRUE_WITH_RISING_POPULATION)
+
+
+def test_the_rising_census_rose(rising):
+    outflow = _results(rising)
+    assert outflow["outflow.ne_population_end"]["value"] > outflow["outflow.ne_population_base"]["value"]
+
+
+@pytest.mark.parametrize("kind", ["pdf", "html"])
+def test_no_untrue_sentence_with_a_rising_population_and_levers_at_zero(rising, kind):
+    from test_levers_at_zero import untrue_sentences
+
+    text = _texts(rising)[kind]
+    flat = re.sub(r"\s+", "", text)
+    found = [f"{what}: {m.group(0)}" for what, p in UNTRUE_WITH_RISING_POPULATION for m in re.finditer(p, flat)]
+    found += [f"'only' before a ratio above one: {s}" for s in _only_ratios_above_one(flat)]
+    found += [f"{what}: {passage}" for what, passage in untrue_sentences(text)]
+    for marker in ("{{<", "?@", "??"):
+        if marker in text:
+            found.append(f"unresolved {marker!r}")
+    assert not found, "\n".join(found)
+
+
+def test_the_rising_report_names_the_new_census_and_keeps_its_numbers_consistent(rising):
+    from directions import wrong_directions
+
+    flat = re.sub(r"\s+", "", _texts(rising)["pdf"])
+    assert "2030年第八次全国人口普查" in flat, "the data list does not name the census used"
+    results = _results(rising)
+    assert not wrong_directions(results), "\n".join(wrong_directions(results))
+    for key, (formula, components) in derived.DERIVED.items():
+        if key in results and all(c in results for c in components):
+            again = derived.evaluate(formula, [results[c]["value"] for c in components])
+            assert math.isclose(results[key]["value"], again, rel_tol=1e-9, abs_tol=1e-9), key
