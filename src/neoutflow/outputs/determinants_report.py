@@ -365,6 +365,7 @@ class DeterminantsReport:
         set's column in the table of regressor sets (``column_<set>``), so that no sentence counts columns."""
         rs, fit, name = self.rs, self.main, f"{SET_LABELS[self.regressors]}模型"
         rs.record("main_model", self.regressors, "", "主模型（params: regressors）", display=name)
+        self.specs.add("main", **self.specs.specs[self.regressors])  # the same fit, under the name the text quotes
         for v in self.reg:
             d = _digits(float(fit.bse[v]))
             rs.record(f"main_coef_{v}", float(fit.params[v]), "", f"主模型（{name}）：{self.labels[v]}的系数", digits=d)
