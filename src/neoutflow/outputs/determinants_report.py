@@ -365,13 +365,11 @@ class DeterminantsReport:
         set's column in the table of regressor sets (``column_<set>``), so that no sentence counts columns."""
         rs, fit, name = self.rs, self.main, f"{SET_LABELS[self.regressors]}模型"
         rs.record("main_model", self.regressors, "", "主模型（params: regressors）", display=name)
-        self.specs.add("main", **self.specs.specs[self.regressors])  # the same fit, under the name the text quotes
+        spec = self.specs.specs[self.regressors]  # the same fit, recorded again under the name the text quotes
+        keep = ("dataset", "codes", "outcome", "regressors", "cov_type")
+        record_fit(rs, self.specs, "main", fit, f"主模型（{name}）", **{k: spec[k] for k in keep})
         for v in self.reg:
-            d = _digits(float(fit.bse[v]))
-            rs.record(f"main_coef_{v}", float(fit.params[v]), "", f"主模型（{name}）：{self.labels[v]}的系数", digits=d)
-            p = float(fit.pvalues[v])
-            rs.record(f"main_p_{v}", p, "", f"主模型（{name}）：{self.labels[v]}系数的 p 值", digits=3)
-            word = significance_word(p)
+            word = significance_word(float(fit.pvalues[v]))
             label = f"主模型（{name}）：{self.labels[v]}系数在 5% 水平是否显著"
             rs.record(f"main_sig_{v}", word, "", label, display=word)
         for i, set_name in enumerate(self.set_fits, 1):
