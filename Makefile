@@ -75,8 +75,9 @@ DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
 NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
-REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py)
-REPORT_OUT := _output/report.pdf
+REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py report/*.docx)
+# Every engine writes all three (the Word file for journal submission, styled by report/reference.docx).
+REPORT_OUT := _output/report.pdf _output/report.html _output/report.docx
 
 .PHONY: FORCE
 FORCE: ;
@@ -190,7 +191,7 @@ $(foreach nb,$(NB_INPUTS),$(eval NB_DATA_$(word 1,$(subst =, ,$(nb))) := $(subst
 build/notebooks/%.ipynb: notebooks/%.ipynb build/params/%.json $$(NB_DATA_$$*) $(ANALYSIS_SRC) | $(PREFLIGHT_STAMP) $(DATA_STAMP) $(VENV_STAMP)
 	$(PY) -m neoutflow.pipeline.run_notebook $*
 
-report: $(REPORT_OUT) ## Build the PDF and HTML report in _output/ (default)
+report: $(REPORT_OUT) ## Build the PDF, HTML and Word report in _output/ (default)
 
 # The engine that renders (auto resolved now) is an input of the report, remembered in a
 # file rewritten only when it changes: switching ENGINE rebuilds, the same one does not.
@@ -218,9 +219,12 @@ $(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) $(ENGI
 	$(PY) -m neoutflow.pipeline.release
 	@touch $@
 
-$(REPORT_OUT): $(RELEASE_STAMP) $(REPORT_SRC) $(RENDER_SRC) $(ENGINE_FILE) | $(VENV_STAMP)
+$(REPORT_OUT) &: $(RELEASE_STAMP) $(REPORT_SRC) $(RENDER_SRC) $(ENGINE_FILE) | $(VENV_STAMP)
 	$(PY) -m neoutflow.render --engine $(ENGINE_USED)
 
+# The 390 px HTML checks need headless Chromium: Debian's `chromium` is installed when it is missing
+# and apt-get can run as root (17 s for the package and its 120 dependencies here, after a
+# 6 s `apt-get update`; installed once, kept by the system), else they skip and say why.
 # The Quarto tests (tests/integration/test_quarto.py) use `quarto` on PATH or, where the Quarto test
 # kit is present, the kit's Quarto, installed once into the user's cache (~20 s; a few seconds when
 # installed). They see it through NEOUTFLOW_QUARTO only: the other tests' builds keep their engine.
@@ -229,6 +233,13 @@ test: $(VENV_STAMP) ## Run the whole test suite (lint included)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "==> installing Debian's chromium for the 390 px HTML checks (apt-get, once; about 20 s)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+	      || echo "==> apt-get could not install chromium: the 390 px HTML checks will skip" >&2; \
+	  else echo "==> no chromium and no apt-get as root: the 390 px HTML checks will skip (Debian: apt-get install chromium)"; fi; \
+	fi
 	@q=$$(command -v quarto || true); err=; \
 	if [ -z "$$q" ] && [ -f "$(QUARTO_KIT)/setup.sh" ]; then \
 	  echo "==> installing the Quarto test kit from $(QUARTO_KIT) (cached in the user's cache folder)"; \

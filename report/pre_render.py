@@ -63,10 +63,11 @@ def prepare() -> None:
     """What Quarto needs in build/ whichever way it was started (see the module's docstring)."""
     sys.path.insert(0, str(ROOT / "src"))
     from neoutflow import atomic
+    from neoutflow.render import config, run
     from neoutflow.render import quarto as quarto_route
 
     quarto_route.link_fonts(ROOT / "build" / "fonts")
-    quarto_route.copy_csl(ROOT)
+    run.copy_csl(config.load_project(ROOT))
     quarto_route.write_date(ROOT)
     for table in quarto_route.hidden_includes(ROOT):
         atomic.write_text(table, "")

@@ -12,28 +12,10 @@
 local ROOT = os.getenv("NEOUTFLOW_ROOT") or pandoc.system.get_working_directory()
 local EXTENSIONS = "markdown+east_asian_line_breaks"
 
-local function fail(msg)
-  error("neoutflow: " .. msg, 0)
-end
-
-local function absolute(path)
-  if path:sub(1, 1) ~= "/" then
-    path = pandoc.system.get_working_directory() .. "/" .. path
-  end
-  local parts = {}
-  for part in path:gmatch("[^/]+") do
-    if part == ".." then
-      table.remove(parts)
-    elseif part ~= "." then
-      table.insert(parts, part)
-    end
-  end
-  return "/" .. table.concat(parts, "/")
-end
-
+local common = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE), "route-common.lua" }))
+local fail, absolute = common.fail, common.absolute
 local function shown(path)
-  local prefix = ROOT:gsub("/$", "") .. "/"
-  return path:sub(1, #prefix) == prefix and path:sub(#prefix + 1) or path
+  return common.shown(path, ROOT)
 end
 
 local function read_file(path)

@@ -27,13 +27,10 @@ local OPTIONS, VARIABLES, ROOT = route.options or {}, route.variables or {}, rou
 local stringify = pandoc.utils.stringify
 local sources = {}
 
-local function fail(msg)
-  error("neoutflow: " .. msg, 0)
-end
-
+local common = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE), "route-common.lua" }))
+local fail = common.fail
 local function shown(path)
-  local prefix = ROOT:gsub("/$", "") .. "/"
-  return path:sub(1, #prefix) == prefix and path:sub(#prefix + 1) or path
+  return common.shown(path, ROOT)
 end
 
 -- Every file:line of the sources where `needle` occurs as a whole (not inside a longer
@@ -444,16 +441,7 @@ local function image(el)
   if el.src:match("://") or el.src:match("^data:") then
     return nil
   end
-  local path = pandoc.path.normalize(pandoc.path.join({ pandoc.system.get_working_directory(), el.src }))
-  local parts = {}
-  for part in path:gmatch("[^/]+") do
-    if part == ".." then
-      table.remove(parts)
-    elseif part ~= "." then
-      table.insert(parts, part)
-    end
-  end
-  path = "/" .. table.concat(parts, "/")
+  local path = common.absolute(el.src)
   local f = io.open(path, "rb")
   if not f then
     fail("image not found: " .. el.src .. " (looked for " .. path .. "); figures come from the notebooks: run `make notebooks`")
@@ -469,36 +457,6 @@ local function image(el)
     el.src = path
   end
   return el
-end
-
--- HTML: each PNG figure as its reduced screen copy (python -m neoutflow.render.webfont makes
--- them side by side, kept in the render cache)
-local function screen_copies(doc)
-  local pngs, seen = {}, {}
-  doc:walk({
-    Image = function(el)
-      if el.src:lower():match("%.png$") and el.src:sub(1, 1) == "/" and not seen[el.src] then
-        seen[el.src] = true
-        table.insert(pngs, el.src)
-      end
-    end,
-  })
-  if #pngs == 0 or not route.screen_dir then
-    return doc
-  end
-  local args = { "-m", "neoutflow.render.webfont", route.cache or "", route.screen_dir }
-  for _, p in ipairs(pngs) do
-    table.insert(args, p)
-  end
-  local copies = pandoc.json.decode(pandoc.pipe(route.python, args, ""), false)
-  return doc:walk({
-    Image = function(el)
-      if copies[el.src] then
-        el.src = copies[el.src]
-        return el
-      end
-    end,
-  })
 end
 
 -- 7. tbl-colwidths -------------------------------------------------------------------------------
@@ -549,5 +507,5 @@ function Pandoc(doc)
   doc = doc:walk({ Cite = resolve })
   check_citations(doc)
   doc = doc:walk({ Image = image, Table = colwidths })
-  return FORMAT:match("html") and screen_copies(doc) or doc
+  return doc
 end

@@ -247,7 +247,22 @@ local function scroll(el)
   end
 end
 
+-- Word: Quarto sets each figure and table in a one-cell layout table, which the reference
+-- document's three-line table style would rule like a data table; the float (its labelled div,
+-- the link target) stands on its own instead, as pandoc writes it on the registry-only route.
+local function unwrap_float(el)
+  if FORMAT ~= "docx" or #el.colspecs ~= 1 or #el.head.rows ~= 0 or #el.bodies ~= 1 or #el.bodies[1].body ~= 1 then
+    return nil
+  end
+  local cells = el.bodies[1].body[1].cells
+  local inner = #cells == 1 and #cells[1].contents == 1 and cells[1].contents[1]
+  if inner and inner.t == "Div" and (inner.identifier:match("^fig%-") or inner.identifier:match("^tbl%-")) then
+    return inner
+  end
+end
+
 local passes = {
+  { Table = unwrap_float },
   { Table = thousands },
   { Inlines = text_runs, Link = section_link },
   { Table = scroll },

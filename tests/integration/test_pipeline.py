@@ -92,6 +92,7 @@ def test_outputs_exist(project):
     for rel in (
         "_output/report.pdf",
         "_output/report.html",
+        "_output/report.docx",
         "build/results/outflow.json",
         "build/results/determinants.json",
         "build/notebooks/01_outflow.ipynb",

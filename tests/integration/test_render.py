@@ -431,7 +431,7 @@ def _cited_keys(node) -> list[str]:
 
 
 def test_project_config_and_citations(tmp_path):
-    """_quarto.yml renders report.md to html and typst as DESIGN.md says, and every key
+    """_quarto.yml renders report.md to html and typst as DESIGN.md says (and docx, for submission), and every key
     the chapters cite is in references.bib (on a copy, with the metadata file the release step writes)."""
     root = copy_project(tmp_path / "project", link_venv=False)
     parts = {release.meta_key(name): True for name in preflight.PARTS}
@@ -440,7 +440,8 @@ def test_project_config_and_citations(tmp_path):
     assert [d.path.name for d in p.documents] == ["report.md"]
     doc = p.documents[0]
     assert p.output_dir == root / "_output" and doc.front_matter["output-file"] == "report"
-    assert config.document_formats(p, doc) == ["html", "typst"]
+    assert config.document_formats(p, doc) == ["html", "typst", "docx"]
+    assert config.merged_options(p, doc, "docx")["reference-doc"] == str(root / "report" / "reference.docx")
     typst = config.merged_options(p, doc, "typst")
     html = config.merged_options(p, doc, "html")
     assert typst["lang"] == "zh" and typst["number-sections"] is True and typst["citeproc"] is True

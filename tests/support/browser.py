@@ -14,8 +14,9 @@ PROBE = """
 <!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0">
 <iframe id="f" src="PAGE" style="border:0;width:WIDTHpx;height:900px"></iframe>
 <script>
-document.getElementById("f").addEventListener("load", () => {
+document.getElementById("f").addEventListener("load", async () => {
   const document = window.frames[0].document;
+  await document.fonts.ready;
   const vw = document.documentElement.clientWidth;
   const scrollers = ".table-scroll, div.quarto-float, .cell-output-display, pre";
   const wide = [];
@@ -24,8 +25,13 @@ document.getElementById("f").addEventListener("load", () => {
     const r = el.getBoundingClientRect();
     if (r.width > 0 && r.right > vw + 1) wide.push(el.tagName + "." + el.className + " right=" + Math.round(r.right));
   }
+  // tables wider than the page: each must scroll inside its own container
+  const tables = [...document.querySelectorAll(".table-scroll")].map(el => ({
+    overflowX: getComputedStyle(el).overflowX, width: el.clientWidth, content: el.scrollWidth}));
+  const fonts = [...document.fonts].filter(f => f.status === "loaded").map(f => f.family.replace(/"/g, ""));
   const out = {viewport: vw, scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 20),
-               nwide: wide.length, scrollers: document.querySelectorAll(".table-scroll").length};
+               nwide: wide.length, scrollers: tables.length, tables: tables, fontsLoaded: [...new Set(fonts)],
+               bodyFont: getComputedStyle(document.querySelector("section p") || document.body).fontFamily};
   const pre = window.document.createElement("pre");
   pre.id = "layout-probe";
   pre.textContent = JSON.stringify(out);
@@ -40,8 +46,9 @@ def chromium() -> str | None:
 
 
 def layout(html: Path, width: int, workdir: Path) -> dict:
-    """Load ``html`` at ``width`` CSS pixels; report the viewport, the page's scroll width and the
-    elements reaching past the viewport outside a scroll wrapper."""
+    """Load ``html`` at ``width`` CSS pixels (web fonts loaded); report the viewport, the page's scroll
+    width, the elements reaching past the viewport outside a scroll wrapper, each table wrapper's
+    overflow style and widths, the font families loaded and the body text's font."""
     page = html.parent / f".probe-{width}.html"
     page.write_text(PROBE.replace("PAGE", html.name).replace("WIDTH", str(width)), encoding="utf-8")
     proc = subprocess.run(

@@ -1,12 +1,7 @@
-"""Read a Quarto project the way Quarto does, for the registry-only render route.
-
-Only what the report uses is interpreted: ``_quarto.yml`` (``project:`` render
-list and output folder, shared options, ``format:`` options per format) and each
-document's YAML front matter. Options merge in Quarto's order, later winning:
-project-wide, project per-format, document-wide, document per-format. Relative
-paths (bibliography, csl, css, include-in-header files) are resolved where they
-were written: from the project root for ``_quarto.yml``, from the document's
-folder for front matter.
+"""Read a Quarto project the way Quarto does, for the registry-only render route: ``_quarto.yml``
+(render list, output folder, options per format) and each document's front matter. Options
+merge in Quarto's order, later winning: project-wide, project per-format, document-wide,
+document per-format; relative paths are resolved where they were written.
 """
 
 from __future__ import annotations
@@ -19,7 +14,7 @@ import yaml
 
 PROJECT_FILE = "_quarto.yml"
 # Options that name files; resolved to absolute paths layer by layer.
-PATH_KEYS = ("bibliography", "csl", "css", "include-in-header")
+PATH_KEYS = ("bibliography", "csl", "css", "include-in-header", "reference-doc")
 # Keys that only steer Quarto itself, never passed on as document metadata.
 NON_META_KEYS = ("project", "format", "execute", "jupyter", "engine")
 
@@ -94,10 +89,8 @@ def _formats(options: dict, where: str) -> dict[str, dict]:
     fmt = options.get("format")
     if fmt is None:
         return {}
-    if isinstance(fmt, str):
-        return {fmt: {}}
-    if isinstance(fmt, list):
-        return {str(f): {} for f in fmt}
+    if isinstance(fmt, str | list):
+        return {str(f): {} for f in as_list(fmt)}
     if isinstance(fmt, dict):
         out: dict[str, dict] = {}
         for name, value in fmt.items():

@@ -1,19 +1,13 @@
 """The registry-only render route: pandoc (pypandoc-binary) + Typst (typst wheel).
 
-For one document and one format (``typst`` → PDF, ``html`` → HTML), one pandoc run does what
-Quarto does, with the report's own Lua code (in ``report/``), the same that Quarto runs:
-
-1. ``qmd-reader.lua`` reads the ``.qmd`` with its includes;
-2. ``quarto-compat.lua`` stands in for Quarto: conditional blocks, the ``var``/``meta``/
-   ``pagebreak`` shortcodes, numbers and Chinese cross-references, checks of citations and
-   images (its errors name every file:line of the broken reference);
-3. ``typeset.lua`` (the typesetting rules, also run by Quarto) and, for Typst,
-   ``typst-tables.lua`` (table layout);
-4. pandoc writes Typst with the package's template (the Typst partials Quarto also uses) or
-   standalone HTML, with citeproc and the CSL style; for the PDF, the ``typst`` package
-   compiles with the CJK font folders; the HTML gets its subset web fonts (:mod:`.webfont`).
-
-Python here only passes the options on and runs the programs.
+One pandoc run per document and format does what Quarto does, with the report's own Lua code in
+``report/`` (Python only passes the options on and runs the programs):
+``qmd-reader.lua`` reads the ``.qmd`` with its includes; ``quarto-compat.lua`` stands in for
+Quarto (conditional blocks, shortcodes, numbering, Chinese cross-references, checks naming every
+file:line of a broken reference); ``typeset.lua`` (the typesetting rules Quarto runs too) and,
+for Typst, ``typst-tables.lua``. Pandoc then writes Typst with the Typst partials Quarto also
+uses (compiled by the ``typst`` package with the CJK font folders), standalone HTML (finished by
+:mod:`.webfont`) or Word with ``report/reference.docx``, with citeproc and the CSL style.
 """
 
 from __future__ import annotations
@@ -22,7 +16,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -30,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from neoutflow.fonts import MONO, SANS, SERIF
-from neoutflow.render import cache, webfont
+from neoutflow.render import webfont
 from neoutflow.render.config import Document, Project, as_list, merged_options
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
@@ -39,22 +32,13 @@ READER = LUA / "qmd-reader.lua"
 FILTERS = {
     "typst": ["quarto-compat.lua", "typeset.lua", "typst-tables.lua"],
     "html": ["quarto-compat.lua", "typeset.lua"],
+    "docx": ["quarto-compat.lua", "typeset.lua"],
 }
 # Front-matter keys handed to pandoc as document metadata (all options go to the filters).
-META_KEYS = (
-    "title",
-    "subtitle",
-    "author",
-    "date",
-    "abstract",
-    "keywords",
-    "bibliography",
-    "csl",
-    "nocite",
-    "link-citations",
-    "reference-section-title",
+META_KEYS = tuple(
+    "title subtitle author date abstract keywords bibliography csl nocite link-citations reference-section-title".split()
 )
-EXTENSIONS = {"typst": "pdf", "html": "html"}
+EXTENSIONS = {"typst": "pdf", "html": "html", "docx": "docx"}
 BENIGN_WARNINGS = ("Could not load translations for", "has no translation defined")
 
 
@@ -75,10 +59,8 @@ class Job:
 
 
 def pandoc_path() -> str:
-    try:
-        import pypandoc
-    except ImportError as exc:
-        raise RouteError("pypandoc-binary is not installed (pip install -r requirements.txt)") from exc
+    import pypandoc
+
     return pypandoc.get_pandoc_path()
 
 
@@ -175,9 +157,6 @@ def route_context(job: Job, options: dict, workdir: Path) -> dict[str, str]:
         "root": str(job.project.root),
         "options": options,
         "variables": _text(job.variables),
-        "python": sys.executable,
-        "cache": str(cache._folder or ""),
-        "screen_dir": str(workdir / "html-images"),
     }
     path = workdir / "route.json"
     path.write_text(json.dumps(context, ensure_ascii=False, default=str), encoding="utf-8")
@@ -209,9 +188,11 @@ def pandoc_args(job: Job, options: dict, workdir: Path) -> list[str]:
         }
         args += ["-t", "typst", f"--template={TEMPLATE}", *(f"--variable={k}:{v}" for k, v in variables.items())]
         return args + (["--variable=toc:true"] if options.get("toc") else [])
-    args += ["-t", "html5", "--standalone", "--embed-resources", "--mathml", "--section-divs"]
     if options.get("toc"):
         args += ["--toc", f"--toc-depth={options.get('toc-depth', 3)}", f"--metadata=toc-title:{_toc_title(options)}"]
+    if job.fmt == "docx":  # the styles (fonts, three-line tables, captions) are the reference document's
+        return [*args, "-t", "docx", *(f"--reference-doc={d}" for d in as_list(options.get("reference-doc")))]
+    args += ["-t", "html5", "--standalone", "--embed-resources", "--mathml", "--section-divs"]
     for css in as_list(options.get("css")):
         if not Path(css).is_file():
             raise RouteError(f"CSS file not found: {css}")
@@ -257,14 +238,13 @@ def render_job(job: Job, workdir: Path, font_dirs: list[Path]) -> Path:
     env = route_context(job, options, workdir)
     args = pandoc_args(job, options, workdir)
     out = workdir / f"{output_name(job.document, options)}.{EXTENSIONS[job.fmt]}"
-    step = f"writing {'Typst' if job.fmt == 'typst' else 'HTML'}"
+    step = f"writing {'Typst' if job.fmt == 'typst' else job.fmt.upper()}"
     if job.fmt == "typst":
         typ = workdir / f"{job.document.path.stem}.typ"
         typ.write_text(run_pandoc(args, "", job.document.path.parent, step, env), encoding="utf-8")
         return compile_pdf(typ, job.project.root, out, job.epoch, font_dirs)
     run_pandoc([*args, f"--output={out}"], "", job.document.path.parent, step, env)
-    webfont.embed_fonts(out)
-    return out
+    return webfont.finish_html(out) if job.fmt == "html" else out
 
 
 def hidden_includes(project: Project, document: Document, workdir: Path) -> list[Path]:

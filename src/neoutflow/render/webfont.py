@@ -7,8 +7,8 @@
   The body face is cut into pieces by code point (:func:`pieces`), one ``@font-face`` with its
   ``unicode-range`` each, every piece kept in the render cache: an edit that brings a new
   character re-subsets the one piece holding it (about 0.4 s) rather than the whole face (1.4 s).
-- :func:`compress_png`: a figure for the screen, downscaled to at most :data:`HTML_IMAGE_PX`
-  pixels wide and quantised to a 256-colour palette (figures are flat colour: the palette copy is
+- :func:`screen_figures`: each embedded PNG figure as a copy for the screen, downscaled to at
+  most :data:`HTML_IMAGE_PX` pixels wide and quantised to a 256-colour palette (figures are flat colour: the palette copy is
   a quarter of the full-colour one or less, so that one is not also encoded to compare).
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -122,42 +123,26 @@ def font_face_css(family: str, data: bytes, fmt: str, unicode_range: str | None 
     )
 
 
-def embed_fonts(html_path: Path) -> dict[str, int]:
-    """Embed the two subset faces into ``html_path`` (before ``</head>``); returns bytes per face."""
-    html = html_path.read_text(encoding="utf-8")
+def embed_fonts(html: str) -> str:
+    """The page with the two subset faces embedded (before ``</head>``)."""
     page = _Chars()  # the characters set in the body face and in the heading face
     page.feed(html)
-    fmt = flavor()
-    css, sizes = "", {}
+    css = ""
     faces: list[tuple[str | None, bytes]]
     for family, chars in ((SERIF, page.serif), (SANS, page.sans | set("0123456789"))):
         if family == SERIF:  # the face prose edits touch: in pieces
             faces = [(rng, subset(font_file(family), part)) for rng, part in pieces(chars)]
         else:  # headings, captions, table headers: one face
             faces = [(None, subset(font_file(family), chars))]
-        sizes[family] = sum(len(data) for _, data in faces)
-        css += "".join(font_face_css(family, data, fmt, rng) for rng, data in faces)
+        css += "".join(font_face_css(family, data, flavor(), rng) for rng, data in faces)
     style = f'<style id="neoutflow-webfonts">\n/* subset of {SERIF} and {SANS} (SIL OFL 1.1) */\n{css}</style>\n'
-    html = re.sub(r"</head>", lambda m: style + "</head>", html, count=1)
-    html_path.write_text(html, encoding="utf-8")
-    return sizes
+    return re.sub(r"</head>", lambda m: style + "</head>", html, count=1)
 
 
 def screen_png(original: bytes, max_px: int = HTML_IMAGE_PX) -> bytes:
     """A PNG figure made smaller for the HTML page (``original`` itself when nothing is gained)."""
     best = cache.memo("png", cache.key(original, str(max_px), "rgba-palette"), lambda: _compressed(original, max_px))
     return best if len(best) < len(original) else original
-
-
-def compress_png(src: Path, dest: Path, max_px: int = HTML_IMAGE_PX) -> Path:
-    """:func:`screen_png` of the file ``src`` written to ``dest`` (``src`` itself when nothing is gained)."""
-    original = Path(src).read_bytes()
-    best = screen_png(original, max_px)
-    if best is original:
-        return src
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(best)
-    return dest
 
 
 def _compressed(original: bytes, max_px: int) -> bytes:
@@ -176,20 +161,22 @@ def _compressed(original: bytes, max_px: int) -> bytes:
     return buf.getvalue()
 
 
-def screen_copies(sources: list[str], folder: Path) -> dict[str, str]:
-    """:func:`compress_png` of each figure into ``folder``, side by side (image encoding runs
-    outside Python's lock); ``{source: copy}``."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor() as pool:
-        made = list(pool.map(lambda src: compress_png(Path(src), folder / Path(src).name), sources))
-    return {src: str(copy) for src, copy in zip(sources, made, strict=True)}
+_DATA_PNG = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/=]+)(")')
 
 
-if __name__ == "__main__":  # called by report/quarto-compat.lua: CACHE_DIR FOLDER PNG...
-    import json
-    import sys
+def screen_figures(html: str) -> str:
+    """The page with its embedded PNG figures replaced by :func:`screen_png` copies."""
+    figures = {m.group(2) for m in _DATA_PNG.finditer(html)}
 
-    if sys.argv[1]:
-        cache.use(Path(sys.argv[1]))
-    print(json.dumps(screen_copies(sys.argv[3:], Path(sys.argv[2]))))
+    def reduce(b64: str) -> str:
+        return base64.b64encode(screen_png(base64.b64decode(b64))).decode("ascii")
+
+    with ThreadPoolExecutor() as pool:  # image encoding runs outside Python's lock
+        reduced = dict(zip(figures, pool.map(reduce, figures), strict=True))
+    return _DATA_PNG.sub(lambda m: f"{m.group(1)}data:image/png;base64,{reduced[m.group(2)]}{m.group(3)}", html)
+
+
+def finish_html(html_path: Path) -> Path:
+    """The HTML as both routes publish it: reduced screen figures, then the subset web fonts."""
+    html_path.write_text(embed_fonts(screen_figures(html_path.read_text(encoding="utf-8"))), encoding="utf-8")
+    return html_path
