@@ -75,7 +75,7 @@ DATA_STAMP := data/processed/.validated
 PARAMS_STAMP := build/params.json
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/[0-9]*.ipynb)))
 NB_STAMPS  := $(NOTEBOOK_NAMES:%=build/notebooks/%.ipynb)
-REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.typ report/*.yml report/*.lua report/*.py report/*.docx)
+REPORT_SRC := _quarto.yml $(wildcard report/*.md report/*.qmd report/*.bib report/*.css report/*.js report/*.typ report/*.yml report/*.lua report/*.py report/*.docx)
 # Every engine writes all three (the Word file for journal submission, styled by report/reference.docx).
 REPORT_OUT := _output/report.pdf _output/report.html _output/report.docx
 
@@ -108,7 +108,7 @@ $(VENV_STAMP):
 extract: $(VENV_STAMP) ## Re-derive data/raw/ from ../shared/sources (developers only)
 	$(PY) -m neoutflow.data.extract
 
-# `make import FILE=path [KIND=nbs-portal|nbs-crawl|census-yearbook|city-yearbook|birthplace-matrix] [YEAR=2030]
+# `make import FILE=path [KIND=nbs-portal|nbs-crawl|census-yearbook|census-indicators|census-communique|sample-survey|city-yearbook|birthplace-matrix] [YEAR=2030]
 # [APPLY=1] [REPLACE=1]`:
 # a dry run unless APPLY=1 (see neoutflow.data.importer and "Updating the data" in README.md).
 FILE    ?=
@@ -212,7 +212,8 @@ endif
 # notebook, the parameters or the engine (named in the appendix) changed; a prose edit only re-renders.
 RELEASE_STAMP := build/.released
 RELEASE_SRC := $(CORE_SRC) $(filter src/neoutflow/pipeline/% src/neoutflow/outputs/results.py src/neoutflow/outputs/tables.py \
-  src/neoutflow/outputs/conclusions.py src/neoutflow/outputs/derived.py src/neoutflow/data/preflight.py,$(PKG_SRC))
+  src/neoutflow/outputs/conclusions.py src/neoutflow/outputs/derived.py src/neoutflow/outputs/sources.py \
+  src/neoutflow/data/preflight.py,$(PKG_SRC))
 RENDER_SRC := $(CORE_SRC) $(filter src/neoutflow/render/%,$(PKG_SRC))
 
 $(RELEASE_STAMP): $(NB_STAMPS) $(PARAMS_STAMP) $(RAW_DATA) $(RELEASE_SRC) $(ENGINE_FILE) | $(VENV_STAMP)

@@ -262,11 +262,17 @@ STYLE.fig = pick("fig-prefix", STYLE.fig_title)
 STYLE.tbl = pick("tbl-prefix", STYLE.tbl_title)
 STYLE.delim = pick("title-delim", "：")
 STYLE.sec = pick("sec-prefix", "第")
+STYLE.eq = pick("eq-prefix", "式")
 
 local function ref_text(kind, number)
   if kind == "sec" then
     -- the Chinese ordinal: Quarto is told `sec-prefix: 第`, and typeset.lua adds 节 there too
-    return STYLE.sec:match("^%s*第%s*$") and ("第 " .. number .. " 节") or (STYLE.sec .. " " .. number)
+    -- (第 N 章 for a chapter, 第 N.M 节 for a section within one)
+    local unit = tostring(number):find("%.") and " 节" or " 章"
+    return STYLE.sec:match("^%s*第%s*$") and ("第 " .. number .. unit) or (STYLE.sec .. " " .. number)
+  end
+  if kind == "eq" then
+    return STYLE.eq .. " (" .. number .. ")" -- 式 (1), as the equation's own number reads
   end
   return STYLE[kind] .. " " .. number
 end
@@ -274,7 +280,7 @@ end
 local function kind_of(id)
   local head, rest = id:match("^(%a+)%-(.+)$")
   head = head and head:lower()
-  if head == "fig" or head == "tbl" or head == "sec" then
+  if head == "fig" or head == "tbl" or head == "sec" or head == "eq" then
     return head
   end
 end
@@ -298,7 +304,7 @@ local function prefix_caption(caption, text)
 end
 
 local function number_all(doc)
-  local counters, sections = { fig = 0, tbl = 0 }, {}
+  local counters, sections = { fig = 0, tbl = 0, eq = 0 }, {}
   local numbered = OPTIONS["number-sections"] == true
   local function float(el, expected)
     local kind = kind_of(el.identifier)
@@ -338,6 +344,25 @@ local function number_all(doc)
     end,
     Figure = function(el)
       return float(el, "fig")
+    end,
+    -- a display equation labelled as Quarto writes it: $$ … $$ {#eq-name}. It is numbered in order; the
+    -- HTML shows "(N)" at its right, the PDF numbers every display equation itself (the Typst partial sets
+    -- math.equation numbering), so that both agree with the references.
+    Para = function(el)
+      local c = el.content
+      local last = c[#c]
+      local label = last and last.t == "Str" and last.text:match("^{#(eq%-[%w%-_]+)}$")
+      if not label or not (c[1] and c[1].t == "Math" and c[1].mathtype == "DisplayMath") then
+        return nil
+      end
+      counters.eq = counters.eq + 1
+      local number = tostring(counters.eq)
+      add_target(label, { kind = "eq", number = number })
+      local body = { c[1] }
+      if FORMAT:match("html") then
+        table.insert(body, pandoc.Span({ pandoc.Str("(" .. number .. ")") }, { class = "eq-number" }))
+      end
+      return pandoc.Div({ pandoc.Para(body) }, { id = label, class = "equation" })
     end,
     Table = function(el)
       return float(el, "tbl")

@@ -8,7 +8,8 @@
 --     2010年—2020年 → 2010–2020 …), and "p = 0.000" reads "p < 0.001"; ISO dates keep their
 --     hyphens. Adjacent text runs are joined first, so a range reads the same whether its two
 --     ends were typed or inserted by two {{< var >}} shortcodes;
---   * a section reference Quarto writes as "第 N" (or "第&nbsp;N") reads "第 N 节";
+--   * a section reference Quarto writes as "第 N" (or "第&nbsp;N") reads "第 N 章" for a chapter and
+--     "第 N.M 节" for a section within one;
 --   * in HTML, every table sits in a sideways-scrolling <div class="table-scroll">.
 -- These rules only ever see the document's body: never its metadata (file names such as the
 -- CSL style's keep their hyphens).
@@ -235,7 +236,9 @@ local function section_link(el)
     local text = pandoc.utils.stringify(el.content):gsub("\u{a0}", " "):gsub("&nbsp;", " ")
     local number = text:match("^第%s*([%d%.]+)$")
     if number then
-      el.content = pandoc.Inlines({ pandoc.Str("第 " .. number .. " 节") })
+      -- a chapter (one number) is 第 N 章, a section within it 第 N.M 节
+      local unit = number:find("%.") and " 节" or " 章"
+      el.content = pandoc.Inlines({ pandoc.Str("第 " .. number .. unit) })
       return el
     end
   end

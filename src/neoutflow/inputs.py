@@ -32,8 +32,9 @@ NOTEBOOK_INPUTS: dict[str, tuple[str, ...]] = {
         "province_series.csv",
         "boundaries/prefectures.geojson",
         "boundaries/provinces.geojson",
+        "boundaries/basemap.geojson",
     ),
-    "02_determinants": (*_CENSUS, "province_series.csv"),
+    "02_determinants": (*_CENSUS, "province_series.csv", "boundaries/provinces.geojson"),  # contiguity (Moran)
     "03_migration_checks": (
         *_CENSUS,
         "province_series.csv",
@@ -47,7 +48,13 @@ NOTEBOOK_INPUTS: dict[str, tuple[str, ...]] = {
         "prefecture_series.csv",
         "boundaries/prefectures.geojson",
     ),
-    "05_flows": (*_CENSUS, "province_series.csv", "birthplace_flows.csv", "boundaries/provinces.geojson"),
+    "05_flows": (
+        *_CENSUS,
+        "province_series.csv",
+        "birthplace_flows.csv",
+        "boundaries/provinces.geojson",
+        "boundaries/basemap.geojson",
+    ),
     # 06 also refits the young-adult province model of 02 (its pay lever), so it reads what 02 reads.
     "06_projection": (*_CENSUS, "province_series.csv", "province_life_expectancy.csv", "projection_benchmarks.csv"),
 }

@@ -25,7 +25,7 @@ def built():
     pairs = fl.province_pairs(data.load_boundaries("province"))
     chars = fl.province_characteristics(datasets.province_dataset(2010, 2020))
     dyads = fl.dyad_dataset(flows, pairs, chars)
-    return flows, pairs, chars, dyads, fl.fit_models(dyads)
+    return flows, pairs, chars, dyads, {**fl.fit_models(dyads), **fl.fit_models(dyads, fl.EXTENSIONS)}
 
 
 def test_geography(built):
@@ -53,7 +53,7 @@ def test_written_models_refit(built, tmp_path):
     _, _, _, dyads, models = built
     path = fo.write_models(models, dyads, tmp_path)
     record = json.loads(path.read_text(encoding="utf-8"))
-    assert set(record) == set(fl.MODELS)
+    assert set(record) == set(fl.MODELS) | set(fl.EXTENSIONS)  # the variants (e)–(g) are refitted too
     for name, spec in record.items():
         df = pd.read_csv(tmp_path / spec["dataset"], dtype={"origin": str, "destination": str})
         assert len(df) == spec["n"] == 930
@@ -73,6 +73,9 @@ def test_statsmodels_glm_matches_characteristics_model(built):
     glm = sm.GLM(dyads[spec["outcome"]].astype(float), x, family=sm.families.Poisson()).fit(tol=1e-14, maxiter=200)
     ours = models["b"]["coefs"].set_index("term")["coef"]
     assert np.abs(glm.params.values - ours.values).max() < 1e-6
+    # the pseudo R² is the squared correlation of the outcome with the fitted means (Santos Silva–Tenreyro)
+    want = np.corrcoef(dyads[spec["outcome"]].astype(float), glm.fittedvalues)[0, 1] ** 2
+    assert models["b"]["pseudo_r2"] == pytest.approx(want, rel=1e-6)
 
 
 def test_counterfactual_intervals(built):
@@ -81,3 +84,26 @@ def test_counterfactual_intervals(built):
     assert list(cf["origin"]) == list(fl.NORTHEAST)
     assert (cf["cf_low"] < cf["counterfactual"]).all() and (cf["counterfactual"] < cf["cf_high"]).all()
     assert np.allclose(cf["observed"], dyads[dyads["origin"].isin(fl.NORTHEAST)].groupby("origin")["stock"].sum())
+
+
+def test_sampling_fraction_rescales_the_2000_stock_and_refits_model_d(built):
+    """At the shipped fraction the rescaled stocks are the shipped estimates (rounded to persons); over the
+    range the (d) refit is a plain PPML of the recomputed clipped change, checked with the numpy refit."""
+    flows, _, _, dyads, models = built
+    same = fl.rescale_2000(dyads, flows, 0.095)
+    assert np.abs(same["stock_2000"] - dyads["stock_2000"]).max() <= 1.0
+    sens = fl.sampling_sensitivity(dyads, flows, ["d_log_relative_wage"], (0.090, 0.105))
+    for frac, row in zip((0.090, 0.105), sens.itertuples(), strict=True):
+        d = fl.rescale_2000(dyads, flows, frac)
+        raw = (
+            d["stock"]
+            - flows[(flows["year"] == 2000) & (flows["origin"] != flows["destination"])]
+            .set_index(["origin", "destination"])["persons_sample"]
+            .reindex(pd.MultiIndex.from_frame(d[["origin", "destination"]]))
+            .to_numpy()
+            / frac
+        )
+        assert row.zero_share == pytest.approx(float((raw <= 0).mean()))
+        b, se = fl.refit({**models["d"]["spec"]}, d)
+        assert row.coef == pytest.approx(b["d_log_relative_wage"], abs=1e-6)
+        assert row.se == pytest.approx(se["d_log_relative_wage"], abs=1e-6)

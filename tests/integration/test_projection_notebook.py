@@ -109,3 +109,29 @@ def test_scenario_words_follow_the_intervals(default_run):
         lo = results[f"diff_{name}_ne_total_lo95"]["value"]
         word = results[f"effect_word_{name}"]["display"]
         assert ("不含零" in word) == (lo >= 0.5e4 or results[f"diff_{name}_ne_total_hi95"]["value"] <= -0.5e4)
+
+
+def test_a_projection_to_2050_runs_end_to_end(tmp_path):
+    """``projection_end_year: 2050`` (the option the parameters allow): bands, variants, scenarios and the
+    benchmarks reach 2050 and the recorded sentences name that year (fewer draws: the same code, cheaper)."""
+    out, results = _run(tmp_path, projection_end_year=2050, projection_draws=200, bootstrap_reps=199)
+    assert results["end_year"]["value"] == 2050
+    bands = (out / "tables" / "projection_bands.md").read_text(encoding="utf-8")
+    bench = (out / "tables" / "projection_benchmarks.md").read_text(encoding="utf-8")
+    scen = (out / "tables" / "projection_scenarios.md").read_text(encoding="utf-8")
+    assert "2050" in bands and "2050" in bench, "the tables reach the last year"
+    assert "2050" in scen or "末年" in scen
+    for region in [*REGIONS.values(), "ne"]:
+        v = [results[f"mc_{region}_end_total_{q}"]["value"] for q in ("lo95", "lo80", "median", "hi80", "hi95")]
+        assert v == sorted(v), region
+    ne = results["base_ne_end_total"]["value"]
+    assert results["low_ne_end_total"]["value"] < ne < results["high_ne_end_total"]["value"]
+    # the benchmark differences are recomputed from their components, in 2050
+    assert results["ssp2_ne_end_diff"]["value"] == pytest.approx(results["ssp2_ne_end"]["value"] - ne, rel=1e-9)
+    for name in ("pay", "retention", "births", "all"):
+        assert f"diff_{name}_ne_total_median" in results
+    for key, r in results.items():
+        if isinstance(r.get("display"), str):
+            assert "2035" not in r["display"], (key, r["display"])  # no sentence left at the default horizon
+    for name in ("projection_population", "projection_benchmarks", "projection_scenarios"):
+        assert (out / "figures" / f"{name}.png").stat().st_size > 0

@@ -75,7 +75,7 @@ def captions(text: str) -> list[tuple[str, str]]:
 
 
 def section_refs(text: str) -> list[str]:
-    return re.findall(r"第\s*(\d+(?:\.\d+)*)\s*节", text)
+    return re.findall(r"第\s*(\d+(?:\.\d+)*)\s*[章节]", text)
 
 
 def bibliography(pages: list[str]) -> list[str]:
@@ -174,13 +174,13 @@ def test_quarto_and_registry_outputs_agree(fresh, built_project):
     q_html = (fresh / "_output" / "report.html").read_text(encoding="utf-8")
     r_html = (built_project / "_output" / "report.html").read_text(encoding="utf-8")
     assert len(png_widths(q_html)) == len(png_widths(r_html))
-    # Quarto's own spellings, corrected by report/typeset.lua: "第 N 节", the range dash, "表 N：标题"
+    # Quarto's own spellings, corrected by report/typeset.lua: "第 N 章" / "第 N.M 节", the range dash, "表 N：标题"
     for html in (q_html, r_html):
         sec_links = [
             re.sub(r"<[^>]+>|&nbsp;", " ", t).strip() for t in re.findall(r'<a href="#sec-[^"]*"[^>]*>(.*?)</a>', html)
         ]
         refs = [t for t in sec_links if t.startswith("第")]  # (not the contents' entries)
-        assert len(refs) > 30 and all(re.fullmatch(r"第\s*\d+(?:\.\d+)*\s*节", t) for t in refs), refs[:5]
+        assert len(refs) > 30 and all(re.fullmatch(r"第\s*\d+\s*章|第\s*\d+(?:\.\d+)+\s*节", t) for t in refs), refs[:5]
         captions_html = [
             re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html, re.S)
         ]
@@ -197,6 +197,17 @@ def test_phone_width(fresh, tmp_path):
 def test_word_file(fresh):
     """Quarto's Word file (with report/reference.docx) has what the registry route's has."""
     check_docx(fresh / "_output" / "report.docx", fresh / "_output" / "report.html")
+
+
+def test_phone_reader(fresh):
+    """Quarto's page as the registry-only route's (tests/integration/test_html_reader.py): captions
+    whole, the contents folded under the title (Quarto hides its sidebar), figures open at full size,
+    every figure and table with its data."""
+    from browser import check_phone_reader, chromium
+
+    if chromium() is None:
+        pytest.skip("headless Chromium not installed (Debian: apt-get install chromium)")
+    check_phone_reader(fresh / "_output" / "report.html")
 
 
 def test_broken_cross_reference_fails_naming_its_place(fresh):

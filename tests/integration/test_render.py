@@ -185,9 +185,9 @@ def test_pdf_text(rendered):
         "表1：三省常住人口",
         "图形见图1",
         "数据见表1",
-        "在第2节中给出",
+        "在第2章中给出",
         "如表1所示",
-        "（第1节已有铺垫）",
+        "（第1章已有铺垫）",
         _squash(display),
         "参考文献",
         "[1]张云龙.以人口高质量发展推动东北全面振兴的对策研究[Z]",
@@ -228,7 +228,7 @@ def test_html(rendered):
         "2.1图形",
         "图1：三省人口变化（测试图）",
         "表1：三省常住人口",
-        "在第2节中给出",
+        "在第2章中给出",
         _squash(display),
         "参考文献",
         "张云龙.以人口高质量发展推动东北全面振兴的对策研究[Z]",
@@ -238,7 +238,7 @@ def test_html(rendered):
     for leftover in ("??", "@fig-", "@tbl-", "@sec-", "{{<"):
         assert leftover not in text, leftover
     links = {href: label for href, label in html.links}
-    assert links["#fig-demo"] == "图 1" and links["#tbl-demo"] == "表 1" and links["#sec-results"] == "第 2 节"
+    assert links["#fig-demo"] == "图 1" and links["#tbl-demo"] == "表 1" and links["#sec-results"] == "第 2 章"
     assert links["#ref-zhang_seed"] == "1"
     # the figure is embedded: the HTML stands alone
     assert html.images and all(src.startswith("data:image/png;base64,") for src in html.images)
@@ -423,7 +423,7 @@ def _cited_keys(node) -> list[str]:
     if not isinstance(node, dict):
         return []
     keys = [c["citationId"] for c in node["c"][0]] if node.get("t") == "Cite" else []
-    keys = [k for k in keys if k.split("-")[0].lower() not in ("fig", "tbl", "sec")]
+    keys = [k for k in keys if k.split("-")[0].lower() not in ("fig", "tbl", "sec", "eq")]
     return keys + [k for value in node.values() for k in _cited_keys(value)]
 
 

@@ -249,5 +249,5 @@ def test_quarto_uses_the_shared_partials_and_no_network(tmp_path, monkeypatch):
     out = render_run.render(project, engine="quarto", quiet=True)
     html = out["html"].read_text(encoding="utf-8")
     assert network_loads(html) == []
-    assert "第 1 节" in re.sub(r"<[^>]+>", "", html)
+    assert "第 1 章" in re.sub(r"<[^>]+>", "", html)
     assert out["pdf"].stat().st_size > 0

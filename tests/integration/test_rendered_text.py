@@ -72,3 +72,52 @@ def test_check_flags_known_leaks(case):
 def test_check_accepts_plain_prose():
     ok = "各地区净迁移之和恒等于零（本次计算的合计偏离零不足 1 人），相对工资的系数为 22.655（p = 0.101）。"
     assert identifiers(ok) == []
+
+
+# --- the register of a journal article (tests/support/prose_scan.py; fixtures in tests/unit/test_prose_scan.py)
+
+
+def pdf_body(project) -> str:
+    """The PDF's text (pypdf) up to the reproducibility appendix, whose subject is the files, squeezed."""
+    from prose_scan import squeeze
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() or "" for p in PdfReader(project / "_output" / "report.pdf").pages)
+    text = squeeze(text)
+    # the heading's first occurrence is in the contents, the second starts the appendix
+    title = "附录：可复现性"
+    end = text.find(title, text.find(title) + 1)
+    return text[: end if end > 0 else None]
+
+
+def test_rendered_prose_reads_as_a_journal_article(built_project, rendered):
+    """No templated sentence, zero count, sign before 多/少, unit-less change, high-to-low interval, tool or
+    tracker word, or banned term in the body of the HTML or of the PDF."""
+    from prose_scan import problems
+
+    found = problems(rendered) + [f"PDF {p}" for p in problems(pdf_body(built_project), pdf=True)]
+    assert not found, "sentences an editor would not pass:\n" + "\n".join(found)
+
+
+ABSTRACT_LENGTH = (300, 400)  # Chinese characters, as journals ask (人口研究, 地理学报: about 300 字)
+
+
+def abstract_text(page: str) -> str:
+    """The Chinese abstract's text in the HTML: its section, without the keywords line."""
+    start = page.find('<section id="摘要"')
+    end = page.find("</section>", start)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page[start:end]))
+    return text.split("关键词")[0].replace("摘要", "", 1)
+
+
+def test_abstract_is_three_to_four_hundred_characters_and_has_the_outlook(built_project):
+    page = (built_project / "_output" / "report.html").read_text(encoding="utf-8")
+    text = abstract_text(page)
+    han = len(re.findall(r"[\u4e00-\u9fff]", text))
+    assert ABSTRACT_LENGTH[0] <= han <= ABSTRACT_LENGTH[1], f"{han} Chinese characters in the abstract"
+    # the findings, the verdicts and the projection's end year are all there
+    assert "首选估计" in text and "薪酬" in text and "产业" in text and "教育" in text
+    end_year = re.search(r"到\s*(\d{4})\s*年", text)
+    assert end_year and "预测" in text, "the abstract does not give the projection's outlook"
+    english = page[page.find('<section id="abstract"') :]
+    assert f"in {end_year.group(1)}" in html.unescape(re.sub(r"<[^>]+>", " ", english[: english.find("</section>")]))

@@ -111,3 +111,15 @@ def test_the_years_are_those_asked_for(built):
     assert f"{end - base}岁及以上" in pdf
     if end - base != 10:
         assert "10岁及以上" not in pdf
+
+
+def test_prose_with_parts_left_out_reads_as_a_journal_article(built):
+    """The register scan of the shipped build (tests/integration/test_rendered_text.py) on a build whose
+    optional parts are missing: the sentences written for those cases must pass it too."""
+    from prose_scan import problems
+    from test_rendered_text import pdf_body, reader_text
+
+    _, project, _ = built
+    page = (project / "_output" / "report.html").read_text(encoding="utf-8")
+    found = problems(reader_text(page)) + [f"PDF {p}" for p in problems(pdf_body(project), pdf=True)]
+    assert not found, "sentences an editor would not pass:\n" + "\n".join(found)

@@ -95,3 +95,24 @@ def table_61(root, path, factor=1.1, unit="人/10 万人", names=None):
         college = round(ind[(code, 2020, "college_per_100k")] * factor)
         rows.append([name + " ", str(college), "15000", "34000", "24000"])
     return write_rows(rows, path)
+
+
+def survey_table(root, path, year: int = 2025, unit: str = "人", scale: float = 1.0):
+    """A 1% sample survey communiqué's province table (SYNTHETIC: the 2020 census totals, the Northeast −4 %, the
+    other provinces +1 %), with a 全国 row, spaced names, a unit line and a share column; ``scale`` divides the
+    printed values (10,000 for a table in 万人)."""
+    tot = pd.read_csv(root / "data" / "raw" / RAW_FILES["census_totals"], **READ)
+    tot = tot[(tot["year"] == 2020) & tot["code"].str.endswith("0000")].set_index("code")["population"]
+    values = {c: v * (0.96 if c[:2] in ("21", "22", "23") else 1.01) for c, v in tot.items()}
+    total = sum(values.values())
+    rows = [
+        [f"{year}年全国1%人口抽样调查主要数据公报 表1 各地区人口（SYNTHETIC, FOR TESTS ONLY）", "", ""],
+        [f"单位：{unit}", "", ""],
+        ["地  区", "人口数", "比重（%）"],
+        ["全  国", f"{total / scale:.2f}" if scale != 1 else str(round(total)), "100.00"],
+    ]
+    for code, name in short_names(root).items():
+        v = values[code] / scale
+        rows.append([spaced(name), f"{v:.2f}" if scale != 1 else str(round(v)), f"{100 * values[code] / total:.2f}"])
+    rows.append(["注：合计不含现役军人。", "", ""])
+    return write_rows(rows, path)

@@ -89,3 +89,27 @@ def test_rank_word():
 
     assert rank_word(1) == "最大"
     assert rank_word(3) == "第 3 大"
+
+
+def test_sentences_for_several_subjects_and_counts_are_written_per_case():
+    from neoutflow.outputs.claims import change_count_phrase, grouped_clause, interval_count_sentence, shared_clause
+
+    # two subjects sharing a word get it once; different words each their own (hand-written expectations)
+    assert shared_clause(["黑龙江", "吉林"], ["包含零", "包含零"]) == "黑龙江和吉林均包含零"
+    assert shared_clause(["黑龙江", "吉林"], ["显著", "不显著"]) == "黑龙江显著、吉林不显著"
+    assert grouped_clause(["辽宁", "黑龙江", "吉林"], ["高于", "低于", "低于"], "中位数") == (
+        "辽宁高于中位数，黑龙江和吉林均低于中位数"
+    )
+    assert grouped_clause(["辽宁", "吉林", "黑龙江"], ["低于"] * 3, "中位数") == "辽宁、吉林和黑龙江均低于中位数"
+    # zero counts are never printed as "0 个" / "0 次"
+    assert change_count_phrase(0) == "符号没有改变" and change_count_phrase(2) == "符号改变 2 次"
+    assert interval_count_sentence(0, 0, 35) == "35 个单位的 95% 区间均包含零"
+    assert interval_count_sentence(3, 0, 32) == "35 个单位中，95% 区间在零以上的有 3 个，含零的有 32 个"
+    assert interval_count_sentence(0, 2, 0) == "2 个单位的 95% 区间均在零以下"
+
+
+def test_every_verdict_has_a_policy_reading():
+    from neoutflow.outputs.claims import POLICY_READING, VERDICT_ENGLISH
+
+    assert set(POLICY_READING) == set(VERDICT_ENGLISH)
+    assert all(does and does_not for does, does_not in POLICY_READING.values())

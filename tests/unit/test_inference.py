@@ -141,3 +141,23 @@ def test_rescaled_contrasts_share_a_run_and_flip_the_sign_of_t():
     t, p = inference.wild_test(x, y, np.array([0.0, -0.5, 0.0]), reps=499, seed=7, weights="webb")
     assert out.loc["minus_half", "t"] == pytest.approx(t, rel=1e-10) == -out.loc["x1", "t"]
     assert out.loc["minus_half", "p_webb"] == out.loc["x1", "p_webb"] == pytest.approx(p, abs=0.0)
+
+
+@pytest.mark.parametrize("clusters", [None, 8])
+def test_numpy_denominator_equals_the_packages_numba_path(clusters):
+    """The bootstrap denominators of the numpy override equal those of wildboottest's own (numba) code."""
+    from wildboottest.wildboottest import WildboottestCL
+
+    df = synthetic(60, seed=6, clusters=clusters or 8)
+    x, y, _ = inference.design(df, "y", ["x1", "x2"])
+    cl = np.arange(len(y)) if clusters is None else pd.factorize(df["g"])[0]
+    r = np.array([0.0, 1.0, 0.0])
+    boots = []
+    for cls in (WildboottestCL, inference._wildboot_class()):
+        b = cls(X=x, Y=y, cluster=cl, R=r, B=499, seed=3, parallel=False)
+        b.get_scores(bootstrap_type="11", impose_null=True, adj=True, cluster_adj=True)
+        b.get_weights(weights_type="webb")
+        b.get_numer()
+        b.get_denom()
+        boots.append(b)
+    assert boots[1].denom == pytest.approx(boots[0].denom, rel=1e-10)

@@ -167,16 +167,35 @@ def test_pay_verdict_words():
     assert po.pay_verdict(0.0, 0.7) == "与零无法区分"  # the interval includes zero
 
 
-def test_pay_share_draws_share_one_coefficient_draw_and_clip():
+def test_pay_share_draws_divide_each_change_draw_and_clip():
     import pandas as pd
 
-    # synthetic lever: two provinces with net out-migration, one with net in-migration
-    lever = pd.DataFrame({"observed": [-10.0, -5.0, 2.0], "change": [2.0, 1.0, 1.0], "change_se": [1.0, 0.5, 0.5]})
-    z = np.array([0.0, -3.0, 10.0])
-    d = pj.pay_share_draws(lever, z)
+    # synthetic lever: two provinces with net out-migration, one with net in-migration; three draws of the change
+    lever = pd.DataFrame({"observed": [-10.0, -5.0, 2.0]})
+    change = np.array([[2.0, 1.0, 1.0], [-1.0, -0.5, -0.5], [12.0, 6.0, 6.0]])
+    d = pj.pay_share_draws(lever, change)
     assert d[0] == pytest.approx([0.2, 0.2, 0.0])
     assert d[1] == pytest.approx([0.0, 0.0, 0.0])  # a draw that would add out-migration removes nothing
     assert d[2] == pytest.approx([1.0, 1.0, 0.0])  # clipped at the whole out-migration
+
+
+def test_wild_coefficient_draws_centre_on_ols_with_hc1_spread():
+    from neoutflow.analysis import inference
+
+    # synthetic heteroskedastic regression (a known data-generating process, not data)
+    rng = np.random.default_rng(1)
+    x = np.column_stack([np.ones(200), rng.normal(size=200)])
+    y = 1.0 + 2.0 * x[:, 1] + rng.normal(size=200) * (1 + np.abs(x[:, 1]))
+    beta = np.linalg.lstsq(x, y, rcond=None)[0]
+    e = y - x @ beta
+    bread = np.linalg.inv(x.T @ x)
+    hc1 = bread @ (x.T * e**2) @ x @ bread * len(y) / (len(y) - 2)  # plain-numpy sandwich
+    for weights in inference.WEIGHTS:
+        d = inference.wild_coefficient_draws(x, y, 20_000, 7, weights)
+        assert np.all(np.abs(d.mean(axis=0) - beta) < 4 * np.sqrt(np.diag(hc1) / 20_000))
+        assert np.cov(d.T) == pytest.approx(hc1, rel=0.05, abs=1e-4)
+    again = inference.wild_coefficient_draws(x, y, 50, 7)
+    assert np.array_equal(again, inference.wild_coefficient_draws(x, y, 50, 7))  # seeded
 
 
 def test_a_lever_at_zero_changes_nothing():
@@ -197,12 +216,14 @@ def test_survey_comparison_appears_when_the_2025_totals_are_present():
     census = pd.DataFrame({"code": ["210000", "220000", "230000"], "year": [2020] * 3, "population": [1] * 3})
     rs = ResultSet("projection")
     po.record_survey_check(rs, census, det, sim, 2020)
-    assert "尚不含" in rs["survey_sentence"].display
+    assert rs["survey_comparison"].display == "" and "纳入本报告的数据后" in rs["survey_pending"].display
     survey = pd.DataFrame({"code": ["210000", "220000", "230000"], "year": [2025] * 3, "population": [40000] * 3})
     rs = ResultSet("projection")
     po.record_survey_check(rs, pd.concat([census, survey]), det, sim, 2020)
     assert rs["survey_liaoning_error_pct"].value == pytest.approx(-10.0)  # 36,000 projected vs 40,000
-    assert "已导入" in rs["survey_sentence"].display
+    text = rs["survey_comparison"].display
+    assert "调查的常住人口" in text and rs["survey_liaoning_error_pct"].display in text
+    assert rs["survey_inside_80"].display == "没有一个"  # every draw is 36,000: the band excludes 40,000
 
 
 def test_an_intensity_at_the_search_bound_is_printed_as_a_bound():

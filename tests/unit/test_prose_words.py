@@ -20,7 +20,6 @@ from neoutflow.outputs.claims import DIRECTION_WORDS, direction_word
 FIXED_YEARS: list[tuple[str, str, str]] = [
     # the sources, named by their census (the shipped extracts; a new census adds a source, not a year here)
     ("_02_data_methods.qmd", "地级单位 2020 年边界", "the shipped boundary file"),
-    ("_02_data_methods.qmd", "2020 年地级边界来自", "the shipped boundary file's compiler"),
     ("_02_data_methods.qmd", "在 2020 年普查后经过修订", "NBS revised the yearly series after the 7th census"),
     # the paper's "821万" and the 7th census table 7-3 that could settle it are facts about 2020
     ("_03_outflow.qmd", "2020 年户口登记在东北", "the paper's figure read as the 2020 hukou stock"),
@@ -35,12 +34,17 @@ FIXED_YEARS: list[tuple[str, str, str]] = [
     ("_03_outflow.qmd", "时点是 2010 年", "the 2010 birthplace matrix"),
     ("_04c_flows.qmd", "2000", "the 2000 birthplace matrix"),
     ("_04c_flows.qmd", "2010", "the 2010 birthplace matrix and the characteristics of that year"),
+    # the persistence panel is built for the 2000, 2010 and 2020 censuses (analysis.persistence.PERIODS: the
+    # residual method needs the census totals of the three); its gravity section reads the birthplace matrices
+    ("_04d_persistence_spatial.qmd", "2000", "the panel's first census and the 2000 birthplace matrix"),
+    ("_04d_persistence_spatial.qmd", "2010", "the panel's middle census and the 2010 birthplace matrix"),
+    ("_04d_persistence_spatial.qmd", "2020", "the panel's last census"),
     ("_06_limitations.qmd", "只有 2000 年和 2010 年的出生地存量", "the birthplace matrices shipped"),
     # the UN projection is named by its revision ("World Population Prospects 2024"), a source title
     ("_05b_projection.qmd", "《世界人口展望 2024》", "title of the UN projection (its revision year)"),
     ("_05b_projection.qmd", "WPP 2024", "short title of the UN projection (its revision year)"),
     # cited work
-    ("_04c_flows.qmd", "Gu 等（2022）", "year of a cited paper"),
+    ("_04c_flows.qmd", "古恒宇等（2022）", "year of a cited paper"),
     ("_04c_flows.qmd", "2000—2020 年", "the period of the cited paper's flows"),
     ("_04c_flows.qmd", "2015—2020 年", "the period of the cited paper's finding"),
     ("_appendix_repro.qmd", "GB/T 7714-2015", "name of a standard"),
@@ -55,17 +59,16 @@ FIXED_WORDS: list[tuple[str, str, str]] = [
     ("_02_data_methods.qmd", "p 值低于 {V}%", "a rule: the significance level"),
     ("_04c_flows.qmd", "的存量减少，合计减少 {V}（增加的省对合计增加 {V}）", "pairs defined by the sign"),
     ("_05_counterfactuals.qmd", "把教育指标降到中位数", "the scenario lowers the above-median indicators"),
-    ("_07_conclusions.qmd", "个省份的教育指标高于全国中位数", "counts the provinces above the median"),
+    ("_07_conclusions.qmd", "对已高于中位数的省份", "defines the provinces the scenario cannot speak to"),
     ("_07_conclusions.qmd", "对已高于全国中位数的省份", "defines the counted provinces (the count is a result)"),
     ("_07_conclusions.qmd", "已高于中位数的东北省份", "a column heading: the count of provinces above the median"),
-    ("_abstract.qmd", "东北高于中位数的教育指标", "the scenario's definition (the count is a result)"),
     ("_07_conclusions.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),
-    ("_abstract.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),
 ]
 # Intervals in words: the census interval is a parameter ("两次普查之间", or its value from the results).
 FIXED_INTERVALS: list[tuple[str, str, str]] = [
     ("_03_outflow.qmd", "原文称东北三省十年", "the paper's own claim"),
     ("_04c_flows.qmd", "十年", "the 2000→2010 birthplace matrices are ten years apart"),
+    ("_04d_persistence_spatial.qmd", "十年", "the panel's two periods are the fixed census decades"),
 ]
 
 YEAR = re.compile(r"(?<![\d.])(?:19|20)\d\d(?!\d)")

@@ -74,6 +74,8 @@ def test_pyramids_one_panel_per_province_on_one_scale():
     # one scale: the third province (3× the first) has the widest bars, same x limits everywhere
     assert len({ax.get_xlim() for ax in axes}) == 1
     assert max(abs(p.get_width()) for p in axes[2].patches) == pytest.approx(9.0)  # 万
+    fig.canvas.draw()  # the age groups label the rows (issue 28: the shared axis had lost them)
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == ["0-4", "5-9", "10+"]
     with pytest.raises(ValueError, match="no census population"):
         figs.population_pyramids(_census(NE[:2]), NE, NAMES, 2010, 2020)
 
@@ -101,10 +103,20 @@ def test_pyramid_region_parameter_picks_what_is_drawn():
 
 
 def _provinces_geo() -> gpd.GeoDataFrame:
+    """A SYNTHETIC base map: five provinces and Taiwan as boxes, and a maritime line."""
+    from shapely.geometry import LineString, MultiLineString
+
     cells = {"210000": (122, 40), "220000": (124, 43), "230000": (126, 46), "110000": (116, 40), "650000": (85, 42)}
+    cells["710000"] = (120.5, 22.5)
+    names = NAMES | {"710000": "台湾省"}
+    line = MultiLineString([LineString([(110, 18), (109, 15)]), LineString([(112, 4), (114, 5)])])
     return gpd.GeoDataFrame(
-        {"code": list(cells), "name_zh": [NAMES[c] for c in cells]},
-        geometry=[box(x, y, x + 2, y + 2) for x, y in cells.values()],
+        {
+            "code": [*cells, "100000"],
+            "name_zh": [names[c] for c in cells] + ["海上边界线"],
+            "kind": ["province"] * len(cells) + ["maritime_boundary"],
+        },
+        geometry=[box(x, y, x + 2, y + 2) for x, y in cells.values()] + [line],
         crs=4326,
     )
 

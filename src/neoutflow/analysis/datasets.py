@@ -458,10 +458,23 @@ def prefecture_sample(
     ok = reason == ""
     sizes = data[ok].groupby(fixed_effects)[fixed_effects].transform("size")
     single = sizes.index[sizes == 1]
-    reason[single] = "所在省份仅此一个单位（直辖市），被省份固定效应完全吸收"
+    reason[single] = "所在省份在样本中仅此一个单位（直辖市，或同省其他单位已被排除），被省份固定效应完全吸收"
     kept = data[reason == ""].reset_index(drop=True)
     dropped = data.loc[reason != "", ["code", "name_zh", "province_code"]].assign(reason=reason[reason != ""])
     return kept, dropped.reset_index(drop=True)
+
+
+def provinces_left_out(kept: pd.DataFrame, dropped: pd.DataFrame, key: str = "province_code") -> pd.DataFrame:
+    """The provinces with no unit in a prefecture model's sample: ``province_code, n_units, reasons`` (the
+    distinct reasons of their units, in order of appearance), from :func:`prefecture_sample`'s output."""
+    present = set(kept[key].astype(str))
+    out = dropped.assign(**{key: dropped[key].astype(str)})
+    out = out[~out[key].isin(present)]
+    rows = [
+        {"province_code": code, "n_units": len(g), "reasons": list(dict.fromkeys(g["reason"]))}
+        for code, g in out.groupby(key, sort=True)
+    ]
+    return pd.DataFrame(rows, columns=["province_code", "n_units", "reasons"])
 
 
 def prefecture_dataset(base_year: int = 2010, end_year: int = 2020) -> pd.DataFrame:

@@ -64,6 +64,21 @@ MODELS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "c": ("stock", DYADIC + NE_TERMS, ("origin", "destination")),
     "d": ("stock_change", DYADIC + ORIGIN_DEST, ()),
 }
+# Like-with-like variants for the comparison with Gu et al. (2022), who model flows conditional on the
+# migrant stock: the 2000 stock of the same pair as a network (lagged-stock) term, with no fixed effects (e),
+# with origin fixed effects and destination characteristics (f), with destination fixed effects and origin
+# characteristics (g). One-sided fixed effects identify the other side's characteristics.
+NETWORK = ("log_stock_2000",)
+ORIGIN_CHARS = tuple(f"o_{c}" for c in CHARACTERISTICS)
+DEST_CHARS = tuple(f"d_{c}" for c in CHARACTERISTICS)
+EXTENSIONS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "e": ("stock", DYADIC + NETWORK + ORIGIN_DEST, ()),
+    "f": ("stock", DYADIC + NETWORK + DEST_CHARS, ("origin",)),
+    "g": ("stock", DYADIC + NETWORK + ORIGIN_CHARS, ("destination",)),
+}
+# The 2000 long-form sampling fraction is not verified against the census volume: model (d) is refitted
+# over this range (the 2000 stocks rescaled from the sample counts).
+SAMPLING_FRACTIONS = (0.090, 0.095, 0.100, 0.105)
 CLUSTERS = ("origin", "destination")
 SSC = dict(k_adj=False, G_adj=True, G_df="min")
 
@@ -168,6 +183,7 @@ def dyad_dataset(flows: pd.DataFrame, pairs: pd.DataFrame, chars: pd.DataFrame) 
     wide = f.pivot_table(index=["origin", "destination"], columns="year", values="persons_estimated").reset_index()
     wide.columns.name = None
     wide = wide.rename(columns={2000: "stock_2000", 2010: "stock"})
+    wide["log_stock_2000"] = np.log(wide["stock_2000"])  # every pair has a positive 2000 stock
     wide["stock_change_raw"] = wide["stock"] - wide["stock_2000"]
     wide["stock_change"] = wide["stock_change_raw"].clip(lower=0)
     df = wide.merge(pairs, on=["origin", "destination"], how="left", validate="one_to_one")
@@ -227,38 +243,70 @@ def pseudo_r2(fit, df: pd.DataFrame, outcome: str) -> float:
     """Squared correlation between the outcome and the PPML fitted values (Santos Silva & Tenreyro),
     on the fitted sample: ``fepois`` drops the pairs whose outcome is separated (a fixed effect whose
     outcomes are all zero), so the outcome is taken from the rows it kept (``fit._data``), not ``df``."""
-    mu = np.asarray(fit.predict(), dtype=float)
+    mu = np.asarray(fit.predict(type="response"), dtype=float)  # fepois predicts the link (log μ) by default
     y = fit._data[outcome] if len(fit._data) == len(mu) else df[outcome]
     return float(np.corrcoef(y.to_numpy(float), mu)[0, 1] ** 2)
 
 
-def fit_models(dyads: pd.DataFrame) -> dict[str, dict]:
-    """Fit every model in :data:`MODELS`: ``{name: {fit, coefs, spec, n, pseudo_r2}}``."""
-    out = {}
-    for name, (outcome, regs, fes) in MODELS.items():
-        fit = fit_ppml(dyads, outcome, regs, fes)
-        spec = {
-            "dataset": f"flows_dyads_{name}.csv",
-            "estimator": "PPML (pyfixest fepois)",
-            "formula": formula(outcome, regs, fes),
-            "outcome": outcome,
-            "regressors": list(regs),
-            "intercept": not fes,
-            "fixed_effects": list(fes),
-            "cluster": list(CLUSTERS),
-            "vcov": "two-way CRV1 by origin and destination: V = c (V_origin + V_destination - V_dyad), "
-            "c = G/(G-1), G = min cluster count; no k adjustment",
-            "ssc": SSC,
-            "n": int(fit._N),
-        }
-        out[name] = {
-            "fit": fit,
-            "coefs": coef_frame(fit),
-            "spec": spec,
-            "n": int(fit._N),
-            "pseudo_r2": pseudo_r2(fit, dyads, outcome),
-        }
+def fit_model(dyads: pd.DataFrame, name: str, outcome: str, regs: Sequence[str], fes: Sequence[str]) -> dict:
+    """One PPML model: ``{fit, coefs, spec, n, pseudo_r2}`` (``spec`` is what the independent refit reads)."""
+    fit = fit_ppml(dyads, outcome, regs, fes)
+    spec = {
+        "dataset": f"flows_dyads_{name}.csv",
+        "estimator": "PPML (pyfixest fepois)",
+        "formula": formula(outcome, regs, fes),
+        "outcome": outcome,
+        "regressors": list(regs),
+        "intercept": not fes,
+        "fixed_effects": list(fes),
+        "cluster": list(CLUSTERS),
+        "vcov": "two-way CRV1 by origin and destination: V = c (V_origin + V_destination - V_dyad), "
+        "c = G/(G-1), G = min cluster count; no k adjustment",
+        "ssc": SSC,
+        "n": int(fit._N),
+    }
+    return {
+        "fit": fit,
+        "coefs": coef_frame(fit),
+        "spec": spec,
+        "n": int(fit._N),
+        "pseudo_r2": pseudo_r2(fit, dyads, outcome),
+    }
+
+
+def fit_models(dyads: pd.DataFrame, which: dict | None = None) -> dict[str, dict]:
+    """Fit every model in ``which`` (default :data:`MODELS`; :data:`EXTENSIONS` for the variants)."""
+    return {name: fit_model(dyads, name, *spec) for name, spec in (which or MODELS).items()}
+
+
+def rescale_2000(dyads: pd.DataFrame, flows: pd.DataFrame, fraction: float) -> pd.DataFrame:
+    """``dyads`` with the 2000 stocks re-estimated as sample count / ``fraction`` (and the change,
+    its clipped PPML outcome and the log stock recomputed)."""
+    f = flows[(flows["year"] == 2000) & (flows["origin"] != flows["destination"])]
+    sample = f.set_index(["origin", "destination"])["persons_sample"]
+    out = dyads.copy()
+    out["stock_2000"] = sample.reindex(pd.MultiIndex.from_frame(out[["origin", "destination"]])).to_numpy() / fraction
+    out["log_stock_2000"] = np.log(out["stock_2000"])
+    out["stock_change_raw"] = out["stock"] - out["stock_2000"]
+    out["stock_change"] = out["stock_change_raw"].clip(lower=0)
     return out
+
+
+def sampling_sensitivity(
+    dyads: pd.DataFrame, flows: pd.DataFrame, terms: Sequence[str], fractions: Sequence[float] = SAMPLING_FRACTIONS
+) -> pd.DataFrame:
+    """Model (d) refitted for each 2000 sampling fraction: ``fraction, term, coef, se, p, zero_share``
+    (``zero_share``: the share of pairs whose clipped change is zero)."""
+    outcome, regs, fes = MODELS["d"]
+    rows = []
+    for frac in fractions:
+        d = rescale_2000(dyads, flows, frac)
+        c = coef_frame(fit_ppml(d, outcome, regs, fes)).set_index("term")
+        zero = float((d["stock_change"] == 0).mean())
+        rows += [
+            {"fraction": frac, "term": t, **c.loc[t, ["coef", "se", "p"]].to_dict(), "zero_share": zero} for t in terms
+        ]
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------- an independent refit
@@ -382,4 +430,36 @@ def median_origin_counterfactual(
                 "change_pct_high": (np.exp(dlog + q * se_dlog) - 1) * 100,
             }
         )
+    return pd.DataFrame(rows)
+
+
+def dense_design(dyads: pd.DataFrame, regressors: Sequence[str], fixed_effects: Sequence[str]) -> np.ndarray:
+    """The regressors, then one full set of dummies for the first fixed effect and the others without their
+    first level (no intercept when there are fixed effects): the column space ``fepois`` absorbs."""
+    cols = [dyads[r].to_numpy(float) for r in regressors]
+    if not fixed_effects:
+        cols.insert(0, np.ones(len(dyads)))
+    for k, fe in enumerate(fixed_effects):
+        levels = sorted(dyads[fe].astype(str).unique())
+        cols += [(dyads[fe].astype(str) == lev).to_numpy(float) for lev in levels[(1 if k else 0) :]]
+    return np.column_stack(cols)
+
+
+def ne_wild_tests(dyads: pd.DataFrame, reps: int, seed: int) -> pd.DataFrame:
+    """Model (c)'s Northeast interactions tested with the wild cluster score bootstrap by origin (31 origin
+    clusters, three of them Northeast): ``term, t, p_rademacher, p_webb, reps``."""
+    from neoutflow.analysis import inference
+
+    outcome, regs, fes = MODELS["c"]
+    x = dense_design(dyads, regs, fes)
+    y = dyads[outcome].to_numpy(float)
+    rows = []
+    for term in NE_TERMS:
+        restricted = fit_ppml(dyads, outcome, [r for r in regs if r != term], fes)  # the null imposed
+        if int(restricted._N) != len(dyads):
+            raise ValueError("the restricted model dropped pairs: the score bootstrap needs every pair")
+        mu = np.asarray(restricted.predict(type="response"), dtype=float)
+        j = list(regs).index(term)
+        t, p = inference.score_wild_poisson(x, y, j, dyads["origin"].to_numpy(), reps, seed, mu=mu)
+        rows.append({"term": term, "t": t, **{f"p_{w}": v for w, v in p.items()}, "reps": int(reps)})
     return pd.DataFrame(rows)

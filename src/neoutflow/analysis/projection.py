@@ -510,24 +510,35 @@ def pay_shares(observed, change, low, high) -> pd.DataFrame:
     )
 
 
+PAY_WEIGHTS = "webb"  # the wild weights of the pay lever's draws (the verdicts take the larger of both p-values)
+
+
 def pay_effect(
     prov: pd.DataFrame,
     regressors: list[str],
     cov_type: str,
+    draws: int,
+    seed: int,
+    reps: int,
     codes: tuple[str, ...] = NORTHEAST,
     outcome: str = PAY_OUTCOME,
-) -> pd.DataFrame:
-    """The determinants chapter's wage counterfactual on ``outcome``, as the pay lever.
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The determinants chapter's wage counterfactual on ``outcome``, as the pay lever, with the wild bootstrap
+    the report's verdicts use.
 
-    Fits the province model (``outcome``, ``regressors``, ``cov_type``; the report's main model is the
-    overall net migration rate, not the most favourable 20–39 specification), asks what each
-    of ``codes`` would have had with its wage variables at the national median (the counterfactual of
-    :func:`neoutflow.analysis.models.counterfactuals`, delta-method 95% interval) and converts the change into the
-    share of the province's 20–39 net out-migration removed (:func:`pay_shares`). Returns one row per code:
-    ``code, observed, change, ci_low, ci_high, p, coef, se, coef_p`` (the wage coefficient; its p-value) and the
-    shares.
+    Fits the province model (``outcome``, ``regressors``; the report's main model is the overall net migration
+    rate, not the most favourable 20–39 specification) and asks what each of ``codes`` would have had with its
+    wage variables at the national median (the counterfactual ``g'β`` of
+    :func:`neoutflow.analysis.models.counterfactual_contrasts`). Its uncertainty is that of the main inference:
+    ``draws`` coefficient vectors from the wild bootstrap (:func:`neoutflow.analysis.inference.
+    wild_coefficient_draws`, Webb weights, ``seed``) give the change per draw and its 95% percentile interval
+    (``ci_low, ci_high``; the delta-method interval with ``cov_type`` errors is kept as ``delta_low, delta_high``), and
+    the wage coefficient's p-value is the wild restricted bootstrap's (``reps``, the larger of the Rademacher and
+    Webb p-values, as in the verdicts). Returns one row per code (``code, observed, change, ci_low, ci_high,
+    delta_low, delta_high, coef, se, coef_p, coef_p_model, gap`` and the shares of :func:`pay_shares`) and the
+    change draws ``(draws, len(codes))`` in percentage points.
     """
-    from neoutflow.analysis import models  # the projection itself needs no regression code
+    from neoutflow.analysis import inference, models  # the projection itself needs no regression code
 
     fit = models.fit_ols(prov, outcome, list(regressors), cov_type=cov_type)
     cf = models.counterfactuals(fit, prov, outcome, list(codes), list(regressors))
@@ -535,25 +546,33 @@ def pay_effect(
     if cf["change"].isna().any():
         raise ProjectionError(f"the regressor set {list(regressors)} has no wage variable: no pay lever to estimate")
     wage = [v for v in regressors if models.VARIABLE_FAMILY.get(v) == "wages"][0]
-    out = cf[["code", "observed", "change", "se", "ci_low", "ci_high", "p"]].rename(columns={"se": "change_se"})
+    x, y, names = inference.design(prov, outcome, list(regressors))
+    info, g = models.counterfactual_contrasts(names, prov, list(codes), list(regressors))
+    g = g[(info["family"] == "wages").to_numpy()]
+    change = inference.wild_coefficient_draws(x, y, draws, seed, PAY_WEIGHTS) @ g.T  # (draws, R)
+    out = cf[["code", "observed", "change", "ci_low", "ci_high"]].rename(
+        columns={"ci_low": "delta_low", "ci_high": "delta_high"}
+    )
+    out["ci_low"], out["ci_high"] = np.quantile(change, [0.025, 0.975], axis=0)
     out["variable"] = wage
-    out["coef"], out["se"], out["coef_p"] = fit.params[wage], fit.bse[wage], fit.pvalues[wage]
+    out["coef"], out["se"], out["coef_p_model"] = fit.params[wage], fit.bse[wage], fit.pvalues[wage]
+    out["coef_p"] = fit.pvalues[wage]  # without bootstrap replications (reps 0): the model's own p-value
+    if reps >= 1:
+        wild = inference.wild_tests(prov, outcome, list(regressors), {wage: {wage: 1.0}}, reps, seed).iloc[0]
+        out["coef_p"] = max(float(wild[f"p_{w}"]) for w in inference.WEIGHTS)
     # the wage gap to the national median (positive: the province's wage is below it)
     out["gap"] = prov[wage].median() - prov.set_index("code").loc[list(codes), wage].to_numpy()
     shares = pay_shares(out["observed"], out["change"], out["ci_low"], out["ci_high"])
-    return pd.concat([out.reset_index(drop=True), shares], axis=1)
+    return pd.concat([out.reset_index(drop=True), shares], axis=1), change
 
 
-def pay_share_draws(lever: pd.DataFrame, z: np.ndarray) -> np.ndarray:
-    """Draws ``(n, R)`` of the share of net out-migration the pay lever removes: the change drawn from its
-    delta-method normal (one draw of the coefficient shared by the provinces, ``z (n,)``), divided by the
-    province's net out-migration rate and clipped to ``[0, 1]`` (:func:`pay_shares`)."""
+def pay_share_draws(lever: pd.DataFrame, change: np.ndarray) -> np.ndarray:
+    """Draws ``(n, R)`` of the share of net out-migration the pay lever removes: each draw of the change (one
+    bootstrap coefficient vector shared by the provinces, ``change (n, R)``) divided by the province's net
+    out-migration rate and clipped to ``[0, 1]`` (:func:`pay_shares`)."""
     obs = lever["observed"].to_numpy(dtype=float)
-    change = (
-        lever["change"].to_numpy(dtype=float)[None, :] + lever["change_se"].to_numpy(dtype=float)[None, :] * z[:, None]
-    )
     out = np.where(obs < 0, -obs, np.nan)
-    return np.where(np.isnan(out), 0.0, np.clip(change / out, 0.0, 1.0))
+    return np.where(np.isnan(out), 0.0, np.clip(np.asarray(change, dtype=float) / out, 0.0, 1.0))
 
 
 # ---------------------------------------------------------------- inputs from the data and the run

@@ -91,13 +91,13 @@ def spreads(
 
 
 def draws(n: int, steps: int, seed: int) -> dict[str, np.ndarray]:
-    """Standard normal draws: ``tfr (n, steps)``, ``mortality (n,)``, ``migration (n,)``, ``lever (n,)``."""
+    """Standard normal draws: ``tfr (n, steps)``, ``mortality (n,)``, ``migration (n,)`` (the pay lever's draws
+    come from the wild bootstrap of its model, :func:`neoutflow.analysis.projection.pay_effect`)."""
     rng = np.random.default_rng(seed)
     return {
         "tfr": rng.standard_normal((n, steps)),
         "mortality": rng.standard_normal(n),
         "migration": rng.standard_normal(n),
-        "lever": rng.standard_normal(n),
     }
 
 
@@ -174,7 +174,6 @@ def variants(inputs: pj.Inputs, sp: Spreads, end_year: int, z_value: float = 1.2
             "tfr": (sign * z_value * (np.sqrt(t) - np.sqrt(t - 1)))[None, :],
             "mortality": np.array([-sign * z_value]),
             "migration": np.zeros(1),
-            "lever": np.zeros(1),
         }
         shifted = replace(inputs, intensity=inputs.k() + sign * z_value * sp.migration * direction)
         out[name] = simulate(shifted, sp, end_year, 1, z=z)[0]

@@ -30,12 +30,16 @@ RAW_FILES = {
     "projection_benchmarks": "projection_benchmarks.csv",
     "boundaries_prefectures": "boundaries/prefectures.geojson",
     "boundaries_provinces": "boundaries/provinces.geojson",
+    "boundaries_basemap": "boundaries/basemap.geojson",
 }
 
 
 # Boundary level -> its GeoJSON resource.
 BOUNDARY_RESOURCES = {"prefecture": "boundaries_prefectures", "province": "boundaries_provinces"}
 BOUNDARY_FILES = {level: RAW_FILES[name] for level, name in BOUNDARY_RESOURCES.items()}
+# The national base map drawn under the maps (China's provinces with Taiwan, Hong Kong and Macao, and
+# the South China Sea maritime boundary line): background only, never joined to data.
+BASEMAP_RESOURCE = "boundaries_basemap"
 TABLE_RESOURCES = tuple(name for name, path in RAW_FILES.items() if path.endswith(".csv"))
 
 # The analysis tables of data/processed/ (besides manifest.json and the .validated stamp).

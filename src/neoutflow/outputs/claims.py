@@ -20,7 +20,7 @@ results key whose display is one of the words here. One idea, one set of words:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 # The level of every test the report words (two-sided), and of its intervals (1 − ALPHA).
 ALPHA = 0.05
@@ -32,6 +32,10 @@ UNDECIDED = "无法判断"
 def significance_word(p: float, alpha: float = ALPHA) -> str:
     """显著 / 不显著 at ``alpha`` (two-sided): ``p < alpha`` is significant."""
     return "显著" if p < alpha else "不显著"
+
+
+# the same words in the English abstract
+SIGNIFICANCE_ENGLISH = {"显著": "significant at the 5% level", "不显著": "not significant at the 5% level"}
 
 
 # --- direction words ---------------------------------------------------------------------------------
@@ -136,6 +140,39 @@ def method_agreement_word(p_values: Iterable[float], alpha: float = ALPHA) -> st
     return "各推断方法结论一致" if len(sig) == 1 else "结论对推断方法敏感"
 
 
+def sign_stability_word(values: Iterable[float]) -> str:
+    """Whether several estimates of one coefficient (e.g. over a range of an unverified input) share a sign."""
+    signs = {(v > 0) - (v < 0) for v in values}
+    return "符号不变" if len(signs) == 1 else "符号随之改变"
+
+
+def significance_stability_word(p_values: Iterable[float], alpha: float = ALPHA) -> str:
+    """Whether several estimates of one coefficient are all significant, all not, or mixed, at ``alpha``."""
+    sig = {p < alpha for p in p_values}
+    if len(sig) > 1:
+        return "显著性随之改变"
+    return "均显著" if sig.pop() else "均不显著"
+
+
+NO_RANKING = "与其他估计的 95% 区间相互重叠，不能排出大小"
+
+
+def ranks_first(lead: tuple[float, float], others: Iterable[tuple[float, float]]) -> bool:
+    """Whether an estimate may be called the largest in magnitude: its 95% interval excludes zero and its
+    smaller absolute end lies beyond the larger absolute end of every other estimate's interval."""
+    low, high = lead
+    if low <= 0 <= high:
+        return False
+    floor = min(abs(low), abs(high))
+    return all(floor > max(abs(a), abs(b)) for a, b in others)
+
+
+def ranking_word(lead: tuple[float, float], others: Iterable[tuple[float, float]], claim: str) -> str:
+    """``claim`` (a ranking such as 是各变量中最大的) when :func:`ranks_first` holds, else :data:`NO_RANKING`:
+    no sentence ranks estimates whose intervals overlap."""
+    return claim if ranks_first(lead, others) else NO_RANKING
+
+
 def interaction_word(coef: float, p: float, alpha: float = ALPHA) -> str:
     """Does pay matter more or less in the Northeast? From the Northeast × wage term at ``alpha``."""
     if p >= alpha:
@@ -187,6 +224,28 @@ VERDICT_ENGLISH = {
 }
 
 
+# What each verdict lets a policy reader do with a recommendation (the 政策启示 of the conclusions): what the
+# evidence supports, then what it does not.
+POLICY_READING = {
+    SUPPORT: (
+        "证据支持把它列为优先方向：各项检验都在预期方向上显著",
+        "但这是横截面上的关联，不能据此给出政策效果的大小，实施时仍需评估",
+    ),
+    PARTIAL: (
+        "证据与它部分一致：有检验在预期方向上显著，但并非全部",
+        "它可以作为值得试点、并同时评估效果的方向，但不宜当作已被证明能留住人口的对策",
+    ),
+    CONSISTENT: (
+        "各项估计的方向与它一致",
+        "但统计上不能排除没有关联，因此既不能作为优先投入的依据，也不能据此否定",
+    ),
+    UNDECIDED: (
+        "现有证据不足以判断它：或者无法检验，或者各项检验的方向相互矛盾",
+        "它既没有得到支持，也没有被否定，需要更多的数据或更强的识别才能判断",
+    ),
+}
+
+
 def recommendation_verdict(
     estimates: list[tuple[float, float, int]], testable: bool = True, alpha: float = ALPHA
 ) -> str:
@@ -220,3 +279,56 @@ def destination_stock_word(dest: dict, alpha: float) -> str:
     if dest["stock_p"] < alpha:
         return "显著正相关" if dest["stock_rho"] > 0 else "显著负相关"
     return "无显著相关"
+
+
+# --- sentences for several subjects or counts ----------------------------------------------------------
+#
+# Written per case, so that every configuration reads as an editor would write it: subjects that share a
+# word get it once ("黑龙江和吉林均包含零"), a zero count is "没有" or "均", not "有 0 个".
+
+
+def _join(names: Sequence[str]) -> str:
+    """ "甲", "甲和乙", "甲、乙和丙"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else "、".join(names[:-1]) + "和" + names[-1]
+
+
+def shared_clause(subjects: Sequence[str], words: Sequence[str]) -> str:
+    """One predicate per subject: ``["黑龙江", "吉林"], ["包含零", "包含零"]`` → "黑龙江和吉林均包含零";
+    different words → "黑龙江包含零、吉林不包含零"."""
+    if len(subjects) != len(words) or not subjects:
+        raise ValueError(f"{len(subjects)} subjects for {len(words)} words")
+    if len(set(words)) == 1:
+        return f"{_join(subjects)}均{words[0]}" if len(subjects) > 1 else f"{subjects[0]}{words[0]}"
+    return "、".join(f"{s}{w}" for s, w in zip(subjects, words, strict=True))
+
+
+def change_count_phrase(n: int, what: str = "符号") -> str:
+    """How often a sign changed: 0 → "符号没有改变", n → "符号改变 n 次"."""
+    return f"{what}没有改变" if n == 0 else f"{what}改变 {n} 次"
+
+
+def interval_count_sentence(n_above: int, n_below: int, n_zero: int, unit: str = "个单位") -> str:
+    """Where the 95% intervals of ``n`` units lie, without zero counts: "35 个单位的 95% 区间均包含零",
+    "35 个单位中，95% 区间在零以上的有 3 个，其余 32 个含零"."""
+    n = n_above + n_below + n_zero
+    if n == 0:
+        raise ValueError("no intervals to count")
+    for count, where in ((n_zero, "包含零"), (n_above, "在零以上"), (n_below, "在零以下")):
+        if count == n:
+            return f"{n} {unit}的 95% 区间均{where}"
+    parts = [f"{where}的有 {count} 个" for count, where in ((n_above, "在零以上"), (n_below, "在零以下")) if count]
+    if n_zero:
+        parts.append(f"含零的有 {n_zero} 个")
+    return f"{n} {unit}中，95% 区间" + "，".join(parts)
+
+
+def grouped_clause(subjects: Sequence[str], words: Sequence[str], tail: str = "") -> str:
+    """Subjects grouped by their word, in the order met: ``["辽宁", "黑龙江", "吉林"], ["高于", "低于",
+    "低于"], "中位数"`` → "辽宁高于中位数，黑龙江和吉林均低于中位数"."""
+    if len(subjects) != len(words) or not subjects:
+        raise ValueError(f"{len(subjects)} subjects for {len(words)} words")
+    groups: dict[str, list[str]] = {}
+    for s, w in zip(subjects, words, strict=True):
+        groups.setdefault(w, []).append(s)
+    return "，".join(f"{_join(g)}{'均' if len(g) > 1 else ''}{w}{tail}" for w, g in groups.items())

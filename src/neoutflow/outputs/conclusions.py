@@ -46,6 +46,7 @@ from statsmodels.stats.multitest import multipletests
 
 from neoutflow.outputs.claims import (
     ALPHA,
+    POLICY_READING,
     VERDICT_ENGLISH,
     WITHIN_WORDS,
     recommendation_verdict,
@@ -54,6 +55,13 @@ from neoutflow.outputs.claims import (
 from neoutflow.outputs.results import ResultSet
 
 FRAGILITY_WORDS = {True: "稳健", False: "脆弱"}
+ABOVE_NAMES = {"pay": "工资", "industry": "产业", "education": "教育"}
+
+
+def above_sentence(n: int, name: str) -> str:
+    """How many Northeast provinces are already above the median, without "0 个": "东北没有省份的教育指标
+    高于全国中位数" / "东北有 3 个省份的教育指标高于全国中位数"."""
+    return f"东北没有省份的{name}指标高于全国中位数" if n == 0 else f"东北有 {n} 个省份的{name}指标高于全国中位数"
 
 
 @dataclass(frozen=True)
@@ -191,6 +199,9 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
         rs.record(
             f"rec_{rec.slug}_verdict_en", word, "", f"{rec.label}：证据的判断（英文）", display=VERDICT_ENGLISH[word]
         )
+        does, does_not = POLICY_READING[word]
+        rs.record(f"rec_{rec.slug}_policy_does", word, "", f"{rec.label}：证据支持什么（政策启示）", display=does)
+        rs.record(f"rec_{rec.slug}_policy_not", word, "", f"{rec.label}：证据不支持什么（政策启示）", display=does_not)
         stable = all(alt[rec.slug] == word for alt in alternatives)
         rs.record(
             f"rec_{rec.slug}_robust",
@@ -220,6 +231,10 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
         above = int(values[rec.above]) if rec.above else 0
         rs.record(
             f"rec_{rec.slug}_above", above, "个", f"{rec.label}：指标已高于参照值、反事实只能外推的东北省份数", digits=0
+        )
+        sentence = above_sentence(above, ABOVE_NAMES.get(rec.slug, rec.label))
+        rs.record(
+            f"rec_{rec.slug}_above_sentence", above, "", f"{rec.label}：已高于中位数的省份（句）", display=sentence
         )
     pw = "prefecture_wages.pw_{}_{}_{}"
     for model in ("net", "young") if "prefecture" not in omitted else ():

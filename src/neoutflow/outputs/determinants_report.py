@@ -29,16 +29,20 @@ from neoutflow.outputs import derived
 from neoutflow.outputs import determinants_figures as dfig
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
+    NO_RANKING,
     ROBUSTNESS_WORDS,
+    SIGNIFICANCE_ENGLISH,
+    change_count_phrase,
     direction_word,
     interval_word,
     method_agreement_word,
-    rank_word,
+    ranking_word,
     scenario_verdict,
+    shared_clause,
     significance_word,
 )
 from neoutflow.outputs.results import ResultSet
-from neoutflow.reference import CONTROLS, NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_province_name
+from neoutflow.reference import CONTROLS, NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_province_name
 
 PROVINCE_DATA = "analysis_province.csv"
 # Wild cluster bootstrap of the prefecture model (fixed so the prefecture p-values do not move with the
@@ -353,6 +357,8 @@ class DeterminantsReport:
                 word = significance_word(float(fit.pvalues[v]))
                 label = f"{SET_LABELS[name]}模型：{self.labels[v]}系数在 5% 水平是否显著"
                 self.rs.record(f"{name}_sig_{v}", word, "", label, display=word)
+                english = SIGNIFICANCE_ENGLISH[word]
+                self.rs.record(f"{name}_sig_{v}_en", word, "", label + "（英文摘要）", display=english)
         self._record_main()
         columns = [rt.column(f, f"({i}) {SET_LABELS[n]}") for i, (n, f) in enumerate(self.set_fits.items(), 1)]
         table = rt.regression_table(columns, self.labels)
@@ -387,16 +393,20 @@ class DeterminantsReport:
     def standardised(self):
         """Standardised coefficients of the main model for every outcome (figure)."""
         beta = self._fit("beta", "标准化系数（主模型）", self.prov, standardised=True)
-        ranks = beta.params[self.reg].abs().rank(ascending=False, method="min")
-        for v in self.reg:  # "是…各变量中最大的" only when it is
-            word = rank_word(int(ranks[v]))
-            label = f"主模型：{self.labels[v]}标准化系数的绝对值在各变量中的位次"
-            self.rs.record(f"beta_rank_{v}", word, "", label, display=word)
+        self._record_ranking("beta_rank_word", beta.conf_int(), "log_relative_wage", "是基准模型各变量中最大的")
         rows = [
             models.standardised_coefficients(self.prov, o, self.reg, self.cov_type).assign(model=self.labels[o])
             for o in OUTCOMES
         ]
         return dfig.coefficient_figure(pd.concat(rows, ignore_index=True), self.labels)
+
+    def _record_ranking(self, key: str, intervals: pd.DataFrame, lead: str, claim: str) -> None:
+        """A ranking sentence's words (``claims.ranking_word``): ``claim`` only when ``lead``'s 95% interval
+        (row of ``intervals``: low, high) is clear of every other row's; the intercept is not ranked."""
+        iv = intervals.drop(index=[models.INTERCEPT], errors="ignore")
+        others = [(float(a), float(b)) for t, (a, b) in iv.iterrows() if t != lead]
+        word = ranking_word((float(iv.loc[lead].iloc[0]), float(iv.loc[lead].iloc[1])), others, claim)
+        self.rs.record(key, word, "", f"排序表述（{claim}）是否成立：区间不重叠才排序", display=word)
 
     def collinearity(self):
         """VIFs of the main and the full model, and the wage–GDP scatter."""
@@ -474,6 +484,8 @@ class DeterminantsReport:
                 what = "最小" if end == "min" else "最大"
                 rs.record(f"loo_{end}_dropped_{v}", dropped, "", f"逐一剔除：使{lab}系数{what}的省份", display=dropped)
             rs.record(f"loo_sign_changes_{v}", r["sign_changes"], "次", f"逐一剔除：{lab}系数符号改变的次数", digits=0)
+            phrase = change_count_phrase(int(r["sign_changes"]))
+            rs.record(f"loo_sign_phrase_{v}", phrase, "", f"逐一剔除：{lab}系数的符号是否改变", display=phrase)
             rs.record(
                 f"loo_significant_{v}", r["n_significant"], "次", f"逐一剔除：{lab}系数在 5% 水平显著的次数", digits=0
             )
@@ -662,6 +674,17 @@ class DeterminantsReport:
                 unit = ad.DICTIONARY[v][1]
                 rs.record(f"cf_median_{v}", medians[v], unit, f"全国中位数：{self.labels[v]}", digits=digits)
         record_counterfactuals(rs, cf, self.y_label, self.names)
+        # "the pay scenario has the largest effect" only where its interval clears every other single family's, per province
+        words = {
+            ranking_word(
+                tuple(part.loc[part["family"] == "wages", ["ci_low", "ci_high"]].iloc[0]),
+                [tuple(r) for r in part.loc[~part["family"].isin(["wages", "all"]), ["ci_low", "ci_high"]].to_numpy()],
+                "是效应最大的一项",
+            )
+            for _, part in cf.groupby("code")
+        }
+        word = words.pop() if len(words) == 1 else NO_RANKING
+        rs.record("cf_rank_word", word, "", "排序表述（薪酬情景效应最大）是否成立：各省区间不重叠才排序", display=word)
         cf.to_csv(self.tables_dir / "determinants_counterfactuals.csv", index=False, lineterminator="\n")
         show = cf.assign(
             province=cf["code"].map(self.names),
@@ -674,7 +697,7 @@ class DeterminantsReport:
             "observed": "实际值（%）",
             "change": "变化（百分点）",
             "se": "标准误",
-            "delta_ci": "95% 区间（德尔塔）",
+            "delta_ci": "95% 区间（delta 方法）",
         }
         if bootstrap_reps > 0:
             show["wild_p"] = [f"{a:.3f} / {b:.3f}" for a, b in zip(cf["p_rademacher"], cf["p_webb"])]
@@ -687,7 +710,7 @@ class DeterminantsReport:
             self.tables_dir,
             "determinants_counterfactuals",
             f"东北三省的反事实：若指标达到全国中位数，{self.y_label}的变化",
-            f"注：基于主模型（{SET_LABELS[self.regressors]}）；德尔塔方法使用 {self.cov_type} 协方差矩阵；"
+            f"注：基于主模型（{SET_LABELS[self.regressors]}）；delta 方法使用 {self.cov_type} 协方差矩阵；"
             f"野自助 p 值为施加零假设的野自助法（限制性残差，HC1 型 t 统计量，{bootstrap_reps} 次，种子 {seed}）"
             "对“变化为零”的检验；反事实值 = 实际值 + 变化；"
             f"情景与原文建议的对应：{mapping}。",
@@ -708,6 +731,14 @@ class DeterminantsReport:
             self.rs.record(f"wild_p_{v}", p, "", what, digits=3)
             word = significance_word(p)
             self.rs.record(f"wild_word_{v}", word, "", f"主模型{self.labels[v]}系数在野自助法下是否显著", display=word)
+            english = SIGNIFICANCE_ENGLISH[word]
+            self.rs.record(
+                f"wild_word_{v}_en",
+                word,
+                "",
+                f"主模型{self.labels[v]}系数在野自助法下是否显著（英文摘要）",
+                display=english,
+            )
             word = method_agreement_word([float(self.main.pvalues[v]), r["p_rademacher"], r["p_webb"]])
             self.rs.record(f"wild_agree_{v}", word, "", f"{self.labels[v]}：HC3 与野自助法结论是否一致", display=word)
 
@@ -740,6 +771,20 @@ class DeterminantsReport:
         split = wild["name"].str.split("|", expand=True)
         return wild.assign(code=split[0], family=split[1])[["code", "family", "p_rademacher", "p_webb"]]
 
+    def _record_shared_clauses(self, cf: pd.DataFrame) -> None:
+        """Per family, one clause for Heilongjiang and Jilin together (``cf_<family>_ci_zero_clause`` "黑龙江和
+        吉林均包含零", ``cf_<family>_wild_clause``), so that the prose never prints a word twice."""
+        rs, pair = self.rs, ("heilongjiang", "jilin")
+        short = {code: name for name, code in NBS_ORDER}
+        codes = {slug: code for code, slug in NORTHEAST_SLUGS.items()}
+        subjects = [short[codes[p]] for p in pair] if all(p in codes for p in pair) else []
+        for family in dict.fromkeys(FAMILY_SLUGS[f] for f in cf["family"]):
+            for tail, what in (("ci_zero", "delta 方法 95% 区间是否包含零"), ("wild_word", "野自助法检验是否显著")):
+                keys = [f"cf_{p}_{family}_{tail}" for p in pair]
+                if subjects and all(k in rs for k in keys):
+                    clause = shared_clause(subjects, [rs[k].display for k in keys])
+                    rs.record(f"cf_{family}_{tail}_clause", clause, "", f"两省合述：{what}", display=clause)
+
     def _record_counterfactual_words(self, cf: pd.DataFrame, medians: pd.Series) -> None:
         """Whether each 95% interval includes zero, and whether the education scenario can test more education."""
         rs = self.rs
@@ -754,6 +799,7 @@ class DeterminantsReport:
                 # The word follows the less favourable of the two weight types.
                 word = significance_word(max(r["p_rademacher"], r["p_webb"]))
                 rs.record(f"{key}_wild_word", word, "", "野自助法检验（两种权重）在 5% 水平是否显著", display=word)
+        self._record_shared_clauses(cf)
         # The same extrapolation count for every family: Northeast provinces already above the reference,
         # whom "reaching the median" moves down, outside what the scenario can speak to.
         for fam in ("wages", "industry", "education"):

@@ -15,15 +15,20 @@ from scipy import stats
 
 from neoutflow.analysis import flows as fl
 from neoutflow.analysis.outflow import PAPER_CLAIM
+from neoutflow.outputs import cartography as carto
+from neoutflow.outputs import style
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
     agreement_word,
     compare_word,
     direction_word,
     evidence_word,
+    grouped_clause,
     interval_word,
     magnitude_word,
+    sign_stability_word,
     sign_word,
+    significance_stability_word,
     significance_word,
 )
 from neoutflow.reference import NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS
@@ -43,13 +48,22 @@ GU2022_ORIGIN_WAGE = {
     "2015–2020": (-0.021, 0.227),
 }
 
+# The wild cluster score bootstrap of model (c)'s Northeast interactions: replicates and seed (those of notebook 02).
+WILD_REPS = 9999
+WILD_SEED = 20201101
+
 # Model name (neoutflow.analysis.flows.MODELS) -> its title in tables and results.
 MODEL_TITLES = {
     "a": "(a) 结构引力：固定效应",
     "b": "(b) 迁出地与迁入地特征",
     "c": "(c) 东北出生交互项",
     "d": "(d) 2000→2010 存量变化",
+    "e": "(e) 加入 2000 年存量",
+    "f": "(f) 加入 2000 年存量，迁出地固定效应",
+    "g": "(g) 加入 2000 年存量，迁入地固定效应",
 }
+# Which side a variant's fixed effects absorb (the variants table's row).
+FE_LABELS = {(): "无", ("origin",): "迁出地", ("destination",): "迁入地", ("origin", "destination"): "双向"}
 CHAR_LABELS = {
     "log_relative_wage": "工资（对数）",
     "log_gdp_per_capita": "人均GDP（对数）",
@@ -61,6 +75,7 @@ CHAR_LABELS = {
 TERM_LABELS = {
     "log_distance": "距离（对数）",
     "contiguous": "相邻省份",
+    "log_stock_2000": "2000 年同一省对存量（对数）",
     "Intercept": "常数项",
     "ne_x_log_distance": "东北出生 × 距离（对数）",
     "ne_x_d_log_relative_wage": "东北出生 × 迁入地工资（对数）",
@@ -159,6 +174,83 @@ def models_table(models: dict[str, dict]) -> pd.DataFrame:
     return table
 
 
+def variants_table(variants: dict[str, dict]) -> pd.DataFrame:
+    """The like-with-like variants (e)–(g): the 2000 stock as a network term, one-sided fixed effects."""
+    cols = []
+    for name, m in variants.items():
+        c = m["coefs"].set_index("term")
+        fe = FE_LABELS[tuple(m["spec"]["fixed_effects"])]
+        cols.append(rt.Column(MODEL_TITLES[name], c["coef"], c["se"], c["p"], m["n"], m["pseudo_r2"], float("nan"),
+                              {"固定效应": fe}))  # fmt: skip
+    terms = [*fl.DYADIC, *fl.NETWORK, *fl.ORIGIN_DEST, "Intercept"]
+    table = rt.regression_table(cols, TERM_LABELS, terms=terms, extra_rows=("固定效应",))
+    table = table[table["变量"] != rt.STAT_LABELS["adj_r2"]].reset_index(drop=True)
+    table.loc[table["变量"] == rt.STAT_LABELS["r2"], "变量"] = PSEUDO_R2
+    return table
+
+
+def write_variants(variants: dict[str, dict], sensitivity: pd.DataFrame, tab_dir: Path) -> str:
+    """The variants table and the sampling-fraction sensitivity of (d) (Markdown + CSV); returns both."""
+    note = (
+        "注：" + SE_NOTE + "；" + rt.STAR_NOTE + "。被解释变量为 2010 年存量，PPML；"
+        "“2000 年存量”为同一省对十年前的终身迁移存量（迁移网络），单侧固定效应吸收一侧的全部特征。"
+    )
+    name, caption = "flows_gravity_variants", "引力模型的可比口径：控制 2000 年存量与单侧固定效应"
+    rt.write_table(variants_table(variants), tab_dir, name, caption, note)
+    text = rt.to_markdown(variants_table(variants), caption, name, note)
+    sens = sensitivity.assign(term=sensitivity["term"].map(TERM_LABELS), fraction=sensitivity["fraction"] * 100)
+    sens = rt.frame_table(sens[["fraction", "term", "coef", "se", "p", "zero_share"]].assign(zero_share=sens["zero_share"] * 100),
+                          {"fraction": 1, "coef": 3, "se": 3, "p": 3, "zero_share": 1},
+                          {"fraction": "2000 年抽样比（%）", "term": "变量", "coef": "系数", "se": "标准误", "p": "p 值",
+                           "zero_share": "变化置零的省对（%）"})  # fmt: skip
+    note = "注：模型 (d) 在不同 2000 年抽样比下重估（2000 年存量 = 样本数 ÷ 抽样比）；标准误口径同上表。"
+    name, caption = "flows_sampling_sensitivity", "模型 (d) 对 2000 年抽样比的敏感性"
+    rt.write_table(sens, tab_dir, name, caption, note)
+    return text + "\n" + rt.to_markdown(sens, caption, name, note)
+
+
+def record_variants(rs, variants: dict[str, dict], sensitivity: pd.DataFrame) -> None:
+    """The variants' coefficients (as :func:`record_models`), the origin wage of (e) and (g) against each of
+    Gu et al.'s five estimates, and the range and sign stability of (d)'s wage terms over the sampling fractions."""
+    for name, m in variants.items():
+        _record_coefficients(rs, name, m)
+    for name in ("e", "g"):
+        c = variants[name]["coefs"].set_index("term").loc["o_log_relative_wage"]
+        inside = sum(c["ci_low"] <= b <= c["ci_high"] for b, _ in GU2022_ORIGIN_WAGE.values())
+        _rec(rs, f"m{name}_gu_inside", inside, "个", f"Gu 等五个迁出地工资估计落在模型 ({name}) 区间内的个数", digits=0)
+    _rec(rs, "gu_periods", len(GU2022_ORIGIN_WAGE), "个", "Gu 等迁出地工资估计的个数（合并与四期）", digits=0)
+    for term, grp in sensitivity.groupby("term"):
+        k, lab = term_key(term), TERM_LABELS[term]
+        _rec(
+            rs, f"md_sens_{k}_min", grp["coef"].min(), "", f"(d) {lab}系数在抽样比区间内的最小值", digits=2, signed=True
+        )
+        _rec(
+            rs, f"md_sens_{k}_max", grp["coef"].max(), "", f"(d) {lab}系数在抽样比区间内的最大值", digits=2, signed=True
+        )
+        _rec(rs, f"md_sens_{k}_sign", grp["coef"].iloc[0], "", f"(d) {lab}系数的符号在抽样比区间内是否一致",
+             display=sign_stability_word(grp["coef"]))  # fmt: skip
+        word = significance_stability_word(grp["p"])
+        _rec(rs, f"md_sens_{k}_sig", float(grp["p"].max()), "", f"(d) {lab}在抽样比区间内的显著性", display=word)
+    fr = sensitivity["fraction"]
+    _rec(rs, "md_sens_fraction_low", fr.min() * 100, "%", "敏感性分析的最低 2000 年抽样比", digits=1)
+    _rec(rs, "md_sens_fraction_high", fr.max() * 100, "%", "敏感性分析的最高 2000 年抽样比", digits=1)
+
+
+def record_ne_wild(rs, wild: pd.DataFrame) -> None:
+    """Model (c)'s Northeast interactions under the wild cluster score bootstrap by origin: the larger of the
+    Rademacher and Webb p-values (``mc_wild_p_<term>``), its word, and the evidence word over both terms."""
+    for r in wild.itertuples():
+        k, lab = term_key(r.term), TERM_LABELS[r.term]
+        p = max(float(r.p_rademacher), float(r.p_webb))
+        _rec(rs, f"mc_wild_p_{k}", p, "", f"(c) {lab}：按迁出地聚类的野得分自助法 p 值（两种权重中较大者）", digits=3)
+        _rec(rs, f"mc_wild_sig_{k}", p, "", f"(c) {lab}：野得分自助法下是否显著", display=significance_word(p))
+    p_all = [max(float(a), float(b)) for a, b in zip(wild["p_rademacher"], wild["p_webb"], strict=True)]
+    _rec(
+        rs, "mc_wild_evidence", min(p_all), "", "东北交互项（野得分自助法）中最小的 p 值", display=evidence_word(p_all)
+    )
+    _rec(rs, "mc_wild_reps", int(wild["reps"].iloc[0]), "次", "野得分自助法的重复次数", digits=0)
+
+
 def comparison_frame(comp: pd.DataFrame) -> pd.DataFrame:
     model_names = {"b": "(b) 2010 年存量", "d": "(d) 2000→2010 存量变化"}
     frame = pd.DataFrame(
@@ -168,7 +260,7 @@ def comparison_frame(comp: pd.DataFrame) -> pd.DataFrame:
             "本文系数": comp["coef"],
             "95% 区间": [f"[{lo:.2f}, {hi:.2f}]" for lo, hi in zip(comp["ci_low"], comp["ci_high"], strict=True)],
             "本文（5% 水平）": comp["ours_word"],
-            "Gu 等（2022）": comp["theirs"],
+            "古恒宇等（2022）": comp["theirs"],
             "对比": comp["agree"],
             "差异检验 p": ["" if pd.isna(p) else f"{p:.3f}" for p in comp["diff_p"]],
         }
@@ -199,47 +291,76 @@ def counterfactual_frame(cf: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-# Label offsets (points) for the small provinces around Bohai Bay, so the labels do not overlap.
-LABEL_OFFSETS = {"110000": (-22, 6), "120000": (20, -2), "130000": (-22, -14)}
+def flow_map(basemap, boundaries, flows: pd.DataFrame, year: int = 2010, top: int = 12):
+    """Map of where the Northeast-born lived (``year``), on the national base map (Albers, South China
+    Sea inset, scale bar, north arrow): provinces shaded by the Northeast-born stock, arrows from the
+    Northeast's centroid to the ``top`` destinations outside it, width ∝ stock, each named with its
+    stock (万人) beside its arrow head (a leader line where the name had to move).
 
-
-def flow_map(boundaries, flows: pd.DataFrame, year: int = 2010, top: int = 12):
-    """Map of where the Northeast-born lived (``year``): provinces shaded by the Northeast-born stock,
-    arrows from the Northeast's centroid to the ``top`` destinations outside it, width ∝ stock."""
+    ``basemap``: :func:`neoutflow.data.load_basemap`; ``boundaries``: the province polygons the
+    centroids are taken from (those of the gravity models)."""
     import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import FancyArrowPatch, Patch
 
     nm = names_zh()
     cen = fl.centroids(boundaries).set_index("code")
+    xy = gpd_points(cen)
     f = flows[(flows["year"] == year) & flows["origin"].isin(NORTHEAST) & ~flows["destination"].isin(NORTHEAST)]
     stock = f.groupby("destination")["persons_estimated"].sum().sort_values(ascending=False)
-    gdf = boundaries.copy()
-    gdf["stock"] = gdf["code"].map(stock / 1e4)
-    fig, ax = plt.subplots(figsize=(8, 6.4))
-    gdf.plot(ax=ax, column="stock", cmap="Blues", edgecolor="white", linewidth=0.4, legend=True,
-             legend_kwds={"label": f"{year}年东北出生人口（万人）", "shrink": 0.6},
-             missing_kwds={"color": "#d9d9d9"})  # fmt: skip
-    gdf[gdf["code"].isin(NORTHEAST)].plot(ax=ax, color="#c0504d", edgecolor="white", linewidth=0.4)
-    src = cen.loc[list(NORTHEAST), ["lon", "lat"]].mean()
+    vals = pd.DataFrame({"code": stock.index.astype(str), "stock": (stock / 1e4).to_numpy()})
+    norm = Normalize(vmin=0, vmax=float(vals["stock"].max()))
+    fig, ax = plt.subplots(figsize=(style.TEXT_WIDTH_IN, 5.0))
+    carto.draw_basemap(ax, basemap, vals, "stock", cmap="Blues", norm=norm)
+    ne = basemap[basemap["code"].isin(NORTHEAST)].to_crs(carto.CHINA_ALBERS)
+    ne.plot(ax=ax, color=style.PALETTE["northeast"], edgecolor="white", linewidth=0.4)
+    src = xy.loc[list(NORTHEAST)].mean()
     wmax = stock.iloc[0]
-    for code, value in stock.head(top).items():
-        lon, lat = cen.loc[code, ["lon", "lat"]]
+    heads = stock.head(top)
+    for code, value in heads.items():
         arrow = FancyArrowPatch(
-            (src["lon"], src["lat"]), (lon, lat), arrowstyle="-|>", mutation_scale=8,
-            linewidth=0.6 + 5 * value / wmax, color="#c0504d", alpha=0.7, connectionstyle="arc3,rad=0.18",
+            (src["x"], src["y"]), (xy.at[code, "x"], xy.at[code, "y"]), arrowstyle="-|>", mutation_scale=8,
+            linewidth=0.6 + 4 * value / wmax, color=style.PALETTE["northeast"], alpha=0.75,
+            connectionstyle="arc3,rad=0.18",
         )  # fmt: skip
         ax.add_patch(arrow)
-        dx, dy = LABEL_OFFSETS.get(code, (0, 3))
-        ax.annotate(f"{nm[code]} {value / 1e4:.0f}", (lon, lat), fontsize=7, ha="center", va="bottom",
-                    xytext=(dx, dy), textcoords="offset points")  # fmt: skip
-    for code in NORTHEAST:
-        lon, lat = cen.loc[code, ["lon", "lat"]]
-        ax.annotate(nm[code], (lon, lat), fontsize=8, ha="center", color="white", weight="bold")
-    ax.set_xlim(73, 136)
-    ax.set_ylim(17, 54)
-    ax.set_axis_off()
-    ax.set_title(f"东北三省（红色）出生者居住在东北以外的省份（{year}年，前 {top} 位，万人）", fontsize=11)
+    carto.national_frame(ax)
+    inset = carto.south_sea_inset(ax, basemap, vals, "stock", cmap="Blues", norm=norm)
+    fig.canvas.draw()  # the inset's and the names' boxes are known only once laid out
+    taken = carto.place_names(
+        ax, [tuple(xy.loc[c]) for c in NORTHEAST], [nm[c] for c in NORTHEAST], fontsize=8.5
+    ) + carto.artist_boxes(ax, [inset])
+    style.place_labels(
+        ax,
+        [xy.at[c, "x"] for c in heads.index],
+        [xy.at[c, "y"] for c in heads.index],
+        [f"{nm[c]} {v / 1e4:.0f}" for c, v in heads.items()],
+        colours=["#222222"] * len(heads),
+        fontsize=8,
+        avoid=taken,
+        halo=True,
+    )
+    carto.scale_bar(ax, loc=(0.03, 0.04))
+    carto.north_arrow(ax, loc=(0.05, 0.83))
+    fig.colorbar(plt.cm.ScalarMappable(cmap="Blues", norm=norm), ax=ax, shrink=0.6, pad=0.02,
+                 label=f"{year}年东北出生人口（万人）")  # fmt: skip
+    ax.legend(
+        handles=[
+            Patch(facecolor=style.PALETTE["northeast"], edgecolor="white", label="东北三省（出生地）"),
+            Patch(facecolor=carto.NO_DATA, edgecolor="white", label=carto.NO_DATA_LABEL),
+        ],
+        loc="lower left",
+        bbox_to_anchor=(0.0, 0.12),
+        frameon=False,
+        fontsize=8,
+    )
     return fig
+
+
+def gpd_points(cen: pd.DataFrame) -> pd.DataFrame:
+    """x, y (Albers metres) of the centroids' lon, lat, indexed like ``cen``."""
+    x, y = carto.project(cen["lon"], cen["lat"])
+    return pd.DataFrame({"x": x, "y": y}, index=cen.index)
 
 
 def write_all(tab_dir: Path, desc: dict, models: dict, comp: pd.DataFrame, cf: pd.DataFrame) -> None:
@@ -266,16 +387,16 @@ def write_all(tab_dir: Path, desc: dict, models: dict, comp: pd.DataFrame, cf: p
     )
     rt.write_table(models_table(models), tab_dir, "flows_gravity", "省际终身迁移的 PPML 引力模型", note)
     rt.write_table(
-        comparison_frame(comp), tab_dir, "flows_comparison", "本文弹性与 Gu 等（2022）的对照",
-        "注：“对比”由代码给出：Gu 等的点估计落在本文 95% 区间内为“一致”（本文区间含零时为“不矛盾”）；"
-        "差异检验把两个估计视为独立，z = 差 ÷ √(两标准误平方和)；Gu 等迁出地工资的五个估计引自其表 5。"
-        "口径不同：本文为终身迁移存量（2010）与十年存量变化，Gu 等为五年迁移流量（2000–2020 各期）。",
+        comparison_frame(comp), tab_dir, "flows_comparison", "本文弹性与古恒宇等（2022）的对照",
+        "注：“对比”按固定规则给出：古恒宇等的点估计落在本文 95% 区间内为“一致”（本文区间含零时为“不矛盾”）；"
+        "差异检验把两个估计视为独立，z = 差 ÷ √(两标准误平方和)；古恒宇等迁出地工资的五个估计引自其表 5。"
+        "口径不同：本文为终身迁移存量（2010）与十年存量变化，古恒宇等为五年迁移流量（2000–2020 各期）。",
     )  # fmt: skip
     rt.write_table(
         counterfactual_frame(cf), tab_dir, "flows_counterfactual",
         "若东北三省的迁出地特征达到全国中位数：居住在外省的本省出生人口（2010，模型预测）",
         "注：模型 (b)；“五项特征”把迁出地的工资、人均 GDP、大专及以上比重、第二产业比重和 65 岁及以上比重"
-        "同时设为 31 省中位数（人口规模不变），“仅工资”只改工资；区间为 95% 德尔塔方法区间（双向聚类协方差）。",
+        "同时设为 31 省中位数（人口规模不变），“仅工资”只改工资；区间为 95% delta 方法区间（双向聚类协方差）。",
     )  # fmt: skip
 
 
@@ -555,19 +676,23 @@ COEFFICIENT_RESULTS = (
 )
 
 
+def _record_coefficients(rs, name: str, m: dict) -> None:
+    title = MODEL_TITLES[name]
+    for _, r in m["coefs"].iterrows():
+        k, lab = f"m{name}_{term_key(r['term'])}", TERM_LABELS.get(r["term"], r["term"])
+        for suffix, column, what, fmt in COEFFICIENT_RESULTS:
+            _rec(rs, f"{k}_{suffix}", r[column], "", f"{title}：{lab}{what}", **fmt)
+        _rec(rs, f"{k}_sig", r["p"], "", f"{title}：{lab}在 5% 水平上", display=significance_word(r["p"]))
+        _rec(rs, f"{k}_sign", r["coef"], "", f"{title}：{lab}系数的符号", display=sign_word(r["coef"]))
+    _rec(rs, f"m{name}_n", m["n"], "个", f"{title}：省对数", digits=0)
+    _rec(rs, f"m{name}_pseudo_r2", m["pseudo_r2"], "", f"{title}：伪 R²", digits=2)
+
+
 def record_models(rs, models: dict[str, dict], dyads: pd.DataFrame) -> None:
     """``m<name>_coef_<term>`` / ``_se_`` / ``_p_`` / ``_sig_`` (显著/不显著 at 5%), ``_low``/``_high``;
     ``m<name>_n``, ``_pseudo_r2``; the handling of negative stock changes in (d)."""
     for name, m in models.items():
-        title = MODEL_TITLES[name]
-        for _, r in m["coefs"].iterrows():
-            k, lab = f"m{name}_{term_key(r['term'])}", TERM_LABELS.get(r["term"], r["term"])
-            for suffix, column, what, fmt in COEFFICIENT_RESULTS:
-                _rec(rs, f"{k}_{suffix}", r[column], "", f"{title}：{lab}{what}", **fmt)
-            _rec(rs, f"{k}_sig", r["p"], "", f"{title}：{lab}在 5% 水平上", display=significance_word(r["p"]))
-            _rec(rs, f"{k}_sign", r["coef"], "", f"{title}：{lab}系数的符号", display=sign_word(r["coef"]))
-        _rec(rs, f"m{name}_n", m["n"], "个", f"{title}：省对数", digits=0)
-        _rec(rs, f"m{name}_pseudo_r2", m["pseudo_r2"], "", f"{title}：伪 R²", digits=2)
+        _record_coefficients(rs, name, m)
     ne_p = models["c"]["coefs"].set_index("term").loc[list(fl.NE_TERMS), "p"]
     _rec(rs,
         "mc_ne_evidence", float(ne_p.min()), "", "东北交互项中最小的 p 值（任一项在 5% 水平上显著即“有证据表明”）",
@@ -667,6 +792,10 @@ def record_characteristics(rs, chars: pd.DataFrame, flows: pd.DataFrame) -> None
                 f"gap_{NORTHEAST_SLUGS[code]}_{c}", gap, "",
                 f"{nm[code]}的{CHAR_LABELS[c]}减 31 省中位数", display=direction_word(gap, "compare"), digits=3,
             )  # fmt: skip
+    for c in fl.CF_CHARACTERISTICS:  # the three provinces in one clause, those sharing a word together
+        words = [rs[f"gap_{NORTHEAST_SLUGS[code]}_{c}"].display for code in NORTHEAST]
+        clause = grouped_clause([nm[code] for code in NORTHEAST], words, "中位数")
+        rs.record(f"gap_clause_{c}", clause, "", f"东北三省的{CHAR_LABELS[c]}与 31 省中位数", display=clause)
     r = chars["log_relative_wage"].corr(chars["log_gdp_per_capita"])
     _rec(rs, "corr_wage_gdp", r, "", "31 省相对工资（对数）与人均 GDP（对数）的相关系数（2010）", digits=2)
     f = flows[(flows["origin"] == "210000") & (flows["destination"] == "230000")].set_index("year")

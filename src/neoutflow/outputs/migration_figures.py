@@ -23,6 +23,17 @@ RATIOS_ZH = {
 FORWARD_ONLY = {"e0", "differential_closed"}
 
 
+# Colours of the ratio sets (Okabe–Ito; no orange beside the Northeast's vermillion).
+RATIO_COLOURS = {
+    "national": PALETTE["northeast"],
+    "differential": PALETTE["other"],
+    "registered": PALETTE["accent"],
+    "e0": PALETTE["female"],
+    "differential_closed": "#000000",
+}
+VARIANT_STYLES = {"forward": "-", "reverse": "--", "average": ":"}
+
+
 def variant_profiles(
     profiles: pd.DataFrame,
     group: str = "northeast",
@@ -31,59 +42,45 @@ def variant_profiles(
     expected: pd.Series | None = None,
     benchmark_ratios: tuple[str, str] = ("national", "average"),
 ):
-    """Net migration rate by end age: one line per ratio set × variant for ``group``, the benchmark
-    group (``benchmark_ratios``: ratio set and variant) in grey, and, if given, ``expected`` (rate % by end age
-    group: the Rogers–Castro schedule scaled to the group's 20–39 loss) as a dashed black line."""
-    fig, ax = plt.subplots(figsize=(7.2, 5.4))
-    colours = {
-        "national": PALETTE["northeast"],
-        "differential": PALETTE["other"],
-        "registered": PALETTE["accent"],
-        "e0": PALETTE["highlight"],
-        "differential_closed": "#8c6bb1",
-    }
-    styles = {"forward": "-", "reverse": "--", "average": ":"}
-    for (ratios, variant), d in profiles[profiles["group"] == group].groupby(["ratios", "variant"], sort=False):
-        if ratios in FORWARD_ONLY and variant != "forward":
-            continue
-        ax.plot(
-            d["age_group"],
-            d["rate"],
-            styles[variant],
-            color=colours[ratios],
-            lw=1.4,
-            label=f"东北：{RATIOS_ZH[ratios]}，{VARIANT_ZH[variant]}",
-        )
+    """Net migration rate by end age of ``group``, in two panels of at most five lines: left, every
+    ratio set with the forward variant; right, the national ratios with the three variants, the
+    benchmark group (``benchmark_ratios``: ratio set and variant) in grey and, if given, ``expected``
+    (rate % by end age group: the Rogers–Castro schedule scaled to the group's 20–39 loss) dashed."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(6.3, 5.2), sharey=True)
+    own = profiles[profiles["group"] == group]
+    for ratios, d in own[(own["variant"] == "forward") & own["ratios"].isin(RATIO_COLOURS)].groupby(
+        "ratios", sort=False
+    ):
+        left.plot(d["age_group"], d["rate"], "-", color=RATIO_COLOURS[ratios], lw=1.4, label=RATIOS_ZH[ratios])
+    for variant, d in own[own["ratios"] == "national"].groupby("variant", sort=False):
+        right.plot(
+            d["age_group"], d["rate"], VARIANT_STYLES[variant], color=RATIO_COLOURS["national"], lw=1.4,
+            label=f"全国存活比，{VARIANT_ZH[variant]}",
+        )  # fmt: skip
     b = profiles[
         (profiles["group"] == benchmark)
         & (profiles["ratios"] == benchmark_ratios[0])
         & (profiles["variant"] == benchmark_ratios[1])
     ]
-    ax.plot(
-        b["age_group"],
-        b["rate"],
-        "-o",
-        ms=3,
-        color=PALETTE["neutral"],
-        lw=1.6,
-        label=benchmark_label,
-    )
+    right.plot(b["age_group"], b["rate"], "-o", ms=2.5, color=PALETTE["neutral"], lw=1.4, label=benchmark_label)
     if expected is not None:
-        ax.plot(
-            list(expected.index),
-            expected.to_numpy(),
-            "--",
-            color="black",
-            lw=1.4,
-            label="东北：期望年龄模式（Rogers–Castro）",
-        )
-    ax.axhline(0, color="black", lw=0.6)
-    ax.set_xlabel("2020 年年龄组")
-    ax.set_ylabel("净迁移率（占 2010 年队列 %）")
-    ax.tick_params(axis="x", rotation=60)
-    # below the axes: inside, it hid the comparison provinces' young-adult trough
-    ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
-    fig.tight_layout()
+        right.plot(list(expected.index), expected.to_numpy(), "--", color="black", lw=1.2, label="期望年龄模式")
+    left.set_title("各套存活比（前向）")
+    right.set_title("三种写法与比较")
+    left.set_ylabel("净迁移率（占 2010 年队列 %）")
+    for ax in (left, right):
+        ax.axhline(0, color="black", lw=0.6)
+        ax.set_xlabel("2020 年年龄组")
+        ax.tick_params(axis="x", rotation=90)
+    # one legend below both panels (inside, it hid the young-adult trough), a column per panel: two
+    # legends side by side let the long comparison label run into the other
+    handles, labels = [], []
+    for ax in (left, right):
+        h, lab = ax.get_legend_handles_labels()
+        handles += h + [plt.Line2D([], [], alpha=0)] * (5 - len(h))
+        labels += lab + [""] * (5 - len(lab))
+    fig.legend(handles, labels, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False, fontsize=9)
+    fig.tight_layout(rect=(0, 0.26, 1, 1))
     return fig
 
 
@@ -132,7 +129,7 @@ def benchmark_profiles(checks: dict, preferred_label: str):
     expected schedule (Rogers–Castro curve scaled to its 20–39 loss) from :func:`~neoutflow.analysis.survival.migration_checks`."""
     bench, pref = checks["benchmark"], checks["preferred"]
     expected = -100 * bench["schedule"]["northeast"]["scale"] * bench["curve"]["fitted"]
-    label = f"其他净迁出省份合计（{len(bench['group'])} 个，首选估计：{preferred_label}）"
+    label = f"其他净迁出省份合计（{len(bench['group'])} 个，\n首选估计：{preferred_label}）"
     return variant_profiles(
         checks["profiles"], benchmark_label=label, expected=expected, benchmark_ratios=(pref["set"], pref["variant"])
     )

@@ -11,7 +11,7 @@ from neoutflow.analysis import hukou as hk
 from neoutflow.analysis import survival as sv
 from neoutflow.analysis.outflow import PAPER_CLAIM
 from neoutflow.outputs import derived
-from neoutflow.outputs.claims import destination_stock_word, direction_word
+from neoutflow.outputs.claims import destination_stock_word, direction_word, shared_clause
 from neoutflow.outputs.results import ResultSet
 from neoutflow.reference import CENSUS_ENUMERATION, short_province_name
 
@@ -31,6 +31,8 @@ def record_hukou_checks(rs: ResultSet, gap: pd.DataFrame, cells: pd.DataFrame, n
     rs.record("hukou_inmigrants_ne", g.loc[list(ne), "inmigrants"].sum(), "persons", "东北2010外省户籍常住", **wan)
     derived.record(rs, "hukou_outstock_ne", "persons", "东北户籍在外省人口（2010登记推算）", **wan)
     rs.record("paper_ne_outflow", sum(PAPER_CLAIM.values()), "persons", "原文821万", digits=0, **wan)
+    paper = sum(PAPER_CLAIM.values())
+    rs.record("paper_ne_outflow_en", paper, "persons", "原文821万（英文摘要）", display=derived.million(paper))
     press = hk.press_cells_by_hukou(cells, list(ne))
     for code in ne:
         rs.record(f"paper_{code}", PAPER_CLAIM[code], "persons", f"原文{names[code]}", digits=0, **wan)
@@ -215,6 +217,8 @@ def record_benchmark(rs: ResultSet, bench: dict, ne, names: pd.Series, national:
             rs.record("stock_p_national", nat["stock_p"], "p", "同上p值（全国存活比）", digits=3)
             word = destination_stock_word(nat, sv.DESTINATION_ALPHA)
             rs.record("stock_word_national", word, "", "同上判断（全国存活比）", display=word)
+            both = shared_clause(["首选估计", "全国存活比"], [rs["stock_word"].display, word])
+            rs.record("stock_word_clause", both, "", "两种估计下的目的地判断（合述）", display=both)
             supports = [d["stock_p"] < sv.DESTINATION_ALPHA and d["stock_rho"] > 0 for d in (dest, nat)]
             if all(supports):
                 word = "两种存活比下都支持东北老年净迁出中有真实迁移"

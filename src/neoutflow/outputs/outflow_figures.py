@@ -11,13 +11,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib import patheffects
 
+from neoutflow.outputs import cartography as carto
 from neoutflow.outputs import style
 from neoutflow.reference import province_of, short_province_name
 
-# Albers equal-area for China: areas compare fairly and the Northeast is not stretched.
-CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
+CHINA_ALBERS = carto.CHINA_ALBERS
 WAN = 1e4  # 万
 
 
@@ -68,21 +67,22 @@ def _focus_and_context(change, boundaries, focus_provinces, neighbour_provinces,
     return focus.to_crs(CHINA_ALBERS), context.to_crs(CHINA_ALBERS)
 
 
-def _annotate_units(ax, focus, value: str, limit: float) -> None:
-    """Each unit's short name at a point inside it, white where the fill is dark."""
-    for _, row in focus.iterrows():
-        p = row.geometry.representative_point()
-        dark = abs(row[value]) > 0.6 * limit  # white text where the fill is dark
-        ax.annotate(
-            short_name(row["name_zh"]),
-            (p.x, p.y),
-            ha="center",
-            va="center",
-            fontsize=7,
-            color="white" if dark else "#222222",
-            # a halo of the fill's opposite keeps the name readable across a border
-            path_effects=[patheffects.withStroke(linewidth=1.6, foreground="#333333" if dark else "white")],
-        )
+def annotate_units(ax, units, value: str, limit: float, fontsize: float = 8.5, avoid=()) -> list:
+    """Short names of the units with the largest ``|value|`` first (the extremes the text names), each
+    at a point inside its unit, leaving out those that would collide; white on a dark fill."""
+    order = units.assign(_size=units[value].abs()).sort_values("_size", ascending=False)
+    pts = [(p.x, p.y) for p in order.geometry.representative_point()]
+    dark = order[value].abs() > 0.6 * limit
+    return carto.place_names(
+        ax,
+        pts,
+        [short_name(n) for n in order["name_zh"]],
+        fontsize=fontsize,
+        colours=["#222222"] * len(order),
+        halo=["#333333" if d else "white" for d in dark],
+        text_colours=["white" if d else "#222222" for d in dark],
+        avoid=avoid,
+    )
 
 
 def map_population_change(
@@ -105,7 +105,7 @@ def map_population_change(
 
     focus, context = _focus_and_context(change, boundaries, focus_provinces, neighbour_provinces, value)
 
-    fig, ax = plt.subplots(figsize=(6.4, 6.4))
+    fig, ax = plt.subplots(figsize=(5.0, 5.4))
     if not context.empty:
         context.plot(ax=ax, color="#E5E5E5", edgecolor="white", linewidth=0.4)
     limit = float(np.nanmax(np.abs(focus[value]))) or 1.0
@@ -123,21 +123,23 @@ def map_population_change(
     )
     provinces = focus.dissolve(by="province")
     provinces.boundary.plot(ax=ax, color="#333333", linewidth=0.9)
-    if annotate and "name_zh" in focus.columns:
-        _annotate_units(ax, focus, value, limit)
     xmin, ymin, xmax, ymax = focus.total_bounds
     pad = 0.06 * max(xmax - xmin, ymax - ymin)
     ax.set_xlim(xmin - pad, xmax + pad)
     ax.set_ylim(ymin - pad, ymax + pad)
     ax.set_axis_off()
+    furniture = carto.scale_bar(ax, loc=(0.62, 0.04)) + carto.north_arrow(ax, loc=(0.06, 0.86))
+    if annotate and "name_zh" in focus.columns:
+        annotate_units(ax, focus, value, limit, avoid=carto.artist_boxes(ax, furniture))
     if not context.empty:
         from matplotlib.patches import Patch
 
         ax.legend(
             handles=[Patch(facecolor="#E5E5E5", edgecolor="white", label="相邻省份")],
             loc="lower right",
+            bbox_to_anchor=(1.0, 0.1),
             frameon=False,
-            fontsize=7,
+            fontsize=8,
         )
     if title:
         ax.set_title(title)
@@ -255,7 +257,8 @@ def _draw_pyramid(ax, wide: pd.DataFrame, ages: list[str], base_year: int, end_y
         ys = np.column_stack([y - 0.5, y + 0.5]).ravel()
         ax.plot(xs, ys, color="#222222", linewidth=1.0, label=f"{base_year}年" if sex == "male" else None)
     ax.axvline(0, color="#333333", linewidth=0.6)
-    ax.set_yticks(y, ages if tick_labels else [], fontsize=7)
+    if tick_labels:  # shared y axes share their ticks: empty labels on one panel would blank them all
+        ax.set_yticks(y, ages, fontsize=8)
 
 
 def _symmetric_ticks(ax) -> None:
@@ -317,65 +320,55 @@ def population_pyramids(population: pd.DataFrame, codes: Sequence[str], names, b
 
 def map_provinces(
     values: pd.DataFrame,
-    boundaries,
+    basemap,
     highlight: Sequence[str],
     value: str = "net_migration_rate",
     label: str = "净迁移率（%）",
     name: str = "name_zh",
 ):
-    """National province map: ``value`` on a diverging scale centred at 0; the ``highlight``
-    provinces outlined and named in vermillion.
+    """National province map on the base map (Albers, South China Sea inset, scale bar, north arrow):
+    ``value`` on a diverging scale centred at 0, the colour bar beside the map; provinces of the base
+    map without a value (台湾省, 香港, 澳门) in grey as 资料暂缺; the ``highlight`` provinces outlined and
+    named in vermillion.
 
-    ``values``: ``code, value`` (and ``name``); ``boundaries``: GeoDataFrame with ``code, geometry``.
+    ``values``: ``code, value`` (and ``name``); ``basemap``: :func:`neoutflow.data.load_basemap`.
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import TwoSlopeNorm
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     _require(values, ["code", value], "values")
-    _require(boundaries, ["code", "geometry"], "boundaries")
-    geo = boundaries.assign(code=boundaries["code"].astype(str)).merge(
-        values.assign(code=values["code"].astype(str)).drop(columns=["geometry"], errors="ignore"),
-        on="code",
-        how="left",
-        suffixes=("_geo", ""),
-    )
-    if name not in geo.columns and f"{name}_geo" in geo.columns:
-        geo[name] = geo[f"{name}_geo"]
-    if geo[value].isna().any():
-        raise ValueError(f"no {value} for {geo.loc[geo[value].isna(), 'code'].tolist()}")
-    geo = geo.to_crs(CHINA_ALBERS)
+    _require(basemap, ["code", "kind", "geometry"], "basemap")
+    vals = values.assign(code=values["code"].astype(str)).drop(columns=["geometry"], errors="ignore")
+    prov_codes = set(basemap.loc[basemap["kind"] == "province", "code"].astype(str))
+    missing = sorted(prov_codes - set(vals.dropna(subset=[value])["code"]) - set(carto.NO_VALUE_CODES))
+    if missing:
+        raise ValueError(f"no {value} for {missing}")
+    limit = float(np.nanmax(np.abs(vals[value]))) or 1.0
+    norm = TwoSlopeNorm(vmin=-limit, vcenter=0.0, vmax=limit)
     fig, ax = plt.subplots(figsize=(style.TEXT_WIDTH_IN, 5.0))
-    limit = float(np.nanmax(np.abs(geo[value]))) or 1.0
-    geo.plot(
-        ax=ax,
-        column=value,
-        cmap="RdBu",
-        norm=TwoSlopeNorm(vmin=-limit, vcenter=0.0, vmax=limit),
-        edgecolor="white",
-        linewidth=0.5,
-        legend=True,
-        legend_kwds={"label": label, "shrink": 0.6, "orientation": "vertical"},
-    )
-    ne = geo[geo["code"].isin([str(c) for c in highlight])]
-    if not ne.empty:
-        ne.boundary.plot(ax=ax, color=style.PALETTE["northeast"], linewidth=1.6)
-        for _, row in ne.iterrows():
-            p = row.geometry.representative_point()
-            ax.annotate(
-                short_province_name(row[name]) if name in ne.columns else row["code"],
-                (p.x, p.y),
-                ha="center",
-                va="center",
-                fontsize=8,
-                color=style.PALETTE["northeast"],
-                path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")],
-            )
-    ax.set_axis_off()
-    from matplotlib.lines import Line2D
-
+    carto.draw_basemap(ax, basemap, vals, value, cmap="RdBu", norm=norm)
+    geo = basemap[basemap["code"].astype(str).isin([str(c) for c in highlight])].to_crs(carto.CHINA_ALBERS)
+    geo = geo.merge(vals.drop(columns=[name], errors="ignore"), on="code", how="left")
+    if not geo.empty:
+        geo.boundary.plot(ax=ax, color=style.PALETTE["northeast"], linewidth=1.4)
+        pts = [(p.x, p.y) for p in geo.geometry.representative_point()]
+        names = [short_province_name(n) for n in geo["name_zh"]]
+        carto.place_names(ax, pts, names, fontsize=8.5, colours=[style.PALETTE["northeast"]] * len(names))
+    carto.national_frame(ax)
+    carto.south_sea_inset(ax, basemap, vals, value, cmap="RdBu", norm=norm)
+    carto.scale_bar(ax, loc=(0.03, 0.04))
+    carto.north_arrow(ax, loc=(0.05, 0.83))
+    sm = plt.cm.ScalarMappable(cmap="RdBu", norm=norm)
+    fig.colorbar(sm, ax=ax, shrink=0.6, label=label, orientation="vertical", pad=0.02)
     ax.legend(
-        handles=[Line2D([], [], color=style.PALETTE["northeast"], lw=1.6, label="东北三省")],
+        handles=[
+            Line2D([], [], color=style.PALETTE["northeast"], lw=1.4, label="东北三省"),
+            Patch(facecolor=carto.NO_DATA, edgecolor="white", label=carto.NO_DATA_LABEL),
+        ],
         loc="lower left",
+        bbox_to_anchor=(0.0, 0.12),
         frameon=False,
         fontsize=8,
     )

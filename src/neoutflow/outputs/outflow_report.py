@@ -482,7 +482,7 @@ def province_map(o: Outflow, prov: pd.DataFrame, highlight_regions=NORTHEAST):
     highlight = focus_provinces(o, highlight_regions)
     return figs.map_provinces(
         prov[["code", "name_zh", "net_migration_rate"]],
-        data.load_boundaries("province"),
+        data.load_basemap(),
         highlight,
         label=f"净迁移率，{o.base_year}—{o.end_year}年（占{o.base_year}年人口的%）",
     )
@@ -717,7 +717,7 @@ def reconciliation_table(recon: pd.DataFrame, o: Outflow, directory: Path) -> Pa
     same_period = (by, ey) == PAPER_PERIOD
     headers = {
         "name_zh": "地区",
-        "paper_outflow": "论文所称流出",
+        "paper_outflow": "原文所引流出",
         "census_decline": "普查人口减少",
         "net_outflow_10plus": f"存活比法净流出（前向，{covered_ages(o)}）",
         "net_outflow_all_ages": "存活比法净流出合计（前向）",

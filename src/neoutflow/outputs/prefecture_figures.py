@@ -7,7 +7,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from neoutflow.outputs.outflow_figures import CHINA_ALBERS, province_of, short_name
+from neoutflow.outputs import cartography as carto
+from neoutflow.outputs import style
+from neoutflow.outputs.outflow_figures import CHINA_ALBERS, annotate_units, province_of
 from neoutflow.outputs.style import PALETTE
 
 
@@ -58,8 +60,9 @@ def counterfactual_map(
     label: str,
 ):
     """One panel per reference (``panels``: reference → title): each Northeast prefecture coloured by
-    its counterfactual change; units without an estimate hatched grey; hollow where the 95% interval
-    contains zero is not drawn separately (the table gives the intervals)."""
+    its counterfactual change (Albers); units without an estimate hatched grey; the colour bar beside
+    the panels, a scale bar and north arrow in the first; in each panel the units with the largest
+    changes named first, leaving out names that would collide."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import TwoSlopeNorm
 
@@ -68,8 +71,9 @@ def counterfactual_map(
     geo = geo[geo["code"].map(province_of).isin(focus_provinces)].to_crs(CHINA_ALBERS)
     limit = float(np.nanmax(np.abs(cf["change"]))) or 1.0
     norm = TwoSlopeNorm(vmin=-limit, vcenter=0.0, vmax=limit)
-    fig, axes = plt.subplots(1, len(panels), figsize=(7.2, 4.4))
+    fig, axes = plt.subplots(1, len(panels), figsize=(style.TEXT_WIDTH_IN, 4.6))
     axes = np.atleast_1d(axes)
+    parts = []
     for ax, (ref, ttl) in zip(axes, panels.items(), strict=True):
         part = geo.merge(cf[cf["reference"] == ref][["code", "change"]], on="code", how="left")
         missing = part[part["change"].isna()]
@@ -81,11 +85,12 @@ def counterfactual_map(
         part.assign(province=part["code"].map(province_of)).dissolve(by="province").boundary.plot(
             ax=ax, color="#333333", linewidth=0.8
         )
-        for _, row in part.iterrows():
-            p = row.geometry.representative_point()
-            ax.annotate(short_name(row["name_zh"]), (p.x, p.y), ha="center", va="center", fontsize=4.5)
         ax.set_axis_off()
         ax.set_title(ttl, fontsize=9)
+        parts.append(part)
+    furniture = carto.scale_bar(axes[0], loc=(0.55, 0.03)) + carto.north_arrow(axes[0], loc=(0.85, 0.84))
     sm = plt.cm.ScalarMappable(cmap="RdBu", norm=norm)
-    fig.colorbar(sm, ax=list(axes), shrink=0.6, label=label, orientation="horizontal", pad=0.02)
+    fig.colorbar(sm, ax=list(axes), shrink=0.7, label=label, orientation="vertical", pad=0.02)
+    for ax, part in zip(axes, parts, strict=True):
+        annotate_units(ax, part.dropna(subset=["change"]), "change", limit, avoid=carto.artist_boxes(ax, furniture))
     return fig

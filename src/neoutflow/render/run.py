@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from neoutflow import atomic, fonts, paths
-from neoutflow.render import cache, config, pandoc
+from neoutflow.render import cache, config, notebook_view, pandoc
 from neoutflow.render.config import RenderConfigError
 from neoutflow.timing import Stopwatch
 
@@ -151,7 +151,7 @@ def notebook_html_file(text: str, name: str, dest: Path) -> Path:
     figures embedded as in the outputs; nothing loaded from the network), kept in the cache."""
     from importlib.metadata import version
 
-    digest = cache.key(text, name, version("nbconvert"))
+    digest = cache.key(text, name, version("nbconvert"), *notebook_view.sources())
     return cache.memo_to_file("notebook-html", digest, lambda: _notebook_html(text, name).encode("utf-8"), dest)
 
 
@@ -169,13 +169,14 @@ def _notebook_html(text: str, name: str) -> str:
     import nbformat
 
     nb = nbformat.reads(text, as_version=4)
+    notebook_view.prepare(nb)  # Markdown and formulas as HTML with MathML, no report labels
     html, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
     # nbconvert links require.js and MathJax from a CDN: the views need neither offline.
     html = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", html)
     html = re.sub(r'<link[^>]*href="https?://[^"]*"[^>]*/?>', "", html)
     # inline scripts that would fetch from a CDN (the Mermaid loader; the notebooks draw none)
     html = re.sub(r"<script[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>", "", html, flags=re.S)
-    return html
+    return notebook_view.finish(html)  # the report's fonts, results first, code folded
 
 
 def quarto_path() -> str | None:

@@ -83,6 +83,10 @@ def extract_all(sources: Path, out: Path, only: list[str] | None = None, census=
         from neoutflow.data.extract import geo as eg
 
         written += eg.write_boundaries(sources, out / "boundaries", want)
+    if "boundaries_basemap" in want:
+        from neoutflow.data.extract import basemap as ebase
+
+        written.append(ebase.write_basemap(out / "boundaries"))
     return written
 
 

@@ -29,6 +29,11 @@ Recognised layouts (``--kind`` forces one; otherwise it is detected):
   These official figures outrank the values computed from yearbook counts: a yearbook import keeps them.
   Table 3-1 (各地区人口) and the age and sex composition tables are recognised and refused with the reason
   (the project takes those figures from the yearbook tables).
+- ``sample-survey``: the province table of a 1% population sample survey communiqué (a title naming
+  ``1%人口抽样调查`` and ``各地区人口``, a unit line ``单位：人`` or ``单位：万人``, a header row ``地区 | 人口数 …``):
+  the 31 provinces' resident population at the survey date goes to ``census_totals.csv`` (source
+  ``sample_survey_<year>``); the year from ``--year``, the title or the file name. The projection chapter
+  compares its first step with it.
 - ``city-yearbook``: a China City Statistical Yearbook prefecture table (中国城市统计年鉴, 全市): the
   yearbook's layout (``城市`` | ``区划代码`` | ``年份`` | ``<label>(<unit>)`` … such as ``地区生产总值(万元)``,
   ``在岗职工平均工资(元)``, ``年末总人口(万人)``, optionally over a ``全市 | 市辖区`` row) or the CSMAR city
@@ -79,6 +84,7 @@ from neoutflow.data.importer.core import (
 )
 from neoutflow.data.importer.merge import KEYS, apply, describe, merge, plan
 from neoutflow.data.importer.portal import CRAWL, PORTAL, read_crawl, read_portal
+from neoutflow.data.importer.sample_survey import SAMPLE_SURVEY, read_survey
 from neoutflow.data.indicators import SERIES
 
 __all__ = [
@@ -105,6 +111,7 @@ __all__ = [
     "read_crawl",
     "read_portal",
     "read_source",
+    "read_survey",
     "run",
 ]
 
@@ -114,6 +121,7 @@ LAYOUTS: tuple[Layout, ...] = (
     CRAWL,
     CENSUS_YEARBOOK,
     CENSUS_INDICATORS,
+    SAMPLE_SURVEY,  # before the census communiqué: its province table is titled like table 3-1
     CENSUS_COMMUNIQUE,
     CITY_YEARBOOK,
     BIRTHPLACE,
