@@ -378,6 +378,7 @@ class DeterminantsReport:
             word = significance_word(float(fit.pvalues[v]))
             label = f"主模型（{name}）：{self.labels[v]}系数在 5% 水平是否显著"
             rs.record(f"main_sig_{v}", word, "", label, display=word)
+            rs.record(f"main_sig_{v}_en", word, "", label + "（英文摘要）", display=SIGNIFICANCE_ENGLISH[word])
         for i, set_name in enumerate(self.set_fits, 1):
             label = f"{SET_LABELS[set_name]}模型在各组解释变量表中的列号"
             rs.record(f"column_{set_name}", i, "", label, digits=0, display=str(i))
