@@ -41,6 +41,9 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "shipped_data: checks values of the shipped data/raw (skipped, naming the files, after an import)"
     )
+    config.addinivalue_line(
+        "markers", "matrix: the report built for a matrix of configurations (tests/integration/test_config_matrix.py)"
+    )
 
 
 def pytest_collection_modifyitems(config, items):

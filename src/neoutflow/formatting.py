@@ -103,3 +103,11 @@ def format_p(p: float, digits: int = 3) -> str:
 def format_range(low, high, digits: int = 0) -> str:
     """``low–high`` with the report's range dash and minus sign: ``format_range(-1, 2.5, 1)`` → ``−1.0–2.5``."""
     return typographic(f"{format_number(low, digits)}{RANGE_DASH}{format_number(high, digits)}")
+
+
+def list_zh(items: Sequence[str]) -> str:
+    """Items as a Chinese enumeration: ``甲``, ``甲和乙``, ``甲、乙和丙``."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return "、".join(items[:-1]) + "和" + items[-1]

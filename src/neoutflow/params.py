@@ -17,7 +17,74 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from neoutflow import atomic, paths
-from neoutflow.reference import LEVELS, NORTHEAST, OUTCOMES, PROVINCE_COV_TYPES, REGRESSOR_SETS
+from neoutflow.reference import (
+    DEFAULT_STUDY_REGION,
+    LEVELS,
+    MAIN_REGRESSOR_SETS,
+    NORTHEAST,
+    OUTCOMES,
+    PROVINCE_COV_TYPES,
+    REGRESSOR_SETS,
+    REPORTED_STUDY_REGIONS,
+    REPORTED_TERMS,
+    STUDY_REGIONS,
+    province_of,
+)
+
+
+class StudyRegion(BaseModel):
+    """The region the report is about: a name and its provinces (GB/T 2260 codes).
+
+    Given as a preset's name (``study_region=西北``, see :data:`neoutflow.reference.STUDY_REGIONS`) or in
+    full (``study_region={name: 东北, provinces: [210000, 220000, 230000]}``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    provinces: list[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset(cls, value):
+        if isinstance(value, str):
+            if value not in STUDY_REGIONS:
+                raise ValueError(f"unknown study region {value!r}; presets: {', '.join(STUDY_REGIONS)}")
+            return {"name": value, "provinces": list(STUDY_REGIONS[value])}
+        return value
+
+    @field_validator("provinces", mode="before")
+    @classmethod
+    def _codes_as_text(cls, codes):
+        return [str(c) for c in codes] if isinstance(codes, list) else codes
+
+    @field_validator("provinces")
+    @classmethod
+    def _province_codes(cls, codes: list[str]) -> list[str]:
+        if not codes:
+            raise ValueError("name at least one province")
+        for code in codes:
+            _check_code(code)
+            if province_of(code) != code:
+                raise ValueError(f"{code!r} is not a province code (xx0000)")
+        return codes
+
+
+def _default_study_region() -> StudyRegion:
+    return StudyRegion.model_validate(DEFAULT_STUDY_REGION)
+
+
+def _refuse_unreported(region: StudyRegion) -> None:
+    """A study region the chapters cannot write about is refused here, before any notebook runs."""
+    allowed = [f"{name} ({', '.join(STUDY_REGIONS[name])})" for name in REPORTED_STUDY_REGIONS]
+    preset = STUDY_REGIONS.get(region.name)
+    if region.name in REPORTED_STUDY_REGIONS and preset is not None and sorted(preset) == sorted(region.provinces):
+        return
+    raise ValueError(
+        f"the report cannot yet be written about study_region {region.name!r} ({', '.join(region.provinces)}): "
+        f"its chapters quote each province of the region by name; allowed: {'; '.join(allowed)} "
+        f"(presets known to the data layer: {', '.join(STUDY_REGIONS)})"
+    )
 
 
 class Params(BaseModel):
@@ -33,6 +100,10 @@ class Params(BaseModel):
     base_year: int = Field(2010, ge=1950, le=2100, description="first census year")
     end_year: int = Field(2020, ge=1950, le=2100, description="second census year")
     level: Literal[LEVELS] = Field("province", description="geographic level of the outflow ranking and age figures")
+    study_region: StudyRegion = Field(
+        default_factory=_default_study_region,
+        description="the region the report is about: a preset name (东北, 西北, 西南, 中部, 长三角) or {name, provinces}",
+    )
     highlight_regions: list[str] = Field(
         default_factory=lambda: list(NORTHEAST),
         description="GB/T 2260 codes drawn out in figures",
@@ -135,6 +206,20 @@ class Params(BaseModel):
             raise ValueError("projection_tfr_target_year must come after projection_start_year")
         if self.pyramid_region is not None:  # None: the highlighted provinces as small multiples
             _check_code(self.pyramid_region)
+        _refuse_unreported(self.study_region)
+        if self.regressors not in MAIN_REGRESSOR_SETS:
+            raise ValueError(
+                f"regressors={self.regressors!r} cannot be the report's main model: the chapters quote its "
+                f"coefficients on {', '.join(REPORTED_TERMS)}, and this set lacks "
+                f"{', '.join(sorted(set(REPORTED_TERMS) - set(REGRESSOR_SETS[self.regressors])))}; allowed: "
+                f"{', '.join(MAIN_REGRESSOR_SETS)} (every set is estimated and tabulated whichever is the main model)"
+            )
+        outside = [c for c in self.highlight_regions if province_of(c) not in self.study_region.provinces]
+        if outside:
+            raise ValueError(
+                f"highlight_regions {outside} lie outside study_region {self.study_region.name!r}: highlight any of "
+                f"its provinces ({', '.join(self.study_region.provinces)}) or their prefectures"
+            )
         return self
 
 
@@ -164,6 +249,8 @@ def _explain(err: ValidationError, origin: str, overridden: set | frozenset = fr
         where = f" [from {origin_of(first)}]" if len(origins) > 1 else ""
         if e["type"] == "extra_forbidden":
             lines.append(f"  - unknown parameter {key!r}{where}; known: {', '.join(Params.model_fields)}")
+        elif not e["loc"]:  # a check across parameters: the whole input would say nothing
+            lines.append(f"  - {str(e['msg']).removeprefix('Value error, ')}{where}")
         else:
             lines.append(f"  - {key}: {e['msg']} (got {e.get('input')!r}){where}")
     return "\n".join(lines)

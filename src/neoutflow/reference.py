@@ -11,6 +11,20 @@ NORTHEAST = ("210000", "220000", "230000")
 # The Northeast provinces in results keys (``cf_liaoning_wage`` …).
 NORTHEAST_SLUGS = {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang"}
 
+# Study regions the ``study_region`` parameter names (preset -> province codes), by NBS region or by the
+# usual planning groups. The report's chapters are written for the regions in REPORTED_STUDY_REGIONS; a
+# build asking for another is refused before any notebook runs (``neoutflow.params``).
+STUDY_REGIONS: dict[str, tuple[str, ...]] = {
+    "东北": NORTHEAST,
+    "西北": ("610000", "620000", "630000", "640000", "650000"),
+    "西南": ("500000", "510000", "520000", "530000", "540000"),
+    "中部": ("140000", "340000", "360000", "410000", "420000", "430000"),
+    "长三角": ("310000", "320000", "330000", "340000"),
+}
+DEFAULT_STUDY_REGION = "东北"
+# The regions whose report the chapters can write today: their sentences quote each province by name.
+REPORTED_STUDY_REGIONS: tuple[str, ...] = ("东北",)
+
 # Five-year groups as tabulated in the 2010 and 2020 census yearbooks (0-4 = 0岁 + 1-4岁).
 AGE_GROUPS: list[str] = [f"{a}-{a + 4}" for a in range(0, 85, 5)] + ["85+"]
 SEXES = ("male", "female")
@@ -157,6 +171,13 @@ REGRESSOR_SETS: dict[str, tuple[str, ...]] = {
     )
     + CONTROLS,
 }
+
+# The main model's terms the chapters quote by name (its coefficients, leave-one-out, the counterfactual of
+# each recommendation group): a regressor set without one of them cannot be the main model of the report.
+REPORTED_TERMS: tuple[str, ...] = ("manufacturing_share", "college_per_100k", "log_relative_wage")
+MAIN_REGRESSOR_SETS: tuple[str, ...] = tuple(
+    name for name, terms in REGRESSOR_SETS.items() if set(REPORTED_TERMS) <= set(terms)
+)
 
 # Prefecture models: the census variables that exist by prefecture (no wages or GDP
 # there), one per family, and an alternative measure of each.

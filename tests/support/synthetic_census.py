@@ -20,17 +20,22 @@ NORTHEAST = {"210000", "220000", "230000"}
 SYNTHETIC_RATE_FACTORS = {"birth_rate": 1.25, "death_rate": 0.9, "yearend_population": 1.0}
 
 
-def factor(code: str) -> float:
-    """Synthetic growth 2020->2030 by province: the Northeast loses 8 %, others gain 1 %."""
-    return 0.92 if code[:2] + "0000" in NORTHEAST else 1.01
+NORTHEAST_FACTOR = 0.92
 
 
-def add_synthetic_census(raw) -> None:
+def factor(code: str, northeast: float = NORTHEAST_FACTOR) -> float:
+    """Synthetic growth 2020->2030 by province: the Northeast by ``northeast`` (loses 8 % by default), others gain 1 %."""
+    return northeast if code[:2] + "0000" in NORTHEAST else 1.01
+
+
+def add_synthetic_census(raw, northeast: float = NORTHEAST_FACTOR) -> None:
+    """Add the synthetic census year to ``raw``; ``northeast``: the Northeast's 2020->2030 factor (above 1: a
+    Northeast whose population rises, with net in-migration, for the words that must follow the signs)."""
     read = {"dtype": {"code": str}, "keep_default_na": False}
     pop = pd.read_csv(raw / "census_population.csv", **read)
     new = pop[pop["year"] == 2020].copy()
     new["year"] = SYNTHETIC_YEAR
-    new["population"] = (new["population"] * new["code"].map(factor)).round().astype(int)
+    new["population"] = (new["population"] * new["code"].map(lambda c: factor(c, northeast))).round().astype(int)
     # a province's cells are the sums of its prefectures' cells, as in the real census tables
     pref = new[~new["code"].str.endswith("0000")]
     cells = pref.groupby([pref["code"].str[:2] + "0000", "sex", "age_group"])["population"].sum()
@@ -42,7 +47,7 @@ def add_synthetic_census(raw) -> None:
     totals = pd.read_csv(raw / "census_totals.csv", **read)
     rows = totals[totals["year"] == 2020].copy()
     rows["year"] = SYNTHETIC_YEAR
-    rows["population"] = (rows["population"] * rows["code"].map(factor)).round().astype(int)
+    rows["population"] = (rows["population"] * rows["code"].map(lambda c: factor(c, northeast))).round().astype(int)
     # province totals, and the prefectures both files have, equal their age-sex tables exactly, as in a
     # real census (validation requires exact prefecture sums)
     sums = new.groupby("code")["population"].sum()

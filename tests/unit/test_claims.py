@@ -84,6 +84,13 @@ def test_method_agreement_word():
     assert claims.method_agreement_word([0.2, 0.06]) == "各推断方法结论一致"
 
 
+def test_rank_word():
+    from neoutflow.outputs.claims import rank_word
+
+    assert rank_word(1) == "最大"
+    assert rank_word(3) == "第 3 大"
+
+
 def test_sentences_for_several_subjects_and_counts_are_written_per_case():
     from neoutflow.outputs.claims import change_count_phrase, grouped_clause, interval_count_sentence, shared_clause
 

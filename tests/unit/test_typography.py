@@ -221,3 +221,12 @@ def test_figure_axes_get_the_tables_formatter():
     labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
     assert "10,000" in labels and all("," not in t.get_text() for t in ax.get_xticklabels())
     plt.close(fig)
+
+
+def test_list_zh():
+    from neoutflow.formatting import list_zh
+
+    assert list_zh([]) == ""
+    assert list_zh(["甲"]) == "甲"
+    assert list_zh(["甲", "乙"]) == "甲和乙"
+    assert list_zh(["甲", "乙", "丙"]) == "甲、乙和丙"

@@ -124,6 +124,11 @@ def magnitude_word(ratio: float) -> str:
     return "同一量级" if 0.5 <= ratio <= 2 else "不同量级"
 
 
+def rank_word(rank: int) -> str:
+    """A coefficient's place by absolute size among its model's: 最大, 第 2 大 …"""
+    return "最大" if rank == 1 else f"第 {rank} 大"
+
+
 def evidence_word(p_values: Iterable[float], alpha: float = ALPHA) -> str:
     """有证据表明 when any of the terms is significant at ``alpha``, else 没有证据表明."""
     return "有证据表明" if any(p < alpha for p in p_values) else "没有证据表明"

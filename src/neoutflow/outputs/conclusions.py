@@ -93,7 +93,8 @@ PREF = "prefecture"
 
 
 def _province(v: str, label: str) -> Test:
-    return Test(f"{D}.baseline_coef_{v}", f"{D}.wild_p_{v}", 1, label, None, f"{D}.baseline_p_{v}")
+    # the main model (params: regressors), whose wild bootstrap p-value this is: coefficient and p from one model
+    return Test(f"{D}.main_coef_{v}", f"{D}.wild_p_{v}", 1, label, None, f"{D}.main_p_{v}")
 
 
 def _pref_det(v: str, label: str) -> Test:

@@ -24,7 +24,7 @@ from neoutflow import data
 from neoutflow.analysis import datasets as ad
 from neoutflow.analysis import determinants as det
 from neoutflow.analysis import inference, models
-from neoutflow.formatting import row_decimals
+from neoutflow.formatting import list_zh, row_decimals
 from neoutflow.outputs import derived
 from neoutflow.outputs import determinants_figures as dfig
 from neoutflow.outputs import tables as rt
@@ -42,7 +42,7 @@ from neoutflow.outputs.claims import (
     significance_word,
 )
 from neoutflow.outputs.results import ResultSet
-from neoutflow.reference import NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_province_name
+from neoutflow.reference import CONTROLS, NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_province_name
 
 PROVINCE_DATA = "analysis_province.csv"
 # Wild cluster bootstrap of the prefecture model (fixed so the prefecture p-values do not move with the
@@ -359,10 +359,37 @@ class DeterminantsReport:
                 self.rs.record(f"{name}_sig_{v}", word, "", label, display=word)
                 english = SIGNIFICANCE_ENGLISH[word]
                 self.rs.record(f"{name}_sig_{v}_en", word, "", label + "（英文摘要）", display=english)
+        self._record_main()
         columns = [rt.column(f, f"({i}) {SET_LABELS[n]}") for i, (n, f) in enumerate(self.set_fits.items(), 1)]
         table = rt.regression_table(columns, self.labels)
         note = rt.default_note(self.cov_type, f"被解释变量为{self.y_label}（%）；解释变量均为 {self.base_year} 年值")
         return self._markdown(table, "determinants_sets", f"{self.y_label}的省级回归：各组解释变量", note)
+
+    def _record_main(self) -> None:
+        """The main model under its own name, whichever set it is (``main_model``, ``main_coef_<v>``, ``main_p_<v>``,
+        ``main_sig_<v>``), so that a sentence never pairs one model's coefficient with another's p-value; and each
+        set's column in the table of regressor sets (``column_<set>``), so that no sentence counts columns."""
+        rs, fit, name = self.rs, self.main, f"{SET_LABELS[self.regressors]}模型"
+        rs.record("main_model", self.regressors, "", "主模型（params: regressors）", display=name)
+        spec = self.specs.specs[self.regressors]  # the same fit, recorded again under the name the text quotes
+        keep = ("dataset", "codes", "outcome", "regressors", "cov_type")
+        record_fit(rs, self.specs, "main", fit, f"主模型（{name}）", **{k: spec[k] for k in keep})
+        for v in self.reg:
+            word = significance_word(float(fit.pvalues[v]))
+            label = f"主模型（{name}）：{self.labels[v]}系数在 5% 水平是否显著"
+            rs.record(f"main_sig_{v}", word, "", label, display=word)
+            rs.record(f"main_sig_{v}_en", word, "", label + "（英文摘要）", display=SIGNIFICANCE_ENGLISH[word])
+        for i, set_name in enumerate(self.set_fits, 1):
+            label = f"{SET_LABELS[set_name]}模型在各组解释变量表中的列号"
+            rs.record(f"column_{set_name}", i, "", label, digits=0, display=str(i))
+            # the variables each set puts in, named in the text from the one declaration (reference.REGRESSOR_SETS)
+            terms = [v for v in models.regressor_set(set_name) if v not in CONTROLS]
+            shown = list_zh([self.labels[v] for v in terms])
+            rs.record(
+                f"vars_{set_name}", shown, "", f"{SET_LABELS[set_name]}模型的解释变量（控制变量除外）", display=shown
+            )
+        shown = list_zh([self.labels[v] for v in CONTROLS])
+        rs.record("controls", shown, "", "各模型共有的控制变量", display=shown)
 
     def standardised(self):
         """Standardised coefficients of the main model for every outcome (figure)."""

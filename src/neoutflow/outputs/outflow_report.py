@@ -604,11 +604,11 @@ def _common_years(frame) -> tuple[int, int]:
     return int(span["min"].max()), int(span["max"].min())
 
 
-def vital_series_figure(rs: ResultSet, o: Outflow, series: pd.DataFrame, highlight_regions=NORTHEAST):
-    """Birth and death rates and year-end population of the highlighted provinces over time, and the
-    values the text quotes: each series' first and last year, the rates then, the population then, and
-    the first year in which the death rate exceeded the birth rate."""
-    codes = focus_provinces(o, highlight_regions)
+def vital_series_figure(rs: ResultSet, o: Outflow, series: pd.DataFrame, provinces=NORTHEAST):
+    """Birth and death rates and year-end population of the study region's provinces over time (the chapter
+    quotes each of them, whichever are highlighted), and the values the text quotes: each series' first and
+    last year, the rates then, the population then, and the first year the death rate exceeded the birth rate."""
+    codes = focus_provinces(o, provinces)
     sel = series[series["code"].astype(str).isin(codes) & series["indicator"].isin(VITAL_INDICATORS)]
     wide = sel.pivot_table(index=["code", "year"], columns="indicator", values="value")
     rates = wide[["birth_rate", "death_rate"]].dropna()

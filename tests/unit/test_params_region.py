@@ -1,0 +1,64 @@
+"""The study region, the highlights and the main model are checked together, before any notebook runs (issue #26)."""
+
+from __future__ import annotations
+
+import pytest
+
+from neoutflow import params
+from neoutflow.reference import MAIN_REGRESSOR_SETS, NORTHEAST, REGRESSOR_SETS, REPORTED_TERMS, STUDY_REGIONS
+
+
+def load(**overrides):
+    return params.load(overrides=overrides)
+
+
+def test_the_default_study_region_is_the_northeast():
+    region = load().study_region
+    assert region.name == "东北" and region.provinces == list(NORTHEAST)
+
+
+def test_presets_are_province_codes():
+    assert {"东北", "西北", "西南", "中部", "长三角"} <= set(STUDY_REGIONS)
+    for name, codes in STUDY_REGIONS.items():
+        assert codes and all(c.endswith("0000") and len(c) == 6 for c in codes), name
+
+
+@pytest.mark.parametrize("highlight", [[220000], ["210000", "230000"], ["220100"], [230000, 210000]])
+def test_any_part_of_the_study_region_may_be_highlighted(highlight):
+    assert load(highlight_regions=highlight).highlight_regions == [str(c) for c in highlight]
+
+
+def test_a_highlight_outside_the_study_region_is_refused_naming_the_region():
+    with pytest.raises(params.ParamsError) as err:
+        load(highlight_regions=[440000])
+    text = str(err.value)
+    assert "440000" in text and "东北" in text and "210000" in text
+    assert "(got {" not in text  # a check across parameters does not dump every parameter
+
+
+@pytest.mark.parametrize("region", ["西北", "西南", "中部", "长三角", {"name": "东北", "provinces": [210000, 220000]}])
+def test_a_region_the_chapters_cannot_write_about_is_refused_with_the_allowed_values(region):
+    with pytest.raises(params.ParamsError) as err:
+        load(study_region=region)
+    assert "allowed: 东北 (210000, 220000, 230000)" in str(err.value)
+
+
+def test_an_unknown_preset_lists_the_presets():
+    with pytest.raises(params.ParamsError) as err:
+        load(study_region="华北")
+    assert all(name in str(err.value) for name in STUDY_REGIONS)
+
+
+def test_a_region_given_in_full_is_accepted_when_it_is_the_northeast():
+    region = load(study_region={"name": "东北", "provinces": [230000, 220000, 210000]}).study_region
+    assert sorted(region.provinces) == sorted(NORTHEAST)
+
+
+def test_the_main_model_must_contain_the_quoted_terms():
+    assert MAIN_REGRESSOR_SETS == tuple(n for n, t in REGRESSOR_SETS.items() if set(REPORTED_TERMS) <= set(t))
+    assert {"baseline", "full"} <= set(MAIN_REGRESSOR_SETS)
+    for name in set(REGRESSOR_SETS) - set(MAIN_REGRESSOR_SETS):
+        with pytest.raises(params.ParamsError) as err:
+            load(regressors=name)
+        assert f"allowed: {', '.join(MAIN_REGRESSOR_SETS)}" in str(err.value)
+    assert load(regressors="full", outcome="young_adult_net_migration_rate").regressors == "full"
