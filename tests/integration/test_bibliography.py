@@ -24,7 +24,6 @@ KNOWN_GAPS = {
     "gao_wenshu2023": ({"pages"}, "the issue's table of contents was not available to check the pages"),
     "gao_li2019": ({"pages"}, "the issue's table of contents was not available to check the pages"),
     "lv_jingquan2022": ({"pages"}, "the issue's table of contents was not available to check the pages"),
-    "gu_lao_wen_zhao2022": ({"title", "pages"}, "the article itself was not available; title and pages unchecked"),
 }
 
 

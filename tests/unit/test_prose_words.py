@@ -26,8 +26,6 @@ FIXED_YEARS: list[tuple[str, str, str]] = [
     ("_03_outflow.qmd", "《中国人口普查年鉴—2020》", "title of a cited yearbook"),
     ("_03_outflow.qmd", "时点是 2020 年", "the paper's figure read as the 2020 hukou stock"),
     ("_03_outflow.qmd", "确是 2020 年的户籍外流存量", "the paper's figure read as the 2020 hukou stock"),
-    ("_03_outflow.qmd", "2020 年住在山东", "the press cells of 7th census table 7-3"),
-    ("_03_outflow.qmd", "只是 2020 年户籍外流存量的下限", "the press cells of 7th census table 7-3"),
     # the birthplace matrices exist only for the 2000 and 2010 censuses; the flows code is written for them
     ("_03_outflow.qmd", "2010 年出生在黑龙江", "the 2010 birthplace matrix"),
     ("_03_outflow.qmd", "2010 年出生地存量", "the 2010 birthplace matrix"),
