@@ -243,11 +243,6 @@ def test_no_untrue_sentence_with_a_rising_population_and_levers_at_zero(rising, 
 ZERO_WIDTH = "an interval of zero width at zero"
 
 
-@pytest.mark.xfail(
-    strict=False,  # the paper branch rewrites this phrase (为零, or the share with its interval): XPASS then; drop the mark
-    reason="with net in-migration there is no net out-migration for the pay lever to remove: the projection chapter "
-    "prints 比例为0%（0%–0%，为零） instead of saying so (projection_outputs.record of pay_<province>_share)",
-)
 def test_the_pay_lever_with_net_in_migration_is_not_printed_as_a_zero_interval(rising):
     from test_levers_at_zero import untrue_sentences
 

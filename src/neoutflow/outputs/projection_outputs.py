@@ -416,6 +416,8 @@ def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str) -> None:
         # an interval 0%–0% says nothing: a lever whose whole interval is at zero is stated as zero
         zero = word == "为零" or share == low == high == "0"
         phrase = "比例为零" if zero else f"比例为 {share}%（95% 区间 {low}%–{high}%），{word}"
+        if r["observed"] >= 0:  # net in-migration: there is no net out-migration for the lever to remove
+            phrase = "该省为净迁入，没有可以减少的净迁出"
         rs.record(f"pay_{k}_share_phrase", phrase, "", f"{n}：净迁出被消除的比例及其区间", display=phrase)
         position = direction_word(-r["gap"], "compare")
         rs.record(f"pay_{k}_wage_position", position, "", f"{n}的工资相对全国中位数", display=position)
