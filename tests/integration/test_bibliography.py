@@ -83,7 +83,8 @@ def test_every_entry_has_the_elements_of_its_type(bibliography):
 
 def test_english_entries_are_in_english(bibliography):
     for key, text in bibliography.items():
-        if not re.search(r"[\u4e00-\u9fff]", text.split("[")[0]):
+        # the authors and title: the part between the entry number and the type code
+        if not re.search(r"[\u4e00-\u9fff]", re.sub(r"^\[\d+\]\s*", "", text).split("[")[0]):
             assert " 版" not in text and "等." not in text, f"{key}: {text}"
 
 
