@@ -394,7 +394,7 @@ class DeterminantsReport:
     def standardised(self):
         """Standardised coefficients of the main model for every outcome (figure)."""
         beta = self._fit("beta", "标准化系数（主模型）", self.prov, standardised=True)
-        self._record_ranking("beta_rank_word", beta.conf_int(), "log_relative_wage", "是基准模型各变量中最大的")
+        self._record_ranking("beta_rank_word", beta.conf_int(), "log_relative_wage", "是主模型各变量中最大的")
         rows = [
             models.standardised_coefficients(self.prov, o, self.reg, self.cov_type).assign(model=self.labels[o])
             for o in OUTCOMES
