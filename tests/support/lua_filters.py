@@ -7,6 +7,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pypandoc
+
 from neoutflow.render import config, pandoc
 
 
@@ -44,7 +46,7 @@ def text_of(markdown: str, tmp_path: Path, **kwargs) -> str:
 def pandoc_lua(script: str) -> str:
     """``pandoc lua`` on a script (for calling a filter's functions directly)."""
     proc = subprocess.run(
-        [pandoc.pandoc_path(), "lua", "-"], input=script, capture_output=True, text=True, encoding="utf-8"
+        [pypandoc.get_pandoc_path(), "lua", "-"], input=script, capture_output=True, text=True, encoding="utf-8"
     )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr)

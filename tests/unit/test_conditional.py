@@ -69,7 +69,7 @@ def test_a_missing_include_is_an_error_only_where_it_is_shown(tmp_path):
 
 
 def test_hidden_includes_are_those_of_dropped_blocks(tmp_path):
-    from neoutflow.render import config
+    from neoutflow.render import quarto
 
     (tmp_path / "_quarto.yml").write_text("project:\n  render: [a.qmd]\nformat: html\n", encoding="utf-8")
     (tmp_path / "a.qmd").write_text(
@@ -78,10 +78,6 @@ def test_hidden_includes_are_those_of_dropped_blocks(tmp_path):
     )
     (tmp_path / "t").mkdir()
     (tmp_path / "t" / "shown.md").write_text("x\n", encoding="utf-8")
-    project = config.load_project(tmp_path)
-    work = tmp_path / "work"
-    work.mkdir()
-    assert pandoc.hidden_includes(project, project.documents[0], work) == [(tmp_path / "t/hidden.md")]
+    assert quarto.hidden_includes(tmp_path) == [(tmp_path / "t/hidden.md")]
     (tmp_path / "_quarto.yml").write_text("project:\n  render: [a.qmd]\nformat: html\nhas-x: true\n", encoding="utf-8")
-    project = config.load_project(tmp_path)
-    assert pandoc.hidden_includes(project, project.documents[0], work) == []  # shown: Quarto reports it
+    assert quarto.hidden_includes(tmp_path) == []  # shown: Quarto reports it

@@ -42,20 +42,16 @@ class Project:
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def safe_load(text: str):
-    """``yaml.safe_load`` with :data:`SAFE_LOADER`."""
-    return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
-
-
-def _load_yaml(text: str, where: str) -> dict:
+def load_mapping(text: str, where: str) -> dict:
+    """The YAML mapping in ``text`` (``{}`` when empty); ``where`` names it in errors."""
     try:
-        data = safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise RenderConfigError(f"{where}: invalid YAML: {exc}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise RenderConfigError(f"{where}: expected a mapping of options, got {type(data).__name__}")
+        raise RenderConfigError(f"{where}: expected a mapping, got {type(data).__name__}")
     return data
 
 
@@ -67,29 +63,27 @@ def front_matter(text: str, where: str) -> dict:
         return {}
     for i in range(1, len(lines)):
         if lines[i].rstrip() in ("---", "..."):
-            return _load_yaml("".join(lines[1:i]), f"{where} (front matter)")
+            return load_mapping("".join(lines[1:i]), f"{where} (front matter)")
     raise RenderConfigError(f"{where}: front matter opened with '---' on line 1 is never closed")
 
 
 def _resolve_paths(options: dict, base: Path) -> dict:
     """Copy of ``options`` with file options made absolute relative to ``base``."""
     out = dict(options)
+
+    def resolve(v):
+        return str((base / v).resolve()) if isinstance(v, str) and "://" not in v else v
+
     for key in PATH_KEYS:
-        if key not in out or out[key] is None:
-            continue
-        value = out[key]
-        values = value if isinstance(value, list) else [value]
-        resolved = [str((base / v).resolve()) if isinstance(v, str) and "://" not in v else v for v in values]
-        out[key] = resolved if isinstance(value, list) else resolved[0]
+        if (value := out.get(key)) is not None:
+            out[key] = [resolve(v) for v in value] if isinstance(value, list) else resolve(value)
     return out
 
 
 def _formats(options: dict, where: str) -> dict[str, dict]:
     """Normalise ``format:`` (a name, a list of names or a mapping) to ``{name: options}``."""
     fmt = options.get("format")
-    if fmt is None:
-        return {}
-    if isinstance(fmt, str | list):
+    if fmt is None or isinstance(fmt, str | list):
         return {str(f): {} for f in as_list(fmt)}
     if isinstance(fmt, dict):
         out: dict[str, dict] = {}
@@ -122,7 +116,7 @@ def load_project(root: Path) -> Project:
     cfg_path = root / PROJECT_FILE
     if not cfg_path.is_file():
         raise RenderConfigError(f"{cfg_path}: not found (is {root} a Quarto project?)")
-    config = _load_yaml(cfg_path.read_text(encoding="utf-8"), str(cfg_path))
+    config = load_mapping(cfg_path.read_text(encoding="utf-8"), str(cfg_path))
     project = config.get("project") or {}
     if not isinstance(project, dict):
         raise RenderConfigError(f"{cfg_path}: 'project' must be a mapping")
@@ -151,14 +145,15 @@ def document_formats(project: Project, doc: Document) -> list[str]:
 
 def merged_options(project: Project, doc: Document, fmt: str) -> dict:
     """All options in force for ``doc`` rendered to ``fmt`` (Quarto's precedence)."""
-    where_p, where_d = str(project.root / PROJECT_FILE), str(doc.path)
-    p_general = _resolve_paths({k: v for k, v in project.config.items() if k not in NON_META_KEYS}, project.root)
-    p_format = _resolve_paths(_formats(project.config, where_p).get(fmt, {}), project.root)
-    d_general = _resolve_paths({k: v for k, v in doc.front_matter.items() if k not in NON_META_KEYS}, doc.path.parent)
-    d_format = _resolve_paths(_formats(doc.front_matter, where_d).get(fmt, {}), doc.path.parent)
-    project_layers = [*_metadata_files(p_general, project.root, where_p), p_general]
-    document_layers = [*_metadata_files(d_general, doc.path.parent, where_d), d_general]
-    return deep_merge(*project_layers, p_format, *document_layers, d_format)
+    layers: list[dict] = []
+    for options, base, where in (
+        (project.config, project.root, str(project.root / PROJECT_FILE)),
+        (doc.front_matter, doc.path.parent, str(doc.path)),
+    ):  # each level: its metadata files, its general options, its options for ``fmt``
+        general = _resolve_paths({k: v for k, v in options.items() if k not in NON_META_KEYS}, base)
+        for_fmt = _resolve_paths(_formats(options, where).get(fmt, {}), base)
+        layers += [*_metadata_files(general, base, where), general, for_fmt]
+    return deep_merge(*layers)
 
 
 def _metadata_files(options: dict, base: Path, where: str) -> list[dict]:
@@ -171,11 +166,9 @@ def _metadata_files(options: dict, base: Path, where: str) -> list[dict]:
                 f"{where}: 'metadata-files' names {name}, which does not exist"
                 " (the release step, `python -m neoutflow.pipeline.release`, writes the report's metadata files)"
             )
-        out.append(_load_yaml(path.read_text(encoding="utf-8"), str(path)))
+        out.append(load_mapping(path.read_text(encoding="utf-8"), str(path)))
     return out
 
 
 def as_list(value) -> list:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
+    return [] if value is None else list(value) if isinstance(value, list | tuple) else [value]

@@ -2,26 +2,61 @@
 (no MathJax from a CDN), no `{#tbl-…}` labels meant for the report, and each cell's results first
 with its code folded beneath (``report/notebook-view.css`` and ``.js``).
 
-:func:`prepare` rewrites the notebook before nbconvert sees it: its Markdown (cells and Markdown
-outputs) becomes HTML through pandoc with ``--mathml`` (one pandoc run per notebook);
-:func:`finish` adds the style, the script and the subset web fonts to nbconvert's page.
+:func:`write_html` keeps each view in the render cache. :func:`prepare` rewrites the notebook
+before nbconvert sees it: its Markdown (cells and Markdown outputs) becomes HTML through pandoc
+with ``--mathml`` (one pandoc run per notebook); the style, the script and the subset web fonts
+are then added to nbconvert's page.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from neoutflow.render import webfont
+from neoutflow.render import cache, webfont
 
 ASSETS = Path(__file__).resolve().parents[3] / "report"
 LABEL = re.compile(r"\s*\{#(?:tbl|fig|sec|eq)-[^}\s]*\}")
 
 
-def sources() -> list[str]:
-    """What a view depends on besides the notebook (for the render cache's key)."""
-    return [p.read_text(encoding="utf-8") for p in (Path(__file__), *ASSETS.glob("notebook-view.*"))]
+def write_html(text: str, name: str, dest: Path) -> Path:
+    """An executed notebook as a self-contained HTML view at ``dest`` (nbconvert's lab template,
+    figures embedded as in the outputs; nothing loaded from the network), kept in the cache."""
+    from importlib.metadata import version
+
+    # besides the notebook, a view depends on nbconvert, this module and the view's assets
+    assets = [p.read_text(encoding="utf-8") for p in (Path(__file__), *ASSETS.glob("notebook-view.*"))]
+    digest = cache.key(text, name, version("nbconvert"), *assets)
+    return cache.memo_to_file("notebook-html", digest, lambda: _html(text, name).encode("utf-8"), dest)
+
+
+@lru_cache(maxsize=1)
+def _html_exporter():
+    """One exporter for every notebook (converted one after another): its templates compile once."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.embed_images = True
+    return exporter
+
+
+def _html(text: str, name: str) -> str:
+    import nbformat
+
+    nb = nbformat.reads(text, as_version=4)
+    prepare(nb)  # Markdown and formulas as HTML with MathML, no report labels
+    html, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
+    # nbconvert links require.js and MathJax from a CDN: the views need neither offline.
+    html = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", html)
+    html = re.sub(r'<link[^>]*href="https?://[^"]*"[^>]*/?>', "", html)
+    # inline scripts that would fetch from a CDN (the Mermaid loader; the notebooks draw none)
+    html = re.sub(r"<script[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>", "", html, flags=re.S)
+    # the view's style and script (results first, code folded) and the report's subset web fonts
+    style, script = ((ASSETS / f"notebook-view.{ext}").read_text(encoding="utf-8") for ext in ("css", "js"))
+    html = LABEL.sub("", html).replace("</head>", f"<style>\n{style}</style>\n</head>", 1)
+    return webfont.embed_fonts(html.replace("</body>", f"<script>\n{script}</script>\n</body>", 1))
 
 
 def _markdown_parts(nb) -> list[tuple[Any, str]]:
@@ -56,13 +91,3 @@ def prepare(nb) -> None:
             holder["text/html"] = converted.get(i, "")
         else:
             holder[key] = converted.get(i, "")
-
-
-def finish(html: str) -> str:
-    """nbconvert's page with the view's style and script and the report's subset web fonts."""
-    style = (ASSETS / "notebook-view.css").read_text(encoding="utf-8")
-    script = (ASSETS / "notebook-view.js").read_text(encoding="utf-8")
-    html = LABEL.sub("", html)
-    html = html.replace("</head>", f"<style>\n{style}</style>\n</head>", 1)
-    html = html.replace("</body>", f"<script>\n{script}</script>\n</body>", 1)
-    return webfont.embed_fonts(html)

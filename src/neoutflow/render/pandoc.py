@@ -58,12 +58,6 @@ class Job:
     epoch: int  # PDF creation time (SOURCE_DATE_EPOCH)
 
 
-def pandoc_path() -> str:
-    import pypandoc
-
-    return pypandoc.get_pandoc_path()
-
-
 def environment_note() -> str:
     import pypandoc
 
@@ -85,14 +79,11 @@ def pandoc_warnings(stderr: str) -> list[str]:
 def run_pandoc(args: list[str], stdin: str, cwd: Path, step: str, env: dict | None = None) -> str:
     """Run pandoc; its warnings are errors, so a bad input never passes silently. An error of
     the report's Lua code ("neoutflow: …") is given as it is."""
+    import pypandoc
+
+    pandoc, env = pypandoc.get_pandoc_path(), {**os.environ, **(env or {})}
     proc = subprocess.run(
-        [pandoc_path(), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
+        [pandoc, *args], input=stdin, capture_output=True, text=True, encoding="utf-8", cwd=cwd, env=env
     )
     if proc.returncode != 0:
         ours = re.search(r"neoutflow: (.*)", proc.stderr)
@@ -112,9 +103,13 @@ def _lang(options: dict) -> tuple[str, str | None]:
     return base.lower(), (region.lower() or None)
 
 
+def _term(options: dict, key: str, zh: str, en: str) -> str:
+    """A term from ``language:`` (Quarto's translation keys), else the document language's default."""
+    return str((options.get("language") or {}).get(key, zh if _lang(options)[0] == "zh" else en))
+
+
 def _toc_title(options: dict) -> str:
-    default = "目录" if _lang(options)[0] == "zh" else "Contents"
-    return str(options.get("toc-title") or (options.get("language") or {}).get("toc-title-document", default))
+    return str(options.get("toc-title") or _term(options, "toc-title-document", "目录", "Contents"))
 
 
 def pandoc_metadata(job: Job, options: dict) -> dict:
@@ -126,9 +121,7 @@ def pandoc_metadata(job: Job, options: dict) -> dict:
         meta["date"] = job.date
     base, region = _lang(options)
     meta["lang"] = f"{base}-{region.upper()}" if region else base
-    if "reference-section-title" not in meta:
-        default = "参考文献" if base == "zh" else "References"
-        meta["reference-section-title"] = (options.get("language") or {}).get("section-title-references", default)
+    meta.setdefault("reference-section-title", _term(options, "section-title-references", "参考文献", "References"))
     if "bibliography" in meta:
         meta.setdefault("link-citations", True)
         for bib in as_list(meta["bibliography"]):
@@ -153,11 +146,7 @@ def _text(value):
 
 def route_context(job: Job, options: dict, workdir: Path) -> dict[str, str]:
     """The environment of the Lua code: the options, variables and paths it needs."""
-    context = {
-        "root": str(job.project.root),
-        "options": options,
-        "variables": _text(job.variables),
-    }
+    context = {"root": str(job.project.root), "options": options, "variables": _text(job.variables)}
     path = workdir / "route.json"
     path.write_text(json.dumps(context, ensure_ascii=False, default=str), encoding="utf-8")
     src = str(Path(__file__).resolve().parents[2])  # for python -m neoutflow.render.webfont
@@ -245,21 +234,3 @@ def render_job(job: Job, workdir: Path, font_dirs: list[Path]) -> Path:
         return compile_pdf(typ, job.project.root, out, job.epoch, font_dirs)
     run_pandoc([*args, f"--output={out}"], "", job.document.path.parent, step, env)
     return webfont.finish_html(out) if job.fmt == "html" else out
-
-
-def hidden_includes(project: Project, document: Document, workdir: Path) -> list[Path]:
-    """The included files that are missing but sit only in blocks the options hide (Quarto
-    includes before it drops hidden blocks, so it needs them, empty), as quarto-compat.lua sees them."""
-    job = Job(project, document, "html", {}, None, 0)
-    options = merged_options(project, document, "html")
-    env = route_context(job, options, workdir)
-    listing = workdir / "hidden-includes.json"
-    env["NEOUTFLOW_HIDDEN_INCLUDES"] = str(listing)
-    run_pandoc(
-        [str(document.path), "-f", str(READER), f"--lua-filter={LUA / 'quarto-compat.lua'}", "-t", "plain"],
-        "",
-        document.path.parent,
-        "listing hidden includes",
-        env,
-    )
-    return sorted(project.root / p for p in json.loads(listing.read_text(encoding="utf-8")))

@@ -11,6 +11,7 @@ reference and its place, when a cross-reference is unresolved (Quarto only print
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tempfile
@@ -21,7 +22,6 @@ import yaml
 from neoutflow import atomic, fonts
 from neoutflow.render import webfont
 
-FONT_GLOBS = ("Noto*CJK*",)
 REPORT_DIR = "report"
 
 
@@ -35,16 +35,14 @@ def link_fonts(dest: Path) -> list[Path]:
     dest.mkdir(parents=True, exist_ok=True)
     wanted = {}
     for folder in reversed(fonts.font_dirs()):  # the first folder (Debian's) wins
-        for pattern in FONT_GLOBS:
-            for f in folder.glob(pattern):
-                if f.suffix.lower() in (".otf", ".ttf", ".ttc", ".otc"):
-                    wanted[f.name] = f.resolve()
+        for f in folder.glob("Noto*CJK*"):
+            if f.suffix.lower() in (".otf", ".ttf", ".ttc", ".otc"):
+                wanted[f.name] = f.resolve()
     for old in dest.iterdir():
         if old.name not in wanted or (old.is_symlink() and old.resolve() != wanted[old.name]):
             old.unlink()
     for name, src in sorted(wanted.items()):
-        link = dest / name
-        if link.exists():
+        if (link := dest / name).exists():
             continue
         try:
             link.symlink_to(src)
@@ -54,13 +52,21 @@ def link_fonts(dest: Path) -> list[Path]:
 
 
 def hidden_includes(root: Path) -> list[Path]:
-    """Missing files that only blocks hidden by the project's metadata (``_availability.yml``) include,
-    as the report's own Lua filter (quarto-compat.lua) sees them."""
+    """Missing files that only blocks hidden by the project's metadata (``_availability.yml``) include
+    (Quarto includes before it drops hidden blocks, so it needs them, empty), as the report's own Lua
+    filter (quarto-compat.lua, run here by the other route's pandoc) sees them."""
     from neoutflow.render import config, pandoc
 
-    project = config.load_project(Path(root))
+    project, found = config.load_project(Path(root)), set[Path]()
     with tempfile.TemporaryDirectory() as tmp:
-        return sorted({p for doc in project.documents for p in pandoc.hidden_includes(project, doc, Path(tmp))})
+        for doc in project.documents:
+            job = pandoc.Job(project, doc, "html", {}, None, 0)
+            env = pandoc.route_context(job, config.merged_options(project, doc, "html"), Path(tmp))
+            env["NEOUTFLOW_HIDDEN_INCLUDES"] = listing = str(Path(tmp) / "hidden-includes.json")
+            args = [str(doc.path), "-f", str(pandoc.READER), f"--lua-filter={pandoc.LUA / 'quarto-compat.lua'}"]
+            pandoc.run_pandoc([*args, "-t", "plain"], "", doc.path.parent, "listing hidden includes", env)
+            found |= {project.root / p for p in json.loads(Path(listing).read_text(encoding="utf-8"))}
+    return sorted(found)
 
 
 def write_date(root: Path) -> str | None:
@@ -114,10 +120,7 @@ def check_references(outputs: list[Path], root: Path) -> None:
             continue
         found |= dict.fromkeys(_UNRESOLVED.findall(text))
     if found:
-        lines = []
-        for label in found:
-            places = reference_places(label, root)
-            lines.append(f"  @{label} in {', '.join(places) if places else 'an unknown place'}")
+        lines = [f"  @{label} in {', '.join(reference_places(label, root)) or 'an unknown place'}" for label in found]
         raise BrokenReference(
             f"{len(found)} cross-reference(s) point to no section, figure or table:\n" + "\n".join(lines)
         )
@@ -127,7 +130,7 @@ def finish(root: Path, out_dir: Path, stage_notebooks: bool) -> list[Path]:
     """Everything after Quarto's render (see the module's docstring); returns the outputs."""
     root, out_dir = Path(root), Path(out_dir)
     nested = out_dir / REPORT_DIR
-    for f in sorted(nested.glob("report.*")) if nested.is_dir() else []:
+    for f in sorted(nested.glob("report.*")):  # a missing folder globs to nothing
         f.replace(out_dir / f.name)
     # Quarto copies the figures the PDF uses beside it (build/figures/…); the report embeds them
     for leftover in sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name != "notebooks"):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 
 from neoutflow import atomic, fonts, paths
@@ -44,7 +42,6 @@ class RenderFailed(RuntimeError):
     def __init__(self, step: str, reason: str):
         super().__init__(f"render failed in step '{step}': {reason}")
         self.step = step
-        self.reason = reason
 
 
 class _Progress:
@@ -60,9 +57,7 @@ class _Progress:
         start = time.perf_counter()
         try:
             yield
-        except RenderFailed:
-            raise
-        except (pandoc.RouteError, RenderConfigError, OSError, ValueError) as exc:
+        except (pandoc.RouteError, RenderConfigError, OSError, ValueError) as exc:  # not RenderFailed: it passes
             raise RenderFailed(name, str(exc)) from exc
         self.say(f"{name} ({time.perf_counter() - start:.1f} s)")
 
@@ -87,12 +82,7 @@ NO_DATE = "日期未知（无 git 历史）"
 def prepare_variables(root: Path) -> dict:
     """Read ``_variables.yml`` (written from the results before rendering; empty if absent)."""
     target = root / "_variables.yml"
-    if not target.is_file():
-        return {}
-    data = config.safe_load(target.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{target}: expected a mapping of variables")
-    return data
+    return config.load_mapping(target.read_text(encoding="utf-8"), str(target)) if target.is_file() else {}
 
 
 def copy_csl(project: config.Project) -> list[Path]:
@@ -133,7 +123,7 @@ def stage_notebooks(root: Path, staging: Path) -> list[Path]:
     for nb in notebooks:
         text = strip_paths(nb.read_text(encoding="utf-8"), root, staging)
         (target := dest / nb.name).write_text(text, encoding="utf-8")
-        out += [target, notebook_html_file(text, nb.stem, dest / f"{nb.stem}.html")]
+        out += [target, notebook_view.write_html(text, nb.stem, dest / f"{nb.stem}.html")]
     return out
 
 
@@ -146,48 +136,14 @@ def strip_paths(text: str, root: Path, *others: Path) -> str:
     return text
 
 
-def notebook_html_file(text: str, name: str, dest: Path) -> Path:
-    """An executed notebook as a self-contained HTML view at ``dest`` (nbconvert's lab template,
-    figures embedded as in the outputs; nothing loaded from the network), kept in the cache."""
-    from importlib.metadata import version
-
-    digest = cache.key(text, name, version("nbconvert"), *notebook_view.sources())
-    return cache.memo_to_file("notebook-html", digest, lambda: _notebook_html(text, name).encode("utf-8"), dest)
-
-
-@lru_cache(maxsize=1)
-def _html_exporter():
-    """One exporter for every notebook (converted one after another): its templates compile once."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab")
-    exporter.embed_images = True
-    return exporter
-
-
-def _notebook_html(text: str, name: str) -> str:
-    import nbformat
-
-    nb = nbformat.reads(text, as_version=4)
-    notebook_view.prepare(nb)  # Markdown and formulas as HTML with MathML, no report labels
-    html, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
-    # nbconvert links require.js and MathJax from a CDN: the views need neither offline.
-    html = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", html)
-    html = re.sub(r'<link[^>]*href="https?://[^"]*"[^>]*/?>', "", html)
-    # inline scripts that would fetch from a CDN (the Mermaid loader; the notebooks draw none)
-    html = re.sub(r"<script[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>", "", html, flags=re.S)
-    return notebook_view.finish(html)  # the report's fonts, results first, code folded
-
-
 def quarto_path() -> str | None:
     return shutil.which("quarto")
 
 
-def render_quarto(project: config.Project, staging: Path, epoch: int | None, progress: _Progress) -> list[Path]:
-    """``quarto render`` of the whole project into ``staging``; returns the outputs."""
-    quarto = quarto_path()
-    if quarto is None:
-        raise RenderFailed("quarto", QUARTO_ADVICE)
+def render_quarto(
+    project: config.Project, quarto: str, staging: Path, epoch: int | None, progress: _Progress
+) -> list[Path]:
+    """``quarto render`` (the program at ``quarto``) of the whole project into ``staging``; returns the outputs."""
     # The date, the fonts, the CSL and the empty tables of hidden blocks: report/pre_render.py, which
     # Quarto runs; moving the outputs out of Quarto's mirrored folder: report/post_render.py.
     cmd = [quarto, "render", str(project.root), "--output-dir", os.path.relpath(staging, project.root)]
@@ -244,10 +200,9 @@ def render_route(
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
         futures = [pool.submit(run_job, *j) for j in jobs]
         outputs = [f.result() for f in futures]  # in job order; the first failure is raised
-    for out in outputs:
-        out.replace(staging / out.name)
+    outputs = [out.replace(staging / out.name) for out in outputs]
     shutil.rmtree(work)
-    return [staging / out.name for out in outputs]
+    return outputs
 
 
 def publish(staging: Path, output_dir: Path) -> dict[str, Path]:
@@ -276,14 +231,12 @@ def render(
     with progress.step("read _quarto.yml"):
         project = config.load_project(root)
     output_dir = Path(output_dir).resolve() if output_dir else project.output_dir
-    if engine == "auto":
-        engine = "quarto" if quarto_path() else "pandoc"
-        if engine == "pandoc":
-            progress.say(f"Quarto not found; rendering with the registry-only route ({pandoc.environment_note()})")
-    elif engine == "quarto" and quarto_path() is None:
+    quarto = quarto_path() if engine != "pandoc" else None
+    if engine == "quarto" and quarto is None:
         raise RenderFailed("quarto", QUARTO_ADVICE)
-    elif engine == "pandoc":
-        progress.say(f"rendering with the registry-only route ({pandoc.environment_note()})")
+    if quarto is None:
+        why = "Quarto not found; " if engine == "auto" else ""
+        progress.say(f"{why}rendering with the registry-only route ({pandoc.environment_note()})")
 
     epoch = source_date_epoch(root)
     if epoch is None:
@@ -300,9 +253,9 @@ def render(
     # Staged inside the output folder itself, so publishing is a rename on one filesystem even when
     # the output folder is a mount of its own (a tmpfs, a container bind mount).
     with atomic.staging_dir(output_dir, "render") as staging:
-        if engine == "quarto":
+        if quarto is not None:
             stage()
-            render_quarto(project, staging, epoch, progress)
+            render_quarto(project, quarto, staging, epoch, progress)
         else:
             # The notebooks' HTML views (Python) are made while pandoc and Typst (other
             # processes and threads) write the report: the route neither reads nor writes them.

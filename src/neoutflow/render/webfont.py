@@ -19,6 +19,7 @@ import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
+from importlib.util import find_spec
 from pathlib import Path
 
 from neoutflow.fonts import SANS, SERIF, font_dirs
@@ -32,6 +33,7 @@ BODY_PIECES = 4
 SANS_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption", "th", "nav", "title"}
 SKIP_TAGS = {"style", "script"}
 _FILES = {SERIF: "NotoSerifCJK", SANS: "NotoSansCJK"}
+FLAVOR = "woff2" if find_spec("brotli") else "woff"  # fontTools writes WOFF2 only with brotli
 
 
 class _Chars(HTMLParser):
@@ -44,8 +46,7 @@ class _Chars(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag not in ("br", "img", "meta", "link", "hr", "input", "col", "source"):
             self.stack.append(tag)
-        cls = dict(attrs).get("class") or ""
-        if "title" in cls.split() or "subtitle" in cls.split():
+        if {"title", "subtitle"} & set((dict(attrs).get("class") or "").split()):
             self.stack[-1:] = ["h1"] if self.stack else []
 
     def handle_endtag(self, tag):
@@ -70,30 +71,19 @@ def font_file(family: str) -> Path:
     raise FileNotFoundError(f"no font file for {family} in {', '.join(map(str, font_dirs()))}")
 
 
-def flavor() -> str:
-    try:
-        import brotli  # noqa: F401
-    except ImportError:
-        return "woff"
-    return "woff2"
-
-
 def subset(path: Path, chars: set[str]) -> bytes:
     """``path`` subset to the glyphs of ``chars`` (plus their layout features), as a web font."""
     text = "".join(sorted(c for c in chars if c.isprintable() or c == " "))
-    digest = cache.key(str(path), str(Path(path).stat().st_size), flavor(), text)
+    digest = cache.key(str(path), str(Path(path).stat().st_size), FLAVOR, text)
     return cache.memo("webfont", digest, lambda: _subset(path, text))
 
 
 def _subset(path: Path, text: str) -> bytes:
     from fontTools import subset as ft_subset
 
-    options = ft_subset.Options()
-    options.flavor = flavor()
-    options.hinting = False
-    options.desubroutinize = True
-    options.name_IDs = [1, 2, 4, 6]
-    options.notdef_outline = True
+    options = ft_subset.Options(
+        flavor=FLAVOR, hinting=False, desubroutinize=True, name_IDs=[1, 2, 4, 6], notdef_outline=True
+    )
     font = ft_subset.load_font(str(path), options)
     sub = ft_subset.Subsetter(options)
     sub.populate(text=text)
@@ -127,14 +117,12 @@ def embed_fonts(html: str) -> str:
     """The page with the two subset faces embedded (before ``</head>``)."""
     page = _Chars()  # the characters set in the body face and in the heading face
     page.feed(html)
-    css = ""
-    faces: list[tuple[str | None, bytes]]
-    for family, chars in ((SERIF, page.serif), (SANS, page.sans | set("0123456789"))):
-        if family == SERIF:  # the face prose edits touch: in pieces
-            faces = [(rng, subset(font_file(family), part)) for rng, part in pieces(chars)]
-        else:  # headings, captions, table headers: one face
-            faces = [(None, subset(font_file(family), chars))]
-        css += "".join(font_face_css(family, data, flavor(), rng) for rng, data in faces)
+    # the body face, which prose edits touch, in pieces; headings, captions, table headers: one face
+    faces: list[tuple[str, str | None, bytes]] = [
+        (SERIF, rng, subset(font_file(SERIF), part)) for rng, part in pieces(page.serif)
+    ]
+    faces.append((SANS, None, subset(font_file(SANS), page.sans | set("0123456789"))))
+    css = "".join(font_face_css(family, data, FLAVOR, rng) for family, rng, data in faces)
     style = f'<style id="neoutflow-webfonts">\n/* subset of {SERIF} and {SANS} (SIL OFL 1.1) */\n{css}</style>\n'
     return re.sub(r"</head>", lambda m: style + "</head>", html, count=1)
 
