@@ -338,7 +338,8 @@ def test_quarto_engine_without_quarto_gives_advice(project, monkeypatch):
 def test_shortcodes_expand_var_meta_escape(tmp_path):
     src = "值 {{< var nb.x >}}；题 {{< meta title >}}；原样 {{{< var nb.x >}}}\n"
     out = text_of(src, tmp_path, variables={"nb": {"x": "-1,099.8万"}}, options={"title": "报告"})
-    assert out == "值 −1,099.8万；题 报告；原样 {{< var nb.x >}}"
+    # a no-break space between a number and 万; none between CJK characters around an inserted value
+    assert out == "值 −1,099.8\u00a0万；题报告；原样 {{< var nb.x >}}"
     with pytest.raises(pandoc.RouteError, match=r"\{\{< var nb >\}\} \(used at doc.qmd:1\): .*not a single value"):
         text_of("{{< var nb >}}\n", tmp_path, variables={"nb": {"x": 1}})
     (tmp_path / "b.qmd").write_text("{{< include doc.qmd >}}\n", encoding="utf-8")
@@ -386,7 +387,7 @@ def test_crossref_numbers_and_labels(tmp_path):
     assert "图 2、1、表 1、第 1.1 节、摘要、图 1、图 2" in text
     assert "图 1：图甲" in text and "表 1：表甲" in text and "1.1 乙" in text
     options = {"crossref": {"sec-prefix": "章节", "title-delim": ": "}, "number-sections": True}
-    assert "见 章节 1" in text_of("# 甲 {#sec-a}\n\n见 @sec-a\n", tmp_path, options=options)
+    assert "见章节 1" in text_of("# 甲 {#sec-a}\n\n见 @sec-a\n", tmp_path, options=options)
     with pytest.raises(pandoc.RouteError, match=r"@tbl-zzz.*\(used at doc.qmd:1\)"):
         text_of("见 @tbl-zzz。\n", tmp_path)
     with pytest.raises(pandoc.RouteError, match="defined twice"):
