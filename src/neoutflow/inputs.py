@@ -31,8 +31,7 @@ NOTEBOOK_INPUTS: dict[str, tuple[str, ...]] = {
         *_CENSUS,
         "province_series.csv",
         "boundaries/prefectures.geojson",
-        "boundaries/provinces.geojson",
-        "boundaries/basemap.geojson",
+        "boundaries/basemap.geojson",  # the national map is drawn on the base map (provinces with Taiwan, inset)
     ),
     "02_determinants": (*_CENSUS, "province_series.csv", "boundaries/provinces.geojson"),  # contiguity (Moran)
     "03_migration_checks": (
