@@ -56,7 +56,7 @@ def _html(text: str, name: str) -> str:
     # the view's style and script (results first, code folded) and the report's subset web fonts
     style, script = ((ASSETS / f"notebook-view.{ext}").read_text(encoding="utf-8") for ext in ("css", "js"))
     html = LABEL.sub("", html).replace("</head>", f"<style>\n{style}</style>\n</head>", 1)
-    return webfont.embed_fonts(html.replace("</body>", f"<script>\n{script}</script>\n</body>", 1))
+    return webfont.embed_fonts(html.replace("</body>", f"<script>\n{script}</script>\n</body>", 1), body_pieces=1)
 
 
 def _markdown_parts(nb) -> list[tuple[Any, str]]:

@@ -113,13 +113,14 @@ def font_face_css(family: str, data: bytes, fmt: str, unicode_range: str | None 
     )
 
 
-def embed_fonts(html: str) -> str:
-    """The page with the two subset faces embedded (before ``</head>``)."""
+def embed_fonts(html: str, body_pieces: int = BODY_PIECES) -> str:
+    """The page with the two subset faces embedded (before ``</head>``); a page no prose edit touches (a
+    notebook view) takes ``body_pieces=1``: each piece is one more pass over the whole font."""
     page = _Chars()  # the characters set in the body face and in the heading face
     page.feed(html)
     # the body face, which prose edits touch, in pieces; headings, captions, table headers: one face
     faces: list[tuple[str, str | None, bytes]] = [
-        (SERIF, rng, subset(font_file(SERIF), part)) for rng, part in pieces(page.serif)
+        (SERIF, rng, subset(font_file(SERIF), part)) for rng, part in pieces(page.serif, body_pieces)
     ]
     faces.append((SANS, None, subset(font_file(SANS), page.sans | set("0123456789"))))
     css = "".join(font_face_css(family, data, FLAVOR, rng) for family, rng, data in faces)
