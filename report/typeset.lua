@@ -216,6 +216,21 @@ end
 --     broken across lines) and around the relation of "p = 0.841", "N = 31", "p < 0.001".
 -- (true when it changed something)
 local RELATIONS = { ["="] = true, ["<"] = true, [">"] = true, ["≤"] = true, ["≥"] = true, ["≈"] = true }
+-- each Str of ``inls`` through ``fn`` (text to text), in place; whether any changed
+local function map_str(inls, fn)
+  local changed = false
+  for i, el in ipairs(inls) do
+    if el.t == "Str" then
+      local new = fn(el.text)
+      if new ~= el.text then
+        inls[i] = pandoc.Str(new)
+        changed = true
+      end
+    end
+  end
+  return changed
+end
+
 local function cjk_spacing(out)
   local changed = false
   local i = 2
@@ -253,17 +268,10 @@ local function cjk_spacing(out)
       i = i + 1
     end
   end
-  for k, el in ipairs(out) do
-    if el.t == "Str" then
-      -- a number written against 万 inside one word
-      local new = el.text:gsub("([%d%%])" .. WAN, "%1" .. NBSP .. WAN)
-      if new ~= el.text then
-        out[k] = pandoc.Str(new)
-        changed = true
-      end
-    end
-  end
-  return changed
+  -- a number written against 万 inside one word
+  return map_str(out, function(s)
+    return (s:gsub("([%d%%])" .. WAN, "%1" .. NBSP .. WAN))
+  end) or changed
 end
 
 -- adjacent Str elements joined, then the rules on each (nil when nothing changed)
@@ -297,15 +305,7 @@ local function text_runs(inls)
     end
   end
   changed = cjk_spacing(out) or changed
-  for i, el in ipairs(out) do
-    if el.t == "Str" then
-      local new = typographic(el.text)
-      if new ~= el.text then
-        out[i] = pandoc.Str(new)
-        changed = true
-      end
-    end
-  end
+  changed = map_str(out, typographic) or changed
   return changed and out or nil
 end
 

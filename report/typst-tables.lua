@@ -304,6 +304,22 @@ local function quarto_table(div)
   end
 end
 
+-- the table's notes from blocks[k] on, and ``close`` (the end of its block): an unbreakable block takes its
+-- notes inside, a breakable one closes first (its notes stick to it); returns the index after the notes
+local function notes_and_close(out, blocks, k, whole, close)
+  if not whole then
+    out:insert(close)
+  end
+  while is_note(blocks[k]) do
+    out:insert(blocks[k])
+    k = k + 1
+  end
+  if whole then
+    out:insert(close)
+  end
+  return k
+end
+
 -- A table's notes stay with it: a table set whole (short or turned) takes them inside its
 -- block (a turned table turns with them); a long table sticks to them, so its last rows share
 -- the page of the notes' first lines.
@@ -315,35 +331,14 @@ local function keep_notes(blocks)
       local whole = b.text:match("breakable: false") ~= nil
       out:insert(whole and b or pandoc.RawBlock("typst", (b.text:gsub("%)%[$", ", sticky: true)["))))
       out:insert(blocks[k + 1])
-      local close = blocks[k + 2]
-      k = k + 3
-      if not whole then
-        out:insert(close)
-      end
-      while is_note(blocks[k]) do
-        out:insert(blocks[k])
-        k = k + 1
-      end
-      if whole then
-        out:insert(close)
-      end
+      k = notes_and_close(out, blocks, k + 3, whole, blocks[k + 2])
     elseif b.t == "Div" and is_note(blocks[k + 1]) and quarto_table(b) then
       -- Quarto's float (a Div around the table): a block around the float and its notes
       local whole = quarto_table(b):match("breakable: false") ~= nil
       out:insert(pandoc.RawBlock("typst", whole and "#block(breakable: false, width: 100%)["
         or "#block(breakable: true, sticky: true, width: 100%)["))
       out:insert(b)
-      k = k + 1
-      if not whole then
-        out:insert(pandoc.RawBlock("typst", "]"))
-      end
-      while is_note(blocks[k]) do
-        out:insert(blocks[k])
-        k = k + 1
-      end
-      if whole then
-        out:insert(pandoc.RawBlock("typst", "]"))
-      end
+      k = notes_and_close(out, blocks, k + 1, whole, pandoc.RawBlock("typst", "]"))
     else
       out:insert(b)
       k = k + 1
