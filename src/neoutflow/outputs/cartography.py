@@ -167,7 +167,8 @@ def place_names(ax, points: Sequence[tuple[float, float]], texts: Sequence[str],
     colours = list(text_colours or colours or ["#222222"] * len(texts))
     halos = list(halo) if halo is not None else ["white"] * len(texts)
     if ax.figure.canvas.get_renderer() is not None:
-        ax.figure.canvas.draw()  # the axes' final position, so that the boxes are where they will print
+        # the axes' final position, so that the boxes are where they will print (laid out, not rasterised)
+        ax.get_figure(root=True).draw_without_rendering()
     for (x, y), text, colour, edge in zip(points, texts, colours, halos, strict=True):
         ann = ax.annotate(text, (x, y), ha="center", va="center", fontsize=fontsize, color=colour,
                           path_effects=[patheffects.withStroke(linewidth=1.8, foreground=edge)])  # fmt: skip
@@ -182,6 +183,6 @@ def place_names(ax, points: Sequence[tuple[float, float]], texts: Sequence[str],
 
 def artist_boxes(ax, artists) -> list:
     """Display-unit boxes of ``artists`` (for :func:`place_names`' ``avoid``), once laid out."""
-    ax.figure.canvas.draw()
+    ax.get_figure(root=True).draw_without_rendering()
     renderer = ax.figure.canvas.get_renderer()
     return [a.get_window_extent(renderer) for a in artists]

@@ -333,7 +333,7 @@ def flow_map(basemap, boundaries, flows: pd.DataFrame, year: int = 2010, top: in
         ax.add_patch(arrow)
     carto.national_frame(ax)
     inset = carto.south_sea_inset(ax, basemap, vals, "stock", cmap="Blues", norm=norm)
-    fig.canvas.draw()  # the inset's and the names' boxes are known only once laid out
+    fig.draw_without_rendering()  # the inset's and the names' boxes are known only once laid out
     taken = carto.place_names(
         ax, [tuple(xy.loc[c]) for c in NORTHEAST], [nm[c] for c in NORTHEAST], fontsize=8.5
     ) + carto.artist_boxes(ax, [inset])

@@ -113,8 +113,9 @@ def placed_fraction(path) -> float:
 
 def printed_scale(fig, placed: float = 1.0) -> float:
     """Printed size / drawn size: the saved image (the tight bounding box plus its pad) is scaled to
-    ``placed`` of the text width in the PDF."""
-    fig.canvas.draw()
+    ``placed`` of the text width in the PDF. The figure is laid out without being rasterised: the
+    box needs the texts' extents only, and the pixels are drawn once, when it is saved."""
+    fig.draw_without_rendering()
     box = fig.get_tightbbox(fig.canvas.get_renderer())
     width = float(box.width) + 2 * PAD_IN
     return placed * TEXT_WIDTH_IN / width if width > 0 else 1.0
