@@ -36,3 +36,25 @@ def test_body_face_pieces_cover_each_character_once_and_stay_put():
     more = dict(webfont.pieces(chars | {"鑫"}))
     changed = [rng for rng, p in more.items() if dict(parts).get(rng) != p]
     assert len(changed) == 1 and "鑫" in more[changed[0]]
+
+
+def test_subsets_cut_from_one_intermediate_font_are_the_bytes_of_direct_subsets(monkeypatch):
+    """Several web-font subsets are cut from one intermediate font (the face subset once to all their
+    characters); each must be the bytes a direct subset of the face gives, which the cache keys promise."""
+    from neoutflow.fonts import SERIF
+    from neoutflow.render import webfont
+
+    monkeypatch.setattr(cache, "_folder", None)
+    path = webfont.font_file(SERIF)
+    sets = [set("东北人口外流（万人）。"), set("Population −12.5%，“引号”"), set("吉林、黑龙江、辽宁 ≥ 0.05；第3节")]
+    calls = []
+    real = webfont._subset
+
+    def recording(source, text, flavor=webfont.FLAVOR):
+        calls.append(flavor)
+        return real(source, text, flavor)
+
+    monkeypatch.setattr(webfont, "_subset", recording)
+    together = webfont.subsets(path, sets)
+    assert calls == [None, webfont.FLAVOR, webfont.FLAVOR, webfont.FLAVOR]  # one intermediate, then the three
+    assert together == [real(path, "".join(sorted(s))) for s in sets]

@@ -36,6 +36,11 @@ def key(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+def contains(kind: str, digest: str) -> bool:
+    """Whether an entry for ``digest`` is kept (:func:`memo` would not compute it)."""
+    return _folder is not None and (_folder / kind / digest).is_file()
+
+
 def memo(kind: str, digest: str, compute: Callable[[], bytes]) -> bytes:
     """The cached bytes for ``digest``, or ``compute()`` stored for next time."""
     if _folder is None:
@@ -59,11 +64,18 @@ def memo(kind: str, digest: str, compute: Callable[[], bytes]) -> bytes:
 def memo_to_file(kind: str, digest: str, compute: Callable[[], bytes], dest: Path) -> Path:
     """Write the bytes :func:`memo` gives to ``dest``: a kept entry is copied as a file
     (nothing read into Python), otherwise ``compute()`` is stored and written."""
-    if _folder is not None:
-        try:
-            shutil.copyfile(_folder / kind / digest, dest)
-            return dest
-        except OSError:
-            pass
-    Path(dest).write_bytes(memo(kind, digest, compute))
+    if not copy_kept(kind, digest, dest):
+        Path(dest).write_bytes(memo(kind, digest, compute))
     return dest
+
+
+def copy_kept(kind: str, digest: str, dest: Path) -> bool:
+    """Copy the kept entry for ``digest`` to ``dest`` (a file copy, nothing read into Python); False when
+    there is none."""
+    if _folder is None:
+        return False
+    try:
+        shutil.copyfile(_folder / kind / digest, dest)
+    except OSError:
+        return False
+    return True

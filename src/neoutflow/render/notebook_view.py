@@ -5,12 +5,14 @@ with its code folded beneath (``report/notebook-view.css`` and ``.js``).
 :func:`write_html` keeps each view in the render cache. :func:`prepare` rewrites the notebook
 before nbconvert sees it: its Markdown (cells and Markdown outputs) becomes HTML through pandoc
 with ``--mathml`` (one pandoc run per notebook); the style, the script and the subset web fonts
-are then added to nbconvert's page.
+are then added to nbconvert's page. :func:`write_views` makes the views not in the cache together, so
+that their fonts are subset together (:func:`neoutflow.render.webfont.embed_fonts_many`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,12 +26,24 @@ LABEL = re.compile(r"\s*\{#(?:tbl|fig|sec|eq)-[^}\s]*\}")
 def write_html(text: str, name: str, dest: Path) -> Path:
     """An executed notebook as a self-contained HTML view at ``dest`` (nbconvert's lab template,
     figures embedded as in the outputs; nothing loaded from the network), kept in the cache."""
+    return write_views([(text, name, dest)])[0]
+
+
+def write_views(views: Sequence[tuple[str, str, Path]]) -> list[Path]:
+    """:func:`write_html` of each ``(text, name, dest)``; those not in the cache are made together, their
+    web fonts subset in one go."""
     from importlib.metadata import version
 
     # besides the notebook, a view depends on nbconvert, this module and the view's assets
     assets = [p.read_text(encoding="utf-8") for p in (Path(__file__), *ASSETS.glob("notebook-view.*"))]
-    digest = cache.key(text, name, version("nbconvert"), *assets)
-    return cache.memo_to_file("notebook-html", digest, lambda: _html(text, name).encode("utf-8"), dest)
+    digests = [cache.key(text, name, version("nbconvert"), *assets) for text, name, _ in views]
+    todo = [
+        i for i, ((_, _, dest), d) in enumerate(zip(views, digests)) if not cache.copy_kept("notebook-html", d, dest)
+    ]
+    pages = webfont.embed_fonts_many([_html(*views[i][:2]) for i in todo], body_pieces=1)
+    for i, page in zip(todo, pages, strict=True):
+        cache.memo_to_file("notebook-html", digests[i], lambda page=page: page.encode("utf-8"), views[i][2])
+    return [dest for _, _, dest in views]
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +57,7 @@ def _html_exporter():
 
 
 def _html(text: str, name: str) -> str:
+    """The view's page, without its web fonts."""
     import nbformat
 
     nb = nbformat.reads(text, as_version=4)
@@ -56,7 +71,7 @@ def _html(text: str, name: str) -> str:
     # the view's style and script (results first, code folded) and the report's subset web fonts
     style, script = ((ASSETS / f"notebook-view.{ext}").read_text(encoding="utf-8") for ext in ("css", "js"))
     html = LABEL.sub("", html).replace("</head>", f"<style>\n{style}</style>\n</head>", 1)
-    return webfont.embed_fonts(html.replace("</body>", f"<script>\n{script}</script>\n</body>", 1), body_pieces=1)
+    return html.replace("</body>", f"<script>\n{script}</script>\n</body>", 1)  # the fonts: write_views
 
 
 def _markdown_parts(nb) -> list[tuple[Any, str]]:

@@ -119,12 +119,13 @@ def stage_notebooks(root: Path, staging: Path) -> list[Path]:
         return []
     dest = staging / "notebooks"
     dest.mkdir(parents=True, exist_ok=True)
-    out = []
+    out, views = [], []
     for nb in notebooks:
         text = strip_paths(nb.read_text(encoding="utf-8"), root, staging)
         (target := dest / nb.name).write_text(text, encoding="utf-8")
-        out += [target, notebook_view.write_html(text, nb.stem, dest / f"{nb.stem}.html")]
-    return out
+        out.append(target)
+        views.append((text, nb.stem, dest / f"{nb.stem}.html"))
+    return out + notebook_view.write_views(views)  # made together: their fonts are subset at once
 
 
 def strip_paths(text: str, root: Path, *others: Path) -> str:
