@@ -154,11 +154,30 @@ def route_context(job: Job, options: dict, workdir: Path) -> dict[str, str]:
     return {"NEOUTFLOW_ROUTE": str(path), "NEOUTFLOW_ROOT": str(job.project.root), "PYTHONPATH": pythonpath}
 
 
-def pandoc_args(job: Job, options: dict, workdir: Path) -> list[str]:
-    """Reader, filters, metadata and writer options for one job."""
+def read_document(document: Document, root: Path, out: Path) -> Path:
+    """The document as :data:`READER` reads it (includes expanded), as pandoc's JSON in ``out``.
+
+    The reading does not depend on the format, so the route reads each document once and every
+    format's job starts from this file (``pandoc_args(..., source=out)``): the same outputs, byte for
+    byte, without parsing the report three times (about 0.8 s of CPU each)."""
+    text = run_pandoc(
+        [str(document.path), "-f", str(READER), "-t", "json"],
+        "",
+        document.path.parent,
+        "reading",
+        {"NEOUTFLOW_ROOT": str(root)},
+    )
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def pandoc_args(job: Job, options: dict, workdir: Path, source: Path | None = None) -> list[str]:
+    """Reader, filters, metadata and writer options for one job; ``source``: the document already
+    read (:func:`read_document`), else it is read from its file."""
     meta_file = workdir / "metadata.yml"
     meta_file.write_text(yaml.safe_dump(pandoc_metadata(job, options), allow_unicode=True), encoding="utf-8")
-    args = [str(job.document.path), "-f", str(READER), f"--metadata-file={meta_file}", "--wrap=none"]
+    reader = [str(source), "-f", "json"] if source is not None else [str(job.document.path), "-f", str(READER)]
+    args = [*reader, f"--metadata-file={meta_file}", "--wrap=none"]
     args += [f"--lua-filter={LUA / name}" for name in FILTERS[job.fmt]]
     if options.get("bibliography"):
         args.append("--citeproc")
@@ -214,8 +233,9 @@ def output_name(doc: Document, options: dict) -> str:
     return Path(name).stem if Path(name).suffix in (".pdf", ".html") else name
 
 
-def render_job(job: Job, workdir: Path, font_dirs: list[Path]) -> Path:
-    """Render one document to one format inside ``workdir``; return the output file."""
+def render_job(job: Job, workdir: Path, font_dirs: list[Path], source: Path | None = None) -> Path:
+    """Render one document to one format inside ``workdir``; return the output file. ``source``: the
+    document as :func:`read_document` gave it (else read here)."""
     if job.fmt not in EXTENSIONS:
         raise RouteError(
             f"format '{job.fmt}' of {job.document.path.name} is not supported by the "
@@ -225,7 +245,7 @@ def render_job(job: Job, workdir: Path, font_dirs: list[Path]) -> Path:
         raise RouteError(f"the report's Lua filters are missing: {READER} not found")
     options = merged_options(job.project, job.document, job.fmt)
     env = route_context(job, options, workdir)
-    args = pandoc_args(job, options, workdir)
+    args = pandoc_args(job, options, workdir, source)
     out = workdir / f"{output_name(job.document, options)}.{EXTENSIONS[job.fmt]}"
     step = f"writing {'Typst' if job.fmt == 'typst' else job.fmt.upper()}"
     if job.fmt == "typst":

@@ -186,17 +186,21 @@ def render_route(
     jobs: list = []
     day = datetime.fromtimestamp(epoch or 0, tz=UTC)
     date = f"{day.year}年{day.month}月{day.day}日" if epoch is not None else NO_DATE
-    for doc in project.documents:
+    for i, doc in enumerate(project.documents):
+        source = None  # without the reader, render_job says it is missing
+        if pandoc.READER.is_file():
+            with progress.step(f"read {doc.path.relative_to(project.root)}"):  # once for all its formats
+                source = pandoc.read_document(doc, project.root, work / f"{i:02d}-read.json")
         for fmt in config.document_formats(project, doc):
             job = pandoc.Job(project, doc, fmt, variables, date, epoch or 0)
             folder = work / f"{len(jobs):02d}-{fmt}"
             folder.mkdir()
-            jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder))
+            jobs.append((f"{doc.path.relative_to(project.root)} → {fmt}", job, folder, source))
     jobs.sort(key=lambda j: j[1].fmt != "typst")  # the PDF (the longer job) first
 
-    def run_job(label, job, folder):
+    def run_job(label, job, folder, source):
         with progress.step(label):
-            return pandoc.render_job(job, folder, font_dirs)
+            return pandoc.render_job(job, folder, font_dirs, source)
 
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
         futures = [pool.submit(run_job, *j) for j in jobs]
