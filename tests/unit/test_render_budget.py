@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
-LIMIT = 1200  # lines of src/neoutflow/render/*.py
+# lines of src/neoutflow/render/*.py (1200 before the cold build's CPU work: reading once, subsetting fonts together)
+LIMIT = 1250
 
 
 def test_render_package_within_its_line_budget():

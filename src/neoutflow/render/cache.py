@@ -37,7 +37,6 @@ def key(*parts: bytes | str) -> str:
 
 
 def contains(kind: str, digest: str) -> bool:
-    """Whether an entry for ``digest`` is kept (:func:`memo` would not compute it)."""
     return _folder is not None and (_folder / kind / digest).is_file()
 
 
@@ -70,12 +69,8 @@ def memo_to_file(kind: str, digest: str, compute: Callable[[], bytes], dest: Pat
 
 
 def copy_kept(kind: str, digest: str, dest: Path) -> bool:
-    """Copy the kept entry for ``digest`` to ``dest`` (a file copy, nothing read into Python); False when
-    there is none."""
-    if _folder is None:
-        return False
+    """Copy the kept entry to ``dest`` (nothing read into Python); False when there is none."""
     try:
-        shutil.copyfile(_folder / kind / digest, dest)
+        return _folder is not None and shutil.copyfile(_folder / kind / digest, dest) is not None
     except OSError:
         return False
-    return True

@@ -2,11 +2,11 @@
 (no MathJax from a CDN), no `{#tbl-…}` labels meant for the report, and each cell's results first
 with its code folded beneath (``report/notebook-view.css`` and ``.js``).
 
-:func:`write_html` keeps each view in the render cache. :func:`prepare` rewrites the notebook
+:func:`write_views` keeps each view in the render cache and makes those it lacks together (their fonts
+subset at once). :func:`prepare` rewrites the notebook
 before nbconvert sees it: its Markdown (cells and Markdown outputs) becomes HTML through pandoc
 with ``--mathml`` (one pandoc run per notebook); the style, the script and the subset web fonts
-are then added to nbconvert's page. :func:`write_views` makes the views not in the cache together, so
-that their fonts are subset together (:func:`neoutflow.render.webfont.embed_fonts_many`).
+are then added to nbconvert's page.
 """
 
 from __future__ import annotations
@@ -23,15 +23,9 @@ ASSETS = Path(__file__).resolve().parents[3] / "report"
 LABEL = re.compile(r"\s*\{#(?:tbl|fig|sec|eq)-[^}\s]*\}")
 
 
-def write_html(text: str, name: str, dest: Path) -> Path:
-    """An executed notebook as a self-contained HTML view at ``dest`` (nbconvert's lab template,
-    figures embedded as in the outputs; nothing loaded from the network), kept in the cache."""
-    return write_views([(text, name, dest)])[0]
-
-
 def write_views(views: Sequence[tuple[str, str, Path]]) -> list[Path]:
-    """:func:`write_html` of each ``(text, name, dest)``; those not in the cache are made together, their
-    web fonts subset in one go."""
+    """Each executed notebook ``(text, name, dest)`` as a self-contained HTML view at ``dest`` (nbconvert's
+    lab template, figures embedded as in the outputs; nothing loaded from the network)."""
     from importlib.metadata import version
 
     # besides the notebook, a view depends on nbconvert, this module and the view's assets
@@ -40,7 +34,7 @@ def write_views(views: Sequence[tuple[str, str, Path]]) -> list[Path]:
     todo = [
         i for i, ((_, _, dest), d) in enumerate(zip(views, digests)) if not cache.copy_kept("notebook-html", d, dest)
     ]
-    pages = webfont.embed_fonts_many([_html(*views[i][:2]) for i in todo], body_pieces=1)
+    pages = webfont.embed_fonts([_html(*views[i][:2]) for i in todo], body_pieces=1)
     for i, page in zip(todo, pages, strict=True):
         cache.memo_to_file("notebook-html", digests[i], lambda page=page: page.encode("utf-8"), views[i][2])
     return [dest for _, _, dest in views]

@@ -155,25 +155,17 @@ def route_context(job: Job, options: dict, workdir: Path) -> dict[str, str]:
 
 
 def read_document(document: Document, root: Path, out: Path) -> Path:
-    """The document as :data:`READER` reads it (includes expanded), as pandoc's JSON in ``out``.
-
-    The reading does not depend on the format, so the route reads each document once and every
-    format's job starts from this file (``pandoc_args(..., source=out)``): the same outputs, byte for
-    byte, without parsing the report three times (about 0.8 s of CPU each)."""
-    text = run_pandoc(
-        [str(document.path), "-f", str(READER), "-t", "json"],
-        "",
-        document.path.parent,
-        "reading",
-        {"NEOUTFLOW_ROOT": str(root)},
+    """The document as :data:`READER` reads it, as pandoc's JSON in ``out``: read once, every format's job
+    starts from it (the same outputs, without parsing the report once per format)."""
+    args = [str(document.path), "-f", str(READER), "-t", "json"]
+    out.write_text(
+        run_pandoc(args, "", document.path.parent, "reading", {"NEOUTFLOW_ROOT": str(root)}), encoding="utf-8"
     )
-    out.write_text(text, encoding="utf-8")
     return out
 
 
 def pandoc_args(job: Job, options: dict, workdir: Path, source: Path | None = None) -> list[str]:
-    """Reader, filters, metadata and writer options for one job; ``source``: the document already
-    read (:func:`read_document`), else it is read from its file."""
+    """Reader (or ``source``, the document :func:`read_document` read), filters, metadata, writer options."""
     meta_file = workdir / "metadata.yml"
     meta_file.write_text(yaml.safe_dump(pandoc_metadata(job, options), allow_unicode=True), encoding="utf-8")
     reader = [str(source), "-f", "json"] if source is not None else [str(job.document.path), "-f", str(READER)]
@@ -234,8 +226,7 @@ def output_name(doc: Document, options: dict) -> str:
 
 
 def render_job(job: Job, workdir: Path, font_dirs: list[Path], source: Path | None = None) -> Path:
-    """Render one document to one format inside ``workdir``; return the output file. ``source``: the
-    document as :func:`read_document` gave it (else read here)."""
+    """Render one document (``source``: as read by :func:`read_document`) to one format inside ``workdir``."""
     if job.fmt not in EXTENSIONS:
         raise RouteError(
             f"format '{job.fmt}' of {job.document.path.name} is not supported by the "

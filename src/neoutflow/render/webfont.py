@@ -7,8 +7,7 @@
   The body face is cut into pieces by code point (:func:`pieces`), one ``@font-face`` with its
   ``unicode-range`` each, every piece kept in the render cache: an edit that brings a new
   character re-subsets the one piece holding it (about 0.4 s) rather than the whole face (1.4 s).
-  :func:`embed_fonts_many` does it for several pages at once (the six notebook views): the subsets not
-  in the cache are cut from one intermediate font per face (:func:`subsets`), the same bytes for less CPU.
+  Several pages at once (the notebook views) share one intermediate subset per face (:func:`subsets`).
 - :func:`screen_figures`: each embedded PNG figure as a copy for the screen, downscaled to at
   most :data:`HTML_IMAGE_PX` pixels wide and quantised to a 256-colour palette (figures are flat colour: the palette copy is
   a quarter of the full-colour one or less, so that one is not also encoded to compare).
@@ -74,27 +73,15 @@ def font_file(family: str) -> Path:
     raise FileNotFoundError(f"no font file for {family} in {', '.join(map(str, font_dirs()))}")
 
 
-def subset(path: Path, chars: set[str]) -> bytes:
-    """``path`` subset to the glyphs of ``chars`` (plus their layout features), as a web font."""
-    return subsets(path, [chars])[0]
-
-
 def subsets(path: Path, char_sets: Sequence[set[str]]) -> list[bytes]:
-    """``path`` subset to each of ``char_sets`` (each as :func:`subset` gives it), kept in the render cache.
-
-    Each pass over the whole face reads its layout tables and runs every kept glyph's outline program
-    (about 0.25 s and 0.8 ms a glyph). When several subsets are not in the cache, the face is first cut
-    once to all of their characters (an intermediate font, plain OpenType with the same options: outlines
-    already without subroutines or hints), and each subset is cut from that small font: the same bytes
-    (``tests/unit/test_render_caches.py``), for the six notebook views half the CPU.
-    """
+    """``path`` subset to the glyphs of each of ``char_sets`` (plus their layout features), as web fonts.
+    A pass over the whole face costs about 0.25 s and 0.8 ms a glyph: when several subsets are not in the
+    cache, the face is cut once to all their characters (plain OpenType, same options) and each is cut from
+    that small font, the same bytes (``tests/unit/test_render_caches.py``)."""
     texts = ["".join(sorted(c for c in chars if c.isprintable() or c == " ")) for chars in char_sets]
-    size = str(Path(path).stat().st_size)
-    digests = [cache.key(str(path), size, FLAVOR, text) for text in texts]
+    digests = [cache.key(str(path), str(Path(path).stat().st_size), FLAVOR, text) for text in texts]
     missing = {text for text, digest in zip(texts, digests) if not cache.contains("webfont", digest)}
-    source: Path | bytes = path
-    if len(missing) > 1:
-        source = _subset(path, "".join(sorted(set().union(*missing))), flavor=None)
+    source = _subset(path, "".join(set().union(*missing)), None) if len(missing) > 1 else path
     return [cache.memo("webfont", d, lambda t=text: _subset(source, t)) for text, d in zip(texts, digests)]
 
 
@@ -134,19 +121,12 @@ def font_face_css(family: str, data: bytes, fmt: str, unicode_range: str | None 
     )
 
 
-def embed_fonts(html: str, body_pieces: int = BODY_PIECES) -> str:
-    """The page with the two subset faces embedded (before ``</head>``); a page no prose edit touches (a
-    notebook view) takes ``body_pieces=1``: each piece is one more pass over the whole font."""
-    return embed_fonts_many([html], body_pieces)[0]
-
-
-def embed_fonts_many(pages: Sequence[str], body_pieces: int = BODY_PIECES) -> list[str]:
-    """:func:`embed_fonts` of each page; the subsets of all the pages are made together (:func:`subsets`)."""
-    chars = []
-    for html in pages:
-        page = _Chars()  # the characters set in the body face and in the heading face
+def embed_fonts(pages: list[str], body_pieces: int = BODY_PIECES) -> list[str]:
+    """Each page with the two subset faces embedded (before ``</head>``); a page no prose edit touches (a
+    notebook view) takes ``body_pieces=1``: each piece is one more pass over the font."""
+    chars = [_Chars() for _ in pages]  # the characters set in the body face and in the heading face
+    for page, html in zip(chars, pages):
         page.feed(html)
-        chars.append(page)
     # the body face, which prose edits touch, in pieces; headings, captions, table headers: one face
     serif_pieces = [pieces(page.serif, body_pieces) for page in chars]
     serif = iter(subsets(font_file(SERIF), [part for parts in serif_pieces for _, part in parts]))
@@ -199,5 +179,5 @@ def screen_figures(html: str) -> str:
 
 def finish_html(html_path: Path) -> Path:
     """The HTML as both routes publish it: reduced screen figures, then the subset web fonts."""
-    html_path.write_text(embed_fonts(screen_figures(html_path.read_text(encoding="utf-8"))), encoding="utf-8")
+    html_path.write_text(embed_fonts([screen_figures(html_path.read_text(encoding="utf-8"))])[0], encoding="utf-8")
     return html_path
