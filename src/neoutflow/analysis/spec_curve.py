@@ -77,6 +77,18 @@ def _demean(a: np.ndarray, g: np.ndarray) -> np.ndarray:
     return a - means[g]
 
 
+def _group_sums(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Rows of ``values`` summed by group (codes 0..G−1), each group's rows added one after another in
+    their order: the bytes ``np.add.at`` into zeros gives, one vector step per row rank, not per row."""
+    order = np.argsort(groups, kind="stable")
+    rank = np.arange(len(groups)) - np.searchsorted(groups[order], groups[order])  # place within its group
+    out = np.zeros((int(groups.max()) + 1, *values.shape[1:]))
+    for r in range(int(rank.max()) + 1):
+        rows = order[rank == r]  # one row of each group at most
+        out[groups[rows]] += values[rows]
+    return out
+
+
 def ols(y: np.ndarray, x: np.ndarray, groups: np.ndarray | None = None, cov: str = "HC3") -> Fit:
     """OLS of ``y`` on ``x`` (no intercept column: one is added, or absorbed by ``groups``).
 
@@ -111,8 +123,7 @@ def ols(y: np.ndarray, x: np.ndarray, groups: np.ndarray | None = None, cov: str
         if groups is None:
             raise ValueError("cluster errors need groups")
         g = int(groups.max()) + 1
-        scores = np.zeros((g, k))
-        np.add.at(scores, groups, xm * e[:, None])
+        scores = _group_sums(xm * e[:, None], groups)
         v = xtx_inv @ (scores.T @ scores) @ xtx_inv * (g / (g - 1)) * ((n - 1) / (n - k - 1))
         df = g - 1
     else:
@@ -282,8 +293,7 @@ def _null_draws(y: np.ndarray, x: np.ndarray, groups, weights: np.ndarray, cov: 
         se = np.sqrt(((a / (1 - h))[:, None] ** 2 * e**2).sum(axis=0))
     else:  # cluster (CRV1 by the fixed-effect groups)
         g = int(groups.max()) + 1
-        scores = np.zeros((g, e.shape[1]))
-        np.add.at(scores, groups, a[:, None] * e)
+        scores = _group_sums(a[:, None] * e, groups)
         se = np.sqrt((scores**2).sum(axis=0) * (g / (g - 1)) * ((n - 1) / (n - k - 1)))
     del extra
     t = b / se
