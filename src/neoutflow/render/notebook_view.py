@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ def write_views(views: Sequence[tuple[str, str, Path]]) -> list[Path]:
     ]
     pages = webfont.embed_fonts([_html(*views[i][:2]) for i in todo], body_pieces=1)
     for i, page in zip(todo, pages, strict=True):
-        cache.memo_to_file("notebook-html", digests[i], lambda page=page: page.encode("utf-8"), views[i][2])
+        cache.memo_to_file("notebook-html", digests[i], partial(page.encode, "utf-8"), views[i][2])
     return [dest for _, _, dest in views]
 
 

@@ -20,6 +20,7 @@ import io
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from html.parser import HTMLParser
 from importlib.util import find_spec
 from pathlib import Path
@@ -82,7 +83,7 @@ def subsets(path: Path, char_sets: Sequence[set[str]]) -> list[bytes]:
     digests = [cache.key(str(path), str(Path(path).stat().st_size), FLAVOR, text) for text in texts]
     missing = {text for text, digest in zip(texts, digests) if not cache.contains("webfont", digest)}
     source = _subset(path, "".join(set().union(*missing)), None) if len(missing) > 1 else path
-    return [cache.memo("webfont", d, lambda t=text: _subset(source, t)) for text, d in zip(texts, digests)]
+    return [cache.memo("webfont", d, partial(_subset, source, text)) for text, d in zip(texts, digests)]
 
 
 def _subset(source: Path | bytes, text: str, flavor: str | None = FLAVOR) -> bytes:
@@ -136,7 +137,7 @@ def embed_fonts(pages: list[str], body_pieces: int = BODY_PIECES) -> list[str]:
         faces = [(SERIF, rng, next(serif)) for rng, _ in parts] + [(SANS, None, sans_face)]
         css = "".join(font_face_css(family, data, FLAVOR, rng) for family, rng, data in faces)
         style = f'<style id="neoutflow-webfonts">\n/* subset of {SERIF} and {SANS} (SIL OFL 1.1) */\n{css}</style>\n'
-        out.append(re.sub(r"</head>", lambda m, style=style: style + "</head>", html, count=1))
+        out.append(html.replace("</head>", style + "</head>", 1))
     return out
 
 
