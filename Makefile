@@ -36,7 +36,7 @@ export MPLBACKEND := Agg
 # One BLAS (OpenBLAS, MKL, OpenMP) thread per process: make runs the notebooks side by side, one per
 # core, and their matrices are small, so a second thread per kernel only spins waiting for work on a
 # core another notebook needs (a 961 x 65 least-squares fit: 0.26 s CPU with two threads on a busy
-# 2-core machine, 0.002 s with one). Results are the same bytes either way. An environment that sets
+# 2-core machine, 0.0014 s with one). Results are the same bytes either way. An environment that sets
 # them keeps its own values.
 export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
