@@ -157,8 +157,9 @@ def test_no_typed_numbers_beside_results_in_the_abstract():
 
 def test_direction_words_follow_the_sign_of_their_values(results):
     """降至/升至, 减少/增加, 高于/低于 …: each word the report quotes agrees with the values it speaks of."""
-    from directions import wrong_directions
+    from directions import DIRECTIONS, wrong_directions
 
+    assert not set(DIRECTIONS) - set(results), "direction words not recorded: " + str(set(DIRECTIONS) - set(results))
     assert not wrong_directions(results), "\n".join(wrong_directions(results))
 
 

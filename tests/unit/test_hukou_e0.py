@@ -1,5 +1,4 @@
-"""Life-expectancy scaling of the survival ratios, the 2010 register gap, the press cells and the
-student density, on toy inputs checkable by hand (synthetic data)."""
+"""Life-expectancy scaling of the survival ratios, the 2010 register gap and the student density, on toy inputs checkable by hand (synthetic data)."""
 
 from __future__ import annotations
 
@@ -79,11 +78,7 @@ def test_registered_gap_by_hand():
         hk.registered_gap(ind, totals, ["Y"])
 
 
-def test_press_cells_and_students():
-    cells = pd.DataFrame({"residence": ["R1", "R2", "R1"], "hukou": ["X", "X", "Y"], "persons": [3, 4, 5]})
-    assert hk.press_cells_by_hukou(cells, ["Y", "X"]).tolist() == [5.0, 7.0]
-    with pytest.raises(DemographyError):
-        hk.press_cells_by_hukou(cells, ["Z"])
+def test_students():
     enrol = pd.DataFrame(
         {"code": ["X", "Y"], "year": 2010, "indicator": "higher_education_enrolment", "value": [30.0, 10.0]}
     )

@@ -57,22 +57,10 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
         "100 * (1 - a / b)",
         ["determinants.ne_coef_northeast", "determinants.ne_raw_coef_northeast"],
     ),
-    # notebook 03: the "821万" magnitude checks (registered − resident 2010, press cells of table 7-3)
+    # notebook 03: the "821万" magnitude check (registered − resident 2010)
     "migration_checks.hukou_outstock_ne": (
         "a + b",
         ["migration_checks.hukou_gap_ne", "migration_checks.hukou_inmigrants_ne"],
-    ),
-    "migration_checks.press_ne": (
-        "a + b + c",
-        ["migration_checks.press_210000", "migration_checks.press_220000", "migration_checks.press_230000"],
-    ),
-    "migration_checks.press_share_ne": (
-        "100 * a / b",
-        ["migration_checks.press_ne", "migration_checks.paper_ne_outflow"],
-    ),
-    "migration_checks.press_to_outstock": (
-        "a / b",
-        ["migration_checks.press_ne", "migration_checks.hukou_outstock_ne"],
     ),
     # notebook 03: students, range widths, shifts of the adjusted ratio sets
     "migration_checks.excess_students_share": (
@@ -97,11 +85,6 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
         ],
     ),
 }
-for _code in ("210000", "220000", "230000"):
-    DERIVED[f"migration_checks.press_share_{_code}"] = (
-        "100 * a / b",
-        [f"migration_checks.press_{_code}", f"migration_checks.paper_{_code}"],
-    )
 DERIVED["migration_checks.preferred_young_share"] = (
     "100 * a / b",
     ["migration_checks.preferred_young", "migration_checks.preferred_net"],
