@@ -142,7 +142,8 @@ def test_abstract_numbers_appear_in_the_body():
     abstract = derived.quoted_keys(texts.pop("_abstract.qmd"))
     body = set().union(*(derived.quoted_keys(t) for t in texts.values()))
     english = {k for k in abstract if k.endswith(derived.ENGLISH_SUFFIX)}
-    missing = sorted(abstract - english - body)
+    # a composed clause stands for its parts, which quoted_keys adds and the body must print
+    missing = sorted(abstract - english - set(derived.COMPOSED) - body)
     assert not missing, f"the abstract quotes results the body does not: {missing}"
 
 

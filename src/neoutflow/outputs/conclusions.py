@@ -49,6 +49,7 @@ from neoutflow.outputs.claims import (
     POLICY_READING,
     VERDICT_ENGLISH,
     WITHIN_WORDS,
+    grouped_clause,
     recommendation_verdict,
     within_word,
 )
@@ -56,6 +57,8 @@ from neoutflow.outputs.results import ResultSet
 
 FRAGILITY_WORDS = {True: "稳健", False: "脆弱"}
 ABOVE_NAMES = {"pay": "工资", "industry": "产业", "education": "教育"}
+# The recommendations in the abstract's one-clause summary of the verdicts, in its order.
+VERDICT_NAMES = {"pay": "薪酬", "industry": "产业", "education": "教育"}
 
 
 def above_sentence(n: int, name: str) -> str:
@@ -236,6 +239,9 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
         rs.record(
             f"rec_{rec.slug}_above_sentence", above, "", f"{rec.label}：已高于中位数的省份（句）", display=sentence
         )
+    order = sorted(recs, key=lambda r: list(VERDICT_NAMES).index(r.slug))
+    clause = grouped_clause([VERDICT_NAMES[r.slug] for r in order], [f"“{main[r.slug]}”" for r in order])
+    rs.record("verdicts_clause", clause, "", "三组建议的判断（一句，相同的判断合并）", display=clause)
     pw = "prefecture_wages.pw_{}_{}_{}"
     for model in ("net", "young") if "prefecture" not in omitted else ():
         for var, slug in (("log_relative_wage_city", "wage"), ("log_gdp_per_capita_city", "gdp")):

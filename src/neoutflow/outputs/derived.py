@@ -135,6 +135,12 @@ for _k in NORTHEAST_SLUGS.values():
 # re-derived from their components, but a paragraph quoting them need not print the parts.
 NAMED_IN_WORDS: set[str] = {"outflow.ne_net_migration_all_ages"}
 
+# Clauses composed of recorded words (one word per subject, subjects sharing a word merged): quoting the clause
+# quotes each of its parts.
+COMPOSED: dict[str, list[str]] = {
+    "conclusions.verdicts_clause": [f"conclusions.rec_{s}_verdict" for s in ("pay", "industry", "education")],
+}
+
 # ``<key>_en``: the same value as ``<key>``, displayed for the English abstract; it quotes ``<key>``.
 ENGLISH_SUFFIX = "_en"
 
@@ -194,9 +200,11 @@ def paragraphs(text: str) -> list[str]:
 
 
 def quoted_keys(paragraph: str) -> set[str]:
-    """The results keys a paragraph prints; ``<key>_en`` counts as quoting ``<key>``."""
+    """The results keys a paragraph prints; ``<key>_en`` counts as quoting ``<key>``, a composed clause
+    (:data:`COMPOSED`) as quoting its parts."""
     keys = set(VAR.findall(paragraph))
-    return keys | {k.removesuffix(ENGLISH_SUFFIX) for k in keys if k.endswith(ENGLISH_SUFFIX)}
+    keys |= {k.removesuffix(ENGLISH_SUFFIX) for k in keys if k.endswith(ENGLISH_SUFFIX)}
+    return keys | {part for k in keys for part in COMPOSED.get(k, ())}
 
 
 def unquoted_components(text: str) -> list[tuple[str, list[str], str]]:

@@ -298,7 +298,16 @@ def record_paper_range(rs: ResultSet) -> str:
     paper = float(rs["paper_ne_outflow"].value)
     low, high = -float(rs["ne_range_min"].value), -float(rs["ne_range_max"].value)  # largest, smallest outflow
     preferred = -float(rs["preferred_net"].value)
-    if paper < high:
+    if low <= 0:  # every reading is a net gain: there is no intercensal outflow to compare the figure with
+        where = "inflow"
+        word = (
+            "与区间内的每一个估计方向相反：无论取哪种读法，两次普查之间东北都是净迁入，原文数字不可能是这一期间的净迁出"
+        )
+        en = (
+            "runs against every reading, all of which show a net gain of migrants between the censuses, so it "
+            "cannot be the intercensal net out-migration"
+        )
+    elif paper < high:
         where = "below"
         word = "小于区间内的每一个估计：无论取哪种读法，原文数字都低于两次普查之间的净迁出"
         en = "is below every reading of the intercensal net out-migration, so it understates the flow"
