@@ -79,6 +79,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "zero value printed as a result": re.compile(
         r"(?<![\d.,])0(?:\.0+)?\s*%\s*（\s*0(?:\.0+)?\s*%\s*[–—\-]\s*0(?:\.0+)?\s*%|(?<![\d.,])0\.0+\s*倍"
     ),
+    # "迁出地第二产业就业比重为 0.00（不显著）": a coefficient rounded away
+    "coefficient printed as zero": re.compile(r"(?:系数|比重|弹性)为\s*[+\-−]?0\.0+(?![\d])"),
     # "多 +103 万", "少 −5 万"
     "sign after 多/少": re.compile(r"(?:多|少)\s*[+＋\-−]\s*\d"),
     # "辽宁的净迁出率为 −1.60%"

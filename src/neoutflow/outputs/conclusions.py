@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 from statsmodels.stats.multitest import multipletests
 
+from neoutflow.formatting import format_p
 from neoutflow.outputs.claims import (
     ALPHA,
     POLICY_READING,
@@ -221,12 +222,14 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
         rs.record(
             f"rec_{rec.slug}_n_against", n_against, "个", f"{rec.label}：与预期方向相反且显著的个数（Holm）", digits=0
         )
+        min_p = min(p for _, p, _ in est)
         rs.record(
             f"rec_{rec.slug}_min_p_adj",
-            min(p for _, p, _ in est),
+            min_p,
             "",
             f"{rec.label}：各检验 Holm 校正后的最小 p 值",
-            digits=3,
+            # a table cell: "< 0.001" rather than a rounded "0.000"
+            display=format_p(min_p).removeprefix("p = ").removeprefix("p "),
         )
         for t in rec.tests:
             slug = t.p.split(".", 1)[1]

@@ -15,6 +15,7 @@ from scipy import stats
 
 from neoutflow.analysis import flows as fl
 from neoutflow.analysis.outflow import PAPER_CLAIM
+from neoutflow.formatting import row_decimals
 from neoutflow.outputs import cartography as carto
 from neoutflow.outputs import style
 from neoutflow.outputs import tables as rt
@@ -673,13 +674,15 @@ def term_key(term: str) -> str:
     return term.lower()
 
 
-# What each gravity-model coefficient records: results-key suffix, column of ``coef_frame``, label, format.
+# What each gravity-model coefficient records: results-key suffix, column of ``coef_frame``, label, digits
+# (None: two, or more where the term's standard error needs them to show two significant digits,
+# formatting.row_decimals, so a small coefficient is not printed as "0.00") and whether the sign is printed.
 COEFFICIENT_RESULTS = (
-    ("coef", "coef", "的系数", {"digits": 2, "signed": True}),
-    ("se", "se", "系数的聚类标准误", {"digits": 2}),
-    ("p", "p", "系数的 p 值", {"digits": 3}),
-    ("low", "ci_low", "系数 95% 区间下限", {"digits": 2, "signed": True}),
-    ("high", "ci_high", "系数 95% 区间上限", {"digits": 2, "signed": True}),
+    ("coef", "coef", "的系数", None, True),
+    ("se", "se", "系数的聚类标准误", None, False),
+    ("p", "p", "系数的 p 值", 3, False),
+    ("low", "ci_low", "系数 95% 区间下限", None, True),
+    ("high", "ci_high", "系数 95% 区间上限", None, True),
 )
 
 
@@ -687,8 +690,10 @@ def _record_coefficients(rs, name: str, m: dict) -> None:
     title = MODEL_TITLES[name]
     for _, r in m["coefs"].iterrows():
         k, lab = f"m{name}_{term_key(r['term'])}", TERM_LABELS.get(r["term"], r["term"])
-        for suffix, column, what, fmt in COEFFICIENT_RESULTS:
-            _rec(rs, f"{k}_{suffix}", r[column], "", f"{title}：{lab}{what}", **fmt)
+        decimals = row_decimals([r["se"]], base=2)
+        for suffix, column, what, fixed_digits, signed in COEFFICIENT_RESULTS:
+            d = decimals if fixed_digits is None else fixed_digits
+            _rec(rs, f"{k}_{suffix}", r[column], "", f"{title}：{lab}{what}", digits=d, signed=signed)
         _rec(rs, f"{k}_sig", r["p"], "", f"{title}：{lab}在 5% 水平上", display=significance_word(r["p"]))
         _rec(rs, f"{k}_sign", r["coef"], "", f"{title}：{lab}系数的符号", display=sign_word(r["coef"]))
     _rec(rs, f"m{name}_n", m["n"], "个", f"{title}：省对数", digits=0)
