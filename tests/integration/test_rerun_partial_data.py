@@ -166,3 +166,14 @@ def test_numbers_with_parts_left_out_are_consistent(built):
             problems.append(f"{key} = {res[key]['display']} is not in the row {row_label!r} of {table.name}")
     problems += wrong_directions(res)
     assert not problems, "\n".join(problems)
+
+
+def test_no_unresolved_value_with_parts_left_out(built):
+    """No value, cross-reference or citation the report could not resolve (a result of a part left out
+    quoted outside that part's conditional block would print as one)."""
+    from test_config_matrix import _texts
+
+    scenario, project, _ = built
+    for kind, text in _texts(project).items():
+        for marker in ("{{<", "?@", "??", "unknown var"):
+            assert marker not in text, f"{scenario} ({kind}): {marker!r} left in the report"

@@ -95,9 +95,15 @@ UNQUOTED: dict[str, list[tuple[str, str]]] = {
     ],
     "outflow": [
         (
-            rf"{P}_{V}",
+            rf"(liaoning|jilin|heilongjiang)_{V}",
             "every measure per province: the outflow tables print them, the prose names provinces only where "
             "they differ",
+        ),
+        (
+            r"ne_(population_change_word|residual_net_migration_rate|young_adult_share_all_ages)",
+            "Northeast alternatives of quoted figures (the change word beside the direction word, the residual "
+            "method's rate, the young share of the total with the children), kept for the direction and "
+            "derivation checks",
         ),
         (r"boundary_table_note|provinces_count|paper_to_net_outflow_10plus_ratio_verb", "table notes and wording"),
     ],

@@ -369,9 +369,6 @@ def record_northeast(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
             display=str(int(rank[c])),
         )
     rs.record("provinces_count", len(prov), "count", "参与计算的省份数", display=str(len(prov)))
-    for name in ("ne_net_migration_10plus", "ne_young_adult_net_migration"):  # for the English abstract
-        v = rs[name].value
-        rs.record(f"{name}_en", v, rs[name].unit, rs[name].label + "（英文摘要）", display=derived.million(v))
     derived.record(
         rs,
         "ne_young_adult_share_all_ages",
