@@ -19,6 +19,7 @@ from neoutflow.outputs import cartography as carto
 from neoutflow.outputs import style
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
+    RegionWords,
     agreement_word,
     compare_word,
     direction_word,
@@ -26,8 +27,6 @@ from neoutflow.outputs.claims import (
     grouped_clause,
     interval_word,
     magnitude_word,
-    RegionWords,
-    shared_clause,
     sign_stability_word,
     sign_word,
     significance_stability_word,
@@ -267,7 +266,12 @@ def record_region_wild(rs, wild: pd.DataFrame) -> None:
         _rec(rs, f"mc_wild_sig_{k}", p, "", f"(c) {lab}：野得分自助法下是否显著", display=significance_word(p))
     p_all = [max(float(a), float(b)) for a, b in zip(wild["p_rademacher"], wild["p_webb"], strict=True)]
     _rec(
-        rs, "mc_wild_evidence", min(p_all), "", "研究地区交互项（野得分自助法）中最小的 p 值", display=evidence_word(p_all)
+        rs,
+        "mc_wild_evidence",
+        min(p_all),
+        "",
+        "研究地区交互项（野得分自助法）中最小的 p 值",
+        display=evidence_word(p_all),
     )
     _rec(rs, "mc_wild_reps", int(wild["reps"].iloc[0]), "次", "野得分自助法的重复次数", digits=0)
 
@@ -662,7 +666,9 @@ def _record_outside(rs, outside: pd.DataFrame, nm: dict[str, str], top: int, reg
     top_share = outside.head(top)["stock_2010"].sum() / outside["stock_2010"].sum() * 100
     label = f"前{top}大目的地占{n}以外{n}出生人口的比重（2010）"
     _rec(rs, "outside_top_share", top_share, "%", label, digits=0)
-    names = [f"{nm[r['destination']]}（{rs[f'outside_top{i + 1}_stock'].display}）" for i, r in outside.head(top).iterrows()]
+    names = [
+        f"{nm[r['destination']]}（{rs[f'outside_top{i + 1}_stock'].display}）" for i, r in outside.head(top).iterrows()
+    ]
     text = "、".join(names[:-1]) + "和" + names[-1] if len(names) > 1 else "".join(names)
     rs.record("outside_top_list", text, "", f"{n}以外的前{top}个目的地及其存量（2010）", display=text)
     rs.record("outside_top_n", len(names), "个", f"{n}以外列出的目的地个数", digits=0)
