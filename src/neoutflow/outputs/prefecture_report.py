@@ -267,7 +267,7 @@ def record_interaction(rs, fits: dict, region_name: str = "东北") -> None:
         return
     for prefix in pm.INTERACTION_MODELS:
         c = pm.coefficients(fits[prefix]).set_index("term")
-        w = interaction_word(float(c.at[pm.REGION_WAGE, "coef"]), float(c.at[pm.REGION_WAGE, "p"]))
+        w = interaction_word(float(c.at[pm.REGION_WAGE, "coef"]), float(c.at[pm.REGION_WAGE, "p"]), region=n)
         what = f"{region_words(MODEL_TITLES[prefix], n)}：交互项的判断（5% 水平）"
         rs.record(f"{prefix}_interaction_word", w, "", what, display=w)
     net, young = ("pw_net_region", "pw_young_region")
