@@ -20,6 +20,14 @@ STUDY_REGIONS: dict[str, tuple[str, ...]] = {
     "中部": ("140000", "340000", "360000", "410000", "420000", "430000"),
     "长三角": ("310000", "320000", "330000", "340000"),
 }
+# The presets in English (the English abstract); a region given in full is named by its provinces.
+STUDY_REGIONS_EN: dict[str, str] = {
+    "东北": "Northeast China",
+    "西北": "Northwest China",
+    "西南": "Southwest China",
+    "中部": "Central China",
+    "长三角": "the Yangtze River Delta",
+}
 DEFAULT_STUDY_REGION = "东北"
 # The region whose argument the seed paper makes: a report on another region applies the paper's tests to
 # it and names the Northeast only in marked comparisons.
@@ -99,6 +107,34 @@ def province_name(code: str) -> str:
         return PROVINCE_NAMES[province_of(code)]
     except KeyError:
         raise ValueError(f"{code!r} is not in a province of {len(PROVINCES)} (GB/T 2260)") from None
+
+
+# The autonomous regions (自治区): a group of provinces that includes one is called 省区 (西北五省区).
+AUTONOMOUS_REGIONS = ("150000", "450000", "540000", "640000", "650000")
+CHINESE_COUNTS = dict(enumerate("零一二三四五六七八九十", start=0))
+
+
+def group_name(name: str, codes) -> str:
+    """What the prose calls a region's provinces together: 东北三省, 西北五省区, 西南五省区市, 京津沪三市
+    (the kinds of unit it holds decide 省/区/市; the count is written in Chinese up to ten)."""
+    codes = [province_of(c) for c in codes]
+    kinds = [
+        "省" if any(c not in MUNICIPALITIES + AUTONOMOUS_REGIONS for c in codes) else "",
+        "区" if any(c in AUTONOMOUS_REGIONS for c in codes) else "",
+        "市" if any(c in MUNICIPALITIES for c in codes) else "",
+    ]
+    count = CHINESE_COUNTS.get(len(codes), str(len(codes)))
+    return f"{name}{count}{''.join(kinds)}"
+
+
+def region_name_en(name: str, codes) -> str:
+    """A study region's English name: the preset's (Northwest China), else its provinces (Beijing, Tianjin
+    and Shanghai)."""
+    preset = STUDY_REGIONS.get(name)
+    if preset is not None and sorted(preset) == sorted(codes):
+        return STUDY_REGIONS_EN[name]
+    names = [PROVINCES[province_of(c)][0] for c in codes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def has_prefecture_level(codes) -> bool:
