@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import string
 
-from neoutflow.reference import PROVINCE_KEYS
+from neoutflow.reference import NORTHEAST_SLUGS
 
 DERIVED: dict[str, tuple[str, list[str]]] = {
     # residual method − (survival ratio 10+ + children's rough estimate)
@@ -141,7 +141,7 @@ for _name in ("differential", "registered", "e0", "differential_closed"):
 # main model's outcome) removed if its wage were at the national median = change / −observed rate, clipped to [0, 100]%, and the
 # same for the ends of the change's 95% interval.
 _PAY_SHARE = "100 * min(1, max(0, a / -b)) if b < 0 else 0"
-for _k in PROVINCE_KEYS.values():  # any study region's provinces
+for _k in NORTHEAST_SLUGS.values():
     for _end in ("", "_low", "_high"):
         DERIVED[f"projection.pay_{_k}_share{_end}"] = (
             _PAY_SHARE,
