@@ -109,24 +109,6 @@ def province_name(code: str) -> str:
         raise ValueError(f"{code!r} is not in a province of {len(PROVINCES)} (GB/T 2260)") from None
 
 
-# The autonomous regions (自治区): a group of provinces that includes one is called 省区 (西北五省区).
-AUTONOMOUS_REGIONS = ("150000", "450000", "540000", "640000", "650000")
-CHINESE_COUNTS = dict(enumerate("零一二三四五六七八九十", start=0))
-
-
-def group_name(name: str, codes) -> str:
-    """What the prose calls a region's provinces together: 东北三省, 西北五省区, 西南五省区市, 京津沪三市
-    (the kinds of unit it holds decide 省/区/市; the count is written in Chinese up to ten)."""
-    codes = [province_of(c) for c in codes]
-    kinds = [
-        "省" if any(c not in MUNICIPALITIES + AUTONOMOUS_REGIONS for c in codes) else "",
-        "区" if any(c in AUTONOMOUS_REGIONS for c in codes) else "",
-        "市" if any(c in MUNICIPALITIES for c in codes) else "",
-    ]
-    count = CHINESE_COUNTS.get(len(codes), str(len(codes)))
-    return f"{name}{count}{''.join(kinds)}"
-
-
 def region_name_en(name: str, codes) -> str:
     """A study region's English name: the preset's (Northwest China), else its provinces (Beijing, Tianjin
     and Shanghai)."""

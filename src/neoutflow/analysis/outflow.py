@@ -197,24 +197,18 @@ def region_prefectures(o: Outflow) -> pd.DataFrame:
     )
 
 
-def _region_rows(o: Outflow):
+def _region_rows(o: Outflow, total_label: str):
     ne = list(o.region)
-    return [*[(c, o.names[c], [c]) for c in ne], (NE_KEY, region_total_name(o), ne)]
+    return [*[(c, o.names[c], [c]) for c in ne], (NE_KEY, total_label, ne)]
 
 
-def region_total_name(o: Outflow) -> str:
-    """What the prose calls the region's provinces together: 东北三省, 西北五省区, 京津沪三市."""
-    from neoutflow.reference import group_name
-
-    return group_name(o.region_name, o.region)
-
-
-def methods_comparison(o: Outflow) -> pd.DataFrame:
-    """Residual vs survival-ratio net migration for each province of the study region and the total."""
+def methods_comparison(o: Outflow, total_label: str = "东北三省") -> pd.DataFrame:
+    """Residual vs survival-ratio net migration for each province of the study region and the total
+    (labelled ``total_label``: what the prose calls the provinces together)."""
     rows = []
     residual = o.residual.set_index("code")
     child = o.child_by_code
-    for c, label, codes in _region_rows(o):
+    for c, label, codes in _region_rows(o, total_label):
         r = residual.loc[codes].sum()
         sr10 = o.net_prov.loc[o.net_prov["code"].isin(codes), "net_migration"].sum()
         kids = child[codes].sum()
@@ -239,7 +233,7 @@ def paper_reconciliation(o: Outflow, methods: pd.DataFrame) -> pd.DataFrame:
     m = methods.set_index("code")
     inmig = o.inmigrants
     rows = []
-    for c, label, codes in _region_rows(o):
+    for c, label, codes in _region_rows(o, "东北三省"):  # the paper's claim: the Northeast three only
         mm = m.loc[c]
         stock = inmig.loc[codes].sum()
         rows.append(

@@ -19,13 +19,12 @@ from neoutflow.analysis.outflow import (
     PAPER_PERIOD,
     Outflow,
     focus_provinces,
-    region_total_name,
 )
 from neoutflow.formatting import list_zh
 from neoutflow.outputs import derived, style
 from neoutflow.outputs import outflow_figures as figs
 from neoutflow.outputs import outflow_tables as tables
-from neoutflow.outputs.claims import direction_word
+from neoutflow.outputs.claims import direction_word, region_group_name
 from neoutflow.outputs.results import ResultSet
 from neoutflow.reference import REGIONS_ZH
 
@@ -390,6 +389,11 @@ def record_region(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
         digits=1,
         suffix="%",
     )
+
+
+def region_total_name(o: Outflow) -> str:
+    """What the prose calls the region's provinces together: 东北三省, 西北五省区, 京津沪三市."""
+    return region_group_name(o.region_name, [str(o.names[c]) for c in o.region])
 
 
 # --- the study region in words: its name, its provinces, and the province-by-province sentences ----------
