@@ -522,8 +522,9 @@ def record_vital_sentences(rs: ResultSet, o: Outflow, codes) -> None:
     rs.record("vital_paragraph", text, "", "出生、死亡与年末人口（段）", display=text)
 
 
-def age_profile_figure(o: Outflow, level: str, highlight_regions):
-    """Net migration rates by age: the highlighted regions against the rest of the country."""
+def age_profile_figure(o: Outflow, level: str, highlight_regions, rs: ResultSet | None = None):
+    """Net migration rates by age: the highlighted regions against the rest of the country (with ``rs``, the
+    highlighted group's name is recorded as ``age_profile_subject`` for the caption)."""
     names, province_of = o.names, o.province_of
     if level == "province":
         age_net, age_codes = o.net_prov, o.provinces
@@ -536,6 +537,8 @@ def age_profile_figure(o: Outflow, level: str, highlight_regions):
     else:
         focus_label = "、".join(names[c] for c in highlight_regions)
     rest_label = "全国其他地区"
+    if rs is not None:
+        rs.record("age_profile_subject", focus_label, "", "按年龄净迁移率图所画的地区", display=focus_label)
     groups = {c: (focus_label if c in focus else rest_label) for c in age_codes}
     by_age = dm.net_migration_rates_by_age(age_net, groups)
     return figs.age_profiles(
@@ -696,6 +699,17 @@ def record_prefectures(rs: ResultSet, pref: pd.DataFrame) -> None:
         "names",
         "常住人口增加的研究地区地级单位",
     )
+    names = list_zh(list(growing["name_zh"].map(figs.short_name)))
+    n, down = len(pref), len(declining)
+    if down == n:
+        text = f"{n} 个地级单位的常住人口全部减少"
+    elif down == 0:
+        text = f"{n} 个地级单位的常住人口没有一个减少"
+    elif len(growing) <= 3:
+        text = f"{n} 个地级单位中，有 {down} 个常住人口减少，只有{names}增加"
+    else:
+        text = f"{n} 个地级单位中，有 {down} 个常住人口减少，{len(growing)} 个增加"
+    rs.record("prefectures_change_sentence", text, "", "地级单位人口增减（句）", display=text)
     worst = pref.loc[pref["population_change_pct"].idxmin()]
     rs.record("ne_prefecture_largest_decline_name", worst["name_zh"], "name", "人口降幅最大的研究地区地级单位")
     rs.record(
