@@ -403,9 +403,10 @@ def _intensity_clause(rs, k: np.ndarray, codes, region: Region, direction: np.nd
     if word in ("低于", "高于", "等于"):
         head = f"均{word} 1" if len(codes) > 1 else f"{word} 1"
     else:
-        below = [names[c] for i, c in enumerate(codes) if k[i] < 1]
-        above = [names[c] for i, c in enumerate(codes) if k[i] >= 1]
-        head = f"{'、'.join(below)}低于 1，{'、'.join(above)}不低于 1"
+        sides = {}
+        for i, c in enumerate(codes):
+            sides.setdefault(direction_word(k[i] - 1, "compare"), []).append(names[c])
+        head = "，".join(f"{'、'.join(who)}{side} 1" for side, who in sides.items())
     parts = [f"{'、'.join(who)}{what}" for what, who in groups.items()]
     if len(groups) == 1 and len(codes) > 1:
         parts = [f"各省{next(iter(groups))}"]
@@ -413,6 +414,15 @@ def _intensity_clause(rs, k: np.ndarray, codes, region: Region, direction: np.nd
         parts = [next(iter(groups))]
     clause = f"{head}：" + "；".join(parts)
     rs.record("k_clause", clause, "", "发布的迁移强度相对 1 及其含义", display=clause)
+    # what the scenarios act on: a share of the calibrated net out-migration, smaller or larger than 2010–2020's
+    out = sign < 0
+    if out.all() and (k < 1).all():
+        base = "近年的净迁出已经弱于上一个普查间隔，以净迁出的比例表示的迁移情景作用的基数随之变小"
+    elif out.all() and (k > 1).all():
+        base = "近年的净迁出强于上一个普查间隔，以净迁出的比例表示的迁移情景作用的基数随之变大"
+    else:
+        base = "各省近年的迁移强度与上一个普查间隔的关系不一（见迁移校准一节），以净迁出的比例表示的迁移情景只作用于校准后仍为净迁出的年龄和省份"
+    rs.record("k_base_clause", base, "", "情景作用的基数相对上一个普查间隔", display=base)
 
 
 def record_replay(rs, replay: pd.DataFrame, replay_mp: pd.DataFrame) -> None:
@@ -881,8 +891,11 @@ def _record_ssp_sentences(rs, region: Region, missing: list[str], start_year: in
     """The sentences that introduce the SSP comparison, or say why it is left out."""
     if missing:
         who = "、".join(region.names[c] for c in missing)
-        intro = f"给出{region.label}的校准基准（本报告摘录的分省 SSP 预测不含{who}，{region.label}不与之比较）"
-        sentence = f"只摘录了报告原先比较的省份，不含{who}，因此{region.label}的这一比较从略。"
+        intro = f"给出{region.label}的校准基准"
+        sentence = (
+            f"的来源文件未说明出处和许可，本报告只摘录了少数省份与全国的数值用于比较，其中不含{who}，"
+            f"因此{region.label}不与之比较。"
+        )
         figure = ""
     else:
         intro = f"把{region.label}的校准基准放在以 {start_year} 年普查为基数的分省 SSP 预测旁边"
