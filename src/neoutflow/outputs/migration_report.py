@@ -338,3 +338,43 @@ def record_paper_range(rs: ResultSet) -> str:
     rs.record("paper_range_word", where, "", "821万相对区间的位置", display=word)
     rs.record("paper_range_word_en", where, "", "821万相对区间的位置（英文摘要）", display=en)
     return word
+
+
+# --- the study region's provinces in one sentence each (the appendix for a region other than the Northeast) -----
+
+# list key -> the per-province key it quotes ("{code}" replaced by each province's code)
+PROVINCE_LISTS = {
+    "deaths_excess_list": "deaths_excess_{code}",
+    "theta_differential_list": "theta_differential_{code}",
+    "e0_list": "e0_{code}",
+    "students_per_100_list": "students_per_100_{code}",
+    "net_migration_intercensal_list": "net_migration_intercensal_{code}",
+    "net_migration_recent_list": "net_migration_recent_{code}",
+    "old_multiple_list": "old_multiple_{code}",
+}
+
+
+def province_values(rs: ResultSet, template: str, codes, names: pd.Series) -> str:
+    """ "陕西 1.2%、甘肃 3.4%和青海 5.6%": each province's short name and the display of its key."""
+    from neoutflow.formatting import list_zh
+
+    shown = [f"{short_province_name(names[c])} {rs[template.format(code=c)].display}" for c in codes]
+    return list_zh(shown)
+
+
+def record_province_lists(rs: ResultSet, codes, names: pd.Series) -> None:
+    """Each list of :data:`PROVINCE_LISTS` whose per-province keys are all recorded, and the age bands
+    sentence (each province's 40–59 and 60+ rates with their ranks)."""
+    codes = list(codes)
+    for key, template in PROVINCE_LISTS.items():
+        if all(template.format(code=c) in rs for c in codes):
+            text = province_values(rs, template, codes, names)
+            rs.record(key, text, "", f"研究地区各省：{template}", display=text)
+    if all(f"a60_rank_{c}" in rs for c in codes):
+        parts = [
+            f"{short_province_name(names[c])}为 {rs[f'a4059_rate_{c}'].display}（第 {rs[f'a4059_rank_{c}'].display} 位）"
+            f"和 {rs[f'a60_rate_{c}'].display}（第 {rs[f'a60_rank_{c}'].display} 位）"
+            for c in codes
+        ]
+        text = "；".join(parts)
+        rs.record("age_bands_sentence", text, "", "研究地区各省 40–59 岁与 60 岁及以上净迁移率及位次", display=text)
