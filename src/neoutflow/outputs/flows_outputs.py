@@ -32,8 +32,7 @@ from neoutflow.outputs.claims import (
     significance_stability_word,
     significance_word,
 )
-from neoutflow.outputs.determinants_report import province_slug
-from neoutflow.reference import NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS
+from neoutflow.reference import NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS, province_key
 
 # Gu, Lao, Wen & Zhao (2022), 地理学报 77(12): ESF-PPML on census/survey five-year flows (issue 12 summary).
 GU2022 = {
@@ -506,7 +505,7 @@ def _record_origins(rs, by_origin: pd.DataFrame, nm: dict[str, str], region: Reg
     """Each province of the region: its born living elsewhere, 2000 and 2010, and the growth; the sentence
     that gives them all (``origins_sentence``), largest 2010 stock first."""
     for _, r in by_origin.iterrows():
-        slug, y = province_slug(r["origin"]), int(r["year"])
+        slug, y = province_key(r["origin"]), int(r["year"])
         _rec(
             rs,
             f"stock_{slug}_{y}",
@@ -538,7 +537,7 @@ def _record_origins(rs, by_origin: pd.DataFrame, nm: dict[str, str], region: Reg
         g = (r[2010] / r[2000] - 1) * 100
         _rec(
             rs,
-            f"stock_{province_slug(o)}_growth",
+            f"stock_{province_key(o)}_growth",
             g,
             "%",
             f"{nm[o]}出生、居住在外省人口 2000→2010 的增长",
@@ -547,11 +546,11 @@ def _record_origins(rs, by_origin: pd.DataFrame, nm: dict[str, str], region: Reg
         )
     order = list(wide.sort_values(2010, ascending=False).index)
     stocks = "，".join(
-        f"{nm[o]}{'出生、住在外省的有 ' if i == 0 else ' '}{rs[f'stock_{province_slug(o)}_2010'].display}"
+        f"{nm[o]}{'出生、住在外省的有 ' if i == 0 else ' '}{rs[f'stock_{province_key(o)}_2010'].display}"
         for i, o in enumerate(order)
     )
     growth = "，".join(
-        f"{nm[o]}{'出生者的外省存量变化 ' if i == 0 else ' '}{rs[f'stock_{province_slug(o)}_growth'].display}"
+        f"{nm[o]}{'出生者的外省存量变化 ' if i == 0 else ' '}{rs[f'stock_{province_key(o)}_growth'].display}"
         for i, o in enumerate(sorted(order, key=lambda o: -float(wide.loc[o, 2010] / wide.loc[o, 2000])))
     )
     text = f"2010 年，{stocks}。与 2000 年相比，{growth}"
@@ -867,11 +866,11 @@ def record_characteristics(rs, chars: pd.DataFrame, flows: pd.DataFrame, region:
         for c in fl.CF_CHARACTERISTICS:
             gap = float(chars.loc[code, c] - med[c])
             _rec(rs,
-                f"gap_{province_slug(code)}_{c}", gap, "",
+                f"gap_{province_key(code)}_{c}", gap, "",
                 f"{nm[code]}的{CHAR_LABELS[c]}减 31 省中位数", display=direction_word(gap, "compare"), digits=3,
             )  # fmt: skip
     for c in fl.CF_CHARACTERISTICS:  # the region's provinces in one clause, those sharing a word together
-        words = [rs[f"gap_{province_slug(code)}_{c}"].display for code in codes]
+        words = [rs[f"gap_{province_key(code)}_{c}"].display for code in codes]
         clause = grouped_clause([nm[code] for code in codes], words, "中位数")
         rs.record(f"gap_clause_{c}", clause, "", f"{region.group}的{CHAR_LABELS[c]}与 31 省中位数", display=clause)
     r = chars["log_relative_wage"].corr(chars["log_gdp_per_capita"])
@@ -920,7 +919,7 @@ def record_counterfactual(rs, cf: pd.DataFrame, family: str = "all") -> None:
     nm = names_zh()
     which = {"all": "全部迁出地特征", "wage": "迁出地工资"}[family]
     for _, r in cf.iterrows():
-        s, n = f"{province_slug(r['origin'])}_{family}", nm[r["origin"]]
+        s, n = f"{province_key(r['origin'])}_{family}", nm[r["origin"]]
         what = f"{n}：若{which}达到全国中位数"
         _rec(rs, f"cf_{s}_observed", _wan(r["observed"]), "万人", f"{n}出生、居住在外省的人口（2010，推算）", digits=0)
         _rec(rs, f"cf_{s}_fitted", _wan(r["fitted"]), "万人", f"{n}：模型 (b) 的拟合值", digits=0)
@@ -943,7 +942,7 @@ def record_counterfactual_sentences(rs, cf_all: pd.DataFrame, cf_wage: pd.DataFr
     nm = names_zh()
 
     def key(code: str, family: str, tail: str) -> str:
-        return rs[f"cf_{province_slug(code)}_{family}_{tail}"].display
+        return rs[f"cf_{province_key(code)}_{family}_{tail}"].display
 
     def full(code: str, family: str, lead: str) -> str:
         return (
