@@ -333,7 +333,7 @@ class DeterminantsReport:
         rs.record("region_group", group, "", "研究地区各省合称", display=group)
         shown = list_zh(names)
         rs.record("region_provinces", shown, "", "研究地区所含省份", display=shown)
-        rs.record("region_n", len(self.ne), "个", "研究地区的省份数", digits=0)
+        rs.record("region_province_count", len(self.ne), "个", "研究地区的省份数", digits=0)
 
     def _record_wage_reference(self) -> None:
         """How the national wage (denominator of the relative wage) was obtained, and the last wage year."""

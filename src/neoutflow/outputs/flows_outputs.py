@@ -467,7 +467,7 @@ def record_descriptives(rs, flows: pd.DataFrame, region: RegionWords, top: int =
     codes = list(region.provinces)
     rs.record("region_name", region.name, "", "研究地区", display=region.name)
     rs.record("region_group", region.group, "", "研究地区各省合称", display=region.group)
-    rs.record("region_n", len(codes), "个", "研究地区的省份数", digits=0)
+    rs.record("region_province_count", len(codes), "个", "研究地区的省份数", digits=0)
     _record_totals(rs, flows)
     by_origin = fl.stocks_by_origin(flows, codes)
     _record_origins(rs, by_origin, nm, region)
