@@ -47,10 +47,9 @@ from neoutflow.outputs.results import ResultSet
 from neoutflow.reference import (
     CONTROLS,
     DEFAULT_STUDY_REGION,
-    NORTHEAST_SLUGS,
     OUTCOMES,
-    PROVINCES,
     STUDY_REGIONS,
+    province_key,
     short_province_name,
 )
 
@@ -133,16 +132,6 @@ class SpecRegistry:
         return path
 
 
-def province_slug(code: str) -> str:
-    """A province's name in results keys: ``liaoning`` (``cf_liaoning_wage``), ``inner_mongolia``."""
-    code = str(code)
-    if code in NORTHEAST_SLUGS:
-        return NORTHEAST_SLUGS[code]
-    if code not in PROVINCES:
-        raise ValueError(f"{code!r} is not a province code")
-    return PROVINCES[code][0].lower().replace(" ", "_")
-
-
 def _digits(se: float) -> int:
     return row_decimals([se], base=3)
 
@@ -188,7 +177,7 @@ def record_counterfactuals(rs, cf: pd.DataFrame, outcome_label: str, names: Mapp
     and ``_level``; plus each
     province's observed and fitted outcome."""
     for code, part in cf.groupby("code", sort=False):
-        slug = province_slug(code)
+        slug = province_key(code)
         first = part.iloc[0]
         nm = names.get(code, code)
         rs.record(f"cf_{slug}_observed", float(first["observed"]), "%", f"{nm}{outcome_label}（实际）", digits=2)
@@ -344,7 +333,7 @@ class DeterminantsReport:
         rs.record("region_group", group, "", "研究地区各省合称", display=group)
         shown = list_zh(names)
         rs.record("region_provinces", shown, "", "研究地区所含省份", display=shown)
-        rs.record("region_n", len(self.ne), "个", "研究地区的省份数", digits=0)
+        rs.record("region_province_count", len(self.ne), "个", "研究地区的省份数", digits=0)
 
     def _record_wage_reference(self) -> None:
         """How the national wage (denominator of the relative wage) was obtained, and the last wage year."""
@@ -379,7 +368,7 @@ class DeterminantsReport:
                 word = direction_word(gap, "compare")
                 words.append(word)
                 label = f"{self.names[code]}的{self.labels[v]}相对全国中位数"
-                self.rs.record(f"{province_slug(code)}_{v}_vs_median", word, "", label, display=word)
+                self.rs.record(f"{province_key(code)}_{v}_vs_median", word, "", label, display=word)
             word = direction_word(gaps.to_numpy(), "compare")
             self.rs.record(f"region_{v}_vs_median", word, "", f"{group}的{self.labels[v]}相对全国中位数", display=word)
             clause = grouped_clause([self.short[c] for c in gaps.index], words, "全国中位数")
@@ -872,7 +861,7 @@ class DeterminantsReport:
             rs.record(key, text, "", f"{FAMILY_LABELS[family]}情景的逐省表述（{y}）", display=text)
 
     def _cf(self, code: str, family: str, tail: str = "") -> str:
-        return self.rs[f"cf_{province_slug(code)}_{FAMILY_SLUGS[family]}{tail}"].display
+        return self.rs[f"cf_{province_key(code)}_{FAMILY_SLUGS[family]}{tail}"].display
 
     def _family_sentence(self, part, family: str, fv: list[str], raised: list[str], above: pd.Series) -> str:
         y, short, what = self.y_label, self.short, list_zh([self.labels[v] for v in fv])
@@ -882,9 +871,9 @@ class DeterminantsReport:
         if raised:
             first = raised[0]
             wild = ""
-            if f"cf_{province_slug(first)}_{FAMILY_SLUGS[family]}_wild_p_webb" in self.rs:
+            if f"cf_{province_key(first)}_{FAMILY_SLUGS[family]}_wild_p_webb" in self.rs:
                 wild = f"；野自助 p 值 {self._cf(first, family, '_wild_p_rademacher')}/{self._cf(first, family, '_wild_p_webb')}"
-            obs = self.rs[f"cf_{province_slug(first)}_observed"].display
+            obs = self.rs[f"cf_{province_key(first)}_observed"].display
             lead = (
                 f"若{short[first]}的{what}达到全国中位数，其{y}预计变化 {self._cf(first, family)} 个百分点"
                 f"（95% 区间 {self._cf(first, family, '_low')} 至 {self._cf(first, family, '_high')}{wild}），"
@@ -928,13 +917,13 @@ class DeterminantsReport:
         )
         rest = "，".join(f"{short[c]} {self._cf(c, 'all')}" for c in order[1:])
         text = lead + (f"，{rest}" if rest else "")
-        key = f"cf_{province_slug(first)}_all_offset_share"
+        key = f"cf_{province_key(first)}_all_offset_share"
         observed, change = float(part.loc[first, "observed"]), float(part.loc[first, "change"])
         if observed < 0 < change:
             share = 100 * change / -observed
             what = f"{self.names[first]}：三者同时情景的变化占其实际净迁出的比例"
             self.rs.record(key, share, "%", what, digits=0)
-            obs = self.rs[f"cf_{province_slug(first)}_observed"].display
+            obs = self.rs[f"cf_{province_key(first)}_observed"].display
             text += f"。与{short[first]}实际的 {obs}% 相比，这一变化相当于其净迁出的 {self.rs[key].display}%"
         return text
 
@@ -942,7 +931,7 @@ class DeterminantsReport:
         """Whether each 95% interval includes zero, and whether the education scenario can test more education."""
         rs = self.rs
         for _, r in cf.iterrows():
-            key = f"cf_{province_slug(r['code'])}_{FAMILY_SLUGS[r['family']]}"
+            key = f"cf_{province_key(r['code'])}_{FAMILY_SLUGS[r['family']]}"
             word = interval_word(r["ci_low"], r["ci_high"], "zero")
             rs.record(f"{key}_ci_zero", word, "", "德尔塔方法 95% 区间是否包含零", display=word)
             if "p_webb" in r and pd.notna(r["p_webb"]):
