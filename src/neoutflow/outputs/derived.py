@@ -53,9 +53,9 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
         "a / -b",
         ["outflow.paper_ne_outflow", "outflow.ne_population_change"],
     ),
-    "determinants.ne_gap_explained_share": (
+    "determinants.region_gap_explained_share": (
         "100 * (1 - a / b)",
-        ["determinants.ne_coef_northeast", "determinants.ne_raw_coef_northeast"],
+        ["determinants.region_coef_study_region", "determinants.region_raw_coef_study_region"],
     ),
     # notebook 03: the "821万" magnitude checks (registered − resident 2010, press cells of table 7-3)
     "migration_checks.hukou_outstock_ne": (
