@@ -14,6 +14,7 @@ from neoutflow import data, paths
 from neoutflow.analysis import datasets as ad
 from neoutflow.analysis import models
 from neoutflow.outputs import derived
+from neoutflow.reference import province_key
 
 NOTEBOOK = paths.NOTEBOOKS / "06_projection.ipynb"
 REGIONS = {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang"}
@@ -163,7 +164,7 @@ def test_another_region_baseline_is_an_independent_projection_of_its_inputs(nort
 
     _, results = northwest_run
     codes = tuple(NORTHWEST["provinces"])
-    keys = {c: pj.province_key(c) for c in codes}
+    keys = {c: province_key(c) for c in codes}
     assert list(keys.values()) == ["shaanxi", "gansu", "qinghai", "ningxia", "xinjiang"]
     raw = pd.read_csv(paths.RAW / "census_population.csv", dtype={"code": str})
     census = raw[(raw["year"] == 2020) & raw["code"].isin(codes)].groupby("code")["population"].sum()
@@ -187,7 +188,8 @@ def test_another_region_baseline_is_an_independent_projection_of_its_inputs(nort
     for i, c in enumerate(codes):
         assert results[f"base_{keys[c]}_end_total"]["value"] == pytest.approx(totals[i, -1], rel=1e-9)
     assert results["base_ne_end_total"]["value"] == pytest.approx(totals[:, -1].sum(), rel=1e-9)
-    assert results["region_label"]["display"] == po.Region.of(NORTHWEST).label == "西北五省（区）"
+    full = data.load_regions().set_index("code")["name_zh"]
+    assert results["region_label"]["display"] == po.Region.of(NORTHWEST, full).label == "西北五省区"
 
 
 def test_another_region_names_only_its_own_provinces(northwest_run):
@@ -208,9 +210,7 @@ def test_another_region_names_only_its_own_provinces(northwest_run):
         assert results[key]["display"].strip(), key
     # the pay lever's shares are derived from their components for every province of the region
     for c in NORTHWEST["provinces"]:
-        from neoutflow.analysis import projection as pj
-
-        k = pj.province_key(c)
+        k = province_key(c)
         for end in ("", "_low", "_high"):
             formula, comps = derived.definition(f"projection.pay_{k}_share{end}")
             values = [results[comp.split(".", 1)[1]]["value"] for comp in comps]
