@@ -38,8 +38,9 @@ from neoutflow.reference import (
 class StudyRegion(BaseModel):
     """The region the report is about: a name and its provinces (GB/T 2260 codes).
 
-    Given as a preset's name (``study_region=西北``, see :data:`neoutflow.reference.STUDY_REGIONS`) or in
-    full (``study_region={name: 东北, provinces: [210000, 220000, 230000]}``).
+    Given as a preset's name (``study_region=西北``, see :data:`neoutflow.reference.STUDY_REGIONS`), in full
+    (``study_region: {name: 京津沪, provinces: [110000, 120000, 310000]}`` in params.yaml) or, on the command
+    line where spaces and braces would be split by the shell, as ``study_region=京津沪:110000,120000,310000``.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -50,9 +51,15 @@ class StudyRegion(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _preset(cls, value):
+        if isinstance(value, str) and ":" in value:  # the command line's form: 京津沪:110000,120000,310000
+            name, codes = value.split(":", 1)
+            return {"name": name, "provinces": [c.strip() for c in codes.split(",") if c.strip()]}
         if isinstance(value, str):
             if value not in STUDY_REGIONS:
-                raise ValueError(f"unknown study region {value!r}; presets: {', '.join(STUDY_REGIONS)}")
+                raise ValueError(
+                    f"unknown study region {value!r}; presets: {', '.join(STUDY_REGIONS)}; or a region of your "
+                    "own as name:code,code,... (京津沪:110000,120000,310000)"
+                )
             return {"name": value, "provinces": list(STUDY_REGIONS[value])}
         return value
 

@@ -105,3 +105,13 @@ def test_the_main_model_must_contain_the_quoted_terms():
             load(regressors=name)
         assert f"allowed: {', '.join(MAIN_REGRESSOR_SETS)}" in str(err.value)
     assert load(regressors="full", outcome="young_adult_net_migration_rate").regressors == "full"
+
+
+def test_a_region_of_ones_own_on_the_command_line():
+    """``PARAMS="study_region=京津沪:110000,120000,310000"``: no spaces, braces or quotes for the shell to split."""
+    overrides = params.parse_overrides(["study_region=京津沪:110000,120000,310000"])
+    region = params.load(overrides=overrides).study_region
+    assert region.name == "京津沪" and region.provinces == ["110000", "120000", "310000"]
+    with pytest.raises(params.ParamsError) as err:
+        load(study_region="华北五")
+    assert "京津沪:110000,120000,310000" in str(err.value)
