@@ -767,7 +767,9 @@ class DeterminantsReport:
             "delta_ci": "95% 区间（delta 方法）",
         }
         if bootstrap_reps > 0:
-            show["wild_p"] = [f"{a:.3f} / {b:.3f}" for a, b in zip(cf["p_rademacher"], cf["p_webb"])]
+            show["wild_p"] = [
+                f"{a:.3f} / {b:.3f}" if pd.notna(a) else "—" for a, b in zip(cf["p_rademacher"], cf["p_webb"])
+            ]
             cols["wild_p"] = "野自助 p 值（Rademacher / Webb）"
         cols["counterfactual"] = "反事实值（%）"
         table = rt.frame_table(show[list(cols)], {"observed": 2, "change": 2, "se": 2, "counterfactual": 2}, cols)
@@ -830,10 +832,16 @@ class DeterminantsReport:
             self.rs.record(f"pref_wild_p_{v}", p, "", what, digits=3)
 
     def _wild_counterfactuals(self, cf: pd.DataFrame, reps: int, seed: int) -> pd.DataFrame:
-        """Wild restricted bootstrap p-values of each counterfactual change ``g'β = 0``."""
+        """Wild restricted bootstrap p-values of each counterfactual change ``g'β = 0``. A province whose
+        indicators of a family are the national median (the median province itself) has no change to test
+        (``g = 0``): it gets no p-value."""
         info, g = models.counterfactual_contrasts([models.INTERCEPT, *self.reg], self.prov, self.ne, self.reg)
         terms = [models.INTERCEPT, *self.reg]
-        contrasts = {f"{c}|{f}": dict(zip(terms, row)) for (c, f), row in zip(zip(info["code"], info["family"]), g)}
+        contrasts = {
+            f"{c}|{f}": dict(zip(terms, row))
+            for (c, f), row in zip(zip(info["code"], info["family"]), g)
+            if np.any(row != 0)
+        }
         wild = inference.wild_tests(self.prov, self.outcome, self.reg, contrasts, reps, seed)
         split = wild["name"].str.split("|", expand=True)
         return wild.assign(code=split[0], family=split[1])[["code", "family", "p_rademacher", "p_webb"]]
@@ -865,7 +873,8 @@ class DeterminantsReport:
 
     def _family_sentence(self, part, family: str, fv: list[str], raised: list[str], above: pd.Series) -> str:
         y, short, what = self.y_label, self.short, list_zh([self.labels[v] for v in fv])
-        raised = sorted(raised, key=lambda c: -float(part.loc[c, "change"]))
+        at_median = [c for c in raised if float(part.loc[c, "change"]) == 0.0]  # the median province itself
+        raised = sorted((c for c in raised if c not in at_median), key=lambda c: -float(part.loc[c, "change"]))
         lowered = [c for c in self.ne if above[c]]
         pieces = []
         if raised:
@@ -893,8 +902,12 @@ class DeterminantsReport:
                     names, [self._cf(c, family, "_wild_word") for c in raised]
                 )
             pieces.append(tests)
+        if at_median:
+            names = list_zh([short[c] for c in at_median])
+            pieces.append(f"{names}的{what}恰为全国中位数，这一情景不改变其{y}")
         if lowered:
-            subject = self.rs["region_group"].display if not raised else list_zh([short[c] for c in lowered])
+            every = len(lowered) == len(self.ne)
+            subject = self.rs["region_group"].display if every else list_zh([short[c] for c in lowered])
             both = "均" if len(lowered) > 1 else ""
             changes = "、".join(self._cf(c, family) for c in lowered)
             each = "分别" if len(lowered) > 1 else ""
