@@ -432,6 +432,24 @@ def report_title(region_name: str, net_migration: float) -> str:
     return f"{region_name}{what}：事实、成因与对策检验"
 
 
+def chapter_words(region_name: str, net_migration: float) -> dict[str, str]:
+    """The outflow chapter's title, question and section headings: about people leaving when the region lost
+    people to migration, about people moving otherwise (a region that gains does not have 谁在离开)."""
+    if net_migration < 0:
+        return {
+            "chapter_title": "人口外流的事实",
+            "chapter_question": f"{region_name}的人口究竟流失了多少、谁在离开、从哪里离开",
+            "who_heading": "谁在离开：青年和中年劳动力",
+            "where_heading": f"从哪里离开：{region_name}的地级单位",
+        }
+    return {
+        "chapter_title": "人口迁移的事实",
+        "chapter_question": f"{region_name}的人口迁移有多大规模、哪些人在流动、流向哪些地方",
+        "who_heading": "谁在流动：青年和中年劳动力",
+        "where_heading": f"流向哪里：{region_name}的地级单位",
+    }
+
+
 def record_province_sentences(rs: ResultSet, o: Outflow) -> None:
     """The province-by-province sentences of the outflow chapter, written from the recorded values for any
     number of provinces (a region of one province has none: its total is its province)."""
@@ -444,6 +462,8 @@ def record_province_sentences(rs: ResultSet, o: Outflow) -> None:
     several = len(codes) > 1
     title = report_title(o.region_name, rs["ne_net_migration_10plus"].value)
     rs.record("report_title", title, "", "报告标题（随研究地区与其净迁移的方向）", display=title)
+    for key, text in chapter_words(o.region_name, rs["ne_net_migration_10plus"].value).items():
+        rs.record(key, text, "", f"第 3 章的标题与设问（{key}，随净迁移的方向）", display=text)
     # the census change, the largest decline first
     by_change = sorted(codes, key=lambda c: v(c, "population_change").value)
     parts = [
