@@ -636,7 +636,22 @@ def pyramid_figure(o: Outflow, pyramid_region: str | None, population: pd.DataFr
     if len(codes) == 1:
         pop = population[population["code"].astype(str) == codes[0]]
         return figs.population_pyramid(pop, o.base_year, o.end_year, title=f"{subject}人口金字塔")
-    return figs.population_pyramids(population, codes, o.names, o.base_year, o.end_year)
+    return figs.population_pyramids(population, codes, panel_names(o, codes), o.base_year, o.end_year)
+
+
+# A panel title longer than this (宁夏回族自治区) runs into its neighbour's: the panels then use short names.
+PANEL_NAME_CHARS = 4
+
+
+def panel_names(o: Outflow, codes) -> pd.Series:
+    """The pyramids' panel titles: the full names (辽宁省), or every province's short name (宁夏, 新疆) when one
+    of them is too long for its panel."""
+    from neoutflow.reference import short_province_name
+
+    names = o.names
+    if any(len(str(names[c])) > PANEL_NAME_CHARS for c in codes):
+        return names.map(short_province_name)
+    return names
 
 
 def province_map(o: Outflow, prov: pd.DataFrame, highlight_regions=None):
