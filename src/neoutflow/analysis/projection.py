@@ -40,7 +40,7 @@ import pandas as pd
 
 from neoutflow.analysis import demography
 from neoutflow.analysis import survival as sv
-from neoutflow.reference import AGE_GROUPS, MUNICIPALITIES, NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS, PROVINCES, SEXES
+from neoutflow.reference import AGE_GROUPS, NORTHEAST, SEXES, province_key, province_name
 
 STEP = 5
 # The survival and migration rates come from the census interval ending at the start year, which must be
@@ -74,37 +74,6 @@ SCENARIO_LABELS = {
 # when the region was always the Northeast, kept so that the default outputs do not change) and results key.
 TOTAL = "northeast"
 TOTAL_KEY = "ne"
-AUTONOMOUS_REGIONS = ("150000", "450000", "540000", "640000", "650000")
-_CHINESE_COUNTS = dict(enumerate("零一二三四五六七八九十", start=0))
-
-
-def province_name(code: str) -> str:
-    """The short Chinese name of a province (``"620000"`` → ``"甘肃"``)."""
-    names = {c: n for n, c in NBS_ORDER}
-    if str(code) not in names:
-        raise ProjectionError(f"{code!r} is not one of the 31 province codes")
-    return names[str(code)]
-
-
-def province_key(code: str) -> str:
-    """The results key of a province: the Northeast's slugs, else its English name (``"620000"`` → ``"gansu"``)."""
-    code = str(code)
-    if code in NORTHEAST_SLUGS:
-        return NORTHEAST_SLUGS[code]
-    if code not in PROVINCES:
-        raise ProjectionError(f"{code!r} is not one of the 31 province codes")
-    return PROVINCES[code][0].lower().replace(" ", "_")
-
-
-def region_label(name: str, codes) -> str:
-    """How the prose names the region's provinces together: ``东北三省``, ``西北五省（区）``, ``西南五省（区、市）``;
-    a region of one province is that province."""
-    codes = [str(c) for c in codes]
-    if len(codes) == 1:
-        return province_name(codes[0])
-    count = _CHINESE_COUNTS.get(len(codes), str(len(codes)))
-    kinds = [k for k, group in (("区", AUTONOMOUS_REGIONS), ("市", MUNICIPALITIES)) if set(codes) & set(group)]
-    return f"{name}{count}省" + (f"（{'、'.join(kinds)}）" if kinds else "")
 
 
 def region_names(codes, label: str) -> dict[str, str]:

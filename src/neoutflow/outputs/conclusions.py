@@ -53,15 +53,14 @@ from neoutflow.outputs.claims import (
     within_word,
 )
 from neoutflow.outputs.results import ResultSet
-from neoutflow.reference import DEFAULT_STUDY_REGION
 
 FRAGILITY_WORDS = {True: "稳健", False: "脆弱"}
 ABOVE_NAMES = {"pay": "工资", "industry": "产业", "education": "教育"}
 
 
 def above_sentence(n: int, name: str, region: str = "东北") -> str:
-    """How many provinces of the study ``region`` are already above the median, without "0 个": "东北没有省份
-    的教育指标高于全国中位数" / "东北有 3 个省份的教育指标高于全国中位数"."""
+    """How many provinces of the study region are already above the median, without "0 个": "东北没有省份的
+    教育指标高于全国中位数" / "西北有 3 个省份的教育指标高于全国中位数"."""
     return (
         f"{region}没有省份的{name}指标高于全国中位数" if n == 0 else f"{region}有 {n} 个省份的{name}指标高于全国中位数"
     )
@@ -157,6 +156,11 @@ def _value(results: dict, key: str):
         raise KeyError(f"conclusions: result {key} is missing; run the notebook that records it") from None
 
 
+def _region_name(results: dict) -> str:
+    """The study region's name as notebook 01 records it (东北 when it has not run)."""
+    return str(results.get("outflow", {}).get("region_name", {}).get("display", "东北"))
+
+
 def holm(p_values: list[float]) -> list[float]:
     """Holm-adjusted p-values (statsmodels)."""
     if not p_values:
@@ -181,8 +185,6 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
     of the ``omitted`` parts of the report (their inputs are missing) are left out."""
     rs = ResultSet("conclusions")
     rs.record("alpha", 100 * ALPHA, "%", "判断所用的显著性水平", digits=0)
-    # the study region the counterfactual counts are about (notebook 02; results without it: the default region)
-    region = str(results.get(D, {}).get("region_name", {}).get("value", DEFAULT_STUDY_REGION))
     recs = [
         Recommendation(r.slug, r.label, tuple(t for t in r.tests if t.part not in omitted), r.above)
         for r in RECOMMENDATIONS
@@ -234,9 +236,14 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
             slug = t.p.split(".", 1)[1]
             rs.record(f"p_adj_{slug}", adjusted[t.p], "", f"{rec.label}（{t.label}）：Holm 校正后的 p 值", digits=3)
         above = int(values[rec.above]) if rec.above else 0
-        label = f"{rec.label}：指标已高于参照值、反事实只能外推的{region}省份数"
-        rs.record(f"rec_{rec.slug}_above", above, "个", label, digits=0)
-        sentence = above_sentence(above, ABOVE_NAMES.get(rec.slug, rec.label), region)
+        rs.record(
+            f"rec_{rec.slug}_above",
+            above,
+            "个",
+            f"{rec.label}：指标已高于参照值、反事实只能外推的研究地区省份数",
+            digits=0,
+        )
+        sentence = above_sentence(above, ABOVE_NAMES.get(rec.slug, rec.label), _region_name(results))
         rs.record(
             f"rec_{rec.slug}_above_sentence", above, "", f"{rec.label}：已高于中位数的省份（句）", display=sentence
         )

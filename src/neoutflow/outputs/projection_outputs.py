@@ -10,31 +10,33 @@ import pandas as pd
 
 from neoutflow.analysis import projection as pj
 from neoutflow.outputs import tables as rt
-from neoutflow.outputs.claims import direction_word, pay_verdict, significance_word
+from neoutflow.outputs.claims import direction_word, pay_verdict, region_group_name, significance_word
 from neoutflow.outputs.style import PALETTE
 from neoutflow.reference import AGE_GROUPS, DEFAULT_STUDY_REGION, STUDY_REGIONS
 
 
 @dataclass(frozen=True)
 class Region:
-    """The study region the chapter is about: its name (``东北``) and provinces; the prose names the provinces
-    together by :attr:`label` (``东北三省``) and each by its short name; results keys use :attr:`keys`."""
+    """The study region the chapter is about: its name (``东北``), provinces, and how the prose names the
+    provinces together (``label``: ``东北三省``, ``西北五省区``, :func:`neoutflow.outputs.claims.region_group_name`);
+    each province by its short name; results keys from :func:`neoutflow.reference.province_key`."""
 
-    name: str = DEFAULT_STUDY_REGION
-    codes: tuple[str, ...] = STUDY_REGIONS[DEFAULT_STUDY_REGION]
+    name: str
+    codes: tuple[str, ...]
+    label: str
 
     @classmethod
-    def of(cls, study_region: dict | None) -> Region:
-        """From the notebook's ``study_region`` parameter (``{"name": …, "provinces": […]}``)."""
-        if study_region is None:
-            return cls()
+    def of(cls, study_region: dict, full_names) -> Region:
+        """From the notebook's ``study_region`` parameter (``{"name": …, "provinces": […]}``) and the provinces'
+        full names by code (``辽宁省``: ``regions.csv``'s ``name_zh``)."""
         if not study_region.get("provinces"):
             raise ValueError(f"study_region {study_region!r}: expected a name and at least one province code")
-        return cls(str(study_region["name"]), tuple(str(c) for c in study_region["provinces"]))
-
-    @property
-    def label(self) -> str:
-        return pj.region_label(self.name, self.codes)
+        codes = tuple(str(c) for c in study_region["provinces"])
+        missing = [c for c in codes if c not in full_names]
+        if missing:
+            raise ValueError(f"no name for the study region's provinces {missing}")
+        name = str(study_region["name"])
+        return cls(name, codes, region_group_name(name, [str(full_names[c]) for c in codes]))
 
     @property
     def names(self) -> dict[str, str]:
@@ -50,7 +52,8 @@ class Region:
         return (*self.codes, pj.TOTAL)
 
 
-DEFAULT_REGION = Region()
+# The default study region, for calls without one (the notebook passes its own): what Region.of gives for 东北.
+DEFAULT_REGION = Region(DEFAULT_STUDY_REGION, STUDY_REGIONS[DEFAULT_STUDY_REGION], "东北三省")
 SEX_NAMES = {"male": "男", "female": "女"}
 TOLERANCE_PCT = 1.5  # acceptance of the published baseline's last year-end value
 BASELINE_LABEL = "校准基准"
