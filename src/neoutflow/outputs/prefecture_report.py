@@ -130,7 +130,8 @@ def write_data(rs, pref: pd.DataFrame, tab_dir: Path, base_year: int, region_nam
     else:
         text = f"{n}没有有工资数据的地级单位，本章的{n}交互项和{n}反事实从略"
     rs.record("region_wage_sentence", text, "", f"{n}地级单位的工资数据", display=text)
-    text = f"{shown}无工资数据，以斜线表示。" if missing else f"{n}各地级单位均有工资数据。"
+    named = "、".join(missing) if len(missing) <= MAX_NAMED else f"{n}有 {len(missing)} 个地级单位"
+    text = f"{named}无工资数据，以斜线表示。" if missing else f"{n}各地级单位均有工资数据。"
     rs.record("region_no_wage_note", text, "", f"{n}无工资数据的地级单位（地图注）", display=text)
 
 
