@@ -308,3 +308,40 @@ def test_old_age_benchmark_is_the_net_migration_chapters_expected_schedule():
         assert implied == pytest.approx(bench["schedule"][code]["middle_expected"], rel=1e-9)
         assert np.allclose(rates[i][:, ~pj.age_mask(40, None)], own[i][:, ~pj.age_mask(40, None)], equal_nan=True)
         assert (rates[i][:, middle] > own[i][:, middle]).all()  # the extra 40+ loss is not carried
+
+
+def test_region_names_labels_and_keys():
+    from neoutflow import data
+    from neoutflow.outputs import projection_outputs as po
+
+    full = data.load_regions().set_index("code")["name_zh"]
+    default = po.Region.of({"name": "东北", "provinces": ["210000", "220000", "230000"]}, full)
+    assert default == po.DEFAULT_REGION and default.label == "东北三省"
+    assert default.keys == {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang", pj.TOTAL: "ne"}
+    northwest = po.Region.of({"name": "西北", "provinces": ["610000", "620000", "630000", "640000", "650000"]}, full)
+    assert northwest.label == "西北五省区" and northwest.names["650000"] == "新疆"
+    assert northwest.keys["610000"] == "shaanxi" and northwest.names[pj.TOTAL] == "西北五省区"
+    with pytest.raises(ValueError, match="at least one province"):
+        po.Region.of({"name": "空", "provinces": []}, full)
+    with pytest.raises(ValueError, match="no name"):
+        po.Region.of({"name": "x", "provinces": ["990000"]}, full)
+
+
+def test_intensity_clause_reads_each_province_by_its_own_direction():
+    """Below 1 weaker, above 1 stronger, below 0 the opposite direction, each read against the direction of the
+    province's own 2010–2020 shape (out- or in-migration); mixed sides are named province by province."""
+    from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
+
+    region = po.Region("西北", ("610000", "620000", "640000"), "西北三省区")
+    rs = ResultSet("projection")
+    po._intensity_clause(rs, np.array([-0.2, 0.5, 1.4]), region.codes, region, np.array([-1, -1, 1]))
+    clause = rs["k_clause"].display
+    assert clause.startswith("陕西、甘肃低于 1，宁夏高于 1：")
+    assert "陕西为负值，表示按同一年龄模式的净迁入" in clause
+    assert "甘肃近年的净迁出弱于" in clause and "宁夏近年的净迁入强于" in clause
+    assert "只作用于" in rs["k_base_clause"].display
+    rs = ResultSet("projection")
+    po._intensity_clause(rs, np.array([0.4, 0.6]), ("210000", "220000"), po.DEFAULT_REGION, None)
+    assert rs["k_clause"].display == "均低于 1：各省近年的净迁出弱于上一个普查间隔的平均水平"
+    assert rs["k_base_clause"].display.startswith("近年的净迁出已经弱于")

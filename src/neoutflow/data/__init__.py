@@ -56,8 +56,9 @@ __all__ = [
 ]
 
 
-def availability(base_year: int, end_year: int, raw_dir=None):
-    """The optional parts of the report and what each lacks (:func:`neoutflow.data.preflight.availability`)."""
+def availability(base_year: int, end_year: int, raw_dir=None, region=None):
+    """The optional parts of the report and what each lacks (:func:`neoutflow.data.preflight.availability`);
+    with ``region`` (the study region, ``{name, provinces}``), also the parts the region cannot have."""
     from neoutflow.data import preflight  # not at import: ``python -m neoutflow.data.preflight`` runs it as __main__
 
-    return preflight.availability(base_year, end_year, raw_dir)
+    return preflight.availability(base_year, end_year, raw_dir, region=region)

@@ -53,9 +53,9 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
         "a / -b",
         ["outflow.paper_ne_outflow", "outflow.ne_population_change"],
     ),
-    "determinants.ne_gap_explained_share": (
+    "determinants.region_gap_explained_share": (
         "100 * (1 - a / b)",
-        ["determinants.ne_coef_northeast", "determinants.ne_raw_coef_northeast"],
+        ["determinants.region_coef_study_region", "determinants.region_raw_coef_study_region"],
     ),
     # notebook 03: the "821万" magnitude check (registered − resident 2010)
     "migration_checks.hukou_outstock_ne": (
@@ -131,6 +131,30 @@ for _k in NORTHEAST_SLUGS.values():
             [f"projection.pay_{_k}_change{_end}", f"projection.pay_{_k}_observed"],
         )
 
+# Derived numbers keyed by a province of the study region (any of the 31): ``pattern -> (formula, component
+# templates)``, the templates filled with the pattern's groups. The Northeast's are also in DERIVED above.
+DERIVED_PATTERNS: list[tuple[re.Pattern, str, list[str]]] = [
+    (
+        re.compile(r"projection\.pay_([a-z_]+)_share(_low|_high)?"),
+        _PAY_SHARE,
+        ["projection.pay_{0}_change{1}", "projection.pay_{0}_observed"],
+    ),
+]
+
+
+def definition(key: str) -> tuple[str, list[str]]:
+    """``(formula, components)`` of a derived number: registered in :data:`DERIVED`, or matching a pattern of
+    :data:`DERIVED_PATTERNS`."""
+    if key in DERIVED:
+        return DERIVED[key]
+    for pattern, formula, templates in DERIVED_PATTERNS:
+        m = pattern.fullmatch(key)
+        if m:
+            groups = [g or "" for g in m.groups()]
+            return formula, [t.format(*groups) for t in templates]
+    raise KeyError(f"{key}: not a registered derived number (outputs.derived.DERIVED or DERIVED_PATTERNS)")
+
+
 # Sums the prose names by their parts in words ("含期间出生者粗估") rather than by their numbers:
 # re-derived from their components, but a paragraph quoting them need not print the parts.
 NAMED_IN_WORDS: set[str] = {"outflow.ne_net_migration_all_ages"}
@@ -159,7 +183,7 @@ def evaluate(formula: str, values: list[float]) -> float:
 
 def compute(key: str, rs) -> float:
     """The derived value of ``"notebook.key"`` from the components recorded in ``rs``."""
-    formula, components = DERIVED[key]
+    formula, components = definition(key)
     values = []
     for comp in components:
         nb, name = comp.split(".", 1)
