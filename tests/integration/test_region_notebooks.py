@@ -89,8 +89,10 @@ def test_region_indicator_is_the_northwest_and_refits_with_numpy(northwest):
 
 def test_counterfactuals_cover_the_northwest_provinces(northwest):
     res = results(northwest, "determinants")
-    cf = pd.read_csv(northwest / "tables" / "determinants_counterfactuals.csv", dtype={"code": str})
-    assert sorted(cf["code"].unique()) == NORTHWEST["provinces"]
+    cf = pd.read_csv(northwest / "tables" / "determinants_counterfactuals.csv", encoding="utf-8-sig")
+    regions = data.load_regions()
+    full = regions.loc[regions["code"].astype(str).isin(NORTHWEST["provinces"]), "name_zh"]
+    assert set(cf["省份"]) == set(full) and len(full) == 5
     for slug in ("shaanxi", "gansu", "qinghai", "ningxia", "xinjiang"):
         assert f"cf_{slug}_wage" in res
     assert res["region_group"]["display"] == "西北五省区"
@@ -111,7 +113,7 @@ def test_prefecture_interaction_is_the_northwest_and_refits(northwest):
     ]
     assert res["n_region_units"]["value"] == int(inside.sum()) == len(units)
     np.testing.assert_allclose(
-        pref["region_x_wage"].to_numpy(float), np.where(inside, pref["log_relative_wage_city"], 0.0), equal_nan=True
+        pref["region_x_wage"].to_numpy(float), inside.to_numpy(float) * pref["log_relative_wage_city"], equal_nan=True
     )
     specs = json.loads((northwest / "tables" / "prefecture_wages_models.json").read_text(encoding="utf-8"))
     beta, se = refit(specs["pw_net_region"], pref)

@@ -34,8 +34,8 @@ DIRECTIONS: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "compare",
         [(f"projection.e0_{s}_{x}", f"projection.e0exp_{s}_{x}") for s in PROVINCE_SLUGS for x in ("male", "female")],
     ),
-    "flows.ne_within_trend": ("to", [("flows.ne_within_share_2010", "flows.ne_within_share_2000")]),
-    "flows.ne_outside_trend": ("change_to", [("flows.ne_outside_2010", "flows.ne_outside_2000")]),
+    "flows.region_within_trend": ("to", [("flows.region_within_share_2010", "flows.region_within_share_2000")]),
+    "flows.region_outside_trend": ("change_to", [("flows.region_outside_2010", "flows.region_outside_2000")]),
     "flows.inflow_trend": ("change", [("flows.inflow_2010", "flows.inflow_2000")]),
 }
 for _ind in ("birth_rate", "death_rate"):

@@ -163,3 +163,22 @@ def test_joint_test_null_draws_match_refits(clustered):
         f = sc.ols(ystar, x, groups, cov)
         t = f.beta[0] / f.se[0]
         assert got[j] == (1 if t > crit else -1 if t < -crit else 0)
+
+
+@pytest.mark.parametrize(("missing", "named"), [(0, "西北各地级单位均有工资数据"), (1, "市0"), (5, "其余 5 个单位")])
+def test_region_wage_sentence_names_few_missing_units_and_counts_many(tmp_path, missing, named):
+    wages = [None] * missing + [30_000.0] * (8 - missing)
+    pref = pd.DataFrame(
+        {
+            "code": [f"61{i:02d}00" for i in range(8)],
+            "name_zh": [f"市{i}" for i in range(8)],
+            "province_code": "610000",
+            "city_avg_wage_staff": wages,
+            pm.REGION: 1,
+        }
+    )
+    rs = ResultSet("t")
+    pr.write_data(rs, pref, tmp_path, 2010, "西北")
+    assert rs["n_region_units"].value == 8 and rs["n_region_wage"].value == 8 - missing
+    text = rs["region_wage_sentence"].display + rs["region_no_wage_note"].display
+    assert named in text and "东北" not in text

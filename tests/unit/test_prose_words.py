@@ -56,7 +56,6 @@ CHANGE_WORDS = ("减少", "增加", "下降", "上升", "高于", "低于", "多
 FIXED_WORDS: list[tuple[str, str, str]] = [
     ("_02_data_methods.qmd", "p 值低于 {V}%", "a rule: the significance level"),
     ("_04c_flows.qmd", "的存量减少，合计减少 {V}（增加的省对合计增加 {V}）", "pairs defined by the sign"),
-    ("_05_counterfactuals.qmd", "把教育指标降到中位数", "the scenario lowers the above-median indicators"),
     ("_07_conclusions.qmd", "对已高于中位数的省份", "defines the provinces the scenario cannot speak to"),
     ("_07_conclusions.qmd", "对已高于全国中位数的省份", "defines the counted provinces (the count is a result)"),
     ("_07_conclusions.qmd", "已高于中位数的{V}省份", "a column heading: the count of provinces above the median"),

@@ -624,6 +624,8 @@ class DeterminantsReport:
         derived.record(
             rs, "region_gap_explained_share", "%", f"{name}与其他省份的平均差距中被主模型基本面解释的比例", digits=0
         )
+        text = self._gap_sentence(float(raw_gap), float(adj_gap))
+        rs.record("region_gap_sentence", text, "", f"{name}的差距被基本面解释的程度（句）", display=text)
         columns = [
             rt.column(gap_fits["raw"], f"(1) 仅{name}"),
             rt.column(gap_fits["adjusted"], f"(2) + {SET_LABELS[self.regressors]}"),
@@ -637,6 +639,18 @@ class DeterminantsReport:
             f"第 (2) 列 {rs['region_ri_p'].display}",
         )
         return self._markdown(table, "determinants_region", f"{name}虚拟变量：{self.y_label}", note)
+
+    def _gap_sentence(self, raw: float, adjusted: float) -> str:
+        """How the fundamentals change the region's gap, as the text says it: a share explained only when the
+        gap keeps its sign and shrinks."""
+        share = self.rs["region_gap_explained_share"].display
+        if raw * adjusted > 0 and abs(adjusted) <= abs(raw):
+            text = f"即基本面解释了约 {share}% 的差距"
+        elif raw * adjusted > 0:
+            text = "即控制基本面后差距反而扩大，基本面不能解释这一差距"
+        else:
+            text = "系数的符号在控制基本面后反转，“基本面解释了多少差距”在这里没有意义"
+        return text
 
     def _record_dropped(self, pref: pd.DataFrame, dropped: pd.DataFrame) -> pd.DataFrame:
         """The units the prefecture models leave out, counted by reason and written as a table."""

@@ -45,6 +45,8 @@ MODELS_NOTE = (
     + rt.STAR_NOTE
     + "。(3)(4) 加入研究地区 × 相对工资交互项。"
 )
+# At most this many units without a wage are named in a sentence (more are counted).
+MAX_NAMED = 3
 # The note when the study region has no prefecture with a wage: no interaction models.
 MODELS_NOTE_NO_REGION = MODELS_NOTE.removesuffix("(3)(4) 加入研究地区 × 相对工资交互项。")
 # Focal coefficient of the specification curve -> the y-axis label of its figure.
@@ -111,21 +113,25 @@ def write_data(rs, pref: pd.DataFrame, tab_dir: Path, base_year: int, region_nam
     rs.record("n_region_wage", int(region_wage.notna().sum()), "个", f"{base_year}年有工资的{n}地级单位数", digits=0)
     rs.record("wage_median", float(wage.median()), "元", f"{base_year}年地级工资中位数", digits=0)
     missing = list(pref.loc[inside & wage.isna(), "name_zh"])
-    lacking = f"（{'、'.join(missing)}缺工资数据）" if missing else ""
+    # name the units without a wage when they are few; otherwise count them (the list is in the dataset)
+    shown = "、".join(missing) if len(missing) <= MAX_NAMED else f"其余 {len(missing)} 个单位"
+    lacking = f"（{shown}缺工资数据）" if missing else ""
     if region_wage.notna().any():
         rs.record("wage_region_median", float(region_wage.median()), "元", f"{base_year}年{n}地级工资中位数", digits=0)
         ratio = 100 * float(region_wage.median() / wage.median())
         label = f"{n}地级工资中位数 ÷ 全国地级工资中位数"
         rs.record("wage_region_ratio", ratio, "%", label, digits=0, suffix="%")
         text = (
-            f"{n}有 {rs['n_region_wage'].display} 个{lacking}。{n}地级工资的中位数为 "
+            f"{n}的 {rs['n_region_units'].display} 个地级单位中有 {rs['n_region_wage'].display} 个{lacking}。"
+            f"{n}地级工资的中位数为 "
             f"{rs['wage_region_median'].display} 元，是全国地级中位数 {rs['wage_median'].display} 元的 "
             f"{rs['wage_region_ratio'].display}（{n}中位数 ÷ 全国中位数）"
         )
     else:
         text = f"{n}没有有工资数据的地级单位，本章的{n}交互项和{n}反事实从略"
     rs.record("region_wage_sentence", text, "", f"{n}地级单位的工资数据", display=text)
-    text = f"{'、'.join(missing)}无工资数据，以斜线表示。" if missing else f"{n}各地级单位均有工资数据。"
+    named = "、".join(missing) if len(missing) <= MAX_NAMED else f"{n}有 {len(missing)} 个地级单位"
+    text = f"{named}无工资数据，以斜线表示。" if missing else f"{n}各地级单位均有工资数据。"
     rs.record("region_no_wage_note", text, "", f"{n}无工资数据的地级单位（地图注）", display=text)
 
 
