@@ -18,6 +18,7 @@ from neoutflow.reference import province_key
 
 NOTEBOOK = paths.NOTEBOOKS / "06_projection.ipynb"
 REGIONS = {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang"}
+NAMES = {"210000": "辽宁", "220000": "吉林", "230000": "黑龙江"}
 
 
 def _run(tmp_path, **parameters):
@@ -56,8 +57,12 @@ def test_published_baseline_meets_the_year_end_series(default_run):
         assert abs(error) <= 1.5
     # the chapter quotes the out-of-sample errors of the test years
     chapter = (paths.REPORT / "_05b_projection.qmd").read_text(encoding="utf-8")
-    for region in REGIONS.values():
-        assert f"projection.oos_{region}_first" in chapter and f"projection.oos_{region}_last" in chapter
+    # ... through the lists recorded from each province's own values
+    assert "projection.oos_first_list" in chapter and "projection.oos_last_list" in chapter
+    for code, region in REGIONS.items():
+        first = results[f"oos_{region}_first"]["display"]
+        assert f"{NAMES[code]} {first}" in results["oos_first_list"]["display"]
+        assert results[f"oos_{region}_last"]["display"] in results["oos_last_list"]["display"]
     assert not re.findall(r"projection\.bt_[a-z]+_\d{4}_error_pct", chapter), "a back-test year typed in a key"
 
 

@@ -345,6 +345,11 @@ def record_calibration(
         shown = f"在 ±{TOLERANCE_PCT:.1f}% 以内" if within else f"超出 ±{TOLERANCE_PCT:.1f}%"
         rs.record(f"bt_{key}_verdict", bool(within), "", f"{n}：误差是否在容许范围内", display=shown)
     _calibration_lists(rs, codes, region, test_last_fit)
+    return _backtest_table(bt, oos, names)
+
+
+def _backtest_table(bt: pd.DataFrame, oos: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The published baseline and the fit on the first years beside the year-end series, by region and year."""
     table = bt.merge(oos[["code", "year", "projected", "error_pct"]], on=["code", "year"], suffixes=("", "_oos"))
     show = table.assign(
         region=table["code"].map(names),
