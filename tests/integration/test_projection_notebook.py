@@ -208,9 +208,12 @@ def test_another_region_names_only_its_own_provinces(northwest_run):
         assert not NORTHEAST_WORDS.search(table.read_text(encoding="utf-8")), table.name
     for name in ("陕西", "甘肃", "青海", "宁夏", "新疆"):
         assert name in results["provinces_list"]["display"] and name in results["pay_sentence"]["display"]
-    # the SSP extract has no Northwest rows: the comparison is omitted and the chapter says why
-    assert "ssp2_ne_end" not in results
-    assert "不与之比较" in results["ssp_sentence"]["display"]
+    # the SSP extract has the preset regions' provinces: the Northwest is compared with its own SSP paths
+    ssp = data.load_projection_benchmarks()
+    ssp = ssp[(ssp["source"] == "ssp_provincial") & (ssp["variant"] == "SSP2") & (ssp["year"] == 2035)]
+    expected = ssp[ssp["code"].astype(str).isin(NORTHWEST["provinces"])]["population"].sum()
+    assert results["ssp2_ne_end"]["value"] == pytest.approx(expected, rel=1e-12)
+    assert results["ssp2_ne_end"]["display"] in results["ssp_sentence"]["display"]
     for key in ("ssp_intro", "ssp_sentence", "k_clause", "k_base_clause", "pay_sentence", "survey_projected_list"):
         assert results[key]["display"].strip(), key
     # the pay lever's shares are derived from their components for every province of the region

@@ -345,3 +345,29 @@ def test_intensity_clause_reads_each_province_by_its_own_direction():
     po._intensity_clause(rs, np.array([0.4, 0.6]), ("210000", "220000"), po.DEFAULT_REGION, None)
     assert rs["k_clause"].display == "均低于 1：各省近年的净迁出弱于上一个普查间隔的平均水平"
     assert rs["k_base_clause"].display.startswith("近年的净迁出已经弱于")
+
+
+def test_a_region_the_ssp_extract_lacks_is_shown_without_it():
+    """SYNTHETIC trajectories for a region of one's own (华南) whose provinces the SSP extract does not hold: the
+    table keeps the region's baseline and the nation, drops the region's SSP columns, and the sentences say why."""
+    from neoutflow import data
+    from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
+
+    full = data.load_regions().set_index("code")["name_zh"]
+    region = po.Region.of({"name": "华南", "provinces": ["440000", "450000", "460000"]}, full)
+    bench = data.load_projection_benchmarks()
+    assert po.ssp_missing(bench, region) == ["440000", "450000", "460000"]
+    assert po.ssp_missing(bench, po.DEFAULT_REGION) == []
+    series = data.load_province_series(["yearend_population"])
+    rng = np.random.default_rng(1)
+    det = np.full((3, 4, 2, len(pj.AGE_GROUPS)), 1e5)  # (R, T+1, 2, A)
+    sim = det[None] * rng.uniform(0.95, 1.05, size=(50, 1, 1, 1, 1))
+    rs = ResultSet("projection")
+    table = po.record_benchmarks(rs, bench, series, sim, det, 2020, [2020, 2025, 2030, 2035], region)
+    assert "华南：校准基准" in table.columns and not [c for c in table.columns if c.startswith("华南：SSP")]
+    assert "ssp2_ne_end" not in rs and "ne_share_end" in rs
+    rs.record("survey_year", 2025, "年", "调查年份", display="2025")
+    po._record_ssp_sentences(rs, region, po.ssp_missing(bench, region), 2020)
+    assert "不含广东、广西、海南" in rs["ssp_sentence"].display and rs["ssp_figure_part"].display == ""
+    assert rs["ssp_intro"].display == f"给出{region.label}的校准基准"

@@ -921,7 +921,7 @@ def _record_ssp_sentences(rs, region: Region, missing: list[str], start_year: in
             f"中，SSP2 的{region.label} {_shown(rs, 'end_year')} 年为 {ssp2}（五种路径在 {lo}–{hi} 之间），"
             f"与校准基准之差为 {diff}；它在 {year} 年为 {survey}，与校准基准之差为 "
             f"{survey_diff}，而统计的 {_shown(rs, 'backtest_last_year')} 年末人口为 {_shown(rs, 'bt_ne_observed')}。"
-            f"差别主要来自迁移：SSP 的分省迁移假设不是按{region.name}近年的年末人口校准的，校准基准的{what} "
+            f"差别可能主要来自迁移：SSP 的分省迁移假设不是按{region.name}近年的年末人口校准的，校准基准的{what} "
             f"SSP2（{ssp_pct}）。"
         )
     rs.record("ssp_intro", intro, "", "与 SSP 比较的引言（或从略的说明）", display=intro)
