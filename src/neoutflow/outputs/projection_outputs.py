@@ -1061,7 +1061,7 @@ def benchmark_figure(
         ax1.plot(ssp.loc["SSP2"].index, ssp.loc["SSP2"] / 1e4, color=PALETTE["neutral"], lw=1.6, label="SSP2")
     ax1.set_title(region.label)
     ax1.set_ylabel("万人")
-    ax1.legend(fontsize=7, loc="lower left")
+    ax1.legend(fontsize=7, loc="best")  # a rising region would put its series under a fixed corner
     nbs = national_series(series)
     nbs = nbs[nbs.index >= 2015]
     ax2.plot(nbs.index, nbs / 1e8, color="black", lw=1.3, label="年末人口（31 省之和）")
