@@ -223,3 +223,21 @@ def test_another_region_names_only_its_own_provinces(northwest_run):
             formula, comps = derived.definition(f"projection.pay_{k}_share{end}")
             values = [results[comp.split(".", 1)[1]]["value"] for comp in comps]
             assert results[f"pay_{k}_share{end}"]["value"] == pytest.approx(derived.evaluate(formula, values))
+
+
+def test_another_regions_pay_lever_is_the_main_models_wage_counterfactual(northwest_run):
+    """The pay lever of each Northwest province: the main model's wage coefficient (plain-numpy OLS) times the
+    province's gap to the national median wage, as for the Northeast."""
+    _, results = northwest_run
+    prov = ad.province_dataset(2010, 2020)
+    reg = models.regressor_set("baseline")
+    x = np.column_stack([np.ones(len(prov)), prov[reg].to_numpy(float)])
+    beta, _ = _hc3(x, prov["net_migration_rate"].to_numpy(float))
+    i = 1 + reg.index("log_relative_wage")
+    assert results["pay_coef"]["value"] == pytest.approx(beta[i], rel=1e-8)
+    median, by_code = prov["log_relative_wage"].median(), prov.set_index("code")
+    for code in NORTHWEST["provinces"]:
+        change = beta[i] * (median - by_code.loc[code, "log_relative_wage"])
+        assert results[f"pay_{province_key(code)}_change"]["value"] == pytest.approx(change, rel=1e-8)
+        if results[f"pay_{province_key(code)}_observed"]["value"] >= 0:  # net in-migration: nothing to remove
+            assert results[f"pay_{province_key(code)}_share_high"]["value"] == 0

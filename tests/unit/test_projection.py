@@ -371,3 +371,27 @@ def test_a_region_the_ssp_extract_lacks_is_shown_without_it():
     po._record_ssp_sentences(rs, region, po.ssp_missing(bench, region), 2020)
     assert "不含广东、广西、海南" in rs["ssp_sentence"].display and rs["ssp_figure_part"].display == ""
     assert rs["ssp_intro"].display == f"给出{region.label}的校准基准"
+
+
+def test_survey_comparison_for_another_region_and_a_survey_missing_a_province():
+    """SYNTHETIC: two Northwest provinces. With the survey's totals for both, the comparison names them and the
+    region; with a survey lacking one of them, a sentence says so (never a blank where the part is shown)."""
+    import pandas as pd
+
+    from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
+
+    region = po.Region("西北", ("620000", "640000"), "西北二省区")
+    det = np.ones((2, 4, 2, 18)) * 1000.0
+    sim = np.ones((5, 2, 4, 2, 18)) * 1000.0
+    census = pd.DataFrame({"code": ["620000", "640000"], "year": [2020] * 2, "population": [1] * 2})
+    survey = pd.DataFrame({"code": ["620000", "640000"], "year": [2025] * 2, "population": [36000, 40000]})
+    rs = ResultSet("projection")
+    po.record_survey_check(rs, pd.concat([census, survey]), det, sim, 2020, region)
+    text = rs["survey_comparison"].display
+    assert "甘肃" in text and "宁夏" in text and "西北二省区" in text
+    assert rs["survey_gansu_error_pct"].value == pytest.approx(0.0) and rs["survey_inside_80"].display == "甘肃"
+    assert rs["survey_projected_list"].display.startswith("甘肃 ")
+    rs = ResultSet("projection")
+    po.record_survey_check(rs, pd.concat([census, survey.iloc[:1]]), det, sim, 2020, region)
+    assert rs["survey_comparison"].display == "2025 年 1% 人口抽样调查的数据缺少宁夏，西北二省区不与调查比较。"
