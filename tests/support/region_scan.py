@@ -6,8 +6,12 @@ comparison*, a span or div of class ``comparison`` in the chapters (``[原文的
 (the seed paper's region), so its names are the ones a region-neutral rewrite can leave behind: the scan
 looks for 东北 and the Northeast provinces outside the configuration's region.
 
-- HTML: the elements of class ``comparison`` are removed, then the names are looked for in the rest of the
-  body (scripts, styles and formulas dropped).
+Besides the marked comparisons, two places name regions as data rather than as claims and are not looked in:
+table cells (a national ranking lists every province; a table's caption and notes are still scanned) and the
+list of references (a source's own title, e.g. the seed paper's).
+
+- HTML: those elements are removed, then the names are looked for in the rest of the body (scripts, styles
+  and formulas dropped).
 - PDF: the text has no classes, so the scan counts: a name may occur in the PDF at most as often as it occurs
   inside the HTML's marked comparisons (the same sources rendered by the same route). A name the PDF shows
   more often than the marked comparisons hold (an unmarked sentence, a running header, a caption) is reported.
@@ -23,6 +27,8 @@ from bs4 import BeautifulSoup
 from neoutflow.reference import NORTHEAST, PROVINCE_NAMES, SEED_PAPER_REGION
 
 COMPARISON = "comparison"
+# marked comparisons, table cells and the references: where a name is not a claim about the region
+ALLOWED = f".{COMPARISON}, td, th, #refs"
 
 
 def foreign_names(region_provinces, region_name: str, inside_names=()) -> list[str]:
@@ -49,10 +55,11 @@ def _flat(text: str) -> str:
 
 
 def comparison_counts(html: str, names) -> Counter:
-    """How often each name occurs inside the HTML's marked comparisons."""
+    """How often each name occurs inside the HTML's marked comparisons (and table cells, references)."""
     body = _body(html)
     counts: Counter = Counter()
-    outermost = [el for el in body.select(f".{COMPARISON}") if not el.find_parent(class_=COMPARISON)]
+    marked = body.select(ALLOWED)
+    outermost = [el for el in marked if not any(p in marked for p in el.parents)]
     for el in outermost:
         text = _flat(el.get_text(" "))
         for n in names:
@@ -63,8 +70,9 @@ def comparison_counts(html: str, names) -> Counter:
 def unmarked_in_html(html: str, names, context: int = 30) -> list[str]:
     """Each occurrence of a name outside the marked comparisons, with its context."""
     body = _body(html)
-    for el in body.select(f".{COMPARISON}"):
-        el.decompose()
+    for el in body.select(ALLOWED):
+        if not el.decomposed:
+            el.decompose()
     text = _flat(body.get_text(" "))
     return [
         f"{n}: …{text[max(0, m.start() - context) : m.end() + context]}…"

@@ -9,7 +9,9 @@ NORTHWEST = ["610000", "620000", "630000", "640000", "650000"]
 PAGE = """<html><body>
 <h1>论点</h1>
 <p><span class="comparison">原文的论证针对东北：辽宁、吉林和黑龙江</span>。本报告把检验用于西北。</p>
-<div class="comparison"><table><tr><td>黑龙江省</td><td>-8.8</td></tr></table></div>
+<div class="comparison"><p>黑龙江省 −8.8</p></div>
+<table><caption>各省份</caption><tr><td>吉林</td><td>1.0</td></tr></table>
+<div id="refs"><p>张云龙. 以人口高质量发展推动东北全面振兴的对策研究</p></div>
 <script>var x = "东北";</script>
 </body></html>"""
 
@@ -27,7 +29,7 @@ def test_marked_comparisons_are_allowed_and_counted():
     names = foreign_names(NORTHWEST, "西北")
     assert unmarked_in_html(PAGE, names) == []
     counts = comparison_counts(PAGE, names)
-    assert counts == {"东北": 1, "辽宁": 1, "吉林": 1, "黑龙江": 2}
+    assert counts == {"东北": 2, "辽宁": 1, "吉林": 2, "黑龙江": 2}  # with the table cell and the reference
 
 
 def test_an_unmarked_name_is_reported_in_html_and_pdf():
@@ -35,7 +37,11 @@ def test_an_unmarked_name_is_reported_in_html_and_pdf():
     page = PAGE.replace("本报告把检验用于西北。", "本报告把检验用于西北，与东北三省相比。")
     found = unmarked_in_html(page, names)
     assert len(found) == 1 and found[0].startswith("东北:")
-    pdf = "论点\n原文的论证针对东北：辽宁、吉林和黑\n龙江。本报告把检验用于西北。\n黑龙江省 −8.8\n西北人口外流 东北"
+    pdf = (
+        "论点\n原文的论证针对东北：辽宁、吉林和黑\n龙江。本报告把检验用于西北。\n黑龙江省 −8.8\n西北人口外流 东北 东北"
+    )
     found = unmarked_in_pdf(pdf, PAGE, names)
-    assert len(found) == 1 and found[0].startswith("东北: 2 in the PDF, 1 in marked comparisons")
+    assert len(found) == 1 and found[0].startswith("东北: 3 in the PDF, 2 in marked comparisons")
     assert unmarked_in_pdf(pdf.removesuffix(" 东北"), PAGE, names) == []
+    # a caption is text: a name there is reported
+    assert unmarked_in_html(PAGE.replace("<caption>各省份", "<caption>东北各省份"), names)

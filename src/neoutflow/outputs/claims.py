@@ -11,7 +11,7 @@ results key whose display is one of the words here. One idea, one set of words:
   增加/减少, or zero itself 不包含零/包含零); "cannot tell" is always 无法判断;
 - the composite judgements built on these: a point estimate's sign (:func:`sign_word`), an external
   estimate against our interval (:func:`compare_word`), two magnitudes (:func:`magnitude_word`), the
-  Northeast interaction (:func:`interaction_word`), any significant term (:func:`evidence_word`), a
+  study region's interaction (:func:`interaction_word`), any significant term (:func:`evidence_word`), a
   specification curve (:func:`curve_verdict`), a scenario that can or cannot test a recommendation
   (:func:`scenario_verdict`), the projection's pay lever (:func:`pay_verdict`), the robustness verdicts (:data:`ROBUSTNESS_WORDS`) and the verdict on each
   of the paper's recommendations (:func:`recommendation_verdict`, :func:`within_word`);
@@ -178,11 +178,11 @@ def ranking_word(lead: tuple[float, float], others: Iterable[tuple[float, float]
     return claim if ranks_first(lead, others) else NO_RANKING
 
 
-def interaction_word(coef: float, p: float, alpha: float = ALPHA) -> str:
-    """Does pay matter more or less in the Northeast? From the Northeast × wage term at ``alpha``."""
+def interaction_word(coef: float, p: float, alpha: float = ALPHA, region: str = "东北") -> str:
+    """Does pay matter more or less in the study ``region``? From the region × wage term at ``alpha``."""
     if p >= alpha:
-        return UNDECIDED + "东北与其他地区的工资关联是否不同"
-    return "东北的工资关联更强" if coef > 0 else "东北的工资关联更弱"
+        return UNDECIDED + f"{region}与其他地区的工资关联是否不同"
+    return f"{region}的工资关联更强" if coef > 0 else f"{region}的工资关联更弱"
 
 
 def curve_verdict(share_positive_excl: float, share_negative_excl: float) -> str:
@@ -359,7 +359,8 @@ def region_group_name(name: str, full_names: Sequence[str]) -> str:
     n = len(full_names)
     if n > len(CHINESE_COUNTS):
         return f"{name} {n} 个省级单位"
-    return f"{name}{CHINESE_COUNTS[n - 1]}" + "".join(k for k in "省区市" if k in kinds)
+    count = "两" if n == 2 else CHINESE_COUNTS[n - 1]  # 两省, not 二省
+    return f"{name}{count}" + "".join(k for k in "省区市" if k in kinds)
 
 
 @dataclass(frozen=True)

@@ -47,10 +47,9 @@ from neoutflow.outputs.results import ResultSet
 from neoutflow.reference import (
     CONTROLS,
     DEFAULT_STUDY_REGION,
-    NORTHEAST_SLUGS,
     OUTCOMES,
-    PROVINCES,
     STUDY_REGIONS,
+    province_key,
     short_province_name,
 )
 
@@ -133,16 +132,6 @@ class SpecRegistry:
         return path
 
 
-def province_slug(code: str) -> str:
-    """A province's name in results keys: ``liaoning`` (``cf_liaoning_wage``), ``inner_mongolia``."""
-    code = str(code)
-    if code in NORTHEAST_SLUGS:
-        return NORTHEAST_SLUGS[code]
-    if code not in PROVINCES:
-        raise ValueError(f"{code!r} is not a province code")
-    return PROVINCES[code][0].lower().replace(" ", "_")
-
-
 def _digits(se: float) -> int:
     return row_decimals([se], base=3)
 
@@ -188,7 +177,7 @@ def record_counterfactuals(rs, cf: pd.DataFrame, outcome_label: str, names: Mapp
     and ``_level``; plus each
     province's observed and fitted outcome."""
     for code, part in cf.groupby("code", sort=False):
-        slug = province_slug(code)
+        slug = province_key(code)
         first = part.iloc[0]
         nm = names.get(code, code)
         rs.record(f"cf_{slug}_observed", float(first["observed"]), "%", f"{nm}{outcome_label}（实际）", digits=2)
@@ -344,7 +333,7 @@ class DeterminantsReport:
         rs.record("region_group", group, "", "研究地区各省合称", display=group)
         shown = list_zh(names)
         rs.record("region_provinces", shown, "", "研究地区所含省份", display=shown)
-        rs.record("region_n", len(self.ne), "个", "研究地区的省份数", digits=0)
+        rs.record("region_province_count", len(self.ne), "个", "研究地区的省份数", digits=0)
 
     def _record_wage_reference(self) -> None:
         """How the national wage (denominator of the relative wage) was obtained, and the last wage year."""
@@ -379,7 +368,7 @@ class DeterminantsReport:
                 word = direction_word(gap, "compare")
                 words.append(word)
                 label = f"{self.names[code]}的{self.labels[v]}相对全国中位数"
-                self.rs.record(f"{province_slug(code)}_{v}_vs_median", word, "", label, display=word)
+                self.rs.record(f"{province_key(code)}_{v}_vs_median", word, "", label, display=word)
             word = direction_word(gaps.to_numpy(), "compare")
             self.rs.record(f"region_{v}_vs_median", word, "", f"{group}的{self.labels[v]}相对全国中位数", display=word)
             clause = grouped_clause([self.short[c] for c in gaps.index], words, "全国中位数")
@@ -778,7 +767,9 @@ class DeterminantsReport:
             "delta_ci": "95% 区间（delta 方法）",
         }
         if bootstrap_reps > 0:
-            show["wild_p"] = [f"{a:.3f} / {b:.3f}" for a, b in zip(cf["p_rademacher"], cf["p_webb"])]
+            show["wild_p"] = [
+                f"{a:.3f} / {b:.3f}" if pd.notna(a) else "—" for a, b in zip(cf["p_rademacher"], cf["p_webb"])
+            ]
             cols["wild_p"] = "野自助 p 值（Rademacher / Webb）"
         cols["counterfactual"] = "反事实值（%）"
         table = rt.frame_table(show[list(cols)], {"observed": 2, "change": 2, "se": 2, "counterfactual": 2}, cols)
@@ -841,10 +832,16 @@ class DeterminantsReport:
             self.rs.record(f"pref_wild_p_{v}", p, "", what, digits=3)
 
     def _wild_counterfactuals(self, cf: pd.DataFrame, reps: int, seed: int) -> pd.DataFrame:
-        """Wild restricted bootstrap p-values of each counterfactual change ``g'β = 0``."""
+        """Wild restricted bootstrap p-values of each counterfactual change ``g'β = 0``. A province whose
+        indicators of a family are the national median (the median province itself) has no change to test
+        (``g = 0``): it gets no p-value."""
         info, g = models.counterfactual_contrasts([models.INTERCEPT, *self.reg], self.prov, self.ne, self.reg)
         terms = [models.INTERCEPT, *self.reg]
-        contrasts = {f"{c}|{f}": dict(zip(terms, row)) for (c, f), row in zip(zip(info["code"], info["family"]), g)}
+        contrasts = {
+            f"{c}|{f}": dict(zip(terms, row))
+            for (c, f), row in zip(zip(info["code"], info["family"]), g)
+            if np.any(row != 0)
+        }
         wild = inference.wild_tests(self.prov, self.outcome, self.reg, contrasts, reps, seed)
         split = wild["name"].str.split("|", expand=True)
         return wild.assign(code=split[0], family=split[1])[["code", "family", "p_rademacher", "p_webb"]]
@@ -872,19 +869,20 @@ class DeterminantsReport:
             rs.record(key, text, "", f"{FAMILY_LABELS[family]}情景的逐省表述（{y}）", display=text)
 
     def _cf(self, code: str, family: str, tail: str = "") -> str:
-        return self.rs[f"cf_{province_slug(code)}_{FAMILY_SLUGS[family]}{tail}"].display
+        return self.rs[f"cf_{province_key(code)}_{FAMILY_SLUGS[family]}{tail}"].display
 
     def _family_sentence(self, part, family: str, fv: list[str], raised: list[str], above: pd.Series) -> str:
         y, short, what = self.y_label, self.short, list_zh([self.labels[v] for v in fv])
-        raised = sorted(raised, key=lambda c: -float(part.loc[c, "change"]))
+        at_median = [c for c in raised if float(part.loc[c, "change"]) == 0.0]  # the median province itself
+        raised = sorted((c for c in raised if c not in at_median), key=lambda c: -float(part.loc[c, "change"]))
         lowered = [c for c in self.ne if above[c]]
         pieces = []
         if raised:
             first = raised[0]
             wild = ""
-            if f"cf_{province_slug(first)}_{FAMILY_SLUGS[family]}_wild_p_webb" in self.rs:
+            if f"cf_{province_key(first)}_{FAMILY_SLUGS[family]}_wild_p_webb" in self.rs:
                 wild = f"；野自助 p 值 {self._cf(first, family, '_wild_p_rademacher')}/{self._cf(first, family, '_wild_p_webb')}"
-            obs = self.rs[f"cf_{province_slug(first)}_observed"].display
+            obs = self.rs[f"cf_{province_key(first)}_observed"].display
             lead = (
                 f"若{short[first]}的{what}达到全国中位数，其{y}预计变化 {self._cf(first, family)} 个百分点"
                 f"（95% 区间 {self._cf(first, family, '_low')} 至 {self._cf(first, family, '_high')}{wild}），"
@@ -904,8 +902,12 @@ class DeterminantsReport:
                     names, [self._cf(c, family, "_wild_word") for c in raised]
                 )
             pieces.append(tests)
+        if at_median:
+            names = list_zh([short[c] for c in at_median])
+            pieces.append(f"{names}的{what}恰为全国中位数，这一情景不改变其{y}")
         if lowered:
-            subject = self.rs["region_group"].display if not raised else list_zh([short[c] for c in lowered])
+            every = len(lowered) == len(self.ne)
+            subject = self.rs["region_group"].display if every else list_zh([short[c] for c in lowered])
             both = "均" if len(lowered) > 1 else ""
             changes = "、".join(self._cf(c, family) for c in lowered)
             each = "分别" if len(lowered) > 1 else ""
@@ -928,13 +930,13 @@ class DeterminantsReport:
         )
         rest = "，".join(f"{short[c]} {self._cf(c, 'all')}" for c in order[1:])
         text = lead + (f"，{rest}" if rest else "")
-        key = f"cf_{province_slug(first)}_all_offset_share"
+        key = f"cf_{province_key(first)}_all_offset_share"
         observed, change = float(part.loc[first, "observed"]), float(part.loc[first, "change"])
         if observed < 0 < change:
             share = 100 * change / -observed
             what = f"{self.names[first]}：三者同时情景的变化占其实际净迁出的比例"
             self.rs.record(key, share, "%", what, digits=0)
-            obs = self.rs[f"cf_{province_slug(first)}_observed"].display
+            obs = self.rs[f"cf_{province_key(first)}_observed"].display
             text += f"。与{short[first]}实际的 {obs}% 相比，这一变化相当于其净迁出的 {self.rs[key].display}%"
         return text
 
@@ -942,7 +944,7 @@ class DeterminantsReport:
         """Whether each 95% interval includes zero, and whether the education scenario can test more education."""
         rs = self.rs
         for _, r in cf.iterrows():
-            key = f"cf_{province_slug(r['code'])}_{FAMILY_SLUGS[r['family']]}"
+            key = f"cf_{province_key(r['code'])}_{FAMILY_SLUGS[r['family']]}"
             word = interval_word(r["ci_low"], r["ci_high"], "zero")
             rs.record(f"{key}_ci_zero", word, "", "德尔塔方法 95% 区间是否包含零", display=word)
             if "p_webb" in r and pd.notna(r["p_webb"]):

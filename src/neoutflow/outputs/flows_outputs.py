@@ -19,6 +19,7 @@ from neoutflow.outputs import cartography as carto
 from neoutflow.outputs import style
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
+    RegionWords,
     agreement_word,
     compare_word,
     direction_word,
@@ -26,15 +27,12 @@ from neoutflow.outputs.claims import (
     grouped_clause,
     interval_word,
     magnitude_word,
-    RegionWords,
-    shared_clause,
     sign_stability_word,
     sign_word,
     significance_stability_word,
     significance_word,
 )
-from neoutflow.outputs.determinants_report import province_slug
-from neoutflow.reference import NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS
+from neoutflow.reference import NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS, province_key
 
 # Gu, Lao, Wen & Zhao (2022), 地理学报 77(12): ESF-PPML on census/survey five-year flows (issue 12 summary).
 GU2022 = {
@@ -267,7 +265,12 @@ def record_region_wild(rs, wild: pd.DataFrame) -> None:
         _rec(rs, f"mc_wild_sig_{k}", p, "", f"(c) {lab}：野得分自助法下是否显著", display=significance_word(p))
     p_all = [max(float(a), float(b)) for a, b in zip(wild["p_rademacher"], wild["p_webb"], strict=True)]
     _rec(
-        rs, "mc_wild_evidence", min(p_all), "", "研究地区交互项（野得分自助法）中最小的 p 值", display=evidence_word(p_all)
+        rs,
+        "mc_wild_evidence",
+        min(p_all),
+        "",
+        "研究地区交互项（野得分自助法）中最小的 p 值",
+        display=evidence_word(p_all),
     )
     _rec(rs, "mc_wild_reps", int(wild["reps"].iloc[0]), "次", "野得分自助法的重复次数", digits=0)
 
@@ -464,7 +467,7 @@ def record_descriptives(rs, flows: pd.DataFrame, region: RegionWords, top: int =
     codes = list(region.provinces)
     rs.record("region_name", region.name, "", "研究地区", display=region.name)
     rs.record("region_group", region.group, "", "研究地区各省合称", display=region.group)
-    rs.record("region_n", len(codes), "个", "研究地区的省份数", digits=0)
+    rs.record("region_province_count", len(codes), "个", "研究地区的省份数", digits=0)
     _record_totals(rs, flows)
     by_origin = fl.stocks_by_origin(flows, codes)
     _record_origins(rs, by_origin, nm, region)
@@ -502,7 +505,7 @@ def _record_origins(rs, by_origin: pd.DataFrame, nm: dict[str, str], region: Reg
     """Each province of the region: its born living elsewhere, 2000 and 2010, and the growth; the sentence
     that gives them all (``origins_sentence``), largest 2010 stock first."""
     for _, r in by_origin.iterrows():
-        slug, y = province_slug(r["origin"]), int(r["year"])
+        slug, y = province_key(r["origin"]), int(r["year"])
         _rec(
             rs,
             f"stock_{slug}_{y}",
@@ -534,7 +537,7 @@ def _record_origins(rs, by_origin: pd.DataFrame, nm: dict[str, str], region: Reg
         g = (r[2010] / r[2000] - 1) * 100
         _rec(
             rs,
-            f"stock_{province_slug(o)}_growth",
+            f"stock_{province_key(o)}_growth",
             g,
             "%",
             f"{nm[o]}出生、居住在外省人口 2000→2010 的增长",
@@ -543,11 +546,11 @@ def _record_origins(rs, by_origin: pd.DataFrame, nm: dict[str, str], region: Reg
         )
     order = list(wide.sort_values(2010, ascending=False).index)
     stocks = "，".join(
-        f"{nm[o]}{'出生、住在外省的有 ' if i == 0 else ' '}{rs[f'stock_{province_slug(o)}_2010'].display}"
+        f"{nm[o]}{'出生、住在外省的有 ' if i == 0 else ' '}{rs[f'stock_{province_key(o)}_2010'].display}"
         for i, o in enumerate(order)
     )
     growth = "，".join(
-        f"{nm[o]}{'出生者的外省存量变化 ' if i == 0 else ' '}{rs[f'stock_{province_slug(o)}_growth'].display}"
+        f"{nm[o]}{'出生者的外省存量变化 ' if i == 0 else ' '}{rs[f'stock_{province_key(o)}_growth'].display}"
         for i, o in enumerate(sorted(order, key=lambda o: -float(wide.loc[o, 2010] / wide.loc[o, 2000])))
     )
     text = f"2010 年，{stocks}。与 2000 年相比，{growth}"
@@ -662,7 +665,9 @@ def _record_outside(rs, outside: pd.DataFrame, nm: dict[str, str], top: int, reg
     top_share = outside.head(top)["stock_2010"].sum() / outside["stock_2010"].sum() * 100
     label = f"前{top}大目的地占{n}以外{n}出生人口的比重（2010）"
     _rec(rs, "outside_top_share", top_share, "%", label, digits=0)
-    names = [f"{nm[r['destination']]}（{rs[f'outside_top{i + 1}_stock'].display}）" for i, r in outside.head(top).iterrows()]
+    names = [
+        f"{nm[r['destination']]}（{rs[f'outside_top{i + 1}_stock'].display}）" for i, r in outside.head(top).iterrows()
+    ]
     text = "、".join(names[:-1]) + "和" + names[-1] if len(names) > 1 else "".join(names)
     rs.record("outside_top_list", text, "", f"{n}以外的前{top}个目的地及其存量（2010）", display=text)
     rs.record("outside_top_n", len(names), "个", f"{n}以外列出的目的地个数", digits=0)
@@ -861,11 +866,11 @@ def record_characteristics(rs, chars: pd.DataFrame, flows: pd.DataFrame, region:
         for c in fl.CF_CHARACTERISTICS:
             gap = float(chars.loc[code, c] - med[c])
             _rec(rs,
-                f"gap_{province_slug(code)}_{c}", gap, "",
+                f"gap_{province_key(code)}_{c}", gap, "",
                 f"{nm[code]}的{CHAR_LABELS[c]}减 31 省中位数", display=direction_word(gap, "compare"), digits=3,
             )  # fmt: skip
     for c in fl.CF_CHARACTERISTICS:  # the region's provinces in one clause, those sharing a word together
-        words = [rs[f"gap_{province_slug(code)}_{c}"].display for code in codes]
+        words = [rs[f"gap_{province_key(code)}_{c}"].display for code in codes]
         clause = grouped_clause([nm[code] for code in codes], words, "中位数")
         rs.record(f"gap_clause_{c}", clause, "", f"{region.group}的{CHAR_LABELS[c]}与 31 省中位数", display=clause)
     r = chars["log_relative_wage"].corr(chars["log_gdp_per_capita"])
@@ -914,7 +919,7 @@ def record_counterfactual(rs, cf: pd.DataFrame, family: str = "all") -> None:
     nm = names_zh()
     which = {"all": "全部迁出地特征", "wage": "迁出地工资"}[family]
     for _, r in cf.iterrows():
-        s, n = f"{province_slug(r['origin'])}_{family}", nm[r["origin"]]
+        s, n = f"{province_key(r['origin'])}_{family}", nm[r["origin"]]
         what = f"{n}：若{which}达到全国中位数"
         _rec(rs, f"cf_{s}_observed", _wan(r["observed"]), "万人", f"{n}出生、居住在外省的人口（2010，推算）", digits=0)
         _rec(rs, f"cf_{s}_fitted", _wan(r["fitted"]), "万人", f"{n}：模型 (b) 的拟合值", digits=0)
@@ -937,7 +942,7 @@ def record_counterfactual_sentences(rs, cf_all: pd.DataFrame, cf_wage: pd.DataFr
     nm = names_zh()
 
     def key(code: str, family: str, tail: str) -> str:
-        return rs[f"cf_{province_slug(code)}_{family}_{tail}"].display
+        return rs[f"cf_{province_key(code)}_{family}_{tail}"].display
 
     def full(code: str, family: str, lead: str) -> str:
         return (

@@ -432,6 +432,24 @@ def report_title(region_name: str, net_migration: float) -> str:
     return f"{region_name}{what}：事实、成因与对策检验"
 
 
+def chapter_words(region_name: str, net_migration: float) -> dict[str, str]:
+    """The outflow chapter's title, question and section headings: about people leaving when the region lost
+    people to migration, about people moving otherwise (a region that gains does not have 谁在离开)."""
+    if net_migration < 0:
+        return {
+            "chapter_title": "人口外流的事实",
+            "chapter_question": f"{region_name}的人口究竟流失了多少、谁在离开、从哪里离开",
+            "who_heading": "谁在离开：青年和中年劳动力",
+            "where_heading": f"从哪里离开：{region_name}的地级单位",
+        }
+    return {
+        "chapter_title": "人口迁移的事实",
+        "chapter_question": f"{region_name}的人口迁移有多大规模、哪些人在流动、流向哪些地方",
+        "who_heading": "谁在流动：青年和中年劳动力",
+        "where_heading": f"流向哪里：{region_name}的地级单位",
+    }
+
+
 def record_province_sentences(rs: ResultSet, o: Outflow) -> None:
     """The province-by-province sentences of the outflow chapter, written from the recorded values for any
     number of provinces (a region of one province has none: its total is its province)."""
@@ -444,6 +462,8 @@ def record_province_sentences(rs: ResultSet, o: Outflow) -> None:
     several = len(codes) > 1
     title = report_title(o.region_name, rs["ne_net_migration_10plus"].value)
     rs.record("report_title", title, "", "报告标题（随研究地区与其净迁移的方向）", display=title)
+    for key, text in chapter_words(o.region_name, rs["ne_net_migration_10plus"].value).items():
+        rs.record(key, text, "", f"第 3 章的标题与设问（{key}，随净迁移的方向）", display=text)
     # the census change, the largest decline first
     by_change = sorted(codes, key=lambda c: v(c, "population_change").value)
     parts = [
@@ -616,7 +636,22 @@ def pyramid_figure(o: Outflow, pyramid_region: str | None, population: pd.DataFr
     if len(codes) == 1:
         pop = population[population["code"].astype(str) == codes[0]]
         return figs.population_pyramid(pop, o.base_year, o.end_year, title=f"{subject}人口金字塔")
-    return figs.population_pyramids(population, codes, o.names, o.base_year, o.end_year)
+    return figs.population_pyramids(population, codes, panel_names(o, codes), o.base_year, o.end_year)
+
+
+# A panel title longer than this (宁夏回族自治区) runs into its neighbour's: the panels then use short names.
+PANEL_NAME_CHARS = 4
+
+
+def panel_names(o: Outflow, codes) -> pd.Series:
+    """The pyramids' panel titles: the full names (辽宁省), or every province's short name (宁夏, 新疆) when one
+    of them is too long for its panel."""
+    from neoutflow.reference import short_province_name
+
+    names = o.names
+    if any(len(str(names[c])) > PANEL_NAME_CHARS for c in codes):
+        return names.map(short_province_name)
+    return names
 
 
 def province_map(o: Outflow, prov: pd.DataFrame, highlight_regions=None):
