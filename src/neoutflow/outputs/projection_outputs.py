@@ -411,7 +411,7 @@ def _intensity_clause(rs, k: np.ndarray, codes, region: Region, direction: np.nd
     if word in ("低于", "高于", "等于"):
         head = f"均{word} 1" if len(codes) > 1 else f"{word} 1"
     else:
-        sides = {}
+        sides: dict[str, list[str]] = {}
         for i, c in enumerate(codes):
             sides.setdefault(direction_word(k[i] - 1, "compare"), []).append(names[c])
         head = "，".join(f"{'、'.join(who)}{side} 1" for side, who in sides.items())
