@@ -147,7 +147,9 @@ def test_a_region_without_prefectures_leaves_those_parts_out_saying_why(configur
     region, _ = _region(project)
     flat = re.sub(r"\s+", "", _texts(project)["html"])
     assert f"研究地区{region}的" in flat and "地级单位之间的比较无从谈起" in flat
-    assert not (project / "build/figures/outflow_map_prefectures.png").exists()
+    page = (project / "_output/report.html").read_text(encoding="utf-8")
+    for part in ("fig-outflow-map", "fig-outflow-map-migration", "tbl-outflow-ne-prefectures"):
+        assert f'id="{part}"' not in page, f"{name}: the report shows {part}"
     availability = (project / "_availability.yml").read_text(encoding="utf-8")
     assert "has-prefecture-data: false" in availability
 

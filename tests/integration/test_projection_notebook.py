@@ -18,6 +18,7 @@ from neoutflow.reference import province_key
 
 NOTEBOOK = paths.NOTEBOOKS / "06_projection.ipynb"
 REGIONS = {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang"}
+NAMES = {"210000": "辽宁", "220000": "吉林", "230000": "黑龙江"}
 
 
 def _run(tmp_path, **parameters):
@@ -56,8 +57,12 @@ def test_published_baseline_meets_the_year_end_series(default_run):
         assert abs(error) <= 1.5
     # the chapter quotes the out-of-sample errors of the test years
     chapter = (paths.REPORT / "_05b_projection.qmd").read_text(encoding="utf-8")
-    for region in REGIONS.values():
-        assert f"projection.oos_{region}_first" in chapter and f"projection.oos_{region}_last" in chapter
+    # ... through the lists recorded from each province's own values
+    assert "projection.oos_first_list" in chapter and "projection.oos_last_list" in chapter
+    for code, region in REGIONS.items():
+        first = results[f"oos_{region}_first"]["display"]
+        assert f"{NAMES[code]} {first}" in results["oos_first_list"]["display"]
+        assert results[f"oos_{region}_last"]["display"] in results["oos_last_list"]["display"]
     assert not re.findall(r"projection\.bt_[a-z]+_\d{4}_error_pct", chapter), "a back-test year typed in a key"
 
 
@@ -203,9 +208,12 @@ def test_another_region_names_only_its_own_provinces(northwest_run):
         assert not NORTHEAST_WORDS.search(table.read_text(encoding="utf-8")), table.name
     for name in ("陕西", "甘肃", "青海", "宁夏", "新疆"):
         assert name in results["provinces_list"]["display"] and name in results["pay_sentence"]["display"]
-    # the SSP extract has no Northwest rows: the comparison is omitted and the chapter says why
-    assert "ssp2_ne_end" not in results
-    assert "不与之比较" in results["ssp_sentence"]["display"]
+    # the SSP extract has the preset regions' provinces: the Northwest is compared with its own SSP paths
+    ssp = data.load_projection_benchmarks()
+    ssp = ssp[(ssp["source"] == "ssp_provincial") & (ssp["variant"] == "SSP2") & (ssp["year"] == 2035)]
+    expected = ssp[ssp["code"].astype(str).isin(NORTHWEST["provinces"])]["population"].sum()
+    assert results["ssp2_ne_end"]["value"] == pytest.approx(expected, rel=1e-12)
+    assert results["ssp2_ne_end"]["display"] in results["ssp_sentence"]["display"]
     for key in ("ssp_intro", "ssp_sentence", "k_clause", "k_base_clause", "pay_sentence", "survey_projected_list"):
         assert results[key]["display"].strip(), key
     # the pay lever's shares are derived from their components for every province of the region
@@ -215,3 +223,21 @@ def test_another_region_names_only_its_own_provinces(northwest_run):
             formula, comps = derived.definition(f"projection.pay_{k}_share{end}")
             values = [results[comp.split(".", 1)[1]]["value"] for comp in comps]
             assert results[f"pay_{k}_share{end}"]["value"] == pytest.approx(derived.evaluate(formula, values))
+
+
+def test_another_regions_pay_lever_is_the_main_models_wage_counterfactual(northwest_run):
+    """The pay lever of each Northwest province: the main model's wage coefficient (plain-numpy OLS) times the
+    province's gap to the national median wage, as for the Northeast."""
+    _, results = northwest_run
+    prov = ad.province_dataset(2010, 2020)
+    reg = models.regressor_set("baseline")
+    x = np.column_stack([np.ones(len(prov)), prov[reg].to_numpy(float)])
+    beta, _ = _hc3(x, prov["net_migration_rate"].to_numpy(float))
+    i = 1 + reg.index("log_relative_wage")
+    assert results["pay_coef"]["value"] == pytest.approx(beta[i], rel=1e-8)
+    median, by_code = prov["log_relative_wage"].median(), prov.set_index("code")
+    for code in NORTHWEST["provinces"]:
+        change = beta[i] * (median - by_code.loc[code, "log_relative_wage"])
+        assert results[f"pay_{province_key(code)}_change"]["value"] == pytest.approx(change, rel=1e-8)
+        if results[f"pay_{province_key(code)}_observed"]["value"] >= 0:  # net in-migration: nothing to remove
+            assert results[f"pay_{province_key(code)}_share_high"]["value"] == 0

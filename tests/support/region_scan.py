@@ -54,6 +54,20 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def occurrences(text: str, name: str) -> list[int]:
+    """Where ``name`` starts in ``text``, leaving out a match that straddles another province's name: with
+    the spaces between table cells gone, "广东 北京" reads 广东北京, whose 东北 is neither region."""
+    others = [n for n in PROVINCE_NAMES.values() if n != name and name not in n]
+    taken = [(m.start(), m.end()) for n in others for m in re.finditer(re.escape(n), text)]
+    found = []
+    for m in re.finditer(re.escape(name), text):
+        inside = any(a <= m.start() and m.end() <= b for a, b in taken)
+        straddles = any(a < m.end() and m.start() < b for a, b in taken)
+        if inside or not straddles:
+            found.append(m.start())
+    return found
+
+
 def comparison_counts(html: str, names) -> Counter:
     """How often each name occurs inside the HTML's marked comparisons (and table cells, references)."""
     body = _body(html)
@@ -63,7 +77,7 @@ def comparison_counts(html: str, names) -> Counter:
     for el in outermost:
         text = _flat(el.get_text(" "))
         for n in names:
-            counts[n] += text.count(n)
+            counts[n] += len(occurrences(text, n))
     return counts
 
 
@@ -74,11 +88,7 @@ def unmarked_in_html(html: str, names, context: int = 30) -> list[str]:
         if not el.decomposed:
             el.decompose()
     text = _flat(body.get_text(" "))
-    return [
-        f"{n}: …{text[max(0, m.start() - context) : m.end() + context]}…"
-        for n in names
-        for m in re.finditer(re.escape(n), text)
-    ]
+    return [f"{n}: …{text[max(0, p - context) : p + len(n) + context]}…" for n in names for p in occurrences(text, n)]
 
 
 def unmarked_in_pdf(pdf_text: str, html: str, names, context: int = 30) -> list[str]:
@@ -88,7 +98,7 @@ def unmarked_in_pdf(pdf_text: str, html: str, names, context: int = 30) -> list[
     text = _flat(pdf_text)
     found = []
     for n in names:
-        places = [m.start() for m in re.finditer(re.escape(n), text)]
+        places = occurrences(text, n)
         if len(places) > allowed[n]:
             shown = "; ".join(f"…{text[max(0, p - context) : p + len(n) + context]}…" for p in places)
             found.append(f"{n}: {len(places)} in the PDF, {allowed[n]} in marked comparisons: {shown}")

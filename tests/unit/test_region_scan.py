@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from region_scan import comparison_counts, foreign_names, unmarked_in_html, unmarked_in_pdf
+from region_scan import comparison_counts, foreign_names, occurrences, unmarked_in_html, unmarked_in_pdf
 
 NORTHWEST = ["610000", "620000", "630000", "640000", "650000"]
 
@@ -45,3 +45,11 @@ def test_an_unmarked_name_is_reported_in_html_and_pdf():
     assert unmarked_in_pdf(pdf.removesuffix(" 东北"), PAGE, names) == []
     # a caption is text: a name there is reported
     assert unmarked_in_html(PAGE.replace("<caption>各省份", "<caption>东北各省份"), names)
+
+
+def test_a_name_glued_across_table_cells_is_not_a_region():
+    """广东 | 北京 squeezed reads 广东北京; its 东北 straddles two provinces' names and is not counted."""
+    assert occurrences("新疆（西北）广东北京江苏", "东北") == []
+    assert occurrences("东北三省与广东", "东北") == [0]
+    # a Northeast province inside a longer name is still that province (吉林 in 吉林省)
+    assert occurrences("吉林省", "吉林") == [0]

@@ -304,8 +304,9 @@ DESCRIPTIONS = {
     "Prospects 2024, China (excl. Hong Kong, Macao, Taiwan), total population 2024–2050, medium/low/high variants and "
     "the probabilistic 80% and 95% bounds, converted from thousands to persons; the wpp2024 R package dates each value "
     "to 31 December (date 12-31). Its level runs about 9.5 million above the NBS year-end series: a trend benchmark. "
-    "ssp_provincial: SSP1–SSP5 provincial projections re-based on the 2020 census, Liaoning, Jilin, Heilongjiang and "
-    "the 31-province sum (code 100000), 2020–2050 in five-year steps (date 11-01, the census date).",
+    "ssp_provincial: SSP1–SSP5 provincial projections re-based on the 2020 census, the provinces of the preset study "
+    "regions (东北, 西北, 西南, 中部, 长三角: 22 provinces) and the 31-province sum (code 100000), 2020–2050 in five-year "
+    "steps (date 11-01, the census date); the file states no licence, so only these compared rows are kept.",
     "boundaries_prefectures": "Prefecture-level units, 2020 polygons, WGS84; coverage-simplified (tolerance 0.02°) so "
     "neighbours share edges; coordinates rounded to 0.001°. Properties code, name_zh.",
     "boundaries_provinces": "Provinces dissolved from the simplified prefecture polygons. Properties code, name_zh.",

@@ -345,6 +345,11 @@ def record_calibration(
         shown = f"在 ±{TOLERANCE_PCT:.1f}% 以内" if within else f"超出 ±{TOLERANCE_PCT:.1f}%"
         rs.record(f"bt_{key}_verdict", bool(within), "", f"{n}：误差是否在容许范围内", display=shown)
     _calibration_lists(rs, codes, region, test_last_fit)
+    return _backtest_table(bt, oos, names)
+
+
+def _backtest_table(bt: pd.DataFrame, oos: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The published baseline and the fit on the first years beside the year-end series, by region and year."""
     table = bt.merge(oos[["code", "year", "projected", "error_pct"]], on=["code", "year"], suffixes=("", "_oos"))
     show = table.assign(
         region=table["code"].map(names),
@@ -406,7 +411,7 @@ def _intensity_clause(rs, k: np.ndarray, codes, region: Region, direction: np.nd
     if word in ("低于", "高于", "等于"):
         head = f"均{word} 1" if len(codes) > 1 else f"{word} 1"
     else:
-        sides = {}
+        sides: dict[str, list[str]] = {}
         for i, c in enumerate(codes):
             sides.setdefault(direction_word(k[i] - 1, "compare"), []).append(names[c])
         head = "，".join(f"{'、'.join(who)}{side} 1" for side, who in sides.items())
@@ -916,7 +921,7 @@ def _record_ssp_sentences(rs, region: Region, missing: list[str], start_year: in
             f"中，SSP2 的{region.label} {_shown(rs, 'end_year')} 年为 {ssp2}（五种路径在 {lo}–{hi} 之间），"
             f"与校准基准之差为 {diff}；它在 {year} 年为 {survey}，与校准基准之差为 "
             f"{survey_diff}，而统计的 {_shown(rs, 'backtest_last_year')} 年末人口为 {_shown(rs, 'bt_ne_observed')}。"
-            f"差别主要来自迁移：SSP 的分省迁移假设不是按{region.name}近年的年末人口校准的，校准基准的{what} "
+            f"差别可能主要来自迁移：SSP 的分省迁移假设不是按{region.name}近年的年末人口校准的，校准基准的{what} "
             f"SSP2（{ssp_pct}）。"
         )
     rs.record("ssp_intro", intro, "", "与 SSP 比较的引言（或从略的说明）", display=intro)
@@ -1056,7 +1061,7 @@ def benchmark_figure(
         ax1.plot(ssp.loc["SSP2"].index, ssp.loc["SSP2"] / 1e4, color=PALETTE["neutral"], lw=1.6, label="SSP2")
     ax1.set_title(region.label)
     ax1.set_ylabel("万人")
-    ax1.legend(fontsize=7, loc="lower left")
+    ax1.legend(fontsize=7, loc="best")  # a rising region would put its series under a fixed corner
     nbs = national_series(series)
     nbs = nbs[nbs.index >= 2015]
     ax2.plot(nbs.index, nbs / 1e8, color="black", lw=1.3, label="年末人口（31 省之和）")
