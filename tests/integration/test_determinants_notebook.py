@@ -29,7 +29,7 @@ FIGURES = [
 TABLES = [
     "determinants_sets",
     "determinants_outcomes",
-    "determinants_northeast",
+    "determinants_region",
     "determinants_prefecture",
     "determinants_prefecture_dropped",
     "determinants_counterfactuals",
@@ -126,14 +126,14 @@ def test_every_coefficient_and_se_reproduced_by_numpy(default_run):
 
 def test_province_models_use_31_observations_and_prefectures_report_drops(default_run):
     res = results(default_run)
-    for prefix in ("baseline", "industry", "education", "wages", "full", "ne", "ne_raw", "o_netmig", "o_resid"):
+    for prefix in ("baseline", "industry", "education", "wages", "full", "region", "region_raw", "o_netmig", "o_resid"):
         assert res[f"{prefix}_n"]["value"] == 31
     pref = pd.read_csv(default_run / "tables" / "analysis_prefecture.csv", dtype={"code": str})
     assert res["pref_n"]["value"] + res["pref_n_dropped"]["value"] == len(pref)
     assert res["pref_n_dropped"]["value"] == sum(
         res[f"pref_dropped_{k}"]["value"] for k in ("singleton", "county_group", "new_unit", "missing")
     )
-    assert res["pref_n_northeast"]["value"] == 36
+    assert res["pref_n_region"]["value"] == 36  # the Northeast's prefectures in the sample (default study region)
 
 
 def test_counterfactuals_and_vifs_reproduced(default_run):

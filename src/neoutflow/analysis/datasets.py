@@ -30,6 +30,12 @@ DICTIONARY: dict[str, tuple[str, str, str, str]] = {
     "name_zh": ("地区", "", "省级（或地级）行政区名称", "国家统计局"),
     "region": ("四大区域", "", "东部、中部、西部、东北（国家统计局划分）", "国家统计局"),
     "northeast": ("东北地区", "0/1", "辽宁、吉林、黑龙江为 1，其余为 0", "国家统计局区域划分"),
+    "study_region": (
+        "研究地区",
+        "0/1",
+        "研究地区（参数 study_region）所含省份及其地级单位为 1，其余为 0",
+        "本项目参数",
+    ),
     "province_code": ("所属省份代码", "", "地级单位所属省级行政区代码（用于省份固定效应）", "GB/T 2260"),
     "net_migration_rate": (
         "普查存活比净迁移率",
@@ -119,6 +125,34 @@ DICTIONARY: dict[str, tuple[str, str, str, str]] = {
 
 class AnalysisDataError(ValueError):
     """Inputs from which an analysis dataset cannot be built, with what is missing."""
+
+
+# The 0/1 column marking the study region's provinces (or their prefectures): the region indicator of the
+# province regressions and the region side of the interactions (:func:`mark_study_region`).
+REGION_TERM = "study_region"
+
+
+def mark_study_region(
+    frame: pd.DataFrame, provinces: Sequence[str], province_column: str | None = None
+) -> pd.DataFrame:
+    """A copy of ``frame`` with the 0/1 column :data:`REGION_TERM`: 1 for the rows of the study region.
+
+    ``provinces``: the region's province codes; rows are matched by ``province_column`` (a prefecture's
+    ``province_code``) or, when None, by ``code`` (a province dataset). A region none of whose provinces is
+    in ``frame``, or one that covers every row, has no contrast and is refused.
+    """
+    codes = [str(c) for c in provinces]
+    if not codes:
+        raise AnalysisDataError("the study region names no province")
+    column = province_column or "code"
+    if column not in frame.columns:
+        raise AnalysisDataError(f"the data lack the column {column!r} that places a row in the study region")
+    inside = frame[column].astype(str).isin(codes)
+    if not inside.any():
+        raise AnalysisDataError(f"no row of the data lies in the study region ({', '.join(codes)})")
+    if inside.all():
+        raise AnalysisDataError(f"every row of the data lies in the study region ({', '.join(codes)}): no contrast")
+    return frame.assign(**{REGION_TERM: inside.astype(int).to_numpy()})
 
 
 def label(variable: str) -> str:

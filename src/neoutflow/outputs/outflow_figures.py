@@ -61,9 +61,13 @@ def _focus_and_context(change, boundaries, focus_provinces, neighbour_provinces,
     )
     if focus.empty:
         raise ValueError(f"no boundaries for provinces {list(focus_provinces)}")
-    if focus[value].isna().any():
-        raise ValueError(f"no {value} for {focus.loc[focus[value].isna(), 'code'].tolist()}")
-    context = geo[geo["province"].isin(neighbour_provinces)]
+    if focus[value].isna().all():
+        raise ValueError(f"no {value} for {focus['code'].tolist()}")
+    # a unit the census totals do not cover (新疆's 直辖县级行政区划 has boundaries but no census rows) is
+    # drawn as context, in grey, rather than failing the map
+    blank = focus[value].isna()
+    context = pd.concat([geo[geo["province"].isin(neighbour_provinces)], focus.loc[blank, geo.columns]])
+    focus = focus[~blank]
     return focus.to_crs(CHINA_ALBERS), context.to_crs(CHINA_ALBERS)
 
 
