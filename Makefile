@@ -33,13 +33,12 @@ ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
 endif
 export MPLBACKEND := Agg
-# One BLAS (OpenBLAS, MKL, OpenMP) thread per process: make runs the notebooks side by side, one per
-# core, and their matrices are small, so a second thread per kernel only spins waiting for work on a
-# core another notebook needs (a 961 x 65 least-squares fit: 0.26 s CPU with two threads on a busy
-# 2-core machine, 0.0014 s with one). Results are the same bytes either way. An environment that sets
-# them keeps its own values.
+# One BLAS (OpenBLAS, MKL) thread per process: make runs the notebooks side by side, one per core, and
+# their matrices are small, so a second thread per kernel only spins waiting for work on a core another
+# notebook needs (a 961 x 65 least-squares fit: 0.26 s CPU with two threads on a busy 2-core machine,
+# 0.0014 s with one). Results are the same bytes either way. An environment that sets them keeps its
+# own values. (Not OMP_NUM_THREADS: `nproc`, which sets -j below, would then answer 1.)
 export OPENBLAS_NUM_THREADS ?= 1
-export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 # This checkout's package source comes first, whichever checkout .venv was installed from.
 export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
