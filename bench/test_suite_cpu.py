@@ -17,7 +17,17 @@ from pathlib import Path
 
 
 def load(path: str) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    """A record (``--cpu-profile`` JSON); or the per-test lines (``*.jsonl``) of one or more runs, several
+    paths joined by commas (e.g. a run stopped before its end, or the lanes of ``run_suite.py``)."""
+    if not path.endswith(".jsonl"):
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    rows = [json.loads(line) for p in path.split(",") for line in Path(p).read_text(encoding="utf-8").splitlines()]
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for k, v in row["counts"].items():
+            counts[k] += v
+    total = {"cpu": sum(r["cpu"] for r in rows), "wall": sum(r["wall"] for r in rows), "tests": len(rows)}
+    return {"total": {**total, "counts": dict(counts)}, "tests": sorted(rows, key=lambda r: -r["cpu"])}
 
 
 def per_key(record: dict, by: str) -> dict[str, dict]:

@@ -182,7 +182,10 @@ def pytest_configure(config):
     def run(*args, **kwargs):
         proc = real_run(*args, **kwargs)
         argv = args[0] if args else kwargs.get("args")
-        profile.note_command(argv, getattr(proc, "stdout", None))
+        said = [getattr(proc, name, None) for name in ("stdout", "stderr")]
+        profile.note_command(
+            argv, "\n".join(s if isinstance(s, str) else (s or b"").decode(errors="replace") for s in said)
+        )
         return proc
 
     subprocess.run = run  # type: ignore[assignment]
