@@ -143,7 +143,7 @@ def test_counterfactuals_and_vifs_reproduced(default_run):
     x, y, names, _, df = design(specs[main], default_run / "tables")
     beta, _, cov = numpy_fit(x, y, specs[main]["cov_type"])
     regs = specs[main]["regressors"]
-    families = {"industry": ["manufacturing_share"], "education": ["college_per_100k"], "wage": ["log_relative_wage"]}
+    families = {"industry": ["manufacturing_share"], "education": ["college_share"], "wage": ["log_relative_wage"]}
     families["all"] = [v for vs in families.values() for v in vs]
     medians = df[regs].median()
     for code, slug in (("210000", "liaoning"), ("220000", "jilin"), ("230000", "heilongjiang")):
