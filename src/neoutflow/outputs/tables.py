@@ -170,8 +170,8 @@ def to_markdown(
     align = "|:---|" + "|".join("---:" if n else ":---" for n in numeric[1:]) + "|"
     body = ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False, name=None)]
     text = "\n".join([header, align, *body]) + f"\n\n: {caption} {{#{table_label(name)}}}\n"
-    if note:
-        text += f"\n{note}\n"
+    if note:  # the stars of the significance convention are text, not Markdown emphasis
+        text += "\n" + note.replace("*", "\\*") + "\n"
     if sources:
         text += f"\n{citation(sources)}\n"
     return text
