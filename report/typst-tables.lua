@@ -27,7 +27,7 @@ local LANDSCAPE_LINES = 32 -- a table too wide for the page is turned if it has 
 local EDGE_ROWS = 3 -- no page of a continued table holds fewer rows
 -- A table set whole floats to the top or bottom of a page, as figures do. (Under Quarto, whose float Div
 -- puts the table inside a figure, the float is the block around that figure and its notes: keep_notes.)
-local FLOAT = "#place(auto, float: true, clearance: 1.4em)["
+local FLOAT = "#place(auto, float: true, clearance: 1.4em)[#set align(start)\n"
 local IN_QUARTO = quarto ~= nil
 
 local NARROW = {}

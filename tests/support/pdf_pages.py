@@ -9,8 +9,9 @@
 - no space between two CJK characters in a line of text;
 - no line of the body starts with "万" or "=";
 - no body page is more than a fifth empty (the longest run of the text area with neither text nor
-  an image), except the last page of a chapter (the next page opens a chapter), the front matter
-  before the first numbered chapter and the reproducibility appendix's listings (附录 B on).
+  an image), except a chapter's last pages (no running text follows before the next chapter: its
+  floats may stand alone), the front matter before the first numbered chapter and the
+  reproducibility appendix's listings (附录 B on).
 
 Independent of the renderer: it reads only the PDF (words with pdftotext, images' places with
 pdftohtml) and the header texts of the report's tables, taken from their Markdown.
@@ -209,11 +210,36 @@ def empty_share(spans: list[tuple[float, float]], top: float, bottom: float) -> 
     return max(longest, bottom - reached) / (bottom - top)
 
 
+def _text_before_chapter(text: list[list[list[Word]]], k: int, normal: float, margin: float) -> bool:
+    """Whether running text follows page ``k`` before the next chapter heading: a line in the body's size
+    that opens a paragraph (indented) or continues one, not a table's note (注, 资料来源) nor a float's
+    caption or cells (set smaller)."""
+    in_note = False
+    for page in text[k + 1 :]:
+        rows: dict[int, list[Word]] = {}  # pdftotext may cut one printed line into several: join them by height
+        for piece in page:
+            rows.setdefault(round(piece[0].y0), []).extend(piece)
+        for ln in (sorted(r, key=lambda w: w.x0) for _, r in sorted(rows.items())):
+            height = max(w.height for w in ln)
+            if height >= HEADING_SCALE * normal:
+                return False
+            if abs(height - normal) > 0.05 * normal:
+                in_note = False  # a caption, a table's cells, a smaller heading's end
+                continue
+            first = text_of(ln)
+            if first.startswith(("注", "资料来源")):
+                in_note = True
+            elif ln[0].x0 > margin + normal or not in_note:
+                return True
+    return False
+
+
 def empty_pages(doc: list[list[list[Word]]], pictures: list[list[tuple[float, float]]]) -> list[str]:
     """Body pages more than :data:`EMPTY_LIMIT` empty. The text area is the one the pages share (from
     the highest first line to the lowest last line below the running header, the page number left
-    out); exempt are the pages before the first numbered chapter, a page after which a chapter opens,
-    the last page, and the pages from the reproducibility appendix (:data:`LISTINGS`) on."""
+    out); exempt are the pages before the first numbered chapter, a chapter's last pages (no running text
+    follows them before the next chapter heading: its floats may stand on pages of their own), the last
+    page, and the pages from the reproducibility appendix (:data:`LISTINGS`) on."""
     body = [[ln for ln in page if ln[0].y0 > HEADER_BAND] for page in doc]
     folio = [page[-1] if page and len(page[-1]) == 1 and len(page[-1][0].text) <= 6 else None for page in body]
     text = [[ln for ln in page if ln is not folio[k]] for k, page in enumerate(body)]
@@ -223,20 +249,20 @@ def empty_pages(doc: list[list[list[Word]]], pictures: list[list[tuple[float, fl
     normal = max(set(heights), key=heights.count)
     lines = [ln for page in text for ln in page]
     top, bottom = min(ln[0].y0 for ln in lines), max(w.y1 for ln in lines for w in ln)
+    margin = min(ln[0].x0 for ln in lines)
 
-    def opening(page) -> str:  # the chapter heading a page opens with, or ""
-        first = page[0] if page else None
-        return text_of(first) if first and max(w.height for w in first) >= HEADING_SCALE * normal else ""
+    def headings(page) -> list[str]:  # the chapter headings on a page
+        return [text_of(ln) for ln in page if max(w.height for w in ln) >= HEADING_SCALE * normal]
 
-    first_chapter = next((k for k, page in enumerate(text) if re.match(r"\d+\s", opening(page))), len(text))
-    chapters = [k for k, page in enumerate(text) for ln in page if max(w.height for w in ln) >= HEADING_SCALE * normal]
+    first_chapter = next(
+        (k for k, page in enumerate(text) if any(re.match(r"\d+\s", h) for h in headings(page))), len(text)
+    )
     listings = next(
-        (k for k, page in enumerate(text) for ln in page if text_of(ln).startswith(LISTINGS) and k in chapters),
-        len(text),
+        (k for k, page in enumerate(text) if any(h.startswith(LISTINGS) for h in headings(page))), len(text)
     )
     problems = []
     for k in range(first_chapter, min(listings, len(text) - 1)):
-        if opening(text[k + 1]):
+        if not _text_before_chapter(text, k, normal, margin):
             continue
         spans = [(min(w.y0 for w in ln), max(w.y1 for w in ln)) for ln in text[k]] + list(pictures[k])
         share = empty_share(spans, top, bottom)
