@@ -120,8 +120,8 @@ RECOMMENDATIONS = (
         "education",
         "全年龄段教育链条",
         (
-            _province("college_per_100k", "省级"),
-            _pref_det("college_per_100k", "地级"),
+            _province("college_share", "省级"),
+            _pref_det("college_share", "地级"),
             _flow("college_share", "流量（迁出地）"),
         ),
         above=f"{D}.cf_education_above_count",
