@@ -24,10 +24,13 @@ from neoutflow.reference import (
     NORTHEAST,
     OUTCOMES,
     PROVINCE_COV_TYPES,
+    PROVINCES,
     REGRESSOR_SETS,
-    REPORTED_STUDY_REGIONS,
     REPORTED_TERMS,
     STUDY_REGIONS,
+    has_prefecture_level,
+    province_key,
+    province_name,
     province_of,
 )
 
@@ -35,8 +38,9 @@ from neoutflow.reference import (
 class StudyRegion(BaseModel):
     """The region the report is about: a name and its provinces (GB/T 2260 codes).
 
-    Given as a preset's name (``study_region=西北``, see :data:`neoutflow.reference.STUDY_REGIONS`) or in
-    full (``study_region={name: 东北, provinces: [210000, 220000, 230000]}``).
+    Given as a preset's name (``study_region=西北``, see :data:`neoutflow.reference.STUDY_REGIONS`), in full
+    (``study_region: {name: 京津沪, provinces: [110000, 120000, 310000]}`` in params.yaml) or, on the command
+    line where spaces and braces would be split by the shell, as ``study_region=京津沪:110000,120000,310000``.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -47,9 +51,15 @@ class StudyRegion(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _preset(cls, value):
+        if isinstance(value, str) and ":" in value:  # the command line's form: 京津沪:110000,120000,310000
+            name, codes = value.split(":", 1)
+            return {"name": name, "provinces": [c.strip() for c in codes.split(",") if c.strip()]}
         if isinstance(value, str):
             if value not in STUDY_REGIONS:
-                raise ValueError(f"unknown study region {value!r}; presets: {', '.join(STUDY_REGIONS)}")
+                raise ValueError(
+                    f"unknown study region {value!r}; presets: {', '.join(STUDY_REGIONS)}; or a region of your "
+                    "own as name:code,code,... (京津沪:110000,120000,310000)"
+                )
             return {"name": value, "provinces": list(STUDY_REGIONS[value])}
         return value
 
@@ -67,24 +77,61 @@ class StudyRegion(BaseModel):
             _check_code(code)
             if province_of(code) != code:
                 raise ValueError(f"{code!r} is not a province code (xx0000)")
+            if code not in PROVINCES:
+                raise ValueError(f"{code!r} is not one of the {len(PROVINCES)} provinces the data hold")
+        repeated = sorted({c for c in codes if codes.count(c) > 1})
+        if repeated:
+            raise ValueError(f"provinces {repeated} are listed more than once")
+        if len(codes) == len(PROVINCES):
+            raise ValueError(
+                "a study region of every province leaves none to compare it with (the ranking, the models' "
+                "region dummies and the flows contrast the region with the rest of the country)"
+            )
         return codes
+
+    @field_validator("name")
+    @classmethod
+    def _a_name(cls, name: str) -> str:
+        name = name.strip()
+        if not name:
+            raise ValueError("give the study region a name (it is the report's subject: 西北, 京津沪 …)")
+        return name
+
+    @model_validator(mode="after")
+    def _a_preset_name_means_the_preset(self):
+        preset = STUDY_REGIONS.get(self.name)
+        if preset is not None and sorted(preset) != sorted(self.provinces):
+            raise ValueError(
+                f"study region {self.name!r} is the preset ({', '.join(preset)}); a region of other provinces "
+                f"({', '.join(self.provinces)}) needs a name of its own, e.g. "
+                f"{{name: {''.join(province_name(c) for c in self.provinces)}, provinces: [...]}}"
+            )
+        return self
+
+    # --- the region-neutral view the notebooks and outputs read -----------------------------------
+    @property
+    def names(self) -> list[str]:
+        """The provinces' short Chinese names, in the region's order (西北: 陕西, 甘肃, 青海, 宁夏, 新疆)."""
+        return [province_name(c) for c in self.provinces]
+
+    @property
+    def keys(self) -> list[str]:
+        """The provinces' results keys (``shaanxi``, ``gansu`` …), in the region's order."""
+        return [province_key(c) for c in self.provinces]
+
+    @property
+    def has_prefectures(self) -> bool:
+        """False for a region of municipalities (one prefecture-level unit each): no prefecture parts."""
+        return has_prefecture_level(self.provinces)
+
+    @property
+    def is_seed_region(self) -> bool:
+        """Whether this is the region of the seed paper's argument (the Northeast three)."""
+        return sorted(self.provinces) == sorted(NORTHEAST)
 
 
 def _default_study_region() -> StudyRegion:
     return StudyRegion.model_validate(DEFAULT_STUDY_REGION)
-
-
-def _refuse_unreported(region: StudyRegion) -> None:
-    """A study region the chapters cannot write about is refused here, before any notebook runs."""
-    allowed = [f"{name} ({', '.join(STUDY_REGIONS[name])})" for name in REPORTED_STUDY_REGIONS]
-    preset = STUDY_REGIONS.get(region.name)
-    if region.name in REPORTED_STUDY_REGIONS and preset is not None and sorted(preset) == sorted(region.provinces):
-        return
-    raise ValueError(
-        f"the report cannot yet be written about study_region {region.name!r} ({', '.join(region.provinces)}): "
-        f"its chapters quote each province of the region by name; allowed: {'; '.join(allowed)} "
-        f"(presets known to the data layer: {', '.join(STUDY_REGIONS)})"
-    )
 
 
 class Params(BaseModel):
@@ -106,7 +153,7 @@ class Params(BaseModel):
     )
     highlight_regions: list[str] = Field(
         default_factory=lambda: list(NORTHEAST),
-        description="GB/T 2260 codes drawn out in figures",
+        description="GB/T 2260 codes drawn out in figures (null or absent: the study region's provinces)",
     )
     pyramid_region: str | None = Field(
         None,
@@ -159,6 +206,20 @@ class Params(BaseModel):
     projection_tfr_increase: float = Field(0.2, ge=0, le=1.5, description="births: TFR increase reached by the target")
     projection_tfr_target_year: int = Field(2030, ge=2010, le=2150, description="year the TFR increase is reached")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _highlight_the_region_by_default(cls, values):
+        # highlight_regions null (params.yaml) or absent: every province of the study region
+        if isinstance(values, dict) and values.get("highlight_regions") is None:
+            region = values.get("study_region", DEFAULT_STUDY_REGION)
+            if not isinstance(region, StudyRegion):
+                try:
+                    region = StudyRegion.model_validate(region)
+                except ValidationError:  # the field's own check reports the region, alone
+                    return {k: v for k, v in values.items() if k != "highlight_regions"}
+            values = {**values, "highlight_regions": list(region.provinces)}
+        return values
+
     @field_validator("highlight_regions", mode="before")
     @classmethod
     def _codes_as_text(cls, codes):
@@ -206,7 +267,6 @@ class Params(BaseModel):
             raise ValueError("projection_tfr_target_year must come after projection_start_year")
         if self.pyramid_region is not None:  # None: the highlighted provinces as small multiples
             _check_code(self.pyramid_region)
-        _refuse_unreported(self.study_region)
         if self.regressors not in MAIN_REGRESSOR_SETS:
             raise ValueError(
                 f"regressors={self.regressors!r} cannot be the report's main model: the chapters quote its "

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 NATIONAL_CODE = "100000"
 NORTHEAST = ("210000", "220000", "230000")
-# The Northeast provinces in results keys (``cf_liaoning_wage`` …).
-NORTHEAST_SLUGS = {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang"}
 
 # Study regions the ``study_region`` parameter names (preset -> province codes), by NBS region or by the
-# usual planning groups. The report's chapters are written for the regions in REPORTED_STUDY_REGIONS; a
-# build asking for another is refused before any notebook runs (``neoutflow.params``).
+# usual planning groups. Any of them, or a region given in full (``{name, provinces}``), is reported: the
+# chapters write province-by-province sentences from the region's codes (:func:`province_name`,
+# :func:`province_key`); ``neoutflow.params`` refuses only what the data cannot support.
 STUDY_REGIONS: dict[str, tuple[str, ...]] = {
     "东北": NORTHEAST,
     "西北": ("610000", "620000", "630000", "640000", "650000"),
@@ -21,9 +20,18 @@ STUDY_REGIONS: dict[str, tuple[str, ...]] = {
     "中部": ("140000", "340000", "360000", "410000", "420000", "430000"),
     "长三角": ("310000", "320000", "330000", "340000"),
 }
+# The presets in English (the English abstract); a region given in full is named by its provinces.
+STUDY_REGIONS_EN: dict[str, str] = {
+    "东北": "Northeast China",
+    "西北": "Northwest China",
+    "西南": "Southwest China",
+    "中部": "Central China",
+    "长三角": "the Yangtze River Delta",
+}
 DEFAULT_STUDY_REGION = "东北"
-# The regions whose report the chapters can write today: their sentences quote each province by name.
-REPORTED_STUDY_REGIONS: tuple[str, ...] = ("东北",)
+# The region whose argument the seed paper makes: a report on another region applies the paper's tests to
+# it and names the Northeast only in marked comparisons.
+SEED_PAPER_REGION = "东北"
 
 # Five-year groups as tabulated in the 2010 and 2020 census yearbooks (0-4 = 0岁 + 1-4岁).
 AGE_GROUPS: list[str] = [f"{a}-{a + 4}" for a in range(0, 85, 5)] + ["85+"]
@@ -77,6 +85,44 @@ CENSUS_ENUMERATION = {2010: "按户籍地登记", 2020: "按身份证件核实�
 # The municipalities: one prefecture-level unit each (code xx0100), as in the
 # boundary-adjusted city file (Chongqing's 市辖区 and 县 rows are merged).
 MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+
+# Each province in results keys (``cf_liaoning_wage``, ``gap_inner_mongolia_…``): its NBS English name in
+# lower case, words joined by ``_``.
+PROVINCE_KEYS: dict[str, str] = {code: en.lower().replace(" ", "_") for code, (en, _) in PROVINCES.items()}
+# The Northeast provinces' keys (kept for the modules that still name them).
+NORTHEAST_SLUGS = {code: PROVINCE_KEYS[code] for code in NORTHEAST}
+
+
+def province_key(code: str) -> str:
+    """``"210000"`` (or a prefecture of it) → ``"liaoning"``: the province in results keys."""
+    try:
+        return PROVINCE_KEYS[province_of(code)]
+    except KeyError:
+        raise ValueError(f"{code!r} is not in a province of {len(PROVINCES)} (GB/T 2260)") from None
+
+
+def province_name(code: str) -> str:
+    """``"230000"`` (or a prefecture of it) → ``"黑龙江"``: the short Chinese name used in the prose."""
+    try:
+        return PROVINCE_NAMES[province_of(code)]
+    except KeyError:
+        raise ValueError(f"{code!r} is not in a province of {len(PROVINCES)} (GB/T 2260)") from None
+
+
+def region_name_en(name: str, codes) -> str:
+    """A study region's English name: the preset's (Northwest China), else its provinces (Beijing, Tianjin
+    and Shanghai)."""
+    preset = STUDY_REGIONS.get(name)
+    if preset is not None and sorted(preset) == sorted(codes):
+        return STUDY_REGIONS_EN[name]
+    names = [PROVINCES[province_of(c)][0] for c in codes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def has_prefecture_level(codes) -> bool:
+    """Whether a group of provinces has prefecture-level units of its own: a municipality is one unit, so a
+    region of municipalities has no prefecture level to analyse."""
+    return any(province_of(c) not in MUNICIPALITIES for c in codes)
 
 
 # Suffixes of the full province names (黑龙江省, 新疆维吾尔自治区 …), longest first.
@@ -134,6 +180,8 @@ NBS_ORDER: tuple[tuple[str, str], ...] = (
     ("宁夏", "640000"),
     ("新疆", "650000"),
 )
+# Province code -> short Chinese name (辽宁, 内蒙古 …), as the prose names provinces.
+PROVINCE_NAMES: dict[str, str] = {code: name for name, code in NBS_ORDER}
 # NBS four-region groups in Chinese (tables and figures).
 REGIONS_ZH = {"east": "东部", "central": "中部", "west": "西部", "northeast": "东北"}
 
@@ -146,7 +194,7 @@ PREFECTURE_OUTCOMES = ("net_migration_rate", "young_adult_net_migration_rate", "
 # Which of the paper's three recommendation groups each explanatory variable speaks to.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "industry": ("manufacturing_share", "secondary_share", "log_gdp_per_capita"),
-    "education": ("college_per_100k", "years_of_schooling", "higher_education_per_million"),
+    "education": ("college_share", "years_of_schooling", "higher_education_per_million"),
     "wages": ("log_relative_wage", "wage_growth"),
 }
 
@@ -156,15 +204,15 @@ CONTROLS: tuple[str, ...] = ("share_age_65_plus", "urban_share")
 
 REGRESSOR_SETS: dict[str, tuple[str, ...]] = {
     # one variable per family + controls: 6 parameters for 31 observations
-    "baseline": ("manufacturing_share", "college_per_100k", "log_relative_wage") + CONTROLS,
+    "baseline": ("manufacturing_share", "college_share", "log_relative_wage") + CONTROLS,
     "industry": ("manufacturing_share", "log_gdp_per_capita") + CONTROLS,
-    "education": ("college_per_100k", "years_of_schooling", "higher_education_per_million") + CONTROLS,
+    "education": ("college_share", "years_of_schooling", "higher_education_per_million") + CONTROLS,
     "wages": ("log_relative_wage", "wage_growth") + CONTROLS,
     # everything at once: 9 parameters; shown to expose collinearity (wages vs GDP per capita)
     "full": (
         "manufacturing_share",
         "log_gdp_per_capita",
-        "college_per_100k",
+        "college_share",
         "higher_education_per_million",
         "log_relative_wage",
         "wage_growth",
@@ -174,7 +222,7 @@ REGRESSOR_SETS: dict[str, tuple[str, ...]] = {
 
 # The main model's terms the chapters quote by name (its coefficients, leave-one-out, the counterfactual of
 # each recommendation group): a regressor set without one of them cannot be the main model of the report.
-REPORTED_TERMS: tuple[str, ...] = ("manufacturing_share", "college_per_100k", "log_relative_wage")
+REPORTED_TERMS: tuple[str, ...] = ("manufacturing_share", "college_share", "log_relative_wage")
 MAIN_REGRESSOR_SETS: tuple[str, ...] = tuple(
     name for name, terms in REGRESSOR_SETS.items() if set(REPORTED_TERMS) <= set(terms)
 )
@@ -182,7 +230,7 @@ MAIN_REGRESSOR_SETS: tuple[str, ...] = tuple(
 # Prefecture models: the census variables that exist by prefecture (no wages or GDP
 # there), one per family, and an alternative measure of each.
 PREFECTURE_SETS: dict[str, tuple[str, ...]] = {
-    "pref": ("manufacturing_share", "college_per_100k") + CONTROLS,
+    "pref": ("manufacturing_share", "college_share") + CONTROLS,
     "pref_alt": ("secondary_share", "years_of_schooling") + CONTROLS,
 }
 

@@ -33,3 +33,22 @@ def test_extract_reproduces_the_shipped_file(shared_sources):
     built = ebm.build_projection_benchmarks(shared_sources)
     shipped = pd.read_csv(paths.RAW / RAW_FILES["projection_benchmarks"], dtype={"code": str})
     pd.testing.assert_frame_equal(built.reset_index(drop=True), shipped, check_dtype=False)
+
+
+def test_the_ssp_extract_covers_the_preset_regions_and_starts_at_their_census():
+    """Every province of a preset study region has its five SSP paths, each re-based on the 2020 census (the
+    shipped census totals, read here with pandas); no other province is extracted (the file states no licence)."""
+    from neoutflow import paths
+    from neoutflow.reference import STUDY_REGIONS
+
+    df = pd.read_csv(paths.RAW / RAW_FILES["projection_benchmarks"], dtype={"code": str})
+    ssp = df[df["source"] == "ssp_provincial"]
+    presets = {c for codes in STUDY_REGIONS.values() for c in codes}
+    assert set(ssp["code"]) == presets | {"100000"}
+    census = pd.read_csv(paths.RAW / "census_totals.csv", dtype={"code": str})
+    census = census[census["year"] == 2020].set_index("code")["population"]
+    start = ssp[ssp["year"] == 2020].set_index(["variant", "code"])["population"]
+    for v in ("SSP1", "SSP2", "SSP3", "SSP4", "SSP5"):
+        for code in presets:
+            assert start[(v, code)] == census[code], (v, code)
+        assert len(ssp[(ssp["variant"] == v)].groupby("code")["year"].nunique().unique()) == 1

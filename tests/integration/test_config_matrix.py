@@ -7,9 +7,15 @@ its outcome, and the render) instead of a cold build each. The default configura
 build itself. Each built report (PDF and HTML) is checked for unresolved values, and its results for
 derived numbers that re-derive from their components and direction words that follow their values.
 
-Configurations the report cannot honour yet (a study region other than the Northeast, which also covers a
-region without prefecture data; a regressor set lacking the terms the chapters quote) must be refused by
-``make report`` before any notebook runs, naming the allowed values, with the previous outputs untouched.
+Two configurations change the study region (a region change reruns every notebook): the five Northwest
+provinces, with their prefectures, and a region of municipalities (京津沪), which has no prefecture level, so
+the report leaves the prefecture parts out and says why. Each report about a region other than the Northeast
+is scanned (PDF and HTML) for the Northeast's names outside explicitly marked comparisons
+(:mod:`region_scan`), and with the register scan (:mod:`prose_scan`).
+
+Configurations the report cannot honour (a highlight outside the region; a regressor set lacking the terms
+the chapters quote) must be refused by ``make report`` before any notebook runs, naming the allowed values,
+with the previous outputs untouched.
 
 Every ``make report PARAMS="…"`` command in README.md is one of the configurations here (or is run by
 ``test_readme_commands.py``), so the README's examples are built by the tests.
@@ -35,11 +41,14 @@ pytestmark = pytest.mark.matrix
 BUILT = {
     "highlight_jilin": "highlight_regions=[220000]",
     "young_adult_full": "outcome=young_adult_net_migration_rate regressors=full",
+    "northwest": "study_region=西北",
+    "municipalities_without_prefectures": "study_region=京津沪:110000,120000,310000",
 }
+# the configurations about another region than the Northeast: scanned for the Northeast's names
+OTHER_REGIONS = {"northwest", "municipalities_without_prefectures"}
 # name -> (PARAMS, what the refusal must name): refused before any notebook runs
 REFUSED = {
-    "northwest": ("study_region=西北", ["study_region", "西北", "allowed: 东北"]),
-    "southwest_without_prefectures": ("study_region=西南", ["study_region", "西南", "allowed: 东北"]),
+    "unknown_region": ("study_region=华北", ["study_region", "华北", "presets: 东北, 西北"]),
     "highlight_outside_region": ("highlight_regions=[440000]", ["highlight_regions", "440000", "210000"]),
     "wages_only_main_model": ("regressors=wages", ["regressors", "allowed: baseline, full"]),
 }
@@ -54,6 +63,17 @@ def _results(project) -> dict:
         for p in sorted((project / "build" / "results").glob("*.json"))
         for k, r in json.loads(p.read_text(encoding="utf-8")).items()
     }
+
+
+def _pdf_text(project) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(project / "_output/report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def _texts(project) -> dict[str, str]:
@@ -74,12 +94,63 @@ def configured(request, built_project, tmp_path_factory):
 
 
 def test_the_configuration_was_built_with_its_parameters(configured):
+    from neoutflow import params
+
     name, project = configured
     used = json.loads((project / "build" / "params.json").read_text(encoding="utf-8"))
-    for pair in shlex.split(BUILT[name]):
-        key, value = pair.split("=", 1)
-        shown = json.dumps(used[key], ensure_ascii=False).replace(" ", "").replace('"', "")
-        assert shown == value, f"{name}: {key} is {used[key]!r}, not {value}"
+    overrides = params.parse_overrides(shlex.split(BUILT[name]))
+    asked = params.load(overrides=overrides).model_dump()
+    for key in overrides:
+        assert used[key] == asked[key], f"{name}: {key} is {used[key]!r}, not {asked[key]!r}"
+
+
+def _region(project) -> tuple[str, list[str]]:
+    used = json.loads((project / "build" / "params.json").read_text(encoding="utf-8"))
+    return used["study_region"]["name"], used["study_region"]["provinces"]
+
+
+def test_a_report_about_another_region_names_the_northeast_only_in_marked_comparisons(configured):
+    from region_scan import foreign_names, unmarked_in_html, unmarked_in_pdf
+
+    name, project = configured
+    if name not in OTHER_REGIONS:
+        pytest.skip("a report about the Northeast")  # the scan is for the other regions' reports
+    region, provinces = _region(project)
+    results = _results(project)
+    inside = [r["display"] for k, r in results.items() if k.startswith("outflow.") and r.get("unit") == "names"]
+    names = foreign_names(provinces, region, inside)
+    html = (project / "_output/report.html").read_text(encoding="utf-8")
+    found = unmarked_in_html(html, names) + unmarked_in_pdf(_pdf_text(project), html, names)
+    assert not found, f"{name}: " + "\n".join(found)
+    title = results["outflow.report_title"]["display"]
+    assert title.startswith(region), f"{name}: the title {title!r} is not about {region}"
+    assert re.sub(r"\s+", "", title) in re.sub(r"\s+", "", _pdf_text(project)), f"{name}: no title in the PDF"
+
+
+def test_a_report_about_another_region_reads_as_a_journal_article(configured):
+    from prose_scan import problems
+    from test_rendered_text import pdf_body, reader_text
+
+    name, project = configured
+    if name not in OTHER_REGIONS:
+        pytest.skip("the Northeast's reports are scanned by test_rendered_text.py")
+    page = (project / "_output/report.html").read_text(encoding="utf-8")
+    found = problems(reader_text(page)) + [f"PDF {p}" for p in problems(pdf_body(project), pdf=True)]
+    assert not found, f"{name}: sentences an editor would not pass:\n" + "\n".join(found)
+
+
+def test_a_region_without_prefectures_leaves_those_parts_out_saying_why(configured):
+    name, project = configured
+    if name != "municipalities_without_prefectures":
+        pytest.skip("a region with prefectures")
+    region, _ = _region(project)
+    flat = re.sub(r"\s+", "", _texts(project)["html"])
+    assert f"研究地区{region}的" in flat and "地级单位之间的比较无从谈起" in flat
+    page = (project / "_output/report.html").read_text(encoding="utf-8")
+    for part in ("fig-outflow-map", "fig-outflow-map-migration", "tbl-outflow-ne-prefectures"):
+        assert f'id="{part}"' not in page, f"{name}: the report shows {part}"
+    availability = (project / "_availability.yml").read_text(encoding="utf-8")
+    assert "has-prefecture-data: false" in availability
 
 
 def test_no_unresolved_value_in_the_report(configured):

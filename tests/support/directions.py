@@ -34,8 +34,8 @@ DIRECTIONS: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "compare",
         [(f"projection.e0_{s}_{x}", f"projection.e0exp_{s}_{x}") for s in PROVINCE_SLUGS for x in ("male", "female")],
     ),
-    "flows.ne_within_trend": ("to", [("flows.ne_within_share_2010", "flows.ne_within_share_2000")]),
-    "flows.ne_outside_trend": ("change_to", [("flows.ne_outside_2010", "flows.ne_outside_2000")]),
+    "flows.region_within_trend": ("to", [("flows.region_within_share_2010", "flows.region_within_share_2000")]),
+    "flows.region_outside_trend": ("change_to", [("flows.region_outside_2010", "flows.region_outside_2000")]),
     "flows.inflow_trend": ("change", [("flows.inflow_2010", "flows.inflow_2000")]),
 }
 for _ind in ("birth_rate", "death_rate"):
@@ -46,9 +46,17 @@ for _ind in ("birth_rate", "death_rate"):
 
 
 def wrong_directions(results: dict[str, dict]) -> list[str]:
-    """Words in ``results`` (``{"notebook.key": {value, display, …}}``) that their values' signs contradict."""
+    """Words in ``results`` (``{"notebook.key": {value, display, …}}``) that their values' signs contradict.
+    A word that is not recorded (its part of the report left out) is not checked; a recorded word whose
+    values are not is reported."""
     bad = []
     for key, (kind, pairs) in DIRECTIONS.items():
+        if key not in results:
+            continue
+        absent = [k for pair in pairs for k in pair if k not in results]
+        if absent:
+            bad.append(f"{key}: its values are not recorded: {absent}")
+            continue
         expected = direction_word([results[a]["value"] - results[b]["value"] for a, b in pairs], kind)
         if results[key]["display"] != expected:
             bad.append(f"{key}: {results[key]['display']!r}, but the values give {expected!r}")

@@ -27,3 +27,37 @@ def independent_net_migration_10plus(csv_path, codes, base=2010, end=2020):
             total += observed[(code, sex, low_end)] - s * cohort[(code, sex, low_end)]
         out[code] = total
     return out
+
+
+def independent_projection(start, survival, migration, share, tfr, srb, birth_survival):
+    """A cohort-component projection in plain Python loops, one region and one five-year step at a time.
+
+    ``start (R, 2, A)`` persons; ``survival (R, T, 2, A)`` (the last group's own ratio staying in the open group);
+    ``migration (R, 2, A)`` five-year net rates on the survivors (by age at the end of the step; the first group's
+    applies to the births); ``share (A,)`` the fertility schedule; ``tfr (R,)``; ``srb (R,)`` males per female
+    birth; ``birth_survival (R, T, 2)``. Births over a step are ``tfr × Σ share × mean of the women at its start
+    and end``. Returns the totals ``(R, T+1)``.
+    """
+    start = np.asarray(start, dtype=float)
+    regions, _, ages = start.shape
+    steps = np.asarray(survival).shape[1]
+    totals = np.zeros((regions, steps + 1))
+    for r in range(regions):
+        pop = [[float(v) for v in start[r, x]] for x in range(2)]
+        totals[r, 0] = sum(map(sum, pop))
+        for t in range(steps):
+            new = [[0.0] * ages for _ in range(2)]
+            for x in range(2):
+                s = survival[r][t][x]
+                for a in range(1, ages):
+                    new[x][a] = pop[x][a - 1] * s[a - 1]
+                new[x][ages - 1] += pop[x][ages - 1] * s[ages - 1]
+                for a in range(1, ages):
+                    new[x][a] *= 1 + migration[r][x][a]
+            births = tfr[r] * sum(share[a] * (pop[1][a] + new[1][a]) / 2 for a in range(ages))
+            boys = births * srb[r] / (1 + srb[r])
+            new[0][0] = boys * birth_survival[r][t][0] * (1 + migration[r][0][0])
+            new[1][0] = (births - boys) * birth_survival[r][t][1] * (1 + migration[r][1][0])
+            pop = new
+            totals[r, t + 1] = sum(map(sum, pop))
+    return totals

@@ -36,7 +36,7 @@ RANGES = {
     "young_adult_net_migration_rate": (-50, 60),
     "manufacturing_share": (0, 60),
     "secondary_share": (0, 70),
-    "college_per_100k": (2_000, 40_000),
+    "college_share": (2, 40),
     "years_of_schooling": (4, 13),
     "urban_share": (15, 95),
     "share_age_65_plus": (3, 15),
@@ -106,7 +106,7 @@ def test_dictionary_covers_every_column(provinces, prefectures):
 
 def test_prefecture_sample_and_reasons(prefectures):
     assert prefectures["code"].is_unique and len(prefectures) > 330
-    regs = ["manufacturing_share", "college_per_100k", *models.CONTROLS]
+    regs = ["manufacturing_share", "college_share", *models.CONTROLS]
     kept, dropped = ad.prefecture_sample(prefectures, "net_migration_rate", regs)
     assert len(kept) + len(dropped) == len(prefectures)
     assert not kept[["net_migration_rate", *regs]].isna().any().any()
@@ -117,3 +117,17 @@ def test_prefecture_sample_and_reasons(prefectures):
     assert kept.groupby("province_code").size().min() >= 2
     # no implausible rates survive the sample rules (e.g. a unit set up after 2010)
     assert kept["net_migration_rate"].between(-60, 80).all()
+
+
+def test_mark_study_region_by_province_or_by_prefecture():
+    prov = pd.DataFrame({"code": ["210000", "220000", "610000", "620000"]})
+    marked = ad.mark_study_region(prov, [610000, "620000"])
+    assert list(marked[ad.REGION_TERM]) == [0, 0, 1, 1] and ad.REGION_TERM not in prov.columns
+    pref = pd.DataFrame({"code": ["210100", "610100", "610200"], "province_code": ["210000", "610000", "610000"]})
+    assert list(ad.mark_study_region(pref, ["610000"], "province_code")[ad.REGION_TERM]) == [0, 1, 1]
+    with pytest.raises(ad.AnalysisDataError, match="no row"):
+        ad.mark_study_region(prov, ["110000"])
+    with pytest.raises(ad.AnalysisDataError, match="no contrast"):
+        ad.mark_study_region(prov, list(prov["code"]))
+    with pytest.raises(ad.AnalysisDataError, match="province_code"):
+        ad.mark_study_region(prov, ["610000"], "province_code")

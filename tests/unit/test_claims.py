@@ -55,6 +55,8 @@ def test_point_estimate_and_comparison_words():
 def test_model_judgements():
     assert claims.interaction_word(1.0, 0.01) == "东北的工资关联更强"
     assert claims.interaction_word(-1.0, 0.01) == "东北的工资关联更弱"
+    assert claims.interaction_word(-1.0, 0.01, region="西北") == "西北的工资关联更弱"
+    assert claims.interaction_word(1.0, 0.2, region="西北").endswith("西北与其他地区的工资关联是否不同")
     assert claims.curve_verdict(0.6, 0.0).startswith("过半设定支持正向")
     assert claims.curve_verdict(0.1, 0.5).startswith("过半设定支持负向")
     assert claims.scenario_verdict(True, []) == "无法判断"
@@ -113,3 +115,26 @@ def test_every_verdict_has_a_policy_reading():
 
     assert set(POLICY_READING) == set(VERDICT_ENGLISH)
     assert all(does and does_not for does, does_not in POLICY_READING.values())
+
+
+def test_region_group_names_count_and_kind_of_units():
+    assert claims.region_group_name("东北", ["辽宁省", "吉林省", "黑龙江省"]) == "东北三省"
+    names = ["陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区"]
+    assert claims.region_group_name("西北", names) == "西北五省区"
+    assert claims.region_group_name("长三角", ["上海市", "江苏省", "浙江省", "安徽省"]) == "长三角四省市"
+    assert claims.region_group_name("京津沪", ["北京市", "天津市", "上海市"]) == "京津沪三市"
+    assert claims.region_group_name("全国", ["河北省"] * 12) == "全国 12 个省级单位"
+    with pytest.raises(ValueError, match="full name"):
+        claims.region_group_name("西北", ["陕西"])
+    with pytest.raises(ValueError, match="no province"):
+        claims.region_group_name("西北", [])
+
+
+def test_region_words_from_the_parameter_and_the_full_names():
+    full = {"610000": "陕西省", "640000": "宁夏回族自治区", "210000": "辽宁省"}
+    words = claims.RegionWords.of({"name": "西北", "provinces": [610000, "640000"]}, full)
+    assert words.provinces == ("610000", "640000")
+    assert words.short == {"610000": "陕西", "640000": "宁夏"}
+    assert (words.group, words.listed) == ("西北两省区", "陕西和宁夏")
+    with pytest.raises(ValueError, match="620000"):
+        claims.RegionWords.of({"name": "西北", "provinces": ["620000"]}, full)

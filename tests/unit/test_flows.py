@@ -49,13 +49,18 @@ def _flows():
 
 
 def test_descriptives_by_hand():
-    d = fl.northeast_destinations(_flows(), origins=("210000", "220000")).set_index("destination")
+    d = fl.region_destinations(_flows(), origins=("210000", "220000")).set_index("destination")
     assert d.loc["110000", "stock_2010"] == 3500 and d.loc["110000", "stock_2000"] == 1500
     assert d.loc["110000", "growth_pct"] == pytest.approx(100 * (3500 / 1500 - 1))
     assert d.loc["110000", "rank_2010"] == 1
     assert d["share_2010_pct"].sum() == pytest.approx(100)
-    inflow = fl.inflows_to_northeast(_flows()).set_index("origin")
+    inflow = fl.inflows_to_region(_flows()).set_index("origin")
     assert inflow.loc["110000", "stock_2010"] == 100 and inflow.loc["440000", "change"] == 100
+    # another region: Beijing and Guangdong; the inflows are those born outside them
+    inflow = fl.inflows_to_region(_flows(), ("110000", "440000")).set_index("origin")
+    assert set(inflow.index) == {"210000", "220000"}
+    assert inflow.loc["220000", "stock_2010"] == 500 + 200 and inflow.loc["220000", "stock_2000"] == 500
+    assert inflow.loc["210000", "change"] == 3000 - 1000
 
 
 def _synthetic_dyads(seed=1):

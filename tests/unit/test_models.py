@@ -115,9 +115,9 @@ def test_vif_by_hand_on_three_variables():
 
 def test_counterfactual_change_and_delta_method_se():
     df = synthetic(31, seed=17).rename(
-        columns={"x1": "log_relative_wage", "x2": "college_per_100k", "x3": "manufacturing_share"}
+        columns={"x1": "log_relative_wage", "x2": "college_share", "x3": "manufacturing_share"}
     )
-    reg = ["log_relative_wage", "college_per_100k", "manufacturing_share"]
+    reg = ["log_relative_wage", "college_share", "manufacturing_share"]
     fit = models.fit_ols(df, "y", reg)
     targets = ["000000", "000002"]
     cf = models.counterfactuals(fit, df, "y", targets, reg)
@@ -175,15 +175,17 @@ def test_partial_regression_slope_equals_coefficient():
     assert slope == pytest.approx(fit.params["x2"], rel=1e-10)
 
 
-def test_northeast_models_and_dummy_check():
+def test_region_gap_models_and_dummy_check():
     df = synthetic(31, seed=37)
-    out = models.northeast_models(df, "y", REG)
+    out = models.region_gap_models(df, "y", REG, indicator="northeast")
     raw = out["raw"]
     gap = df.loc[df["northeast"] == 1, "y"].mean() - df.loc[df["northeast"] == 0, "y"].mean()
     assert raw.params["northeast"] == pytest.approx(gap, abs=1e-10)
     assert "northeast" in out["adjusted"].params.index
     with pytest.raises(models.ModelError, match="0/1 dummy"):
-        models.northeast_models(df.assign(northeast=2), "y", REG)
+        models.region_gap_models(df.assign(northeast=2), "y", REG, indicator="northeast")
+    with pytest.raises(models.ModelError, match="indicator column"):
+        models.region_gap_models(df, "y", REG)  # the default indicator, study_region, is not in these data
 
 
 def test_fixed_effects_singletons_and_within_r2():

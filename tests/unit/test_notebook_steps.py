@@ -25,7 +25,7 @@ def test_outflow_steps_record_what_the_census_says(measured, tmp_path):
     report.record_zero_sum(rs, o)
     prov = outflow.province_table(o)
     report.provinces_table(prov, o, tmp_path)
-    report.record_northeast(rs, o, prov)
+    report.record_region(rs, o, prov)
     totals = data.load_census_totals("province").set_index(["code", "year"])["population"]
     change = sum(totals[(c, 2020)] - totals[(c, 2010)] for c in NORTHEAST)
     assert rs["ne_population_change"].value == change

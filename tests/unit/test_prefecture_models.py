@@ -20,8 +20,9 @@ def synthetic(n_prov=12, per=8, seed=1) -> pd.DataFrame:
     prov = np.repeat([f"{21 + i:02d}0000" for i in range(n_prov)], per)
     codes = [f"{p[:2]}{j + 1:02d}00" for p, j in zip(prov, np.tile(range(per), n_prov), strict=True)]
     df = pd.DataFrame({"code": codes, "province_code": prov, "name_zh": codes})
-    for v in pm.MAIN_REGRESSORS + (pm.NE_WAGE,):
+    for v in pm.MAIN_REGRESSORS + (pm.REGION_WAGE,):
         df[v] = rng.normal(size=len(df))
+    df[pm.REGION] = df["province_code"].isin(["210000", "220000", "230000"]).astype(int)
     effect = pd.Series(rng.normal(size=n_prov) * 5, index=sorted(set(prov)))
     df["net_migration_rate"] = 3 * df[pm.WAGE] + df["province_code"].map(effect) + rng.normal(size=len(df))
     return df
@@ -84,13 +85,19 @@ def test_add_city_economy_relative_wage_and_capitals():
     assert out.loc["210200", pm.WAGE] == pytest.approx(np.log(10 / (40 * 10 * 20 * 80) ** 0.25))
     assert out.loc["210200", pm.GDPPC] == pytest.approx(np.log(300e8 / 2e6))
     assert out[pm.CAPITAL].to_dict() == {"210100": 1, "210200": 1, "220200": 0, "110100": 0}
-    assert out.loc["110100", pm.NE_WAGE] == 0 and out.loc["220200", pm.NE_WAGE] == out.loc["220200", pm.WAGE]
+    assert out.loc["110100", pm.REGION_WAGE] == 0 and out.loc["220200", pm.REGION_WAGE] == out.loc["220200", pm.WAGE]
+    # another study region: Beijing's prefecture is in it, the Northeast's are not
+    other = pm.add_city_economy(pref, series, region=["110000"]).set_index("code")
+    assert other[pm.REGION].to_dict() == {"210100": 0, "210200": 0, "220200": 0, "110100": 1}
+    assert (
+        other.loc["110100", pm.REGION_WAGE] == other.loc["110100", pm.WAGE] and other.loc["220200", pm.REGION_WAGE] == 0
+    )
 
 
 def test_counterfactual_is_slope_times_gap():
     df = synthetic()
     f = pm.fit(df, "net_migration_rate", list(pm.MAIN_REGRESSORS))
-    cf = pm.northeast_counterfactuals(df, f)
+    cf = pm.region_counterfactuals(df, f)
     ne = df[df["province_code"].isin(["210000", "220000", "230000"])]
     assert len(cf) == 2 * len(ne)
     nat = cf[cf["reference"] == "national_median"].set_index("code")
@@ -99,6 +106,26 @@ def test_counterfactual_is_slope_times_gap():
     assert (nat["ci_low"] <= nat["change"]).all() and (nat["change"] <= nat["ci_high"]).all()
     prov = cf[cf["reference"] == "province_mean"]
     assert prov.groupby("province_code")["wage_gap_log"].sum().abs().max() < 1e-12  # gaps to own mean sum to 0
+
+
+def test_counterfactuals_follow_the_study_region():
+    """The counterfactual covers the prefectures marked as the study region, whichever they are; a region
+    without a prefecture that has a wage leaves the interaction models out."""
+    df = synthetic()
+    df[pm.REGION] = df["province_code"].isin(["250000", "260000"]).astype(int)
+    f = pm.fit(df, "net_migration_rate", list(pm.MAIN_REGRESSORS))
+    cf = pm.region_counterfactuals(df, f)
+    assert set(cf["province_code"]) == {"250000", "260000"}
+    assert set(cf["code"]) == set(df.loc[df[pm.REGION] == 1, "code"])
+    assert pm.region_has_wages(df)
+    assert not pm.region_has_wages(df.assign(**{pm.REGION: 0}))
+    none = df.assign(
+        **{pm.REGION: 0, pm.REGION_WAGE: 0.0, "young_adult_net_migration_rate": df["net_migration_rate"]},
+        county_group=False,
+        population_base=1.0,
+    )
+    fits, _ = pm.fit_all(none)
+    assert set(fits) == {"pw_net", "pw_young"}
 
 
 def test_record_writes_words_and_specs():
@@ -136,3 +163,22 @@ def test_joint_test_null_draws_match_refits(clustered):
         f = sc.ols(ystar, x, groups, cov)
         t = f.beta[0] / f.se[0]
         assert got[j] == (1 if t > crit else -1 if t < -crit else 0)
+
+
+@pytest.mark.parametrize(("missing", "named"), [(0, "西北各地级单位均有工资数据"), (1, "市0"), (5, "其余 5 个单位")])
+def test_region_wage_sentence_names_few_missing_units_and_counts_many(tmp_path, missing, named):
+    wages = [None] * missing + [30_000.0] * (8 - missing)
+    pref = pd.DataFrame(
+        {
+            "code": [f"61{i:02d}00" for i in range(8)],
+            "name_zh": [f"市{i}" for i in range(8)],
+            "province_code": "610000",
+            "city_avg_wage_staff": wages,
+            pm.REGION: 1,
+        }
+    )
+    rs = ResultSet("t")
+    pr.write_data(rs, pref, tmp_path, 2010, "西北")
+    assert rs["n_region_units"].value == 8 and rs["n_region_wage"].value == 8 - missing
+    text = rs["region_wage_sentence"].display + rs["region_no_wage_note"].display
+    assert named in text and "东北" not in text

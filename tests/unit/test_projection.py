@@ -308,3 +308,90 @@ def test_old_age_benchmark_is_the_net_migration_chapters_expected_schedule():
         assert implied == pytest.approx(bench["schedule"][code]["middle_expected"], rel=1e-9)
         assert np.allclose(rates[i][:, ~pj.age_mask(40, None)], own[i][:, ~pj.age_mask(40, None)], equal_nan=True)
         assert (rates[i][:, middle] > own[i][:, middle]).all()  # the extra 40+ loss is not carried
+
+
+def test_region_names_labels_and_keys():
+    from neoutflow import data
+    from neoutflow.outputs import projection_outputs as po
+
+    full = data.load_regions().set_index("code")["name_zh"]
+    default = po.Region.of({"name": "东北", "provinces": ["210000", "220000", "230000"]}, full)
+    assert default == po.DEFAULT_REGION and default.label == "东北三省"
+    assert default.keys == {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang", pj.TOTAL: "ne"}
+    northwest = po.Region.of({"name": "西北", "provinces": ["610000", "620000", "630000", "640000", "650000"]}, full)
+    assert northwest.label == "西北五省区" and northwest.names["650000"] == "新疆"
+    assert northwest.keys["610000"] == "shaanxi" and northwest.names[pj.TOTAL] == "西北五省区"
+    with pytest.raises(ValueError, match="at least one province"):
+        po.Region.of({"name": "空", "provinces": []}, full)
+    with pytest.raises(ValueError, match="no name"):
+        po.Region.of({"name": "x", "provinces": ["990000"]}, full)
+
+
+def test_intensity_clause_reads_each_province_by_its_own_direction():
+    """Below 1 weaker, above 1 stronger, below 0 the opposite direction, each read against the direction of the
+    province's own 2010–2020 shape (out- or in-migration); mixed sides are named province by province."""
+    from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
+
+    region = po.Region("西北", ("610000", "620000", "640000"), "西北三省区")
+    rs = ResultSet("projection")
+    po._intensity_clause(rs, np.array([-0.2, 0.5, 1.4]), region.codes, region, np.array([-1, -1, 1]))
+    clause = rs["k_clause"].display
+    assert clause.startswith("陕西、甘肃低于 1，宁夏高于 1：")
+    assert "陕西为负值，表示按同一年龄模式的净迁入" in clause
+    assert "甘肃近年的净迁出弱于" in clause and "宁夏近年的净迁入强于" in clause
+    assert "只作用于" in rs["k_base_clause"].display
+    rs = ResultSet("projection")
+    po._intensity_clause(rs, np.array([0.4, 0.6]), ("210000", "220000"), po.DEFAULT_REGION, None)
+    assert rs["k_clause"].display == "均低于 1：各省近年的净迁出弱于上一个普查间隔的平均水平"
+    assert rs["k_base_clause"].display.startswith("近年的净迁出已经弱于")
+
+
+def test_a_region_the_ssp_extract_lacks_is_shown_without_it():
+    """SYNTHETIC trajectories for a region of one's own (华南) whose provinces the SSP extract does not hold: the
+    table keeps the region's baseline and the nation, drops the region's SSP columns, and the sentences say why."""
+    from neoutflow import data
+    from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
+
+    full = data.load_regions().set_index("code")["name_zh"]
+    region = po.Region.of({"name": "华南", "provinces": ["440000", "450000", "460000"]}, full)
+    bench = data.load_projection_benchmarks()
+    assert po.ssp_missing(bench, region) == ["440000", "450000", "460000"]
+    assert po.ssp_missing(bench, po.DEFAULT_REGION) == []
+    series = data.load_province_series(["yearend_population"])
+    rng = np.random.default_rng(1)
+    det = np.full((3, 4, 2, len(pj.AGE_GROUPS)), 1e5)  # (R, T+1, 2, A)
+    sim = det[None] * rng.uniform(0.95, 1.05, size=(50, 1, 1, 1, 1))
+    rs = ResultSet("projection")
+    table = po.record_benchmarks(rs, bench, series, sim, det, 2020, [2020, 2025, 2030, 2035], region)
+    assert "华南：校准基准" in table.columns and not [c for c in table.columns if c.startswith("华南：SSP")]
+    assert "ssp2_ne_end" not in rs and "ne_share_end" in rs
+    rs.record("survey_year", 2025, "年", "调查年份", display="2025")
+    po._record_ssp_sentences(rs, region, po.ssp_missing(bench, region), 2020)
+    assert "不含广东、广西、海南" in rs["ssp_sentence"].display and rs["ssp_figure_part"].display == ""
+    assert rs["ssp_intro"].display == f"给出{region.label}的校准基准"
+
+
+def test_survey_comparison_for_another_region_and_a_survey_missing_a_province():
+    """SYNTHETIC: two Northwest provinces. With the survey's totals for both, the comparison names them and the
+    region; with a survey lacking one of them, a sentence says so (never a blank where the part is shown)."""
+    import pandas as pd
+
+    from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
+
+    region = po.Region("西北", ("620000", "640000"), "西北二省区")
+    det = np.ones((2, 4, 2, 18)) * 1000.0
+    sim = np.ones((5, 2, 4, 2, 18)) * 1000.0
+    census = pd.DataFrame({"code": ["620000", "640000"], "year": [2020] * 2, "population": [1] * 2})
+    survey = pd.DataFrame({"code": ["620000", "640000"], "year": [2025] * 2, "population": [36000, 40000]})
+    rs = ResultSet("projection")
+    po.record_survey_check(rs, pd.concat([census, survey]), det, sim, 2020, region)
+    text = rs["survey_comparison"].display
+    assert "甘肃" in text and "宁夏" in text and "西北二省区" in text
+    assert rs["survey_gansu_error_pct"].value == pytest.approx(0.0) and rs["survey_inside_80"].display == "甘肃"
+    assert rs["survey_projected_list"].display.startswith("甘肃 ")
+    rs = ResultSet("projection")
+    po.record_survey_check(rs, pd.concat([census, survey.iloc[:1]]), det, sim, 2020, region)
+    assert rs["survey_comparison"].display == "2025 年 1% 人口抽样调查的数据缺少宁夏，西北二省区不与调查比较。"

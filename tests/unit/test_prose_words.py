@@ -56,15 +56,15 @@ CHANGE_WORDS = ("减少", "增加", "下降", "上升", "高于", "低于", "多
 FIXED_WORDS: list[tuple[str, str, str]] = [
     ("_02_data_methods.qmd", "p 值低于 {V}%", "a rule: the significance level"),
     ("_04c_flows.qmd", "的存量减少，合计减少 {V}（增加的省对合计增加 {V}）", "pairs defined by the sign"),
-    ("_05_counterfactuals.qmd", "把教育指标降到中位数", "the scenario lowers the above-median indicators"),
     ("_07_conclusions.qmd", "对已高于中位数的省份", "defines the provinces the scenario cannot speak to"),
     ("_07_conclusions.qmd", "对已高于全国中位数的省份", "defines the counted provinces (the count is a result)"),
-    ("_07_conclusions.qmd", "已高于中位数的东北省份", "a column heading: the count of provinces above the median"),
+    ("_07_conclusions.qmd", "已高于中位数的{V}省份", "a column heading: the count of provinces above the median"),
     ("_07_conclusions.qmd", "降到中位数", "the scenario lowers the above-median indicators, by construction"),
 ]
 # Intervals in words: the census interval is a parameter ("两次普查之间", or its value from the results).
 FIXED_INTERVALS: list[tuple[str, str, str]] = [
     ("_03_outflow.qmd", "原文称东北三省十年", "the paper's own claim"),
+    ("_03_outflow.qmd", "东北三省十年人口流出", "the paper's own claim, named in a marked comparison"),
     ("_04c_flows.qmd", "十年", "the 2000→2010 birthplace matrices are ten years apart"),
     ("_04d_persistence_spatial.qmd", "十年", "the panel's two periods are the fixed census decades"),
 ]

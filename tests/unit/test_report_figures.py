@@ -236,7 +236,9 @@ def test_wage_scatter_names_every_province_and_draws_the_model_line():
     d = _provinces_frame()
     fit = smf.ols("rate ~ log_relative_wage + aging", d).fit()
     labels = {"rate": "净迁移率（%）", "log_relative_wage": "相对工资（对数）"}
-    fig = dfig.fitted_scatter_figure(d, "log_relative_wage", "rate", fit, labels, NE, line_label="工资模型拟合线")
+    fig = dfig.fitted_scatter_figure(
+        d, "log_relative_wage", "rate", fit, labels, NE, line_label="工资模型拟合线", region_label="东北三省"
+    )
     ax = fig.axes[0]
     texts = _texts(fig)
     for code, name in zip(d["code"], d["name_zh"]):

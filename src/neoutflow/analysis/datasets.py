@@ -30,6 +30,12 @@ DICTIONARY: dict[str, tuple[str, str, str, str]] = {
     "name_zh": ("地区", "", "省级（或地级）行政区名称", "国家统计局"),
     "region": ("四大区域", "", "东部、中部、西部、东北（国家统计局划分）", "国家统计局"),
     "northeast": ("东北地区", "0/1", "辽宁、吉林、黑龙江为 1，其余为 0", "国家统计局区域划分"),
+    "study_region": (
+        "研究地区",
+        "0/1",
+        "研究地区（参数 study_region）所含省份及其地级单位为 1，其余为 0",
+        "本项目参数",
+    ),
     "province_code": ("所属省份代码", "", "地级单位所属省级行政区代码（用于省份固定效应）", "GB/T 2260"),
     "net_migration_rate": (
         "普查存活比净迁移率",
@@ -68,10 +74,10 @@ DICTIONARY: dict[str, tuple[str, str, str, str]] = {
         "基期地区生产总值除以基期年末常住人口后取自然对数（数据平台修订后的 GDP 序列）",
         "国家统计局分省年度数据",
     ),
-    "college_per_100k": (
-        "每十万人口大专及以上人数",
-        "人/10万人",
-        "基期普查每十万常住人口中具有大专及以上学历的人数",
+    "college_share": (
+        "大专及以上学历人口比重",
+        "%",
+        "基期普查常住人口（含各年龄）中具有大专及以上学历者所占的百分比，即普查公布的每十万人口中大专及以上人数除以 1,000",
         "人口普查公报、普查年鉴",
     ),
     "years_of_schooling": (
@@ -117,8 +123,51 @@ DICTIONARY: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+# Analysis variables that are a census indicator on another scale: variable -> (indicator, factor). The census
+# publishes college-educated persons per 100,000 residents; as a percentage of residents (÷ 1,000) a
+# coefficient reads at the precision of the other shares (the old scale gave −0.00020 (0.00099)).
+RESCALED: dict[str, tuple[str, float]] = {"college_share": ("college_per_100k", 1 / 1000)}
+
+
+def _rescale(out: pd.DataFrame) -> None:
+    """Replace each :data:`RESCALED` indicator column of ``out`` by its analysis variable, in place."""
+    for variable, (indicator, factor) in RESCALED.items():
+        if indicator in out.columns:
+            position = list(out.columns).index(indicator)
+            values = out.pop(indicator) * factor
+            out.insert(position, variable, values)
+
+
 class AnalysisDataError(ValueError):
     """Inputs from which an analysis dataset cannot be built, with what is missing."""
+
+
+# The 0/1 column marking the study region's provinces (or their prefectures): the region indicator of the
+# province regressions and the region side of the interactions (:func:`mark_study_region`).
+REGION_TERM = "study_region"
+
+
+def mark_study_region(
+    frame: pd.DataFrame, provinces: Sequence[str], province_column: str | None = None
+) -> pd.DataFrame:
+    """A copy of ``frame`` with the 0/1 column :data:`REGION_TERM`: 1 for the rows of the study region.
+
+    ``provinces``: the region's province codes; rows are matched by ``province_column`` (a prefecture's
+    ``province_code``) or, when None, by ``code`` (a province dataset). A region none of whose provinces is
+    in ``frame``, or one that covers every row, has no contrast and is refused.
+    """
+    codes = [str(c) for c in provinces]
+    if not codes:
+        raise AnalysisDataError("the study region names no province")
+    column = province_column or "code"
+    if column not in frame.columns:
+        raise AnalysisDataError(f"the data lack the column {column!r} that places a row in the study region")
+    inside = frame[column].astype(str).isin(codes)
+    if not inside.any():
+        raise AnalysisDataError(f"no row of the data lies in the study region ({', '.join(codes)})")
+    if inside.all():
+        raise AnalysisDataError(f"every row of the data lies in the study region ({', '.join(codes)}): no contrast")
+    return frame.assign(**{REGION_TERM: inside.astype(int).to_numpy()})
 
 
 def label(variable: str) -> str:
@@ -288,6 +337,7 @@ def build_province_dataset(
     census = _at_year(_long(indicators, "census indicators"), CENSUS_REGRESSORS, base_year, "census indicators")
     for col in CENSUS_REGRESSORS:
         out[col] = census[col]
+    _rescale(out)
 
     series_years = _add_series_regressors(out, ser, codes, base_year, end_year)
     out["population_base"] = change["population_base"]
@@ -425,6 +475,7 @@ def build_prefecture_dataset(
     long = long[long["code"].isin(out.index) & (long["year"] == base_year)]
     for col in PREFECTURE_REGRESSORS:
         out[col] = long[long["indicator"] == col].set_index("code")["value"]
+    _rescale(out)
     return out.reset_index()
 
 

@@ -55,13 +55,15 @@ CHARACTERISTICS = (
 CF_CHARACTERISTICS = tuple(c for c in CHARACTERISTICS if c != "log_population")
 DYADIC = ("log_distance", "contiguous")
 ORIGIN_DEST = tuple(f"o_{c}" for c in CHARACTERISTICS) + tuple(f"d_{c}" for c in CHARACTERISTICS)
-NE_TERMS = ("ne_x_log_distance", "ne_x_d_log_relative_wage")
+# The study region's origin (``region_origin``, 1 for the pairs whose origin is in the region) and its
+# interactions in model (c).
+REGION_TERMS = ("region_x_log_distance", "region_x_d_log_relative_wage")
 
 # Model name -> (outcome, regressors, fixed effects); titles in neoutflow.outputs.flows_outputs.
 MODELS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "a": ("stock", DYADIC, ("origin", "destination")),
     "b": ("stock", DYADIC + ORIGIN_DEST, ()),
-    "c": ("stock", DYADIC + NE_TERMS, ("origin", "destination")),
+    "c": ("stock", DYADIC + REGION_TERMS, ("origin", "destination")),
     "d": ("stock_change", DYADIC + ORIGIN_DEST, ()),
 }
 # Like-with-like variants for the comparison with Gu et al. (2022), who model flows conditional on the
@@ -126,10 +128,10 @@ def province_pairs(boundaries) -> pd.DataFrame:
 # --------------------------------------------------------------- descriptives
 
 
-def northeast_destinations(flows: pd.DataFrame, origins: Sequence[str] = NORTHEAST) -> pd.DataFrame:
-    """Where the Northeast-born (all three provinces together) lived outside their birth province, by
-    destination: estimated persons 2000 and 2010, change, growth (%), share of the 2010 stock, rank 2010.
-    Moves among the three Northeast provinces are included (a 吉林-born person in 辽宁 counts)."""
+def region_destinations(flows: pd.DataFrame, origins: Sequence[str] = NORTHEAST) -> pd.DataFrame:
+    """Where those born in the region's provinces ``origins`` (together) lived outside their birth province,
+    by destination: estimated persons 2000 and 2010, change, growth (%), share of the 2010 stock, rank 2010.
+    Moves among the region's provinces are included (for the Northeast, a 吉林-born person in 辽宁 counts)."""
     f = flows[flows["origin"].isin(origins)]
     wide = f.pivot_table(index="destination", columns="year", values="persons_estimated", aggfunc="sum").fillna(0)
     out = pd.DataFrame(index=wide.index)
@@ -149,9 +151,10 @@ def stocks_by_origin(flows: pd.DataFrame, origins: Sequence[str] = NORTHEAST) ->
     return f.groupby(["origin", "year"])[["persons_sample", "persons_estimated"]].sum().reset_index()
 
 
-def inflows_to_northeast(flows: pd.DataFrame) -> pd.DataFrame:
-    """Persons born outside the Northeast living in one of its provinces, by origin: 2000, 2010, change."""
-    f = flows[flows["destination"].isin(NORTHEAST) & ~flows["origin"].isin(NORTHEAST)]
+def inflows_to_region(flows: pd.DataFrame, region: Sequence[str] = NORTHEAST) -> pd.DataFrame:
+    """Persons born outside the region living in one of its provinces, by origin: 2000, 2010, change."""
+    region = list(region)
+    f = flows[flows["destination"].isin(region) & ~flows["origin"].isin(region)]
     wide = f.pivot_table(index="origin", columns="year", values="persons_estimated", aggfunc="sum").fillna(0)
     out = pd.DataFrame({"stock_2000": wide[2000], "stock_2010": wide[2010]})
     out["change"] = out["stock_2010"] - out["stock_2000"]
@@ -168,17 +171,20 @@ def province_characteristics(prov: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=p.index)
     out["log_relative_wage"] = p["log_relative_wage"]
     out["log_gdp_per_capita"] = p["log_gdp_per_capita"]
-    out["college_share"] = p["college_per_100k"] / 1000  # per 100,000 -> % of residents
+    out["college_share"] = p["college_share"]  # % of residents (datasets.RESCALED)
     out["secondary_share"] = p["secondary_share"]
     out["share_age_65_plus"] = p["share_age_65_plus"]
     out["log_population"] = np.log(p["population_base"])
     return out
 
 
-def dyad_dataset(flows: pd.DataFrame, pairs: pd.DataFrame, chars: pd.DataFrame) -> pd.DataFrame:
+def dyad_dataset(
+    flows: pd.DataFrame, pairs: pd.DataFrame, chars: pd.DataFrame, region: Sequence[str] = NORTHEAST
+) -> pd.DataFrame:
     """One row per ordered pair of provinces (930): stock 2000 and 2010 (estimated persons), the
     2000→2010 change (``stock_change_raw``) and its PPML outcome ``stock_change`` (negatives set to 0),
-    log distance, contiguity, Northeast origin and its interactions, origin and destination characteristics."""
+    log distance, contiguity, the study region's origin (``region``: its province codes) and its
+    interactions, origin and destination characteristics."""
     f = flows[flows["origin"] != flows["destination"]]
     wide = f.pivot_table(index=["origin", "destination"], columns="year", values="persons_estimated").reset_index()
     wide.columns.name = None
@@ -190,13 +196,15 @@ def dyad_dataset(flows: pd.DataFrame, pairs: pd.DataFrame, chars: pd.DataFrame) 
     if df["distance_km"].isna().any():
         raise ValueError("province pairs lack a distance: boundaries and flows disagree on the provinces")
     df["log_distance"] = np.log(df["distance_km"])
-    df["ne_origin"] = df["origin"].isin(NORTHEAST).astype(int)
+    df["region_origin"] = df["origin"].isin([str(c) for c in region]).astype(int)
+    if not df["region_origin"].any():
+        raise ValueError(f"no province of the study region ({', '.join(map(str, region))}) is an origin in the flows")
     for side in ("o", "d"):
         key = "origin" if side == "o" else "destination"
         c = chars.add_prefix(f"{side}_")
         df = df.merge(c, left_on=key, right_index=True, how="left")
-    df["ne_x_log_distance"] = df["ne_origin"] * df["log_distance"]
-    df["ne_x_d_log_relative_wage"] = df["ne_origin"] * df["d_log_relative_wage"]
+    df["region_x_log_distance"] = df["region_origin"] * df["log_distance"]
+    df["region_x_d_log_relative_wage"] = df["region_origin"] * df["d_log_relative_wage"]
     return df.sort_values(["origin", "destination"]).reset_index(drop=True)
 
 
@@ -378,7 +386,7 @@ def median_origin_counterfactual(
     origins: Sequence[str] = NORTHEAST,
     which: Sequence[str] = CF_CHARACTERISTICS,
 ) -> pd.DataFrame:
-    """Model (b): predicted stock of each Northeast origin's born living elsewhere, at its own
+    """Model (b): predicted stock of each origin's born (the study region's provinces) living elsewhere, at its own
     characteristics and with every origin characteristic set to the 31-province median.
 
     ``S = Σ_d exp(x_od'b)``; the counterfactual multiplies each destination term by
@@ -445,16 +453,16 @@ def dense_design(dyads: pd.DataFrame, regressors: Sequence[str], fixed_effects: 
     return np.column_stack(cols)
 
 
-def ne_wild_tests(dyads: pd.DataFrame, reps: int, seed: int) -> pd.DataFrame:
-    """Model (c)'s Northeast interactions tested with the wild cluster score bootstrap by origin (31 origin
-    clusters, three of them Northeast): ``term, t, p_rademacher, p_webb, reps``."""
+def region_wild_tests(dyads: pd.DataFrame, reps: int, seed: int) -> pd.DataFrame:
+    """Model (c)'s study-region interactions tested with the wild cluster score bootstrap by origin (31 origin
+    clusters, those of the region among them): ``term, t, p_rademacher, p_webb, reps``."""
     from neoutflow.analysis import inference
 
     outcome, regs, fes = MODELS["c"]
     x = dense_design(dyads, regs, fes)
     y = dyads[outcome].to_numpy(float)
     rows = []
-    for term in NE_TERMS:
+    for term in REGION_TERMS:
         restricted = fit_ppml(dyads, outcome, [r for r in regs if r != term], fes)  # the null imposed
         if int(restricted._N) != len(dyads):
             raise ValueError("the restricted model dropped pairs: the score bootstrap needs every pair")

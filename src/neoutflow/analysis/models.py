@@ -336,20 +336,20 @@ def partial_regression(
     )
 
 
-# ---------------------------------------------------------------- the Northeast question
+# ---------------------------------------------------------------- the study region question
 
 
-def northeast_models(
-    data: pd.DataFrame, outcome: str, regressors: Sequence[str], cov_type: str = "HC3", indicator: str = "northeast"
+def region_gap_models(
+    data: pd.DataFrame, outcome: str, regressors: Sequence[str], cov_type: str = "HC3", indicator: str = "study_region"
 ) -> dict:
-    """Is the Northeast's outflow larger than its fundamentals predict?
+    """Is the study region's outflow larger than its fundamentals predict?
 
-    ``raw``: the outcome on the Northeast dummy alone (the unconditional gap);
-    ``adjusted``: the dummy beside ``regressors`` (the gap the fundamentals leave
+    ``raw``: the outcome on the region's 0/1 ``indicator`` alone (the unconditional gap);
+    ``adjusted``: the indicator beside ``regressors`` (the gap the fundamentals leave
     unexplained). A negative adjusted coefficient on a net-migration outcome
-    means more outflow than industry, education and wages predict. With three
-    Northeast provinces the dummy is identified by three residuals: treat it as
-    descriptive.
+    means more outflow than industry, education and wages predict. With a region of
+    a few provinces the indicator is identified by that many residuals (three for the
+    Northeast): treat it as descriptive.
     """
     if indicator not in data.columns:
         raise ModelError(f"data lack the indicator column {indicator!r}")

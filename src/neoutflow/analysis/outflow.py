@@ -7,7 +7,9 @@ national ratios, so prefecture figures add up to the provincial ones), the
 children's estimate, the vital-statistics residual, and census population
 change. The comparison tables of the chapter (methods, the paper's "821万")
 are built from these frames by :func:`methods_comparison` and
-:func:`paper_reconciliation`.
+:func:`paper_reconciliation`. Everything is about the study region (``region``, the Northeast by
+default): its provinces, their total and its prefectures; the paper's "821万" is checked only for the
+region it is about (:func:`paper_applies`).
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ import pandas as pd
 
 from neoutflow import data
 from neoutflow.analysis import demography as dm
-from neoutflow.reference import NATIONAL_CODE, NORTHEAST
+from neoutflow.reference import NATIONAL_CODE, NORTHEAST, SEED_PAPER_REGION, STUDY_REGIONS, province_key
 
 # The seed paper's claim ("10年间东北3省人口共流出821万：黑龙江393万、吉林241万、辽宁187万"),
 # recorded as the object of the check, not as an estimate.
 PAPER_CLAIM = {"230000": 393e4, "220000": 241e4, "210000": 187e4}
 PAPER_PERIOD = (2010, 2020)
-NE_KEY = "ne"  # the Northeast total's key in results and tables
+# The study region's total in results keys and tables (``ne_population_change`` …): the key the chapters were
+# first written with, kept for every region so that quoted keys stay stable whatever the parameters.
+NE_KEY = "ne"
 
 
 @dataclass
@@ -47,6 +51,8 @@ class Outflow:
     indicators: pd.DataFrame
     boundaries: object
     extras: dict = field(default_factory=dict)
+    region: tuple[str, ...] = NORTHEAST  # the study region's provinces
+    region_name: str = SEED_PAPER_REGION
 
     @property
     def names(self) -> pd.Series:
@@ -58,15 +64,14 @@ class Outflow:
 
     @property
     def slugs(self) -> dict[str, str]:
-        """Result-key prefixes of the three provinces (liaoning, jilin, heilongjiang)."""
-        en = self.regions.set_index("code")["name_en"]
-        return {c: en[c].lower() for c in NORTHEAST}
+        """Result-key prefixes of the study region's provinces (liaoning, jilin, heilongjiang …)."""
+        return {c: province_key(c) for c in self.region}
 
     @property
     def inmigrants(self) -> pd.DataFrame:
-        """Stocks of residents registered in another province, Northeast provinces × year."""
+        """Stocks of residents registered in another province, the study region's provinces × year."""
         ind = self.indicators
-        sel = (ind["indicator"] == "inmigrants_other_province") & ind["code"].isin(NORTHEAST)
+        sel = (ind["indicator"] == "inmigrants_other_province") & ind["code"].isin(self.region)
         return ind[sel].pivot(index="code", columns="year", values="value")
 
     @property
@@ -74,12 +79,14 @@ class Outflow:
         return self.children_prov.groupby("code")["net_migration"].sum()
 
 
-def measure_outflow(base_year: int, end_year: int, raw_dir=None, prefectures: bool = True) -> Outflow:
+def measure_outflow(base_year: int, end_year: int, raw_dir=None, prefectures: bool = True, region=None) -> Outflow:
     """Load the shipped data and compute every outflow measure of the chapter.
 
-    ``prefectures=False`` (the data lack a census year at prefecture level, see ``data.availability``):
-    the province measures only, with no prefecture units.
+    ``prefectures=False`` (the data lack a census year at prefecture level, or the region has no
+    prefecture level, see ``data.availability``): the province measures only, with no prefecture units.
+    ``region``: the study region (``{name, provinces}``, a ``StudyRegion``; None: the Northeast).
     """
+    name, codes = _region(region)
     years = [int(base_year), int(end_year)]
     regions = data.load_regions(raw_dir)
     provinces = regions.loc[regions["level"] == "province", "code"].tolist()
@@ -131,7 +138,22 @@ def measure_outflow(base_year: int, end_year: int, raw_dir=None, prefectures: bo
         change_pref=change_pref,
         indicators=data.load_census_indicators(raw_dir=raw_dir),
         boundaries=data.load_boundaries("prefecture", raw_dir=raw_dir),
+        region=codes,
+        region_name=name,
     )
+
+
+def _region(region) -> tuple[str, tuple[str, ...]]:
+    if region is None:
+        return SEED_PAPER_REGION, NORTHEAST
+    if isinstance(region, dict):
+        return str(region["name"]), tuple(str(c) for c in region["provinces"])
+    return str(region.name), tuple(region.provinces)
+
+
+def paper_applies(o: Outflow) -> bool:
+    """Whether the paper's "821万" (a claim about the Northeast three) is the study region's to check."""
+    return sorted(o.region) == sorted(STUDY_REGIONS[SEED_PAPER_REGION])
 
 
 def survival_ratios(o: Outflow) -> pd.DataFrame:
@@ -158,10 +180,10 @@ def focus_provinces(o: Outflow, highlight_regions) -> list[str]:
     return sorted({c if c in o.provinces else o.province_of[c] for c in highlight_regions})
 
 
-def northeast_prefectures(o: Outflow) -> pd.DataFrame:
-    """Northeast prefectures: change and net migration, ordered by province then change."""
+def region_prefectures(o: Outflow) -> pd.DataFrame:
+    """The study region's prefectures: change and net migration, ordered by province then change."""
     province_of = o.province_of
-    ne = list(NORTHEAST)
+    ne = list(o.region)
     return (
         o.change_pref[o.change_pref["code"].map(province_of).isin(ne)]
         .merge(o.summary_pref, on="code", how="left")
@@ -175,17 +197,18 @@ def northeast_prefectures(o: Outflow) -> pd.DataFrame:
     )
 
 
-def _northeast_rows(o: Outflow):
-    ne = list(NORTHEAST)
-    return [*[(c, o.names[c], [c]) for c in ne], (NE_KEY, "东北三省", ne)]
+def _region_rows(o: Outflow, total_label: str):
+    ne = list(o.region)
+    return [*[(c, o.names[c], [c]) for c in ne], (NE_KEY, total_label, ne)]
 
 
-def methods_comparison(o: Outflow) -> pd.DataFrame:
-    """Residual vs survival-ratio net migration for each Northeast province and the total."""
+def methods_comparison(o: Outflow, total_label: str = "东北三省") -> pd.DataFrame:
+    """Residual vs survival-ratio net migration for each province of the study region and the total
+    (labelled ``total_label``: what the prose calls the provinces together)."""
     rows = []
     residual = o.residual.set_index("code")
     child = o.child_by_code
-    for c, label, codes in _northeast_rows(o):
+    for c, label, codes in _region_rows(o, total_label):
         r = residual.loc[codes].sum()
         sr10 = o.net_prov.loc[o.net_prov["code"].isin(codes), "net_migration"].sum()
         kids = child[codes].sum()
@@ -210,7 +233,7 @@ def paper_reconciliation(o: Outflow, methods: pd.DataFrame) -> pd.DataFrame:
     m = methods.set_index("code")
     inmig = o.inmigrants
     rows = []
-    for c, label, codes in _northeast_rows(o):
+    for c, label, codes in _region_rows(o, "东北三省"):  # the paper's claim: the Northeast three only
         mm = m.loc[c]
         stock = inmig.loc[codes].sum()
         rows.append(

@@ -43,11 +43,13 @@ GDPPC = "log_gdp_per_capita_city"
 SECONDARY = "city_secondary_share_gdp"
 TERTIARY = "city_tertiary_share_gdp"
 CAPITAL = "capital_or_subprovincial"
-NE_WAGE = "northeast_x_wage"
-COLLEGE = "college_per_100k"
-CENSUS_CONTROLS = ("college_per_100k", "share_age_65_plus", "urban_share")
+# The study region's prefectures × the relative wage: is pay more important in the region?
+REGION = "in_region"
+REGION_WAGE = "region_x_wage"
+COLLEGE = "college_share"
+CENSUS_CONTROLS = ("college_share", "share_age_65_plus", "urban_share")
 MAIN_REGRESSORS = (WAGE, GDPPC, SECONDARY, TERTIARY, *CENSUS_CONTROLS, CAPITAL)
-INTERACTION_REGRESSORS = (*MAIN_REGRESSORS, NE_WAGE)
+INTERACTION_REGRESSORS = (*MAIN_REGRESSORS, REGION_WAGE)
 OUTCOMES = ("net_migration_rate", "young_adult_net_migration_rate")
 FIXED_EFFECTS = "province_code"
 SSC = {"k_adj": True, "k_fixef": "nonnested", "G_adj": True, "G_df": "min"}
@@ -60,9 +62,12 @@ CAPITALS = (
 SUB_PROVINCIAL = ("210200", "330200", "350200", "370200", "440300")  # 大连 宁波 厦门 青岛 深圳
 
 
-def add_city_economy(pref: pd.DataFrame, series: pd.DataFrame, base_year: int = 2010) -> pd.DataFrame:
-    """Join base-year city wage, GDP per capita and GDP shares; add the wage, capital and
-    interaction variables. ``series``: long prefecture series (code, year, indicator, value)."""
+def add_city_economy(
+    pref: pd.DataFrame, series: pd.DataFrame, base_year: int = 2010, region: Sequence[str] = NORTHEAST
+) -> pd.DataFrame:
+    """Join base-year city wage, GDP per capita and GDP shares; add the wage, capital, study-region
+    (``region``: its province codes; column ``in_region``) and interaction variables. ``series``: long
+    prefecture series (code, year, indicator, value)."""
     wide = series[series["year"] == base_year].pivot(index="code", columns="indicator", values="value")
     out = pref.copy()
     idx = out["code"].astype(str)
@@ -75,16 +80,25 @@ def add_city_economy(pref: pd.DataFrame, series: pd.DataFrame, base_year: int = 
     for col in (SECONDARY, TERTIARY):
         out[col] = idx.map(wide.get(col, pd.Series(dtype=float))).astype(float).to_numpy()
     out[CAPITAL] = idx.isin([*CAPITALS, *SUB_PROVINCIAL]).astype(int).to_numpy()
-    out[NE_WAGE] = (out["province_code"].isin(NORTHEAST).astype(int) * out[WAGE]).to_numpy()
+    out[REGION] = out["province_code"].astype(str).isin([str(c) for c in region]).astype(int).to_numpy()
+    out[REGION_WAGE] = (out[REGION] * out[WAGE]).to_numpy()
     return out
 
 
-def prefecture_wage_dataset(base_year: int = 2010, end_year: int = 2020) -> pd.DataFrame:
+def prefecture_wage_dataset(
+    base_year: int = 2010, end_year: int = 2020, region: Sequence[str] = NORTHEAST
+) -> pd.DataFrame:
     """:func:`add_city_economy` on the shipped data."""
     from neoutflow import data
 
     pref = datasets.prefecture_dataset(base_year, end_year)
-    return add_city_economy(pref, data.load_prefecture_series(), base_year)
+    return add_city_economy(pref, data.load_prefecture_series(), base_year, region)
+
+
+def region_has_wages(pref: pd.DataFrame) -> bool:
+    """Whether the study region holds prefectures with a wage: without them the interaction models and the
+    region's counterfactuals cannot be estimated (a region of municipalities)."""
+    return bool((pref[REGION].astype(bool) & pref[WAGE].notna()).any())
 
 
 def sample(df: pd.DataFrame, outcome: str, regressors: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -125,11 +139,12 @@ def coefficients(fit_) -> pd.DataFrame:
 # ---------------------------------------------------------------- counterfactuals
 
 
-def northeast_counterfactuals(data: pd.DataFrame, fit_, level: float = 0.95) -> pd.DataFrame:
-    """For each Northeast prefecture with a wage: the change in the fitted outcome if its base-year
-    wage equalled (a) its province's mean and (b) the national median of prefecture wages.
+def region_counterfactuals(data: pd.DataFrame, fit_, level: float = 0.95) -> pd.DataFrame:
+    """For each prefecture of the study region (column ``in_region``) with a wage: the change in the fitted
+    outcome if its base-year wage equalled (a) its province's mean and (b) the national median of prefecture
+    wages.
 
-    Change = β_wage × (log w_ref − log w_i) (+ β_{NE×wage} × the same gap if the model has the
+    Change = β_wage × (log w_ref − log w_i) (+ β_{region×wage} × the same gap if the model has the
     interaction). References are means/medians of log wages over the units of ``data`` (province
     mean = geometric mean of its prefectures' wages). Interval: ± t(G−1) × |gap| × se of the slope
     combination (delta method, exact for a linear contrast).
@@ -138,7 +153,7 @@ def northeast_counterfactuals(data: pd.DataFrame, fit_, level: float = 0.95) -> 
 
     coef = fit_.coef()
     vcov = pd.DataFrame(fit_._vcov, index=coef.index, columns=coef.index)
-    slope_terms = [WAGE] + ([NE_WAGE] if NE_WAGE in coef.index else [])
+    slope_terms = [WAGE] + ([REGION_WAGE] if REGION_WAGE in coef.index else [])
     slope = float(sum(coef[t] for t in slope_terms))
     se_slope = float(np.sqrt(vcov.loc[slope_terms, slope_terms].to_numpy().sum()))
     g = int(data[FIXED_EFFECTS].nunique())
@@ -146,7 +161,7 @@ def northeast_counterfactuals(data: pd.DataFrame, fit_, level: float = 0.95) -> 
     lw = data[WAGE]
     prov_mean = lw.groupby(data[FIXED_EFFECTS]).transform("mean")
     nat_median = float(lw.median())
-    ne = data[FIXED_EFFECTS].isin(NORTHEAST)
+    ne = data[REGION].astype(bool)
     rows = []
     for ref, refval in (("province_mean", prov_mean), ("national_median", nat_median)):
         gap = (refval - lw)[ne] if isinstance(refval, pd.Series) else (refval - lw[ne])
@@ -175,16 +190,20 @@ def northeast_counterfactuals(data: pd.DataFrame, fit_, level: float = 0.95) -> 
 MODELS = {
     "pw_net": ("net_migration_rate", MAIN_REGRESSORS),
     "pw_young": ("young_adult_net_migration_rate", MAIN_REGRESSORS),
-    "pw_net_ne": ("net_migration_rate", INTERACTION_REGRESSORS),
-    "pw_young_ne": ("young_adult_net_migration_rate", INTERACTION_REGRESSORS),
+    "pw_net_region": ("net_migration_rate", INTERACTION_REGRESSORS),
+    "pw_young_region": ("young_adult_net_migration_rate", INTERACTION_REGRESSORS),
 }
+INTERACTION_MODELS = ("pw_net_region", "pw_young_region")
 
 
 def fit_all(data: pd.DataFrame) -> tuple[dict, dict]:
-    """Fit every model of :data:`MODELS`; returns ``(fits, samples)`` by prefix, ``samples`` as
+    """Fit every model of :data:`MODELS` (the interaction models only when the study region has prefectures
+    with a wage, :func:`region_has_wages`); returns ``(fits, samples)`` by prefix, ``samples`` as
     ``(kept, dropped)`` (:func:`sample`)."""
     fits, samples = {}, {}
     for prefix, (outcome, regs) in MODELS.items():
+        if prefix in INTERACTION_MODELS and not region_has_wages(data):
+            continue
         kept, dropped = sample(data, outcome, regs)
         fits[prefix] = fit(kept, outcome, regs)
         samples[prefix] = (kept, dropped)
@@ -195,8 +214,8 @@ def fit_all(data: pd.DataFrame) -> tuple[dict, dict]:
 WILD_TERMS = {
     "pw_net": (WAGE, GDPPC, SECONDARY),
     "pw_young": (WAGE, GDPPC, SECONDARY),
-    "pw_net_ne": (NE_WAGE,),
-    "pw_young_ne": (NE_WAGE,),
+    "pw_net_region": (REGION_WAGE,),
+    "pw_young_region": (REGION_WAGE,),
 }
 WILD_REPS = 9999
 WILD_SEED = 20201101
@@ -211,6 +230,8 @@ def wild_cluster(samples: dict, reps: int = WILD_REPS, seed: int = WILD_SEED) ->
 
     parts = []
     for prefix, terms in WILD_TERMS.items():
+        if prefix not in samples:  # an interaction model left out (no prefecture of the region has a wage)
+            continue
         outcome, regs = MODELS[prefix]
         kept = samples[prefix][0]
         contrasts = {t: {t: 1.0} for t in terms}

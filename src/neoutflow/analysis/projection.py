@@ -1,4 +1,4 @@
-"""Cohort-component projection of the Northeast provinces, in five-year steps, with policy scenarios.
+"""Cohort-component projection of the study region's provinces, in five-year steps, with policy scenarios.
 
 The population is an array ``(..., sex, age)`` with sexes ``(male, female)`` and
 five-year age groups ``0-4`` … with one open last group (``85+``); any leading
@@ -40,7 +40,7 @@ import pandas as pd
 
 from neoutflow.analysis import demography
 from neoutflow.analysis import survival as sv
-from neoutflow.reference import AGE_GROUPS, NORTHEAST, SEXES
+from neoutflow.reference import AGE_GROUPS, NORTHEAST, SEXES, province_key, province_name
 
 STEP = 5
 # The survival and migration rates come from the census interval ending at the start year, which must be
@@ -70,8 +70,20 @@ SCENARIO_LABELS = {
     "births": "生育支持",
     "all": "三者合一",
 }
-NAMES = {"210000": "辽宁", "220000": "吉林", "230000": "黑龙江", "northeast": "东北三省"}
-KEYS = {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang", "northeast": "ne"}
+# The study region's total is carried as one more region after its provinces, under this code (the name it had
+# when the region was always the Northeast, kept so that the default outputs do not change) and results key.
+TOTAL = "northeast"
+TOTAL_KEY = "ne"
+
+
+def region_names(codes, label: str) -> dict[str, str]:
+    """Code → Chinese name for the provinces and the region's total (:data:`TOTAL`)."""
+    return {**{str(c): province_name(c) for c in codes}, TOTAL: label}
+
+
+def region_keys(codes) -> dict[str, str]:
+    """Code → results key for the provinces and the region's total."""
+    return {**{str(c): province_key(c) for c in codes}, TOTAL: TOTAL_KEY}
 
 
 class ProjectionError(ValueError):
@@ -749,7 +761,7 @@ def indicators(projected: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def with_northeast(projected: np.ndarray, region_axis: int = 1) -> np.ndarray:
-    """Append the Northeast total (sum over regions) as the last region."""
+    """Append the study region's total (sum over its provinces) as the last region (:data:`TOTAL`)."""
     total = projected.sum(axis=region_axis, keepdims=True)
     return np.concatenate([projected, total], axis=region_axis)
 
@@ -795,7 +807,7 @@ def backtest(inputs: Inputs, yearend: pd.DataFrame, years: list[int], scenario: 
     """Baseline totals interpolated to each year end vs the year-end series.
 
     ``yearend``: ``code, year, value`` (persons). Returns ``code, year, projected, observed, error,
-    error_pct`` (error = projected − observed), for the regions and the Northeast (``northeast``).
+    error_pct`` (error = projected − observed), for the regions and their total (:data:`TOTAL`).
     """
     scen = [scenario or Scenario("baseline")]
     proj = run(inputs, scen, inputs.start_year + _horizon(years, inputs.start_year))[0]  # (R, T+1, 2, A)
@@ -803,9 +815,9 @@ def backtest(inputs: Inputs, yearend: pd.DataFrame, years: list[int], scenario: 
     totals = np.vstack([totals, totals.sum(axis=0, keepdims=True)])
     obs = yearend.assign(code=yearend["code"].astype(str)).set_index(["code", "year"])["value"]
     rows = []
-    for i, code in enumerate([*inputs.codes, "northeast"]):
+    for i, code in enumerate([*inputs.codes, TOTAL]):
         for y in years:
-            if code == "northeast":
+            if code == TOTAL:
                 o = sum(float(obs.loc[(c, y)]) for c in inputs.codes)
             else:
                 o = float(obs.loc[(code, y)])
@@ -945,8 +957,9 @@ def calibrated_inputs(
     fit_years: tuple[int, int],
     test_last_fit_year: int,
     old_age: str = "benchmark",
+    codes: tuple[str, ...] = NORTHEAST,
 ) -> dict:
-    """The out-of-sample test and the published calibration in one call.
+    """The out-of-sample test and the published calibration of the provinces ``codes`` in one call.
 
     Test: fertility, mortality and the intensity from the fit years up to ``test_last_fit_year`` only, the
     back-test over every fit year (the later ones out of sample). Published: everything refitted on all the fit
@@ -958,7 +971,7 @@ def calibrated_inputs(
         population[population["year"].isin([base_year, start_year])],
         series,
         life_expectancy,
-        NORTHEAST,
+        tuple(codes),
         base_year,
         start_year,
     )
@@ -969,6 +982,7 @@ def calibrated_inputs(
         start_year,
         (birth_rate_years[0], test_last_fit_year),
         (mortality_years[0], test_last_fit_year),
+        tuple(codes),
         old_age=old_age,
         benchmark=bench,
     )
@@ -982,6 +996,7 @@ def calibrated_inputs(
         start_year,
         tuple(birth_rate_years),
         tuple(mortality_years),
+        tuple(codes),
         old_age=old_age,
         benchmark=bench,
     )

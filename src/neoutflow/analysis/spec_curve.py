@@ -30,7 +30,7 @@ FOCALS = ("wage", "education")
 LEVEL_VARS = {
     "province": {
         "wage": ["log_relative_wage"],
-        "education": ["college_per_100k"],
+        "education": ["college_share"],
         "economy": ["log_gdp_per_capita"],
         "industry": ["secondary_share"],
         "demography": ["share_age_65_plus", "urban_share"],
@@ -44,7 +44,7 @@ LEVEL_VARS = {
     },
 }
 CONTROL_SETS = ("none", "economy", "industry", "demography", "other_focal", "full")
-SAMPLES = ("all", "no_capitals", "no_northeast", "no_high_leverage")
+SAMPLES = ("all", "no_capitals", "no_region", "no_high_leverage")
 LEVEL_OUTCOMES = {
     "province": (
         "net_migration_rate",
@@ -151,9 +151,12 @@ def _drop_singletons(df: pd.DataFrame) -> pd.DataFrame:
     return df[size > 1]
 
 
-def sample_frames(data: pd.DataFrame, level: str, outcome: str) -> dict[str, pd.DataFrame]:
+def sample_frames(
+    data: pd.DataFrame, level: str, outcome: str, region: Sequence[str] = NORTHEAST
+) -> dict[str, pd.DataFrame]:
     """The four samples of one level × outcome: complete cases for the full regressor set, then
-    without capitals, without the Northeast, without units of leverage > 3k/n in the full model."""
+    without capitals, without the study region (``region``: its province codes), without units of
+    leverage > 3k/n in the full model."""
     regs = _full_regressors(level)
     base = data.dropna(subset=[outcome, *regs])
     if level == "prefecture":
@@ -165,7 +168,7 @@ def sample_frames(data: pd.DataFrame, level: str, outcome: str) -> dict[str, pd.
     out = {
         "all": base,
         "no_capitals": base[~_capital(base, level)],
-        "no_northeast": base[~base[prov].str[:2].add("0000").isin(NORTHEAST)],
+        "no_region": base[~base[prov].str[:2].add("0000").isin([str(c) for c in region])],
         "no_high_leverage": base[full.leverage <= 3 * (k + (groups is None)) / len(base)],
     }
     if level == "prefecture":
@@ -173,12 +176,15 @@ def sample_frames(data: pd.DataFrame, level: str, outcome: str) -> dict[str, pd.
     return out
 
 
-def run(province: pd.DataFrame, prefecture: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Every specification: one row with the dimensions, estimate, se, ci_low, ci_high, p, n."""
+def run(
+    province: pd.DataFrame, prefecture: pd.DataFrame, level: float = 0.95, region: Sequence[str] = NORTHEAST
+) -> pd.DataFrame:
+    """Every specification: one row with the dimensions, estimate, se, ci_low, ci_high, p, n
+    (``region``: the study region the sample ``no_region`` leaves out)."""
     rows = []
     for lev, data in (("province", province), ("prefecture", prefecture)):
         for outcome in LEVEL_OUTCOMES[lev]:
-            frames = sample_frames(data, lev, outcome)
+            frames = sample_frames(data, lev, outcome, region)
             for smp, frame in frames.items():
                 y = frame[outcome].to_numpy(float)
                 groups = frame["province_code"].to_numpy() if lev == "prefecture" else None
@@ -291,7 +297,12 @@ def _null_draws(y: np.ndarray, x: np.ndarray, groups, weights: np.ndarray, cov: 
 
 
 def joint_test(
-    province: pd.DataFrame, prefecture: pd.DataFrame, reps: int = 999, seed: int = 20201101, level: float = 0.95
+    province: pd.DataFrame,
+    prefecture: pd.DataFrame,
+    reps: int = 999,
+    seed: int = 20201101,
+    level: float = 0.95,
+    region: Sequence[str] = NORTHEAST,
 ) -> pd.DataFrame:
     """Simonsohn, Simmons and Nelson's joint test of a specification curve, by wild restricted bootstrap.
 
@@ -307,7 +318,7 @@ def joint_test(
     rng = np.random.default_rng(seed)
     codes = sorted(set(province["code"].astype(str)) | set(prefecture["province_code"].astype(str)))
     w = pd.DataFrame(rng.choice([-1.0, 1.0], size=(len(codes), reps)), index=codes)
-    curve = run(province, prefecture, level)
+    curve = run(province, prefecture, level, region)
     out = []
     for focal in FOCALS:
         part = curve[curve["focal"] == focal]
@@ -317,7 +328,7 @@ def joint_test(
         counts = np.zeros(reps, dtype=int)
         for lev, data in (("province", province), ("prefecture", prefecture)):
             for outcome in LEVEL_OUTCOMES[lev]:
-                for frame in sample_frames(data, lev, outcome).values():
+                for frame in sample_frames(data, lev, outcome, region).values():
                     y = frame[outcome].to_numpy(float)
                     prov_col = "code" if lev == "province" else "province_code"
                     weights = w.loc[frame[prov_col].astype(str)].to_numpy()

@@ -23,7 +23,6 @@ from neoutflow.data.load import (
     load_boundaries,
     load_census_indicators,
     load_census_totals,
-    load_hukou_press_cells,
     load_life_expectancy,
     load_panel,
     load_population,
@@ -44,7 +43,6 @@ __all__ = [
     "load_birthplace_flows",
     "load_life_expectancy",
     "load_projection_benchmarks",
-    "load_hukou_press_cells",
     "load_basemap",
     "load_boundaries",
     "load_census_indicators",
@@ -58,8 +56,9 @@ __all__ = [
 ]
 
 
-def availability(base_year: int, end_year: int, raw_dir=None):
-    """The optional parts of the report and what each lacks (:func:`neoutflow.data.preflight.availability`)."""
+def availability(base_year: int, end_year: int, raw_dir=None, region=None):
+    """The optional parts of the report and what each lacks (:func:`neoutflow.data.preflight.availability`);
+    with ``region`` (the study region, ``{name, provinces}``), also the parts the region cannot have."""
     from neoutflow.data import preflight  # not at import: ``python -m neoutflow.data.preflight`` runs it as __main__
 
-    return preflight.availability(base_year, end_year, raw_dir)
+    return preflight.availability(base_year, end_year, raw_dir, region=region)

@@ -27,7 +27,7 @@ from neoutflow import atomic, paths
 from neoutflow.data.files import RAW_FILES
 from neoutflow.data.indicators import CENSUS, CENSUS_REGRESSORS, PREFECTURE_REGRESSORS, SERIES
 from neoutflow.inputs import note_read, readers
-from neoutflow.reference import AGE_GROUPS, PROVINCES, SEXES
+from neoutflow.reference import AGE_GROUPS, PROVINCES, SEXES, has_prefecture_level, province_name
 
 PREFLIGHT_COMMAND = "python -m neoutflow.data.preflight"
 CELLS = len(SEXES) * len(AGE_GROUPS)  # sex × age-group rows of one unit-year in census_population
@@ -252,14 +252,32 @@ class Part:
 
     name: str
     missing: list[Missing] = field(default_factory=list)
+    # why the study region has no such part whatever the data (a region of municipalities has no
+    # prefecture level): the sentence printed in its place; empty when the region allows the part
+    unsupported: str = ""
 
     @property
     def available(self) -> bool:
-        return not self.missing
+        return not self.missing and not self.unsupported
 
     def reason(self) -> str:
         """The sentence the report prints in place of the part (empty when it is available)."""
+        if self.unsupported:
+            return self.unsupported
         return omission_sentence(self) if self.missing else ""
+
+
+def region_sentence(part: str, region) -> str:
+    """Why ``region`` (``{name, provinces}`` or a ``StudyRegion``) has no ``part`` whatever the data, or ``""``:
+    a region of municipalities (one prefecture-level unit each) has no prefecture level to compare."""
+    if region is None or part != "prefecture":
+        return ""
+    name, codes = (region["name"], region["provinces"]) if isinstance(region, dict) else (region.name, region.provinces)
+    if has_prefecture_level(codes):
+        return ""
+    names = "、".join(province_name(c) for c in codes)
+    one = "是直辖市，只有一个地级单位" if len(codes) == 1 else "都是直辖市，各自只有一个地级单位"
+    return f"本报告未包含{PARTS[part]}：研究地区{name}的{names}{one}，地级单位之间的比较无从谈起。"
 
 
 def omission_sentence(part: Part) -> str:
@@ -279,14 +297,21 @@ def omission_sentence(part: Part) -> str:
 
 
 def availability(
-    base_year: int, end_year: int, raw_dir: Path | None = None, projection_start_year: int | None = None
+    base_year: int,
+    end_year: int,
+    raw_dir: Path | None = None,
+    projection_start_year: int | None = None,
+    region=None,
 ) -> dict[str, Part]:
     """Each optional part of the report (:data:`PARTS`) for the census interval and the projection (which
-    starts at ``end_year`` unless ``projection_start_year`` is given), with what it lacks."""
+    starts at ``end_year`` unless ``projection_start_year`` is given), with what it lacks; with ``region``
+    (the study region, ``{name, provinces}``), also the parts the region itself cannot have."""
     start = end_year if projection_start_year is None else projection_start_year
     optional = [n for n in census_needs(base_year, end_year) if n.part] + survey_needs(start)
     _, missing = check(None, raw_dir, optional)
-    return {name: Part(name, [m for m in missing if m.need.part == name]) for name in PARTS}
+    return {
+        name: Part(name, [m for m in missing if m.need.part == name], region_sentence(name, region)) for name in PARTS
+    }
 
 
 def write_availability(parts: dict[str, Part], target: Path) -> Path:
@@ -335,7 +360,9 @@ def main(argv: list[str] | None = None) -> int:
     rc, text = report(p, raw_dir)
     print(text, file=sys.stderr if rc else sys.stdout)
     if rc == 0 and write is not None:
-        write_availability(availability(p.base_year, p.end_year, raw_dir, p.projection_start_year), write)
+        write_availability(
+            availability(p.base_year, p.end_year, raw_dir, p.projection_start_year, p.study_region), write
+        )
     return rc
 
 

@@ -11,16 +11,21 @@ results key whose display is one of the words here. One idea, one set of words:
   增加/减少, or zero itself 不包含零/包含零); "cannot tell" is always 无法判断;
 - the composite judgements built on these: a point estimate's sign (:func:`sign_word`), an external
   estimate against our interval (:func:`compare_word`), two magnitudes (:func:`magnitude_word`), the
-  Northeast interaction (:func:`interaction_word`), any significant term (:func:`evidence_word`), a
+  study region's interaction (:func:`interaction_word`), any significant term (:func:`evidence_word`), a
   specification curve (:func:`curve_verdict`), a scenario that can or cannot test a recommendation
   (:func:`scenario_verdict`), the projection's pay lever (:func:`pay_verdict`), the robustness verdicts (:data:`ROBUSTNESS_WORDS`) and the verdict on each
-  of the paper's recommendations (:func:`recommendation_verdict`, :func:`within_word`).
+  of the paper's recommendations (:func:`recommendation_verdict`, :func:`within_word`);
+- the study region and its provinces as sentences name them (:func:`region_group_name`, :class:`RegionWords`),
+  with subjects that share a word grouped (:func:`shared_clause`, :func:`grouped_clause`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from neoutflow.reference import short_province_name
 
 # The level of every test the report words (two-sided), and of its intervals (1 − ALPHA).
 ALPHA = 0.05
@@ -173,11 +178,11 @@ def ranking_word(lead: tuple[float, float], others: Iterable[tuple[float, float]
     return claim if ranks_first(lead, others) else NO_RANKING
 
 
-def interaction_word(coef: float, p: float, alpha: float = ALPHA) -> str:
-    """Does pay matter more or less in the Northeast? From the Northeast × wage term at ``alpha``."""
+def interaction_word(coef: float, p: float, alpha: float = ALPHA, region: str = "东北") -> str:
+    """Does pay matter more or less in the study ``region``? From the region × wage term at ``alpha``."""
     if p >= alpha:
-        return UNDECIDED + "东北与其他地区的工资关联是否不同"
-    return "东北的工资关联更强" if coef > 0 else "东北的工资关联更弱"
+        return UNDECIDED + f"{region}与其他地区的工资关联是否不同"
+    return f"{region}的工资关联更强" if coef > 0 else f"{region}的工资关联更弱"
 
 
 def curve_verdict(share_positive_excl: float, share_negative_excl: float) -> str:
@@ -332,3 +337,52 @@ def grouped_clause(subjects: Sequence[str], words: Sequence[str], tail: str = ""
     for s, w in zip(subjects, words, strict=True):
         groups.setdefault(w, []).append(s)
     return "，".join(f"{_join(g)}{'均' if len(g) > 1 else ''}{w}{tail}" for w, g in groups.items())
+
+
+CHINESE_COUNTS = "一二三四五六七八九十"
+# How a province-level unit's full name ends -> the character that counts it in a group's name (省, 区, 市).
+UNIT_KINDS = (("自治区", "区"), ("省", "省"), ("市", "市"))
+
+
+def region_group_name(name: str, full_names: Sequence[str]) -> str:
+    """A study region as a journal names its provinces together: 东北 and 辽宁省、吉林省、黑龙江省 → "东北三省";
+    five provinces and autonomous regions → "西北五省区"; provinces and a municipality → "长三角四省市"; more
+    than ten units → "中部 12 个省级单位"."""
+    if not full_names:
+        raise ValueError(f"the region {name!r} names no province")
+    kinds = []
+    for full in full_names:
+        kind = next((k for end, k in UNIT_KINDS if str(full).endswith(end)), None)
+        if kind is None:
+            raise ValueError(f"{full!r} is not the full name of a province-level unit (…省, …自治区, …市)")
+        kinds.append(kind)
+    n = len(full_names)
+    if n > len(CHINESE_COUNTS):
+        return f"{name} {n} 个省级单位"
+    count = "两" if n == 2 else CHINESE_COUNTS[n - 1]  # 两省, not 二省
+    return f"{name}{count}" + "".join(k for k in "省区市" if k in kinds)
+
+
+@dataclass(frozen=True)
+class RegionWords:
+    """How the prose names a study region: ``name`` (东北), ``provinces`` (codes), ``short`` (code → 辽宁),
+    ``group`` (东北三省, :func:`region_group_name`) and ``listed`` (辽宁、吉林和黑龙江)."""
+
+    name: str
+    provinces: tuple[str, ...]
+    short: dict
+    group: str
+    listed: str
+
+    @classmethod
+    def of(cls, study_region: Mapping, full_names: Mapping[str, str]) -> RegionWords:
+        """From the ``study_region`` parameter (``{"name", "provinces"}``) and the provinces' full names by code
+        (``辽宁省``; the province dataset's ``name_zh``)."""
+        codes = tuple(str(c) for c in study_region["provinces"])
+        missing = [c for c in codes if c not in full_names]
+        if missing:
+            raise ValueError(f"no name for the study region's provinces {missing}")
+        full = [str(full_names[c]) for c in codes]
+        short = {c: short_province_name(n) for c, n in zip(codes, full, strict=True)}
+        name = str(study_region["name"])
+        return cls(name, codes, short, region_group_name(name, full), _join([short[c] for c in codes]))

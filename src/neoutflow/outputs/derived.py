@@ -53,26 +53,14 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
         "a / -b",
         ["outflow.paper_ne_outflow", "outflow.ne_population_change"],
     ),
-    "determinants.ne_gap_explained_share": (
+    "determinants.region_gap_explained_share": (
         "100 * (1 - a / b)",
-        ["determinants.ne_coef_northeast", "determinants.ne_raw_coef_northeast"],
+        ["determinants.region_coef_study_region", "determinants.region_raw_coef_study_region"],
     ),
-    # notebook 03: the "821万" magnitude checks (registered − resident 2010, press cells of table 7-3)
+    # notebook 03: the "821万" magnitude check (registered − resident 2010)
     "migration_checks.hukou_outstock_ne": (
         "a + b",
         ["migration_checks.hukou_gap_ne", "migration_checks.hukou_inmigrants_ne"],
-    ),
-    "migration_checks.press_ne": (
-        "a + b + c",
-        ["migration_checks.press_210000", "migration_checks.press_220000", "migration_checks.press_230000"],
-    ),
-    "migration_checks.press_share_ne": (
-        "100 * a / b",
-        ["migration_checks.press_ne", "migration_checks.paper_ne_outflow"],
-    ),
-    "migration_checks.press_to_outstock": (
-        "a / b",
-        ["migration_checks.press_ne", "migration_checks.hukou_outstock_ne"],
     ),
     # notebook 03: students, range widths, shifts of the adjusted ratio sets
     "migration_checks.excess_students_share": (
@@ -97,11 +85,6 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
         ],
     ),
 }
-for _code in ("210000", "220000", "230000"):
-    DERIVED[f"migration_checks.press_share_{_code}"] = (
-        "100 * a / b",
-        [f"migration_checks.press_{_code}", f"migration_checks.paper_{_code}"],
-    )
 DERIVED["migration_checks.preferred_young_share"] = (
     "100 * a / b",
     ["migration_checks.preferred_young", "migration_checks.preferred_net"],
@@ -148,9 +131,39 @@ for _k in NORTHEAST_SLUGS.values():
             [f"projection.pay_{_k}_change{_end}", f"projection.pay_{_k}_observed"],
         )
 
+# Derived numbers keyed by a province of the study region (any of the 31): ``pattern -> (formula, component
+# templates)``, the templates filled with the pattern's groups. The Northeast's are also in DERIVED above.
+DERIVED_PATTERNS: list[tuple[re.Pattern, str, list[str]]] = [
+    (
+        re.compile(r"projection\.pay_([a-z_]+)_share(_low|_high)?"),
+        _PAY_SHARE,
+        ["projection.pay_{0}_change{1}", "projection.pay_{0}_observed"],
+    ),
+]
+
+
+def definition(key: str) -> tuple[str, list[str]]:
+    """``(formula, components)`` of a derived number: registered in :data:`DERIVED`, or matching a pattern of
+    :data:`DERIVED_PATTERNS`."""
+    if key in DERIVED:
+        return DERIVED[key]
+    for pattern, formula, templates in DERIVED_PATTERNS:
+        m = pattern.fullmatch(key)
+        if m:
+            groups = [g or "" for g in m.groups()]
+            return formula, [t.format(*groups) for t in templates]
+    raise KeyError(f"{key}: not a registered derived number (outputs.derived.DERIVED or DERIVED_PATTERNS)")
+
+
 # Sums the prose names by their parts in words ("含期间出生者粗估") rather than by their numbers:
 # re-derived from their components, but a paragraph quoting them need not print the parts.
 NAMED_IN_WORDS: set[str] = {"outflow.ne_net_migration_all_ages"}
+
+# Clauses composed of recorded words (one word per subject, subjects sharing a word merged): quoting the clause
+# quotes each of its parts.
+COMPOSED: dict[str, list[str]] = {
+    "conclusions.verdicts_clause": [f"conclusions.rec_{s}_verdict" for s in ("pay", "industry", "education")],
+}
 
 # ``<key>_en``: the same value as ``<key>``, displayed for the English abstract; it quotes ``<key>``.
 ENGLISH_SUFFIX = "_en"
@@ -170,7 +183,7 @@ def evaluate(formula: str, values: list[float]) -> float:
 
 def compute(key: str, rs) -> float:
     """The derived value of ``"notebook.key"`` from the components recorded in ``rs``."""
-    formula, components = DERIVED[key]
+    formula, components = definition(key)
     values = []
     for comp in components:
         nb, name = comp.split(".", 1)
@@ -211,9 +224,11 @@ def paragraphs(text: str) -> list[str]:
 
 
 def quoted_keys(paragraph: str) -> set[str]:
-    """The results keys a paragraph prints; ``<key>_en`` counts as quoting ``<key>``."""
+    """The results keys a paragraph prints; ``<key>_en`` counts as quoting ``<key>``, a composed clause
+    (:data:`COMPOSED`) as quoting its parts."""
     keys = set(VAR.findall(paragraph))
-    return keys | {k.removesuffix(ENGLISH_SUFFIX) for k in keys if k.endswith(ENGLISH_SUFFIX)}
+    keys |= {k.removesuffix(ENGLISH_SUFFIX) for k in keys if k.endswith(ENGLISH_SUFFIX)}
+    return keys | {part for k in keys for part in COMPOSED.get(k, ())}
 
 
 def unquoted_components(text: str) -> list[tuple[str, list[str], str]]:

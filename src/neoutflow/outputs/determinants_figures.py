@@ -1,8 +1,8 @@
 """Figures of the determinants analysis: each function takes tables and returns a figure.
 
 Call :func:`neoutflow.outputs.style.use` first (CJK font); save with :func:`neoutflow.outputs.style.save`.
-The Northeast provinces are drawn in ``style.PALETTE["northeast"]`` (vermillion)
-and named; every other province in blue.
+The study region's provinces (``region``: their codes; ``region_label``: how the legend names them, e.g.
+"东北三省") are drawn in ``style.PALETTE["northeast"]`` (vermillion) and named; every other province in blue.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def partial_regression_figure(
     northeast: Sequence[str],
     id_col: str = "code",
     ncols: int = 3,
+    region_label: str = "研究地区",
 ):
     """Added-variable plots: outcome and each variable net of the other regressors.
 
@@ -60,7 +61,7 @@ def partial_regression_figure(
         ax.scatter(
             pr.loc[~ne, "x_resid"], pr.loc[~ne, "y_resid"], s=16, color=PALETTE["other"], alpha=0.75, label="其他省份"
         )
-        ax.scatter(pr.loc[ne, "x_resid"], pr.loc[ne, "y_resid"], s=26, color=PALETTE["northeast"], label="东北三省")
+        ax.scatter(pr.loc[ne, "x_resid"], pr.loc[ne, "y_resid"], s=26, color=PALETTE["northeast"], label=region_label)
         slope = float(pr["x_resid"] @ pr["y_resid"] / (pr["x_resid"] @ pr["x_resid"]))
         xs = np.linspace(pr["x_resid"].min(), pr["x_resid"].max(), 2)
         ax.plot(xs, slope * xs, color=PALETTE["neutral"], lw=1)
@@ -159,7 +160,12 @@ def counterfactual_figure(
 
 
 def leave_one_out_figure(
-    loo: pd.DataFrame, fit, variables: Sequence[str], labels: Mapping[str, str], northeast: Sequence[str]
+    loo: pd.DataFrame,
+    fit,
+    variables: Sequence[str],
+    labels: Mapping[str, str],
+    northeast: Sequence[str],
+    region_name: str = "研究地区",
 ):
     """Each coefficient re-estimated n times, one province left out each time
     (``loo``: :func:`models.leave_one_out`).
@@ -181,7 +187,7 @@ def leave_one_out_figure(
         ax.axvline(x, color=PALETTE["neutral"], lw=0.6, ls=":")
     ax.axvline(0, color=PALETTE["neutral"], lw=0.8)
     ax.set_yticks(range(len(variables)), [labels.get(v, v) for v in reversed(variables)])
-    ax.set_xlabel("系数 / 全样本稳健标准误（黑线：全样本；朱红点：去掉的是东北省份）")
+    ax.set_xlabel(f"系数 / 全样本稳健标准误（黑线：全样本；朱红点：去掉的是{region_name}省份）")
     fig.tight_layout()
     return fig
 
@@ -195,6 +201,7 @@ def scatter_figure(
     name_col: str = "name_zh",
     id_col: str = "code",
     extremes: float = 0.1,
+    region_label: str = "研究地区",
 ):
     """Two variables across provinces with the Pearson correlation; the Northeast is
     named, and so is every province outside the ``extremes``–``1 − extremes``
@@ -206,7 +213,7 @@ def scatter_figure(
         outer |= ((data[v] <= lo) | (data[v] >= hi)).to_numpy()
     fig, ax = plt.subplots(figsize=(4.8, 3.8))
     ax.scatter(data.loc[~ne, x], data.loc[~ne, y], s=18, color=PALETTE["other"], alpha=0.75, label="其他省份")
-    ax.scatter(data.loc[ne, x], data.loc[ne, y], s=28, color=PALETTE["northeast"], label="东北三省")
+    ax.scatter(data.loc[ne, x], data.loc[ne, y], s=28, color=PALETTE["northeast"], label=region_label)
     named = data[ne | outer]
     r = float(np.corrcoef(data[x].astype(float), data[y].astype(float))[0, 1])
     ax.set_title(f"相关系数 r = {r:.2f}", fontsize=9)
@@ -229,6 +236,7 @@ def fitted_scatter_figure(
     name_col: str = "name_zh",
     id_col: str = "code",
     line_label: str = "拟合线",
+    region_label: str = "研究地区",
 ):
     """``y`` against ``x`` across all provinces, every province named (the Northeast in vermillion),
     with the fitted line of ``fit`` along ``x``: its other regressors held at their sample means, so the
@@ -245,7 +253,7 @@ def fitted_scatter_figure(
     ne = _is_ne(data[id_col], northeast)
     fig, ax = plt.subplots(figsize=(style.TEXT_WIDTH_IN, 4.6))
     ax.scatter(data.loc[~ne, x], data.loc[~ne, y], s=18, color=PALETTE["other"], alpha=0.8, label="其他省份")
-    ax.scatter(data.loc[ne, x], data.loc[ne, y], s=30, color=PALETTE["northeast"], label="东北三省")
+    ax.scatter(data.loc[ne, x], data.loc[ne, y], s=30, color=PALETTE["northeast"], label=region_label)
     xs = np.linspace(float(data[x].min()), float(data[x].max()), 2)
     ax.plot(xs, level + float(params[x]) * xs, color=PALETTE["neutral"], lw=1.2, label=line_label)
     ax.axhline(0, color=PALETTE["neutral"], lw=0.5, ls=":")

@@ -34,15 +34,24 @@ from neoutflow.outputs.claims import (
     SIGNIFICANCE_ENGLISH,
     change_count_phrase,
     direction_word,
+    grouped_clause,
     interval_word,
     method_agreement_word,
     ranking_word,
+    region_group_name,
     scenario_verdict,
     shared_clause,
     significance_word,
 )
 from neoutflow.outputs.results import ResultSet
-from neoutflow.reference import CONTROLS, NBS_ORDER, NORTHEAST, NORTHEAST_SLUGS, OUTCOMES, short_province_name
+from neoutflow.reference import (
+    CONTROLS,
+    DEFAULT_STUDY_REGION,
+    OUTCOMES,
+    STUDY_REGIONS,
+    province_key,
+    short_province_name,
+)
 
 PROVINCE_DATA = "analysis_province.csv"
 # Wild cluster bootstrap of the prefecture model (fixed so the prefecture p-values do not move with the
@@ -50,6 +59,9 @@ PROVINCE_DATA = "analysis_province.csv"
 WILD_REPS = 9999
 WILD_SEED = 20201101
 PREFECTURE_DATA = "analysis_prefecture.csv"
+# The data files of the province and prefecture datasets, cited in the tables' 资料来源 lines.
+PROVINCE_SOURCES = ("census_population", "census_indicators", "province_series")
+PREFECTURE_SOURCES = ("census_population", "census_indicators")
 # The families of indicators a counterfactual sets to the median, and the paper's recommendation each
 # informs (section 三 of the seed paper).
 FAMILY_LABELS = {"education": "教育", "wages": "工资", "industry": "产业", "all": "三者同时"}
@@ -168,7 +180,7 @@ def record_counterfactuals(rs, cf: pd.DataFrame, outcome_label: str, names: Mapp
     and ``_level``; plus each
     province's observed and fitted outcome."""
     for code, part in cf.groupby("code", sort=False):
-        slug = NORTHEAST_SLUGS.get(code, code)
+        slug = province_key(code)
         first = part.iloc[0]
         nm = names.get(code, code)
         rs.record(f"cf_{slug}_observed", float(first["observed"]), "%", f"{nm}{outcome_label}（实际）", digits=2)
@@ -236,6 +248,8 @@ class DeterminantsReport:
     tables_dir: Path
     # False when the data lack a census year at prefecture level (data.availability): no prefecture models
     prefectures: bool = True
+    # the region the report is about (params: study_region): ``{"name": …, "provinces": [codes]}``
+    study_region: Mapping | None = None
     rs: ResultSet = field(default_factory=lambda: ResultSet("determinants"))
     specs: SpecRegistry = field(default_factory=SpecRegistry)
     fits: dict = field(default_factory=dict)  # every reported model, for the coefficient file
@@ -246,8 +260,16 @@ class DeterminantsReport:
         self.reg = models.regressor_set(self.regressors)
         self.full_vars = models.regressor_set("full")
         self.y_label = self.labels[self.outcome]
-        self.ne = list(NORTHEAST)
+        region = self.study_region or {
+            "name": DEFAULT_STUDY_REGION,
+            "provinces": list(STUDY_REGIONS[DEFAULT_STUDY_REGION]),
+        }
+        self.region_name = str(region["name"])
+        self.ne = [str(c) for c in region["provinces"]]  # the study region's provinces
+        # the region indicator's row in the tables: "东北地区"
+        self.labels[ad.REGION_TERM] = f"{self.region_name}地区"
         rs = self.rs
+        rs.record("region_name", self.region_name, "", "研究地区", display=self.region_name)
         rs.record("outcome", self.outcome, "", "省级回归的结果变量", display=self.y_label)
         rs.record("regressor_set", self.regressors, "", "主模型的解释变量组", display=SET_LABELS[self.regressors])
         rs.record("cov_type", self.cov_type, "", "标准误类型", display=self.cov_type)
@@ -275,18 +297,46 @@ class DeterminantsReport:
         """The province and prefecture analysis datasets and their dictionary, written beside the tables."""
         d = self.tables_dir
         d.mkdir(parents=True, exist_ok=True)
-        self.prov = ad.province_dataset(self.base_year, self.end_year)
+        self.prov = ad.mark_study_region(ad.province_dataset(self.base_year, self.end_year), self.ne)
         self.prov.to_csv(d / PROVINCE_DATA, index=False, lineterminator="\n")
         self.pref_fits = {}
         self.pref_all = ad.prefecture_dataset(self.base_year, self.end_year) if self.prefectures else None
+        self.region_prefectures = False
         if self.pref_all is not None:
+            self.pref_all = self._mark_prefectures(self.pref_all)
             self.pref_all.to_csv(d / PREFECTURE_DATA, index=False, lineterminator="\n")
         pref_columns = [] if self.pref_all is None else list(self.pref_all.columns)
         dictionary = ad.data_dictionary(list(dict.fromkeys([*self.prov.columns, *pref_columns])))
         dictionary.to_csv(d / "analysis_dictionary.csv", index=False, lineterminator="\n", encoding="utf-8-sig")
         self.names = dict(zip(self.prov["code"], self.prov["name_zh"]))
+        self.short = {code: short_province_name(name) for code, name in self.names.items()}
+        self._record_region()
         self._record_wage_reference()
         return self.prov
+
+    def _mark_prefectures(self, pref: pd.DataFrame) -> pd.DataFrame:
+        """The prefecture dataset with the region indicator. A region that holds no prefecture-level unit (a
+        region of municipalities; ``region_prefectures`` false) keeps the national prefecture models without
+        the region's column."""
+        inside = pref["province_code"].astype(str).isin(self.ne)
+        self.region_prefectures = bool(inside.any())
+        self.rs.record(
+            "region_prefecture_units",
+            int(inside.sum()),
+            "个",
+            f"{self.region_name}的地级单位数（地级数据中）",
+            digits=0,
+        )
+        return ad.mark_study_region(pref, self.ne, "province_code") if self.region_prefectures else pref
+
+    def _record_region(self) -> None:
+        """The study region as the prose names it: its provinces, their number and the group's name."""
+        rs, names = self.rs, [self.short[c] for c in self.ne]
+        group = region_group_name(self.region_name, [self.names[c] for c in self.ne])
+        rs.record("region_group", group, "", "研究地区各省合称", display=group)
+        shown = list_zh(names)
+        rs.record("region_provinces", shown, "", "研究地区所含省份", display=shown)
+        rs.record("region_province_count", len(self.ne), "个", "研究地区的省份数", digits=0)
 
     def _record_wage_reference(self) -> None:
         """How the national wage (denominator of the relative wage) was obtained, and the last wage year."""
@@ -307,23 +357,29 @@ class DeterminantsReport:
             rs.record(f"series_year_{name}", year, "年", label, display=str(year))
 
     def descriptive(self) -> pd.DataFrame:
-        """The Northeast beside the national median: the gap the counterfactuals close."""
+        """The study region's provinces beside the national median: the gap the counterfactuals close."""
         prov, cols = self.prov, [*OUTCOMES, *self.full_vars]
         desc = prov.set_index("code").loc[self.ne, ["name_zh", *cols]].set_index("name_zh").T
         desc["全国中位数"] = prov[cols].median()
-        # 高于/低于 the median, per Northeast province and for the three together (the prose's comparisons)
+        # 高于/低于 the median, per province of the region and for the region together (the prose's comparisons)
         values = prov.set_index("code").loc[self.ne, cols]
+        group = self.rs["region_group"].display
         for v in self.full_vars:
             gaps = values[v] - desc.loc[v, "全国中位数"]
+            words = []
             for code, gap in gaps.items():
                 word = direction_word(gap, "compare")
+                words.append(word)
                 label = f"{self.names[code]}的{self.labels[v]}相对全国中位数"
-                self.rs.record(f"{NORTHEAST_SLUGS[code]}_{v}_vs_median", word, "", label, display=word)
+                self.rs.record(f"{province_key(code)}_{v}_vs_median", word, "", label, display=word)
             word = direction_word(gaps.to_numpy(), "compare")
-            self.rs.record(f"ne_{v}_vs_median", word, "", f"东北三省的{self.labels[v]}相对全国中位数", display=word)
+            self.rs.record(f"region_{v}_vs_median", word, "", f"{group}的{self.labels[v]}相对全国中位数", display=word)
+            clause = grouped_clause([self.short[c] for c in gaps.index], words, "全国中位数")
+            what = f"{group}各省的{self.labels[v]}相对全国中位数（按省合述）"
+            self.rs.record(f"region_{v}_vs_median_clause", clause, "", what, display=clause)
         desc["全国最小值"] = prov[cols].min()
         desc["全国最大值"] = prov[cols].max()
-        # decimals by row: counts per 100,000 without decimals, logarithms with three, shares with two
+        # decimals by row: values of 1,000 or more without decimals, logarithms with three, shares with two
         row_digits = {
             v: 0 if desc.loc[v].abs().max() >= 1000 else (3 if ad.DICTIONARY[v][1].startswith("ln") else 2)
             for v in desc.index
@@ -335,15 +391,16 @@ class DeterminantsReport:
             table,
             self.tables_dir,
             "determinants_descriptive",
-            f"东北三省与全国的结果变量和基期解释变量（{self.base_year}–{self.end_year}）",
+            f"{group}与全国的结果变量和基期解释变量（{self.base_year}–{self.end_year}）",
             "注：全国中位数、最小值和最大值按 31 个省份计算；解释变量为基期值。",
+            sources=PROVINCE_SOURCES,
         )
         return table
 
     # -------------------------------------------------------------------- models
-    def _markdown(self, table, name, caption, note) -> str:
-        rt.write_table(table, self.tables_dir, name, caption, note)
-        return rt.to_markdown(table, caption, name, note)
+    def _markdown(self, table, name, caption, note, sources=PROVINCE_SOURCES) -> str:
+        rt.write_table(table, self.tables_dir, name, caption, note, sources)
+        return rt.to_markdown(table, caption, name, note, sources)
 
     def regressor_sets(self) -> str:
         """The outcome on each regressor set; the one named by ``regressors`` is the main model."""
@@ -441,8 +498,11 @@ class DeterminantsReport:
             "determinants_vif",
             "解释变量的方差膨胀因子（VIF）",
             f"注：VIF = 1/(1 − R²ⱼ)，R²ⱼ 为该变量对其余解释变量回归的决定系数；相对工资与人均 GDP 的相关系数为 {corr:.2f}。",
+            sources=("census_indicators", "province_series"),
         )
-        return table, dfig.scatter_figure(prov, "log_gdp_per_capita", "log_relative_wage", labels, self.ne)
+        group = rs["region_group"].display
+        fig = dfig.scatter_figure(prov, "log_gdp_per_capita", "log_relative_wage", labels, self.ne, region_label=group)
+        return table, fig
 
     def wage_scatter(self):
         """The outcome against the log relative wage, every province named, with the fitted line of the
@@ -462,11 +522,19 @@ class DeterminantsReport:
             axis,
             self.ne,
             line_label=f"{SET_LABELS['wages']}模型拟合线（其余变量取均值）",
+            region_label=self.rs["region_group"].display,
         )
 
     def partial_regression(self):
         return dfig.partial_regression_figure(
-            self.prov, self.outcome, self.reg, self.reg, self.labels, self.names, self.ne
+            self.prov,
+            self.outcome,
+            self.reg,
+            self.reg,
+            self.labels,
+            self.names,
+            self.ne,
+            region_label=self.rs["region_group"].display,
         )
 
     def influence(self):
@@ -502,7 +570,7 @@ class DeterminantsReport:
         rs.record("cooks_flagged_provinces", shown, "", "Cook 距离大于 4/n 的省份", display=shown or "无")
         trimmed = self.prov[~self.prov["code"].isin(flagged["code"])].reset_index(drop=True)
         self.trim_fit = self._fit("trim", "剔除高影响省份后的主模型", trimmed)
-        fig = dfig.leave_one_out_figure(loo, main, self.reg, labels, self.ne)
+        fig = dfig.leave_one_out_figure(loo, main, self.reg, labels, self.ne, self.region_name)
         return fig, flagged[["name_zh", "leverage", "cooks_d", "student_resid"]].round(3)
 
     def outcomes(self) -> str:
@@ -518,18 +586,19 @@ class DeterminantsReport:
             table, "determinants_outcomes", caption, rt.default_note(self.cov_type, "各列被解释变量单位均为 %")
         )
 
-    def northeast(self) -> str:
-        """A Northeast indicator alone, with the main model and with every variable."""
-        prov, reg, full = self.prov, self.reg, self.full_vars
-        ne_fits = models.northeast_models(prov, self.outcome, reg, self.cov_type)
-        ne_full = models.fit_ols(prov, self.outcome, [*full, "northeast"], cov_type=self.cov_type)
+    def region(self) -> str:
+        """The study region's indicator alone, with the main model and with every variable."""
+        prov, reg, full, term = self.prov, self.reg, self.full_vars, ad.REGION_TERM
+        rs, name, group = self.rs, self.region_name, self.rs["region_group"].display
+        gap_fits = models.region_gap_models(prov, self.outcome, reg, self.cov_type, indicator=term)
+        gap_full = models.fit_ols(prov, self.outcome, [*full, term], cov_type=self.cov_type)
         for prefix, fit, regs, title in (
-            ("ne_raw", ne_fits["raw"], ["northeast"], "东北虚拟变量（无控制）"),
-            ("ne", ne_fits["adjusted"], [*reg, "northeast"], "东北虚拟变量 + 主模型"),
-            ("ne_full", ne_full, [*full, "northeast"], "东北虚拟变量 + 全部变量"),
+            ("region_raw", gap_fits["raw"], [term], f"{name}虚拟变量（无控制）"),
+            ("region", gap_fits["adjusted"], [*reg, term], f"{name}虚拟变量 + 主模型"),
+            ("region_full", gap_full, [*full, term], f"{name}虚拟变量 + 全部变量"),
         ):
             record_fit(
-                self.rs,
+                rs,
                 self.specs,
                 prefix,
                 fit,
@@ -541,40 +610,52 @@ class DeterminantsReport:
                 cov_type=self.cov_type,
             )
             self.fits[prefix] = fit
-        raw_gap, adj_gap = ne_fits["raw"].params["northeast"], ne_fits["adjusted"].params["northeast"]
-        if (
-            abs(self.rs["ne_coef_northeast"].value - adj_gap) + abs(self.rs["ne_raw_coef_northeast"].value - raw_gap)
-            > 0
-        ):
-            raise AssertionError("the recorded Northeast coefficients are not the fitted ones")
-        for prefix, regs in (("ne_raw", []), ("ne", reg)):
-            ri = inference.randomisation_exact(prov, self.outcome, regs, "northeast")
-            what = "东北虚拟变量系数的精确随机化推断 p 值（全部三省组合）"
-            self.rs.record(f"{prefix}_ri_p_northeast", ri["p"], "", what, digits=3)
-            self.rs.record(f"{prefix}_ri_sets", ri["n_sets"], "个", "随机化推断枚举的三省组合数", digits=0)
+        raw_gap, adj_gap = gap_fits["raw"].params[term], gap_fits["adjusted"].params[term]
+        if abs(rs[f"region_coef_{term}"].value - adj_gap) + abs(rs[f"region_raw_coef_{term}"].value - raw_gap) > 0:
+            raise AssertionError("the recorded region coefficients are not the fitted ones")
+        k = len(self.ne)
+        for prefix, regs in (("region_raw", []), ("region", reg)):
+            ri = inference.randomisation_exact(prov, self.outcome, regs, term)
+            what = f"{name}虚拟变量系数的精确随机化推断 p 值（全部 {k} 省组合）"
+            rs.record(f"{prefix}_ri_p", ri["p"], "", what, digits=3)
+            rs.record(f"{prefix}_ri_sets", ri["n_sets"], "个", f"随机化推断枚举的 {k} 省组合数", digits=0)
             word = significance_word(ri["p"])
-            self.rs.record(f"{prefix}_ri_word_northeast", word, "", "东北虚拟变量在随机化推断下是否显著", display=word)
-            fit = ne_fits["raw" if prefix == "ne_raw" else "adjusted"]
-            word = significance_word(float(fit.pvalues["northeast"]))
-            self.rs.record(f"{prefix}_hc3_word_northeast", word, "", "东北虚拟变量按 HC3 t 检验是否显著", display=word)
-            word = method_agreement_word([float(fit.pvalues["northeast"]), ri["p"]])
-            self.rs.record(f"{prefix}_ri_agree_northeast", word, "", "HC3 与随机化推断结论是否一致", display=word)
+            rs.record(f"{prefix}_ri_word", word, "", f"{name}虚拟变量在随机化推断下是否显著", display=word)
+            fit = gap_fits["raw" if prefix == "region_raw" else "adjusted"]
+            word = significance_word(float(fit.pvalues[term]))
+            rs.record(f"{prefix}_hc3_word", word, "", f"{name}虚拟变量按 HC3 t 检验是否显著", display=word)
+            word = method_agreement_word([float(fit.pvalues[term]), ri["p"]])
+            rs.record(f"{prefix}_ri_agree", word, "", "HC3 与随机化推断结论是否一致", display=word)
         derived.record(
-            self.rs, "ne_gap_explained_share", "%", "东北与其他省份的平均差距中被主模型基本面解释的比例", digits=0
+            rs, "region_gap_explained_share", "%", f"{name}与其他省份的平均差距中被主模型基本面解释的比例", digits=0
         )
+        text = self._gap_sentence(float(raw_gap), float(adj_gap))
+        rs.record("region_gap_sentence", text, "", f"{name}的差距被基本面解释的程度（句）", display=text)
         columns = [
-            rt.column(ne_fits["raw"], "(1) 仅东北"),
-            rt.column(ne_fits["adjusted"], f"(2) + {SET_LABELS[self.regressors]}"),
-            rt.column(ne_full, "(3) + 全部变量"),
+            rt.column(gap_fits["raw"], f"(1) 仅{name}"),
+            rt.column(gap_fits["adjusted"], f"(2) + {SET_LABELS[self.regressors]}"),
+            rt.column(gap_full, "(3) + 全部变量"),
         ]
-        table = rt.regression_table(columns, self.labels, terms=["northeast", *full, models.INTERCEPT])
+        table = rt.regression_table(columns, self.labels, terms=[term, *full, models.INTERCEPT])
         note = rt.default_note(
             self.cov_type,
-            "东北虚拟变量的系数只由三个省份识别；其随机化推断 p 值（把“东北”标签依次赋给全部 "
-            f"{self.rs['ne_ri_sets'].display} 个三省组合）：第 (1) 列 {self.rs['ne_raw_ri_p_northeast'].display}，"
-            f"第 (2) 列 {self.rs['ne_ri_p_northeast'].display}",
+            f"{name}虚拟变量的系数只由{group}识别；其随机化推断 p 值（把“{name}”标签依次赋给全部 "
+            f"{rs['region_ri_sets'].display} 个 {k} 省组合）：第 (1) 列 {rs['region_raw_ri_p'].display}，"
+            f"第 (2) 列 {rs['region_ri_p'].display}",
         )
-        return self._markdown(table, "determinants_northeast", f"东北虚拟变量：{self.y_label}", note)
+        return self._markdown(table, "determinants_region", f"{name}虚拟变量：{self.y_label}", note)
+
+    def _gap_sentence(self, raw: float, adjusted: float) -> str:
+        """How the fundamentals change the region's gap, as the text says it: a share explained only when the
+        gap keeps its sign and shrinks."""
+        share = self.rs["region_gap_explained_share"].display
+        if raw * adjusted > 0 and abs(adjusted) <= abs(raw):
+            text = f"即基本面解释了约 {share}% 的差距"
+        elif raw * adjusted > 0:
+            text = "即控制基本面后差距反而扩大，基本面不能解释这一差距"
+        else:
+            text = "系数的符号在控制基本面后反转，“基本面解释了多少差距”在这里没有意义"
+        return text
 
     def _record_dropped(self, pref: pd.DataFrame, dropped: pd.DataFrame) -> pd.DataFrame:
         """The units the prefecture models leave out, counted by reason and written as a table."""
@@ -582,12 +663,18 @@ class DeterminantsReport:
         for key, pattern in DROP_REASONS.items():
             n = int(dropped["reason"].str.contains(pattern).sum())
             self.rs.record(f"pref_dropped_{key}", n, "个", f"地级市模型排除的单位数（{pattern}）", digits=0)
-        self.rs.record("pref_n_northeast", int(pref["northeast"].sum()), "个", "地级市样本中的东北地级单位数", digits=0)
+        n_region = int(pref[ad.REGION_TERM].sum()) if self.region_prefectures else 0
+        what = f"地级市样本中的{self.region_name}地级单位数"
+        self.rs.record("pref_n_region", n_region, "个", what, digits=0)
         dropped_table = dropped.assign(province=dropped["province_code"].map(self.names))[
             ["code", "name_zh", "province", "reason"]
         ].rename(columns={"code": "代码", "name_zh": "单位", "province": "所属省份", "reason": "排除原因"})
         rt.write_table(
-            dropped_table, self.tables_dir, "determinants_prefecture_dropped", "地级市模型中被排除的单位及原因"
+            dropped_table,
+            self.tables_dir,
+            "determinants_prefecture_dropped",
+            "地级市模型中被排除的单位及原因",
+            sources=("census_population", "census_totals", "regions"),
         )
         return dropped_table
 
@@ -612,41 +699,43 @@ class DeterminantsReport:
             "pref_alt": self._fit("pref_alt", "地级市模型（替代指标）", pref, regressors=alt, **fe),
             "pref_stable": self._fit("pref_stable", "地级市模型（区划稳定单位）", stable, regressors=reg, **fe),
         }
-        pref_ne = models.fit_ols(pref, outcome, [*reg, "northeast"], cov_type="cluster", cluster="province_code")
-        record_fit(
-            rs,
-            self.specs,
-            "pref_ne",
-            pref_ne,
-            "地级市模型（东北虚拟变量，无省份固定效应）",
-            dataset=PREFECTURE_DATA,
-            codes=list(pref["code"]),
-            outcome=outcome,
-            regressors=[*reg, "northeast"],
-            cov_type="cluster",
-            cluster="province_code",
-        )
-        pref_fits["pref_ne"] = self.fits["pref_ne"] = pref_ne
+        if self.region_prefectures:  # the region's prefectures against all others, without province effects
+            regs = [*reg, ad.REGION_TERM]
+            pref_region = models.fit_ols(pref, outcome, regs, cov_type="cluster", cluster="province_code")
+            record_fit(
+                rs,
+                self.specs,
+                "pref_region",
+                pref_region,
+                f"地级市模型（{self.region_name}虚拟变量，无省份固定效应）",
+                dataset=PREFECTURE_DATA,
+                codes=list(pref["code"]),
+                outcome=outcome,
+                regressors=regs,
+                cov_type="cluster",
+                cluster="province_code",
+            )
+            pref_fits["pref_region"] = self.fits["pref_region"] = pref_region
         hc3 = dict(fe, cov_type="HC3")
         self._fit("pref_hc3", "地级市模型（HC3 标准误）", pref, regressors=reg, **hc3)
         self._wild_prefecture(pref, outcome, reg)
-        pref_data = {"pref": pref, "pref_alt": pref, "pref_stable": stable, "pref_ne": pref}
+        pref_data = {"pref": pref, "pref_alt": pref, "pref_stable": stable, "pref_region": pref}
         for k, f in pref_fits.items():
-            if k != "pref_ne":
+            if k != "pref_region":
                 r2 = models.within_r2(f, pref_data[k], outcome, "province_code")
                 rs.record(f"{k}_r2_within", r2, "", "组内 R²（省内差异中被解释的比例）", digits=3)
             n = int(pref_data[k]["province_code"].nunique())
             rs.record(f"{k}_clusters", n, "个", "聚类（省份）数", digits=0)
-        headers = ["(1) 基准", "(2) 替代指标", "(3) 区划稳定单位", "(4) 东北虚拟变量"]
+        headers = ["(1) 基准", "(2) 替代指标", "(3) 区划稳定单位", f"(4) {self.region_name}虚拟变量"]
         within = derived.IN_TABLE["determinants.pref_r2_within"][1]
         columns = [
             rt.column(
                 f,
                 h,
                 {
-                    "省份固定效应": "否" if k == "pref_ne" else "是",
+                    "省份固定效应": "否" if k == "pref_region" else "是",
                     "聚类数（省份）": str(rs[f"{k}_clusters"].value),
-                    within: "" if k == "pref_ne" else rs[f"{k}_r2_within"].display,
+                    within: "" if k == "pref_region" else rs[f"{k}_r2_within"].display,
                 },
             )
             for (k, f), h in zip(pref_fits.items(), headers)
@@ -658,7 +747,10 @@ class DeterminantsReport:
             "第 (1) 列改用 HC3 异方差稳健标准误的估计随系数文件一并发布；被排除的单位另列一表",
         )
         self.pref_fits = pref_fits
-        return dropped_table, self._markdown(table, "determinants_prefecture", f"地级市模型：{labels[outcome]}", note)
+        markdown = self._markdown(
+            table, "determinants_prefecture", f"地级市模型：{labels[outcome]}", note, PREFECTURE_SOURCES
+        )
+        return dropped_table, markdown
 
     def counterfactuals(self, bootstrap_reps: int, seed: int):
         """Each Northeast province with one family of indicators at the national median."""
@@ -701,7 +793,9 @@ class DeterminantsReport:
             "delta_ci": "95% 区间（delta 方法）",
         }
         if bootstrap_reps > 0:
-            show["wild_p"] = [f"{a:.3f} / {b:.3f}" for a, b in zip(cf["p_rademacher"], cf["p_webb"])]
+            show["wild_p"] = [
+                f"{a:.3f} / {b:.3f}" if pd.notna(a) else "—" for a, b in zip(cf["p_rademacher"], cf["p_webb"])
+            ]
             cols["wild_p"] = "野自助 p 值（Rademacher / Webb）"
         cols["counterfactual"] = "反事实值（%）"
         table = rt.frame_table(show[list(cols)], {"observed": 2, "change": 2, "se": 2, "counterfactual": 2}, cols)
@@ -710,11 +804,12 @@ class DeterminantsReport:
             table,
             self.tables_dir,
             "determinants_counterfactuals",
-            f"东北三省的反事实：若指标达到全国中位数，{self.y_label}的变化",
+            f"{rs['region_group'].display}的反事实：若指标达到全国中位数，{self.y_label}的变化",
             f"注：基于主模型（{SET_LABELS[self.regressors]}）；delta 方法使用 {self.cov_type} 协方差矩阵；"
             f"野自助 p 值为施加零假设的野自助法（限制性残差，HC1 型 t 统计量，{bootstrap_reps} 次，种子 {seed}）"
             "对“变化为零”的检验；反事实值 = 实际值 + 变化；"
             f"情景与原文建议的对应：{mapping}。",
+            sources=("census_population", "census_indicators", "province_series"),
         )
         self._record_counterfactual_words(cf, medians)
         return table, dfig.counterfactual_figure(cf, self.names, self.y_label, FAMILY_LABELS)
@@ -764,33 +859,119 @@ class DeterminantsReport:
             self.rs.record(f"pref_wild_p_{v}", p, "", what, digits=3)
 
     def _wild_counterfactuals(self, cf: pd.DataFrame, reps: int, seed: int) -> pd.DataFrame:
-        """Wild restricted bootstrap p-values of each counterfactual change ``g'β = 0``."""
+        """Wild restricted bootstrap p-values of each counterfactual change ``g'β = 0``. A province whose
+        indicators of a family are the national median (the median province itself) has no change to test
+        (``g = 0``): it gets no p-value."""
         info, g = models.counterfactual_contrasts([models.INTERCEPT, *self.reg], self.prov, self.ne, self.reg)
         terms = [models.INTERCEPT, *self.reg]
-        contrasts = {f"{c}|{f}": dict(zip(terms, row)) for (c, f), row in zip(zip(info["code"], info["family"]), g)}
+        contrasts = {
+            f"{c}|{f}": dict(zip(terms, row))
+            for (c, f), row in zip(zip(info["code"], info["family"]), g)
+            if np.any(row != 0)
+        }
         wild = inference.wild_tests(self.prov, self.outcome, self.reg, contrasts, reps, seed)
         split = wild["name"].str.split("|", expand=True)
         return wild.assign(code=split[0], family=split[1])[["code", "family", "p_rademacher", "p_webb"]]
 
-    def _record_shared_clauses(self, cf: pd.DataFrame) -> None:
-        """Per family, one clause for Heilongjiang and Jilin together (``cf_<family>_ci_zero_clause`` "黑龙江和
-        吉林均包含零", ``cf_<family>_wild_clause``), so that the prose never prints a word twice."""
-        rs, pair = self.rs, ("heilongjiang", "jilin")
-        short = {code: name for name, code in NBS_ORDER}
-        codes = {slug: code for code, slug in NORTHEAST_SLUGS.items()}
-        subjects = [short[codes[p]] for p in pair] if all(p in codes for p in pair) else []
-        for family in dict.fromkeys(FAMILY_SLUGS[f] for f in cf["family"]):
-            for tail, what in (("ci_zero", "delta 方法 95% 区间是否包含零"), ("wild_word", "野自助法检验是否显著")):
-                keys = [f"cf_{p}_{family}_{tail}" for p in pair]
-                if subjects and all(k in rs for k in keys):
-                    clause = shared_clause(subjects, [rs[k].display for k in keys])
-                    rs.record(f"cf_{family}_{tail}_clause", clause, "", f"两省合述：{what}", display=clause)
+    def _record_scenario_sentences(self, cf: pd.DataFrame, medians: pd.Series) -> None:
+        """Per scenario, the sentence that reports it for every province of the region
+        (``cf_<family>_sentence``), so that a region of three or six provinces reads the same way: the provinces
+        the scenario moves towards more (below the median) first, by the size of the change, the first with its
+        interval, wild bootstrap p-values and level; the shared words once (:func:`claims.shared_clause`); then
+        the provinces already above the median, which "reaching the median" moves down."""
+        rs, y = self.rs, self.y_label
+        for family, slug in FAMILY_SLUGS.items():
+            part = cf[cf["family"] == family].set_index("code")
+            key = f"cf_{slug}_sentence"
+            if part.empty:
+                text = f"主模型（{SET_LABELS[self.regressors]}）不含{FAMILY_LABELS[family]}指标，没有这一情景"
+                rs.record(key, text, "", f"{FAMILY_LABELS[family]}情景的逐省表述", display=text)
+                continue
+            if family == "all":
+                text = self._all_sentence(part)
+            else:
+                fv = [v for v in self.reg if models.VARIABLE_FAMILY.get(v) == family]
+                above = self.prov.set_index("code").loc[self.ne, fv].gt(medians[fv]).any(axis=1)
+                text = self._family_sentence(part, family, fv, [c for c in self.ne if not above[c]], above)
+            rs.record(key, text, "", f"{FAMILY_LABELS[family]}情景的逐省表述（{y}）", display=text)
+
+    def _cf(self, code: str, family: str, tail: str = "") -> str:
+        return self.rs[f"cf_{province_key(code)}_{FAMILY_SLUGS[family]}{tail}"].display
+
+    def _family_sentence(self, part, family: str, fv: list[str], raised: list[str], above: pd.Series) -> str:
+        y, short, what = self.y_label, self.short, list_zh([self.labels[v] for v in fv])
+        at_median = [c for c in raised if float(part.loc[c, "change"]) == 0.0]  # the median province itself
+        raised = sorted((c for c in raised if c not in at_median), key=lambda c: -float(part.loc[c, "change"]))
+        lowered = [c for c in self.ne if above[c]]
+        pieces = []
+        if raised:
+            first = raised[0]
+            wild = ""
+            if f"cf_{province_key(first)}_{FAMILY_SLUGS[family]}_wild_p_webb" in self.rs:
+                wild = f"；野自助 p 值 {self._cf(first, family, '_wild_p_rademacher')}/{self._cf(first, family, '_wild_p_webb')}"
+            obs = self.rs[f"cf_{province_key(first)}_observed"].display
+            lead = (
+                f"若{short[first]}的{what}达到全国中位数，其{y}预计变化 {self._cf(first, family)} 个百分点"
+                f"（95% 区间 {self._cf(first, family, '_low')} 至 {self._cf(first, family, '_high')}{wild}），"
+                f"从 {obs}% 变为 {self._cf(first, family, '_level')}%"
+            )
+            rest = [
+                f"{short[c]}变化 {self._cf(c, family)} 个百分点（{self._cf(c, family, '_low')} 至 "
+                f"{self._cf(c, family, '_high')}）"
+                for c in raised[1:]
+            ]
+            pieces.append("；".join([lead, *rest]))
+            names = [short[c] for c in raised]
+            ci = shared_clause(names, [self._cf(c, family, "_ci_zero") for c in raised])
+            tests = f"delta 方法 95% 区间{ci}"
+            if wild:
+                tests += "；施加零假设的野自助法检验" + shared_clause(
+                    names, [self._cf(c, family, "_wild_word") for c in raised]
+                )
+            pieces.append(tests)
+        if at_median:
+            names = list_zh([short[c] for c in at_median])
+            pieces.append(f"{names}的{what}恰为全国中位数，这一情景不改变其{y}")
+        if lowered:
+            every = len(lowered) == len(self.ne)
+            subject = self.rs["region_group"].display if every else list_zh([short[c] for c in lowered])
+            both = "均" if len(lowered) > 1 else ""
+            changes = "、".join(self._cf(c, family) for c in lowered)
+            each = "分别" if len(lowered) > 1 else ""
+            ci = shared_clause([short[c] for c in lowered], [self._cf(c, family, "_ci_zero") for c in lowered])
+            pieces.append(
+                f"{subject}的{what}{both}已高于全国中位数，“拉到中位数”反而使其{y}{each}变化 {changes} 个百分点"
+                f"（delta 方法 95% 区间{ci}）"
+            )
+        return "。".join(pieces)
+
+    def _all_sentence(self, part) -> str:
+        """All three families at the median: the province with the most outflow first, with its interval and
+        the share of its observed net loss the change would offset."""
+        y, short = self.y_label, self.short
+        order = sorted(self.ne, key=lambda c: float(part.loc[c, "observed"]))
+        first = order[0]
+        lead = (
+            f"若各项指标同时达到全国中位数，{short[first]}的{y}预计变化 {self._cf(first, 'all')} 个百分点"
+            f"（delta 方法区间 {self._cf(first, 'all', '_low')} 至 {self._cf(first, 'all', '_high')}）"
+        )
+        rest = "，".join(f"{short[c]} {self._cf(c, 'all')}" for c in order[1:])
+        text = lead + (f"，{rest}" if rest else "")
+        key = f"cf_{province_key(first)}_all_offset_share"
+        observed, change = float(part.loc[first, "observed"]), float(part.loc[first, "change"])
+        if observed < 0 < change:
+            share = 100 * change / -observed
+            what = f"{self.names[first]}：三者同时情景的变化占其实际净迁出的比例"
+            self.rs.record(key, share, "%", what, digits=0)
+            obs = self.rs[f"cf_{province_key(first)}_observed"].display
+            text += f"。与{short[first]}实际的 {obs}% 相比，这一变化相当于其净迁出的 {self.rs[key].display}%"
+        return text
 
     def _record_counterfactual_words(self, cf: pd.DataFrame, medians: pd.Series) -> None:
         """Whether each 95% interval includes zero, and whether the education scenario can test more education."""
         rs = self.rs
         for _, r in cf.iterrows():
-            key = f"cf_{NORTHEAST_SLUGS.get(r['code'], r['code'])}_{FAMILY_SLUGS[r['family']]}"
+            key = f"cf_{province_key(r['code'])}_{FAMILY_SLUGS[r['family']]}"
             word = interval_word(r["ci_low"], r["ci_high"], "zero")
             rs.record(f"{key}_ci_zero", word, "", "德尔塔方法 95% 区间是否包含零", display=word)
             if "p_webb" in r and pd.notna(r["p_webb"]):
@@ -800,7 +981,7 @@ class DeterminantsReport:
                 # The word follows the less favourable of the two weight types.
                 word = significance_word(max(r["p_rademacher"], r["p_webb"]))
                 rs.record(f"{key}_wild_word", word, "", "野自助法检验（两种权重）在 5% 水平是否显著", display=word)
-        self._record_shared_clauses(cf)
+        self._record_scenario_sentences(cf, medians)
         # The same extrapolation count for every family: Northeast provinces already above the reference,
         # whom "reaching the median" moves down, outside what the scenario can speak to.
         for fam in ("wages", "industry", "education"):
@@ -811,7 +992,7 @@ class DeterminantsReport:
                 f"cf_{FAMILY_SLUGS[fam]}_above_count",
                 n_above,
                 "个",
-                f"{FAMILY_LABELS[fam]}指标已高于全国中位数的东北省份数（反事实对其只能外推）",
+                f"{FAMILY_LABELS[fam]}指标已高于全国中位数的{self.region_name}省份数（反事实对其只能外推）",
                 digits=0,
             )
         edu = [v for v in self.reg if models.VARIABLE_FAMILY.get(v) == "education"]
@@ -821,9 +1002,18 @@ class DeterminantsReport:
             "cf_education_lowered_count",
             lowered,
             "个",
-            "教育情景把教育指标降到全国中位数的东北省份数（高于中位数者）",
+            f"教育情景把教育指标降到全国中位数的{self.region_name}省份数（高于中位数者）",
             digits=0,
         )
+        if lowered == len(self.ne):
+            text = f"这一情景对{rs['region_group'].display}都是把教育指标降到中位数，而不是提高它"
+        elif lowered == 0:
+            text = f"这一情景对{rs['region_group'].display}都是把教育指标提高到中位数"
+        else:
+            above = values.gt(medians[edu]).any(axis=1)
+            names = list_zh([self.short[c] for c in self.ne if above[c]])
+            text = f"对其中 {lowered} 个省份（{names}），这一情景是把教育指标降到中位数，而不是提高它"
+        rs.record("cf_education_lowered_sentence", text, "", "教育情景对各省是提高还是降低教育指标", display=text)
         # A scenario that lowers education to the median cannot test the effect of more education;
         # otherwise the word follows the delta-method intervals (5%: excludes zero, and the sign).
         ed = cf[cf["family"] == "education"]
@@ -878,6 +1068,7 @@ class DeterminantsReport:
             "determinants_robustness",
             f"主模型结论的稳健性：{self.y_label}",
             f"注：高影响省份指 Cook 距离大于 4/n 者（{rs['cooks_flagged_provinces'].display}）；p 值基于 {self.cov_type} 标准误。",
+            sources=("census_population", "census_totals", "census_indicators", "province_series"),
         )
         return table
 
@@ -888,9 +1079,9 @@ class DeterminantsReport:
             "beta",
             "trim",
             *OUTCOME_PREFIXES.values(),
-            "ne_raw",
-            "ne",
-            "ne_full",
+            "region_raw",
+            "region",
+            "region_full",
             *self.pref_fits,
             *(["pref_hc3"] if self.pref_fits else []),
         ]

@@ -18,9 +18,9 @@ from neoutflow.reference import CENSUS_ENUMERATION, short_province_name
 WAN = 1e4
 
 
-def record_hukou_checks(rs: ResultSet, gap: pd.DataFrame, cells: pd.DataFrame, names: pd.Series, ne) -> None:
-    """2010 registered − resident gap per province and for the Northeast, the register-based out-stock,
-    the press cells of table 7-3 by hukou province and their shares of the paper's figures."""
+def record_hukou_checks(rs: ResultSet, gap: pd.DataFrame, names: pd.Series, ne) -> None:
+    """2010 registered − resident gap per province and for the Northeast, the register-based out-stock and
+    the paper's "821万" it is compared with."""
     wan = dict(scale=WAN, suffix="万")
     g = gap.set_index("code")
     for code in ne:
@@ -33,22 +33,6 @@ def record_hukou_checks(rs: ResultSet, gap: pd.DataFrame, cells: pd.DataFrame, n
     rs.record("paper_ne_outflow", sum(PAPER_CLAIM.values()), "persons", "原文821万", digits=0, **wan)
     paper = sum(PAPER_CLAIM.values())
     rs.record("paper_ne_outflow_en", paper, "persons", "原文821万（英文摘要）", display=derived.million(paper))
-    press = hk.press_cells_by_hukou(cells, list(ne))
-    for code in ne:
-        rs.record(f"paper_{code}", PAPER_CLAIM[code], "persons", f"原文{names[code]}", digits=0, **wan)
-        rs.record(f"press_{code}", press[code], "persons", f"表7-3三格：户籍{names[code]}", **wan)
-        derived.record(rs, f"press_share_{code}", "%", f"三格占原文{names[code]}之比", suffix="%")
-    for res in sorted(set(cells["residence"])):
-        total = cells.loc[cells["residence"] == res, "persons"].sum()
-        rs.record(f"press_in_{res}", total, "persons", f"住{names[res]}、户籍东北", **wan)
-    derived.record(rs, "press_ne", "persons", "表7-3九格合计", **wan)
-    derived.record(rs, "press_share_ne", "%", "九格占821万之比", suffix="%")
-    derived.record(rs, "press_to_outstock", "ratio", "九格合计对2010登记推算存量之比", suffix="倍")
-    below = all(press[c] < PAPER_CLAIM[c] for c in ne)
-    word = (
-        "均小于原文各省数字，与存量解读不矛盾" if below else "已有省份超过原文数字，与“821万”是全部外省存量的解读矛盾"
-    )
-    rs.record("press_word", word, "", "九格与原文数字的比较", display=word)
 
 
 def record_census_practice(rs: ResultSet, base_year: int, end_year: int) -> str:
@@ -125,7 +109,7 @@ def record_e0(rs: ResultSet, theta: pd.Series, ne, names: pd.Series, life: pd.Da
     derived.record(rs, "closed_artefact_share", "%", "封闭队列拟合的变化中常住暴露不再重现的部分", suffix="%")
 
 
-def mortality_reading(deaths: pd.DataFrame, theta_e0: pd.Series | None, ne) -> str:
+def mortality_reading(deaths: pd.DataFrame, theta_e0: pd.Series | None, ne, region: str = "东北") -> str:
     """What the two mortality checks support about the Northeast's mortality relative to the national level.
 
     Both multipliers below one in every province (the resident-exposure differential fit and the
@@ -136,13 +120,13 @@ def mortality_reading(deaths: pd.DataFrame, theta_e0: pd.Series | None, ne) -> s
     diff = [float(d.loc[c, "theta_differential"]) for c in ne]
     e0 = [float(v) for (c, _sex), v in theta_e0.items() if c in set(ne)] if theta_e0 is not None else []
     if all(t < 1 for t in diff) and e0 and all(t < 1 for t in e0):
-        return "支持东北死亡水平低于全国（两项检验方向一致）"
+        return f"支持{region}死亡水平低于全国（两项检验方向一致）"
     if all(t > 1 for t in diff) and e0 and all(t > 1 for t in e0):
-        return "支持东北死亡水平高于全国（两项检验方向一致）"
-    return "无法判断东北死亡水平高于还是低于全国（两项检验方向不一致）"
+        return f"支持{region}死亡水平高于全国（两项检验方向一致）"
+    return f"无法判断{region}死亡水平高于还是低于全国（两项检验方向不一致）"
 
 
-def record_mortality(rs: ResultSet, deaths: pd.DataFrame, theta_e0, ne, names: pd.Series) -> None:
+def record_mortality(rs: ResultSet, deaths: pd.DataFrame, theta_e0, ne, names: pd.Series, region: str = "东北") -> None:
     """θ per Northeast province under both exposures, their range, and the reading of the two checks."""
     d = deaths.set_index("code")
     for code in ne:
@@ -153,11 +137,13 @@ def record_mortality(rs: ResultSet, deaths: pd.DataFrame, theta_e0, ne, names: p
             f"{names[code]}风险乘数（差异，封闭队列）",
             digits=3,
         )
-    word = mortality_reading(deaths, theta_e0, ne)
-    rs.record("mortality_reading", word, "", "东北死亡水平相对全国的判断", display=word)
+    word = mortality_reading(deaths, theta_e0, ne, region)
+    rs.record("mortality_reading", word, "", "研究地区死亡水平相对全国的判断", display=word)
 
 
-def record_benchmark(rs: ResultSet, bench: dict, ne, names: pd.Series, national: dict | None = None) -> None:
+def record_benchmark(
+    rs: ResultSet, bench: dict, ne, names: pd.Series, national: dict | None = None, region: str = "东北"
+) -> None:
     """The age benchmark (:func:`neoutflow.analysis.survival.age_benchmark`): the Rogers–Castro schedule,
     the 40–59 and 60+ rates and ranks of each Northeast province with their expected rates, the pooled
     out-migration provinces, and the destination side of the 60+ moves with a code-chosen word."""
@@ -221,7 +207,7 @@ def record_benchmark(rs: ResultSet, bench: dict, ne, names: pd.Series, national:
             rs.record("stock_word_clause", both, "", "两种估计下的目的地判断（合述）", display=both)
             supports = [d["stock_p"] < sv.DESTINATION_ALPHA and d["stock_rho"] > 0 for d in (dest, nat)]
             if all(supports):
-                word = "两种存活比下都支持东北老年净迁出中有真实迁移"
+                word = f"两种存活比下都支持{region}老年净迁出中有真实迁移"
             elif any(supports):
                 word = "这一证据随死亡假定而变，不足以判定老年净迁出是真实迁移还是覆盖误差"
             else:
@@ -314,7 +300,16 @@ def record_paper_range(rs: ResultSet) -> str:
     paper = float(rs["paper_ne_outflow"].value)
     low, high = -float(rs["ne_range_min"].value), -float(rs["ne_range_max"].value)  # largest, smallest outflow
     preferred = -float(rs["preferred_net"].value)
-    if paper < high:
+    if low <= 0:  # every reading is a net gain: there is no intercensal outflow to compare the figure with
+        where = "inflow"
+        word = (
+            "与区间内的每一个估计方向相反：无论取哪种读法，两次普查之间东北都是净迁入，原文数字不可能是这一期间的净迁出"
+        )
+        en = (
+            "runs against every reading, all of which show a net gain of migrants between the censuses, so it "
+            "cannot be the intercensal net out-migration"
+        )
+    elif paper < high:
         where = "below"
         word = "小于区间内的每一个估计：无论取哪种读法，原文数字都低于两次普查之间的净迁出"
         en = "is below every reading of the intercensal net out-migration, so it understates the flow"
@@ -336,3 +331,43 @@ def record_paper_range(rs: ResultSet) -> str:
     rs.record("paper_range_word", where, "", "821万相对区间的位置", display=word)
     rs.record("paper_range_word_en", where, "", "821万相对区间的位置（英文摘要）", display=en)
     return word
+
+
+# --- the study region's provinces in one sentence each (the appendix for a region other than the Northeast) -----
+
+# list key -> the per-province key it quotes ("{code}" replaced by each province's code)
+PROVINCE_LISTS = {
+    "deaths_excess_list": "deaths_excess_{code}",
+    "theta_differential_list": "theta_differential_{code}",
+    "e0_list": "e0_{code}",
+    "students_per_100_list": "students_per_100_{code}",
+    "net_migration_intercensal_list": "net_migration_intercensal_{code}",
+    "net_migration_recent_list": "net_migration_recent_{code}",
+    "old_multiple_list": "old_multiple_{code}",
+}
+
+
+def province_values(rs: ResultSet, template: str, codes, names: pd.Series) -> str:
+    """ "陕西 1.2%、甘肃 3.4%和青海 5.6%": each province's short name and the display of its key."""
+    from neoutflow.formatting import list_zh
+
+    shown = [f"{short_province_name(names[c])} {rs[template.format(code=c)].display}" for c in codes]
+    return list_zh(shown)
+
+
+def record_province_lists(rs: ResultSet, codes, names: pd.Series) -> None:
+    """Each list of :data:`PROVINCE_LISTS` whose per-province keys are all recorded, and the age bands
+    sentence (each province's 40–59 and 60+ rates with their ranks)."""
+    codes = list(codes)
+    for key, template in PROVINCE_LISTS.items():
+        if all(template.format(code=c) in rs for c in codes):
+            text = province_values(rs, template, codes, names)
+            rs.record(key, text, "", f"研究地区各省：{template}", display=text)
+    if all(f"a60_rank_{c}" in rs for c in codes):
+        parts = [
+            f"{short_province_name(names[c])}为 {rs[f'a4059_rate_{c}'].display}（第 {rs[f'a4059_rank_{c}'].display} 位）"
+            f"和 {rs[f'a60_rate_{c}'].display}（第 {rs[f'a60_rank_{c}'].display} 位）"
+            for c in codes
+        ]
+        text = "；".join(parts)
+        rs.record("age_bands_sentence", text, "", "研究地区各省 40–59 岁与 60 岁及以上净迁移率及位次", display=text)

@@ -13,24 +13,36 @@ from neoutflow.outputs.migration_figures import RATIOS_ZH, VARIANT_ZH
 WAN = 1e4
 
 
-def _write_sex_ratios(checks: dict, directory: Path, base_year: int, end_year: int) -> pd.DataFrame:
-    """``migration_sex_ratios``: cohort sex ratios of the Northeast and the nation in both censuses."""
+def _write_sex_ratios(
+    checks: dict, directory: Path, base_year: int, end_year: int, region: str = "东北"
+) -> pd.DataFrame:
+    """``migration_sex_ratios``: cohort sex ratios of the study region and the nation in both censuses."""
     s = checks["sex_ratios"].pivot(index="age_group", columns="group", values=["base", "end", "change"])
     s.columns = [f"{g}_{k}" for k, g in s.columns]
     s = s.reset_index().assign(age_group=lambda x: x["age_group"].astype(str))
     cols = {"age_group": f"{end_year}年年龄组"}
-    for g, zh in (("northeast", "东北"), ("national", "全国")):
+    for g, zh in (("northeast", region), ("national", "全国")):
         cols |= {f"{g}_base": f"{zh}{base_year}", f"{g}_end": f"{zh}{end_year}", f"{g}_change": f"{zh}变化"}
     rt.write_table(
         rt.frame_table(s[list(cols)], dict.fromkeys(list(cols)[1:], 1), cols),
         directory,
         "migration_sex_ratios",
         "队列性别比（男性/女性 × 100）：同一出生队列在两次普查中",
+        sources=("census_population",),
     )
     return s
 
 
-def write_all(checks: dict, names: pd.Series, northeast, directory: Path, base_year: int, end_year: int):
+def write_all(
+    checks: dict,
+    names: pd.Series,
+    northeast,
+    directory: Path,
+    base_year: int,
+    end_year: int,
+    region: str = "东北",
+    total: str = "东北三省",
+):
     """Write ``migration_variants``, ``migration_deaths``, ``migration_age_bands``, ``migration_destinations``,
     ``migration_rogers_castro`` and ``migration_sex_ratios``."""
     est = checks["estimates"]
@@ -60,12 +72,13 @@ def write_all(checks: dict, names: pd.Series, northeast, directory: Path, base_y
         rt.frame_table(ne[list(cols)], dict.fromkeys(list(cols)[2:], 1), cols),
         directory,
         "migration_variants",
-        f"东北三省 {base_year}—{end_year} 年净迁移（{end_year} 年 {end_year - base_year} 岁及以上）：三种变体与四套存活比",
+        f"{total} {base_year}—{end_year} 年净迁移（{end_year} 年 {end_year - base_year} 岁及以上）：三种变体与四套存活比",
         "注：净迁移率占基期队列；40 岁及以上按末期年龄；“31省之和”为该套存活比下全部省份净迁移之和，"
         "未调整的变体按构造为零；死亡差异调整按常住人口暴露（迁移者平均在本地居住半个时期）拟合；"
         "“封闭队列暴露”把迁出者离开后的死亡也算作本地登记死亡，只作敏感性；“按预期寿命缩放”为第二项检验；"
-        "“覆盖变化”两行只改 10–39 岁的存活比（东北的普查覆盖变化取全国的 0 倍或 2 倍），以首选的存活比与写法计算。"
+        f"“覆盖变化”两行只改 10–39 岁的存活比（{region}的普查覆盖变化取全国的 0 倍或 2 倍），以首选的存活比与写法计算。"
         f"首选估计为{RATIOS_ZH[pref['set']]}的{VARIANT_ZH[pref['variant']]}法。",
+        sources=("census_population", "province_series", "province_life_expectancy"),
     )
     d = checks["deaths"]
     d = d[d["code"].isin(list(northeast))].assign(
@@ -97,9 +110,10 @@ def write_all(checks: dict, names: pd.Series, northeast, directory: Path, base_y
         "注：登记死亡 = 粗死亡率 × 年平均人口，按普查时点加权，是常住人口中的死亡；"
         "常住暴露的推算死亡 = (1 − 存活比) × (基期队列 + 净迁移/2)，封闭队列 = 基期队列 × (1 − 存活比)，"
         "后者把迁出者离开后的死亡也计入。推算/登记按常住暴露。",
+        sources=("census_population", "province_series"),
     )
-    write_benchmark(checks["benchmark"], names, northeast, directory, end_year, end_year - base_year)
-    return _write_sex_ratios(checks, directory, base_year, end_year)
+    write_benchmark(checks["benchmark"], names, northeast, directory, end_year, end_year - base_year, region, total)
+    return _write_sex_ratios(checks, directory, base_year, end_year, region)
 
 
 def _write_rogers_castro(p: dict, directory: Path, interval: int) -> None:
@@ -123,11 +137,19 @@ def _write_rogers_castro(p: dict, directory: Path, interval: int) -> None:
         "注：m(x) = a2·exp(−α2(x−μ2) − exp(−λ2(x−μ2))) + c，x 为队列在两次普查期中的年龄；以各队列基期人数加权的"
         f"非线性最小二乘拟合。{interval} 岁以下无存活比估计，学龄前成分不拟合；峰值少、a2 与 μ2 相互替代，"
         "应读峰值年龄和高度。",
+        sources=("census_population",),
     )
 
 
 def write_benchmark(
-    bench: dict, names: pd.Series, northeast, directory: Path, end_year: int, interval: int = 10
+    bench: dict,
+    names: pd.Series,
+    northeast,
+    directory: Path,
+    end_year: int,
+    interval: int = 10,
+    region: str = "东北",
+    total: str = "东北三省",
 ) -> None:
     """Net migration rates by age band (20–39, 40–59, 60+) of each Northeast province, the Northeast,
     the pooled out-migration provinces, with the rank among all provinces and the rate the expected
@@ -143,7 +165,7 @@ def write_benchmark(
         else:
             codes = list(northeast) if code == "northeast" else group
             pooled = bands.loc[codes].sum()
-            label = "东北三省" if code == "northeast" else f"其他净迁出省份（{len(group)} 个）合计"
+            label = total if code == "northeast" else f"其他净迁出省份（{len(group)} 个）合计"
             row = {
                 "name": label,
                 **{f"{k}_rate": 100 * pooled[f"{k}_net"] / pooled[f"{k}_base"] for k in ("young", "middle", "old")},
@@ -172,10 +194,11 @@ def write_benchmark(
         ),
         directory,
         "migration_age_bands",
-        f"分年龄段净迁移率（{end_year} 年年龄，占基期队列 %，首选估计）：东北各省、其他净迁出省份与期望年龄模式",
-        f"注：位次为 {n} 个省份中净迁出率由高到低的位次（1 为净迁出最重）；“其他净迁出省份”为东北以外 {interval} 岁及以上"
+        f"分年龄段净迁移率（{end_year} 年年龄，占基期队列 %，首选估计）：{region}各省、其他净迁出省份与期望年龄模式",
+        f"注：位次为 {n} 个省份中净迁出率由高到低的位次（1 为净迁出最重）；“其他净迁出省份”为{region}以外 {interval} 岁及以上"
         "净迁移为负的全部省份，按合计而非年龄模式选出；“期望”为拟合于这些省份合计的 Rogers–Castro 年龄模式，"
         "按各单位自身 20–39 岁的净迁出强度缩放后在 40–59 岁与 60 岁及以上的值。",
+        sources=("census_population", "province_series", "province_life_expectancy"),
     )
     g = bench["destinations"]["gainers"].head(8)
     g = pd.DataFrame({"name": g.index.map(names), "old_net": g["old_net"] / WAN, "old_rate": g["old_rate"]})
@@ -185,6 +208,7 @@ def write_benchmark(
         directory,
         "migration_destinations",
         f"{end_year} 年 60 岁及以上净迁入最多的省份（首选估计）",
+        sources=("census_population", "province_series", "province_life_expectancy"),
     )
     _write_rogers_castro(bench["params"], directory, interval)
 

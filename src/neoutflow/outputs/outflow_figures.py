@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.outputs import cartography as carto
-from neoutflow.outputs import style
+from neoutflow.outputs import figure_data, style
 from neoutflow.reference import province_of, short_province_name
 
 CHINA_ALBERS = carto.CHINA_ALBERS
@@ -61,9 +61,13 @@ def _focus_and_context(change, boundaries, focus_provinces, neighbour_provinces,
     )
     if focus.empty:
         raise ValueError(f"no boundaries for provinces {list(focus_provinces)}")
-    if focus[value].isna().any():
-        raise ValueError(f"no {value} for {focus.loc[focus[value].isna(), 'code'].tolist()}")
-    context = geo[geo["province"].isin(neighbour_provinces)]
+    if focus[value].isna().all():
+        raise ValueError(f"no {value} for {focus['code'].tolist()}")
+    # a unit the census totals do not cover (新疆's 直辖县级行政区划 has boundaries but no census rows) is
+    # drawn as context, in grey, rather than failing the map
+    blank = focus[value].isna()
+    context = pd.concat([geo[geo["province"].isin(neighbour_provinces)], focus.loc[blank, geo.columns]])
+    focus = focus[~blank]
     return focus.to_crs(CHINA_ALBERS), context.to_crs(CHINA_ALBERS)
 
 
@@ -121,6 +125,7 @@ def map_population_change(
         legend=True,
         legend_kwds={"label": label, "shrink": 0.6, "orientation": "vertical"},
     )
+    figure_data.name_areas(ax, focus)
     provinces = focus.dissolve(by="province")
     provinces.boundary.plot(ax=ax, color="#333333", linewidth=0.9)
     xmin, ymin, xmax, ymax = focus.total_bounds

@@ -13,13 +13,20 @@ from pathlib import Path
 import pandas as pd
 
 from neoutflow.analysis import demography as dm
-from neoutflow.analysis.outflow import NE_KEY, PAPER_CLAIM, PAPER_PERIOD, Outflow, focus_provinces
+from neoutflow.analysis.outflow import (
+    NE_KEY,
+    PAPER_CLAIM,
+    PAPER_PERIOD,
+    Outflow,
+    focus_provinces,
+)
+from neoutflow.formatting import list_zh
 from neoutflow.outputs import derived, style
 from neoutflow.outputs import outflow_figures as figs
 from neoutflow.outputs import outflow_tables as tables
-from neoutflow.outputs.claims import direction_word
+from neoutflow.outputs.claims import direction_word, region_group_name
 from neoutflow.outputs.results import ResultSet
-from neoutflow.reference import NORTHEAST, REGIONS_ZH
+from neoutflow.reference import REGIONS_ZH
 
 WAN = 1e4
 _WAN = dict(digits=1, scale=WAN, suffix="万")
@@ -225,6 +232,7 @@ def provinces_table(prov: pd.DataFrame, o: Outflow, directory: Path) -> Path:
             f"注：净迁移为普查存活比法估计（全国存活比、前向法，用于省际比较），覆盖{ey}年{ey - by}岁及以上人口，净迁移率以{by}年常住人口为分母；"
             f"20–39岁净迁移率以该队列{by}年人数为分母；残差法净迁移 = 普查人口变化 − 期间自然增长。"
         ),
+        sources=("census_population", "census_totals", "province_series"),
     )
     return md
 
@@ -328,9 +336,11 @@ def _record_region(rs: ResultSet, o: Outflow, key, label, s, ch, child, inmig) -
         rs.record(f"{key}_inmigrants_compare", word, "", f"{label}省外流入人口：末期相对基期", display=word)
 
 
-def record_northeast(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
-    """Each Northeast province's and the Northeast total's numbers, and their ranks among provinces."""
-    ne = list(NORTHEAST)
+def record_region(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
+    """Each province's of the study region and the region's total numbers, and their ranks among provinces
+    (the total under the key ``ne_…``, :data:`~neoutflow.analysis.outflow.NE_KEY`)."""
+    ne = list(o.region)
+    total = region_total_name(o)
     names, slug = o.names, o.slugs
     summary_ne = (
         dm.summarise_net_migration(o.net_prov, o.residual, groups={c: NE_KEY for c in ne})
@@ -350,14 +360,14 @@ def record_northeast(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
     ch_ne = ch_prov.loc[ne].sum()
     ch_ne["population_change_pct"] = 100 * ch_ne["population_change"] / ch_ne["population_base"]
     summary_ne["natural_increase"] = nat_increase[ne].sum()
-    _record_region(rs, o, NE_KEY, "东北三省", summary_ne, ch_ne, child_by_code[ne].sum(), inmig.sum().to_dict())
+    _record_region(rs, o, NE_KEY, total, summary_ne, ch_ne, child_by_code[ne].sum(), inmig.reindex(ne).sum().to_dict())
     change = ch_ne["population_change"]
     for key, kind in (("ne_population_direction", "to"), ("ne_population_change_word", "change")):
         word = direction_word(change, kind)
-        rs.record(key, word, "", f"东北三省普查人口变化的方向（{kind}）", display=word)
+        rs.record(key, word, "", f"{total}普查人口变化的方向（{kind}）", display=word)
     # the sentence on the source of the change (and the section heading) follows its signs and sizes
     for key, word in change_source_words(float(change), float(summary_ne["natural_increase"])).items():
-        rs.record(key, word, "", f"东北三省人口变化来源的措辞（{key}）", display=word)
+        rs.record(key, word, "", f"{total}人口变化来源的措辞（{key}）", display=word)
     # rank 1 = the lowest net migration rate (the heaviest outflow)
     rank = prov.set_index("code")["net_migration_rate"].rank(method="min")
     for c in ne:
@@ -369,21 +379,170 @@ def record_northeast(rs: ResultSet, o: Outflow, prov: pd.DataFrame) -> None:
             display=str(int(rank[c])),
         )
     rs.record("provinces_count", len(prov), "count", "参与计算的省份数", display=str(len(prov)))
-    for name in ("ne_net_migration_10plus", "ne_young_adult_net_migration"):  # for the English abstract
-        v = rs[name].value
-        rs.record(f"{name}_en", v, rs[name].unit, rs[name].label + "（英文摘要）", display=derived.million(v))
     derived.record(
         rs,
         "ne_young_adult_share_all_ages",
         "%",
-        f"东北三省20–39岁净迁移占净迁移（{covered_ages(o)} + 期间出生者粗估）的比重",
+        f"{total}20–39岁净迁移占净迁移（{covered_ages(o)} + 期间出生者粗估）的比重",
         digits=1,
         suffix="%",
     )
 
 
-def age_profile_figure(o: Outflow, level: str, highlight_regions):
-    """Net migration rates by age: the highlighted regions against the rest of the country."""
+def region_total_name(o: Outflow) -> str:
+    """What the prose calls the region's provinces together: 东北三省, 西北五省区, 京津沪三市."""
+    return region_group_name(o.region_name, [str(o.names[c]) for c in o.region])
+
+
+# --- the study region in words: its name, its provinces, and the province-by-province sentences ----------
+
+
+def record_region_words(rs: ResultSet, o: Outflow) -> None:
+    """The study region as the prose names it: ``region_name`` (东北, 西北), ``region_total_name`` (东北三省,
+    西北五省区) and ``region_provinces`` (辽宁、吉林和黑龙江), each province's name by its key, and whether
+    the seed paper's own claims (the "821万") are this region's to check."""
+    from neoutflow.reference import region_name_en
+
+    rs.record("region_name", o.region_name, "", "研究地区", display=o.region_name)
+    en = region_name_en(o.region_name, o.region)
+    rs.record("region_name_en", en, "", "研究地区（英文摘要）", display=en)
+    total = region_total_name(o)
+    rs.record("region_total_name", total, "", "研究地区各省合称", display=total)
+    names = [str(province_label(o, c)) for c in o.region]
+    rs.record("region_provinces", list_zh(names), "names", "研究地区所含省份", display=list_zh(names))
+    rs.record("region_province_count", len(names), "count", "研究地区的省份数", display=str(len(names)))
+    for code in o.region:
+        rs.record(
+            f"{o.slugs[code]}_name", province_label(o, code), "name", "研究地区的省份", display=province_label(o, code)
+        )
+
+
+def province_label(o: Outflow, code: str) -> str:
+    """The short Chinese name the prose uses for a province (黑龙江, 新疆)."""
+    from neoutflow.reference import province_name
+
+    return province_name(code)
+
+
+def report_title(region_name: str, net_migration: float) -> str:
+    """The report's title: 人口外流 for a region that lost people to migration, else 人口迁移."""
+    what = "人口外流" if net_migration < 0 else "人口迁移"
+    return f"{region_name}{what}：事实、成因与对策检验"
+
+
+def chapter_words(region_name: str, net_migration: float) -> dict[str, str]:
+    """The outflow chapter's title, question and section headings: about people leaving when the region lost
+    people to migration, about people moving otherwise (a region that gains does not have 谁在离开)."""
+    if net_migration < 0:
+        return {
+            "chapter_title": "人口外流的事实",
+            "chapter_question": f"{region_name}的人口究竟流失了多少、谁在离开、从哪里离开",
+            "who_heading": "谁在离开：青年和中年劳动力",
+            "where_heading": f"从哪里离开：{region_name}的地级单位",
+        }
+    return {
+        "chapter_title": "人口迁移的事实",
+        "chapter_question": f"{region_name}的人口迁移有多大规模、哪些人在流动、流向哪些地方",
+        "who_heading": "谁在流动：青年和中年劳动力",
+        "where_heading": f"流向哪里：{region_name}的地级单位",
+    }
+
+
+def record_province_sentences(rs: ResultSet, o: Outflow) -> None:
+    """The province-by-province sentences of the outflow chapter, written from the recorded values for any
+    number of provinces (a region of one province has none: its total is its province)."""
+    codes, slug = list(o.region), o.slugs
+    name = {c: province_label(o, c) for c in codes}
+
+    def v(c, key):
+        return rs[f"{slug[c]}_{key}"]
+
+    several = len(codes) > 1
+    title = report_title(o.region_name, rs["ne_net_migration_10plus"].value)
+    rs.record("report_title", title, "", "报告标题（随研究地区与其净迁移的方向）", display=title)
+    for key, text in chapter_words(o.region_name, rs["ne_net_migration_10plus"].value).items():
+        rs.record(key, text, "", f"第 3 章的标题与设问（{key}，随净迁移的方向）", display=text)
+    # the census change, the largest decline first
+    by_change = sorted(codes, key=lambda c: v(c, "population_change").value)
+    parts = [
+        f"{name[c]} {v(c, 'population_change').display}（{v(c, 'population_change_pct').display}）" for c in by_change
+    ]
+    text = f"其中{'，'.join(parts)}。" if several else ""
+    rs.record("provinces_change_sentence", text, "", "各省普查人口变化（句）", display=text)
+    # the ranks among all provinces, the heaviest outflow first
+    by_rank = sorted(codes, key=lambda c: v(c, "net_migration_rate_rank").value)
+    first, *rest = by_rank
+    ranks = [f"{name[first]}的净迁出率排第 {v(first, 'net_migration_rate_rank').display} 位"]
+    ranks += [f"{name[c]}排第 {v(c, 'net_migration_rate_rank').display} 位" for c in rest]
+    text = "，".join(ranks)
+    rs.record("provinces_rank_sentence", text, "", "各省净迁出率的位次（句）", display=text)
+    rates = "、".join(v(c, "net_migration_rate").display for c in codes)
+    text = (
+        f"{'、'.join(name[c] for c in codes)}的净迁移率依次为 {rates}"
+        if several
+        else f"{name[first]}的净迁移率为 {v(first, 'net_migration_rate').display}"
+    )
+    rs.record("provinces_rates_sentence", text, "", "各省净迁移率（句）", display=text)
+    # the region's extremes on the map
+    low, high = by_rank[0], by_rank[-1]
+    if several:
+        text = (
+            f"区域内净迁移率最低的是{name[low]}（第 {v(low, 'net_migration_rate_rank').display} 位，"
+            f"{v(low, 'net_migration_rate').display}），最高的是{name[high]}（第 {v(high, 'net_migration_rate_rank').display}"
+            f" 位，{v(high, 'net_migration_rate').display}）"
+        )
+    else:
+        text = (
+            f"{name[low]}排第 {v(low, 'net_migration_rate_rank').display} 位（{v(low, 'net_migration_rate').display}）"
+        )
+    rs.record("provinces_map_sentence", text, "", "地图上各省的位置（句）", display=text)
+    # the youngest adults' heaviest outflow
+    young = min(codes, key=lambda c: v(c, "young_adult_net_migration_rate").value)
+    text = (
+        f"{name[young]}这一年龄段的净迁移率最低，为 {v(young, 'young_adult_net_migration_rate').display}"
+        if several
+        else f"这一年龄段的净迁移率为 {v(young, 'young_adult_net_migration_rate').display}"
+    )
+    rs.record("provinces_young_sentence", text, "", "各省青年净迁移率（句）", display=text)
+
+
+def record_vital_sentences(rs: ResultSet, o: Outflow, codes) -> None:
+    """The births-and-deaths paragraph for the provinces of the vital-series figure (any number)."""
+    codes = list(codes)
+    name = {c: province_label(o, c) for c in codes}
+    slug = o.slugs | {c: c for c in codes if c not in o.slugs}
+    r0, r1 = rs["vital_rates_first_year"].display, rs["vital_rates_last_year"].display
+    p0, p1 = rs["vital_population_first_year"].display, rs["vital_population_last_year"].display
+    several = len(codes) > 1
+    who = "、".join(name[c] for c in codes)
+
+    def values(ind, end):
+        shown = [rs[f"{slug[c]}_{ind}_{end}"].display for c in codes]
+        return list_zh(shown)
+
+    each = "分别" if several else ""
+    text = (
+        f"{r0} 年{who}的出生率{each}为 {values('birth_rate', 'first')}，死亡率{each}为 {values('death_rate', 'first')}；"
+        f"到 {r1} 年，出生率{rs['birth_rate_direction'].display} {values('birth_rate', 'last')}，"
+        f"死亡率{rs['death_rate_direction'].display} {values('death_rate', 'last')}。"
+    )
+    crossed = [c for c in codes if rs[f"{slug[c]}_deaths_exceed_births_year"].value is not None]
+    never = [c for c in codes if c not in crossed]
+    if crossed:
+        years = [f"{name[c]}是 {rs[f'{slug[c]}_deaths_exceed_births_year'].display} 年" for c in crossed]
+        text += "死亡率第一次高于出生率的年份，" + "，".join(years)
+        text += f"；{list_zh([name[c] for c in never])}的死亡率始终低于出生率。" if never else "。"
+    else:
+        text += f"到 {r1} 年为止，{who if several else name[codes[0]]}的死亡率{'都' if several else ''}没有高于出生率。"
+    firsts = "、".join(f"{name[c]} {rs[f'{slug[c]}_yearend_population_first'].display}" for c in codes)
+    lasts = list_zh([rs[f"{slug[c]}_yearend_population_last"].display for c in codes])
+    text += f"年末常住人口在 {p0} 年为{firsts}，{p1} 年{each}为 {lasts}。"
+    rs.record("vital_paragraph", text, "", "出生、死亡与年末人口（段）", display=text)
+
+
+def age_profile_figure(o: Outflow, level: str, highlight_regions, rs: ResultSet | None = None):
+    """Net migration rates by age: the highlighted regions against the rest of the country (with ``rs``, the
+    highlighted group's name is recorded as ``age_profile_subject`` for the caption)."""
     names, province_of = o.names, o.province_of
     if level == "province":
         age_net, age_codes = o.net_prov, o.provinces
@@ -391,11 +550,13 @@ def age_profile_figure(o: Outflow, level: str, highlight_regions):
     else:
         age_net, age_codes = o.net_pref, list(o.pref_codes)
         focus = {c for c in age_codes if c in highlight_regions or province_of[c] in highlight_regions}
-    if sorted(highlight_regions) == sorted(NORTHEAST):
-        focus_label = "东北三省"
+    if sorted(highlight_regions) == sorted(o.region):
+        focus_label = region_total_name(o)
     else:
         focus_label = "、".join(names[c] for c in highlight_regions)
     rest_label = "全国其他地区"
+    if rs is not None:
+        rs.record("age_profile_subject", focus_label, "", "按年龄净迁移率图所画的地区", display=focus_label)
     groups = {c: (focus_label if c in focus else rest_label) for c in age_codes}
     by_age = dm.net_migration_rates_by_age(age_net, groups)
     return figs.age_profiles(
@@ -406,22 +567,22 @@ def age_profile_figure(o: Outflow, level: str, highlight_regions):
 
 
 def record_age_and_sex(rs: ResultSet, o: Outflow) -> None:
-    """The Northeast's peak out-migration age group and its net migration by sex."""
-    ne = list(NORTHEAST)
+    """The study region's peak out-migration age group and its net migration by sex."""
+    ne, total = list(o.region), region_total_name(o)
     ne_age = dm.net_migration_rates_by_age(o.net_prov, {c: NE_KEY for c in ne}, by_sex=False).set_index("age_group")
     peak = ne_age["net_migration_rate"].idxmin()
     rs.record(
         "ne_peak_outmigration_age_group",
         str(peak),
         "age group",
-        f"东北三省净迁移率最低的年龄组（{o.end_year}年）",
+        f"{total}净迁移率最低的年龄组（{o.end_year}年）",
         display=f"{peak}岁",
     )
     rs.record(
         "ne_peak_outmigration_rate",
         ne_age.loc[peak, "net_migration_rate"],
         "%",
-        "东北三省该年龄组净迁移率",
+        f"{total}该年龄组净迁移率",
         digits=1,
         suffix="%",
     )
@@ -431,24 +592,25 @@ def record_age_and_sex(rs: ResultSet, o: Outflow) -> None:
             f"ne_net_migration_{sex}",
             ne_sex.loc[sex, "net_migration"],
             "persons",
-            f"东北三省{figs.SEX_ZH[sex]}净迁移（{covered_ages(o)}）",
+            f"{total}{figs.SEX_ZH[sex]}净迁移（{covered_ages(o)}）",
             **_WAN,
         )
         rs.record(
             f"ne_net_migration_rate_{sex}",
             100 * ne_sex.loc[sex, "net_migration"] / ne_sex.loc[sex, "base_population"],
             "%",
-            f"东北三省{figs.SEX_ZH[sex]}净迁移率",
+            f"{total}{figs.SEX_ZH[sex]}净迁移率",
             digits=2,
             suffix="%",
         )
 
 
-def pyramid_subject(o: Outflow, pyramid_region: str | None, highlight_regions=NORTHEAST) -> tuple[list[str], str]:
+def pyramid_subject(o: Outflow, pyramid_region: str | None, highlight_regions=None) -> tuple[list[str], str]:
     """Which regions the pyramid draws, and how the caption names them.
 
     ``pyramid_region`` set: that one region. ``None`` (the default): one panel per province of
-    ``highlight_regions`` (the three Northeast provinces by default), as small multiples."""
+    ``highlight_regions`` (the study region's provinces by default), as small multiples."""
+    highlight_regions = o.region if highlight_regions is None else highlight_regions
     if pyramid_region is not None:
         codes = [str(pyramid_region)]
     else:
@@ -459,9 +621,7 @@ def pyramid_subject(o: Outflow, pyramid_region: str | None, highlight_regions=NO
     return codes, "、".join(names) + "（分省并排）"
 
 
-def pyramid_figure(
-    o: Outflow, pyramid_region: str | None, population: pd.DataFrame, highlight_regions=NORTHEAST, rs=None
-):
+def pyramid_figure(o: Outflow, pyramid_region: str | None, population: pd.DataFrame, highlight_regions=None, rs=None):
     """The census pyramids, base year against end year: ``pyramid_region`` alone when it is set,
     otherwise the provinces of ``highlight_regions`` side by side (see :func:`pyramid_subject`).
     With ``rs``, the subject is recorded as ``pyramid_subject`` for the caption."""
@@ -474,14 +634,29 @@ def pyramid_figure(
     if len(codes) == 1:
         pop = population[population["code"].astype(str) == codes[0]]
         return figs.population_pyramid(pop, o.base_year, o.end_year, title=f"{subject}人口金字塔")
-    return figs.population_pyramids(population, codes, o.names, o.base_year, o.end_year)
+    return figs.population_pyramids(population, codes, panel_names(o, codes), o.base_year, o.end_year)
 
 
-def province_map(o: Outflow, prov: pd.DataFrame, highlight_regions=NORTHEAST):
+# A panel title longer than this (宁夏回族自治区) runs into its neighbour's: the panels then use short names.
+PANEL_NAME_CHARS = 4
+
+
+def panel_names(o: Outflow, codes) -> pd.Series:
+    """The pyramids' panel titles: the full names (辽宁省), or every province's short name (宁夏, 新疆) when one
+    of them is too long for its panel."""
+    from neoutflow.reference import short_province_name
+
+    names = o.names
+    if any(len(str(names[c])) > PANEL_NAME_CHARS for c in codes):
+        return names.map(short_province_name)
+    return names
+
+
+def province_map(o: Outflow, prov: pd.DataFrame, highlight_regions=None):
     """National map of the provinces' net migration rates; the highlighted provinces outlined."""
     from neoutflow import data
 
-    highlight = focus_provinces(o, highlight_regions)
+    highlight = focus_provinces(o, o.region if highlight_regions is None else highlight_regions)
     return figs.map_provinces(
         prov[["code", "name_zh", "net_migration_rate"]],
         data.load_basemap(),
@@ -510,24 +685,45 @@ def prefectures_table(pref: pd.DataFrame, o: Outflow, directory: Path) -> Path:
         pref,
         directory,
         "outflow_ne_prefectures",
-        f"东北三省地级单位{by}—{ey}年人口变化与净迁移",
+        f"{region_total_name(o)}地级单位{by}—{ey}年人口变化与净迁移",
         note=(
             f"注：{boundary_words(by, ey, boundary_vintages((by, ey)))['boundary_table_note']}"
-            "和全国（31个省份合计）存活比计算，净迁移率以该单位基期分年龄人口合计为分母。"
-            "调整后的常住人口数中吉林省有少量人口未归入地级单位，故其地市合计略小于全省；分年龄人口（净迁移）的地市合计与全省一致。"
+            "和全国（31个省份合计）存活比计算，净迁移率以该单位基期分年龄人口合计为分母。" + unassigned_note(o)
         ),
+        sources=("census_population", "census_totals"),
     )
     return md
 
 
+# A province's prefecture-level census totals may fall short of its own (people not assigned to a prefecture
+# after the boundary adjustment); a shortfall above this share of the province is named in the table note.
+UNASSIGNED_SHARE = 1e-4
+
+
+def unassigned_note(o: Outflow) -> str:
+    """The table note's sentence naming the study region's provinces whose prefecture totals fall short of
+    the province's census population (Jilin's, after the 2020 boundary adjustment), or ``""``."""
+    end = o.change_pref.assign(province=lambda d: d["code"].map(o.province_of)).groupby("province")["population_end"]
+    prov = o.change_prov.set_index("code")["population_end"]
+    short = [c for c in o.region if c in end.groups and prov[c] - end.sum()[c] > UNASSIGNED_SHARE * prov[c]]
+    if not short:
+        return ""
+    names = "、".join(str(o.names[c]) for c in short)
+    its = "其" if len(short) == 1 else "各省"
+    return (
+        f"调整后的常住人口数中{names}有少量人口未归入地级单位，故{its}地市合计略小于全省；"
+        "分年龄人口（净迁移）的地市合计与全省一致。"
+    )
+
+
 def record_prefectures(rs: ResultSet, pref: pd.DataFrame) -> None:
-    rs.record("ne_prefectures_count", len(pref), "count", "东北三省地级单位数", display=str(len(pref)))
+    rs.record("ne_prefectures_count", len(pref), "count", "研究地区地级单位数", display=str(len(pref)))
     declining = pref[pref["population_change"] < 0]
     rs.record(
         "ne_prefectures_declining_count",
         len(declining),
         "count",
-        "常住人口减少的东北地级单位数",
+        "常住人口减少的研究地区地级单位数",
         display=str(len(declining)),
     )
     growing = pref[pref["population_change"] > 0].sort_values("population_change_pct", ascending=False)
@@ -535,15 +731,26 @@ def record_prefectures(rs: ResultSet, pref: pd.DataFrame) -> None:
         "ne_prefectures_growing_names",
         "、".join(growing["name_zh"].map(figs.short_name)),
         "names",
-        "常住人口增加的东北地级单位",
+        "常住人口增加的研究地区地级单位",
     )
+    names = list_zh(list(growing["name_zh"].map(figs.short_name)))
+    n, down = len(pref), len(declining)
+    if down == n:
+        text = f"{n} 个地级单位的常住人口全部减少"
+    elif down == 0:
+        text = f"{n} 个地级单位的常住人口没有一个减少"
+    elif len(growing) <= 3:
+        text = f"{n} 个地级单位中，有 {down} 个常住人口减少，只有{names}增加"
+    else:
+        text = f"{n} 个地级单位中，有 {down} 个常住人口减少，{len(growing)} 个增加"
+    rs.record("prefectures_change_sentence", text, "", "地级单位人口增减（句）", display=text)
     worst = pref.loc[pref["population_change_pct"].idxmin()]
-    rs.record("ne_prefecture_largest_decline_name", worst["name_zh"], "name", "人口降幅最大的东北地级单位")
+    rs.record("ne_prefecture_largest_decline_name", worst["name_zh"], "name", "人口降幅最大的研究地区地级单位")
     rs.record(
         "ne_prefecture_largest_decline_pct",
         worst["population_change_pct"],
         "%",
-        "人口降幅最大的东北地级单位的人口变化率",
+        "人口降幅最大的研究地区地级单位的人口变化率",
         digits=1,
         suffix="%",
     )
@@ -581,18 +788,18 @@ def record_prefecture_migration(rs: ResultSet, pref: pd.DataFrame) -> None:
     high = pref.loc[pref["net_migration_rate"].idxmax()]
     for key, row, what in (("lowest", low, "最低"), ("highest", high, "最高")):
         name = figs.short_name(row["name_zh"])
-        rs.record(f"ne_prefecture_{key}_rate_name", name, "name", f"净迁移率{what}的东北地级单位", display=name)
+        rs.record(f"ne_prefecture_{key}_rate_name", name, "name", f"净迁移率{what}的研究地区地级单位", display=name)
         rs.record(
             f"ne_prefecture_{key}_rate",
             row["net_migration_rate"],
             "%",
-            f"净迁移率{what}的东北地级单位的净迁移率",
+            f"净迁移率{what}的研究地区地级单位的净迁移率",
             digits=2,
             suffix="%",
             signed=True,
         )
     gaining = int((pref["net_migration_rate"] > 0).sum())
-    rs.record("ne_prefectures_net_inflow_count", gaining, "count", "净迁入的东北地级单位数", display=str(gaining))
+    rs.record("ne_prefectures_net_inflow_count", gaining, "count", "净迁入的研究地区地级单位数", display=str(gaining))
 
 
 VITAL_INDICATORS = ["birth_rate", "death_rate", "yearend_population"]
@@ -604,11 +811,11 @@ def _common_years(frame) -> tuple[int, int]:
     return int(span["min"].max()), int(span["max"].min())
 
 
-def vital_series_figure(rs: ResultSet, o: Outflow, series: pd.DataFrame, provinces=NORTHEAST):
+def vital_series_figure(rs: ResultSet, o: Outflow, series: pd.DataFrame, provinces=None):
     """Birth and death rates and year-end population of the study region's provinces over time (the chapter
     quotes each of them, whichever are highlighted), and the values the text quotes: each series' first and
     last year, the rates then, the population then, and the first year the death rate exceeded the birth rate."""
-    codes = focus_provinces(o, provinces)
+    codes = focus_provinces(o, o.region if provinces is None else provinces)
     sel = series[series["code"].astype(str).isin(codes) & series["indicator"].isin(VITAL_INDICATORS)]
     wide = sel.pivot_table(index=["code", "year"], columns="indicator", values="value")
     rates = wide[["birth_rate", "death_rate"]].dropna()
@@ -663,11 +870,12 @@ def methods_table(methods: pd.DataFrame, o: Outflow, directory: Path) -> Path:
         methods,
         directory,
         "outflow_methods",
-        f"东北三省{o.base_year}—{o.end_year}年净迁移：存活比法与生命统计残差法（万人）",
+        f"{region_total_name(o)}{o.base_year}—{o.end_year}年净迁移：存活比法与生命统计残差法（万人）",
         note=(
-            "注：存活比法为全国存活比、前向法（东北的首选估计与区间另见净迁移检验一节）；期间自然增长按普查时点"
+            f"注：存活比法为全国存活比、前向法（{o.region_name}的首选估计与区间另见净迁移检验一节）；期间自然增长按普查时点"
             "（11月1日）折算首末年份；期间出生者净迁移按儿童–妇女比法粗估，不计入主指标。"
         ),
+        sources=("census_population", "census_totals", "province_series"),
     )
     return md
 
@@ -681,14 +889,14 @@ def record_methods(rs: ResultSet, methods: pd.DataFrame) -> None:
         rs,
         "ne_methods_difference",
         "persons",
-        "东北三省残差法净迁移与存活比法合计（主指标 + 期间出生者粗估）之差",
+        "研究地区合计的残差法净迁移与存活比法合计（主指标 + 期间出生者粗估）之差",
         **_WAN,
     )
     derived.record(
         rs,
         "ne_natural_increase_share_of_change",
         "%",
-        "东北三省期间自然增长占普查人口变化的比重",
+        "研究地区合计的期间自然增长占普查人口变化的比重",
         digits=1,
         suffix="%",
     )
@@ -741,6 +949,7 @@ def reconciliation_table(recon: pd.DataFrame, o: Outflow, directory: Path) -> Pa
             "省外流入存量为普查时居住在本省、户口登记在外省的人口。"
             + ("" if same_period else f"本次计算期间为{by}—{ey}年，与论文的2010—2020年不同，仅供参考。")
         ),
+        sources=("census_population", "census_totals", "census_indicators"),
     )
     return md
 
@@ -748,7 +957,7 @@ def reconciliation_table(recon: pd.DataFrame, o: Outflow, directory: Path) -> Pa
 def record_reconciliation(rs: ResultSet, recon: pd.DataFrame, o: Outflow) -> None:
     r = recon.set_index("code")
     names = o.names
-    ne = list(NORTHEAST)
+    ne = list(o.region)  # the Northeast three: the paper's claim is checked only for the region it is about
     derived.record(rs, "paper_to_net_outflow_ratio", "ratio", "论文821万与存活比法净流出合计之比", digits=2)
     derived.record(rs, "paper_to_census_decline_ratio", "ratio", "论文821万与普查人口减少之比", digits=2)
     # "below" only when both methods give a larger net outflow than the paper

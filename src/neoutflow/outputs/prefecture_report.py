@@ -37,16 +37,22 @@ SPECS_FILE = "prefecture_wages_models.json"
 TABLE_TITLES = {
     "pw_net": "(1) 净迁移",
     "pw_young": "(2) 青年净迁移",
-    "pw_net_ne": "(3) 净迁移",
-    "pw_young_ne": "(4) 青年净迁移",
+    "pw_net_region": "(3) 净迁移",
+    "pw_young_region": "(4) 青年净迁移",
 }
 MODELS_NOTE = (
     "注：括号内为按省聚类的标准误（CRV1，G/(G−1)·(n−1)/(n−k−1) 校正），p 值按 t(G−1) 分布计算；"
     + rt.STAR_NOTE
-    + "。(3)(4) 加入东北 × 相对工资交互项。"
+    + "。(3)(4) 加入研究地区 × 相对工资交互项。"
 )
+# At most this many units without a wage are named in a sentence (more are counted).
+MAX_NAMED = 3
+# The note when the study region has no prefecture with a wage: no interaction models.
+MODELS_NOTE_NO_REGION = MODELS_NOTE.removesuffix("(3)(4) 加入研究地区 × 相对工资交互项。")
+# The data files of the prefecture wage dataset, cited in the tables' 资料来源 lines.
+SOURCES = ("census_population", "census_indicators", "prefecture_series")
 # Focal coefficient of the specification curve -> the y-axis label of its figure.
-CURVE_YLABELS = {"wage": "相对工资（对数）系数", "education": "每十万人大专及以上人数系数"}
+CURVE_YLABELS = {"wage": "相对工资（对数）系数", "education": f"{datasets.label(pm.COLLEGE)}系数"}
 # Counterfactual reference -> its name in the table's columns and in the map's panels.
 CF_COLUMNS = {"national_median": "全国中位数", "province_mean": "本省平均"}
 CF_MAP_TITLES = {"province_mean": "工资达到本省平均", "national_median": "工资达到全国中位数"}
@@ -56,8 +62,8 @@ CF_MAP_LABEL = "净迁移率变化（百分点）"
 MODEL_TITLES = {
     "pw_net": "地级净迁移模型",
     "pw_young": "地级青年净迁移模型",
-    "pw_net_ne": "地级净迁移模型（东北交互）",
-    "pw_young_ne": "地级青年净迁移模型（东北交互）",
+    "pw_net_region": "地级净迁移模型（研究地区交互）",
+    "pw_young_region": "地级青年净迁移模型（研究地区交互）",
 }
 
 LABELS = {
@@ -66,7 +72,8 @@ LABELS = {
     pm.SECONDARY: "第二产业占 GDP 比重",
     pm.TERTIARY: "第三产业占 GDP 比重",
     pm.CAPITAL: "省会或副省级城市",
-    pm.NE_WAGE: "东北 × 相对工资",
+    pm.REGION: "研究地区",
+    pm.REGION_WAGE: "研究地区 × 相对工资",
 }
 DEFINITIONS = {
     pm.WAGE: ("ln(比值)", "基期地级市在岗职工平均工资与全国地级单位平均工资（对数均值）之比的自然对数"),
@@ -74,7 +81,8 @@ DEFINITIONS = {
     pm.SECONDARY: ("%", "基期第二产业增加值占地区生产总值的百分比（城市统计年鉴，全市）"),
     pm.TERTIARY: ("%", "基期第三产业增加值占地区生产总值的百分比（城市统计年鉴，全市）"),
     pm.CAPITAL: ("0/1", "省会（首府）或副省级城市为 1"),
-    pm.NE_WAGE: ("ln(比值)", "东北地区虚拟变量与相对工资（对数）的乘积"),
+    pm.REGION: ("0/1", "研究地区（参数 study_region）的地级单位为 1"),
+    pm.REGION_WAGE: ("ln(比值)", "研究地区虚拟变量与相对工资（对数）的乘积"),
 }
 
 
@@ -83,36 +91,70 @@ def record_years(rs, base_year: int, end_year: int) -> None:
     rs.record("end_year", end_year, "年", "期末年份", digits=0, display=str(end_year))
 
 
-def write_data(rs, pref: pd.DataFrame, tab_dir: Path, base_year: int) -> None:
-    """The model dataset and its dictionary beside the tables; the sample's size and wages recorded."""
+def region_words(text: str, region_name: str) -> str:
+    """A label, title or note with the study region named ("研究地区" → "东北")."""
+    return text.replace("研究地区", region_name)
+
+
+def write_data(rs, pref: pd.DataFrame, tab_dir: Path, base_year: int, region_name: str = "东北") -> None:
+    """The model dataset and its dictionary beside the tables; the sample's size and wages recorded, the
+    study region's (column ``in_region``) beside the nation's, and the sentence that gives them
+    (``region_wage_sentence``: how many of the region's prefectures have a wage, which lack one)."""
     write_dataset(pref, tab_dir / DATASET_FILE)
-    dictionary(pref.columns).to_csv(tab_dir / "prefecture_wages_dictionary.csv", index=False, lineterminator="\n")
+    dictionary(pref.columns, region_name).to_csv(
+        tab_dir / "prefecture_wages_dictionary.csv", index=False, lineterminator="\n"
+    )
     wage = pref["city_avg_wage_staff"]
-    ne_wage = pref.loc[pref["northeast"] == 1, "city_avg_wage_staff"]
+    inside = pref[pm.REGION].astype(bool)
+    region_wage = pref.loc[inside, "city_avg_wage_staff"]
+    n = region_name
+    rs.record("region_name", n, "", "研究地区", display=n)
     rs.record("n_units", len(pref), "个", "地级单位总数", digits=0)
     rs.record("n_wage", int(wage.notna().sum()), "个", f"{base_year}年有工资的地级单位数", digits=0)
-    rs.record("n_ne_wage", int(ne_wage.notna().sum()), "个", f"{base_year}年有工资的东北地级单位数", digits=0)
+    rs.record("n_region_units", int(inside.sum()), "个", f"{n}的地级单位数", digits=0)
+    rs.record("n_region_wage", int(region_wage.notna().sum()), "个", f"{base_year}年有工资的{n}地级单位数", digits=0)
     rs.record("wage_median", float(wage.median()), "元", f"{base_year}年地级工资中位数", digits=0)
-    rs.record("wage_ne_median", float(ne_wage.median()), "元", f"{base_year}年东北地级工资中位数", digits=0)
-    ratio = 100 * float(ne_wage.median() / wage.median())
-    rs.record("wage_ne_ratio", ratio, "%", "东北地级工资中位数 ÷ 全国地级工资中位数", digits=0, suffix="%")
+    missing = list(pref.loc[inside & wage.isna(), "name_zh"])
+    # name the units without a wage when they are few; otherwise count them (the list is in the dataset)
+    shown = "、".join(missing) if len(missing) <= MAX_NAMED else f"其余 {len(missing)} 个单位"
+    lacking = f"（{shown}缺工资数据）" if missing else ""
+    if region_wage.notna().any():
+        rs.record("wage_region_median", float(region_wage.median()), "元", f"{base_year}年{n}地级工资中位数", digits=0)
+        ratio = 100 * float(region_wage.median() / wage.median())
+        label = f"{n}地级工资中位数 ÷ 全国地级工资中位数"
+        rs.record("wage_region_ratio", ratio, "%", label, digits=0, suffix="%")
+        text = (
+            f"{n}的 {rs['n_region_units'].display} 个地级单位中有 {rs['n_region_wage'].display} 个{lacking}。"
+            f"{n}地级工资的中位数为 "
+            f"{rs['wage_region_median'].display} 元，是全国地级中位数 {rs['wage_median'].display} 元的 "
+            f"{rs['wage_region_ratio'].display}（{n}中位数 ÷ 全国中位数）"
+        )
+    else:
+        text = f"{n}没有有工资数据的地级单位，本章的{n}交互项和{n}反事实从略"
+    rs.record("region_wage_sentence", text, "", f"{n}地级单位的工资数据", display=text)
+    named = "、".join(missing) if len(missing) <= MAX_NAMED else f"{n}有 {len(missing)} 个地级单位"
+    text = f"{named}无工资数据，以斜线表示。" if missing else f"{n}各地级单位均有工资数据。"
+    rs.record("region_no_wage_note", text, "", f"{n}无工资数据的地级单位（地图注）", display=text)
 
 
-def write_models(rs, fits: dict, samples: dict, tab_dir: Path, base_year: int, end_year: int) -> str:
+def write_models(
+    rs, fits: dict, samples: dict, tab_dir: Path, base_year: int, end_year: int, region_name: str = "东北"
+) -> str:
     """Record the models, write their specifications, coefficients, table and left-out units; the table
     as Markdown."""
-    specs = record_models(rs, fits, samples)
-    record_interaction(rs, fits)
+    specs = record_models(rs, fits, samples, region_name)
+    record_interaction(rs, fits, region_name)
     save_specs(specs, tab_dir / SPECS_FILE)
     pm.coefficient_frame(fits).to_csv(tab_dir / "prefecture_wages_coefficients.csv", index=False, lineterminator="\n")
-    table = model_table(fits, TABLE_TITLES)
+    table = model_table(fits, TABLE_TITLES, region_name)
     caption = f"地级净迁移率的省份固定效应回归（{base_year}–{end_year}）"
-    rt.write_table(table, tab_dir, "prefecture_wages_models", caption, MODELS_NOTE)
+    note = region_words(MODELS_NOTE if set(pm.INTERACTION_MODELS) <= set(fits) else MODELS_NOTE_NO_REGION, region_name)
+    rt.write_table(table, tab_dir, "prefecture_wages_models", caption, note, SOURCES)
     dropped = samples["pw_net"][1]
     dropped.to_csv(tab_dir / "prefecture_wages_dropped.csv", index=False, lineterminator="\n")
     rs.record("n_dropped", len(dropped), "个", "主模型未纳入的地级单位数", digits=0)
     record_provinces_out(rs, samples["pw_net"][0], dropped)
-    return rt.to_markdown(table, caption, "prefecture_wages_models", MODELS_NOTE)
+    return rt.to_markdown(table, caption, "prefecture_wages_models", note, SOURCES)
 
 
 def record_provinces_out(rs, kept: pd.DataFrame, dropped: pd.DataFrame) -> None:
@@ -145,9 +187,9 @@ def write_curve(rs, curve: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
     return record_curve(rs, curve)
 
 
-def write_counterfactuals(rs, cf: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
-    """Record the Northeast prefectures' wage counterfactuals, write them and their table; the table."""
-    record_counterfactuals(rs, cf)
+def write_counterfactuals(rs, cf: pd.DataFrame, tab_dir: Path, region_name: str = "东北") -> pd.DataFrame:
+    """Record the study region's prefectures' wage counterfactuals, write them and their table; the table."""
+    record_counterfactuals(rs, cf, region_name)
     cf.to_csv(tab_dir / "prefecture_wages_counterfactuals.csv", index=False, lineterminator="\n")
     wide = cf.pivot(index=["code", "name_zh"], columns="reference", values=["change", "ci_low", "ci_high"])
     what = {"change": "变化", "ci_low": "下限", "ci_high": "上限"}
@@ -157,14 +199,16 @@ def write_counterfactuals(rs, cf: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
         table,
         tab_dir,
         "prefecture_wages_counterfactuals",
-        "东北地级单位工资反事实：净迁移率的变化（百分点）",
-        "注：变化 = 工资系数 × 对数工资差；95% 区间按聚类标准误与 t(G−1) 计算。延边州无工资数据。",
+        f"{region_name}地级单位工资反事实：净迁移率的变化（百分点）",
+        "注：变化 = 工资系数 × 对数工资差；95% 区间按聚类标准误与 t(G−1) 计算。"
+        + rs["region_no_wage_note"].display.replace("，以斜线表示", ""),
+        sources=SOURCES,
     )
     return table
 
 
-def label(variable: str) -> str:
-    return LABELS.get(variable) or datasets.label(variable)
+def label(variable: str, region_name: str = "东北") -> str:
+    return region_words(LABELS.get(variable) or datasets.label(variable), region_name)
 
 
 # What each prefecture-model coefficient records: results-key part, column of ``prefecture_models.coefficients``,
@@ -211,21 +255,39 @@ def record_model(rs, specs: dict, prefix: str, fit_, title: str, data: pd.DataFr
     rs.record(f"{prefix}_r2_within", float(fit_._r2_within), "", f"{title}：组内 R²", digits=3)
 
 
-def record_models(rs, fits: dict, samples: dict) -> dict:
-    """Record every model of :data:`neoutflow.analysis.prefecture_models.MODELS` (:func:`record_model`, on
-    its estimation sample); returns the specifications by prefix."""
+def record_models(rs, fits: dict, samples: dict, region_name: str = "东北") -> dict:
+    """Record every fitted model of :data:`neoutflow.analysis.prefecture_models.MODELS` (:func:`record_model`,
+    on its estimation sample); returns the specifications by prefix."""
     specs: dict = {}
     for prefix, (outcome, regs) in pm.MODELS.items():
-        record_model(rs, specs, prefix, fits[prefix], MODEL_TITLES[prefix], samples[prefix][0], outcome, regs)
+        if prefix in fits:
+            title = region_words(MODEL_TITLES[prefix], region_name)
+            record_model(rs, specs, prefix, fits[prefix], title, samples[prefix][0], outcome, regs)
     return specs
 
 
-def record_interaction(rs, fits: dict) -> None:
-    """``ne_wage_word_<outcome prefix>``: :func:`interaction_word` for each interaction model."""
-    for prefix in ("pw_net_ne", "pw_young_ne"):
+def record_interaction(rs, fits: dict, region_name: str = "东北") -> None:
+    """``<prefix>_interaction_word`` (:func:`interaction_word`) for each interaction model, and the paragraph
+    that reports them (``interaction_sentence``), or says why there are none."""
+    n = region_name
+    if not set(pm.INTERACTION_MODELS) <= set(fits):
+        text = f"{n}没有有工资数据的地级单位，无法检验薪酬在{n}是否更重要"
+        rs.record("interaction_sentence", text, "", f"{n} × 相对工资交互项", display=text)
+        return
+    for prefix in pm.INTERACTION_MODELS:
         c = pm.coefficients(fits[prefix]).set_index("term")
-        w = interaction_word(float(c.at[pm.NE_WAGE, "coef"]), float(c.at[pm.NE_WAGE, "p"]))
-        rs.record(f"{prefix}_interaction_word", w, "", f"{MODEL_TITLES[prefix]}：交互项的判断（5% 水平）", display=w)
+        w = interaction_word(float(c.at[pm.REGION_WAGE, "coef"]), float(c.at[pm.REGION_WAGE, "p"]), region=n)
+        what = f"{region_words(MODEL_TITLES[prefix], n)}：交互项的判断（5% 水平）"
+        rs.record(f"{prefix}_interaction_word", w, "", what, display=w)
+    net, young = ("pw_net_region", "pw_young_region")
+    term = pm.REGION_WAGE
+    text = (
+        f"薪酬在{n}是否更重要？加入“{n} × 相对工资”交互项后，交互项系数为 {rs[f'{net}_coef_{term}'].display}"
+        f"（p = {rs[f'{net}_p_{term}'].display}）：{rs[f'{net}_interaction_word'].display}；青年模型中为 "
+        f"{rs[f'{young}_coef_{term}'].display}（p = {rs[f'{young}_p_{term}'].display}）："
+        f"{rs[f'{young}_interaction_word'].display}"
+    )
+    rs.record("interaction_sentence", text, "", f"{n} × 相对工资交互项", display=text)
 
 
 def record_wild(rs, wild: pd.DataFrame, tab_dir: Path) -> pd.DataFrame:
@@ -280,13 +342,14 @@ def save_specs(specs: dict, path: Path) -> Path:
     return path
 
 
-def dictionary(columns: Sequence[str]) -> pd.DataFrame:
+def dictionary(columns: Sequence[str], region_name: str = "东北") -> pd.DataFrame:
     """Chinese label, unit and definition of each column (new variables here, others from datasets)."""
     rows = []
     for c in columns:
         if c in DEFINITIONS:
             unit, definition = DEFINITIONS[c]
-            rows.append({"variable": c, "label": LABELS[c], "unit": unit, "definition": definition})
+            lab, definition = region_words(LABELS[c], region_name), region_words(definition, region_name)
+            rows.append({"variable": c, "label": lab, "unit": unit, "definition": definition})
         elif c in datasets.DICTIONARY:
             lab, unit, definition, _ = datasets.DICTIONARY[c]
             rows.append({"variable": c, "label": lab, "unit": unit, "definition": definition})
@@ -302,8 +365,8 @@ def write_dataset(data: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def record_counterfactuals(rs, cf: pd.DataFrame) -> None:
-    """``cfp_<code>_<reference>`` with ``_low``/``_high``; the Northeast mean change per reference
+def record_counterfactuals(rs, cf: pd.DataFrame, region_name: str = "东北") -> None:
+    """``cfp_<code>_<reference>`` with ``_low``/``_high``; the study region's mean change per reference
     and the counts of prefectures whose interval lies above zero, below zero, or contains it."""
     short = {"province_mean": "prov", "national_median": "nat"}
     what = {"province_mean": "本省地级单位平均工资", "national_median": "全国地级单位工资中位数"}
@@ -315,8 +378,9 @@ def record_counterfactuals(rs, cf: pd.DataFrame) -> None:
         rs.record(f"{key}_high", r["ci_high"], "百分点", txt + "（95% 区间上限）", digits=2, signed=True)
     for ref, part in cf.groupby("reference", sort=False):
         s = short[ref]
-        rs.record(f"cfp_{s}_n", len(part), "个", f"有反事实的东北地级单位数（{what[ref]}）", digits=0)
-        rs.record(f"cfp_{s}_mean", part["change"].mean(), "百分点", f"东北地级单位平均变化（{what[ref]}）", digits=2)
+        rs.record(f"cfp_{s}_n", len(part), "个", f"有反事实的{region_name}地级单位数（{what[ref]}）", digits=0)
+        label = f"{region_name}地级单位平均变化（{what[ref]}）"
+        rs.record(f"cfp_{s}_mean", part["change"].mean(), "百分点", label, digits=2)
         rs.record(f"cfp_{s}_min", part["change"].min(), "百分点", f"最大负向变化（{what[ref]}）", digits=2, signed=True)
         rs.record(f"cfp_{s}_max", part["change"].max(), "百分点", f"最大正向变化（{what[ref]}）", digits=2, signed=True)
         above, below = int((part["ci_low"] > 0).sum()), int((part["ci_high"] < 0).sum())
@@ -327,12 +391,12 @@ def record_counterfactuals(rs, cf: pd.DataFrame) -> None:
         rs.record(f"cfp_{s}_interval_sentence", sentence, "", f"各单位 95% 区间的位置（{what[ref]}）", display=sentence)
 
 
-def model_table(fits: dict, titles: dict[str, str]) -> pd.DataFrame:
+def model_table(fits: dict, titles: dict[str, str], region_name: str = "东北") -> pd.DataFrame:
     """Terms down, models across: ``coef`` over ``(se)`` with the report's stars (t(G−1) p-values); n and within R² last."""
     terms = list(dict.fromkeys(t for f in fits.values() for t in pm.coefficients(f)["term"]))
     rows = []
     for t in terms:
-        cells, ses = {"变量": label(t)}, {"变量": ""}
+        cells, ses = {"变量": label(t, region_name)}, {"变量": ""}
         for k, f in fits.items():
             c = pm.coefficients(f).set_index("term")
             if t in c.index:
@@ -361,7 +425,7 @@ CURVE_LABELS = {
     "full": "全部控制变量",
     "all": "全样本",
     "no_capitals": "剔除直辖市/省会",
-    "no_northeast": "剔除东北",
+    "no_region": "剔除研究地区",
     "no_high_leverage": "剔除高影响点",
     "province": "省级",
     "prefecture": "地级（省份固定效应）",
@@ -370,6 +434,11 @@ CURVE_LABELS = {
     "residual_migration_rate": "残差法净迁移",
     "population_growth": "人口增长",
 }
+
+
+def curve_labels(region_name: str) -> dict[str, str]:
+    """:data:`CURVE_LABELS` with the study region named (the sample "剔除东北")."""
+    return {k: region_words(v, region_name) for k, v in CURVE_LABELS.items()}
 
 
 def record_curve(rs, curve: pd.DataFrame) -> pd.DataFrame:
@@ -414,7 +483,7 @@ def record_curve(rs, curve: pd.DataFrame) -> pd.DataFrame:
             r["median_estimate"],
             "",
             f"{what}：估计值中位数",
-            digits=4 if r["focal"] == "education" else 2,
+            digits=2,
         )
         w = curve_verdict(r["share_positive_exclude_zero"], r["share_negative_exclude_zero"])
         rs.record(f"{key}_verdict", w, "", f"{what}：设定曲线的判断（95% 区间）", display=w)

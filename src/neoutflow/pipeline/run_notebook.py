@@ -162,9 +162,16 @@ def _unavailable_part(name: str, values: dict):
     part_name = preflight.NOTEBOOK_PARTS.get(name)
     if part_name is None:
         return None
-    years = values if {"base_year", "end_year"} <= set(values) else params_mod.load().model_dump()
-    part = preflight.availability(years["base_year"], years["end_year"])[part_name]
+    years = values if {"base_year", "end_year", "study_region"} <= set(values) else _build_params() | values
+    part = preflight.availability(years["base_year"], years["end_year"], region=years["study_region"])[part_name]
     return None if part.available else part
+
+
+def _build_params() -> dict:
+    """The parameters of this build (``build/params.json``, written by make before any notebook), else
+    params.yaml's."""
+    built = paths.BUILD / "params.json"
+    return params_mod.load_json(built) if built.is_file() else params_mod.load().model_dump()
 
 
 def _omit(name: str, source: Path, values: dict, part, build_dir: Path) -> Path:

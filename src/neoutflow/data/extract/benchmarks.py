@@ -8,8 +8,9 @@ Sources (``../shared/sources``; read each folder's SOURCE.md):
   medium, low, high (±0.5 child) and the probabilistic 80% and 95% intervals. Kept: 2024–2050, converted to persons.
 - ``pik_ssp_provincial_projection/SSPs_POP_Prov_v2.xlsx``: provincial projections under SSP1–SSP5, 2020–2100 in
   five-year steps, re-based on the 2020 census (persons), a working copy in ``pik-piam/PyPSA-China-PIK`` with no stated
-  source or licence: only the rows the report compares are extracted (Liaoning, Jilin, Heilongjiang and the
-  31-province sum as ``100000``), 2020–2050.
+  source or licence: only the rows a report can compare are extracted (the provinces of the preset study regions,
+  :data:`neoutflow.reference.STUDY_REGIONS`, and the 31-province sum as ``100000``), 2020–2050; a region of one's own
+  with other provinces is reported without this comparison.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+
+from neoutflow.reference import NBS_ORDER, PROVINCES, STUDY_REGIONS
 
 WPP_DIR = "un_wpp2024_ppgp"
 WPP_FILES = {
@@ -31,7 +34,8 @@ WPP_FILES = {
 WPP_CHINA = 156
 SSP_FILE = "pik_ssp_provincial_projection/SSPs_POP_Prov_v2.xlsx"
 SSP_SHEETS = ("SSP1", "SSP2", "SSP3", "SSP4", "SSP5")
-SSP_PROVINCES = {"Liaoning": "210000", "Jilin": "220000", "Heilongjiang": "230000"}
+# The provinces extracted: those of the preset study regions (a report compares its region's provinces).
+SSP_CODES = tuple(sorted({c for codes in STUDY_REGIONS.values() for c in codes}))
 FIRST, LAST = 2020, 2050
 
 
@@ -67,8 +71,8 @@ def _ssp(sources: Path) -> pd.DataFrame:
             raise ValueError(f"{SSP_FILE} {sheet}: expected 31 province rows, found {len(df)}")
         years = [c for c in df.columns if str(c).isdigit() and FIRST <= int(c) <= LAST]
         total = df[years].sum()
-        regions = {**{r: df[df["region"] == r].iloc[0] for r in SSP_PROVINCES}}
-        for name, code in SSP_PROVINCES.items():
+        regions = _rows_by_code(df, sheet)
+        for code in SSP_CODES:
             for y in years:
                 rows.append(
                     {
@@ -77,7 +81,7 @@ def _ssp(sources: Path) -> pd.DataFrame:
                         "code": code,
                         "year": int(y),
                         "date": "11-01",
-                        "population": int(round(float(regions[name][y]))),
+                        "population": int(round(float(regions[code][y]))),
                     }
                 )
         for y in years:
@@ -92,6 +96,18 @@ def _ssp(sources: Path) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _rows_by_code(df: pd.DataFrame, sheet: str) -> dict[str, pd.Series]:
+    """The sheet's 31 rows by province code: they are in the NBS order (SOURCE.md); each extracted row is checked
+    against the province's English name (spaces and case aside)."""
+    out = {}
+    for (_, code), (_, row) in zip(NBS_ORDER, df.iterrows(), strict=True):
+        expected = PROVINCES[code][0].replace(" ", "").lower()
+        if code in SSP_CODES and str(row["region"]).replace(" ", "").lower() != expected:
+            raise ValueError(f"{SSP_FILE} {sheet}: row {row['region']!r} where the NBS order has {PROVINCES[code][0]}")
+        out[code] = row
+    return out
 
 
 def build_projection_benchmarks(sources: Path) -> pd.DataFrame:
