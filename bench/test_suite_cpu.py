@@ -17,11 +17,14 @@ from pathlib import Path
 
 
 def load(path: str) -> dict:
-    """A record (``--cpu-profile`` JSON); or the per-test lines (``*.jsonl``) of one or more runs, several
-    paths joined by commas (e.g. a run stopped before its end, or the lanes of ``run_suite.py``)."""
-    if not path.endswith(".jsonl"):
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    rows = [json.loads(line) for p in path.split(",") for line in Path(p).read_text(encoding="utf-8").splitlines()]
+    """A record (``--cpu-profile`` JSON) or the per-test lines of one (``*.jsonl``: a run stopped before its
+    end); several paths joined by commas are read as one (e.g. the lanes of ``run_suite.py``)."""
+    rows: list[dict] = []
+    for part in path.split(","):
+        text = Path(part).read_text(encoding="utf-8")
+        rows += (
+            [json.loads(line) for line in text.splitlines()] if part.endswith(".jsonl") else json.loads(text)["tests"]
+        )
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         for k, v in row["counts"].items():
@@ -58,12 +61,12 @@ def table(before: dict, after: dict | None, top: int, by: str) -> str:
             a = second.get(key)
             line += f" {a['cpu']:.1f} | {a['make']} / {a['notebook']} / {a['render']} |" if a else " (gone) | |"
         lines.append(line)
-    for label, record in (("before", before), ("after", after)):
+    for label, record in ((("before" if after else "total"), before), ("after", after)):
         if record:
             t = record["total"]
             lines.append(
-                f"\n{label}: {t['cpu']:.0f} s CPU ({t['cpu'] / 60:.1f} min) over {t['tests']} tests, "
-                f"{t['wall']:.0f} s wall; {t['counts']}"
+                f"\n{label}: {t['cpu']:.0f} s CPU ({t['cpu'] / 60:.1f} min) over {t['tests']} tests "
+                f"(their own CPU, the session's shared build not included); {t['counts']}"
             )
     return "\n".join(lines)
 
