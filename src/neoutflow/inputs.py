@@ -38,7 +38,6 @@ NOTEBOOK_INPUTS: dict[str, tuple[str, ...]] = {
         *_CENSUS,
         "province_series.csv",
         "province_life_expectancy.csv",
-        "hukou_press_cells.csv",
         "birthplace_flows.csv",  # the Northeast-born stock, for the destination side of 60+ moves
     ),
     "04_prefecture_wages": (

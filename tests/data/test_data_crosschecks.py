@@ -134,14 +134,12 @@ def test_source_files_unchanged(shared_sources):
     dp = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
     for r in dp["resources"]:
         for s in r["sources"]:
-            # figures typed into the project (press cells) are checked against the project file
-            root = paths.ROOT if s["path"] in provenance.LOCAL_SOURCES else shared_sources
             if s["path"] == basemap.WHEEL:  # the base map's wheel (PyPI), where a developer has it
                 wheel = basemap.cached_wheel()
                 if wheel is not None:
                     assert provenance.sha256(wheel) == s["sha256"], s["path"]
                 continue
-            assert provenance.sha256(root / s["path"]) == s["sha256"], s["path"]
+            assert provenance.sha256(shared_sources / s["path"]) == s["sha256"], s["path"]
 
 
 def test_readme_documents_every_file_column_and_indicator():

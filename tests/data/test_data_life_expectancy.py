@@ -1,4 +1,4 @@
-"""Life expectancy at birth (``province_life_expectancy.csv``) and the press cells of table 7-3."""
+"""Life expectancy at birth (``province_life_expectancy.csv``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 
 from neoutflow import data, paths
 from neoutflow.data.extract import life_expectancy as ele
-from neoutflow.data.extract import press as epr
 from neoutflow.data.files import write_csv
 from neoutflow.data.schemas import DataValidationError, check_life_expectancy
 from neoutflow.reference import NATIONAL_CODE, PROVINCES
@@ -60,15 +59,6 @@ def test_total_outside_sex_range_is_named(tmp_path):
     (tmp_path / "regions.csv").write_bytes((paths.RAW / "regions.csv").read_bytes())
     with pytest.raises(DataValidationError, match="life_expectancy"):
         data.load_life_expectancy(raw_dir=tmp_path)
-
-
-def test_press_cells_file_matches_the_issue():
-    cells = data.load_hukou_press_cells()
-    assert len(cells) == 9
-    got = {(r.residence, r.hukou): r.persons for r in cells.itertuples()}
-    assert got == epr.CELLS
-    assert got[("370000", "230000")] == 631_631 and got[("110000", "210000")] == 370_648
-    assert set(cells["source"]) == {"press_table_7-3"}
 
 
 def test_e0_scaling_on_the_shipped_data():

@@ -27,10 +27,8 @@ REPORT = paths.ROOT / "report"
 # notebook 01's figures for the Northeast: national ratios, forward variant
 FORWARD_KEYS = {
     "outflow.ne_net_migration_10plus",
-    "outflow.ne_net_migration_10plus_en",
     "outflow.ne_net_migration_all_ages",
     "outflow.ne_young_adult_net_migration",
-    "outflow.ne_young_adult_net_migration_en",
     "outflow.ne_net_migration_rate",
 }
 # notebook 03's named readings: ne_<set>_<variant>[_young|_old_share]

@@ -1,23 +1,30 @@
 """Rerun with an incomplete new census year: the parts the data cannot support are left out, saying why.
 
 SYNTHETIC DATA, FOR THIS TEST ONLY: a made-up "2030 census" (tests/support/synthetic_census.py) is added to
-a scratch copy of the project in three ways a user might have it — province rows only (no prefecture
-rows), without the census indicators of the new year, and complete but read as a 20-year interval — and
-`make report` must give a report in each case: complete where the data allow, with the optional parts
-(data.preflight.PARTS) replaced by the sentence naming the missing inputs where they do not.
+a scratch copy of the project in four ways a user might have it — province rows only (no prefecture
+rows), without the census indicators of the new year, both at once (with the 1% sample survey, which the
+shipped data lack as well, every optional part of the report is then missing together), and complete but
+read as a 20-year interval — and `make report` must give a report in each case: complete where the data
+allow, with the optional parts (data.preflight.PARTS) replaced by the sentence naming the missing inputs
+where they do not, in prose that passes the register scan and numbers that pass the consistency checks.
 """
 
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from project_copy import copy_built, run_make
 from synthetic_census import SYNTHETIC_YEAR, add_synthetic_census, drop_rows
 
+from neoutflow.data.preflight import PARTS
+from neoutflow.outputs import derived
+
 SCENARIOS = {
     "province-only": ("base_year: 2020", "end_year: 2030"),
     "no-indicators": ("base_year: 2020", "end_year: 2030"),
+    "all-missing": ("base_year: 2020", "end_year: 2030"),
     "twenty-years": ("base_year: 2010", "end_year: 2030"),
 }
 
@@ -27,10 +34,10 @@ def _build(built_project, tmp_path_factory, scenario: str):
     project = copy_built(built_project, tmp_path_factory.mktemp(scenario) / "project")
     raw = project / "data" / "raw"
     add_synthetic_census(raw)
-    if scenario == "province-only":
+    if scenario in ("province-only", "all-missing"):
         for name in ("census_population", "census_totals", "census_indicators"):
             drop_rows(raw, name, SYNTHETIC_YEAR, prefectures_only=True)
-    if scenario == "no-indicators":
+    if scenario in ("no-indicators", "all-missing"):
         drop_rows(raw, "census_indicators", SYNTHETIC_YEAR)
     base, end = SCENARIOS[scenario]
     params = (project / "params.yaml").read_text(encoding="utf-8")
@@ -66,8 +73,10 @@ def test_left_out_parts_say_why_and_the_rest_is_complete(built):
     scenario, project, log = built
     availability = results(project, "availability")
     pdf, html = report_text(project)
-    missing_prefectures = scenario == "province-only"
-    missing_inmigrants = scenario == "no-indicators"
+    missing_prefectures = scenario in ("province-only", "all-missing")
+    missing_inmigrants = scenario in ("no-indicators", "all-missing")
+    if scenario == "all-missing":  # every optional part at once: nothing optional is left to report
+        assert not [part for part in PARTS if availability[part]["value"]], availability
     assert availability["prefecture"]["value"] is not missing_prefectures
     assert availability["inmigrants"]["value"] is not missing_inmigrants
     for part, missing, file in (
@@ -86,7 +95,7 @@ def test_left_out_parts_say_why_and_the_rest_is_complete(built):
 def test_a_notebook_that_is_only_a_left_out_part_is_not_run(built):
     scenario, project, log = built
     executed = (project / "build/notebooks/04_prefecture_wages.ipynb").read_text(encoding="utf-8")
-    if scenario == "province-only":
+    if scenario in ("province-only", "all-missing"):
         assert "04_prefecture_wages not run" in log
         assert "本笔记本未运行" in executed
         assert not (project / "build/results/prefecture_wages.json").exists()
@@ -123,3 +132,48 @@ def test_prose_with_parts_left_out_reads_as_a_journal_article(built):
     page = (project / "_output" / "report.html").read_text(encoding="utf-8")
     found = problems(reader_text(page)) + [f"PDF {p}" for p in problems(pdf_body(project), pdf=True)]
     assert not found, "sentences an editor would not pass:\n" + "\n".join(found)
+
+
+def test_numbers_with_parts_left_out_are_consistent(built):
+    """The consistency checks of the shipped build (tests/integration/test_report_consistency.py) on a build
+    whose optional parts are missing: every derived number it records re-derives from its components, every
+    value quoted from a table is in that table, and every direction word agrees with the sign of its values."""
+    from directions import wrong_directions
+    from test_report_consistency import _rederive, _table_shows
+
+    _, project, _ = built
+    res = {
+        f"{p.stem}.{k}": r
+        for p in sorted((project / "build" / "results").glob("*.json"))
+        for k, r in json.loads(p.read_text(encoding="utf-8")).items()
+    }
+    problems = []
+    for key, (_, components) in derived.DERIVED.items():
+        if key not in res:  # a number of a part left out is not recorded at all
+            continue
+        absent = [c for c in components if c not in res]
+        if absent:
+            problems.append(f"{key}: components not recorded: {absent}")
+            continue
+        recorded, again = _rederive(key, res)
+        if not math.isclose(recorded, again, rel_tol=1e-9, abs_tol=1e-9):
+            problems.append(f"{key}: recorded {recorded}, components give {again}")
+    for key, (name, row_label) in derived.IN_TABLE.items():
+        table = project / "build" / "tables" / f"{name}.md"
+        if key in res and not (
+            table.is_file() and _table_shows(table.read_text(encoding="utf-8"), row_label, res[key]["display"])
+        ):
+            problems.append(f"{key} = {res[key]['display']} is not in the row {row_label!r} of {table.name}")
+    problems += wrong_directions(res)
+    assert not problems, "\n".join(problems)
+
+
+def test_no_unresolved_value_with_parts_left_out(built):
+    """No value, cross-reference or citation the report could not resolve (a result of a part left out
+    quoted outside that part's conditional block would print as one)."""
+    from test_config_matrix import _texts
+
+    scenario, project, _ = built
+    for kind, text in _texts(project).items():
+        for marker in ("{{<", "?@", "??", "unknown var"):
+            assert marker not in text, f"{scenario} ({kind}): {marker!r} left in the report"

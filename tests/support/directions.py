@@ -60,9 +60,17 @@ def region_directions(results: dict[str, dict]) -> dict[str, tuple[str, list[tup
 
 
 def wrong_directions(results: dict[str, dict]) -> list[str]:
-    """Words in ``results`` (``{"notebook.key": {value, display, …}}``) that their values' signs contradict."""
+    """Words in ``results`` (``{"notebook.key": {value, display, …}}``) that their values' signs contradict.
+    A word that is not recorded (its part of the report left out) is not checked; a recorded word whose
+    values are not is reported."""
     bad = []
     for key, (kind, pairs) in (DIRECTIONS | region_directions(results)).items():
+        if key not in results:
+            continue
+        absent = [k for pair in pairs for k in pair if k not in results]
+        if absent:
+            bad.append(f"{key}: its values are not recorded: {absent}")
+            continue
         expected = direction_word([results[a]["value"] - results[b]["value"] for a, b in pairs], kind)
         if results[key]["display"] != expected:
             bad.append(f"{key}: {results[key]['display']!r}, but the values give {expected!r}")

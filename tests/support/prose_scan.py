@@ -31,6 +31,10 @@ TOOL_WORDS = [
     r"单元测试",
     r"测试中",
     r"由代码",
+    r"构建(?:停止|失败|过程|时)",  # the build ("构建现代化产业体系" is the paper's own phrase)
+    r"执行(?:同一|这一|该)?规则",
+    r"修改参数",
+    r"重新生成",
     r"代码给定",
     r"函数的",
     r"issue\s*#?\s*\d+",
@@ -45,7 +49,8 @@ TERMS = {
     r"裁定": "判断",
     r"论文所称": "原文",
     r"Gu\s*等": "古恒宇等",
-    r"大专及以上人口比重": "每10万人大专及以上学历人数",
+    r"大专及以上人口比重": "大专及以上学历人口比重",
+    r"每\s*10\s*万人大专及以上学历人数": "大专及以上学历人口比重 (the variable is a percentage of residents)",
     r"第\s*\d+\.\d+\s*章": "第 N 章 / 第 N.M 节",
     r"(?<![\d.])第\s*\d+\s*节": "第 N 章 (a chapter) or 第 N.M 节 (a section)",
     r"越往北流失越": "the original's words verbatim",
@@ -59,6 +64,12 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "repeated verdict": re.compile(
         rf"中为\s*[“\"'‘]?([^”\"'’、，。]{{1,8}})[”\"'’]?\s*、\s*在[^，。；、]{{1,12}}?中为\s*[“\"'‘]?\1(?![{CJK}])"
     ),
+    # "薪酬“无法判断”，产业“无法判断”": one quoted word for several subjects, printed for each
+    "repeated quoted word": re.compile(
+        rf"[{CJK}]{{1,8}}\s*[“\"]([^”\"，。；、]{{1,8}})[”\"]\s*[，、]\s*[{CJK}]{{1,8}}\s*[“\"]\1[”\"]"
+    ),
+    # "在野自助法下不显著……，按稳健标准误则不显著": 则 sets against each other two results that agree
+    "则 between equal results": re.compile(rf"(?<!不)(不?显著)[^。；]{{0,40}}?则\s*\1(?![{CJK}])"),
     # "黑龙江低于、吉林低于中位数": two subjects sharing one predicate, each given it
     "repeated predicate": re.compile(rf"(?:{REGIONS})([{CJK}]{{2,4}})\s*、\s*(?:{REGIONS})\1"),
     # "…，但方向稳定，但统计上不确定"
@@ -69,6 +80,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "zero value printed as a result": re.compile(
         r"(?<![\d.,])0(?:\.0+)?\s*%\s*（\s*0(?:\.0+)?\s*%\s*[–—\-]\s*0(?:\.0+)?\s*%|(?<![\d.,])0\.0+\s*倍"
     ),
+    # "迁出地第二产业就业比重为 0.00（不显著）": a coefficient rounded away
+    "coefficient printed as zero": re.compile(r"(?:系数|比重|弹性)为\s*[+\-−]?0\.0+(?![\d])"),
     # "多 +103 万", "少 −5 万"
     "sign after 多/少": re.compile(r"(?:多|少)\s*[+＋\-−]\s*\d"),
     # "辽宁的净迁出率为 −1.60%"

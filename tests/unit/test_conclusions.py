@@ -110,3 +110,13 @@ def test_missing_result_is_named():
     del results["flows"]["mb_o_log_relative_wage_p"]
     with pytest.raises(KeyError, match="flows.mb_o_log_relative_wage_p"):
         cc.synthesise(results)
+
+
+def test_verdicts_in_one_clause_merge_the_shared_ones():
+    same = _displays(_synthetic())
+    assert same["verdicts_clause"] == f"薪酬、产业和教育均“{claims.SUPPORT}”"
+    # the pay tests against the implied direction: pay stands apart, industry and education share a verdict
+    flipped = {t.coef: -1.0 * t.sign for r in cc.RECOMMENDATIONS if r.slug == "pay" for t in r.tests}
+    mixed = _displays(_synthetic(flipped))
+    assert mixed["rec_pay_verdict"] != claims.SUPPORT
+    assert mixed["verdicts_clause"] == f"薪酬“{mixed['rec_pay_verdict']}”，产业和教育均“{claims.SUPPORT}”"

@@ -1,5 +1,4 @@
-"""Life-expectancy scaling of the survival ratios, the 2010 register gap, the press cells and the
-student density, on toy inputs checkable by hand (synthetic data)."""
+"""Life-expectancy scaling of the survival ratios, the 2010 register gap and the student density, on toy inputs checkable by hand (synthetic data)."""
 
 from __future__ import annotations
 
@@ -79,11 +78,7 @@ def test_registered_gap_by_hand():
         hk.registered_gap(ind, totals, ["Y"])
 
 
-def test_press_cells_and_students():
-    cells = pd.DataFrame({"residence": ["R1", "R2", "R1"], "hukou": ["X", "X", "Y"], "persons": [3, 4, 5]})
-    assert hk.press_cells_by_hukou(cells, ["Y", "X"]).tolist() == [5.0, 7.0]
-    with pytest.raises(DemographyError):
-        hk.press_cells_by_hukou(cells, ["Z"])
+def test_students():
     enrol = pd.DataFrame(
         {"code": ["X", "Y"], "year": 2010, "indicator": "higher_education_enrolment", "value": [30.0, 10.0]}
     )
@@ -93,3 +88,26 @@ def test_press_cells_and_students():
     assert d.loc["X", "students_per_100"] == pytest.approx(30.0)
     assert d.loc["national", "students_per_100"] == pytest.approx(20.0)  # 40 / 200
     assert hk.excess_students(d.reset_index(), ["X"]) == pytest.approx(10.0)  # 30 − 0.2 × 100
+
+
+@pytest.mark.parametrize(
+    ("net", "low", "high", "where"),
+    [
+        (-1.0e7, -1.1e7, -5.0e6, "inside"),  # the range brackets the paper's 8.21 million
+        (-2.0e7, -2.2e7, -1.5e7, "below"),
+        (-3.0e6, -4.0e6, -2.0e6, "above"),
+        (6.9e5, 2.0e5, 9.0e5, "inflow"),  # every reading a net gain: no outflow to compare with
+    ],
+)
+def test_the_paper_figure_against_the_range(net, low, high, where):
+    from neoutflow.analysis.outflow import PAPER_CLAIM
+    from neoutflow.outputs import migration_report as mrep
+    from neoutflow.outputs.results import ResultSet
+
+    rs = ResultSet("migration_checks")
+    rs.record("paper_ne_outflow", sum(PAPER_CLAIM.values()), "persons", "")
+    for key, value in (("preferred_net", net), ("ne_range_min", low), ("ne_range_max", high)):
+        rs.record(key, value, "persons", "")
+    word = mrep.record_paper_range(rs)
+    assert rs["paper_range_word"].value == where
+    assert ("净迁入" in word) is (where == "inflow")

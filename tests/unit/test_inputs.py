@@ -59,4 +59,4 @@ def test_loaders_note_what_they_read(tmp_path, monkeypatch):
     load.load_census_totals()
     assert inputs.read_log(log) == ["census_totals.csv", "regions.csv"]
     assert inputs.undeclared("05_flows", inputs.read_log(log)) == []
-    assert inputs.undeclared("05_flows", ["hukou_press_cells.csv"]) == ["hukou_press_cells.csv"]
+    assert inputs.undeclared("05_flows", ["prefecture_series.csv"]) == ["prefecture_series.csv"]

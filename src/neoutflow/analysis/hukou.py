@@ -10,9 +10,6 @@ census does not: registers keep persons who died or emigrated, and some people h
 registrations; ``R`` is the 2010 census yearbook's 户籍人口 (a register count), ``I_P`` the census
 count of residents registered in another province (``inmigrants_other_province``).
 
-**Press cells of table 7-3 (2020).** Nine cells (3 destinations × the 3 Northeast hukou
-provinces) are summed by hukou province and compared with the paper's figures; a partial view.
-
 **Students.** Regular higher-education enrolment (counted where students study) per resident
 aged 20–24 at the 2010 census: a province that hosts more students per young resident than
 the nation enumerates, in its 2010 20–24 cohort, students from other provinces who may leave
@@ -61,14 +58,6 @@ def registered_gap(indicators: pd.DataFrame, totals: pd.DataFrame, codes: list[s
             }
         )
     return pd.DataFrame(rows)
-
-
-def press_cells_by_hukou(cells: pd.DataFrame, codes: list[str]) -> pd.Series:
-    """Sum of the published cells by hukou province (persons), in the order of ``codes``."""
-    missing = [c for c in codes if c not in set(cells["hukou"])]
-    if missing:
-        raise DemographyError(f"no published cell for hukou province(s) {missing}")
-    return cells.groupby("hukou")["persons"].sum().reindex(codes).astype(float)
 
 
 def student_density(

@@ -26,7 +26,6 @@ RAW_FILES = {
     "prefecture_series": "prefecture_series.csv",
     "birthplace_flows": "birthplace_flows.csv",
     "province_life_expectancy": "province_life_expectancy.csv",
-    "hukou_press_cells": "hukou_press_cells.csv",
     "projection_benchmarks": "projection_benchmarks.csv",
     "boundaries_prefectures": "boundaries/prefectures.geojson",
     "boundaries_provinces": "boundaries/provinces.geojson",

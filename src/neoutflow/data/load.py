@@ -54,7 +54,6 @@ __all__ = [
     "load_birthplace_flows",
     "load_life_expectancy",
     "load_projection_benchmarks",
-    "load_hukou_press_cells",
     "load_panel",
     "validate_all",
     "cross_checks",
@@ -316,14 +315,6 @@ def load_projection_benchmarks(raw_dir=None) -> pd.DataFrame:
     return df.sort_values(["source", "variant", "code", "year"]).reset_index(drop=True)
 
 
-def load_hukou_press_cells(raw_dir=None) -> pd.DataFrame:
-    """The nine cells of the 7th census table 7-3 quoted in the press: ``residence, hukou, year, persons, source``.
-
-    A partial view (3 of 30 destinations); not an official release of the whole table."""
-    df, _ = _read_valid("hukou_press_cells", raw_dir)
-    return df.sort_values(["residence", "hukou"]).reset_index(drop=True)
-
-
 def _widen(df: pd.DataFrame) -> pd.DataFrame:
     wide = df.pivot(index=["code", "year"], columns="indicator", values="value")
     wide.columns.name = None
@@ -435,7 +426,6 @@ TABLE_ORDER = [
     "prefecture_series",
     "birthplace_flows",
     "province_life_expectancy",
-    "hukou_press_cells",
     "projection_benchmarks",
 ]
 

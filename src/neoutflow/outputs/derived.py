@@ -57,22 +57,10 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
         "100 * (1 - a / b)",
         ["determinants.region_coef_study_region", "determinants.region_raw_coef_study_region"],
     ),
-    # notebook 03: the "821万" magnitude checks (registered − resident 2010, press cells of table 7-3)
+    # notebook 03: the "821万" magnitude check (registered − resident 2010)
     "migration_checks.hukou_outstock_ne": (
         "a + b",
         ["migration_checks.hukou_gap_ne", "migration_checks.hukou_inmigrants_ne"],
-    ),
-    "migration_checks.press_ne": (
-        "a + b + c",
-        ["migration_checks.press_210000", "migration_checks.press_220000", "migration_checks.press_230000"],
-    ),
-    "migration_checks.press_share_ne": (
-        "100 * a / b",
-        ["migration_checks.press_ne", "migration_checks.paper_ne_outflow"],
-    ),
-    "migration_checks.press_to_outstock": (
-        "a / b",
-        ["migration_checks.press_ne", "migration_checks.hukou_outstock_ne"],
     ),
     # notebook 03: students, range widths, shifts of the adjusted ratio sets
     "migration_checks.excess_students_share": (
@@ -97,11 +85,6 @@ DERIVED: dict[str, tuple[str, list[str]]] = {
         ],
     ),
 }
-for _code in ("210000", "220000", "230000"):
-    DERIVED[f"migration_checks.press_share_{_code}"] = (
-        "100 * a / b",
-        [f"migration_checks.press_{_code}", f"migration_checks.paper_{_code}"],
-    )
 DERIVED["migration_checks.preferred_young_share"] = (
     "100 * a / b",
     ["migration_checks.preferred_young", "migration_checks.preferred_net"],
@@ -176,6 +159,12 @@ def definition(key: str) -> tuple[str, list[str]]:
 # re-derived from their components, but a paragraph quoting them need not print the parts.
 NAMED_IN_WORDS: set[str] = {"outflow.ne_net_migration_all_ages"}
 
+# Clauses composed of recorded words (one word per subject, subjects sharing a word merged): quoting the clause
+# quotes each of its parts.
+COMPOSED: dict[str, list[str]] = {
+    "conclusions.verdicts_clause": [f"conclusions.rec_{s}_verdict" for s in ("pay", "industry", "education")],
+}
+
 # ``<key>_en``: the same value as ``<key>``, displayed for the English abstract; it quotes ``<key>``.
 ENGLISH_SUFFIX = "_en"
 
@@ -235,9 +224,11 @@ def paragraphs(text: str) -> list[str]:
 
 
 def quoted_keys(paragraph: str) -> set[str]:
-    """The results keys a paragraph prints; ``<key>_en`` counts as quoting ``<key>``."""
+    """The results keys a paragraph prints; ``<key>_en`` counts as quoting ``<key>``, a composed clause
+    (:data:`COMPOSED`) as quoting its parts."""
     keys = set(VAR.findall(paragraph))
-    return keys | {k.removesuffix(ENGLISH_SUFFIX) for k in keys if k.endswith(ENGLISH_SUFFIX)}
+    keys |= {k.removesuffix(ENGLISH_SUFFIX) for k in keys if k.endswith(ENGLISH_SUFFIX)}
+    return keys | {part for k in keys for part in COMPOSED.get(k, ())}
 
 
 def unquoted_components(text: str) -> list[tuple[str, list[str], str]]:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.outputs import cartography as carto
-from neoutflow.outputs import style
+from neoutflow.outputs import figure_data, style
 from neoutflow.reference import province_of, short_province_name
 
 CHINA_ALBERS = carto.CHINA_ALBERS
@@ -125,6 +125,7 @@ def map_population_change(
         legend=True,
         legend_kwds={"label": label, "shrink": 0.6, "orientation": "vertical"},
     )
+    figure_data.name_areas(ax, focus)
     provinces = focus.dissolve(by="province")
     provinces.boundary.plot(ax=ax, color="#333333", linewidth=0.9)
     xmin, ymin, xmax, ymax = focus.total_bounds

@@ -75,10 +75,6 @@ def extract_all(sources: Path, out: Path, only: list[str] | None = None, census=
         from neoutflow.data.extract import benchmarks as ebm
 
         written.append(write_csv(ebm.build_projection_benchmarks(sources), out / FILES["projection_benchmarks"]))
-    if "hukou_press_cells" in want:
-        from neoutflow.data.extract import press as epr
-
-        written.append(write_csv(epr.build_hukou_press_cells(), out / FILES["hukou_press_cells"]))
     if want & {"boundaries_prefectures", "boundaries_provinces"}:
         from neoutflow.data.extract import geo as eg
 
