@@ -405,7 +405,7 @@ def record_region_words(rs: ResultSet, o: Outflow) -> None:
 
     rs.record("region_name", o.region_name, "", "研究地区", display=o.region_name)
     en = region_name_en(o.region_name, o.region)
-    rs.record("region_name_en", en, "", "研究地区（英文摘要）", display=en)
+    rs.record("region_name_en", o.region_name, "", "研究地区（英文摘要）", display=en)
     total = region_total_name(o)
     rs.record("region_total_name", total, "", "研究地区各省合称", display=total)
     names = [str(province_label(o, c)) for c in o.region]
