@@ -80,8 +80,16 @@ def write_all(
         f"首选估计为{RATIOS_ZH[pref['set']]}的{VARIANT_ZH[pref['variant']]}法。",
         sources=("census_population", "province_series", "province_life_expectancy"),
     )
-    d = checks["deaths"]
-    d = d[d["code"].isin(list(northeast))].assign(
+    _write_deaths(checks["deaths"], names, northeast, directory, base_year, end_year)
+    write_benchmark(checks["benchmark"], names, northeast, directory, end_year, end_year - base_year, region, total)
+    return _write_sex_ratios(checks, directory, base_year, end_year, region)
+
+
+def _write_deaths(
+    deaths: pd.DataFrame, names: pd.Series, northeast, directory: Path, base_year: int, end_year: int
+) -> None:
+    """``migration_deaths``: the deaths the survival ratios imply beside the registered ones, by province."""
+    d = deaths[deaths["code"].isin(list(northeast))].assign(
         name=lambda x: x["code"].map(names),
         implied_deaths=lambda x: x["implied_deaths"] / WAN,
         implied_deaths_closed=lambda x: x["implied_deaths_closed"] / WAN,
@@ -112,8 +120,6 @@ def write_all(
         "后者把迁出者离开后的死亡也计入。推算/登记按常住暴露。",
         sources=("census_population", "province_series"),
     )
-    write_benchmark(checks["benchmark"], names, northeast, directory, end_year, end_year - base_year, region, total)
-    return _write_sex_ratios(checks, directory, base_year, end_year, region)
 
 
 def _write_rogers_castro(p: dict, directory: Path, interval: int) -> None:
