@@ -236,6 +236,8 @@ $(REPORT_OUT) &: $(RELEASE_STAMP) $(REPORT_SRC) $(RENDER_SRC) $(ENGINE_FILE) | $
 # The Quarto tests (tests/integration/test_quarto.py) use `quarto` on PATH or, where the Quarto test
 # kit is present, the kit's Quarto, installed once into the user's cache (~20 s; a few seconds when
 # installed). They see it through NEOUTFLOW_QUARTO only: the other tests' builds keep their engine.
+# tests/support/run_suite.py runs the whole suite in two pytest processes side by side around one shared
+# build (one per core); with PYTEST_ARGS it runs one plain pytest with them.
 QUARTO_KIT ?= ../shared/tools/quarto
 test: $(VENV_STAMP) ## Run the whole test suite (lint included)
 	$(PY) -m ruff check .
@@ -255,7 +257,7 @@ test: $(VENV_STAMP) ## Run the whole test suite (lint included)
 	  else err=$$(printf '%s\n' "$$out" | grep ERROR | tail -n1 || true); echo "$$out" | tail -n5 >&2; fi; \
 	fi; \
 	echo "==> Quarto for the Quarto tests: $${q:-none$${err:+ (kit: $$err)}}"; \
-	NEOUTFLOW_QUARTO="$$q" NEOUTFLOW_QUARTO_ERROR="$$err" $(PY) -m pytest $(PYTEST_ARGS)
+	NEOUTFLOW_QUARTO="$$q" NEOUTFLOW_QUARTO_ERROR="$$err" $(PY) tests/support/run_suite.py $(PYTEST_ARGS)
 
 # The fast tiers run side by side (one pytest each, like the notebooks: on every core unless -j is
 # given), each printed whole when it ends, so on two cores the wall time is that of the longer tier.

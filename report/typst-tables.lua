@@ -6,10 +6,11 @@
 --     label cell (rowspan 2), so a page break never separates them;
 --   * a zero-width first column groups the first three and the last three body rows in
 --     unbreakable cells, so a continued table leaves at least three rows on each page; a table
---     short enough to fit on a page is not broken at all. The header row repeats on every page,
---     under "续表 N" on every page after the first;
---   * a table followed by its notes (paragraphs opening 注 or 资料来源) sticks to them, so that
---     a note is set on the page of the table's last rows.
+--     short enough to fit on a page is not broken at all, and floats to the top or bottom of a
+--     page (text fills the page before it). The header row repeats on every page, under "续表 N"
+--     on every page after the first;
+--   * a table's notes (paragraphs opening 注 or 资料来源 right after it) are set inside its block, so
+--     that a note is set on the page of the table's last rows.
 if FORMAT ~= "typst" then
   return {}
 end
@@ -19,11 +20,15 @@ local CELL_PAD_EM = 0.9 -- left + right inset of a cell (neo-table: 0.45em each)
 local TEXT_COLUMN_EM = 14.0 -- a column whose widest cell is longer than this holds running text
 local MIN_TEXT_COLUMN_EM = 7.0
 local SAFETY_EM = 0.5
-local SHORT_TABLE_LINES = 30 -- at most this many lines: the table is kept on one page
+local SHORT_TABLE_LINES = 40 -- at most this many lines: the table is kept on one page
 local COMPACT = 0.9 -- a table a little too wide is set at 90% of the table type size
 local LANDSCAPE_MEASURE_EM = 76.3 -- the text height, 24.0 cm, as the measure of a turned table
 local LANDSCAPE_LINES = 32 -- a table too wide for the page is turned if it has at most this many lines
 local EDGE_ROWS = 3 -- no page of a continued table holds fewer rows
+-- A table set whole floats to the top or bottom of a page, as figures do. (Under Quarto, whose float Div
+-- puts the table inside a figure, the float is the block around that figure and its notes: keep_notes.)
+local FLOAT = "#place(auto, float: true, clearance: 1.4em)[#set align(start)\n"
+local IN_QUARTO = quarto ~= nil
 
 local NARROW = {}
 for ch in ("il.,:;'|()[]"):gmatch(".") do
@@ -279,11 +284,17 @@ local function table_layout(tbl)
   local args = "breakable: " .. ((short or landscape) and "false" or "true")
     .. (number and (', number: "' .. number .. '"') or "") .. (landscape and ", landscape: true" or "")
     .. (compact and ", compact: true" or "")
-  return {
-    pandoc.RawBlock("typst", "#neo-table(" .. args .. ")["),
-    tbl,
-    pandoc.RawBlock("typst", "]"),
-  }
+  -- a table set whole floats, so that text fills the page before it instead of a gap where it did not fit
+  local float = ((short or landscape) and not IN_QUARTO) and FLOAT or ""
+  local out = pandoc.Blocks({})
+  if float == "" and not IN_QUARTO then
+    -- a table in the flow (one that may break) comes after the floats before it: it never overtakes them
+    out:insert(pandoc.RawBlock("typst", "#place.flush()"))
+  end
+  out:insert(pandoc.RawBlock("typst", float .. "#neo-table(" .. args .. ")["))
+  out:insert(tbl)
+  out:insert(pandoc.RawBlock("typst", float ~= "" and "]]" or "]"))
+  return out
 end
 
 -- a paragraph that opens with 注 or 资料来源 right after a table is the table's note
@@ -304,41 +315,36 @@ local function quarto_table(div)
   end
 end
 
--- the table's notes from blocks[k] on, and ``close`` (the end of its block): an unbreakable block takes its
--- notes inside, a breakable one closes first (its notes stick to it); returns the index after the notes
-local function notes_and_close(out, blocks, k, whole, close)
-  if not whole then
-    out:insert(close)
-  end
+-- the table's notes from blocks[k] on, then ``close`` (the end of its block): the notes are set inside the
+-- table's block, so that they follow its last rows on their page; returns the index after the notes
+local function notes_and_close(out, blocks, k, close)
   while is_note(blocks[k]) do
     out:insert(blocks[k])
     k = k + 1
   end
-  if whole then
-    out:insert(close)
-  end
+  out:insert(close)
   return k
 end
 
--- A table's notes stay with it: a table set whole (short or turned) takes them inside its
--- block (a turned table turns with them); a long table sticks to them, so its last rows share
--- the page of the notes' first lines.
+-- A table's notes stay with it, inside its block: a table set whole (short or turned) keeps them on its
+-- page (a turned table turns with them); a long table, which may break, ends with them. (A sticky block
+-- would do the same for a long table, but Typst moves a sticky block whole to the next page that holds
+-- it with what follows, leaving the page before it part empty.)
 local function keep_notes(blocks)
   local out, k = pandoc.Blocks({}), 1
   while k <= #blocks do
     local b = blocks[k]
-    if b.t == "RawBlock" and b.format == "typst" and b.text:match("^#neo%-table%(") and is_note(blocks[k + 3]) then
-      local whole = b.text:match("breakable: false") ~= nil
-      out:insert(whole and b or pandoc.RawBlock("typst", (b.text:gsub("%)%[$", ", sticky: true)["))))
+    if b.t == "RawBlock" and b.format == "typst" and b.text:match("#neo%-table%([^\n]*%[$") and is_note(blocks[k + 3]) then
+      out:insert(b)
       out:insert(blocks[k + 1])
-      k = notes_and_close(out, blocks, k + 3, whole, blocks[k + 2])
+      k = notes_and_close(out, blocks, k + 3, blocks[k + 2])
     elseif b.t == "Div" and is_note(blocks[k + 1]) and quarto_table(b) then
       -- Quarto's float (a Div around the table): a block around the float and its notes
       local whole = quarto_table(b):match("breakable: false") ~= nil
-      out:insert(pandoc.RawBlock("typst", whole and "#block(breakable: false, width: 100%)["
-        or "#block(breakable: true, sticky: true, width: 100%)["))
+      out:insert(pandoc.RawBlock("typst", (whole and FLOAT or "#place.flush()\n") .. "#block(breakable: "
+        .. (whole and "false" or "true") .. ", width: 100%)["))
       out:insert(b)
-      k = notes_and_close(out, blocks, k + 1, whole, pandoc.RawBlock("typst", "]"))
+      k = notes_and_close(out, blocks, k + 1, pandoc.RawBlock("typst", whole and "]]" or "]"))
     else
       out:insert(b)
       k = k + 1

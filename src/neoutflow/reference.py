@@ -194,7 +194,7 @@ PREFECTURE_OUTCOMES = ("net_migration_rate", "young_adult_net_migration_rate", "
 # Which of the paper's three recommendation groups each explanatory variable speaks to.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "industry": ("manufacturing_share", "secondary_share", "log_gdp_per_capita"),
-    "education": ("college_per_100k", "years_of_schooling", "higher_education_per_million"),
+    "education": ("college_share", "years_of_schooling", "higher_education_per_million"),
     "wages": ("log_relative_wage", "wage_growth"),
 }
 
@@ -204,15 +204,15 @@ CONTROLS: tuple[str, ...] = ("share_age_65_plus", "urban_share")
 
 REGRESSOR_SETS: dict[str, tuple[str, ...]] = {
     # one variable per family + controls: 6 parameters for 31 observations
-    "baseline": ("manufacturing_share", "college_per_100k", "log_relative_wage") + CONTROLS,
+    "baseline": ("manufacturing_share", "college_share", "log_relative_wage") + CONTROLS,
     "industry": ("manufacturing_share", "log_gdp_per_capita") + CONTROLS,
-    "education": ("college_per_100k", "years_of_schooling", "higher_education_per_million") + CONTROLS,
+    "education": ("college_share", "years_of_schooling", "higher_education_per_million") + CONTROLS,
     "wages": ("log_relative_wage", "wage_growth") + CONTROLS,
     # everything at once: 9 parameters; shown to expose collinearity (wages vs GDP per capita)
     "full": (
         "manufacturing_share",
         "log_gdp_per_capita",
-        "college_per_100k",
+        "college_share",
         "higher_education_per_million",
         "log_relative_wage",
         "wage_growth",
@@ -222,7 +222,7 @@ REGRESSOR_SETS: dict[str, tuple[str, ...]] = {
 
 # The main model's terms the chapters quote by name (its coefficients, leave-one-out, the counterfactual of
 # each recommendation group): a regressor set without one of them cannot be the main model of the report.
-REPORTED_TERMS: tuple[str, ...] = ("manufacturing_share", "college_per_100k", "log_relative_wage")
+REPORTED_TERMS: tuple[str, ...] = ("manufacturing_share", "college_share", "log_relative_wage")
 MAIN_REGRESSOR_SETS: tuple[str, ...] = tuple(
     name for name, terms in REGRESSOR_SETS.items() if set(REPORTED_TERMS) <= set(terms)
 )
@@ -230,7 +230,7 @@ MAIN_REGRESSOR_SETS: tuple[str, ...] = tuple(
 # Prefecture models: the census variables that exist by prefecture (no wages or GDP
 # there), one per family, and an alternative measure of each.
 PREFECTURE_SETS: dict[str, tuple[str, ...]] = {
-    "pref": ("manufacturing_share", "college_per_100k") + CONTROLS,
+    "pref": ("manufacturing_share", "college_share") + CONTROLS,
     "pref_alt": ("secondary_share", "years_of_schooling") + CONTROLS,
 }
 

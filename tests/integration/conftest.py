@@ -11,6 +11,8 @@ not one per module.
 ``NEOUTFLOW_TEST_BUILT=DIR`` reuses a project a previous session built (e.g.
 ``/tmp/pytest-of-$USER/pytest-N/built0/project``) when iterating on tests that read
 outputs; it must be up to date (``make -q report`` there), else the session stops.
+``make test`` uses it too: ``tests/support/run_suite.py`` makes the one build, then runs
+the integration modules in two pytest processes side by side, both reading it.
 """
 
 from __future__ import annotations

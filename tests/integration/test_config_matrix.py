@@ -28,6 +28,7 @@ import math
 import re
 import shlex
 
+import pdf_text
 import pytest
 from project_copy import copy_built, run_make
 
@@ -76,9 +77,7 @@ def _pdf_text(project) -> str:
 
 
 def _texts(project) -> dict[str, str]:
-    from pypdf import PdfReader
-
-    pdf = "".join(p.extract_text() or "" for p in PdfReader(project / "_output/report.pdf").pages)
+    pdf = pdf_text.text(project / "_output/report.pdf")
     page = (project / "_output/report.html").read_text(encoding="utf-8")
     page = page[page.find("<body") :]
     page = re.sub(r"<(script|style|math)\b.*?</\1>", " ", page, flags=re.S | re.I)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 
+import pdf_text
 import pytest
 from project_copy import copy_built, run_make
 
@@ -58,9 +59,7 @@ def zero_levers(built_project, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def texts(zero_levers):
-    from pypdf import PdfReader
-
-    pdf = "".join(p.extract_text() or "" for p in PdfReader(zero_levers / "_output/report.pdf").pages)
+    pdf = pdf_text.text(zero_levers / "_output/report.pdf")
     page = reader_text((zero_levers / "_output/report.html").read_text(encoding="utf-8"))
     return {"pdf": pdf, "html": page}
 

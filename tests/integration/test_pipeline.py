@@ -13,6 +13,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pdf_text as pdf_pages_text
 import pytest
 from project_copy import copy_built
 from project_copy import run_make as make_in
@@ -52,9 +53,7 @@ def project(built_project, tmp_path_factory):
 
 
 def pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-
-    return "".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return pdf_pages_text.text(path)
 
 
 def squash(text: str) -> str:

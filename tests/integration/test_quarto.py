@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pdf_pages
+import pdf_text as pdf_text_cache
 import pytest
 import quarto_kit
 import yaml
@@ -54,7 +55,7 @@ def fresh(tmp_path_factory):
 
 
 def pdf_text(pdf: Path) -> list[str]:
-    return [page.extract_text() or "" for page in PdfReader(pdf).pages]
+    return pdf_text_cache.pages(pdf)
 
 
 def pdf_fonts(pdf: Path) -> set[str]:

@@ -79,10 +79,10 @@ def test_check_accepts_plain_prose():
 
 def pdf_body(project) -> str:
     """The PDF's text (pypdf) up to the reproducibility appendix, whose subject is the files, squeezed."""
+    import pdf_text
     from prose_scan import squeeze
-    from pypdf import PdfReader
 
-    text = "".join(p.extract_text() or "" for p in PdfReader(project / "_output" / "report.pdf").pages)
+    text = pdf_text.text(project / "_output" / "report.pdf")
     text = squeeze(text)
     # the heading's first occurrence is in the contents, the second starts the appendix
     heads = [m.start() for m in re.finditer(r"附录\s*[A-Z]\s*可复现性", text)]

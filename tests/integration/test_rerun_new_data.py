@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+import pdf_text
 import pytest
 from directions import wrong_directions
 from project_copy import copy_built, run_make
@@ -62,9 +63,7 @@ def test_new_year_reaches_the_results(rerun):
 
 
 def test_new_year_reaches_the_report(rerun):
-    from pypdf import PdfReader
-
-    text = "".join(p.extract_text() or "" for p in PdfReader(rerun / "_output/report.pdf").pages)
+    text = pdf_text.text(rerun / "_output/report.pdf")
     text = "".join(text.split()).replace("\u2212", "-")
     outflow = json.loads((rerun / "build/results/outflow.json").read_text(encoding="utf-8"))
     assert outflow["ne_population_change_pct"]["display"] in text
@@ -82,9 +81,7 @@ def test_new_year_reaches_the_report(rerun):
 def test_sentences_naming_years_boundaries_and_sources_follow_the_new_census(rerun):
     """Issue #29 item 4 (the outflow and data text): the data list names the census actually used, and no
     table note, data sentence or limitation speaks of 2010 boundaries or of a definition change it cannot know."""
-    from pypdf import PdfReader
-
-    text = "".join(p.extract_text() or "" for p in PdfReader(rerun / "_output/report.pdf").pages)
+    text = pdf_text.text(rerun / "_output/report.pdf")
     text = "".join(text.split())
     assert "2020年第七次和2030年第八次全国人口普查" in text
     assert "2010年第六次" not in text and "2010年地级数据" not in text

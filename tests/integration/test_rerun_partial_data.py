@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 
+import pdf_text
 import pytest
 from project_copy import copy_built, run_make
 from synthetic_census import SYNTHETIC_YEAR, add_synthetic_census, drop_rows
@@ -62,9 +63,7 @@ def results(project, name: str) -> dict:
 
 
 def report_text(project) -> tuple[str, str]:
-    from pypdf import PdfReader
-
-    pdf = "".join(p.extract_text() or "" for p in PdfReader(project / "_output/report.pdf").pages)
+    pdf = pdf_text.text(project / "_output/report.pdf")
     html = (project / "_output/report.html").read_text(encoding="utf-8")
     return "".join(pdf.split()), html
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import pdf_text
 import pytest
 from official_files import survey_table
 from project_copy import copy_built, run_make
@@ -19,9 +20,7 @@ REGIONS = ("liaoning", "jilin", "heilongjiang", "ne")
 
 
 def _text(project) -> str:
-    from pypdf import PdfReader
-
-    return "".join(p.extract_text() or "" for p in PdfReader(project / "_output/report.pdf").pages)
+    return pdf_text.text(project / "_output/report.pdf")
 
 
 def _results(project) -> dict:

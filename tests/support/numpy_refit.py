@@ -30,3 +30,15 @@ def refit(spec: dict, dataset: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     n, k, g = len(y), slopes.shape[1], len(levels)
     v = xtx_inv @ meat @ xtx_inv * g / (g - 1) * (n - 1) / (n - k - 1)
     return beta[:k], np.sqrt(np.diag(v)[:k])
+
+
+def ols_hc3(y: np.ndarray, slopes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """OLS of ``y`` on an intercept and ``slopes`` with HC3 standard errors, plain numpy:
+    V = (X'X)⁻¹ X' diag(e²/(1−h)²) X (X'X)⁻¹. Returns the slopes' coefficients and standard errors."""
+    x = np.column_stack([np.ones(len(y)), slopes])
+    xtx_inv = np.linalg.inv(x.T @ x)
+    beta = xtx_inv @ x.T @ y
+    e = y - x @ beta
+    h = np.einsum("ij,jk,ik->i", x, xtx_inv, x)
+    v = xtx_inv @ (x.T * (e / (1 - h)) ** 2) @ x @ xtx_inv
+    return beta[1:], np.sqrt(np.diag(v)[1:])

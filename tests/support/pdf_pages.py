@@ -7,10 +7,14 @@
   "表 N：" or "续表 N" above it;
 - the running header shows "目录" only on the contents' own pages;
 - no space between two CJK characters in a line of text;
-- no line of the body starts with "万" or "=".
+- no line of the body starts with "万" or "=";
+- no body page is more than a fifth empty (the longest run of the text area with neither text nor
+  an image), except a chapter's last pages (no running text follows before the next chapter: its
+  floats may stand alone), the front matter before the first numbered chapter and the
+  reproducibility appendix's listings (附录 B on).
 
-Independent of the renderer: it reads only the PDF (and the header texts of the report's
-tables, taken from their Markdown).
+Independent of the renderer: it reads only the PDF (words with pdftotext, images' places with
+pdftohtml) and the header texts of the report's tables, taken from their Markdown.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -172,6 +177,100 @@ def page_problems(doc: list[list[list[Word]]], headers: list[str]) -> list[str]:
     return problems
 
 
+EMPTY_LIMIT = 0.2  # the largest share of a body page's text area that may be empty
+HEADING_SCALE = 1.8  # a chapter heading is set at least this many times the body text's height
+LISTINGS = "附录 B"  # the reproducibility appendix: file and software listings, not running text
+
+
+def images(pdf: Path) -> list[list[tuple[float, float]]]:
+    """Every page's images as (top, bottom) in points, from ``pdftohtml -xml`` (its image files are
+    written to a temporary folder and discarded)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            ["pdftohtml", "-xml", "-zoom", "1", "-q", "-stdout", str(pdf), str(Path(tmp) / "page")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    return [
+        [
+            (float(t), float(t) + float(h))
+            for t, h in re.findall(r'<image top="([\d.-]+)"[^>]*?height="([\d.-]+)"', page)
+        ]
+        for page in re.findall(r"<page\b.*?</page>", out, flags=re.S)
+    ]
+
+
+def empty_share(spans: list[tuple[float, float]], top: float, bottom: float) -> float:
+    """The longest run of [top, bottom] covered by none of ``spans`` (text lines, images), as a share."""
+    longest, reached = 0.0, top
+    for a, b in sorted(spans):
+        longest = max(longest, min(a, bottom) - reached)
+        reached = max(reached, b)
+    return max(longest, bottom - reached) / (bottom - top)
+
+
+def _text_before_chapter(text: list[list[list[Word]]], k: int, normal: float, margin: float) -> bool:
+    """Whether running text follows page ``k`` before the next chapter heading: a line in the body's size
+    that opens a paragraph (indented) or continues one, not a table's note (注, 资料来源) nor a float's
+    caption or cells (set smaller)."""
+    in_note = False
+    for page in text[k + 1 :]:
+        rows: dict[int, list[Word]] = {}  # pdftotext may cut one printed line into several: join them by height
+        for piece in page:
+            rows.setdefault(round(piece[0].y0), []).extend(piece)
+        for ln in (sorted(r, key=lambda w: w.x0) for _, r in sorted(rows.items())):
+            height = max(w.height for w in ln)
+            if height >= HEADING_SCALE * normal:
+                return False
+            if abs(height - normal) > 0.05 * normal:
+                in_note = False  # a caption, a table's cells, a smaller heading's end
+                continue
+            first = text_of(ln)
+            if first.startswith(("注", "资料来源")):
+                in_note = True
+            elif ln[0].x0 > margin + normal or not in_note:
+                return True
+    return False
+
+
+def empty_pages(doc: list[list[list[Word]]], pictures: list[list[tuple[float, float]]]) -> list[str]:
+    """Body pages more than :data:`EMPTY_LIMIT` empty. The text area is the one the pages share (from
+    the highest first line to the lowest last line below the running header, the page number left
+    out); exempt are the pages before the first numbered chapter, a chapter's last pages (no running text
+    follows them before the next chapter heading: its floats may stand on pages of their own), the last
+    page, and the pages from the reproducibility appendix (:data:`LISTINGS`) on."""
+    body = [[ln for ln in page if ln[0].y0 > HEADER_BAND] for page in doc]
+    folio = [page[-1] if page and len(page[-1]) == 1 and len(page[-1][0].text) <= 6 else None for page in body]
+    text = [[ln for ln in page if ln is not folio[k]] for k, page in enumerate(body)]
+    heights = [round(w.height, 1) for page in text for ln in page for w in ln]
+    if not heights:
+        return []
+    normal = max(set(heights), key=heights.count)
+    lines = [ln for page in text for ln in page]
+    top, bottom = min(ln[0].y0 for ln in lines), max(w.y1 for ln in lines for w in ln)
+    margin = min(ln[0].x0 for ln in lines)
+
+    def headings(page) -> list[str]:  # the chapter headings on a page
+        return [text_of(ln) for ln in page if max(w.height for w in ln) >= HEADING_SCALE * normal]
+
+    first_chapter = next(
+        (k for k, page in enumerate(text) if any(re.match(r"\d+\s", h) for h in headings(page))), len(text)
+    )
+    listings = next(
+        (k for k, page in enumerate(text) if any(h.startswith(LISTINGS) for h in headings(page))), len(text)
+    )
+    problems = []
+    for k in range(first_chapter, min(listings, len(text) - 1)):
+        if not _text_before_chapter(text, k, normal, margin):
+            continue
+        spans = [(min(w.y0 for w in ln), max(w.y1 for w in ln)) for ln in text[k]] + list(pictures[k])
+        share = empty_share(spans, top, bottom)
+        if share > EMPTY_LIMIT:
+            problems.append(f"page {k + 1}: {share:.0%} of the text area empty")
+    return problems
+
+
 _PIPE_HEADER = re.compile(r"^\|(.+)\|\s*\n\|[\s:|-]+\|\s*$", re.M)
 
 
@@ -186,7 +285,10 @@ def markdown_headers(texts: list[str]) -> list[str]:
 
 def project_problems(project: Path) -> list[str]:
     """The checks on a built project's ``_output/report.pdf``, with the header words of the tables
-    it includes (``build/tables/*.md``) and those typed in the chapters (``report/*.qmd``)."""
+    it includes (``build/tables/*.md``) and those typed in the chapters (``report/*.qmd``), and the
+    empty pages."""
     sources = sorted((project / "build" / "tables").glob("*.md")) + sorted((project / "report").glob("*.qmd"))
     headers = markdown_headers([p.read_text(encoding="utf-8") for p in sources])
-    return page_problems(pages(project / "_output" / "report.pdf"), headers)
+    pdf = project / "_output" / "report.pdf"
+    doc = pages(pdf)
+    return page_problems(doc, headers) + empty_pages(doc, images(pdf))

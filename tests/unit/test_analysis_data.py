@@ -36,7 +36,7 @@ RANGES = {
     "young_adult_net_migration_rate": (-50, 60),
     "manufacturing_share": (0, 60),
     "secondary_share": (0, 70),
-    "college_per_100k": (2_000, 40_000),
+    "college_share": (2, 40),
     "years_of_schooling": (4, 13),
     "urban_share": (15, 95),
     "share_age_65_plus": (3, 15),
@@ -106,7 +106,7 @@ def test_dictionary_covers_every_column(provinces, prefectures):
 
 def test_prefecture_sample_and_reasons(prefectures):
     assert prefectures["code"].is_unique and len(prefectures) > 330
-    regs = ["manufacturing_share", "college_per_100k", *models.CONTROLS]
+    regs = ["manufacturing_share", "college_share", *models.CONTROLS]
     kept, dropped = ad.prefecture_sample(prefectures, "net_migration_rate", regs)
     assert len(kept) + len(dropped) == len(prefectures)
     assert not kept[["net_migration_rate", *regs]].isna().any().any()

@@ -115,9 +115,9 @@ def test_vif_by_hand_on_three_variables():
 
 def test_counterfactual_change_and_delta_method_se():
     df = synthetic(31, seed=17).rename(
-        columns={"x1": "log_relative_wage", "x2": "college_per_100k", "x3": "manufacturing_share"}
+        columns={"x1": "log_relative_wage", "x2": "college_share", "x3": "manufacturing_share"}
     )
-    reg = ["log_relative_wage", "college_per_100k", "manufacturing_share"]
+    reg = ["log_relative_wage", "college_share", "manufacturing_share"]
     fit = models.fit_ols(df, "y", reg)
     targets = ["000000", "000002"]
     cf = models.counterfactuals(fit, df, "y", targets, reg)

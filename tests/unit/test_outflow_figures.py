@@ -51,8 +51,11 @@ def test_map_colours_focus_and_greys_neighbours():
     # neighbours (3 polygons), focus (4), province outline; colour bar on its own axis
     assert len(fig.axes) == 2
     assert len(ax.collections) >= 2
-    with pytest.raises(ValueError, match=r"no population_change_pct for \['210400'\]"):
-        figs.map_population_change(change.iloc[:3], _grid(), ["210000"])
+    # a unit of the region without a value is drawn hatched and named "无数据", not coloured or dropped
+    fig = figs.map_population_change(change.iloc[:3], _grid(), ["210000"])
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["无数据"]
+    with pytest.raises(ValueError, match=r"no population_change_pct for"):
+        figs.map_population_change(change.iloc[:0], _grid(), ["210000"])
 
 
 def test_ranked_bars_order_and_highlight():

@@ -1,11 +1,12 @@
 """The printed-page checks of tests/support/pdf_pages.py (run on the built PDFs by
 tests/integration/test_pdf_pages.py) flag each fault issue 28 found, on hand-made pages
-(words at their positions, in points, as pdftotext reports them), and pass a clean page."""
+(words at their positions, in points, as pdftotext reports them), and pass a clean page; a body
+page more than a fifth empty is flagged unless a chapter ends on it."""
 
 from __future__ import annotations
 
 import pytest
-from pdf_pages import Word, header_words, page_problems
+from pdf_pages import Word, empty_pages, empty_share, header_words, page_problems
 
 H = 10.5  # the body text's height, pt
 
@@ -72,3 +73,33 @@ def test_header_words_are_the_pieces_between_break_points():
         "常住人口",
         "（万人）",
     }
+
+
+def _chapter_pages(*bodies):
+    """Pages of running text 70–770 pt high; ``bodies`` gives each page's (top, bottom) of text below a
+    chapter heading on the first page; the last page is exempt (the end of the report)."""
+    heading = line(71.0, (68.0, "1 人口外流的事实"), height=2 * H)
+    doc = []
+    for k, (top, bottom) in enumerate(bodies):
+        rows = [line(y, (68.0, "正文一行正文一行。")) for y in range(int(top), int(bottom) - int(H), 17)]
+        doc.append([RUNNING, *([heading] if k == 0 else []), *rows, line(791.0, (300.0, str(k + 1)))])
+    return doc
+
+
+def test_a_page_more_than_a_fifth_empty_is_flagged():
+    doc = _chapter_pages((100, 770), (80, 480), (80, 770), (80, 770))
+    (problem,) = empty_pages(doc, [[] for _ in doc])
+    assert problem.startswith("page 2: 4") and problem.endswith("% of the text area empty")
+    # the same page with an image where the gap was is full
+    assert empty_pages(doc, [[], [(480.0, 770.0)], [], []]) == []
+
+
+def test_a_chapters_last_page_may_end_early():
+    doc = _chapter_pages((100, 770), (80, 300), (80, 770))
+    doc[2].insert(1, line(71.0, (68.0, "2 外流的成因"), height=2 * H))
+    assert empty_pages(doc, [[] for _ in doc]) == []
+
+
+def test_empty_share_is_the_longest_uncovered_run():
+    assert empty_share([(0.0, 10.0), (30.0, 40.0), (35.0, 90.0)], 0.0, 100.0) == pytest.approx(0.2)
+    assert empty_share([], 0.0, 100.0) == 1.0

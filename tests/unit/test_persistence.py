@@ -111,3 +111,20 @@ def test_wild_pvalues_match_a_numpy_bootstrap(shipped):
     assert wild[("lagged", "wage")] == pytest.approx(p_np, abs=0.03)
     x1 = x[:, :2]
     assert wild[("cross", "wage")] == pytest.approx(_numpy_wild_p(x1, w["rate_late"].to_numpy(), 1, 999, 11), abs=0.02)
+
+
+def test_table_stars_follow_the_wild_pvalues_the_text_quotes(shipped, tmp_path):
+    """The persistence table's stars come from the p-values handed to it (the wild bootstrap's, which the
+    text quotes), not from the HC3 t-tests: flipping one p flips its star, a term without one has none."""
+    fits = pe.fit_models(shipped[3])
+    hc3 = {(name, "wage"): float(fit.pvalues["wage"]) for name, fit in fits.items()}
+    wild = {key: 0.5 if p < 0.05 else 0.0001 for key, p in hc3.items()}  # the opposite verdict each time
+    table = pr.persistence_table(fits, tmp_path, wild)
+    rows = table.split("\n")
+    wage_row = next(r for r in rows if r.startswith("| 相对工资"))
+    later_row = next(r for r in rows if r.startswith("| 2010–2020 时期"))
+    cells = [c.strip() for c in wage_row.strip("|").split("|")[1:]]
+    for cell, (key, p) in zip(cells, wild.items(), strict=True):
+        assert cell.endswith("***") == (p < 0.001), (key, cell)
+        assert ("*" in cell) == (p < 0.05), (key, cell)
+    assert "*" not in later_row and "野自助法" in table

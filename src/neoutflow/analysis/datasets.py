@@ -74,10 +74,10 @@ DICTIONARY: dict[str, tuple[str, str, str, str]] = {
         "基期地区生产总值除以基期年末常住人口后取自然对数（数据平台修订后的 GDP 序列）",
         "国家统计局分省年度数据",
     ),
-    "college_per_100k": (
-        "每十万人口大专及以上人数",
-        "人/10万人",
-        "基期普查每十万常住人口中具有大专及以上学历的人数",
+    "college_share": (
+        "大专及以上学历人口比重",
+        "%",
+        "基期普查常住人口（含各年龄）中具有大专及以上学历者所占的百分比，即普查公布的每十万人口中大专及以上人数除以 1,000",
         "人口普查公报、普查年鉴",
     ),
     "years_of_schooling": (
@@ -121,6 +121,21 @@ DICTIONARY: dict[str, tuple[str, str, str, str]] = {
         "leiii/census 边界调整文件与普查年鉴比对",
     ),
 }
+
+
+# Analysis variables that are a census indicator on another scale: variable -> (indicator, factor). The census
+# publishes college-educated persons per 100,000 residents; as a percentage of residents (÷ 1,000) a
+# coefficient reads at the precision of the other shares (the old scale gave −0.00020 (0.00099)).
+RESCALED: dict[str, tuple[str, float]] = {"college_share": ("college_per_100k", 1 / 1000)}
+
+
+def _rescale(out: pd.DataFrame) -> None:
+    """Replace each :data:`RESCALED` indicator column of ``out`` by its analysis variable, in place."""
+    for variable, (indicator, factor) in RESCALED.items():
+        if indicator in out.columns:
+            position = list(out.columns).index(indicator)
+            values = out.pop(indicator) * factor
+            out.insert(position, variable, values)
 
 
 class AnalysisDataError(ValueError):
@@ -322,6 +337,7 @@ def build_province_dataset(
     census = _at_year(_long(indicators, "census indicators"), CENSUS_REGRESSORS, base_year, "census indicators")
     for col in CENSUS_REGRESSORS:
         out[col] = census[col]
+    _rescale(out)
 
     series_years = _add_series_regressors(out, ser, codes, base_year, end_year)
     out["population_base"] = change["population_base"]
@@ -459,6 +475,7 @@ def build_prefecture_dataset(
     long = long[long["code"].isin(out.index) & (long["year"] == base_year)]
     for col in PREFECTURE_REGRESSORS:
         out[col] = long[long["indicator"] == col].set_index("code")["value"]
+    _rescale(out)
     return out.reset_index()
 
 

@@ -171,7 +171,7 @@ def province_characteristics(prov: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=p.index)
     out["log_relative_wage"] = p["log_relative_wage"]
     out["log_gdp_per_capita"] = p["log_gdp_per_capita"]
-    out["college_share"] = p["college_per_100k"] / 1000  # per 100,000 -> % of residents
+    out["college_share"] = p["college_share"]  # % of residents (datasets.RESCALED)
     out["secondary_share"] = p["secondary_share"]
     out["share_age_65_plus"] = p["share_age_65_plus"]
     out["log_population"] = np.log(p["population_base"])

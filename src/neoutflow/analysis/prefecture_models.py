@@ -46,8 +46,8 @@ CAPITAL = "capital_or_subprovincial"
 # The study region's prefectures × the relative wage: is pay more important in the region?
 REGION = "in_region"
 REGION_WAGE = "region_x_wage"
-COLLEGE = "college_per_100k"
-CENSUS_CONTROLS = ("college_per_100k", "share_age_65_plus", "urban_share")
+COLLEGE = "college_share"
+CENSUS_CONTROLS = ("college_share", "share_age_65_plus", "urban_share")
 MAIN_REGRESSORS = (WAGE, GDPPC, SECONDARY, TERTIARY, *CENSUS_CONTROLS, CAPITAL)
 INTERACTION_REGRESSORS = (*MAIN_REGRESSORS, REGION_WAGE)
 OUTCOMES = ("net_migration_rate", "young_adult_net_migration_rate")

@@ -30,7 +30,7 @@ FOCALS = ("wage", "education")
 LEVEL_VARS = {
     "province": {
         "wage": ["log_relative_wage"],
-        "education": ["college_per_100k"],
+        "education": ["college_share"],
         "economy": ["log_gdp_per_capita"],
         "industry": ["secondary_share"],
         "demography": ["share_age_65_plus", "urban_share"],

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib import patheffects
 
+from neoutflow.outputs import figure_data
+
 # Albers equal-area conic for China (central meridian 105°E, standard parallels 25°N and 47°N):
 # areas compare fairly and the Northeast is not stretched.
 CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
@@ -65,7 +67,9 @@ def draw_basemap(ax, basemap, values=None, column: str | None = None, **plot_kw)
     if values is not None and column is not None:
         prov = prov.merge(values[["code", column]], on="code", how="left")
         prov[prov[column].isna()].plot(ax=ax, color=NO_DATA, edgecolor=BORDER, linewidth=0.4)
-        prov.dropna(subset=[column]).plot(ax=ax, column=column, edgecolor=BORDER, linewidth=0.4, **plot_kw)
+        shown = prov.dropna(subset=[column])
+        shown.plot(ax=ax, column=column, edgecolor=BORDER, linewidth=0.4, **plot_kw)
+        figure_data.name_areas(ax, shown)
     else:
         prov.plot(ax=ax, color=NO_DATA, edgecolor=BORDER, linewidth=0.4)
     prov.dissolve().boundary.plot(ax=ax, color=OUTLINE, linewidth=0.5)

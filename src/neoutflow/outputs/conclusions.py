@@ -120,8 +120,8 @@ RECOMMENDATIONS = (
         "education",
         "全年龄段教育链条",
         (
-            _province("college_per_100k", "省级"),
-            _pref_det("college_per_100k", "地级"),
+            _province("college_share", "省级"),
+            _pref_det("college_share", "地级"),
             _flow("college_share", "流量（迁出地）"),
         ),
         above=f"{D}.cf_education_above_count",
@@ -256,6 +256,13 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
     order = sorted(recs, key=lambda r: list(VERDICT_NAMES).index(r.slug))
     clause = grouped_clause([VERDICT_NAMES[r.slug] for r in order], [f"“{main[r.slug]}”" for r in order])
     rs.record("verdicts_clause", clause, "", "三组建议的判断（一句，相同的判断合并）", display=clause)
+    record_within(rs, results, omitted)
+    return rs
+
+
+def record_within(rs: ResultSet, results: dict, omitted: frozenset[str]) -> None:
+    """Whether the prefecture models confirm the province associations within provinces (wage, GDP),
+    unless the prefecture part is omitted."""
     pw = "prefecture_wages.pw_{}_{}_{}"
     for model in ("net", "young") if "prefecture" not in omitted else ():
         for var, slug in (("log_relative_wage_city", "wage"), ("log_gdp_per_capita_city", "gdp")):
@@ -267,7 +274,6 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
             )
             rs.record(f"within_{model}_{slug}", word, "", label, display=word)
             rs.record(f"within_{model}_{slug}_en", word, "", label + "（英文）", display=WITHIN_WORDS[word])
-    return rs
 
 
 def write(directory=None, omitted: frozenset[str] = frozenset()):

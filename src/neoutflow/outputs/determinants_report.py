@@ -59,6 +59,9 @@ PROVINCE_DATA = "analysis_province.csv"
 WILD_REPS = 9999
 WILD_SEED = 20201101
 PREFECTURE_DATA = "analysis_prefecture.csv"
+# The data files of the province and prefecture datasets, cited in the tables' 资料来源 lines.
+PROVINCE_SOURCES = ("census_population", "census_indicators", "province_series")
+PREFECTURE_SOURCES = ("census_population", "census_indicators")
 # The families of indicators a counterfactual sets to the median, and the paper's recommendation each
 # informs (section 三 of the seed paper).
 FAMILY_LABELS = {"education": "教育", "wages": "工资", "industry": "产业", "all": "三者同时"}
@@ -376,7 +379,7 @@ class DeterminantsReport:
             self.rs.record(f"region_{v}_vs_median_clause", clause, "", what, display=clause)
         desc["全国最小值"] = prov[cols].min()
         desc["全国最大值"] = prov[cols].max()
-        # decimals by row: counts per 100,000 without decimals, logarithms with three, shares with two
+        # decimals by row: values of 1,000 or more without decimals, logarithms with three, shares with two
         row_digits = {
             v: 0 if desc.loc[v].abs().max() >= 1000 else (3 if ad.DICTIONARY[v][1].startswith("ln") else 2)
             for v in desc.index
@@ -390,13 +393,14 @@ class DeterminantsReport:
             "determinants_descriptive",
             f"{group}与全国的结果变量和基期解释变量（{self.base_year}–{self.end_year}）",
             "注：全国中位数、最小值和最大值按 31 个省份计算；解释变量为基期值。",
+            sources=PROVINCE_SOURCES,
         )
         return table
 
     # -------------------------------------------------------------------- models
-    def _markdown(self, table, name, caption, note) -> str:
-        rt.write_table(table, self.tables_dir, name, caption, note)
-        return rt.to_markdown(table, caption, name, note)
+    def _markdown(self, table, name, caption, note, sources=PROVINCE_SOURCES) -> str:
+        rt.write_table(table, self.tables_dir, name, caption, note, sources)
+        return rt.to_markdown(table, caption, name, note, sources)
 
     def regressor_sets(self) -> str:
         """The outcome on each regressor set; the one named by ``regressors`` is the main model."""
@@ -494,6 +498,7 @@ class DeterminantsReport:
             "determinants_vif",
             "解释变量的方差膨胀因子（VIF）",
             f"注：VIF = 1/(1 − R²ⱼ)，R²ⱼ 为该变量对其余解释变量回归的决定系数；相对工资与人均 GDP 的相关系数为 {corr:.2f}。",
+            sources=("census_indicators", "province_series"),
         )
         group = rs["region_group"].display
         fig = dfig.scatter_figure(prov, "log_gdp_per_capita", "log_relative_wage", labels, self.ne, region_label=group)
@@ -665,7 +670,11 @@ class DeterminantsReport:
             ["code", "name_zh", "province", "reason"]
         ].rename(columns={"code": "代码", "name_zh": "单位", "province": "所属省份", "reason": "排除原因"})
         rt.write_table(
-            dropped_table, self.tables_dir, "determinants_prefecture_dropped", "地级市模型中被排除的单位及原因"
+            dropped_table,
+            self.tables_dir,
+            "determinants_prefecture_dropped",
+            "地级市模型中被排除的单位及原因",
+            sources=("census_population", "census_totals", "regions"),
         )
         return dropped_table
 
@@ -738,7 +747,10 @@ class DeterminantsReport:
             "第 (1) 列改用 HC3 异方差稳健标准误的估计随系数文件一并发布；被排除的单位另列一表",
         )
         self.pref_fits = pref_fits
-        return dropped_table, self._markdown(table, "determinants_prefecture", f"地级市模型：{labels[outcome]}", note)
+        markdown = self._markdown(
+            table, "determinants_prefecture", f"地级市模型：{labels[outcome]}", note, PREFECTURE_SOURCES
+        )
+        return dropped_table, markdown
 
     def counterfactuals(self, bootstrap_reps: int, seed: int):
         """Each Northeast province with one family of indicators at the national median."""
@@ -797,6 +809,7 @@ class DeterminantsReport:
             f"野自助 p 值为施加零假设的野自助法（限制性残差，HC1 型 t 统计量，{bootstrap_reps} 次，种子 {seed}）"
             "对“变化为零”的检验；反事实值 = 实际值 + 变化；"
             f"情景与原文建议的对应：{mapping}。",
+            sources=("census_population", "census_indicators", "province_series"),
         )
         self._record_counterfactual_words(cf, medians)
         return table, dfig.counterfactual_figure(cf, self.names, self.y_label, FAMILY_LABELS)
@@ -1055,6 +1068,7 @@ class DeterminantsReport:
             "determinants_robustness",
             f"主模型结论的稳健性：{self.y_label}",
             f"注：高影响省份指 Cook 距离大于 4/n 者（{rs['cooks_flagged_provinces'].display}）；p 值基于 {self.cov_type} 标准误。",
+            sources=("census_population", "census_totals", "census_indicators", "province_series"),
         )
         return table
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from neoutflow.analysis import datasets
 from neoutflow.analysis import flows as fl
 from neoutflow.analysis.outflow import PAPER_CLAIM
 from neoutflow.formatting import row_decimals
@@ -66,10 +67,13 @@ MODEL_TITLES = {
 }
 # Which side a variant's fixed effects absorb (the variants table's row).
 FE_LABELS = {(): "无", ("origin",): "迁出地", ("destination",): "迁入地", ("origin", "destination"): "双向"}
+# The data files of the gravity models (stocks, origin and destination characteristics, distance and
+# contiguity), cited in the tables' 资料来源 lines.
+GRAVITY_SOURCES = ("birthplace_flows", "census_indicators", "province_series", "boundaries_provinces")
 CHAR_LABELS = {
     "log_relative_wage": "工资（对数）",
     "log_gdp_per_capita": "人均GDP（对数）",
-    "college_share": "大专及以上比重",
+    "college_share": datasets.label("college_share"),
     "secondary_share": "第二产业就业比重",
     "share_age_65_plus": "65岁及以上比重",
     "log_population": "常住人口（对数）",
@@ -209,8 +213,8 @@ def write_variants(variants: dict[str, dict], sensitivity: pd.DataFrame, tab_dir
         "“2000 年存量”为同一省对十年前的终身迁移存量（迁移网络），单侧固定效应吸收一侧的全部特征。"
     )
     name, caption = "flows_gravity_variants", "引力模型的可比口径：控制 2000 年存量与单侧固定效应"
-    rt.write_table(variants_table(variants), tab_dir, name, caption, note)
-    text = rt.to_markdown(variants_table(variants), caption, name, note)
+    rt.write_table(variants_table(variants), tab_dir, name, caption, note, GRAVITY_SOURCES)
+    text = rt.to_markdown(variants_table(variants), caption, name, note, GRAVITY_SOURCES)
     sens = sensitivity.assign(term=sensitivity["term"].map(TERM_LABELS), fraction=sensitivity["fraction"] * 100)
     sens = rt.frame_table(sens[["fraction", "term", "coef", "se", "p", "zero_share"]].assign(zero_share=sens["zero_share"] * 100),
                           {"fraction": 1, "coef": 3, "se": 3, "p": 3, "zero_share": 1},
@@ -218,8 +222,8 @@ def write_variants(variants: dict[str, dict], sensitivity: pd.DataFrame, tab_dir
                            "zero_share": "变化置零的省对（%）"})  # fmt: skip
     note = "注：模型 (d) 在不同 2000 年抽样比下重估（2000 年存量 = 样本数 ÷ 抽样比）；标准误口径同上表。"
     name, caption = "flows_sampling_sensitivity", "模型 (d) 对 2000 年抽样比的敏感性"
-    rt.write_table(sens, tab_dir, name, caption, note)
-    return text + "\n" + rt.to_markdown(sens, caption, name, note)
+    rt.write_table(sens, tab_dir, name, caption, note, GRAVITY_SOURCES)
+    return text + "\n" + rt.to_markdown(sens, caption, name, note, GRAVITY_SOURCES)
 
 
 def record_variants(rs, variants: dict[str, dict], sensitivity: pd.DataFrame) -> None:
@@ -404,33 +408,40 @@ def write_all(
         f"{g}出生者居住在出生省以外的前 15 个省份（2000 与 2010 年）",
         "注：人口普查长表“按现住地和出生地分的人口”，样本数除以抽样比（2010 年 10%，2000 年 9.5%）推算；"
         f"各省合计，含住在{n}其他省份者（标“{n}”）；终身迁移存量，不是五年流量。",
+        sources=("birthplace_flows",),
     )  # fmt: skip
     rt.write_table(
         origins_table(desc["by_origin"]), tab_dir, "flows_origins",
         f"{g}各自出生、居住在外省的人口（2000 与 2010 年）",
         "注：样本数为普查长表样本；推算数 = 样本数 / 抽样比。",
+        sources=("birthplace_flows",),
     )  # fmt: skip
     rt.write_table(
         inflows_table(desc["inflows"]), tab_dir, "flows_inflows",
         f"居住在{g}、出生在{n}以外的人口：前 10 个出生地",
         f"注：口径同上；{g}之间的迁移不计入。",
+        sources=("birthplace_flows",),
     )  # fmt: skip
     note = (
         "注：" + SE_NOTE + "；" + rt.STAR_NOTE + "。泊松伪最大似然（PPML，pyfixest fepois），930 个省对；"
         "迁出地与迁入地特征取 2010 年值（工资为相对全国平均工资的对数）；(d) 的存量减少置零。"
     )
-    rt.write_table(models_table(models, region), tab_dir, "flows_gravity", "省际终身迁移的 PPML 引力模型", note)
+    rt.write_table(
+        models_table(models, region), tab_dir, "flows_gravity", "省际终身迁移的 PPML 引力模型", note, GRAVITY_SOURCES
+    )
     rt.write_table(
         comparison_frame(comp), tab_dir, "flows_comparison", "本文弹性与古恒宇等（2022）的对照",
         "注：“对比”按固定规则给出：古恒宇等的点估计落在本文 95% 区间内为“一致”（本文区间含零时为“不矛盾”）；"
         "差异检验把两个估计视为独立，z = 差 ÷ √(两标准误平方和)；古恒宇等迁出地工资的五个估计引自其表 5。"
         "口径不同：本文为终身迁移存量（2010）与十年存量变化，古恒宇等为五年迁移流量（2000–2020 各期）。",
+        sources=GRAVITY_SOURCES,
     )  # fmt: skip
     rt.write_table(
         counterfactual_frame(cf), tab_dir, "flows_counterfactual",
         f"若{g}的迁出地特征达到全国中位数：居住在外省的本省出生人口（2010，模型预测）",
         "注：模型 (b)；“五项特征”把迁出地的工资、人均 GDP、大专及以上比重、第二产业比重和 65 岁及以上比重"
         "同时设为 31 省中位数（人口规模不变），“仅工资”只改工资；区间为 95% delta 方法区间（双向聚类协方差）。",
+        sources=GRAVITY_SOURCES,
     )  # fmt: skip
 
 

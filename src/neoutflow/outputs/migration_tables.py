@@ -28,6 +28,7 @@ def _write_sex_ratios(
         directory,
         "migration_sex_ratios",
         "队列性别比（男性/女性 × 100）：同一出生队列在两次普查中",
+        sources=("census_population",),
     )
     return s
 
@@ -77,9 +78,18 @@ def write_all(
         "“封闭队列暴露”把迁出者离开后的死亡也算作本地登记死亡，只作敏感性；“按预期寿命缩放”为第二项检验；"
         f"“覆盖变化”两行只改 10–39 岁的存活比（{region}的普查覆盖变化取全国的 0 倍或 2 倍），以首选的存活比与写法计算。"
         f"首选估计为{RATIOS_ZH[pref['set']]}的{VARIANT_ZH[pref['variant']]}法。",
+        sources=("census_population", "province_series", "province_life_expectancy"),
     )
-    d = checks["deaths"]
-    d = d[d["code"].isin(list(northeast))].assign(
+    _write_deaths(checks["deaths"], names, northeast, directory, base_year, end_year)
+    write_benchmark(checks["benchmark"], names, northeast, directory, end_year, end_year - base_year, region, total)
+    return _write_sex_ratios(checks, directory, base_year, end_year, region)
+
+
+def _write_deaths(
+    deaths: pd.DataFrame, names: pd.Series, northeast, directory: Path, base_year: int, end_year: int
+) -> None:
+    """``migration_deaths``: the deaths the survival ratios imply beside the registered ones, by province."""
+    d = deaths[deaths["code"].isin(list(northeast))].assign(
         name=lambda x: x["code"].map(names),
         implied_deaths=lambda x: x["implied_deaths"] / WAN,
         implied_deaths_closed=lambda x: x["implied_deaths_closed"] / WAN,
@@ -108,9 +118,8 @@ def write_all(
         "注：登记死亡 = 粗死亡率 × 年平均人口，按普查时点加权，是常住人口中的死亡；"
         "常住暴露的推算死亡 = (1 − 存活比) × (基期队列 + 净迁移/2)，封闭队列 = 基期队列 × (1 − 存活比)，"
         "后者把迁出者离开后的死亡也计入。推算/登记按常住暴露。",
+        sources=("census_population", "province_series"),
     )
-    write_benchmark(checks["benchmark"], names, northeast, directory, end_year, end_year - base_year, region, total)
-    return _write_sex_ratios(checks, directory, base_year, end_year, region)
 
 
 def _write_rogers_castro(p: dict, directory: Path, interval: int) -> None:
@@ -134,6 +143,7 @@ def _write_rogers_castro(p: dict, directory: Path, interval: int) -> None:
         "注：m(x) = a2·exp(−α2(x−μ2) − exp(−λ2(x−μ2))) + c，x 为队列在两次普查期中的年龄；以各队列基期人数加权的"
         f"非线性最小二乘拟合。{interval} 岁以下无存活比估计，学龄前成分不拟合；峰值少、a2 与 μ2 相互替代，"
         "应读峰值年龄和高度。",
+        sources=("census_population",),
     )
 
 
@@ -194,6 +204,7 @@ def write_benchmark(
         f"注：位次为 {n} 个省份中净迁出率由高到低的位次（1 为净迁出最重）；“其他净迁出省份”为{region}以外 {interval} 岁及以上"
         "净迁移为负的全部省份，按合计而非年龄模式选出；“期望”为拟合于这些省份合计的 Rogers–Castro 年龄模式，"
         "按各单位自身 20–39 岁的净迁出强度缩放后在 40–59 岁与 60 岁及以上的值。",
+        sources=("census_population", "province_series", "province_life_expectancy"),
     )
     g = bench["destinations"]["gainers"].head(8)
     g = pd.DataFrame({"name": g.index.map(names), "old_net": g["old_net"] / WAN, "old_rate": g["old_rate"]})
@@ -203,6 +214,7 @@ def write_benchmark(
         directory,
         "migration_destinations",
         f"{end_year} 年 60 岁及以上净迁入最多的省份（首选估计）",
+        sources=("census_population", "province_series", "province_life_expectancy"),
     )
     _write_rogers_castro(bench["params"], directory, interval)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.outputs import cartography as carto
-from neoutflow.outputs import style
+from neoutflow.outputs import figure_data, style
 from neoutflow.reference import province_of, short_province_name
 
 CHINA_ALBERS = carto.CHINA_ALBERS
@@ -66,7 +66,12 @@ def _focus_and_context(change, boundaries, focus_provinces, neighbour_provinces,
     # a unit the census totals do not cover (新疆's 直辖县级行政区划 has boundaries but no census rows) is
     # drawn as context, in grey, rather than failing the map
     blank = focus[value].isna()
-    context = pd.concat([geo[geo["province"].isin(neighbour_provinces)], focus.loc[blank, geo.columns]])
+    context = pd.concat(
+        [
+            geo[geo["province"].isin(neighbour_provinces)].assign(no_data=False),
+            focus.loc[blank, geo.columns].assign(no_data=True),
+        ]
+    )
     focus = focus[~blank]
     return focus.to_crs(CHINA_ALBERS), context.to_crs(CHINA_ALBERS)
 
@@ -112,6 +117,9 @@ def map_population_change(
     fig, ax = plt.subplots(figsize=(5.0, 5.4))
     if not context.empty:
         context.plot(ax=ax, color="#E5E5E5", edgecolor="white", linewidth=0.4)
+        # the study region's units without a value: grey, hatched, named "无数据" in the legend
+        if context["no_data"].any():
+            context[context["no_data"]].plot(ax=ax, color="#E5E5E5", edgecolor="#999999", hatch="///", linewidth=0.4)
     limit = float(np.nanmax(np.abs(focus[value]))) or 1.0
     norm = TwoSlopeNorm(vmin=-limit, vcenter=0.0, vmax=limit)
     # RdBu is a ColorBrewer diverging scheme readable with the common colour-vision deficiencies.
@@ -125,6 +133,7 @@ def map_population_change(
         legend=True,
         legend_kwds={"label": label, "shrink": 0.6, "orientation": "vertical"},
     )
+    figure_data.name_areas(ax, focus)
     provinces = focus.dissolve(by="province")
     provinces.boundary.plot(ax=ax, color="#333333", linewidth=0.9)
     xmin, ymin, xmax, ymax = focus.total_bounds
@@ -138,8 +147,12 @@ def map_population_change(
     if not context.empty:
         from matplotlib.patches import Patch
 
+        handles = [Patch(facecolor="#E5E5E5", edgecolor="white", label="相邻省份")] * bool((~context["no_data"]).any())
+        handles += [Patch(facecolor="#E5E5E5", edgecolor="#999999", hatch="///", label="无数据")] * bool(
+            context["no_data"].any()
+        )
         ax.legend(
-            handles=[Patch(facecolor="#E5E5E5", edgecolor="white", label="相邻省份")],
+            handles=handles,
             loc="lower right",
             bbox_to_anchor=(1.0, 0.1),
             frameon=False,

@@ -232,6 +232,7 @@ def provinces_table(prov: pd.DataFrame, o: Outflow, directory: Path) -> Path:
             f"注：净迁移为普查存活比法估计（全国存活比、前向法，用于省际比较），覆盖{ey}年{ey - by}岁及以上人口，净迁移率以{by}年常住人口为分母；"
             f"20–39岁净迁移率以该队列{by}年人数为分母；残差法净迁移 = 普查人口变化 − 期间自然增长。"
         ),
+        sources=("census_population", "census_totals", "province_series"),
     )
     return md
 
@@ -404,7 +405,7 @@ def record_region_words(rs: ResultSet, o: Outflow) -> None:
 
     rs.record("region_name", o.region_name, "", "研究地区", display=o.region_name)
     en = region_name_en(o.region_name, o.region)
-    rs.record("region_name_en", en, "", "研究地区（英文摘要）", display=en)
+    rs.record("region_name_en", o.region_name, "", "研究地区（英文摘要）", display=en)
     total = region_total_name(o)
     rs.record("region_total_name", total, "", "研究地区各省合称", display=total)
     names = [str(province_label(o, c)) for c in o.region]
@@ -689,6 +690,7 @@ def prefectures_table(pref: pd.DataFrame, o: Outflow, directory: Path) -> Path:
             f"注：{boundary_words(by, ey, boundary_vintages((by, ey)))['boundary_table_note']}"
             "和全国（31个省份合计）存活比计算，净迁移率以该单位基期分年龄人口合计为分母。" + unassigned_note(o)
         ),
+        sources=("census_population", "census_totals"),
     )
     return md
 
@@ -873,6 +875,7 @@ def methods_table(methods: pd.DataFrame, o: Outflow, directory: Path) -> Path:
             f"注：存活比法为全国存活比、前向法（{o.region_name}的首选估计与区间另见净迁移检验一节）；期间自然增长按普查时点"
             "（11月1日）折算首末年份；期间出生者净迁移按儿童–妇女比法粗估，不计入主指标。"
         ),
+        sources=("census_population", "census_totals", "province_series"),
     )
     return md
 
@@ -946,6 +949,7 @@ def reconciliation_table(recon: pd.DataFrame, o: Outflow, directory: Path) -> Pa
             "省外流入存量为普查时居住在本省、户口登记在外省的人口。"
             + ("" if same_period else f"本次计算期间为{by}—{ey}年，与论文的2010—2020年不同，仅供参考。")
         ),
+        sources=("census_population", "census_totals", "census_indicators"),
     )
     return md
 

@@ -7,7 +7,7 @@ the CSV keeps every column unrounded so readers can recompute.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -49,7 +49,13 @@ def _write(path: Path, text: str, encoding: str) -> Path:
 
 
 def write_table(
-    shown: pd.DataFrame, full: pd.DataFrame, directory: Path | str, name: str, caption: str, note: str | None = None
+    shown: pd.DataFrame,
+    full: pd.DataFrame,
+    directory: Path | str,
+    name: str,
+    caption: str,
+    note: str | None = None,
+    sources: Sequence[str] = (),
 ) -> tuple[Path, Path]:
     """``<directory>/<name>.md`` from ``shown`` (formatted) and ``<name>.csv`` from ``full``.
 
@@ -57,6 +63,6 @@ def write_table(
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    md = _write(directory / f"{name}.md", to_markdown(shown, caption, name, note), "utf-8")
+    md = _write(directory / f"{name}.md", to_markdown(shown, caption, name, note, sources), "utf-8")
     csv = _write(directory / f"{name}.csv", full.to_csv(index=False, lineterminator="\n"), "utf-8-sig")
     return md, csv

@@ -99,22 +99,26 @@ def record_with_lag(rs: ResultSet, base, lagged, frame: pd.DataFrame, outcome: s
         rs.record(f"persist_{key}_wage_word", word, "", f"{what}相对工资系数是否显著", display=word)
 
 
-def persistence_table(fits: Mapping[str, Any], tables_dir: Path) -> str:
-    """The four models side by side (Markdown; written with its CSV)."""
-    columns = [
-        rt.column(fit, MODEL_HEADERS[name], {"省份固定效应": "是" if name == "fe" else "否"})
-        for name, fit in fits.items()
-    ]
+def persistence_table(fits: Mapping[str, Any], tables_dir: Path, wild: Mapping[tuple[str, str], float]) -> str:
+    """The four models side by side (Markdown; written with its CSV). The stars follow the wild bootstrap
+    p-values the text quotes (``wild``, from :func:`wild_pvalues`); a term without one is not starred."""
+    columns = []
+    for name, fit in fits.items():
+        col = rt.column(fit, MODEL_HEADERS[name], {"省份固定效应": "是" if name == "fe" else "否"})
+        col.pvalues = pd.Series({t: wild.get((name, t), float("nan")) for t in fit.params.index}, dtype=float)
+        columns.append(col)
     table = rt.regression_table(columns, TERM_LABELS, terms=["wage", "rate_early", "later", "Intercept"],
                                 extra_rows=["省份固定效应"])  # fmt: skip
     note = (
         "注：被解释变量为残差法净迁移率（占期初普查人口的 %）；相对工资为职工平均工资与全国人口加权均值之比的对数，"
         "(1)–(3) 取 2010 年值，(4) 取各期期初（2000、2010 年）值；括号内为标准误，(1)–(3) 为 HC3，"
-        "(4) 按省聚类；" + rt.STAR_NOTE + "（星号依据括号内标准误的 t 检验，正文所用 p 值为野自助法）。"
+        "(4) 按省聚类；" + rt.STAR_NOTE + "，p 值与正文相同，为野自助法（限制原假设，Rademacher 与 Webb 权重中"
+        "较大者，(4) 按省聚类）所得；时期虚拟变量和常数项不做此检验，不标星号。"
     )
     name, caption = "persistence_panel", "净迁移的持续性：两个十年的省级模型"
-    rt.write_table(table, tables_dir, name, caption, note)
-    return rt.to_markdown(table, caption, name, note)
+    sources = ("census_totals", "province_series")
+    rt.write_table(table, tables_dir, name, caption, note, sources)
+    return rt.to_markdown(table, caption, name, note, sources)
 
 
 def record_spatial(rs: ResultSet, prov: pd.DataFrame, main_fit, outcome: str, regs: Sequence[str], w, seed: int):
@@ -155,8 +159,9 @@ def spatial_table(frame: pd.DataFrame, tables_dir: Path) -> str:
         f"置换检验 {sp.PERMUTATIONS} 次，固定随机种子；残差的置换检验未计入系数估计，仅作诊断。"
     )
     name, caption = "spatial_moran", "省级净迁移率及模型残差的空间自相关"
-    rt.write_table(out, tables_dir, name, caption, note)
-    return rt.to_markdown(out, caption, name, note)
+    sources = ("census_population", "census_indicators", "province_series", "boundaries_provinces")
+    rt.write_table(out, tables_dir, name, caption, note, sources)
+    return rt.to_markdown(out, caption, name, note, sources)
 
 
 def run(report, boundaries, reps: int = REPS, seed: int = SEED) -> str:
@@ -167,7 +172,8 @@ def run(report, boundaries, reps: int = REPS, seed: int = SEED) -> str:
     codes = [str(c) for c in report.prov["code"]]
     long = pe.panel(data.load_census_totals("province"), data.load_province_series(), codes)
     fits = pe.fit_models(long)
-    record_persistence(report.rs, long, fits, wild_pvalues(long, reps, seed))
+    wild = wild_pvalues(long, reps, seed)
+    record_persistence(report.rs, long, fits, wild)
     base, lagged, frame = pe.with_lag(report.prov, long, report.outcome, report.reg, report.cov_type)
     record_with_lag(report.rs, base, lagged, frame, report.outcome, report.reg)
     pairs = fl.province_pairs(boundaries)
@@ -177,4 +183,4 @@ def run(report, boundaries, reps: int = REPS, seed: int = SEED) -> str:
         "spatial_islands", "、".join(names), "", "无相邻省份者（以最近省份为邻）", display="、".join(names)
     )
     moran = record_spatial(report.rs, report.prov, report.main, report.outcome, report.reg, w, seed)
-    return persistence_table(fits, report.tables_dir) + "\n" + spatial_table(moran, report.tables_dir)
+    return persistence_table(fits, report.tables_dir, wild) + "\n" + spatial_table(moran, report.tables_dir)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.outputs import cartography as carto
-from neoutflow.outputs import style
+from neoutflow.outputs import figure_data, style
 from neoutflow.outputs.outflow_figures import CHINA_ALBERS, annotate_units, province_of
 from neoutflow.outputs.style import PALETTE
 
@@ -79,9 +79,9 @@ def counterfactual_map(
         missing = part[part["change"].isna()]
         if not missing.empty:
             missing.plot(ax=ax, color="#E5E5E5", edgecolor="white", hatch="///", linewidth=0.4)
-        part.dropna(subset=["change"]).plot(
-            ax=ax, column="change", cmap="RdBu", norm=norm, edgecolor="white", linewidth=0.4
-        )
+        shown = part.dropna(subset=["change"])
+        shown.plot(ax=ax, column="change", cmap="RdBu", norm=norm, edgecolor="white", linewidth=0.4)
+        figure_data.name_areas(ax, shown)
         part.assign(province=part["code"].map(province_of)).dissolve(by="province").boundary.plot(
             ax=ax, color="#333333", linewidth=0.8
         )

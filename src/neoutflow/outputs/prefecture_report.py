@@ -49,8 +49,10 @@ MODELS_NOTE = (
 MAX_NAMED = 3
 # The note when the study region has no prefecture with a wage: no interaction models.
 MODELS_NOTE_NO_REGION = MODELS_NOTE.removesuffix("(3)(4) 加入研究地区 × 相对工资交互项。")
+# The data files of the prefecture wage dataset, cited in the tables' 资料来源 lines.
+SOURCES = ("census_population", "census_indicators", "prefecture_series")
 # Focal coefficient of the specification curve -> the y-axis label of its figure.
-CURVE_YLABELS = {"wage": "相对工资（对数）系数", "education": "每十万人大专及以上人数系数"}
+CURVE_YLABELS = {"wage": "相对工资（对数）系数", "education": f"{datasets.label(pm.COLLEGE)}系数"}
 # Counterfactual reference -> its name in the table's columns and in the map's panels.
 CF_COLUMNS = {"national_median": "全国中位数", "province_mean": "本省平均"}
 CF_MAP_TITLES = {"province_mean": "工资达到本省平均", "national_median": "工资达到全国中位数"}
@@ -147,12 +149,12 @@ def write_models(
     table = model_table(fits, TABLE_TITLES, region_name)
     caption = f"地级净迁移率的省份固定效应回归（{base_year}–{end_year}）"
     note = region_words(MODELS_NOTE if set(pm.INTERACTION_MODELS) <= set(fits) else MODELS_NOTE_NO_REGION, region_name)
-    rt.write_table(table, tab_dir, "prefecture_wages_models", caption, note)
+    rt.write_table(table, tab_dir, "prefecture_wages_models", caption, note, SOURCES)
     dropped = samples["pw_net"][1]
     dropped.to_csv(tab_dir / "prefecture_wages_dropped.csv", index=False, lineterminator="\n")
     rs.record("n_dropped", len(dropped), "个", "主模型未纳入的地级单位数", digits=0)
     record_provinces_out(rs, samples["pw_net"][0], dropped)
-    return rt.to_markdown(table, caption, "prefecture_wages_models", note)
+    return rt.to_markdown(table, caption, "prefecture_wages_models", note, SOURCES)
 
 
 def record_provinces_out(rs, kept: pd.DataFrame, dropped: pd.DataFrame) -> None:
@@ -200,6 +202,7 @@ def write_counterfactuals(rs, cf: pd.DataFrame, tab_dir: Path, region_name: str 
         f"{region_name}地级单位工资反事实：净迁移率的变化（百分点）",
         "注：变化 = 工资系数 × 对数工资差；95% 区间按聚类标准误与 t(G−1) 计算。"
         + rs["region_no_wage_note"].display.replace("，以斜线表示", ""),
+        sources=SOURCES,
     )
     return table
 
@@ -480,7 +483,7 @@ def record_curve(rs, curve: pd.DataFrame) -> pd.DataFrame:
             r["median_estimate"],
             "",
             f"{what}：估计值中位数",
-            digits=4 if r["focal"] == "education" else 2,
+            digits=2,
         )
         w = curve_verdict(r["share_positive_exclude_zero"], r["share_negative_exclude_zero"])
         rs.record(f"{key}_verdict", w, "", f"{what}：设定曲线的判断（95% 区间）", display=w)

@@ -1198,10 +1198,21 @@ NOTES = {
 }
 
 
+# The data files each table draws on (its 资料来源 line): the projection's inputs, the pay lever's province
+# model, the published projections it is compared with.
+_INPUTS = ("census_population", "province_series", "province_life_expectancy")
+SOURCES = {
+    "projection_backtest": _INPUTS,
+    "projection_bands": _INPUTS,
+    "projection_scenarios": (*_INPUTS, "census_indicators"),
+    "projection_benchmarks": (*_INPUTS, "projection_benchmarks"),
+}
+
+
 def write_table(table, tab_dir, name: str, region: Region = DEFAULT_REGION, ssp: bool = True) -> None:
-    """Write one of the chapter's tables with its caption and note (:func:`notes`)."""
+    """Write one of the chapter's tables with its caption and note (:func:`notes`) and sources."""
     caption, note = notes(region, ssp)[name]
-    rt.write_table(table, tab_dir, name, caption, note)
+    rt.write_table(table, tab_dir, name, caption, note, SOURCES[name])
 
 
 def save_figure(fig, fig_dir, name: str) -> None:

@@ -21,6 +21,7 @@ import pandas as pd
 from neoutflow import atomic
 from neoutflow.formatting import row_decimals
 from neoutflow.outputs.claims import ALPHA
+from neoutflow.outputs.sources import citation
 
 # (threshold, mark), checked from the strictest. One convention for every table of the report: the
 # first star is the level at which the text calls a coefficient 显著 (claims.ALPHA), so a starred
@@ -150,9 +151,12 @@ def table_label(name: str) -> str:
 _NUMERIC_CELL = re.compile(r"^[\s(\[+\-−]*[\d.,]+[%*]*[)\]]*(,\s*[+\-−]?[\d.,]+[)\]]*)?$|^[—–-]$")
 
 
-def to_markdown(table: pd.DataFrame, caption: str, name: str, note: str | None = None) -> str:
+def to_markdown(
+    table: pd.DataFrame, caption: str, name: str, note: str | None = None, sources: Sequence[str] = ()
+) -> str:
     """A pipe table, then the Quarto caption line ``: caption {#tbl-name}`` (underscores of
-    ``name`` become hyphens, as Quarto labels prefer), then the note."""
+    ``name`` become hyphens, as Quarto labels prefer), then the note and the 资料来源 line of the data
+    files ``sources`` (:func:`neoutflow.outputs.sources.citation`)."""
     if not name.replace("-", "").replace("_", "").isalnum():
         raise TableError(f"table name {name!r} must be letters, digits, '-' or '_'")
     cells = table.astype(str).map(lambda s: s.replace("|", "\\|"))
@@ -166,8 +170,10 @@ def to_markdown(table: pd.DataFrame, caption: str, name: str, note: str | None =
     align = "|:---|" + "|".join("---:" if n else ":---" for n in numeric[1:]) + "|"
     body = ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False, name=None)]
     text = "\n".join([header, align, *body]) + f"\n\n: {caption} {{#{table_label(name)}}}\n"
-    if note:
-        text += f"\n{note}\n"
+    if note:  # the stars of the significance convention are text, not Markdown emphasis
+        text += "\n" + note.replace("*", "\\*") + "\n"
+    if sources:
+        text += f"\n{citation(sources)}\n"
     return text
 
 
@@ -181,15 +187,20 @@ def default_note(cov_type: str, extra: str | None = None) -> str:
 
 
 def write_table(
-    table: pd.DataFrame, directory: Path, name: str, caption: str, note: str | None = None
+    table: pd.DataFrame,
+    directory: Path,
+    name: str,
+    caption: str,
+    note: str | None = None,
+    sources: Sequence[str] = (),
 ) -> tuple[Path, Path]:
-    """Write ``<directory>/<name>.md`` (Markdown + caption) and ``<name>.csv`` (UTF-8 with BOM,
-    so Excel opens the Chinese correctly), atomically. Returns both paths."""
+    """Write ``<directory>/<name>.md`` (Markdown + caption + note + 资料来源 line) and ``<name>.csv`` (UTF-8
+    with BOM, so Excel opens the Chinese correctly), atomically. Returns both paths."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     md, csv = directory / f"{name}.md", directory / f"{name}.csv"
     for path, text in (
-        (md, to_markdown(table, caption, name, note)),
+        (md, to_markdown(table, caption, name, note, sources)),
         (csv, table.to_csv(index=False, lineterminator="\n")),
     ):
         atomic.write_text(path, text, encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8")

@@ -50,9 +50,13 @@ KEY_PACKAGES = (
 )
 
 
+# The 资料来源 line of the appendix's tables: they list what the build itself recorded.
+REPRO_SOURCE = "资料来源：本次构建的记录（数据包 data/datapackage.json、参数文件、软件环境与各程序的输出清单）。"
+
+
 def md_table(header: list[str], rows: list[list], caption: str, label: str) -> str:
-    """A captioned pipe table, in the same format as the notebooks' tables."""
-    return to_markdown(pd.DataFrame(rows, columns=header), caption, label)
+    """A captioned pipe table, in the same format as the notebooks' tables, with its 资料来源 line."""
+    return to_markdown(pd.DataFrame(rows, columns=header), caption, label, REPRO_SOURCE)
 
 
 def _git(*args: str) -> str | None:
