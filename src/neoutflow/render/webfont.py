@@ -80,7 +80,9 @@ def subsets(path: Path, char_sets: Sequence[set[str]]) -> list[bytes]:
     cache, the face is cut once to all their characters (plain OpenType, same options) and each is cut from
     that small font, the same bytes (``tests/unit/test_render_caches.py``)."""
     texts = ["".join(sorted(c for c in chars if c.isprintable() or c == " ")) for chars in char_sets]
-    digests = [cache.key(str(path), str(Path(path).stat().st_size), FLAVOR, text) for text in texts]
+    # keyed by the face's file name and size, not its path: a project copy reaches the same font through
+    # its own .venv or build/fonts link and can reuse the pieces the copied cache holds
+    digests = [cache.key(Path(path).name, str(Path(path).stat().st_size), FLAVOR, text) for text in texts]
     missing = {text for text, digest in zip(texts, digests) if not cache.contains("webfont", digest)}
     source = _subset(path, "".join(set().union(*missing)), None) if len(missing) > 1 else path
     return [cache.memo("webfont", d, partial(_subset, source, text)) for text, d in zip(texts, digests)]
