@@ -49,6 +49,16 @@ UNQUOTED: dict[str, list[tuple[str, str]]] = {
         (rf"{V}_(adj_r2|r2|r2_within|n|clusters)", "fit statistics of every specification: the regression tables"),
         (rf"cf_{V}", "counterfactual of every province, indicator group and interval bound: the counterfactual table"),
         (rf"{P}_{V}_vs_median", "each province's indicator against the national median: the counterfactual table"),
+        (
+            rf"region_{V}_vs_median(_clause)?",
+            "the region against the national median, one word and one clause per indicator of the descriptive "
+            "table: the prose quotes those of the indicators it discusses",
+        ),
+        (
+            r"region_gap_explained_share",
+            "the share of the region's gap the fundamentals explain: read by region_gap_sentence, which the prose "
+            "quotes (a registered derived number, re-derived by the consistency test)",
+        ),
         (rf"(loo|vif|wild|robust_outcomes)_{V}", "robustness and inference per regressor: the robustness tables"),
         (rf"persist_{V}_se", "standard errors of the persistence models: the persistence table"),
         (rf"pref_(dropped|n)_{V}", "prefecture sample accounting: the prefecture table's notes"),
@@ -58,7 +68,7 @@ UNQUOTED: dict[str, list[tuple[str, str]]] = {
             "period), kept with the estimates they label and date",
         ),
         (
-            r"ne_raw_(hc3_word_northeast|ri_agree_northeast|ri_sets)",
+            r"region_raw_(hc3_word|ri_agree|ri_sets)",
             "the inference checks of the unadjusted Northeast column, recorded by the loop that records the "
             "adjusted column's, which the prose quotes",
         ),
@@ -77,7 +87,13 @@ UNQUOTED: dict[str, list[tuple[str, str]]] = {
         (rf"cmp_[bd]_o_{V}", "the comparison of each origin coefficient across census years: the comparison table"),
         (rf"gap_{V}", "each province's gap to the destinations: the gap table"),
         (rf"stock_{P}_{Y}(_sample)?", "birthplace stocks per province and census: the stock table"),
-        (r"outside_top\d_growth", "growth of the five largest destinations: the destination table"),
+        (rf"stock_{P}_growth", "each province's change of its stock: read by origins_sentence, which the prose quotes"),
+        (
+            r"outside_top\d_(stock|growth)",
+            "stock and growth of the five largest destinations: the destination table; the stocks are read by "
+            "outside_top_list, which the prose quotes",
+        ),
+        (rf"within_pair_{Y}", "the largest within-region stock per census: read by within_pair_sentence (quoted)"),
     ],
     "migration_checks": [
         (
@@ -106,13 +122,30 @@ UNQUOTED: dict[str, list[tuple[str, str]]] = {
             "derivation checks",
         ),
         (r"boundary_table_note|provinces_count|paper_to_net_outflow_10plus_ratio_verb", "table notes and wording"),
+        (
+            r"(birth|death)_rate_direction|vital_(rates|population)_(first|last)_year",
+            "the years and direction words of the vital series: read by vital_paragraph, which the prose quotes",
+        ),
+        (
+            r"report_title",
+            "the title for the study region and its direction of net migration: the release step reads it and "
+            "writes it into _availability.yml as the document's title",
+        ),
     ],
     "prefecture_wages": [
         (
-            rf"pw_(net|young)(_ne|_nosector)?_"
+            rf"pw_(net|young)(_ne|_nosector|_region)?_"
             rf"((coef|se|p|low|high|dir|word|wild_word|wild_p|wild_p_webb|wild_p_rademacher)_{V}|n|clusters|r2_within)",
-            "every term and fit statistic of both prefecture wage models (with the Northeast interaction, without "
-            "the sector share): the prefecture tables",
+            "every term and fit statistic of both prefecture wage models (with the Northeast interaction, with "
+            "the study region's interaction, without the sector share): the prefecture tables",
+        ),
+        (
+            r"pw_(net|young)_region_interaction_word",
+            "the verdict on the study region's wage interaction: read by interaction_sentence (quoted)",
+        ),
+        (
+            r"n_region_(units|wage)|wage_(median|region_median|region_ratio)",
+            "the region's prefecture and wage counts and medians: read by region_wage_sentence (quoted)",
         ),
         (rf"cfp_{C}_(nat|prov)(_low|_high)?", "the counterfactual of every Northeast prefecture: its map and table"),
         (
@@ -133,6 +166,14 @@ UNQUOTED: dict[str, list[tuple[str, str]]] = {
         (rf"{P}_{V}_start|(bt|oos)_{V}", "the start populations and the back-test: the projection tables"),
         (rf"(e0exp|e0gap|srb|pay)_{V}", "life-table checks and the pay scenario per province: the projection tables"),
         (rf"(wpp|ssp2|ssp)_{V}|ne_share_{Y}", "the published benchmarks per year: the benchmark table"),
+        (
+            rf"(e0|e0pub)_{P}_(male|female)|survey_{P}_(projected|lo80|hi80)|"
+            rf"(improvement|improvement_early|k|k_test|variant_old_k|natural_model|natural_observed|tfr|sd_mig|"
+            rf"old_sched_scale|old_sched_(middle|old)_(expected|observed))_{P}",
+            "each province's part of a listing the prose quotes (e0_list, tfr_list, k_list, survey_projected_list, "
+            "…): the listing is composed from the recorded parts",
+        ),
+        (r"ne_vs_ssp2_word", "the calibrated baseline's decline against SSP2: read by ssp_sentence (quoted)"),
         (
             r"kids_word_(pay|retention)|lever_(all|births|pay|retention)|pay_(p_model|sig|variable)|"
             r"retention_(ages|share)|tfr_(increase|target_year)|tolerance",

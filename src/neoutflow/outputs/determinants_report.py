@@ -320,22 +320,13 @@ class DeterminantsReport:
         the region's column."""
         inside = pref["province_code"].astype(str).isin(self.ne)
         self.region_prefectures = bool(inside.any())
-        self.rs.record(
-            "region_prefecture_units",
-            int(inside.sum()),
-            "个",
-            f"{self.region_name}的地级单位数（地级数据中）",
-            digits=0,
-        )
         return ad.mark_study_region(pref, self.ne, "province_code") if self.region_prefectures else pref
 
     def _record_region(self) -> None:
-        """The study region as the prose names it: its provinces, their number and the group's name."""
-        rs, names = self.rs, [self.short[c] for c in self.ne]
+        """The study region as the prose names it: the number of its provinces and the group's name."""
+        rs = self.rs
         group = region_group_name(self.region_name, [self.names[c] for c in self.ne])
         rs.record("region_group", group, "", "研究地区各省合称", display=group)
-        shown = list_zh(names)
-        rs.record("region_provinces", shown, "", "研究地区所含省份", display=shown)
         rs.record("region_province_count", len(self.ne), "个", "研究地区的省份数", digits=0)
 
     def _record_wage_reference(self) -> None:

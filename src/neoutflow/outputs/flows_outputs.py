@@ -651,14 +651,6 @@ def _record_outside(rs, outside: pd.DataFrame, nm: dict[str, str], top: int, reg
     for i, r in outside.head(top).iterrows():
         _rec(
             rs,
-            f"outside_top{i + 1}_name",
-            r["destination"],
-            "",
-            f"{n}以外第{i + 1}大目的地（2010）",
-            display=nm[r["destination"]],
-        )
-        _rec(
-            rs,
             f"outside_top{i + 1}_stock",
             _wan(r["stock_2010"]),
             "万人",

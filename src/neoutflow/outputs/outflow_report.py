@@ -717,22 +717,8 @@ def unassigned_note(o: Outflow) -> str:
 
 
 def record_prefectures(rs: ResultSet, pref: pd.DataFrame) -> None:
-    rs.record("ne_prefectures_count", len(pref), "count", "研究地区地级单位数", display=str(len(pref)))
     declining = pref[pref["population_change"] < 0]
-    rs.record(
-        "ne_prefectures_declining_count",
-        len(declining),
-        "count",
-        "常住人口减少的研究地区地级单位数",
-        display=str(len(declining)),
-    )
     growing = pref[pref["population_change"] > 0].sort_values("population_change_pct", ascending=False)
-    rs.record(
-        "ne_prefectures_growing_names",
-        "、".join(growing["name_zh"].map(figs.short_name)),
-        "names",
-        "常住人口增加的研究地区地级单位",
-    )
     names = list_zh(list(growing["name_zh"].map(figs.short_name)))
     n, down = len(pref), len(declining)
     if down == n:

@@ -308,8 +308,6 @@ def record_calibration(
         key, n = keys[code], names[code]
         for tag, val, what in (("k_test", k_test[i], "仅用前两年拟合"), ("k", k[i], "四年拟合，发布版")):
             rs.record(f"{tag}_{key}", val, "", f"{n}：迁移强度（{what}）", digits=2, display=intensity_display(val))
-    word = direction_word(np.asarray(k) - 1, "compare")
-    rs.record("k_compare_word", word, "", "迁移强度相对 1", display=word)
     _intensity_clause(rs, np.asarray(k, dtype=float), codes, region, direction)
     _record_out_of_sample(rs, oos, test_last_fit, region)
     last = int(bt["year"].max())
