@@ -84,13 +84,35 @@ def _texts(project) -> dict[str, str]:
     return {"pdf": pdf, "html": re.sub(r"<[^>]+>", " ", page)}
 
 
+# Each configuration is built once per session, whichever fixture asks for it first: the checks that apply
+# only to some configurations are parametrised over those (no skipped combinations).
+_BUILDS: dict[str, tuple[str, object]] = {}
+
+
+def _build(name: str, built_project, tmp_path_factory):
+    if name not in _BUILDS:
+        project = copy_built(built_project, tmp_path_factory.mktemp(f"matrix-{name}") / "project")
+        proc = run_make(project, "report", f"PARAMS={BUILT[name]}")
+        assert proc.returncode == 0, f"{name}: {proc.stdout[-3000:]}{proc.stderr[-3000:]}"
+        _BUILDS[name] = (name, project)
+    return _BUILDS[name]
+
+
 @pytest.fixture(scope="module", params=sorted(BUILT))
 def configured(request, built_project, tmp_path_factory):
-    name = request.param
-    project = copy_built(built_project, tmp_path_factory.mktemp(f"matrix-{name}") / "project")
-    proc = run_make(project, "report", f"PARAMS={BUILT[name]}")
-    assert proc.returncode == 0, f"{name}: {proc.stdout[-3000:]}{proc.stderr[-3000:]}"
-    return name, project
+    return _build(request.param, built_project, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=sorted(OTHER_REGIONS))
+def other_region(request, built_project, tmp_path_factory):
+    """A configuration about another region than the Northeast (the Northeast's reports are scanned by
+    test_rendered_text.py)."""
+    return _build(request.param, built_project, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def without_prefectures(built_project, tmp_path_factory):
+    return _build("municipalities_without_prefectures", built_project, tmp_path_factory)
 
 
 def test_the_configuration_was_built_with_its_parameters(configured):
@@ -109,12 +131,10 @@ def _region(project) -> tuple[str, list[str]]:
     return used["study_region"]["name"], used["study_region"]["provinces"]
 
 
-def test_a_report_about_another_region_names_the_northeast_only_in_marked_comparisons(configured):
+def test_a_report_about_another_region_names_the_northeast_only_in_marked_comparisons(other_region):
     from region_scan import foreign_names, unmarked_in_html, unmarked_in_pdf
 
-    name, project = configured
-    if name not in OTHER_REGIONS:
-        pytest.skip("a report about the Northeast")  # the scan is for the other regions' reports
+    name, project = other_region
     region, provinces = _region(project)
     results = _results(project)
     inside = [r["display"] for k, r in results.items() if k.startswith("outflow.") and r.get("unit") == "names"]
@@ -127,22 +147,18 @@ def test_a_report_about_another_region_names_the_northeast_only_in_marked_compar
     assert re.sub(r"\s+", "", title) in re.sub(r"\s+", "", _pdf_text(project)), f"{name}: no title in the PDF"
 
 
-def test_a_report_about_another_region_reads_as_a_journal_article(configured):
+def test_a_report_about_another_region_reads_as_a_journal_article(other_region):
     from prose_scan import problems
     from test_rendered_text import pdf_body, reader_text
 
-    name, project = configured
-    if name not in OTHER_REGIONS:
-        pytest.skip("the Northeast's reports are scanned by test_rendered_text.py")
+    name, project = other_region
     page = (project / "_output/report.html").read_text(encoding="utf-8")
     found = problems(reader_text(page)) + [f"PDF {p}" for p in problems(pdf_body(project), pdf=True)]
     assert not found, f"{name}: sentences an editor would not pass:\n" + "\n".join(found)
 
 
-def test_a_region_without_prefectures_leaves_those_parts_out_saying_why(configured):
-    name, project = configured
-    if name != "municipalities_without_prefectures":
-        pytest.skip("a region with prefectures")
+def test_a_region_without_prefectures_leaves_those_parts_out_saying_why(without_prefectures):
+    name, project = without_prefectures
     region, _ = _region(project)
     flat = re.sub(r"\s+", "", _texts(project)["html"])
     assert f"研究地区{region}的" in flat and "地级单位之间的比较无从谈起" in flat

@@ -63,10 +63,17 @@ def test_every_figure_and_table_offers_its_data(outputs):
     assert len(labelled) == 31 and "吉林" in "".join(labelled), sorted(labelled)[:5]
 
 
+def _metadata(root) -> dict:
+    """The author from ``_quarto.yml``; title, subject and keywords, which name the study region, from
+    ``_availability.yml`` (written by the release step)."""
+    read = (yaml.safe_load((root / name).read_text(encoding="utf-8")) for name in ("_quarto.yml", "_availability.yml"))
+    return {k: v for meta in read for k, v in meta.items()}
+
+
 def test_citation_metadata_and_links(outputs):
     root, html, _ = outputs
     text = html.read_text(encoding="utf-8")
-    project = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    project = _metadata(root)
     assert '<meta name="citation_title" content="东北人口外流：事实、成因与对策检验' in text
     assert f'<meta name="citation_author" content="{project["author"]}"' in text
     assert re.search(r'<meta name="citation_publication_date" content="\d{4}/\d\d/\d\d"', text)
@@ -81,7 +88,7 @@ def test_citation_metadata_and_links(outputs):
 
 def test_pdf_metadata_front_matter_and_clean_text(outputs):
     root, _, pdf = outputs
-    project = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    project = _metadata(root)
     reader = PdfReader(pdf)
     meta = reader.metadata
     assert meta.author == project["author"]  # from _quarto.yml, never the software package
