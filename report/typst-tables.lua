@@ -353,7 +353,24 @@ local function keep_notes(blocks)
   return out
 end
 
+-- Typst places a float inside a block within that block, not on the page: a table floated inside a
+-- Div (Typst's #block, e.g. the `.comparison` mark around the all-provinces table, which only the HTML
+-- shows) waits for the block's next region, so the text after it stops and the page ends part empty.
+-- A Div without an identifier that holds a floated table adds nothing to the PDF and is unwrapped.
+local function unwrap_float_holder(div)
+  if div.identifier ~= "" then
+    return nil
+  end
+  for _, b in ipairs(div.content) do
+    if b.t == "RawBlock" and b.format == "typst" and b.text:sub(1, #FLOAT) == FLOAT then
+      return div.content
+    end
+  end
+  return nil
+end
+
 return {
   { Table = table_layout },
   { Blocks = keep_notes },
+  { Div = unwrap_float_holder },
 }

@@ -230,3 +230,15 @@ def test_list_zh():
     assert list_zh(["甲"]) == "甲"
     assert list_zh(["甲", "乙"]) == "甲和乙"
     assert list_zh(["甲", "乙", "丙"]) == "甲、乙和丙"
+
+
+def test_a_floated_table_in_a_plain_div_floats_on_the_page(tmp_path):
+    """Typst places a float inside a #block within that block (the `.comparison` mark around the
+    all-provinces table left a page 66% empty): a Div without an identifier around a floated table is
+    unwrapped; a Div with an identifier keeps its block."""
+    table = "| 省份 | 净迁移 |\n|---|---|\n| 辽宁省 | −1.0 |\n\n: 表 5：各省份\n"
+    filters = ("quarto-compat.lua", "typeset.lua", "typst-tables.lua")
+    plain = run(f"::: {{.comparison}}\n{table}:::\n", tmp_path, to="typst", filters=filters)
+    assert "#place(auto, float: true" in plain and "#block[" not in plain
+    named = run(f"::: {{#kept .comparison}}\n{table}:::\n", tmp_path, to="typst", filters=filters)
+    assert "#place(auto, float: true" in named and "#block[" in named
