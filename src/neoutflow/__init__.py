@@ -22,4 +22,4 @@ only set parameters and call it. Subpackages by stage, importing one way
 test guards which contract.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
