@@ -138,3 +138,16 @@ def test_region_words_from_the_parameter_and_the_full_names():
     assert (words.group, words.listed) == ("西北两省区", "陕西和宁夏")
     with pytest.raises(ValueError, match="620000"):
         claims.RegionWords.of({"name": "西北", "provinces": ["620000"]}, full)
+
+
+def test_change_direction_clause_says_each_direction_once():
+    from neoutflow.outputs.claims import UNDECIDED, change_direction_clause
+
+    items = ["安徽 −41%", "江西 −19%", "湖北 −15%", "河南 −10%", "山西 +24%"]
+    words = ["减少", UNDECIDED, "减少", UNDECIDED, "增加"]
+    text = change_direction_clause(items, words)
+    assert text == "安徽 −41%和湖北 −15%均减少，江西 −19%和河南 −10%的区间均含零，方向无法判断，山西 +24%增加"
+    assert text.count("减少") == 1 and text.count(UNDECIDED) == 1
+    assert change_direction_clause(["吉林 −5%"], ["减少"]) == "吉林 −5%减少"
+    with pytest.raises(ValueError):
+        change_direction_clause([], [])

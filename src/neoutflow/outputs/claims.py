@@ -339,6 +339,23 @@ def grouped_clause(subjects: Sequence[str], words: Sequence[str], tail: str = ""
     return "，".join(f"{_join(g)}{'均' if len(g) > 1 else ''}{w}{tail}" for w, g in groups.items())
 
 
+def change_direction_clause(items: Sequence[str], words: Sequence[str]) -> str:
+    """Quantities grouped by the direction of their change (:data:`WORDS` ``change``), in the order met, so that
+    a word is said once per group: ``["安徽 −41%", "江西 −19%（−38% 至 +4%）", "湖北 −15%"], ["减少", "无法判断",
+    "减少"]`` → "安徽 −41%和湖北 −15%均减少，江西 −19%（−38% 至 +4%）的区间含零，方向无法判断"."""
+    if len(items) != len(words) or not items:
+        raise ValueError(f"{len(items)} items for {len(words)} words")
+    groups: dict[str, list[str]] = {}
+    for item, word in zip(items, words, strict=True):
+        groups.setdefault(word, []).append(item)
+    return "，".join(
+        f"{_join(g)}的区间{'均' if len(g) > 1 else ''}含零，方向无法判断"
+        if w == UNDECIDED
+        else f"{_join(g)}{'均' if len(g) > 1 else ''}{w}"
+        for w, g in groups.items()
+    )
+
+
 CHINESE_COUNTS = "一二三四五六七八九十"
 # How a province-level unit's full name ends -> the character that counts it in a group's name (省, 区, 市).
 UNIT_KINDS = (("自治区", "区"), ("省", "省"), ("市", "市"))

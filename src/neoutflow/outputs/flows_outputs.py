@@ -23,6 +23,7 @@ from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
     RegionWords,
     agreement_word,
+    change_direction_clause,
     compare_word,
     direction_word,
     evidence_word,
@@ -959,10 +960,18 @@ def record_counterfactual_sentences(rs, cf_all: pd.DataFrame, cf_wage: pd.DataFr
         )
 
     order = list(cf_all.sort_values("change_pct")["origin"])
-    rest = "，".join(
-        f"{nm[c]} {key(c, 'all', 'change_pct')}（{key(c, 'all', 'change_pct_low')} 至 "
-        f"{key(c, 'all', 'change_pct_high')}，{key(c, 'all', 'word')}）"
-        for c in order[1:]
+    # the other provinces grouped by direction, each word said once (not "（…，减少）" per province)
+    rest = (
+        change_direction_clause(
+            [
+                f"{nm[c]} {key(c, 'all', 'change_pct')}（{key(c, 'all', 'change_pct_low')} 至 "
+                f"{key(c, 'all', 'change_pct_high')}）"
+                for c in order[1:]
+            ],
+            [key(c, "all", "word") for c in order[1:]],
+        )
+        if order[1:]
+        else ""
     )
     first = order[0]
     text = full(first, "all", "出生者的外省存量预计变化 ") + (f"，{rest}" if rest else "")
@@ -974,7 +983,13 @@ def record_counterfactual_sentences(rs, cf_all: pd.DataFrame, cf_wage: pd.DataFr
     rs.record("cf_all_sentence", text, "", f"{region.group}：五项特征达到中位数时的外省存量（逐省表述）", display=text)
     order = list(cf_wage.sort_values("change_pct")["origin"])
     lead = full(order[0], "wage", "变化 ")
-    rest = "，".join(f"{nm[c]} {key(c, 'wage', 'change_pct')}（{key(c, 'wage', 'word')}）" for c in order[1:])
+    rest = (
+        change_direction_clause(
+            [f"{nm[c]} {key(c, 'wage', 'change_pct')}" for c in order[1:]], [key(c, "wage", "word") for c in order[1:]]
+        )
+        if order[1:]
+        else ""
+    )
     text = lead + (f"，{rest}" if rest else "")
     rs.record("cf_wage_sentence", text, "", f"{region.group}：仅工资达到中位数时的外省存量（逐省表述）", display=text)
     text = full(order[0], "wage", "出生者的外省存量变化 ")
