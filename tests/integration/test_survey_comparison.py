@@ -9,13 +9,12 @@ where the shipped report prints the sentence that the comparison awaits the surv
 
 from __future__ import annotations
 
-import html
 import json
-import re
 
 import pytest
 from official_files import survey_table
 from project_copy import copy_built, run_make
+from test_rendered_text import reader_text
 
 REGIONS = ("liaoning", "jilin", "heilongjiang", "ne")
 
@@ -23,9 +22,7 @@ REGIONS = ("liaoning", "jilin", "heilongjiang", "ne")
 def _text(project) -> str:
     """The report's text from the HTML: a page break (with the running header and a float set between the two
     halves of a sentence) would split a sentence in the PDF's text."""
-    page = (project / "_output/report.html").read_text(encoding="utf-8")
-    page = re.sub(r"<(script|style|math)\b.*?</\1>", " ", page[page.find("<body") :], flags=re.S | re.I)
-    return html.unescape(re.sub(r"<[^>]+>", "", page))
+    return reader_text((project / "_output/report.html").read_text(encoding="utf-8"))
 
 
 def _results(project) -> dict:

@@ -331,28 +331,29 @@ def interval_count_sentence(n_above: int, n_below: int, n_zero: int, unit: str =
 def grouped_clause(subjects: Sequence[str], words: Sequence[str], tail: str = "") -> str:
     """Subjects grouped by their word, in the order met: ``["辽宁", "黑龙江", "吉林"], ["高于", "低于",
     "低于"], "中位数"`` → "辽宁高于中位数，黑龙江和吉林均低于中位数"."""
+    return "，".join(f"{_join(g)}{'均' if len(g) > 1 else ''}{w}{tail}" for w, g in _by_word(subjects, words).items())
+
+
+def _by_word(subjects: Sequence[str], words: Sequence[str]) -> dict[str, list[str]]:
+    """The subjects grouped by their word, groups and subjects in the order met."""
     if len(subjects) != len(words) or not subjects:
         raise ValueError(f"{len(subjects)} subjects for {len(words)} words")
     groups: dict[str, list[str]] = {}
     for s, w in zip(subjects, words, strict=True):
         groups.setdefault(w, []).append(s)
-    return "，".join(f"{_join(g)}{'均' if len(g) > 1 else ''}{w}{tail}" for w, g in groups.items())
+    return groups
 
 
 def change_direction_clause(items: Sequence[str], words: Sequence[str]) -> str:
     """Quantities grouped by the direction of their change (:data:`WORDS` ``change``), in the order met, so that
-    a word is said once per group: ``["安徽 −41%", "江西 −19%（−38% 至 +4%）", "湖北 −15%"], ["减少", "无法判断",
-    "减少"]`` → "安徽 −41%和湖北 −15%均减少，江西 −19%（−38% 至 +4%）的区间含零，方向无法判断"."""
-    if len(items) != len(words) or not items:
-        raise ValueError(f"{len(items)} items for {len(words)} words")
-    groups: dict[str, list[str]] = {}
-    for item, word in zip(items, words, strict=True):
-        groups.setdefault(word, []).append(item)
+    a word is said once per group (:func:`grouped_clause`, with an undecided direction read as an interval
+    containing zero): ``["安徽 −41%", "江西 −19%（−38% 至 +4%）", "湖北 −15%"], ["减少", "无法判断", "减少"]`` →
+    "安徽 −41%和湖北 −15%均减少，江西 −19%（−38% 至 +4%）的区间含零，方向无法判断"."""
     return "，".join(
         f"{_join(g)}的区间{'均' if len(g) > 1 else ''}含零，方向无法判断"
         if w == UNDECIDED
         else f"{_join(g)}{'均' if len(g) > 1 else ''}{w}"
-        for w, g in groups.items()
+        for w, g in _by_word(items, words).items()
     )
 
 
