@@ -5,8 +5,8 @@ style) and checks each entry by its document-type code: authors and title for ev
 journal article [J] the journal, year, volume or issue, and pages; for a book [M] or report [R] the
 place, publisher and year; for a paper in proceedings [C] the proceedings, year and pages; for anything
 online (…/OL) the address and the access date [YYYY-MM-DD]. An English entry carries no Chinese
-edition word. ``KNOWN_GAPS`` names the elements that could not be verified against the source and are
-therefore left out rather than guessed; each must still be missing (so the list shrinks as they are found).
+edition word. ``KNOWN_GAPS`` would name elements that could not be verified against a source and are left out rather
+than guessed; each must still be missing, so the list only shrinks. It is empty.
 """
 
 from __future__ import annotations
@@ -19,15 +19,10 @@ import pytest
 ENTRY = re.compile(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>(.*?)</div>\s*(?=<div id="ref-|</div>)', re.S)
 TYPE = re.compile(r"\[(J|M|C|R|Z|N|D|S|P|G|A|CP|EB|DB)(?:/OL)?\]")
 
-# key -> (elements missing, why). The seed paper cites these three without pages; no stored source gives them
-# (searched 2026-12-05: the issues' tables of contents, the article pages and papers citing them, by title,
-# author and journal issue), so the pages stay out rather than guessed.
-_NO_PAGES = "no checkable source for the pages was found (the seed paper cites the issue only)"
-KNOWN_GAPS = {
-    "gao_wenshu2023": ({"pages"}, _NO_PAGES),
-    "gao_li2019": ({"pages"}, _NO_PAGES),
-    "lv_jingquan2022": ({"pages"}, _NO_PAGES),
-}
+# key -> (elements missing, why): elements that could not be verified against a source and are left out rather
+# than guessed. Empty: the three articles the seed paper cites by issue only (no pages found in any stored
+# source, searched 2026-12-05) are no longer cited; the passages are attributed to the seed paper itself.
+KNOWN_GAPS: dict[str, tuple[set[str], str]] = {}
 
 
 def entries(page: str) -> dict[str, str]:
