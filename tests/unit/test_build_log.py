@@ -38,7 +38,32 @@ def test_a_kernel_started_by_the_runner_does_not_warn(tmp_path, capfd):
     assert out.cells[0].outputs[0]["text"].strip() == "ipc"
     captured = capfd.readouterr()  # the kernel's own stderr goes to this process's file descriptor 2
     assert "WARNING" not in captured.err and "without encryption" not in captured.err, captured.err
+    assert "ERROR" not in captured.err and "KeyboardInterrupt" not in captured.err, captured.err
     assert not list(Path.cwd().glob("kernel-ipc-*")), "IPC sockets left in the working directory"
+
+
+def test_shutdown_does_not_interrupt_a_finished_kernel_but_a_timeout_still_can(monkeypatch):
+    """jupyter_client interrupts before every shutdown, which ipykernel may log as an ERROR in a good build."""
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager, KernelManager
+
+    sent = []
+
+    async def record(self):
+        sent.append("interrupt")
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", record)
+    km = run_notebook.kernel_manager_class()(kernel_name=run_notebook.KERNEL)
+
+    async def run():
+        await km.start_kernel()
+        await km.shutdown_kernel()
+
+    asyncio.run(run())
+    assert sent == [] and not km.has_kernel
+    # nbclient interrupts a cell that times out through interrupt_kernel, which stays jupyter_client's own
+    assert run_notebook.kernel_manager_class().interrupt_kernel is KernelManager._async_interrupt_kernel
 
 
 def test_no_progress_bar_under_make_or_in_a_log(monkeypatch):

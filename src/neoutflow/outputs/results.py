@@ -50,7 +50,13 @@ class ResultSet:
         suffix: str = "",
         signed: bool = False,
     ):
-        """Record one number; ``display`` defaults to :func:`format_number`. Returns ``value``."""
+        """Record one number; ``display`` defaults to :func:`format_number`. Returns ``value``.
+
+        A key is recorded once: a second record of the same key is refused, since silently keeping the last
+        one let two different quantities share a name (the region count once overwrote a model's N).
+        """
+        if key in self._items:
+            raise ValueError(f"result {key!r} is already recorded in {self.name!r}; each key names one number")
         if not key.replace("_", "").isalnum() or not key.isascii():
             raise ValueError(f"result key {key!r} must be ASCII letters, digits and underscores")
         if hasattr(value, "item"):  # numpy scalar -> Python scalar, so JSON is exact

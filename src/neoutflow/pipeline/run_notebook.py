@@ -67,6 +67,14 @@ def kernel_manager_class() -> type:
             kwargs.setdefault("ip", str(runtime / f"neoutflow-{uuid.uuid4().hex[:12]}-ipc"))
             super().__init__(**kwargs)
 
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts a kernel before every shutdown; once the last cell has run there is
+            # nothing to interrupt, and ipykernel would log "ERROR | KeyboardInterrupt caught in kernel" into
+            # a build that succeeded. An interrupt while cells run (a timeout) still goes through.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
     return IpcKernelManager
 
 
