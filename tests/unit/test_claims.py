@@ -151,3 +151,51 @@ def test_change_direction_clause_says_each_direction_once():
     assert change_direction_clause(["吉林 −5%"], ["减少"]) == "吉林 −5%减少"
     with pytest.raises(ValueError):
         change_direction_clause([], [])
+
+
+def test_persistence_reading_is_written_for_every_case():
+    import itertools
+
+    from prose_scan import problems
+
+    sig, ns = 0.01, 0.4
+    seen = set()
+    for placebo, fe, main, lag in itertools.product(
+        [(2.0, sig), (-2.0, sig), (2.0, ns)], [(1.0, sig), (-1.0, sig), (1.0, ns)], [sig, ns], [sig, ns]
+    ):
+        text = claims.persistence_reading((3.0, 0.01), placebo, fe, (3.0, main), (3.0, lag))
+        assert not problems(text), (text, problems(text))
+        assert text.count("；") == 2 and text.endswith("（模型 4）")
+        seen.add(text)
+    assert len(seen) == 3 * 3 * 4  # every case its own sentence
+    # hand-written expectations for the shipped case and its opposite
+    text = claims.persistence_reading((16.7, 0.003), (44.7, 0.001), (1.3, 0.886), (22.7, 0.040), (24.1, 0.066))
+    assert text.startswith("2010 年的相对工资与此前十年（2000—2010 年）的净迁移也显著相关（模型 3）")
+    assert "主模型的工资系数不再显著" in text and text.endswith("工资系数不显著（模型 4）")
+    text = claims.persistence_reading((16.7, 0.003), (4.0, 0.5), (9.0, 0.01), (22.7, 0.2), (24.1, 0.01))
+    assert "没有显著关联" in text and "变得显著" in text and "也显著且方向相同" in text
+
+
+def test_spatial_and_comparison_readings():
+    from prose_scan import problems
+
+    absorbed = claims.spatial_reading(0.019, 0.456)
+    assert (
+        absorbed.startswith("净迁移率本身在相邻省份之间显著相关，但主模型的残差没有") and "没有因此明显偏小" in absorbed
+    )
+    assert claims.spatial_reading(0.3, 0.5).startswith("净迁移率和主模型残差都没有显著的空间自相关")
+    assert "p 值应从宽解读" in claims.spatial_reading(0.01, 0.02) == claims.spatial_reading(0.5, 0.02)
+    clauses = [claims.inside_count_clause("(e)", k, 5) for k in range(6)]
+    assert clauses[5] == "(e) 的 95% 区间包含全部 5 个" and clauses[0] == "(e) 的 95% 区间不包含其中任何一个"
+    assert clauses[4] == "(e) 的 95% 区间包含其中 4 个"
+    assert claims.inside_count_clause("(g)", 1, 1) == "(g) 的 95% 区间包含它"
+    with pytest.raises(ValueError):
+        claims.inside_count_clause("(e)", 6, 5)
+    readings = {claims.compatibility_reading(ks, 5, "古恒宇等", "迁出地工资估计") for ks in ([5, 4], [0, 0], [2, 3])}
+    assert readings == {
+        "本报告的迁出地工资估计与古恒宇等的结果相容",
+        "本报告的迁出地工资估计与古恒宇等的结果不相容",
+        "本报告的迁出地工资估计与古恒宇等的结果部分相容",
+    }
+    for text in [*clauses, *readings, absorbed]:
+        assert not problems(text), text

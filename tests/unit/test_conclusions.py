@@ -37,20 +37,14 @@ def _displays(results: dict) -> dict:
     return {k: v["display"] for k, v in cc.synthesise(results).to_dict().items()}
 
 
-def _numpy_holm(p):
-    """Holm's step-down adjustment written out (independent of statsmodels)."""
-    p = np.asarray(p, float)
-    order = np.argsort(p)
-    m = len(p)
-    adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    out = np.empty(m)
-    out[order] = np.minimum(adj, 1.0)
-    return out
+def test_holm_matches_statsmodels():
+    from statsmodels.stats.multitest import multipletests
 
-
-def test_holm_matches_numpy():
-    p = [0.001, 0.04, 0.03, 0.2, 0.012, 0.5, 0.0049]
-    np.testing.assert_allclose(cc.holm(p), _numpy_holm(p), rtol=0, atol=1e-15)
+    rng = np.random.default_rng(7)
+    cases = [[0.001, 0.04, 0.03, 0.2, 0.012, 0.5, 0.0049], [0.5], [0.01, 0.01, 0.01], list(rng.uniform(0, 0.1, 12))]
+    for p in cases:
+        np.testing.assert_allclose(cc.holm(p), multipletests(p, method="holm")[1], rtol=0, atol=1e-15)
+    assert cc.holm([]) == []
 
 
 def test_synthesis_on_synthetic_results():
@@ -120,3 +114,59 @@ def test_verdicts_in_one_clause_merge_the_shared_ones():
     mixed = _displays(_synthetic(flipped))
     assert mixed["rec_pay_verdict"] != claims.SUPPORT
     assert mixed["verdicts_clause"] == f"薪酬“{mixed['rec_pay_verdict']}”，产业和教育均“{claims.SUPPORT}”"
+
+
+def test_coefficients_are_quoted_with_three_significant_digits():
+    assert [cc.coefficient(x) for x in (22.654993, 2.2161, -0.23349, 0.0030311, -1.9161, 0.0)] == [
+        "22.7",
+        "2.22",
+        "-0.233",
+        "0.00303",
+        "-1.92",
+        "0",
+    ]
+
+
+def test_evidence_sentence_quotes_the_verdicts_own_tests_and_what_holm_leaves():
+    from prose_scan import problems
+
+    d = _displays(_synthetic({"determinants.wild_p_log_relative_wage": 0.04}))
+    pay = d["rec_pay_evidence"]
+    # the p-values the verdict reads (wild bootstrap; the flow model's cluster-robust), kind named once per run
+    assert pay.startswith(
+        "省级主模型中相对工资的系数为 1.00（野自助法 p = 0.040），地级模型中相对工资的系数为 1.00（p = 0.001）"
+    )
+    assert "出生地流量模型中迁出地工资的系数为 -1.00（聚类稳健 p = 0.001；预期为负）" in pay
+    assert pay.endswith(f"经 Holm 校正（全部 {d['n_tests']} 个检验）后，三项都在预期方向上显著")
+    # every combination of significance and sign of the three pay tests: a sentence that agrees with the table
+    tests = cc.RECOMMENDATIONS[1].tests
+    assert [t.label for t in tests] == ["省级", "地级", "流量（迁出地）"]
+    for signs in itertools.product([1, -1], repeat=3):
+        for ps in itertools.product([0.0001, 0.9], repeat=3):
+            over = {}
+            for t, s, p in zip(tests, signs, ps):
+                over[t.coef], over[t.p] = s * t.sign * 1.0, p
+            d = _displays(_synthetic(over))
+            text, n_for, n_against = d["rec_pay_evidence"], int(d["rec_pay_n_for"]), int(d["rec_pay_n_against"])
+            assert not problems(text), (text, problems(text))
+            assert "0 项" not in text and "零项" not in text
+            if n_for == 3:
+                assert text.endswith("三项都在预期方向上显著")
+            elif n_for == n_against == 0:
+                assert "三项都不显著（校正后最小 p = " in text
+            else:
+                assert ("在预期方向上显著" in text) == (n_for > 0)
+                assert ("在相反方向上显著" in text) == (n_against > 0)
+            wrong = sum(s < 0 for s in signs)
+            if n_for + n_against < 3:
+                assert ("都在预期方向上" in text) == (wrong == 0)
+                assert ("都与预期方向相反" in text) == (wrong == 3)
+
+
+def test_holm_clause_for_a_single_test():
+    assert cc.holm_clause([(1.0, 0.01, 1)], 5) == "经 Holm 校正（全部 5 个检验）后，这一项在预期方向上显著"
+    assert (
+        cc.holm_clause([(-1.0, 0.5, 1)], 5)
+        == "经 Holm 校正（全部 5 个检验）后，这一项不显著（校正后 p = 0.500）；点估计与预期方向相反"
+    )
+    assert cc.holm_clause([(1.0, 0.5, 1)] * 12, 12).startswith("经 Holm 校正（全部 12 个检验）后，12 项都不显著")

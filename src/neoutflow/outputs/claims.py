@@ -404,3 +404,82 @@ class RegionWords:
         short = {c: short_province_name(n) for c, n in zip(codes, full, strict=True)}
         name = str(study_region["name"])
         return cls(name, codes, short, region_group_name(name, full), _join([short[c] for c in codes]))
+
+
+# --- Chapter 7's summary: what the persistence, spatial and comparability checks mean for the province models
+# Each reading is chosen from significance (ALPHA) and signs, so that every configuration gets a sentence that
+# says what its own numbers show.
+
+
+def persistence_reading(
+    cross: tuple[float, float],
+    placebo: tuple[float, float],
+    fe: tuple[float, float],
+    main: tuple[float, float],
+    main_lag: tuple[float, float],
+    alpha: float = ALPHA,
+) -> str:
+    """What the two-decade panel says about the province pay association, from ``(coefficient, p)`` of the
+    cross-section (model 1), the placebo on the earlier decade (model 3), the fixed-effects panel (model 4) and
+    the main model without and with the earlier decade's rate. Three clauses joined by "；"."""
+    same = (lambda c: c * cross[0] > 0) if cross[0] != 0 else (lambda c: False)
+    if placebo[1] < alpha and same(placebo[0]):
+        first = (
+            "2010 年的相对工资与此前十年（2000—2010 年）的净迁移也显著相关（模型 3），而工资不可能吸引在它之前"
+            "发生的迁移，因此截面上的工资关联至少有一部分来自长期存在的省际差异或迁移对工资的反作用"
+        )
+    elif placebo[1] < alpha:
+        first = "2010 年的相对工资与此前十年（2000—2010 年）的净迁移显著相关，但方向与此后十年相反（模型 3）"
+    else:
+        first = (
+            "2010 年的相对工资与此前十年（2000—2010 年）的净迁移没有显著关联（模型 3），"
+            "这一检验没有发现工资关联来自长期省际差异的证据"
+        )
+    main_sig, lag_sig = main[1] < alpha, main_lag[1] < alpha
+    second = (
+        "控制上一个十年的净迁移后，主模型的工资系数"
+        + {
+            (True, True): "仍然显著",
+            (True, False): "不再显著",
+            (False, True): "变得显著",
+            (False, False): "与控制前一样不显著",
+        }[(main_sig, lag_sig)]
+    )
+    if fe[1] < alpha:
+        third = "只用各省自身工资的变化识别时，工资系数" + ("也显著且方向相同" if same(fe[0]) else "显著但方向相反")
+    else:
+        third = "只用各省自身工资的变化识别时，工资系数不显著"
+    return f"{first}；{second}；{third}（模型 4）"
+
+
+def spatial_reading(outcome_p: float, residual_p: float, alpha: float = ALPHA) -> str:
+    """What Moran's I of the outcome and of the main model's residuals means for the province models' errors."""
+    if residual_p < alpha:
+        return "主模型的残差仍有显著的空间自相关，把各省当作相互独立的标准误可能偏小，前文省级模型的 p 值应从宽解读"
+    if outcome_p < alpha:
+        return (
+            "净迁移率本身在相邻省份之间显著相关，但主模型的残差没有显著的空间自相关：这种相关已由解释变量吸收，"
+            "把各省当作相互独立的标准误没有因此明显偏小"
+        )
+    return "净迁移率和主模型残差都没有显著的空间自相关，把各省当作相互独立的标准误没有因此明显偏小"
+
+
+def inside_count_clause(model: str, inside: int, n: int) -> str:
+    """How many of ``n`` published estimates one model's 95% interval contains, without "0 个"."""
+    if not 0 <= inside <= n or n < 1:
+        raise ValueError(f"{inside} of {n} estimates")
+    if inside == n:
+        return f"{model} 的 95% 区间包含全部 {n} 个" if n > 1 else f"{model} 的 95% 区间包含它"
+    if inside == 0:
+        return f"{model} 的 95% 区间不包含其中任何一个" if n > 1 else f"{model} 的 95% 区间不包含它"
+    return f"{model} 的 95% 区间包含其中 {inside} 个"
+
+
+def compatibility_reading(insides: Sequence[int], n: int, other: str, what: str = "估计") -> str:
+    """Whether the report's estimates agree with ``other``'s: compatible when some model's interval contains
+    every published estimate, incompatible when none contains any, partly compatible otherwise."""
+    if max(insides) == n:
+        return f"本报告的{what}与{other}的结果相容"
+    if max(insides) == 0:
+        return f"本报告的{what}与{other}的结果不相容"
+    return f"本报告的{what}与{other}的结果部分相容"

@@ -163,6 +163,9 @@ NAMED_IN_WORDS: set[str] = {"outflow.ne_net_migration_all_ages"}
 # quotes each of its parts.
 COMPOSED: dict[str, list[str]] = {
     "conclusions.verdicts_clause": [f"conclusions.rec_{s}_verdict" for s in ("pay", "industry", "education")],
+    # how many of Gu et al.'s estimates the intervals of models (e) and (g) contain, and what that means
+    "flows.gu_inside_clause": ["flows.me_gu_inside", "flows.mg_gu_inside"],
+    "flows.gu_reading": ["flows.me_gu_inside", "flows.mg_gu_inside"],
 }
 
 # ``<key>_en``: the same value as ``<key>``, displayed for the English abstract; it quotes ``<key>``.

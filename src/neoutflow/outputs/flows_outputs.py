@@ -25,9 +25,11 @@ from neoutflow.outputs.claims import (
     agreement_word,
     change_direction_clause,
     compare_word,
+    compatibility_reading,
     direction_word,
     evidence_word,
     grouped_clause,
+    inside_count_clause,
     interval_word,
     magnitude_word,
     sign_stability_word,
@@ -244,6 +246,11 @@ def record_variants(rs, variants: dict[str, dict], sensitivity: pd.DataFrame) ->
             digits=0,
         )
     _rec(rs, "gu_periods", len(GU2022_ORIGIN_WAGE), "个", "古恒宇等迁出地工资估计的个数（合并与四期）", digits=0)
+    n, insides = len(GU2022_ORIGIN_WAGE), [int(rs[f"m{name}_gu_inside"].value) for name in ("e", "g")]
+    clause = "，".join(inside_count_clause(f"({name})", k, n) for name, k in zip(("e", "g"), insides))
+    rs.record("gu_inside_clause", clause, "", "古恒宇等的估计落在 (e)、(g) 区间内的个数（句）", display=clause)
+    reading = compatibility_reading(insides, n, "古恒宇等", "迁出地工资估计")
+    rs.record("gu_reading", reading, "", "与古恒宇等的迁出地工资估计是否相容（句）", display=reading)
     for term, grp in sensitivity.groupby("term"):
         k, lab = term_key(term), TERM_LABELS[term]
         _rec(

@@ -16,7 +16,7 @@ from neoutflow.analysis import inference
 from neoutflow.analysis import persistence as pe
 from neoutflow.analysis import spatial as sp
 from neoutflow.outputs import tables as rt
-from neoutflow.outputs.claims import significance_word
+from neoutflow.outputs.claims import persistence_reading, significance_word, spatial_reading
 from neoutflow.outputs.results import ResultSet
 
 REPS = 9999
@@ -97,6 +97,24 @@ def record_with_lag(rs: ResultSet, base, lagged, frame: pd.DataFrame, outcome: s
         rs.record(f"persist_{key}_wage_p", p, "", f"{what}相对工资系数的野自助法 p 值", digits=3)
         word = significance_word(p)
         rs.record(f"persist_{key}_wage_word", word, "", f"{what}相对工资系数是否显著", display=word)
+
+
+def record_readings(rs: ResultSet) -> None:
+    """Chapter 7's summary sentences, from the coefficients and p-values recorded above."""
+
+    def pair(key: str) -> tuple[float, float]:
+        return float(rs[f"{key}_coef"].value), float(rs[f"{key}_p"].value)
+
+    reading = persistence_reading(
+        pair("persist_cross_wage"),
+        pair("persist_placebo_wage"),
+        pair("persist_fe_wage"),
+        pair("persist_main_wage"),
+        pair("persist_main_lag_wage"),
+    )
+    rs.record("persist_reading", reading, "", "两期面板对省级工资关联的含义（句）", display=reading)
+    reading = spatial_reading(float(rs["moran_outcome_p"].value), float(rs["moran_residual_p"].value))
+    rs.record("spatial_reading", reading, "", "空间依赖对省级模型标准误的含义（句）", display=reading)
 
 
 def persistence_table(fits: Mapping[str, Any], tables_dir: Path, wild: Mapping[tuple[str, str], float]) -> str:
@@ -183,4 +201,5 @@ def run(report, boundaries, reps: int = REPS, seed: int = SEED) -> str:
         "spatial_islands", "、".join(names), "", "无相邻省份者（以最近省份为邻）", display="、".join(names)
     )
     moran = record_spatial(report.rs, report.prov, report.main, report.outcome, report.reg, w, seed)
+    record_readings(report.rs)
     return persistence_table(fits, report.tables_dir, wild) + "\n" + spatial_table(moran, report.tables_dir)
