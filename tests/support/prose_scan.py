@@ -88,6 +88,10 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "negative out-migration": re.compile(r"净迁出(?:率|量|人口|人数)?[^，。；\d]{0,6}为\s*[\-−]\s*\d"),
     # "7,490 万（−24.0）": a signed change in brackets without its unit
     "change without unit": re.compile(r"(?:万|%|‰|人)\s*（\s*[+\-−]\s*\d[\d,]*(?:\.\d+)?\s*）"),
+    # "北京（所在省份仅此一个单位（直辖市…），被…吸收）": a bracket inside a bracket
+    "nested brackets": re.compile(r"（[^（）]*（"),
+    # "（标准误 7.780，p = 0.007）（单位：…）": two brackets in a row
+    "adjacent brackets": re.compile(r"）\s*（"),
     # "出生率 … 为 −7.08，": a rate printed without % or ‰
     "rate without unit": re.compile(rf"[{CJK}]率[^，。；（）\d]{{0,8}}为\s*{NUMBER}\s*(?=[，。；、）]|$)"),
 }
@@ -141,13 +145,17 @@ def _rules() -> Iterator[tuple[str, Callable[[str], Iterator[tuple[int, str]]]]]
     yield "clause repeated in a sentence", _repeated_clauses
 
 
+# Rules run on the HTML only: in the PDF's text a float or the running head can land inside a bracket.
+HTML_ONLY = {"nested brackets", "adjacent brackets"}
+
+
 def problems(text: str, pdf: bool = False) -> list[str]:
     """Every hit of every rule in ``text``, each as "rule: …context…". ``pdf``: ``text`` is the squeezed
     text of the PDF, where table cells run together, so a clause repeated across cells is not looked for
-    (the HTML, whose cells stay apart, is)."""
+    (the HTML, whose cells stay apart, is); nor are the bracket rules (:data:`HTML_ONLY`)."""
     found = []
     for name, rule in _rules():
-        if pdf and rule is _repeated_clauses:
+        if pdf and (rule is _repeated_clauses or name in HTML_ONLY):
             continue
         for at, hit in rule(text):
             context = text[max(0, at - 30) : at + len(hit) + 30].replace("\n", " ")

@@ -182,3 +182,38 @@ def test_region_wage_sentence_names_few_missing_units_and_counts_many(tmp_path, 
     assert rs["n_region_units"].value == 8 and rs["n_region_wage"].value == 8 - missing
     text = rs["region_wage_sentence"].display + rs["region_no_wage_note"].display
     assert named in text and "东北" not in text
+
+
+def test_provinces_left_out_are_grouped_by_reason_without_nested_brackets():
+    from prose_scan import problems
+
+    from neoutflow.analysis import datasets
+
+    # every reason datasets.prefecture_sample can give has a phrase (a new reason must get one)
+    reasons = [
+        "省直辖县级单位的集合，并非一个地级市（不构成统一的劳动力市场，成员可随区划调整而变）",
+        "基期普查中无此单位（基期后新设），基期人口无从比较",
+        "缺少结果变量（net_migration_rate）",
+        "缺少基期解释变量（log_relative_wage_city）",
+        "所在省份在样本中仅此一个单位（直辖市，或同省其他单位已被排除），被省份固定效应完全吸收",
+    ]
+    phrases = [pr.left_out_phrase(r) for r in reasons]
+    assert phrases[3] == "缺少基期的" + pr.label("log_relative_wage_city")
+    assert phrases[4].startswith("在样本中只剩一个地级单位")
+    with pytest.raises(ValueError, match="no phrase"):
+        pr.left_out_phrase("另一个原因")
+    # three provinces: one a singleton, two missing the wage (one of them also the outcome), grouped by reason
+    dropped = pd.DataFrame(
+        {
+            "province_code": ["110000", "410000", "540000", "540000"],
+            "reason": [reasons[4], reasons[3], reasons[3], reasons[2]],
+        }
+    )
+    kept = pd.DataFrame({"province_code": ["999999"]})
+    rs = ResultSet("prefecture_wages")
+    pr.record_provinces_out(rs, kept, dropped)
+    text = rs["pw_provinces_out"].value
+    assert rs["pw_provinces_out_n"].value == 3 and len(datasets.provinces_left_out(kept, dropped)) == 3
+    assert text.startswith("北京在样本中只剩一个地级单位") and "；河南和西藏缺少基期的相对工资" in text
+    assert text.endswith("；西藏缺少" + pr.label("net_migration_rate"))
+    assert not problems(text), problems(text)

@@ -189,10 +189,10 @@ def curve_verdict(share_positive_excl: float, share_negative_excl: float) -> str
     """A specification curve (95% intervals): when at least half of the specifications have an interval
     entirely above (below) zero → 过半设定支持正向（负向）关联; otherwise 多数设定无法判断."""
     if share_positive_excl >= 0.5:
-        return "过半设定支持正向关联（95% 区间在零以上）"
+        return "过半设定的 95% 区间在零以上，支持正向关联"
     if share_negative_excl >= 0.5:
-        return "过半设定支持负向关联（95% 区间在零以下）"
-    return f"多数设定{UNDECIDED}（过半设定的 95% 区间含零或方向不一）"
+        return "过半设定的 95% 区间在零以下，支持负向关联"
+    return f"过半设定的 95% 区间含零或方向不一，多数设定{UNDECIDED}"
 
 
 def scenario_verdict(testable: bool, changes_excluding_zero: Iterable[float]) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 from neoutflow.analysis import hukou as hk
 from neoutflow.analysis import survival as sv
 from neoutflow.analysis.outflow import PAPER_CLAIM
+from neoutflow.formatting import list_zh
 from neoutflow.outputs import derived
 from neoutflow.outputs.claims import destination_stock_word, direction_word, shared_clause
 from neoutflow.outputs.results import ResultSet
@@ -184,8 +185,12 @@ def record_benchmark(
         word = "异常" if anomalous else "不异常"
         rs.record(f"anomaly_word_{code}", word, "", f"{names[code]}40+是否异常", display=word)
     top = dest["gainers"].head(3)
-    text = "、".join(f"{short_province_name(names[c])}（{r:+.1f}%）" for c, r in top["old_rate"].items())
-    rs.record("dest_top3", text, "", "60+净迁入最多的三个省份", display=text)
+    # ordered by the number of persons gained, so the rates (not in that order) are given as a list after them
+    rates = [f"{r:+.1f}%" for r in top["old_rate"]]
+    rates = "、".join(rates[:-1]) + " 和 " + rates[-1] if len(rates) > 1 else "".join(rates)  # numbers: spaced
+    listed = list_zh([short_province_name(names[c]) for c in top.index])
+    text = f"{listed}（60 岁及以上净迁入率{'依次' if len(top) > 1 else ''}为 {rates}）"
+    rs.record("dest_top3", text, "", "60+净迁入人数最多的三个省份", display=text)
     rs.record("dest_n_gainers", dest["n_gainers"], "count", "60+净迁入省份数", digits=0)
     rs.record("dest_n_others", dest["n_others"], "count", "东北以外省份数", digits=0)
     rs.record("dest_uniform_rate", dest["uniform_rate"], "%", "覆盖误差均摊时的60+净迁入率", digits=2, suffix="%")
@@ -251,11 +256,12 @@ def record_coverage(rs: ResultSet, checks: dict) -> None:
 
 
 def preferred_name(choice: dict) -> str:
-    """The preferred estimate's name in words (ratio set and variant)."""
+    """The preferred estimate's name in words (ratio set and variant): "常住暴露下的死亡差异调整、平均写法"."""
     from neoutflow.outputs.migration_figures import RATIOS_ZH, VARIANT_ZH
 
-    what = "死亡差异调整（常住暴露）" if choice["set"] == "differential" else RATIOS_ZH[choice["set"]]
-    return f"{what}·{VARIANT_ZH[choice['variant']]}法"
+    # no brackets of its own: the prose quotes it inside parentheses ("−1,064.2 万（首选估计，…）")
+    what = "常住暴露下的死亡差异调整" if choice["set"] == "differential" else RATIOS_ZH[choice["set"]]
+    return f"{what}、{VARIANT_ZH[choice['variant']]}写法"
 
 
 def record_preferred(rs: ResultSet, checks: dict) -> None:

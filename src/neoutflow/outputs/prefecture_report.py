@@ -20,6 +20,7 @@ from neoutflow import atomic
 from neoutflow.analysis import datasets
 from neoutflow.analysis import prefecture_models as pm
 from neoutflow.analysis import spec_curve as sc
+from neoutflow.formatting import list_zh
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
     curve_verdict,
@@ -157,17 +158,41 @@ def write_models(
     return rt.to_markdown(table, caption, "prefecture_wages_models", note, SOURCES)
 
 
+# How a unit's reason (datasets.prefecture_sample) reads after the names of the provinces it leaves out, by the
+# phrase that identifies it; a missing variable is named by its label.
+LEFT_OUT_PHRASES = (
+    ("仅此一个单位", "在样本中只剩一个地级单位（直辖市，或同省其他单位已被排除），被省份固定效应完全吸收"),
+    ("省直辖县级单位", "只有省直辖县级单位的集合，没有可比的地级市"),
+    ("基期后新设", "只有基期后新设的单位"),
+)
+_MISSING = re.compile(r"缺少(基期解释变量|结果变量)（(.+)）$")
+
+
+def left_out_phrase(reason: str) -> str:
+    """One reason of :func:`datasets.prefecture_sample` as the predicate of a sentence about provinces, without
+    brackets around a label that has its own: "缺少基期解释变量（log_relative_wage_city）" → "缺少基期的相对工资
+    （对数，地级，在岗职工）"."""
+    for phrase, predicate in LEFT_OUT_PHRASES:
+        if phrase in reason:
+            return predicate
+    m = _MISSING.match(reason)
+    if m:
+        what = m.group(2)
+        what = label(what) if re.fullmatch(r"[a-z_0-9]+", what) else what
+        return f"缺少基期的{what}" if m.group(1) == "基期解释变量" else f"缺少{what}"
+    raise ValueError(f"no phrase for the reason {reason!r}; add it to LEFT_OUT_PHRASES")
+
+
 def record_provinces_out(rs, kept: pd.DataFrame, dropped: pd.DataFrame) -> None:
-    """The provinces the prefecture sample leaves out entirely, with the reasons of their units."""
+    """The provinces the prefecture sample leaves out entirely, grouped by the reasons of their units: one
+    clause per reason, naming its provinces once ("北京、天津和上海在样本中只剩一个地级单位，…；河南缺少…")."""
     out = datasets.provinces_left_out(kept, dropped)
     names = _province_names()
-    # a reason names a variable by its identifier when the shared dictionary lacks it: show this chapter's label
-    reasons = [
-        [re.sub(r"（([a-z_0-9]+)）", lambda m: f"（{label(m.group(1))}）", x) for x in r] for r in out["reasons"]
-    ]
-    text = (
-        "；".join(f"{names[c]}（{'；'.join(r)}）" for c, r in zip(out["province_code"], reasons, strict=True)) or "无"
-    )
+    by_reason: dict[str, list[str]] = {}
+    for code, reasons in zip(out["province_code"], out["reasons"], strict=True):
+        for reason in reasons:
+            by_reason.setdefault(left_out_phrase(reason), []).append(names[code])
+    text = "；".join(f"{list_zh(provinces)}{predicate}" for predicate, provinces in by_reason.items()) or "无"
     rs.record("pw_provinces_out_n", len(out), "个", "地级样本中没有任何单位的省份数", digits=0)
     rs.record("pw_provinces_out", text, "", "地级样本中没有任何单位的省份及原因", display=text)
 
