@@ -199,3 +199,15 @@ def test_spatial_and_comparison_readings():
     }
     for text in [*clauses, *readings, absorbed]:
         assert not problems(text), text
+
+
+def test_interaction_readings_of_two_models_are_said_once_when_they_agree():
+    undecided = claims.interaction_word(-0.08, 0.99)
+    stronger = claims.interaction_word(3.0, 0.01)
+    assert claims.interaction_pair_reading(undecided, undecided) == (
+        "两个交互项都不显著，无法判断东北与其他地区的工资关联是否不同"
+    )
+    assert claims.interaction_pair_reading(stronger, stronger) == "两个交互项都显著，东北的工资关联更强"
+    assert claims.interaction_pair_reading(stronger, undecided) == (
+        "净迁移模型中东北的工资关联更强，青年模型中无法判断东北与其他地区的工资关联是否不同"
+    )

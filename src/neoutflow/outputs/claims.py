@@ -185,6 +185,14 @@ def interaction_word(coef: float, p: float, alpha: float = ALPHA, region: str = 
     return f"{region}的工资关联更强" if coef > 0 else f"{region}的工资关联更弱"
 
 
+def interaction_pair_reading(net_word: str, young_word: str) -> str:
+    """The net and young-adult models' readings of the region × wage term (:func:`interaction_word`), said once
+    when they agree: "两个交互项都不显著，无法判断东北与其他地区的工资关联是否不同"."""
+    if net_word == young_word:
+        return f"两个交互项{'都不显著' if net_word.startswith(UNDECIDED) else '都显著'}，{net_word}"
+    return f"净迁移模型中{net_word}，青年模型中{young_word}"
+
+
 def curve_verdict(share_positive_excl: float, share_negative_excl: float) -> str:
     """A specification curve (95% intervals): when at least half of the specifications have an interval
     entirely above (below) zero → 过半设定支持正向（负向）关联; otherwise 多数设定无法判断."""

@@ -24,6 +24,7 @@ from neoutflow.formatting import list_zh
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
     curve_verdict,
+    interaction_pair_reading,
     interaction_word,
     interval_count_sentence,
     interval_word,
@@ -306,11 +307,11 @@ def record_interaction(rs, fits: dict, region_name: str = "东北") -> None:
         rs.record(f"{prefix}_interaction_word", w, "", what, display=w)
     net, young = ("pw_net_region", "pw_young_region")
     term = pm.REGION_WAGE
+    reading = interaction_pair_reading(*(rs[f"{m}_interaction_word"].display for m in (net, young)))
     text = (
-        f"薪酬在{n}是否更重要？加入“{n} × 相对工资”交互项后，交互项系数为 {rs[f'{net}_coef_{term}'].display}"
-        f"（p = {rs[f'{net}_p_{term}'].display}）：{rs[f'{net}_interaction_word'].display}；青年模型中为 "
-        f"{rs[f'{young}_coef_{term}'].display}（p = {rs[f'{young}_p_{term}'].display}）："
-        f"{rs[f'{young}_interaction_word'].display}"
+        f"薪酬在{n}是否更重要？加入“{n} × 相对工资”交互项后，交互项系数在净迁移模型中为 "
+        f"{rs[f'{net}_coef_{term}'].display}（p = {rs[f'{net}_p_{term}'].display}），在青年模型中为 "
+        f"{rs[f'{young}_coef_{term}'].display}（p = {rs[f'{young}_p_{term}'].display}）：{reading}"
     )
     rs.record("interaction_sentence", text, "", f"{n} × 相对工资交互项", display=text)
 
