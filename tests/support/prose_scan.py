@@ -122,7 +122,7 @@ def _value(number: str) -> float:
 def _repeated_clauses(text: str) -> Iterator[tuple[int, str]]:
     """The same clause twice in one sentence (at least four characters, separated by a comma)."""
     start = 0
-    for sentence in re.split(r"(?<=[。；！？])|\s{2,}", text):
+    for sentence in re.split(r"(?<=[。！？])|\s{2,}", text):
         clauses = [c.strip() for c in re.split(r"[，、：。；！？]", sentence)]
         seen: set[str] = set()
         for clause in clauses:

@@ -161,6 +161,7 @@ def test_pay_shares_clip_and_map_the_interval_ends():
 
 def test_pay_verdict_words():
     from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
 
     assert po.pay_verdict(0.0, 0.0) == "为零"
     assert po.pay_verdict(0.1, 0.7) == "不为零"
@@ -209,6 +210,7 @@ def test_survey_comparison_appears_when_the_2025_totals_are_present():
 
     from neoutflow.outputs import projection_outputs as po
     from neoutflow.outputs.results import ResultSet
+    from neoutflow.outputs.results import ResultSet
 
     # synthetic: a one-step projection of three provinces and their survey totals (numbers, not data)
     det = np.ones((3, 4, 2, 18)) * 1000.0
@@ -228,6 +230,7 @@ def test_survey_comparison_appears_when_the_2025_totals_are_present():
 
 def test_an_intensity_at_the_search_bound_is_printed_as_a_bound():
     from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
 
     assert po.intensity_display(0.68) == "0.68"
     assert po.intensity_display(-0.22) == "−0.22"
@@ -239,6 +242,7 @@ def test_lever_sentences_follow_the_lever_values():
     """A lever set to zero is said to change nothing (chapter sentence and scenario label); the defaults
     keep their wording (issue #29, item 4)."""
     from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
     from neoutflow.outputs.results import ResultSet
 
     years = {"start_year": 2020, "end_year": 2035, "tfr_target_year": 2030}
@@ -313,6 +317,7 @@ def test_old_age_benchmark_is_the_net_migration_chapters_expected_schedule():
 def test_region_names_labels_and_keys():
     from neoutflow import data
     from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
 
     full = data.load_regions().set_index("code")["name_zh"]
     default = po.Region.of({"name": "东北", "provinces": ["210000", "220000", "230000"]}, full)
@@ -331,6 +336,7 @@ def test_intensity_clause_reads_each_province_by_its_own_direction():
     """Below 1 weaker, above 1 stronger, below 0 the opposite direction, each read against the direction of the
     province's own 2010–2020 shape (out- or in-migration); mixed sides are named province by province."""
     from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
     from neoutflow.outputs.results import ResultSet
 
     region = po.Region("西北", ("610000", "620000", "640000"), "西北三省区")
@@ -352,6 +358,7 @@ def test_a_region_the_ssp_extract_lacks_is_shown_without_it():
     table keeps the region's baseline and the nation, drops the region's SSP columns, and the sentences say why."""
     from neoutflow import data
     from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
     from neoutflow.outputs.results import ResultSet
 
     full = data.load_regions().set_index("code")["name_zh"]
@@ -380,6 +387,7 @@ def test_survey_comparison_for_another_region_and_a_survey_missing_a_province():
 
     from neoutflow.outputs import projection_outputs as po
     from neoutflow.outputs.results import ResultSet
+    from neoutflow.outputs.results import ResultSet
 
     region = po.Region("西北", ("620000", "640000"), "西北二省区")
     det = np.ones((2, 4, 2, 18)) * 1000.0
@@ -395,3 +403,34 @@ def test_survey_comparison_for_another_region_and_a_survey_missing_a_province():
     rs = ResultSet("projection")
     po.record_survey_check(rs, pd.concat([census, survey.iloc[:1]]), det, sim, 2020, region)
     assert rs["survey_comparison"].display == "2025 年 1% 人口抽样调查的数据缺少宁夏，西北二省区不与调查比较。"
+
+
+def test_scenario_sentence_says_a_shared_effect_once():
+    from prose_scan import problems
+
+    from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
+
+    def scenarios(effects):
+        rs = ResultSet("projection")
+        rs.record("all_phrase", "三组建议同时实现时", "", "称呼", display="三组建议同时实现时")
+        for name, (effect, kids) in zip(po.SCENARIO_ORDER, effects):
+            for q, v in (("median", 10e4), ("lo95", -2e4), ("hi95", 30e4)):
+                rs.record(f"diff_{name}_ne_total_{q}", v, "人", "差", scale=1e4, suffix="万", digits=0, signed=True)
+            rs.record(f"effect_word_{name}", effect, "", "效应", display=effect)
+            rs.record(f"kids_word_{name}", kids, "", "构成", display=kids)
+        return po.scenario_sentence(rs, "东北")
+
+    zero = "对东北总人口的影响与零无法区分（95% 区间含零）"
+    more = "使东北总人口多于基准（95% 区间不含零）"
+    kids = "增加的主要是 20 岁以下的儿童和少年"
+    text = scenarios([(zero, "增加的主要是 20 岁及以上人口"), (zero, kids), (more, kids), (more, kids)])
+    v = "+10万（-2万 至 +30万）"  # as recorded; the renderer sets the minus sign and spacing
+    assert text == (
+        f"薪酬与产业情景下东北人口之差为 {v}，青年留存为 {v}，对东北总人口的影响均与零无法区分（95% 区间含零）；"
+        f"生育支持为 {v}，三组建议同时实现时为 {v}，均使东北总人口多于基准（95% 区间不含零），{kids}"
+    )
+    assert not [p for p in problems(text) if "clause repeated" in p]
+    # every scenario its own effect: each said after its own numbers
+    text = scenarios([(zero, ""), (more, kids), (more, "增加的主要是 20 岁及以上人口"), ("不改变东北总人口", "")])
+    assert text.count("；") == 3 and "均" not in text

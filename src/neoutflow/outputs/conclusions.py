@@ -84,11 +84,14 @@ def coefficient(x: float) -> str:
 def evidence_sentence(tests: list[tuple[str, float, str, float, int]]) -> str:
     """Each test of one recommendation with the p-value its verdict uses (before the Holm adjustment, which
     :func:`holm_clause` reports): ``tests`` are ``(phrase, coefficient, kind of p-value, p, implied sign)``;
-    the kind is named where it changes ("野自助法 p = 0.040", then "p = 0.529")."""
-    parts, last_kind = [], None
+    the kind is named where it changes ("野自助法 p = 0.040", then "p = 0.529"), the implied negative sign of the
+    flow model's origin side at its first test."""
+    parts, last_kind, said_negative = [], None, False
     for phrase, coef, kind, p, sign in tests:
         shown = format_p(p).replace("p ", f"{kind} p " if kind != last_kind else "p ", 1)
-        expected = "；预期为负" if sign < 0 else ""
+        # the implied negative sign said once, at the first test that has it
+        expected = "；预期为负" if sign < 0 and not said_negative else ""
+        said_negative = said_negative or sign < 0
         parts.append(f"{phrase}的系数为 {coefficient(coef)}（{shown}{expected}）")
         last_kind = kind
     return "，".join(parts)

@@ -166,6 +166,21 @@ COMPOSED: dict[str, list[str]] = {
     # how many of Gu et al.'s estimates the intervals of models (e) and (g) contain, and what that means
     "flows.gu_inside_clause": ["flows.me_gu_inside", "flows.mg_gu_inside"],
     "flows.gu_reading": ["flows.me_gu_inside", "flows.mg_gu_inside"],
+    "determinants.region_education_vs_median_sentence": [
+        "determinants.region_college_share_vs_median_clause",
+        "determinants.region_higher_education_per_million_vs_median_clause",
+    ],
+    # each scenario's difference from the baseline in the region's total, its effect word and what it adds
+    "projection.scenarios_sentence": [
+        f"projection.{k}_{s}{q}"
+        for s in ("pay", "retention", "births", "all")
+        for k, q in (("effect_word", ""), ("kids_word", ""))
+    ]
+    + [
+        f"projection.diff_{s}_ne_total_{q}"
+        for s in ("pay", "retention", "births", "all")
+        for q in ("median", "lo95", "hi95")
+    ],
 }
 
 # ``<key>_en``: the same value as ``<key>``, displayed for the English abstract; it quotes ``<key>``.

@@ -347,6 +347,25 @@ class DeterminantsReport:
             label = f"基期变量 {self.labels.get(name, name)} 使用的年份"
             rs.record(f"series_year_{name}", year, "年", label, display=str(year))
 
+    def record_education_comparison(self) -> None:
+        """The two education stocks against the national median in one sentence, the provinces' clause said
+        once when both indicators share it ("大专及以上学历人口比重和每百万人口高校数，辽宁、吉林和黑龙江均高于
+        全国中位数")."""
+        names = {"college_share": "大专及以上学历人口比重", "higher_education_per_million": "每百万人口高校数"}
+        clauses = {
+            v: self.rs[f"region_{v}_vs_median_clause"].display
+            for v in names
+            if f"region_{v}_vs_median_clause" in self.rs
+        }
+        if not clauses:
+            return
+        groups: dict[str, list[str]] = {}
+        for v, clause in clauses.items():
+            groups.setdefault(clause, []).append(names[v])
+        text = "；".join(f"{'和'.join(indicators)}，{clause}" for clause, indicators in groups.items())
+        what = f"{self.rs['region_group'].display}的教育存量相对全国中位数（句，相同的比较合并）"
+        self.rs.record("region_education_vs_median_sentence", text, "", what, display=text)
+
     def descriptive(self) -> pd.DataFrame:
         """The study region's provinces beside the national median: the gap the counterfactuals close."""
         prov, cols = self.prov, [*OUTCOMES, *self.full_vars]
@@ -368,6 +387,7 @@ class DeterminantsReport:
             clause = grouped_clause([self.short[c] for c in gaps.index], words, "全国中位数")
             what = f"{group}各省的{self.labels[v]}相对全国中位数（按省合述）"
             self.rs.record(f"region_{v}_vs_median_clause", clause, "", what, display=clause)
+        self.record_education_comparison()
         desc["全国最小值"] = prov[cols].min()
         desc["全国最大值"] = prov[cols].max()
         # decimals by row: values of 1,000 or more without decimals, logarithms with three, shares with two

@@ -1348,12 +1348,45 @@ def record_english(rs) -> None:
             rs.record(f"{key}_en", value, "人", rs[key].label + "（英文摘要）", display=display)
 
 
+SCENARIO_ORDER = ("pay", "retention", "births", "all")
+
+
+def group_effect_word(word: str, n: int) -> str:
+    """A scenario's effect word said once for ``n`` scenarios that share it: "对东北总人口的影响均与零无法区分
+    （95% 区间含零）", "均使东北总人口多于基准（95% 区间不含零）"."""
+    if n == 1:
+        return word
+    if "的影响与零" in word:
+        return word.replace("的影响与零", "的影响均与零")
+    return "均" + word
+
+
+def scenario_sentence(rs, region_name: str) -> str:
+    """The scenarios' differences from the baseline in the region's total (median and 95% interval), with
+    scenarios that share an effect word (and, when they add people, what kind) grouped so that it is said once."""
+    all_label = rs["all_phrase"].display if "all_phrase" in rs else SCENARIO_LABELS["all"]
+    leads = {"pay": f"薪酬与产业情景下{region_name}人口之差为", "retention": "青年留存为", "births": "生育支持为"}
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name in (n for n in SCENARIO_ORDER if f"effect_word_{n}" in rs):
+        med, lo, hi = (rs[f"diff_{name}_ne_total_{q}"].display for q in ("median", "lo95", "hi95"))
+        item = f"{leads.get(name, all_label + '为')} {med}（{lo} 至 {hi}）"
+        effect = rs[f"effect_word_{name}"].display
+        kids = rs[f"kids_word_{name}"].display if "多于基准" in effect else ""
+        groups.setdefault((effect, kids), []).append(item)
+    return "；".join(
+        "，".join([*items, group_effect_word(effect, len(items))] + ([kids] if kids else []))
+        for (effect, kids), items in groups.items()
+    )
+
+
 def scenario_outputs(
     rs, sim, runs: dict, levers: dict, out_years, tab_dir, fig_dir, region: Region = DEFAULT_REGION
 ) -> pd.DataFrame:
     """Differences from the baseline per trajectory, recorded, tabled and drawn."""
     diffs = {name: scenario_differences(sim, run_) for name, run_ in runs.items()}
     table = record_scenarios(rs, diffs, levers, out_years, region)
+    text = scenario_sentence(rs, region.name)
+    rs.record("scenarios_sentence", text, "", "各情景与基准之差（句，相同的判断合并）", display=text)
     record_english(rs)
     write_table(table, tab_dir, "projection_scenarios", region)
     save_figure(scenario_figure(diffs), fig_dir, "projection_scenarios")
