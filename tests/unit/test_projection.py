@@ -161,7 +161,6 @@ def test_pay_shares_clip_and_map_the_interval_ends():
 
 def test_pay_verdict_words():
     from neoutflow.outputs import projection_outputs as po
-    from neoutflow.outputs.results import ResultSet
 
     assert po.pay_verdict(0.0, 0.0) == "为零"
     assert po.pay_verdict(0.1, 0.7) == "不为零"
@@ -210,7 +209,6 @@ def test_survey_comparison_appears_when_the_2025_totals_are_present():
 
     from neoutflow.outputs import projection_outputs as po
     from neoutflow.outputs.results import ResultSet
-    from neoutflow.outputs.results import ResultSet
 
     # synthetic: a one-step projection of three provinces and their survey totals (numbers, not data)
     det = np.ones((3, 4, 2, 18)) * 1000.0
@@ -230,7 +228,6 @@ def test_survey_comparison_appears_when_the_2025_totals_are_present():
 
 def test_an_intensity_at_the_search_bound_is_printed_as_a_bound():
     from neoutflow.outputs import projection_outputs as po
-    from neoutflow.outputs.results import ResultSet
 
     assert po.intensity_display(0.68) == "0.68"
     assert po.intensity_display(-0.22) == "−0.22"
@@ -242,7 +239,6 @@ def test_lever_sentences_follow_the_lever_values():
     """A lever set to zero is said to change nothing (chapter sentence and scenario label); the defaults
     keep their wording (issue #29, item 4)."""
     from neoutflow.outputs import projection_outputs as po
-    from neoutflow.outputs.results import ResultSet
     from neoutflow.outputs.results import ResultSet
 
     years = {"start_year": 2020, "end_year": 2035, "tfr_target_year": 2030}
@@ -317,7 +313,6 @@ def test_old_age_benchmark_is_the_net_migration_chapters_expected_schedule():
 def test_region_names_labels_and_keys():
     from neoutflow import data
     from neoutflow.outputs import projection_outputs as po
-    from neoutflow.outputs.results import ResultSet
 
     full = data.load_regions().set_index("code")["name_zh"]
     default = po.Region.of({"name": "东北", "provinces": ["210000", "220000", "230000"]}, full)
@@ -336,7 +331,6 @@ def test_intensity_clause_reads_each_province_by_its_own_direction():
     """Below 1 weaker, above 1 stronger, below 0 the opposite direction, each read against the direction of the
     province's own 2010–2020 shape (out- or in-migration); mixed sides are named province by province."""
     from neoutflow.outputs import projection_outputs as po
-    from neoutflow.outputs.results import ResultSet
     from neoutflow.outputs.results import ResultSet
 
     region = po.Region("西北", ("610000", "620000", "640000"), "西北三省区")
@@ -358,7 +352,6 @@ def test_a_region_the_ssp_extract_lacks_is_shown_without_it():
     table keeps the region's baseline and the nation, drops the region's SSP columns, and the sentences say why."""
     from neoutflow import data
     from neoutflow.outputs import projection_outputs as po
-    from neoutflow.outputs.results import ResultSet
     from neoutflow.outputs.results import ResultSet
 
     full = data.load_regions().set_index("code")["name_zh"]
@@ -386,7 +379,6 @@ def test_survey_comparison_for_another_region_and_a_survey_missing_a_province():
     import pandas as pd
 
     from neoutflow.outputs import projection_outputs as po
-    from neoutflow.outputs.results import ResultSet
     from neoutflow.outputs.results import ResultSet
 
     region = po.Region("西北", ("620000", "640000"), "西北二省区")
