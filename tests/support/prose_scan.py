@@ -30,6 +30,8 @@ TOOL_WORDS = [
     r"集成测试",
     r"单元测试",
     r"测试中",
+    r"数据测试",
+    r"默认\s*\d",  # "默认40 岁及以上…": the software's default, not the model's assumption
     r"由代码",
     r"构建(?:停止|失败|过程|时)",  # the build ("构建现代化产业体系" is the paper's own phrase)
     r"执行(?:同一|这一|该)?规则",

@@ -166,6 +166,7 @@ COMPOSED: dict[str, list[str]] = {
     # how many of Gu et al.'s estimates the intervals of models (e) and (g) contain, and what that means
     "flows.gu_inside_clause": ["flows.me_gu_inside", "flows.mg_gu_inside"],
     "flows.gu_reading": ["flows.me_gu_inside", "flows.mg_gu_inside"],
+    "projection.replay_max_abs_clause": ["projection.replay_max_abs"],
     "determinants.region_education_vs_median_sentence": [
         "determinants.region_college_share_vs_median_clause",
         "determinants.region_higher_education_per_million_vs_median_clause",

@@ -807,7 +807,7 @@ class DeterminantsReport:
             show["wild_p"] = [
                 f"{a:.3f} / {b:.3f}" if pd.notna(a) else "—" for a, b in zip(cf["p_rademacher"], cf["p_webb"])
             ]
-            cols["wild_p"] = "野自助 p 值（Rademacher / Webb）"
+            cols["wild_p"] = "野自助法 p 值（Rademacher / Webb）"
         cols["counterfactual"] = "反事实值（%）"
         table = rt.frame_table(show[list(cols)], {"observed": 2, "change": 2, "se": 2, "counterfactual": 2}, cols)
         mapping = "，".join(f"{FAMILY_LABELS[k]}——{v}" for k, v in RECOMMENDATIONS.items())
@@ -817,7 +817,7 @@ class DeterminantsReport:
             "determinants_counterfactuals",
             f"{rs['region_group'].display}的反事实：若指标达到全国中位数，{self.y_label}的变化",
             f"注：基于主模型（{SET_LABELS[self.regressors]}）；delta 方法使用 {self.cov_type} 协方差矩阵；"
-            f"野自助 p 值为施加零假设的野自助法（限制性残差，HC1 型 t 统计量，{bootstrap_reps} 次，种子 {seed}）"
+            f"野自助法 p 值为施加零假设的野自助法（限制性残差，HC1 型 t 统计量，{bootstrap_reps} 次，种子 {seed}）"
             "对“变化为零”的检验；反事实值 = 实际值 + 变化；"
             f"情景与原文建议的对应：{mapping}。",
             sources=("census_population", "census_indicators", "province_series"),
@@ -919,7 +919,7 @@ class DeterminantsReport:
             first = raised[0]
             wild = ""
             if f"cf_{province_key(first)}_{FAMILY_SLUGS[family]}_wild_p_webb" in self.rs:
-                wild = f"；野自助 p 值 {self._cf(first, family, '_wild_p_rademacher')}/{self._cf(first, family, '_wild_p_webb')}"
+                wild = f"；野自助法 p 值 {self._cf(first, family, '_wild_p_rademacher')}/{self._cf(first, family, '_wild_p_webb')}"
             obs = self.rs[f"cf_{province_key(first)}_observed"].display
             lead = (
                 f"若{short[first]}的{what}达到全国中位数，其{y}预计变化 {self._cf(first, family)} 个百分点"

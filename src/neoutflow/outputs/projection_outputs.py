@@ -63,7 +63,7 @@ def old_age_words(region: Region = DEFAULT_REGION, rates_years: tuple[int, int] 
     """How the chapter names each 40+ treatment (:data:`neoutflow.analysis.projection.OLD_AGE_MIGRATION`)."""
     first, last = rates_years
     return {
-        "benchmark": "40 岁及以上按净迁移核查一节的期望年龄模式迁移（外流省份合计拟合的 Rogers–Castro 曲线，按本省 20–39 岁净迁出缩放）",
+        "benchmark": "40 岁及以上按附录 A 的期望年龄模式迁移（外流省份合计拟合的 Rogers–Castro 曲线，按本省 20–39 岁净迁出缩放）",
         "observed": f"40 岁及以上沿用{region.name}本省 {first}–{last} 年的净迁移率",
     }
 
@@ -379,11 +379,18 @@ def _calibration_lists(rs, codes, region: Region, test_last_fit: int) -> None:
     first = [f"{names[c]} {_shown(rs, f'oos_{keys[c]}_first')}" for c in codes]
     _listing(rs, "oos_first_list", f"样本外首年（{test_last_fit + 1}）误差（各省）", first)
     _listing(rs, "oos_last_list", "样本外末年误差（各省）", [_shown(rs, f"oos_{keys[c]}_last") for c in codes])
-    bt = [
-        f"{names[c]} {_shown(rs, f'bt_{keys[c]}_last_error_pct')}（{_shown(rs, f'bt_{keys[c]}_verdict')}）"
-        for c in codes
-    ]
-    _listing(rs, "bt_list", "发布基准末年误差及是否在容许范围内（各省）", bt)
+    # the provinces grouped by whether their error is within the tolerance, so the verdict is said once per group
+    groups: dict[str, list[str]] = {}
+    for c in codes:
+        groups.setdefault(_shown(rs, f"bt_{keys[c]}_verdict"), []).append(
+            f"{names[c]} {_shown(rs, f'bt_{keys[c]}_last_error_pct')}"
+        )
+    if len(groups) == 1:
+        ((verdict, items),) = groups.items()
+        bt = [f"{'、'.join(items)}，{'均' if len(items) > 1 else ''}{verdict}"]
+    else:
+        bt = [f"{'、'.join(items)}{verdict}" for verdict, items in groups.items()]
+    _listing(rs, "bt_list", "发布基准末年误差及是否在容许范围内（各省，按是否在范围内合述）", bt, sep="，")
 
 
 def _intensity_clause(rs, k: np.ndarray, codes, region: Region, direction: np.ndarray | None) -> None:
@@ -442,6 +449,10 @@ def record_replay(rs, replay: pd.DataFrame, replay_mp: pd.DataFrame) -> None:
         digits=2,
         suffix="%",
     )
+    largest = float(replay["error_pct"].abs().max())
+    # below the printed precision the largest error would print as "0.00%": say it is below 0.01%
+    clause = "都小于 0.01%" if largest < 0.005 else f"最大为 {rs['replay_max_abs'].display}"
+    rs.record("replay_max_abs_clause", clause, "", "回放：各年龄组误差绝对值的最大值（句）", display=clause)
     old = replay_mp[replay_mp["age_group"].map(lambda g: int(g.rstrip("+").split("-")[0]) >= 70)]
     rs.record(
         "replay_mp_old_max",
@@ -615,10 +626,10 @@ def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str, region: Region
     rs.record("pay_variable", first["variable"], "", "薪酬杠杆所用的工资变量", display=first["variable"])
     rs.record("pay_outcome", outcome_label, "", "薪酬杠杆所用模型的因变量", display=outcome_label)
     rs.record("pay_coef", first["coef"], "", "主模型：工资变量的系数", digits=2)
-    rs.record("pay_p", first["coef_p"], "", "其野自助 p 值（Rademacher 与 Webb 中较大者，同决定因素一章）", digits=3)
+    rs.record("pay_p", first["coef_p"], "", "其野自助法 p 值（Rademacher 与 Webb 中较大者，同决定因素一章）", digits=3)
     rs.record("pay_p_model", first["coef_p_model"], "", "其稳健标准误的 p 值（对照）", digits=3)
     sig = significance_word(first["coef_p"])
-    rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著（野自助 p，未做多重比较校正）", display=sig)
+    rs.record("pay_sig", sig, "", "该系数在 5% 水平是否显著（野自助法 p 值，未做多重比较校正）", display=sig)
     keys, names = region.keys, region.names
     for _, r in lever.iterrows():
         k, n = keys[r["code"]], names[r["code"]]
