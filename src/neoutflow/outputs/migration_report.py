@@ -186,8 +186,8 @@ def record_benchmark(
         rs.record(f"anomaly_word_{code}", word, "", f"{names[code]}40+是否异常", display=word)
     top = dest["gainers"].head(3)
     # ordered by the number of persons gained, so the rates (not in that order) are given as a list after them
-    rates = [f"{r:+.1f}%" for r in top["old_rate"]]
-    rates = "、".join(rates[:-1]) + " 和 " + rates[-1] if len(rates) > 1 else "".join(rates)  # numbers: spaced
+    shown = [f"{r:+.1f}%" for r in top["old_rate"]]
+    rates = "、".join(shown[:-1]) + " 和 " + shown[-1] if len(shown) > 1 else "".join(shown)  # numbers: spaced
     listed = list_zh([short_province_name(names[c]) for c in top.index])
     text = f"{listed}（60 岁及以上净迁入率{'依次' if len(top) > 1 else ''}为 {rates}）"
     rs.record("dest_top3", text, "", "60+净迁入人数最多的三个省份", display=text)
