@@ -73,17 +73,18 @@ def above_sentence(n: int, name: str, region: str = "东北") -> str:
 
 
 def coefficient(x: float) -> str:
-    """A coefficient as the conclusions quote it: three significant digits, no plus sign (22.7, 2.22, −0.233,
-    0.00300), whatever digits the notebook that estimated it chose for its own tables."""
+    """A coefficient with three significant digits and no plus sign (22.7, 2.22, −0.233, 0.00300), for a result
+    recorded without a display."""
     if x == 0 or not math.isfinite(x):
         return format_number(x, 0)
     digits = max(0, 2 - math.floor(math.log10(abs(x))))
     return format_number(x, digits)
 
 
-def evidence_sentence(tests: list[tuple[str, float, str, float, int]]) -> str:
+def evidence_sentence(tests: list[tuple[str, str, str, float, int]]) -> str:
     """Each test of one recommendation with the p-value its verdict uses (before the Holm adjustment, which
-    :func:`holm_clause` reports): ``tests`` are ``(phrase, coefficient, kind of p-value, p, implied sign)``;
+    :func:`holm_clause` reports): ``tests`` are ``(phrase, coefficient as printed, kind of p-value, p, implied
+    sign)``;
     the kind is named where it changes ("野自助法 p = 0.040", then "p = 0.529"), the implied negative sign of the
     flow model's origin side at its first test."""
     parts, last_kind, said_negative = [], None, False
@@ -92,7 +93,7 @@ def evidence_sentence(tests: list[tuple[str, float, str, float, int]]) -> str:
         # the implied negative sign said once, at the first test that has it
         expected = "；预期为负" if sign < 0 and not said_negative else ""
         said_negative = said_negative or sign < 0
-        parts.append(f"{phrase}的系数为 {coefficient(coef)}（{shown}{expected}）")
+        parts.append(f"{phrase}的系数为 {coef}（{shown}{expected}）")
         last_kind = kind
     return "，".join(parts)
 
@@ -228,6 +229,14 @@ def _value(results: dict, key: str):
         raise KeyError(f"conclusions: result {key} is missing; run the notebook that records it") from None
 
 
+def _coefficient_shown(results: dict, key: str) -> str:
+    """A coefficient as its chapter and table print it (the notebook's display, without a plus sign, so that a
+    reader finds the same number there); :func:`coefficient` when the notebook recorded no display."""
+    nb, name = key.split(".", 1)
+    display = results[nb][name].get("display")
+    return str(display).removeprefix("+") if display else coefficient(float(_value(results, key)))
+
+
 def _region_name(results: dict) -> str:
     """The study region's name as notebook 01 records it (东北 when it has not run)."""
     return str(results.get("outflow", {}).get("region_name", {}).get("display", "东北"))
@@ -261,7 +270,7 @@ def verdicts(recs, values: dict, p_key: str = "p", adjust: bool = True) -> dict[
     return {slug: recommendation_verdict(est) for slug, est in out.items()}
 
 
-def _record_tests(rs: ResultSet, rec: Recommendation, values: dict, adjusted: dict, n_family: int) -> None:
+def _record_tests(rs: ResultSet, rec: Recommendation, values: dict, shown: dict, adjusted: dict, n_family: int) -> None:
     """One recommendation's tests: their counts by direction after the Holm adjustment, the smallest adjusted
     p-value, the sentence that quotes them (:func:`evidence_sentence`, :func:`holm_clause`), each adjusted p."""
     est = [(float(values[t.coef]), adjusted[t.p], t.sign) for t in rec.tests]
@@ -282,7 +291,7 @@ def _record_tests(rs: ResultSet, rec: Recommendation, values: dict, adjusted: di
         display=format_p(min_p).removeprefix("p = ").removeprefix("p "),
     )
     kinds = [("聚类稳健" if t.p.startswith(f"{FL}.") else "野自助法") for t in rec.tests]
-    listed = [(t.phrase, float(values[t.coef]), kind, float(values[t.p]), t.sign) for t, kind in zip(rec.tests, kinds)]
+    listed = [(t.phrase, shown[t.coef], kind, float(values[t.p]), t.sign) for t, kind in zip(rec.tests, kinds)]
     evidence = evidence_sentence(listed) + "；" + holm_clause(est, n_family)
     rs.record(
         f"rec_{rec.slug}_evidence",
@@ -307,6 +316,7 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
     ]
     keys = {k for r in recs for t in r.tests for k in (t.coef, t.p, t.p_alt) if k} | {r.above for r in recs if r.above}
     values = {k: _value(results, k) for k in sorted(keys)}
+    shown = {t.coef: _coefficient_shown(results, t.coef) for r in recs for t in r.tests}
     main = verdicts(recs, values)
     alternatives = [
         verdicts(recs, values, "p", False),
@@ -333,7 +343,7 @@ def synthesise(results: dict, omitted: frozenset[str] = frozenset()) -> ResultSe
             f"{rec.label}：判断在未校正 p 值和解析标准误下是否不变",
             display=FRAGILITY_WORDS[stable],
         )
-        _record_tests(rs, rec, values, adjusted, len(all_tests))
+        _record_tests(rs, rec, values, shown, adjusted, len(all_tests))
         above = int(values[rec.above]) if rec.above else 0
         rs.record(
             f"rec_{rec.slug}_above",

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import projection as pj
+from neoutflow.formatting import row_decimals
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import direction_word, pay_verdict, region_group_name, significance_word
 from neoutflow.outputs.style import PALETTE
@@ -625,7 +626,8 @@ def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str, region: Region
     first = lever.iloc[0]
     rs.record("pay_variable", first["variable"], "", "薪酬杠杆所用的工资变量", display=first["variable"])
     rs.record("pay_outcome", outcome_label, "", "薪酬杠杆所用模型的因变量", display=outcome_label)
-    rs.record("pay_coef", first["coef"], "", "主模型：工资变量的系数", digits=2)
+    # the decimals the determinants chapter gives the same coefficient (three significant digits of its SE)
+    rs.record("pay_coef", first["coef"], "", "主模型：工资变量的系数", digits=row_decimals([first["se"]], base=3))
     rs.record("pay_p", first["coef_p"], "", "其野自助法 p 值（Rademacher 与 Webb 中较大者，同决定因素一章）", digits=3)
     rs.record("pay_p_model", first["coef_p_model"], "", "其稳健标准误的 p 值（对照）", digits=3)
     sig = significance_word(first["coef_p"])
@@ -665,14 +667,14 @@ def _pay_sentence(rs, lever: pd.DataFrame, region: Region) -> None:
         obs, chg = _shown(rs, f"pay_{k}_observed"), _shown(rs, f"pay_{k}_change")
         lo, hi = _shown(rs, f"pay_{k}_change_low"), _shown(rs, f"pay_{k}_change_high")
         phrase = _shown(rs, f"pay_{k}_share_phrase")
-        if i == 0:
-            parts.append(f"{n}的净迁移率为 {obs}%，变化 {chg} 个百分点（95% 区间 {lo} 至 {hi}），{phrase}")
+        # a province whose wage is not below the median is said so at its own numbers: the lever lowers its wage
+        position = direction_word(-r["gap"], "compare")
+        if position != direction_word(-1.0, "compare"):
+            lead = f"{n}的工资{position}全国中位数，净迁移率为 {obs}%"
         else:
-            parts.append(f"{n}为 {obs}%，变化 {chg}（{lo} 至 {hi}），{phrase}")
-    for word in (direction_word(1.0, "compare"), direction_word(0.0, "compare")):
-        who = [names[r["code"]] for _, r in lever.iterrows() if direction_word(-r["gap"], "compare") == word]
-        if who:
-            parts.append(f"{'、'.join(who)}的工资{word}全国中位数")
+            lead = f"{n}的净迁移率为 {obs}%" if i == 0 else f"{n}为 {obs}%"
+        interval = f"95% 区间 {lo} 至 {hi}" if i == 0 else f"{lo} 至 {hi}"
+        parts.append(f"{lead}，变化 {chg} 个百分点（{interval}），{phrase}")
     _listing(rs, "pay_sentence", "薪酬杠杆：各省的净迁移率、变化与净迁出被消除的比例", parts, "；")
 
 
