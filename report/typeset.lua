@@ -25,6 +25,8 @@ local EMDASH, TILDE, FW_TILDE = 0x2014, 126, 0xFF5E
 local NIAN, SUI = 0x5E74, 0x5C81 -- 年, 岁
 local NBSP = "\u{a0}"
 local WAN = "万"
+-- units that follow a number with a (no-break) space in the prose, besides 万
+local ATTACHED_UNITS = { "岁", "倍", "个" }
 
 local function is_digit(c)
   return c ~= nil and c >= 48 and c <= 57
@@ -213,7 +215,8 @@ end
 --   * no space between two CJK characters ("−956.9 万 的" → "−956.9 万的"), nor between a CJK
 --     character and a cross-reference ("见 表 29" → "见表 29");
 --   * a no-break space between a number and 万 ("−340.5万", "−340.5 万" → "−340.5 万", never
---     broken across lines) and around the relation of "p = 0.841", "N = 31", "p < 0.001".
+--     broken across lines), or 岁, 倍, 个 written against it ("76.38岁" → "76.38 岁"), and around the
+--     relation of "p = 0.841", "N = 31", "p < 0.001".
 -- (true when it changed something)
 local RELATIONS = { ["="] = true, ["<"] = true, [">"] = true, ["≤"] = true, ["≥"] = true, ["≈"] = true }
 -- each Str of ``inls`` through ``fn`` (text to text), in place; whether any changed
@@ -268,9 +271,14 @@ local function cjk_spacing(out)
       i = i + 1
     end
   end
-  -- a number written against 万 inside one word
+  -- a number written against its unit inside one word ("−340.5万", "76.38岁", "6.5倍", "+1.8个百分点"): the
+  -- unit set apart by a no-break space, as the prose writes "76.5 岁" (not 年: "2010年" in a header stays whole)
   return map_str(out, function(s)
-    return (s:gsub("([%d%%])" .. WAN, "%1" .. NBSP .. WAN))
+    s = s:gsub("([%d%%])" .. WAN, "%1" .. NBSP .. WAN)
+    for _, unit in ipairs(ATTACHED_UNITS) do
+      s = s:gsub("(%d)" .. unit, "%1" .. NBSP .. unit)
+    end
+    return s
   end) or changed
 end
 

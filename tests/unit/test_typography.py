@@ -70,13 +70,20 @@ def test_ranges_and_p_values_whichever_way_the_values_were_inserted(tmp_path):
         ),
         ("变化 −1,099.8 万（-10.04%）", "变化 −1,099.8\u00a0万（−10.04%）"),
         ("见 @tbl-a 与 第 3 节", "见表 1 与第 3 节"),
+        # a unit inserted against its number is set apart as the prose sets it ("76.5 岁"), not 年 of a header
+        (
+            "辽宁 {{< var age >}}、{{< var multiple >}}、{{< var points >}}，2010年",
+            "辽宁 76.38\u00a0岁、6.5\u00a0倍、+1.8\u00a0个百分点，2010年",
+        ),
     ],
 )
 def test_spaces_around_inserted_values(raw, shown, tmp_path):
     """What a Chinese journal sets: no space between two CJK characters or before a cross-reference, a
-    no-break space between a number and 万 and around "=" in "p = x" (so neither is broken at a line end)."""
+    no-break space between a number and 万 (or 岁, 倍, 个) and around "=" in "p = x" (so neither is broken at a
+    line end)."""
     src = raw + "\n\n| 甲 |\n|---|\n| 乙 |\n\n: 示例 {#tbl-a}\n"
-    variables = {"a": "-956.9万", "b": "-340.5 万", "p": "0.841"}
+    variables = {"a": "-956.9万", "b": "-340.5 万", "p": "0.841", "age": "76.38岁", "multiple": "6.5倍"}
+    variables["points"] = "+1.8个百分点"
     assert text_of(src, tmp_path, variables=variables).splitlines()[0] == shown
     assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", shown)
 
