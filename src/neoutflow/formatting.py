@@ -106,8 +106,11 @@ def format_range(low, high, digits: int = 0) -> str:
 
 
 def list_zh(items: Sequence[str]) -> str:
-    """Items as a Chinese enumeration: ``甲``, ``甲和乙``, ``甲、乙和丙``."""
+    """Items as a Chinese enumeration: ``甲``, ``甲和乙``, ``甲、乙和丙``; 和 is set apart from a number on
+    either side as the prose sets it (``7.74‰、8.76‰ 和 8.48‰``, ``辽宁 0.0% 和吉林``)."""
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
-    return "、".join(items[:-1]) + "和" + items[-1]
+    left = " " if re.search(r"[\d%‰]$", items[-2]) else ""
+    right = " " if re.match(r"[+\-−\d]", items[-1]) else ""
+    return "、".join(items[:-1]) + f"{left}和{right}" + items[-1]

@@ -229,8 +229,9 @@ def provinces_table(prov: pd.DataFrame, o: Outflow, directory: Path) -> Path:
         "outflow_provinces",
         f"各省份{by}—{ey}年人口变化与净迁移（按净迁移率排序）",
         note=(
-            f"注：净迁移为普查存活比法估计（全国存活比、前向法，用于省际比较），覆盖{ey}年{ey - by}岁及以上人口，净迁移率以{by}年常住人口为分母；"
-            f"20–39岁净迁移率以该队列{by}年人数为分母；残差法净迁移 = 普查人口变化 − 期间自然增长。"
+            f"注：净迁移为普查存活比法估计（全国存活比、前向法，用于省际比较），覆盖 {ey} 年 {ey - by} 岁及以上人口，"
+            f"净迁移率以 {by} 年常住人口为分母；20–39 岁净迁移率以该队列 {by} 年人数为分母；残差法净迁移 = 普查人口变化 − "
+            "期间自然增长。"
         ),
         sources=("census_population", "census_totals", "province_series"),
     )
