@@ -369,8 +369,25 @@ local function unwrap_float_holder(div)
   return nil
 end
 
+-- The first table floated after a chapter heading goes to the bottom of a page, not to the top: placed at
+-- the top of the page where the chapter begins mid-page, it would stand above the chapter's own heading.
+local FLOAT_BOTTOM = FLOAT:gsub("^#place%(auto,", "#place(bottom,")
+local after_chapter = false
+local function chapter_heading(h)
+  if h.level == 1 then
+    after_chapter = true
+  end
+end
+local function first_float_below(b)
+  if after_chapter and b.format == "typst" and b.text:sub(1, #FLOAT) == FLOAT then
+    after_chapter = false
+    return pandoc.RawBlock("typst", FLOAT_BOTTOM .. b.text:sub(#FLOAT + 1))
+  end
+end
+
 return {
   { Table = table_layout },
   { Blocks = keep_notes },
   { Div = unwrap_float_holder },
+  { traverse = "topdown", Header = chapter_heading, RawBlock = first_float_below },
 }

@@ -271,6 +271,44 @@ def empty_pages(doc: list[list[list[Word]]], pictures: list[list[tuple[float, fl
     return problems
 
 
+def chapter_of_captions(page_html: str) -> dict[tuple[str, int], int]:
+    """``{("表" or "图", number): chapter}`` from the report's HTML, where floats stay in source order."""
+    owner: dict[tuple[str, int], int] = {}
+    chapter = None
+    body = page_html[page_html.find("<body") :]
+    for m in re.finditer(r"<h1[^>]*>(.*?)</h1>|(表|图)(?:\s|&nbsp;|\u00a0)*(\d+)[：:]", body, flags=re.S):
+        if m.group(1) is not None:
+            number = re.match(r"\s*(\d+)\s", re.sub(r"<[^>]+>", " ", m.group(1)))
+            chapter = int(number.group(1)) if number else None
+        elif chapter is not None:
+            owner.setdefault((m.group(2), int(m.group(3))), chapter)
+    return owner
+
+
+def floats_above_their_chapter(doc: list[list[list[Word]]], owner: dict[tuple[str, int], int]) -> list[str]:
+    """A table or figure set above the heading of its own chapter on the page where the chapter begins (a
+    float placed at the top of that page)."""
+    heights = [round(w.height, 1) for page in doc for ln in page if ln[0].y0 > HEADER_BAND for w in ln]
+    if not heights:
+        return []
+    normal = max(set(heights), key=heights.count)
+    problems = []
+    for number, page in enumerate(doc, start=1):
+        body = [ln for ln in page if ln[0].y0 > HEADER_BAND]
+        seen: list[tuple[str, int]] = []
+        for ln in body:
+            text = text_of(ln)
+            heading = re.match(r"(\d+)\s", text) if max(w.height for w in ln) >= HEADING_SCALE * normal else None
+            if heading:
+                chapter = int(heading.group(1))
+                problems += [f"page {number}: {k} {n} above the heading of its chapter {chapter}"
+                             for k, n in seen if owner.get((k, n)) == chapter]  # fmt: skip
+            caption = re.match(r"(表|图)\s*(\d+)[：:]", text)
+            if caption:
+                seen.append((caption.group(1), int(caption.group(2))))
+    return problems
+
+
 _PIPE_HEADER = re.compile(r"^\|(.+)\|\s*\n\|[\s:|-]+\|\s*$", re.M)
 
 
@@ -285,10 +323,11 @@ def markdown_headers(texts: list[str]) -> list[str]:
 
 def project_problems(project: Path) -> list[str]:
     """The checks on a built project's ``_output/report.pdf``, with the header words of the tables
-    it includes (``build/tables/*.md``) and those typed in the chapters (``report/*.qmd``), and the
-    empty pages."""
+    it includes (``build/tables/*.md``) and those typed in the chapters (``report/*.qmd``), the empty
+    pages, and floats set above their own chapter's heading."""
     sources = sorted((project / "build" / "tables").glob("*.md")) + sorted((project / "report").glob("*.qmd"))
     headers = markdown_headers([p.read_text(encoding="utf-8") for p in sources])
     pdf = project / "_output" / "report.pdf"
     doc = pages(pdf)
-    return page_problems(doc, headers) + empty_pages(doc, images(pdf))
+    owner = chapter_of_captions((project / "_output" / "report.html").read_text(encoding="utf-8"))
+    return page_problems(doc, headers) + empty_pages(doc, images(pdf)) + floats_above_their_chapter(doc, owner)

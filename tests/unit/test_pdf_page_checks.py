@@ -103,3 +103,22 @@ def test_a_chapters_last_page_may_end_early():
 def test_empty_share_is_the_longest_uncovered_run():
     assert empty_share([(0.0, 10.0), (30.0, 40.0), (35.0, 90.0)], 0.0, 100.0) == pytest.approx(0.2)
     assert empty_share([], 0.0, 100.0) == 1.0
+
+
+def test_a_float_above_its_own_chapter_heading_is_flagged():
+    from pdf_pages import chapter_of_captions, floats_above_their_chapter
+
+    owner = chapter_of_captions(
+        "<body><h1>10 局限</h1><p>表 29：情景</p><h1><span>11</span> 结论</h1><p>表&nbsp;30：对照</p></body>"
+    )
+    assert owner == {("表", 29): 10, ("表", 30): 11}
+    body = [line(100, (72, "正文正文正文"))] * 30  # the body text (height H) is the most common
+
+    def page(*captions_and_heading):
+        return [line(40, (72, "东北人口外流")), *body[:5], *captions_and_heading, *body[:5]]
+
+    previous = [line(200, (72, "表 29：情景")), line(300, (72, "11 结论"), height=20)]
+    own = [line(200, (72, "表 30：对照")), line(300, (72, "11 结论"), height=20)]
+    below = [line(200, (72, "11 结论"), height=20), line(300, (72, "表 30：对照"))]
+    assert floats_above_their_chapter([page(*previous), page(*below)], owner) == []
+    assert floats_above_their_chapter([page(*own)], owner) == ["page 1: 表 30 above the heading of its chapter 11"]

@@ -818,7 +818,7 @@ class DeterminantsReport:
             f"{rs['region_group'].display}的反事实：若指标达到全国中位数，{self.y_label}的变化",
             f"注：基于主模型（{SET_LABELS[self.regressors]}）；delta 方法使用 {self.cov_type} 协方差矩阵；"
             f"野自助法 p 值为施加零假设的野自助法（限制性残差，HC1 型 t 统计量，{bootstrap_reps} 次，种子 {seed}）"
-            "对“变化为零”的检验；反事实值 = 实际值 + 变化；"
+            "对“变化为零”的检验；反事实值等于实际值加变化；"
             f"情景与原文建议的对应：{mapping}。",
             sources=("census_population", "census_indicators", "province_series"),
         )
