@@ -491,3 +491,13 @@ def compatibility_reading(insides: Sequence[int], n: int, other: str, what: str 
     if max(insides) == 0:
         return f"本报告的{what}与{other}的结果不相容"
     return f"本报告的{what}与{other}的结果部分相容"
+
+
+def group_effect_word(word: str, n: int) -> str:
+    """A scenario's effect word said once for ``n`` scenarios that share it: "对东北总人口的影响均与零无法区分
+    （95% 区间含零）", "均使东北总人口多于基准（95% 区间不含零）"."""
+    if n == 1:
+        return word
+    if "的影响与零" in word:
+        return word.replace("的影响与零", "的影响均与零")
+    return "均" + word

@@ -11,7 +11,13 @@ import pandas as pd
 from neoutflow.analysis import projection as pj
 from neoutflow.formatting import row_decimals
 from neoutflow.outputs import tables as rt
-from neoutflow.outputs.claims import direction_word, pay_verdict, region_group_name, significance_word
+from neoutflow.outputs.claims import (
+    direction_word,
+    group_effect_word,
+    pay_verdict,
+    region_group_name,
+    significance_word,
+)
 from neoutflow.outputs.style import PALETTE
 from neoutflow.reference import AGE_GROUPS, DEFAULT_STUDY_REGION, STUDY_REGIONS
 
@@ -1362,16 +1368,6 @@ def record_english(rs) -> None:
 
 
 SCENARIO_ORDER = ("pay", "retention", "births", "all")
-
-
-def group_effect_word(word: str, n: int) -> str:
-    """A scenario's effect word said once for ``n`` scenarios that share it: "对东北总人口的影响均与零无法区分
-    （95% 区间含零）", "均使东北总人口多于基准（95% 区间不含零）"."""
-    if n == 1:
-        return word
-    if "的影响与零" in word:
-        return word.replace("的影响与零", "的影响均与零")
-    return "均" + word
 
 
 def scenario_sentence(rs, region_name: str) -> str:
