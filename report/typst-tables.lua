@@ -379,7 +379,8 @@ local function chapter_heading(h)
   end
 end
 local function first_float_below(b)
-  if after_chapter and b.format == "typst" and b.text:sub(1, #FLOAT) == FLOAT then
+  -- (a table turned across a page fills that page: it keeps its automatic placement)
+  if after_chapter and b.format == "typst" and b.text:sub(1, #FLOAT) == FLOAT and not b.text:find("landscape: true", 1, true) then
     after_chapter = false
     return pandoc.RawBlock("typst", FLOAT_BOTTOM .. b.text:sub(#FLOAT + 1))
   end

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from neoutflow.analysis import projection as pj
-from neoutflow.formatting import row_decimals
+from neoutflow.formatting import list_zh, row_decimals
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
     direction_word,
@@ -664,24 +664,36 @@ def record_pay_lever(rs, lever: pd.DataFrame, outcome_label: str, region: Region
 
 
 def _pay_sentence(rs, lever: pd.DataFrame, region: Region) -> None:
-    """The chapter's sentence on the pay lever, province by province, and which provinces' wages are not below
-    the national median (the lever has nothing to raise there)."""
+    """The chapter's sentences on the pay lever: each province's net migration rate and change (a province whose
+    wage is not below the national median is said so at its numbers: the lever lowers its wage), then the share
+    of net out-migration removed, provinces that share a reading (为零, 净迁入, 不为零 …) grouped so that it is
+    said once."""
     keys, names = region.keys, region.names
     parts = []
+    shares: dict[str, list[str]] = {}
     for i, (_, r) in enumerate(lever.iterrows()):
         k, n = keys[r["code"]], names[r["code"]]
         obs, chg = _shown(rs, f"pay_{k}_observed"), _shown(rs, f"pay_{k}_change")
         lo, hi = _shown(rs, f"pay_{k}_change_low"), _shown(rs, f"pay_{k}_change_high")
-        phrase = _shown(rs, f"pay_{k}_share_phrase")
-        # a province whose wage is not below the median is said so at its own numbers: the lever lowers its wage
         position = direction_word(-r["gap"], "compare")
         if position != direction_word(-1.0, "compare"):
             lead = f"{n}的工资{position}全国中位数，净迁移率为 {obs}%"
         else:
             lead = f"{n}的净迁移率为 {obs}%" if i == 0 else f"{n}为 {obs}%"
         interval = f"95% 区间 {lo} 至 {hi}" if i == 0 else f"{lo} 至 {hi}"
-        parts.append(f"{lead}，变化 {chg} 个百分点（{interval}），{phrase}")
-    _listing(rs, "pay_sentence", "薪酬杠杆：各省的净迁移率、变化与净迁出被消除的比例", parts, "；")
+        parts.append(f"{lead}，变化 {chg} 个百分点（{interval}）")
+        phrase = _shown(rs, f"pay_{k}_share_phrase")
+        if r["observed"] >= 0:
+            shares.setdefault("为净迁入，没有可以减少的净迁出", []).append(n)
+        elif phrase == "比例为零":
+            shares.setdefault("为零", []).append(n)
+        else:
+            share, low, high = (rs[f"pay_{k}_share{end}"].display for end in ("", "_low", "_high"))
+            word = _shown(rs, f"pay_{k}_verdict")
+            shares.setdefault(word, []).append(f"{n} {share}%（95% 区间 {low}%–{high}%）")
+    clauses = [f"{list_zh(items)}{'均' if len(items) > 1 else ''}{word}" for word, items in shares.items()]
+    text = "；".join(parts) + "。净迁出被消除的比例：" + "；".join(clauses)
+    rs.record("pay_sentence", text, "", "薪酬杠杆：各省的净迁移率、变化与净迁出被消除的比例", display=text)
 
 
 def scenario_differences(base: np.ndarray, scen: np.ndarray) -> dict[str, np.ndarray]:
