@@ -423,6 +423,33 @@ def test_scenario_sentence_says_a_shared_effect_once():
         f"生育支持为 {v}，三组建议同时实现时为 {v}，均使东北总人口多于基准（95% 区间不含零），{kids}"
     )
     assert not [p for p in problems(text) if "clause repeated" in p]
-    # every scenario its own effect: each said after its own numbers
+    # two scenarios share an effect but add different people: each says what it adds, the effect is said once
     text = scenarios([(zero, ""), (more, kids), (more, "增加的主要是 20 岁及以上人口"), ("不改变东北总人口", "")])
-    assert text.count("；") == 3 and "均" not in text
+    assert text.count("多于基准") == 1 and "两者均使东北总人口多于基准" in text
+    assert text.endswith("三组建议同时实现时为 +10万（-2万 至 +30万），不改变东北总人口")
+
+
+def test_scenarios_that_share_an_effect_but_add_different_people_say_each_once():
+    from prose_scan import problems
+
+    from neoutflow.outputs import projection_outputs as po
+    from neoutflow.outputs.results import ResultSet
+
+    rs = ResultSet("projection")
+    zero = "对西南总人口的影响与零无法区分（95% 区间含零）"
+    more = "使西南总人口多于基准（95% 区间不含零）"
+    rows = [
+        (zero, ""),
+        (zero, ""),
+        (more, "增加的主要是 20 岁以下的儿童和少年"),
+        (more, "增加的主要是 20 岁及以上人口"),
+    ]
+    for name, (effect, kids) in zip(po.SCENARIO_ORDER, rows):
+        for q, v in (("median", 10e4), ("lo95", 2e4), ("hi95", 30e4)):
+            rs.record(f"diff_{name}_ne_total_{q}", v, "人", "差", scale=1e4, suffix="万", digits=0, signed=True)
+        rs.record(f"effect_word_{name}", effect, "", "效应", display=effect)
+        rs.record(f"kids_word_{name}", kids, "", "构成", display=kids)
+    text = po.scenario_sentence(rs, "西南")
+    assert text.count("多于基准") == 1 and text.count("无法区分") == 1
+    assert text.endswith("增加的主要是 20 岁及以上人口；两者均使西南总人口多于基准（95% 区间不含零）")
+    assert not [p for p in problems(text) if "repeated" in p], problems(text)

@@ -1383,21 +1383,32 @@ SCENARIO_ORDER = ("pay", "retention", "births", "all")
 
 
 def scenario_sentence(rs, region_name: str) -> str:
-    """The scenarios' differences from the baseline in the region's total (median and 95% interval), with
-    scenarios that share an effect word (and, when they add people, what kind) grouped so that it is said once."""
+    """The scenarios' differences from the baseline in the region's total (median and 95% interval), scenarios
+    that share an effect word grouped so that it is said once; what the added people are (when a scenario adds
+    people) said once for the group when the scenarios agree on it, else at each scenario's numbers."""
     all_label = rs["all_phrase"].display if "all_phrase" in rs else SCENARIO_LABELS["all"]
     leads = {"pay": f"薪酬与产业情景下{region_name}人口之差为", "retention": "青年留存为", "births": "生育支持为"}
-    groups: dict[tuple[str, str], list[str]] = {}
+    groups: dict[str, list[tuple[str, str]]] = {}
     for name in (n for n in SCENARIO_ORDER if f"effect_word_{n}" in rs):
         med, lo, hi = (rs[f"diff_{name}_ne_total_{q}"].display for q in ("median", "lo95", "hi95"))
         item = f"{leads.get(name, all_label + '为')} {med}（{lo} 至 {hi}）"
         effect = rs[f"effect_word_{name}"].display
         kids = rs[f"kids_word_{name}"].display if "多于基准" in effect else ""
-        groups.setdefault((effect, kids), []).append(item)
-    return "；".join(
-        "，".join([*items, group_effect_word(effect, len(items))] + ([kids] if kids else []))
-        for (effect, kids), items in groups.items()
-    )
+        groups.setdefault(effect, []).append((item, kids))
+    clauses = []
+    for effect, members in groups.items():
+        items, kinds = [m[0] for m in members], {m[1] for m in members}
+        if len(kinds) == 1:
+            kids = kinds.pop()
+            clauses.append("，".join([*items, group_effect_word(effect, len(items))] + ([kids] if kids else [])))
+        else:  # each scenario says what it adds; the shared effect follows, for all of them
+            said = "；".join(f"{item}，{kids}" if kids else item for item, kids in members)
+            clauses.append(f"{said}；{COUNT_WORDS[len(items)]}{group_effect_word(effect, len(items))}")
+    return "；".join(clauses)
+
+
+# "两者", "三者", "四者": the scenarios a shared effect is said of
+COUNT_WORDS = {2: "两者", 3: "三者", 4: "四者"}
 
 
 def scenario_outputs(
