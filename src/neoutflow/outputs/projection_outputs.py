@@ -1401,8 +1401,11 @@ def scenario_sentence(rs, region_name: str) -> str:
         if len(kinds) == 1:
             kids = kinds.pop()
             clauses.append("，".join([*items, group_effect_word(effect, len(items))] + ([kids] if kids else [])))
-        else:  # each scenario says what it adds; the shared effect follows, for all of them
-            said = "；".join(f"{item}，{kids}" if kids else item for item, kids in members)
+        else:  # the scenarios that add the same kind of people together, then the shared effect, for all of them
+            by_kind: dict[str, list[str]] = {}
+            for item, kids in members:
+                by_kind.setdefault(kids, []).append(item)
+            said = "；".join("，".join([*its] + ([kids] if kids else [])) for kids, its in by_kind.items())
             clauses.append(f"{said}；{COUNT_WORDS[len(items)]}{group_effect_word(effect, len(items))}")
     return "；".join(clauses)
 
