@@ -80,6 +80,18 @@ def test_pyramids_one_panel_per_province_on_one_scale():
         figs.population_pyramids(_census(NE[:2]), NE, NAMES, 2010, 2020)
 
 
+def test_more_than_three_pyramids_wrap_to_rows_of_three():
+    codes = ["140000", "340000", "360000", "410000", "420000", "430000"]  # 中部: six provinces
+    names = {c: f"省{i}" for i, c in enumerate(codes)}
+    fig = figs.population_pyramids(_census(codes), codes, names, 2010, 2020)
+    axes = [ax for ax in fig.axes if ax.get_title()]
+    assert len(axes) == 6 and len({round(ax.get_position().y0, 3) for ax in axes}) == 2  # two rows
+    assert len({round(ax.get_position().x0, 3) for ax in axes}) == 3  # three columns
+    assert [ax.get_ylabel() for ax in axes] == ["年龄组（岁）", "", "", "年龄组（岁）", "", ""]
+    fig = figs.population_pyramids(_census(codes[:4]), codes[:4], names, 2010, 2020)
+    assert sum(ax.get_visible() for ax in fig.axes if ax.name == "rectilinear") == 4  # the empty cells hidden
+
+
 def test_pyramid_region_parameter_picks_what_is_drawn():
     o, pop = _outflow_stub(), _census(NE)
     codes, subject = report.pyramid_subject(o, None, NE)

@@ -304,8 +304,11 @@ def population_pyramid(population: pd.DataFrame, base_year: int, end_year: int, 
     return fig
 
 
+PYRAMIDS_PER_ROW = 3
+
+
 def population_pyramids(population: pd.DataFrame, codes: Sequence[str], names, base_year: int, end_year: int):
-    """Small multiples: one pyramid per region of ``codes`` (left to right), on one population
+    """Small multiples: one pyramid per region of ``codes`` (left to right, three a row), on one population
     scale so that the panels compare; each panel titled with the region's name.
 
     ``population``: ``code, year, sex, age_group, population`` (persons; drawn in 万).
@@ -317,17 +320,26 @@ def population_pyramids(population: pd.DataFrame, codes: Sequence[str], names, b
     missing = [c for c in codes if not (population["code"].astype(str) == c).any()]
     if missing:
         raise ValueError(f"no census population for {missing}")
-    fig, axes = plt.subplots(1, len(codes), figsize=(style.TEXT_WIDTH_IN, 4.4), sharex=True, sharey=True)
-    axes = [axes] if len(codes) == 1 else list(axes)
+    # at most three panels a row: four or more side by side are too narrow to read (中部 has six provinces)
+    ncols = min(len(codes), PYRAMIDS_PER_ROW)
+    nrows = -(-len(codes) // ncols)
+    fig, grid = plt.subplots(
+        nrows, ncols, figsize=(style.TEXT_WIDTH_IN, 4.4 if nrows == 1 else 3.4 * nrows), sharex=True, sharey=True,
+        squeeze=False,
+    )  # fmt: skip
+    for ax in grid.ravel()[len(codes) :]:
+        ax.set_visible(False)
+    axes = list(grid.ravel()[: len(codes)])
     for i, (ax, code) in enumerate(zip(axes, codes, strict=True)):
         wide, ages = _pyramid_frame(population[population["code"].astype(str) == code], base_year, end_year)
-        _draw_pyramid(ax, wide, ages, base_year, end_year, tick_labels=i == 0)
+        _draw_pyramid(ax, wide, ages, base_year, end_year, tick_labels=i % ncols == 0)
         ax.set_title(str(names.get(code, code)), color=style.PALETTE["northeast"])
         ax.grid(axis="y", visible=False)
     for ax in axes:
         _symmetric_ticks(ax)
         ax.tick_params(axis="x", labelsize=7)
-    axes[0].set_ylabel("年龄组（岁）")
+    for row in grid:
+        row[0].set_ylabel("年龄组（岁）")
     fig.supxlabel("人口（万人）　　男 ← │ → 女", fontsize=8)
     handles, texts = axes[0].get_legend_handles_labels()
     fig.legend(handles, texts, loc="lower center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.05), fontsize=8)
