@@ -211,3 +211,19 @@ def test_interaction_readings_of_two_models_are_said_once_when_they_agree():
     assert claims.interaction_pair_reading(stronger, undecided) == (
         "净迁移模型中东北的工资关联更强，青年模型中无法判断东北与其他地区的工资关联是否不同"
     )
+
+
+def test_two_indicators_compared_for_the_same_provinces_say_each_comparison_once():
+    from prose_scan import problems
+
+    same = claims.paired_comparison_clause(
+        ["辽宁", "吉林", "黑龙江"], ["高于"] * 3, ["高于"] * 3, "甲", "乙", "全国中位数"
+    )
+    assert same == "甲和乙，辽宁、吉林和黑龙江均高于全国中位数"
+    # 中部: 河南 and 湖南 below the median in both (the clause was printed once per indicator)
+    mixed = claims.paired_comparison_clause(
+        ["山西", "安徽", "河南", "湖南"], ["高于", "低于", "低于", "低于"], ["低于", "高于", "低于", "低于"],
+        "大专及以上学历人口比重", "每百万人口高校数", "全国中位数",
+    )  # fmt: skip
+    assert "河南和湖南的两项指标均低于全国中位数" in mixed and mixed.count("河南") == 1
+    assert not problems(mixed + "。"), problems(mixed)

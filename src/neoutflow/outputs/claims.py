@@ -501,3 +501,24 @@ def group_effect_word(word: str, n: int) -> str:
     if "的影响与零" in word:
         return word.replace("的影响与零", "的影响均与零")
     return "均" + word
+
+
+def paired_comparison_clause(
+    subjects: Sequence[str], words_a: Sequence[str], words_b: Sequence[str], name_a: str, name_b: str, tail: str
+) -> str:
+    """Two indicators compared for the same subjects, each comparison said once: when both indicators give
+    the same clause, "甲和乙，辽宁、吉林和黑龙江均高于全国中位数"; otherwise the subjects grouped by their pair
+    of words, "河南和湖南的两项指标均低于全国中位数；山西的甲高于全国中位数、乙低于全国中位数"."""
+    if list(words_a) == list(words_b):
+        return f"{name_a}和{name_b}，{grouped_clause(subjects, words_a, tail)}"
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for s, a, b in zip(subjects, words_a, words_b, strict=True):
+        pairs.setdefault((a, b), []).append(s)
+    clauses = []
+    for (a, b), group in pairs.items():
+        both = "均" if len(group) > 1 else ""
+        if a == b:
+            clauses.append(f"{_join(group)}的两项指标均{a}{tail}")
+        else:
+            clauses.append(f"{_join(group)}的{name_a}{both}{a}{tail}、{name_b}{both}{b}{tail}")
+    return "；".join(clauses)

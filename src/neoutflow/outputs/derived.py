@@ -167,10 +167,6 @@ COMPOSED: dict[str, list[str]] = {
     "flows.gu_inside_clause": ["flows.me_gu_inside", "flows.mg_gu_inside"],
     "flows.gu_reading": ["flows.me_gu_inside", "flows.mg_gu_inside"],
     "projection.replay_max_abs_clause": ["projection.replay_max_abs"],
-    "determinants.region_education_vs_median_sentence": [
-        "determinants.region_college_share_vs_median_clause",
-        "determinants.region_higher_education_per_million_vs_median_clause",
-    ],
     # each scenario's difference from the baseline in the region's total, its effect word and what it adds
     "projection.scenarios_sentence": [
         f"projection.{k}_{s}{q}"

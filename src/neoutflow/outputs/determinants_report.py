@@ -37,6 +37,7 @@ from neoutflow.outputs.claims import (
     grouped_clause,
     interval_word,
     method_agreement_word,
+    paired_comparison_clause,
     ranking_word,
     region_group_name,
     scenario_verdict,
@@ -348,21 +349,16 @@ class DeterminantsReport:
             rs.record(f"series_year_{name}", year, "年", label, display=str(year))
 
     def record_education_comparison(self) -> None:
-        """The two education stocks against the national median in one sentence, the provinces' clause said
-        once when both indicators share it ("大专及以上学历人口比重和每百万人口高校数，辽宁、吉林和黑龙江均高于
-        全国中位数")."""
-        names = {"college_share": "大专及以上学历人口比重", "higher_education_per_million": "每百万人口高校数"}
-        clauses = {
-            v: self.rs[f"region_{v}_vs_median_clause"].display
-            for v in names
-            if f"region_{v}_vs_median_clause" in self.rs
-        }
-        if not clauses:
+        """The two education stocks against the national median in one sentence
+        (:func:`paired_comparison_clause`: a comparison the two share is said once)."""
+        a, b = "college_share", "higher_education_per_million"
+        if a not in self.full_vars or b not in self.full_vars:
             return
-        groups: dict[str, list[str]] = {}
-        for v, clause in clauses.items():
-            groups.setdefault(clause, []).append(names[v])
-        text = "；".join(f"{'和'.join(indicators)}，{clause}" for clause, indicators in groups.items())
+        words = {v: [self.rs[f"{province_key(code)}_{v}_vs_median"].display for code in self.ne] for v in (a, b)}
+        subjects = [self.short[c] for c in self.ne]
+        text = paired_comparison_clause(
+            subjects, words[a], words[b], "大专及以上学历人口比重", "每百万人口高校数", "全国中位数"
+        )
         what = f"{self.rs['region_group'].display}的教育存量相对全国中位数（句，相同的比较合并）"
         self.rs.record("region_education_vs_median_sentence", text, "", what, display=text)
 
