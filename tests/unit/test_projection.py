@@ -453,3 +453,14 @@ def test_scenarios_that_share_an_effect_but_add_different_people_say_each_once()
     assert text.count("多于基准") == 1 and text.count("无法区分") == 1
     assert text.endswith("增加的主要是 20 岁及以上人口；两者均使西南总人口多于基准（95% 区间不含零）")
     assert not [p for p in problems(text) if "repeated" in p], problems(text)
+
+
+def test_provinces_at_the_search_bound_are_named_together():
+    from neoutflow.outputs import projection_outputs as po
+
+    low = po.intensity_display(-5.0)
+    listed = po.intensity_list([("山西", "0.00"), ("安徽", low), ("江西", "−0.04"), ("湖北", low)])
+    assert listed == f"山西 0.00、江西 −0.04；安徽和湖北的拟合达到搜索范围的下界（{low.split('（')[0].strip()}）"
+    assert listed.count("搜索范围") == 1
+    assert po.intensity_list([("辽宁", "1.06"), ("吉林", "1.01")]) == "辽宁 1.06、吉林 1.01"
+    assert po.intensity_list([("陕西", low)]).startswith("陕西的拟合达到搜索范围的下界（≤ ")

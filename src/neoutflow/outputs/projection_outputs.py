@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -377,12 +378,30 @@ def _backtest_table(bt: pd.DataFrame, oos: pd.DataFrame, names: dict[str, str]) 
     )
 
 
+def intensity_list(shown: Sequence[tuple[str, str]]) -> str:
+    """``(province, intensity as printed)`` as one list; provinces whose fit stopped at an end of the search range
+    (:func:`intensity_display`) named together with the bound said once: "山西 0.00、江西 −0.04；安徽和湖北的
+    拟合达到搜索范围的下界（≤ −1.00）"."""
+    items: list[str] = []
+    bounds: dict[str, list[str]] = {}
+    for name, value in shown:
+        if value.startswith(("≤", "≥")):
+            bounds.setdefault(value, []).append(name)
+        else:
+            items.append(f"{name} {value}")
+    listed = "、".join(items)
+    for value, who in bounds.items():
+        bound, why = value.rstrip("）").split("（", 1)
+        listed += ("；" if listed else "") + f"{list_zh(who)}的{why}（{bound.strip()}）"
+    return listed
+
+
 def _calibration_lists(rs, codes, region: Region, test_last_fit: int) -> None:
     """The chapter's lists of the intensities and the back-test errors, one item per province."""
     keys, names = region.keys, region.names
     for tag, what in (("k_test", "仅用前两年拟合"), ("k", "四年拟合，发布版")):
-        items = [f"{names[c]} {_shown(rs, f'{tag}_{keys[c]}')}" for c in codes]
-        _listing(rs, f"{tag}_list", f"迁移强度（{what}，各省）", items)
+        listed = intensity_list([(names[c], _shown(rs, f"{tag}_{keys[c]}")) for c in codes])
+        rs.record(f"{tag}_list", listed, "", f"迁移强度（{what}，各省）", display=listed)
     first = [f"{names[c]} {_shown(rs, f'oos_{keys[c]}_first')}" for c in codes]
     _listing(rs, "oos_first_list", f"样本外首年（{test_last_fit + 1}）误差（各省）", first)
     _listing(rs, "oos_last_list", "样本外末年误差（各省）", [_shown(rs, f"oos_{keys[c]}_last") for c in codes])
