@@ -27,6 +27,9 @@ local NBSP = "\u{a0}"
 local WAN = "万"
 -- units that follow a number with a (no-break) space in the prose, besides 万
 local ATTACHED_UNITS = { "岁", "倍", "个" }
+local IS_TYPST = FORMAT:match("typst") ~= nil
+local LIST_MARKS = { "、", "，", "；" }
+local ZWSP = "\u{200B}"
 
 local function is_digit(c)
   return c ~= nil and c >= 48 and c <= 57
@@ -277,6 +280,15 @@ local function cjk_spacing(out)
     s = s:gsub("([%d%%])" .. WAN, "%1" .. NBSP .. WAN)
     for _, unit in ipairs(ATTACHED_UNITS) do
       s = s:gsub("(%d)" .. unit, "%1" .. NBSP .. unit)
+    end
+    if IS_TYPST then
+      -- Typst does not break between 、，； and a signed number ("−3.7%、−1.5%、…" would stretch a line
+      -- to fit a whole list): a zero-width space there allows the break, as after 、 before an unsigned one
+      for _, mark in ipairs(LIST_MARKS) do
+        for _, sign in ipairs({ "−", "%+", "%-" }) do -- U+2212, +, and a hyphen-minus not yet set as U+2212
+          s = s:gsub(mark .. "(" .. sign .. "%d)", mark .. ZWSP .. "%1")
+        end
+      end
     end
     return s
   end) or changed

@@ -249,3 +249,13 @@ def test_a_floated_table_in_a_plain_div_floats_on_the_page(tmp_path):
     assert "#place(auto, float: true" in plain and "#block[" not in plain
     named = run(f"::: {{#kept .comparison}}\n{table}:::\n", tmp_path, to="typst", filters=filters)
     assert "#place(auto, float: true" in named and "#block[" in named
+
+
+def test_typst_may_break_a_list_before_a_signed_number(tmp_path):
+    """Typst does not break between 、 and a minus sign: a list of negative numbers would stretch its line to
+    hold the whole list. The PDF gets a zero-width space there; the HTML is left as it is."""
+    src = "依次为 {{< var a >}}、{{< var b >}}；自身为 {{< var c >}}，{{< var d >}}\n"
+    variables = {"a": "-3.7%", "b": "-1.5%", "c": "+1.5%", "d": "2.0%"}
+    typst = text_of(src, tmp_path, variables=variables, to="typst")
+    assert "−3.7%、\u200b−1.5%；自身为 +1.5%，2.0%" in typst
+    assert "\u200b" not in text_of(src, tmp_path, variables=variables)
