@@ -167,9 +167,14 @@ def read_document(document: Document, root: Path, out: Path) -> Path:
 def pandoc_args(job: Job, options: dict, workdir: Path, source: Path | None = None) -> list[str]:
     """Reader (or ``source``, the document :func:`read_document` read), filters, metadata, writer options."""
     meta_file = workdir / "metadata.yml"
-    meta_file.write_text(yaml.safe_dump(pandoc_metadata(job, options), allow_unicode=True), encoding="utf-8")
+    meta = pandoc_metadata(job, options)
+    # File paths go on the command line, which pandoc takes literally: in the metadata file they would be read
+    # as Markdown, and a folder such as "suite-_4r_8tm_" loses its underscores to emphasis (file not found).
+    files = [f"--bibliography={b}" for b in as_list(meta.pop("bibliography", None))]
+    files += [f"--csl={c}" for c in as_list(meta.pop("csl", None))]
+    meta_file.write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     reader = [str(source), "-f", "json"] if source is not None else [str(job.document.path), "-f", str(READER)]
-    args = [*reader, f"--metadata-file={meta_file}", "--wrap=none"]
+    args = [*reader, f"--metadata-file={meta_file}", *files, "--wrap=none"]
     args += [f"--lua-filter={LUA / name}" for name in FILTERS[job.fmt]]
     if options.get("bibliography"):
         args.append("--citeproc")
