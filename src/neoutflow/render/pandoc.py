@@ -168,8 +168,7 @@ def pandoc_args(job: Job, options: dict, workdir: Path, source: Path | None = No
     """Reader (or ``source``, the document :func:`read_document` read), filters, metadata, writer options."""
     meta_file = workdir / "metadata.yml"
     meta = pandoc_metadata(job, options)
-    # File paths go on the command line, which pandoc takes literally: in the metadata file they would be read
-    # as Markdown, and a folder such as "suite-_4r_8tm_" loses its underscores to emphasis (file not found).
+    # paths on the command line, taken literally (read as Markdown in the file, "a-_b_" lost its underscores)
     files = [f"--bibliography={b}" for b in as_list(meta.pop("bibliography", None))]
     files += [f"--csl={c}" for c in as_list(meta.pop("csl", None))]
     meta_file.write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
