@@ -227,3 +227,9 @@ def test_two_indicators_compared_for_the_same_provinces_say_each_comparison_once
     )  # fmt: skip
     assert "河南和湖南的两项指标均低于全国中位数" in mixed and mixed.count("河南") == 1
     assert not problems(mixed + "。"), problems(mixed)
+    # 西北: two provinces share 乙低于 but differ on 甲 — the clause 乙低于 is said once, for both
+    northwest = claims.paired_comparison_clause(
+        ["陕西", "甘肃", "青海"], ["高于", "低于", "等于"], ["低于", "高于", "低于"], "甲", "乙", "全国中位数"
+    )
+    assert northwest.count("乙") == 1 and "乙，陕西和青海均低于全国中位数，甘肃高于全国中位数" in northwest
+    assert not problems(northwest + "。"), problems(northwest)

@@ -507,18 +507,18 @@ def paired_comparison_clause(
     subjects: Sequence[str], words_a: Sequence[str], words_b: Sequence[str], name_a: str, name_b: str, tail: str
 ) -> str:
     """Two indicators compared for the same subjects, each comparison said once: when both indicators give
-    the same clause, "甲和乙，辽宁、吉林和黑龙江均高于全国中位数"; otherwise the subjects grouped by their pair
-    of words, "河南和湖南的两项指标均低于全国中位数；山西的甲高于全国中位数、乙低于全国中位数"."""
+    the same clause, "甲和乙，辽宁、吉林和黑龙江均高于全国中位数"; otherwise the subjects with one word for both
+    first ("河南和湖南的两项指标均低于全国中位数"), then each indicator's clause for the others ("甲，山西高于全国
+    中位数；乙，山西低于全国中位数"), so that no subject is given the same comparison twice."""
     if list(words_a) == list(words_b):
         return f"{name_a}和{name_b}，{grouped_clause(subjects, words_a, tail)}"
-    pairs: dict[tuple[str, str], list[str]] = {}
-    for s, a, b in zip(subjects, words_a, words_b, strict=True):
-        pairs.setdefault((a, b), []).append(s)
-    clauses = []
-    for (a, b), group in pairs.items():
-        both = "均" if len(group) > 1 else ""
-        if a == b:
-            clauses.append(f"{_join(group)}的两项指标均{a}{tail}")
-        else:
-            clauses.append(f"{_join(group)}的{name_a}{both}{a}{tail}、{name_b}{both}{b}{tail}")
+    same = [(s, a) for s, a, b in zip(subjects, words_a, words_b, strict=True) if a == b]
+    other = [(s, a, b) for s, a, b in zip(subjects, words_a, words_b, strict=True) if a != b]
+    clauses = (
+        [f"{_join(g)}的两项指标均{w}{tail}" for w, g in _by_word([s for s, _ in same], [w for _, w in same]).items()]
+        if same
+        else []
+    )
+    for name, k in ((name_a, 1), (name_b, 2)):
+        clauses.append(f"{name}，{grouped_clause([o[0] for o in other], [o[k] for o in other], tail)}")
     return "；".join(clauses)
