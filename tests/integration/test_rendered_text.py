@@ -120,3 +120,12 @@ def test_abstract_is_three_to_four_hundred_characters_and_has_the_outlook(built_
     assert end_year and "预测" in text, "the abstract does not give the projection's outlook"
     english = page[page.find('<section id="abstract"') :]
     assert f"in {end_year.group(1)}" in html.unescape(re.sub(r"<[^>]+>", " ", english[: english.find("</section>")]))
+
+
+def test_no_build_folder_or_parameter_file_anywhere_in_the_pdf(built_project):
+    """Even the reproducibility appendix speaks of the parameter file and the result files, not of their
+    paths: a journal reader meets neither build/ nor params.yaml."""
+    import pdf_text
+
+    text = pdf_text.text(built_project / "_output" / "report.pdf")
+    assert not re.findall(r"build/|params\.ya?ml", text)

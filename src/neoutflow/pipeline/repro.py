@@ -117,7 +117,7 @@ def data_table(datapackage: Path | None = None) -> str:
 def parameters_table(params_json: Path | None = None) -> str:
     p = json.loads(Path(params_json or paths.BUILD / "params.json").read_text(encoding="utf-8"))
     rows = [[f"`{k}`", f"`{json.dumps(v, ensure_ascii=False)}`"] for k, v in sorted(p.items())]
-    return md_table(["参数", "取值"], rows, "本次构建使用的参数（params.yaml）", "repro_params")
+    return md_table(["参数", "取值"], rows, "本次构建使用的参数", "repro_params")
 
 
 def _tool_version(cmd: list[str]) -> str | None:
@@ -216,7 +216,7 @@ def outputs_table(manifest_dir: Path | None = None) -> str:
             label = {"figures": "图", "tables": "表"}.get(kind, kind)
             rows.append([label, f"`{name}`", f"`{record['notebook']}`"])
     return md_table(
-        ["类型", "文件（build/ 下）", "生成它的 notebook"],
+        ["类型", "输出文件", "生成它的 notebook"],
         rows,
         "图表与生成它们的程序（每个表另有同名 CSV 文件）",
         "repro_outputs",
