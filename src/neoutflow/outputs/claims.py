@@ -366,6 +366,16 @@ def change_direction_clause(items: Sequence[str], words: Sequence[str]) -> str:
 
 
 CHINESE_COUNTS = "一二三四五六七八九十"
+
+
+def count_word(n: int) -> str | None:
+    """A small count before a measure word as Chinese writes it: 一, 两 (两省, 两项, not 二), 三 … 十; None
+    above ten (the caller writes the digits)."""
+    if not 1 <= n <= len(CHINESE_COUNTS):
+        return None
+    return "两" if n == 2 else CHINESE_COUNTS[n - 1]
+
+
 # How a province-level unit's full name ends -> the character that counts it in a group's name (省, 区, 市).
 UNIT_KINDS = (("自治区", "区"), ("省", "省"), ("市", "市"))
 
@@ -383,9 +393,9 @@ def region_group_name(name: str, full_names: Sequence[str]) -> str:
             raise ValueError(f"{full!r} is not the full name of a province-level unit (…省, …自治区, …市)")
         kinds.append(kind)
     n = len(full_names)
-    if n > len(CHINESE_COUNTS):
+    count = count_word(n)
+    if count is None:
         return f"{name} {n} 个省级单位"
-    count = "两" if n == 2 else CHINESE_COUNTS[n - 1]  # 两省, not 二省
     return f"{name}{count}" + "".join(k for k in "省区市" if k in kinds)
 
 

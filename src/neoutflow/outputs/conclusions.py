@@ -48,10 +48,10 @@ import numpy as np
 from neoutflow.formatting import format_number, format_p
 from neoutflow.outputs.claims import (
     ALPHA,
-    CHINESE_COUNTS,
     POLICY_READING,
     VERDICT_ENGLISH,
     WITHIN_WORDS,
+    count_word,
     grouped_clause,
     recommendation_verdict,
     within_word,
@@ -100,7 +100,16 @@ def evidence_sentence(tests: list[tuple[str, str, str, float, int]]) -> str:
 
 def _items(n: int) -> str:
     """A count of tests as prose: 一项, 两项, 三项 … 十项, then 11 项."""
-    return ("两" if n == 2 else CHINESE_COUNTS[n - 1]) + "项" if 1 <= n <= len(CHINESE_COUNTS) else f"{n} 项"
+    word = count_word(n)
+    return f"{word}项" if word else f"{n} 项"
+
+
+def direction_counts(tests: list[tuple[float, float, int]], alpha: float = ALPHA) -> tuple[int, int, int]:
+    """From ``(coefficient, adjusted p, implied sign)``: how many tests are significant in the implied
+    direction, how many significant against it, and how many point estimates have the wrong sign."""
+    n_for = sum(c * s > 0 and p < alpha for c, p, s in tests)
+    n_against = sum(c * s < 0 and p < alpha for c, p, s in tests)
+    return n_for, n_against, sum(c * s < 0 for c, _, s in tests)
 
 
 def holm_clause(signs: list[tuple[float, float, int]], n_family: int, alpha: float = ALPHA) -> str:
@@ -108,9 +117,7 @@ def holm_clause(signs: list[tuple[float, float, int]], n_family: int, alpha: flo
     recommendation's tests, without "0 项": "经 Holm 校正（全部 12 个检验）后，三项都不显著（校正后最小
     p = 0.072）；各项点估计都在预期方向上"."""
     n = len(signs)
-    n_for = sum(c * s > 0 and p < alpha for c, p, s in signs)
-    n_against = sum(c * s < 0 and p < alpha for c, p, s in signs)
-    n_wrong = sum(c * s < 0 for c, _, s in signs)
+    n_for, n_against, n_wrong = direction_counts(signs, alpha)
     head = f"经 Holm 校正（全部 {n_family} 个检验）后，"
     if n_for == n:
         body = f"{_items(n)}都在预期方向上显著" if n > 1 else "这一项在预期方向上显著"
@@ -274,8 +281,7 @@ def _record_tests(rs: ResultSet, rec: Recommendation, values: dict, shown: dict,
     """One recommendation's tests: their counts by direction after the Holm adjustment, the smallest adjusted
     p-value, the sentence that quotes them (:func:`evidence_sentence`, :func:`holm_clause`), each adjusted p."""
     est = [(float(values[t.coef]), adjusted[t.p], t.sign) for t in rec.tests]
-    n_for = sum(c * s > 0 and p < ALPHA for c, p, s in est)
-    n_against = sum(c * s < 0 and p < ALPHA for c, p, s in est)
+    n_for, n_against, _ = direction_counts(est)
     rs.record(f"rec_{rec.slug}_n", len(est), "个", f"{rec.label}：检验的系数个数", digits=0)
     rs.record(f"rec_{rec.slug}_n_for", n_for, "个", f"{rec.label}：在预期方向上显著的个数（Holm）", digits=0)
     rs.record(

@@ -13,6 +13,7 @@ from neoutflow.analysis import projection as pj
 from neoutflow.formatting import list_zh, row_decimals
 from neoutflow.outputs import tables as rt
 from neoutflow.outputs.claims import (
+    count_word,
     direction_word,
     group_effect_word,
     pay_verdict,
@@ -1425,12 +1426,8 @@ def scenario_sentence(rs, region_name: str) -> str:
             for item, kids in members:
                 by_kind.setdefault(kids, []).append(item)
             said = "；".join("，".join([*its] + ([kids] if kids else [])) for kids, its in by_kind.items())
-            clauses.append(f"{said}；{COUNT_WORDS[len(items)]}{group_effect_word(effect, len(items))}")
+            clauses.append(f"{said}；{count_word(len(items))}者{group_effect_word(effect, len(items))}")
     return "；".join(clauses)
-
-
-# "两者", "三者", "四者": the scenarios a shared effect is said of
-COUNT_WORDS = {2: "两者", 3: "三者", 4: "四者"}
 
 
 def scenario_outputs(
